@@ -1,0 +1,142 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
+import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const CounterSchema = z.object({ key: z.string(), confirmed: z.number().int(), waiting: z.number().int() });
+
+export class DynamoMeetingStore implements MeetingStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async findMeeting(meetingId: string): Promise<Meeting | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.meeting(meetingId), ConsistentRead: true }),
+    );
+    return out.Item ? MeetingSchema.parse(out.Item.meeting) : undefined;
+  }
+
+  async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
+    let meeting: Meeting | undefined;
+    const counters = new Map<string, { confirmed: number; waiting: number }>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.meetingPartition(meetingId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === keys.META) meeting = MeetingSchema.parse(item.meeting);
+        else if (typeof item.sk === 'string' && item.sk.startsWith(keys.ITEM_PREFIX)) {
+          const c = CounterSchema.parse(item);
+          counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting });
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    if (!meeting) return undefined;
+    return { meeting, items: withCounters(itemDefinitionsOf(meeting), counters) };
+  }
+
+  async listMeetings(): Promise<Meeting[]> {
+    const meetings: Meeting[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'MEETINGS' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) meetings.push(MeetingSchema.parse(item.meeting));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return meetings;
+  }
+
+  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[]): Promise<void> {
+    const firstDate = next.days[0]?.date ?? '9999-12-31';
+    const meta: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.meeting(next.id),
+          ...keys.meetingListing(firstDate, next.id),
+          type: 'meeting',
+          version: next.version,
+          meeting: next,
+        },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :v',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            }),
+      },
+    };
+    // Counters are created at zero and never overwritten here: registrations own them.
+    const upserts: TransactItem[] = itemDefinitionsOf(next).map((def) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.item(next.id, def.key),
+        UpdateExpression:
+          'SET #key = :key, kind = :kind, #ref = :ref, capacity = :capacity, waiting_list = :wl, ' +
+          'confirmed = if_not_exists(confirmed, :zero), waiting = if_not_exists(waiting, :zero), #type = :type',
+        ExpressionAttributeNames: { '#key': 'key', '#ref': 'ref', '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':key': def.key,
+          ':kind': def.kind,
+          ':ref': def.ref,
+          ':capacity': def.capacity,
+          ':wl': def.waiting_list,
+          ':zero': 0,
+          ':type': 'item',
+        },
+      },
+    }));
+    const removals: TransactItem[] = removedItems.map((itemKey) => ({
+      Delete: {
+        TableName: this.tableName,
+        Key: keys.item(next.id, itemKey),
+        ConditionExpression: 'attribute_not_exists(pk) OR (confirmed = :zero AND waiting = :zero)',
+        ExpressionAttributeValues: { ':zero': 0 },
+      },
+    }));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [meta, ...upserts, ...removals] }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        // A concurrent writer (stale version or a transaction in flight): recompute and retry.
+        if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) {
+          throw new StaleMeetingError();
+        }
+        const busy = removedItems.filter((_, i) => reasons[1 + upserts.length + i]?.Code === 'ConditionalCheckFailed');
+        if (busy.length > 0) throw new ItemInUseError(busy);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// Configuration, parsed once at cold start with zod. Variable names live in ENV, which the
+// CDK stack imports too, so a renamed variable breaks the build instead of a deployment.
+import { z } from 'zod';
+
+export const ENV = {
+  DATA_TABLE: 'DATA_TABLE',
+  NONCE_TABLE: 'NONCE_TABLE',
+  PUBLIK_SIGNATURE_KEYS: 'PUBLIK_SIGNATURE_KEYS',
+  PUBLIK_DEFAULT_SIGNATURE_KEY: 'PUBLIK_DEFAULT_SIGNATURE_KEY',
+  PUBLIK_ORIG: 'PUBLIK_ORIG',
+  ADMIN_TOKENS: 'ADMIN_TOKENS',
+  PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
+  /** In AWS, secrets come from SSM SecureString parameters named by these variables. */
+  PUBLIK_SIGNATURE_KEYS_PARAMETER: 'PUBLIK_SIGNATURE_KEYS_PARAMETER',
+  PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: 'PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER',
+  ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
+  /** Local runtime and tests only: emulator endpoints. Unset in AWS. */
+  DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
+  SSM_ENDPOINT: 'SSM_ENDPOINT',
+  POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const signatureKeys = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return {};
+    try {
+      const parsed = z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(raw));
+      return parsed;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${ENV.PUBLIK_SIGNATURE_KEYS} must be a JSON object {"<orig>": "<key>"}` });
+      return z.NEVER;
+    }
+  });
+
+const tokenList = z
+  .string()
+  .optional()
+  .transform((raw) => (raw ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0));
+
+export const ConfigSchema = z.object({
+  [ENV.DATA_TABLE]: z.string().min(1).default('publik-club-data'),
+  [ENV.NONCE_TABLE]: z.string().min(1).default('publik-club-nonces'),
+  [ENV.PUBLIK_SIGNATURE_KEYS]: signatureKeys,
+  [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY]: optionalString,
+  [ENV.PUBLIK_ORIG]: optionalString,
+  [ENV.ADMIN_TOKENS]: tokenList,
+  [ENV.PUBLIC_BASE_URL]: z.url().default('http://127.0.0.1:3000'),
+  [ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER]: optionalString,
+  [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER]: optionalString,
+  [ENV.ADMIN_TOKENS_PARAMETER]: optionalString,
+  [ENV.DYNAMODB_ENDPOINT]: optionalString,
+  [ENV.SSM_ENDPOINT]: optionalString,
+});
+
+export interface Config {
+  dataTable: string;
+  nonceTable: string;
+  signatureKeys: Record<string, string>;
+  defaultSignatureKey: string | undefined;
+  /** Our host name as Publik knows it, sent as `orig` when we sign calls back to Publik. */
+  orig: string;
+  adminTokens: string[];
+  publicBaseUrl: string;
+  dynamodbEndpoint: string | undefined;
+  /** SSM parameter names to resolve at cold start (AWS only). */
+  parameters: {
+    signatureKeys: string | undefined;
+    defaultSignatureKey: string | undefined;
+    adminTokens: string | undefined;
+  };
+  ssmEndpoint: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError listing every bad variable (fail fast). */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const c = result.data;
+  const publicBaseUrl = c[ENV.PUBLIC_BASE_URL].replace(/\/+$/, '');
+  return {
+    dataTable: c[ENV.DATA_TABLE],
+    nonceTable: c[ENV.NONCE_TABLE],
+    signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS],
+    defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY],
+    orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
+    adminTokens: c[ENV.ADMIN_TOKENS],
+    publicBaseUrl,
+    dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
+    parameters: {
+      signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
+      defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
+      adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
+    },
+    ssmEndpoint: c[ENV.SSM_ENDPOINT],
+  };
+}

@@ -1,0 +1,146 @@
+// Shapes of a meeting as organisers define it (PUT /admin/meetings/{meetingId}) and as it is
+// stored. Field names follow the public contract (snake_case) so that what an organiser sends,
+// what is stored and what data sources show are the same words.
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { zBool, zDate, zInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
+
+const flag = () => zBool().transform((v) => v ?? false);
+const capacity = () => zInt({ min: 0, max: 100_000 });
+const optionalCapacity = () =>
+  z.preprocess((v) => (v === null || v === '' ? undefined : v), capacity().optional());
+
+const isoInstant = () =>
+  z.iso.datetime({ offset: true, error: 'Date et heure attendues au format ISO 8601 avec fuseau (2025-04-01T00:00:00+02:00).' });
+
+export const DaySchema = z.object({
+  date: zDate(),
+  label: zOptionalText({ max: 80 }),
+  onsite_capacity: capacity(),
+  waiting_list: flag(),
+  /** Absent: remote attendance is unlimited. */
+  remote_capacity: optionalCapacity(),
+});
+
+export const WorkshopSchema = z.object({
+  id: zSlug(),
+  day: zDate(),
+  title: zText({ max: 200 }),
+  description: zOptionalText({ max: 2000 }),
+  starts_at: zTime(),
+  ends_at: zTime(),
+  capacity: capacity(),
+  waiting_list: flag(),
+});
+
+export const EveningEventSchema = z.object({
+  date: zDate(),
+  title: zOptionalText({ max: 200 }).transform((v) => v ?? 'Soirée'),
+  starts_at: z.preprocess((v) => (v === null || v === '' ? undefined : v), zTime().optional()),
+  venue: zOptionalText({ max: 200 }),
+  capacity: capacity(),
+  waiting_list: flag(),
+});
+
+export const MeetingInputSchema = z
+  .object({
+    title: zText({ max: 200 }),
+    venue: zText({ max: 200 }),
+    description: zOptionalText({ max: 4000 }),
+    timezone: z
+      .preprocess((v) => (v === undefined || v === null || v === '' ? 'Europe/Paris' : v), z.string())
+      .refine((tz) => IANAZone.isValidZone(tz), { error: 'Fuseau horaire inconnu (exemple : Europe/Paris).' }),
+    registration_opens_at: isoInstant(),
+    registration_closes_at: isoInstant(),
+    image_rights_notice: zOptionalText({ max: 2000 }),
+    days: z.array(DaySchema, { error: 'Liste de jours attendue.' }).min(1, { error: 'Au moins un jour est requis.' }).max(10),
+    workshops: z.preprocess((v) => v ?? [], z.array(WorkshopSchema).max(60)),
+    evening_event: z.preprocess((v) => (v === null ? undefined : v), EveningEventSchema.optional()),
+  })
+  .superRefine((m, ctx) => {
+    if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registration_closes_at'],
+        message: 'La clôture des inscriptions doit suivre leur ouverture.',
+      });
+    }
+    const dates = new Set<string>();
+    m.days.forEach((day, i) => {
+      if (dates.has(day.date)) {
+        ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `Jour en double : ${day.date}.` });
+      }
+      dates.add(day.date);
+    });
+    const ids = new Set<string>();
+    m.workshops.forEach((w, i) => {
+      if (ids.has(w.id)) ctx.addIssue({ code: 'custom', path: ['workshops', i, 'id'], message: `Atelier en double : ${w.id}.` });
+      ids.add(w.id);
+      if (!dates.has(w.day)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workshops', i, 'day'],
+          message: `Le jour ${w.day} ne fait pas partie des jours de la réunion.`,
+        });
+      }
+      if (w.starts_at >= w.ends_at) {
+        ctx.addIssue({ code: 'custom', path: ['workshops', i, 'ends_at'], message: 'L’atelier doit finir après son début.' });
+      }
+    });
+  });
+
+export type MeetingInput = z.output<typeof MeetingInputSchema>;
+export type Day = z.output<typeof DaySchema>;
+export type Workshop = z.output<typeof WorkshopSchema>;
+export type EveningEvent = z.output<typeof EveningEventSchema>;
+
+/** A meeting as stored: the organiser's definition plus identity and versions. */
+export const MeetingSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  venue: z.string(),
+  description: z.string().optional(),
+  timezone: z.string(),
+  registration_opens_at: z.string(),
+  registration_closes_at: z.string(),
+  image_rights_notice: z.string().optional(),
+  /** Raised each time the notice text changes; registrations record the version they accepted. */
+  image_rights_notice_version: z.number().int(),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      label: z.string(),
+      onsite_capacity: z.number().int(),
+      waiting_list: z.boolean(),
+      remote_capacity: z.number().int().optional(),
+    }),
+  ),
+  workshops: z.array(
+    z.object({
+      id: z.string(),
+      day: z.string(),
+      title: z.string(),
+      description: z.string().optional(),
+      starts_at: z.string(),
+      ends_at: z.string(),
+      capacity: z.number().int(),
+      waiting_list: z.boolean(),
+    }),
+  ),
+  evening_event: z
+    .object({
+      date: z.string(),
+      title: z.string(),
+      starts_at: z.string().optional(),
+      venue: z.string().optional(),
+      capacity: z.number().int(),
+      waiting_list: z.boolean(),
+    })
+    .optional(),
+  version: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Meeting = z.output<typeof MeetingSchema>;
+
+export const MeetingIdSchema = z.object({ meetingId: zSlug() });

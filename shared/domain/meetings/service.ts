@@ -1,0 +1,49 @@
+// Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
+import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/lambda/errors.ts';
+import { defineMeeting, removedItemKeys } from '#shared/domain/meetings/define.ts';
+import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
+import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
+
+export const meetingNotFound = (meetingId: string) => new NotFoundError(`Réunion inconnue : « ${meetingId} ».`, 'unknown-meeting');
+
+export class MeetingService {
+  constructor(private readonly store: MeetingStore) {}
+
+  /** Meetings open for registration now; with `includeClosed`, all of them. Soonest first. */
+  async listMeetings(now: Date, includeClosed = false): Promise<Meeting[]> {
+    const all = await this.store.listMeetings();
+    return all
+      .filter((m) => includeClosed || isRegistrationOpen(m, now))
+      .sort((a, b) => (a.days[0]?.date ?? '').localeCompare(b.days[0]?.date ?? '') || a.id.localeCompare(b.id));
+  }
+
+  async getMeeting(meetingId: string): Promise<MeetingWithItems> {
+    const found = await this.store.findMeetingWithItems(meetingId);
+    if (!found) throw meetingNotFound(meetingId);
+    return found;
+  }
+
+  /** Creates or updates a meeting. Optimistic on the meeting version; retried on a race. */
+  async putMeeting(meetingId: string, input: MeetingInput, now: Date): Promise<{ meeting: Meeting; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const previous = await this.store.findMeeting(meetingId);
+      const next = defineMeeting(meetingId, input, previous, now);
+      try {
+        await this.store.saveMeeting(next, previous?.version ?? 0, removedItemKeys(previous, next));
+        return { meeting: next, created: previous === undefined };
+      } catch (error) {
+        if (error instanceof StaleMeetingError) continue;
+        if (error instanceof ItemInUseError) {
+          throw new ConflictError(
+            'item-in-use',
+            `Impossible de retirer ${error.itemKeys.join(', ')} : des personnes y sont inscrites ou en liste d’attente.`,
+            { items: error.itemKeys },
+          );
+        }
+        throw error;
+      }
+    }
+    throw new ServiceBusyError('La réunion est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
+  }
+}

@@ -1,0 +1,86 @@
+// Typed errors, mapped to HTTP answers in one place (shared/lambda/http.ts). `code` is the
+// stable `err_class` form designers branch on; `message` is the French `err_desc`.
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  /** Whether `message` may be shown to the caller. Unexposed errors answer a generic text. */
+  readonly expose: boolean = true;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: { data?: unknown; errors?: FieldIssue[] },
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: HTTP 400, `invalid-request`, with one entry per faulty field. */
+export class InvalidRequestError extends AppError {
+  readonly statusCode = 400;
+  constructor(message: string, errors: FieldIssue[] = []) {
+    super('invalid-request', message, { errors });
+  }
+}
+
+/** Unsigned, badly signed, stale or replayed Publik call. */
+export class AccessDeniedError extends AppError {
+  readonly statusCode = 403;
+  constructor(message = 'Accès refusé.') {
+    super('access-denied', message);
+  }
+}
+
+/** Admin call without a valid bearer token. */
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+  constructor(message = 'Jeton d’administration manquant ou invalide.') {
+    super('unauthorized', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly statusCode = 404;
+  constructor(message = 'Ressource introuvable.', code = 'not-found') {
+    super(code, message);
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly statusCode = 405;
+  constructor(message = 'Méthode non autorisée pour cette adresse.') {
+    super('method-not-allowed', message);
+  }
+}
+
+/**
+ * A business refusal the form should branch on: HTTP 200 with `err: 1` (Publik convention),
+ * so that w.c.s. stores it in `<var>_error_response` and the workflow can jump on it.
+ */
+export class RefusalError extends AppError {
+  readonly statusCode = 200;
+  constructor(code: string, message: string, data?: unknown) {
+    super(code, message, data === undefined ? undefined : { data });
+  }
+}
+
+/** The store stayed busy after bounded retries; nothing was written. Safe to call again. */
+export class ServiceBusyError extends AppError {
+  readonly statusCode = 503;
+  constructor(message = 'Le service est momentanément surchargé, rien n’a été enregistré : veuillez réessayer.') {
+    super('service-busy', message);
+  }
+}
+
+/** The request contradicts the stored state (an organiser-side refusal). */
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+  constructor(code: string, message: string, data?: unknown) {
+    super(code, message, data === undefined ? undefined : { data });
+  }
+}

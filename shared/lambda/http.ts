@@ -1,0 +1,314 @@
+// The one middy chain for HTTP API (payload 2.0) functions. A function declares its routes
+// with `route()` and exports `httpApi(routes, deps)`; everything else happens here:
+// logger context, authentication (Publik URL signature or admin bearer token), body and
+// query parsing (whole-form unwrapping, zod with French messages) and error mapping.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import {
+  DynamoDBServiceException,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';
+import { parseQuery } from '#shared/publik/form-encoding.ts';
+import { SignatureError, verifyQuery, type VerifiedSignature } from '#shared/publik/signature.ts';
+import { unwrapPublikBody } from '#shared/publik/whole-form.ts';
+import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import {
+  AccessDeniedError,
+  AppError,
+  InvalidRequestError,
+  NotFoundError,
+  ServiceBusyError,
+  UnauthorizedError,
+} from '#shared/lambda/errors.ts';
+import { logger } from '#shared/lambda/logger.ts';
+import type { Secrets } from '#shared/lambda/secrets.ts';
+import { parseInput } from '#shared/lambda/validation.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * - `publik`: a call from w.c.s. (webservice or data source), URL-signed.
+ * - `admin`: an organiser call with `Authorization: Bearer <token>`.
+ * - `none`: public by design (one-click links carrying their own unguessable token).
+ */
+export type Auth = 'publik' | 'admin' | 'none';
+
+export interface HttpRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  event: HttpEvent;
+  /** The instant the request is decided at; domain rules take it as a parameter. */
+  now: Date;
+  /** For `publik` routes: who signed the call. */
+  caller: VerifiedSignature | undefined;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+> {
+  method: HttpMethod;
+  path: string;
+  auth: Auth;
+  body?: B;
+  query?: Q;
+  params?: P;
+  handle: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResponse> | HttpResponse;
+}
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  path: string;
+  auth: Auth;
+  /** Route key as API Gateway names it, e.g. `GET /meetings/{meetingId}`. */
+  routeKey: string;
+  run: (event: HttpEvent, deps: HttpDeps) => Promise<HttpResponse>;
+}
+
+export interface HttpDeps {
+  secrets: () => Promise<Secrets>;
+  /** Required as soon as one route is `publik`. */
+  nonceStore?: NonceStore;
+  clock?: () => Date;
+}
+
+export function route<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<B, Q, P>): RouteDefinition {
+  return {
+    method: spec.method,
+    path: spec.path,
+    auth: spec.auth,
+    routeKey: `${spec.method} ${spec.path}`,
+    run: async (event, deps) => {
+      const now = (deps.clock ?? (() => new Date()))();
+      const secrets = await deps.secrets();
+      let caller: VerifiedSignature | undefined;
+      if (spec.auth === 'publik') caller = await verifyPublikCall(event, secrets, deps.nonceStore, now);
+      else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
+
+      const query = spec.query ? parseInput(spec.query, queryObject(event.rawQueryString), 'Paramètres invalides') : undefined;
+      const params = spec.params ? parseInput(spec.params, decodedPathParameters(event), 'Adresse invalide') : undefined;
+      let body: unknown;
+      if (spec.body) {
+        const raw = parseBody(event);
+        body = parseInput(spec.body, spec.auth === 'publik' ? unwrapPublikBody(raw) : raw, 'Données invalides');
+      }
+      const response = await spec.handle({
+        body: body as Out<B>,
+        query: query as Out<Q>,
+        params: params as Out<P>,
+        event,
+        now,
+        caller,
+      });
+      if (spec.method !== 'GET' && isJsonResponse(response) && findDisplayId(JSON.parse(String(response.body)))) {
+        // w.c.s. would replace the form's number with it: a programming error, never sent.
+        throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);
+      }
+      return response;
+    },
+  };
+}
+
+/** Builds the Lambda handler of an HTTP function from its routes. */
+export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
+  if (routes.some((r) => r.auth === 'publik') && !deps.nonceStore) {
+    throw new Error('httpApi: publik routes need a nonce store');
+  }
+  const router = httpRouterHandler<HttpEvent, HttpResponse>({
+    routes: routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      handler: (event: HttpEvent) => r.run(event, deps),
+    })),
+    notFoundResponse: ({ method, path }) => {
+      throw new NotFoundError(`Adresse inconnue : ${method} ${path}`);
+    },
+  });
+  const handler = middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: (request) => {
+        logger.appendKeys({
+          route: request.event.routeKey,
+          method: request.event.requestContext?.http?.method,
+          path: request.event.rawPath,
+          requestId: request.event.requestContext?.requestId,
+        });
+      },
+      onError: (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
+    .handler(router);
+  return Object.assign(handler, { routes });
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function json(body: unknown, statusCode = 200, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** `{"err":0,"data":…}` with optional siblings (`meta`, `count`). */
+export function publikOk(data: unknown, siblings?: Record<string, unknown>): HttpResponse {
+  return json(ok(data, siblings));
+}
+
+export function text(body: string, contentType: string, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store', ...headers }, body };
+}
+
+export function binary(content: Buffer, contentType: string, filename?: string): HttpResponse {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      'cache-control': 'no-store',
+      ...(filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {}),
+    },
+    body: content.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function isJsonResponse(response: HttpResponse): boolean {
+  const type = response.headers?.['content-type'];
+  return typeof type === 'string' && type.startsWith('application/json') && typeof response.body === 'string';
+}
+
+export function errorResponse(error: unknown): HttpResponse {
+  if (error instanceof AppError) {
+    if (error.statusCode >= 500) logger.warn('request refused', { error });
+    else logger.info('request refused', { errClass: error.code, errDesc: error.message });
+    const headers: Record<string, string> =
+      error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer realm="publik-club admin"' } : {};
+    return json(failure(error.code, error.message, error.details), error.statusCode, headers);
+  }
+  if (isDynamoBusy(error)) {
+    logger.warn('store busy after retries', { error: error as Error });
+    const busy = new ServiceBusyError();
+    return json(failure(busy.code, busy.message), busy.statusCode, { 'retry-after': '1' });
+  }
+  // http-router or another middy middleware: an http-errors-like error with a status.
+  if (isHttpError(error) && error.statusCode < 500) {
+    return json(failure('invalid-request', 'Requête invalide.'), error.statusCode);
+  }
+  logger.error('unexpected error', { error: error as Error });
+  return json(failure('internal-error', 'Erreur interne du service : réessayez plus tard.'), 500);
+}
+
+function isDynamoBusy(error: unknown): boolean {
+  return (
+    error instanceof ProvisionedThroughputExceededException ||
+    error instanceof RequestLimitExceeded ||
+    error instanceof ThrottlingException ||
+    error instanceof TransactionConflictException ||
+    (error instanceof DynamoDBServiceException && error.$retryable?.throttling === true)
+  );
+}
+
+function isHttpError(error: unknown): error is { statusCode: number } {
+  return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+}
+
+// ---------------------------------------------------------------------------------------
+// Authentication
+
+async function verifyPublikCall(
+  event: HttpEvent,
+  secrets: Secrets,
+  nonceStore: NonceStore | undefined,
+  now: Date,
+): Promise<VerifiedSignature> {
+  let verified: VerifiedSignature;
+  try {
+    // The MAC covers the raw query bytes exactly as sent: never a decoded or rebuilt query.
+    verified = verifyQuery(event.rawQueryString ?? '', {
+      keys: secrets.signatureKeys,
+      defaultKey: secrets.defaultSignatureKey,
+      now,
+    });
+  } catch (error) {
+    if (error instanceof SignatureError) throw new AccessDeniedError(error.message);
+    throw error;
+  }
+  if (!nonceStore || !(await nonceStore.claim(verified.orig, verified.nonce, now))) {
+    throw new AccessDeniedError('Appel rejoué : ce nonce a déjà été utilisé.');
+  }
+  return verified;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function checkAdminToken(event: HttpEvent, tokens: string[]): void {
+  const header = event.headers?.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new UnauthorizedError();
+  // Compare digests so that every comparison takes the same time whatever the lengths.
+  const presented = digest(match[1]);
+  const accepted = tokens.some((token) => timingSafeEqual(digest(token), presented));
+  if (!accepted) throw new AccessDeniedError('Jeton d’administration refusé.');
+}
+
+// ---------------------------------------------------------------------------------------
+// Input
+
+/** Query string as an object: last value wins, except that repeated keys become arrays. */
+export function queryObject(rawQuery: string | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, values] of parseQuery(rawQuery ?? '')) {
+    out[key] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return out;
+}
+
+function decodedPathParameters(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.pathParameters ?? {})) {
+    if (value === undefined) continue;
+    try {
+      out[key] = decodeURIComponent(value);
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function parseBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return {};
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (raw.trim() === '') return {};
+  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return queryObject(raw);
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new InvalidRequestError('Le corps de la requête n’est pas un document JSON valide.', [
+      { path: '', message: 'JSON invalide.' },
+    ]);
+  }
+}

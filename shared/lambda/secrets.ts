@@ -1,0 +1,38 @@
+// Secrets are read once per cold start. Locally they come from the environment; in AWS the
+// environment only names SSM SecureString parameters, read here with decryption.
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import type { Config } from '#shared/config.ts';
+
+export interface Secrets {
+  signatureKeys: Record<string, string>;
+  defaultSignatureKey: string | undefined;
+  adminTokens: string[];
+}
+
+const KeysSchema = z.record(z.string().min(1), z.string().min(1));
+
+export async function resolveSecrets(config: Config, ssm?: SSMClient): Promise<Secrets> {
+  const names = Object.values(config.parameters).filter((n): n is string => n !== undefined);
+  const fromEnv: Secrets = {
+    signatureKeys: config.signatureKeys,
+    defaultSignatureKey: config.defaultSignatureKey,
+    adminTokens: config.adminTokens,
+  };
+  if (names.length === 0) return fromEnv;
+
+  const client = ssm ?? new SSMClient(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {});
+  const out = await client.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
+  if (out.InvalidParameters && out.InvalidParameters.length > 0) {
+    throw new Error(`Missing SSM parameters: ${out.InvalidParameters.join(', ')}`);
+  }
+  const value = (name: string | undefined) => out.Parameters?.find((p) => p.Name === name)?.Value;
+  const { signatureKeys, defaultSignatureKey, adminTokens } = config.parameters;
+  return {
+    signatureKeys: signatureKeys ? KeysSchema.parse(JSON.parse(value(signatureKeys) ?? '{}')) : fromEnv.signatureKeys,
+    defaultSignatureKey: defaultSignatureKey ? value(defaultSignatureKey)?.trim() || undefined : fromEnv.defaultSignatureKey,
+    adminTokens: adminTokens
+      ? (value(adminTokens) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
+      : fromEnv.adminTokens,
+  };
+}

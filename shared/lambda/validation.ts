@@ -1,0 +1,34 @@
+// zod parsing at the boundaries, with French messages: every failure becomes one
+// InvalidRequestError whose `err_desc` names the faulty fields.
+import { z } from 'zod';
+import { InvalidRequestError, type FieldIssue } from '#shared/lambda/errors.ts';
+
+// French default messages for everything our schemas do not word themselves.
+z.config(z.locales.fr());
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+export function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+export function describeIssues(issues: FieldIssue[], what: string): string {
+  const parts = issues.slice(0, 8).map((i) => (i.path === '' ? i.message : `${i.path} : ${i.message}`));
+  const more = issues.length > 8 ? ` (et ${issues.length - 8} autre(s))` : '';
+  return `${what} : ${parts.join(' ; ')}${more}`;
+}
+
+/** Parses `input` or throws a 400 naming each faulty field. `what` says what was parsed. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'Données invalides'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = issuesOf(result.error);
+  throw new InvalidRequestError(describeIssues(issues, what), issues);
+}

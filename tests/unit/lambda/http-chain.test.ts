@@ -1,0 +1,213 @@
+import { describe, expect, it, beforeEach } from 'vitest';
+import { z } from 'zod';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
+import { RefusalError } from '#shared/lambda/errors.ts';
+import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { signQuery } from '#shared/publik/signature.ts';
+import { zBool, zEmail, zList, zText } from '#shared/publik/coerce.ts';
+import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
+import { httpEvent, lambdaContext } from './http-event.ts';
+
+const KEY = 'test-key-demarches';
+const now = new Date('2025-05-02T10:00:00Z');
+
+class MemoryNonceStore implements NonceStore {
+  seen = new Set<string>();
+  async claim(orig: string | undefined, nonce: string) {
+    const k = `${orig}#${nonce}`;
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    return true;
+  }
+}
+
+let nonces: MemoryNonceStore;
+let failWith: unknown;
+const calls: unknown[] = [];
+
+function buildApi() {
+  return httpApi(
+    [
+      route({
+        method: 'GET',
+        path: '/things/{thingId}',
+        auth: 'publik',
+        params: z.object({ thingId: z.string() }),
+        handle: ({ params, caller }) => publikOk({ id: params.thingId, orig: caller?.orig }),
+      }),
+      route({
+        method: 'POST',
+        path: '/things',
+        auth: 'publik',
+        body: z.object({ email: zEmail(), last_name: zText(), workshops: zList(z.string()), evening_event: zBool() }),
+        handle: ({ body }) => {
+          calls.push(body);
+          if (failWith) throw failWith;
+          return publikOk(body);
+        },
+      }),
+      route({
+        method: 'POST',
+        path: '/bad',
+        auth: 'publik',
+        handle: () => json({ err: 0, data: { display_id: '12-34' } }),
+      }),
+      route({ method: 'GET', path: '/admin/things', auth: 'admin', handle: () => json({ err: 0, data: [] }) }),
+    ],
+    {
+      secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: ['tok-1', 'tok-2'] }),
+      nonceStore: nonces,
+      clock: () => now,
+    },
+  );
+}
+
+function signed(query = '', nonce = Math.random().toString(16).slice(2)) {
+  return signQuery(query, KEY, { timestamp: now, nonce, orig: 'demarches.example.org' });
+}
+
+async function call(api: ReturnType<typeof buildApi>, event: Parameters<typeof api>[0]) {
+  const res = (await api(event, lambdaContext)) as HttpResponse;
+  return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) };
+}
+
+beforeEach(() => {
+  nonces = new MemoryNonceStore();
+  failWith = undefined;
+  calls.length = 0;
+});
+
+describe('the HTTP chain', () => {
+  it('answers a signed call with the Publik envelope and path parameters', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'GET', path: '/things/abc', rawQueryString: signed(), routeKey: 'GET /things/{thingId}' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ err: 0, data: { id: 'abc', orig: 'demarches.example.org' } });
+  });
+
+  it('refuses unsigned, badly signed and replayed calls with 403 access-denied', async () => {
+    const api = buildApi();
+    const unsigned = await call(api, httpEvent({ method: 'GET', path: '/things/abc' }));
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.body).toMatchObject({ err: 1, err_class: 'access-denied' });
+    expect(unsigned.body.err_desc).toMatch(/signature/i);
+
+    const query = signed('', 'n-1');
+    const tampered = await call(api, httpEvent({ method: 'GET', path: '/things/abc', rawQueryString: query.replace('algo=sha256', 'algo=sha256&x=1') }));
+    expect(tampered.status).toBe(403);
+
+    expect((await call(api, httpEvent({ method: 'GET', path: '/things/abc', rawQueryString: query }))).status).toBe(200);
+    const replay = await call(api, httpEvent({ method: 'GET', path: '/things/abc', rawQueryString: query }));
+    expect(replay.status).toBe(403);
+    expect(replay.body.err_desc).toBe('Appel rejoué : ce nonce a déjà été utilisé.');
+  });
+
+  it('parses key/value bodies with w.c.s. string values', async () => {
+    const api = buildApi();
+    const res = await call(
+      api,
+      httpEvent({
+        method: 'POST',
+        path: '/things',
+        rawQueryString: signed(),
+        body: { email: ' Claire.Martin@Villejuif.fr ', last_name: 'Martin', workshops: 'a,b', evening_event: 'True', extra: 1 },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ email: 'claire.martin@villejuif.fr', last_name: 'Martin', workshops: ['a', 'b'], evening_event: true });
+  });
+
+  it('unwraps a whole form (post_formdata) body', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: formdata.body }));
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({
+      email: 'claire.martin@villejuif.fr',
+      workshops: ['socle-personnes-morales', 'mutualiser-publik'],
+      evening_event: true,
+    });
+  });
+
+  it('parses form-urlencoded bodies', async () => {
+    const api = buildApi();
+    const res = await call(
+      api,
+      httpEvent({
+        method: 'POST',
+        path: '/things',
+        rawQueryString: signed(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=a%40b.fr&last_name=Dupont&workshops=x&workshops=y&evening_event=on',
+      }),
+    );
+    expect(res.body.data).toEqual({ email: 'a@b.fr', last_name: 'Dupont', workshops: ['x', 'y'], evening_event: true });
+  });
+
+  it('answers 400 invalid-request naming each field, and never calls the handler', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: { email: 'nope', evening_event: 'peut-être' } }));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ err: 1, err_class: 'invalid-request' });
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'evening_event', 'last_name']);
+    expect(res.body.err_desc).toMatch(/^Données invalides : /);
+    expect(res.body.err_desc).toContain('email : Adresse électronique invalide.');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: '{"email":' }));
+    expect(res.status).toBe(400);
+    expect(res.body.err_desc).toMatch(/JSON valide/);
+  });
+
+  it('maps refusals to HTTP 200 err:1 with their class and data', async () => {
+    const api = buildApi();
+    failWith = new RefusalError('day-full', 'La journée est complète.', { date: '2025-06-08' });
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: { email: 'a@b.fr', last_name: 'X' } }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ err: 1, err_class: 'day-full', err_desc: 'La journée est complète.', data: { date: '2025-06-08' } });
+  });
+
+  it('answers 503 service-busy when DynamoDB throttles after retries, 500 without details otherwise', async () => {
+    const api = buildApi();
+    failWith = new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} });
+    const busy = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: { email: 'a@b.fr', last_name: 'X' } }));
+    expect(busy.status).toBe(503);
+    expect(busy.body.err_class).toBe('service-busy');
+    expect(busy.headers['retry-after']).toBe('1');
+
+    failWith = new Error('secret internal detail');
+    const crash = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: { email: 'a@b.fr', last_name: 'X' } }));
+    expect(crash.status).toBe(500);
+    expect(crash.body).toEqual({ err: 1, err_class: 'internal-error', err_desc: 'Erreur interne du service : réessayez plus tard.' });
+  });
+
+  it('never lets a display_id out of a POST answer', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'POST', path: '/bad', rawQueryString: signed() }));
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('display_id');
+  });
+
+  it('answers 404 in the envelope for an unknown route', async () => {
+    const api = buildApi();
+    const res = await call(api, httpEvent({ method: 'GET', path: '/nowhere', rawQueryString: signed() }));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ err: 1, err_class: 'not-found' });
+  });
+
+  it('guards admin routes with bearer tokens: 401 without, 403 wrong, 200 right', async () => {
+    const api = buildApi();
+    const none = await call(api, httpEvent({ method: 'GET', path: '/admin/things' }));
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+    const wrong = await call(api, httpEvent({ method: 'GET', path: '/admin/things', headers: { authorization: 'Bearer tok-3' } }));
+    expect(wrong.status).toBe(403);
+    const signedOnly = await call(api, httpEvent({ method: 'GET', path: '/admin/things', rawQueryString: signed() }));
+    expect(signedOnly.status).toBe(401);
+    const right = await call(api, httpEvent({ method: 'GET', path: '/admin/things', headers: { authorization: 'Bearer tok-2' } }));
+    expect(right.status).toBe(200);
+  });
+});
