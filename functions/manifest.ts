@@ -11,6 +11,8 @@ export interface HttpFunctionSpec {
   /** HTTP API route keys, e.g. `GET /meetings/{meetingId}`. */
   routes: string[];
   tables: { data?: TableAccess; nonces?: TableAccess };
+  /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
+  sendsNotifications: boolean;
   /** Reads the Publik signature keys (verifies signed calls or signs its own). */
   usesPublikKeys: boolean;
   usesAdminTokens: boolean;
@@ -26,8 +28,13 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /meetings/{meetingId}',
       'GET /meetings/{meetingId}/days',
       'GET /meetings/{meetingId}/workshops',
+      'POST /meetings/{meetingId}/registrations',
+      'GET /registrations/{registrationId}',
+      'POST /registrations/{registrationId}',
+      'POST /registrations/{registrationId}/cancel',
     ],
-    tables: { data: 'read', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    sendsNotifications: true,
     usesPublikKeys: true,
     usesAdminTokens: false,
   },
@@ -37,6 +44,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
     description: 'Organiser API under /admin (bearer tokens)',
     routes: ['GET /admin/meetings', 'PUT /admin/meetings/{meetingId}'],
     tables: { data: 'readWrite' },
+    sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
   },

@@ -14,8 +14,14 @@ export const ENV = {
   PUBLIK_SIGNATURE_KEYS_PARAMETER: 'PUBLIK_SIGNATURE_KEYS_PARAMETER',
   PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: 'PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER',
   ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
+  /** Queue of notifications (promotions, reminders) consumed by queue-notifier. */
+  NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
+  /** Sender address of the emails (a verified SES identity in AWS). */
+  MAIL_FROM: 'MAIL_FROM',
   /** Local runtime and tests only: emulator endpoints. Unset in AWS. */
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
+  SQS_ENDPOINT: 'SQS_ENDPOINT',
+  SES_ENDPOINT: 'SES_ENDPOINT',
   SSM_ENDPOINT: 'SSM_ENDPOINT',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
@@ -56,7 +62,11 @@ export const ConfigSchema = z.object({
   [ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER]: optionalString,
   [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER]: optionalString,
   [ENV.ADMIN_TOKENS_PARAMETER]: optionalString,
+  [ENV.NOTIFY_QUEUE_URL]: optionalString,
+  [ENV.MAIL_FROM]: z.string().default('Club utilisateurs Publik <club@example.org>'),
   [ENV.DYNAMODB_ENDPOINT]: optionalString,
+  [ENV.SQS_ENDPOINT]: optionalString,
+  [ENV.SES_ENDPOINT]: optionalString,
   [ENV.SSM_ENDPOINT]: optionalString,
 });
 
@@ -69,7 +79,11 @@ export interface Config {
   orig: string;
   adminTokens: string[];
   publicBaseUrl: string;
+  notifyQueueUrl: string | undefined;
+  mailFrom: string;
   dynamodbEndpoint: string | undefined;
+  sqsEndpoint: string | undefined;
+  sesEndpoint: string | undefined;
   /** SSM parameter names to resolve at cold start (AWS only). */
   parameters: {
     signatureKeys: string | undefined;
@@ -98,7 +112,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
     adminTokens: c[ENV.ADMIN_TOKENS],
     publicBaseUrl,
+    notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
+    mailFrom: c[ENV.MAIL_FROM],
     dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
+    sqsEndpoint: c[ENV.SQS_ENDPOINT],
+    sesEndpoint: c[ENV.SES_ENDPOINT],
     parameters: {
       signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
       defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],

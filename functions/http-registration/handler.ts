@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zDate } from '#shared/publik/coerce.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
+import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
+import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import {
@@ -16,7 +22,16 @@ import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const meetings = new MeetingService(new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable));
+const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
+const meetings = new MeetingService(meetingStore);
+const registrations = new RegistrationService({
+  meetings: meetingStore,
+  store: new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore),
+  publisher: ctx.config.notifyQueueUrl
+    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
+    : new MissingQueuePublisher(),
+  baseUrl: ctx.config.publicBaseUrl,
+});
 
 export const routes = [
   route({
@@ -64,6 +79,36 @@ export const routes = [
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
       return publikOk(filterDataSource(workshopDataSourceItems(meeting, items, query.day), query));
     },
+  }),
+  route({
+    method: 'POST',
+    path: '/meetings/{meetingId}/registrations',
+    auth: 'publik',
+    params: MeetingIdSchema,
+    body: RegistrationRequestSchema,
+    handle: async ({ params, body, now }) => publikOk((await registrations.register(params.meetingId, body, now)).answer),
+  }),
+  route({
+    method: 'GET',
+    path: '/registrations/{registrationId}',
+    auth: 'publik',
+    params: RegistrationIdSchema,
+    handle: async ({ params }) => publikOk((await registrations.getRegistration(params.registrationId)).answer),
+  }),
+  route({
+    method: 'POST',
+    path: '/registrations/{registrationId}',
+    auth: 'publik',
+    params: RegistrationIdSchema,
+    body: RegistrationRequestSchema,
+    handle: async ({ params, body, now }) => publikOk((await registrations.modify(params.registrationId, body, now)).answer),
+  }),
+  route({
+    method: 'POST',
+    path: '/registrations/{registrationId}/cancel',
+    auth: 'publik',
+    params: RegistrationIdSchema,
+    handle: async ({ params, now }) => publikOk((await registrations.cancel(params.registrationId, now)).answer),
   }),
 ];
 

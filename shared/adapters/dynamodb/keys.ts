@@ -9,3 +9,26 @@ export const keys = {
   ITEM_PREFIX: 'ITEM#',
   META: 'META',
 } as const;
+
+export const registrationKeys = {
+  registration: (registrationId: string) => ({ pk: `REG#${registrationId}`, sk: 'META' }),
+  /** Registrations of a meeting through gsi1, in order of arrival. */
+  meetingListing: (meetingId: string, createdAt: string, registrationId: string) => ({
+    gsi1pk: `MEETING#${meetingId}#REGS`,
+    gsi1sk: `${createdAt}#${registrationId}`,
+  }),
+  meetingListingPartition: (meetingId: string) => `MEETING#${meetingId}#REGS`,
+  /** Idempotency on the w.c.s. form: one registration per form uuid. */
+  form: (formUuid: string) => ({ pk: `FORM#${formUuid}`, sk: 'META' }),
+  /** One registration per (meeting, normalised email). */
+  email: (meetingId: string, email: string) => ({ pk: `EMAIL#${meetingId}#${email}`, sk: 'META' }),
+  /** FIFO ticket counter of an item's waiting list (kept off the hot counter item). */
+  ticketSequence: (meetingId: string, itemKey: string) => ({ pk: `SEQ#${meetingId}#${itemKey}`, sk: 'META' }),
+  waitingPartition: (meetingId: string, itemKey: string) => `WAIT#${meetingId}#${itemKey}`,
+  waiting: (meetingId: string, itemKey: string, ticket: number) => ({
+    pk: `WAIT#${meetingId}#${itemKey}`,
+    sk: String(ticket).padStart(12, '0'),
+  }),
+  outboxPartition: 'OUTBOX',
+  outbox: (createdAt: string, notificationId: string) => ({ pk: 'OUTBOX', sk: `${createdAt}#${notificationId}` }),
+} as const;

@@ -10,9 +10,15 @@ import { z } from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
+import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const UPSERT_ITEM =
+  'SET #key = :key, #kind = :kind, #ref = :ref, #capacity = :capacity, #waiting_list = :wl, ' +
+  '#confirmed = if_not_exists(#confirmed, :zero), #waiting = if_not_exists(#waiting, :zero), #type = :type';
+const ITEM_UNUSED = 'attribute_not_exists(pk) OR (#confirmed = :zero AND #waiting = :zero)';
 
 const CounterSchema = z.object({ key: z.string(), confirmed: z.number().int(), waiting: z.number().int() });
 
@@ -101,10 +107,8 @@ export class DynamoMeetingStore implements MeetingStore {
       Update: {
         TableName: this.tableName,
         Key: keys.item(next.id, def.key),
-        UpdateExpression:
-          'SET #key = :key, kind = :kind, #ref = :ref, capacity = :capacity, waiting_list = :wl, ' +
-          'confirmed = if_not_exists(confirmed, :zero), waiting = if_not_exists(waiting, :zero), #type = :type',
-        ExpressionAttributeNames: { '#key': 'key', '#ref': 'ref', '#type': 'type' },
+        UpdateExpression: UPSERT_ITEM,
+        ExpressionAttributeNames: exprNames(UPSERT_ITEM),
         ExpressionAttributeValues: {
           ':key': def.key,
           ':kind': def.kind,
@@ -120,7 +124,8 @@ export class DynamoMeetingStore implements MeetingStore {
       Delete: {
         TableName: this.tableName,
         Key: keys.item(next.id, itemKey),
-        ConditionExpression: 'attribute_not_exists(pk) OR (confirmed = :zero AND waiting = :zero)',
+        ConditionExpression: ITEM_UNUSED,
+        ExpressionAttributeNames: exprNames(ITEM_UNUSED),
         ExpressionAttributeValues: { ':zero': 0 },
       },
     }));

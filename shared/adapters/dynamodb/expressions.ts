@@ -1,0 +1,9 @@
+/**
+ * `#name` placeholders of expressions mapped to attribute names. Every attribute in our
+ * expressions is aliased: DynamoDB reserves hundreds of words (`capacity`, `key`, `type`…).
+ */
+export function exprNames(...expressions: string[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const e of expressions) for (const m of e.matchAll(/#(\w+)/g)) names[m[0]] = m[1] as string;
+  return names;
+}

@@ -1,0 +1,37 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Notification, NotificationPublisher } from '#shared/domain/registrations/ports.ts';
+
+const SQS_BATCH = 10;
+
+export class SqsNotificationPublisher implements NotificationPublisher {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async publish(notifications: Notification[]): Promise<void> {
+    for (let i = 0; i < notifications.length; i += SQS_BATCH) {
+      const batch = notifications.slice(i, i + SQS_BATCH);
+      const out = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((n) => ({
+            Id: n.id.slice(0, 80),
+            MessageBody: JSON.stringify(n),
+            MessageAttributes: { type: { DataType: 'String', StringValue: n.type } },
+          })),
+        }),
+      );
+      if (out.Failed && out.Failed.length > 0) {
+        throw new Error(`SQS refused ${out.Failed.length} notification(s): ${out.Failed.map((f) => f.Code).join(', ')}`);
+      }
+    }
+  }
+}
+
+/** Where no queue is configured (a function that never notifies): refuses loudly. */
+export class MissingQueuePublisher implements NotificationPublisher {
+  async publish(notifications: Notification[]): Promise<void> {
+    if (notifications.length > 0) throw new Error('NOTIFY_QUEUE_URL is not configured');
+  }
+}

@@ -1,0 +1,142 @@
+// Who gets a place and who waits: plans computed from counters read just before. A plan is
+// only a proposal: the repository writes it with DynamoDB conditions that hold only if the
+// counters still allow it, and plans again when they do not. Pure.
+import { RefusalError } from '#shared/lambda/errors.ts';
+import { placesOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
+import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import type { WantedItem } from './rules.ts';
+import type { HeldItem } from './schema.ts';
+
+export type ItemAction =
+  | { type: 'take'; key: string }
+  | { type: 'wait'; key: string }
+  | { type: 'release'; key: string }
+  | { type: 'leave'; key: string; ticket: number };
+
+export interface Plan {
+  /** Counter changes to write; unchanged items appear in neither list. */
+  actions: ItemAction[];
+  /** What the registration holds afterwards; `wait` items get their ticket when written. */
+  held: HeldItem[];
+}
+
+function refusalFor(item: CapacityItem, meeting: Meeting): RefusalError {
+  switch (item.kind) {
+    case 'day': {
+      const label = meeting.days.find((d) => d.date === item.ref)?.label ?? item.ref;
+      return new RefusalError('day-full', `Il n’y a plus de place sur place le ${label} : rien n’a été réservé.`, { date: item.ref });
+    }
+    case 'remote': {
+      const label = meeting.days.find((d) => d.date === item.ref)?.label ?? item.ref;
+      return new RefusalError('remote-full', `Il n’y a plus de place à distance le ${label} : rien n’a été réservé.`, { date: item.ref });
+    }
+    case 'workshop': {
+      const title = meeting.workshops.find((w) => w.id === item.ref)?.title ?? item.ref;
+      return new RefusalError('workshop-full', `L’atelier « ${title} » est complet : rien n’a été réservé.`, { workshop: item.ref });
+    }
+    case 'evening':
+      return new RefusalError('evening-full', 'La soirée est complète : rien n’a été réservé.');
+  }
+}
+
+/** take a free place, else wait when the item has a waiting list, else refuse everything. */
+function takeOrWait(item: CapacityItem, meeting: Meeting): 'take' | 'wait' {
+  const places = placesOf(item);
+  if (!places.full) return 'take';
+  if (item.waiting_list) return 'wait';
+  throw refusalFor(item, meeting);
+}
+
+function counter(counters: Map<string, CapacityItem>, key: string): CapacityItem {
+  const item = counters.get(key);
+  if (!item) throw new Error(`no capacity item ${key}`);
+  return item;
+}
+
+/**
+ * Plans a new registration (previous = []) or a modification (previous = what is held).
+ * Items held and still wanted are kept as they are (place or waiting position). A workshop
+ * whose day is waiting holds nothing: it is decided when the day is granted.
+ * Throws a RefusalError when an item is full without a waiting list (nothing is booked).
+ */
+export function planRegistration(
+  meeting: Meeting,
+  counters: Map<string, CapacityItem>,
+  wanted: WantedItem[],
+  previous: HeldItem[] = [],
+): Plan {
+  const before = new Map(previous.map((h) => [h.key, h]));
+  const actions: ItemAction[] = [];
+  const held: HeldItem[] = [];
+  const statusOf = new Map<string, 'confirmed' | 'waiting'>();
+
+  for (const want of wanted) {
+    if (want.kind === 'workshop' && want.dayKey && statusOf.get(want.dayKey) !== 'confirmed') continue;
+    const kept = before.get(want.key);
+    if (kept) {
+      held.push(kept);
+      statusOf.set(want.key, kept.status);
+      continue;
+    }
+    const decision = takeOrWait(counter(counters, want.key), meeting);
+    actions.push({ type: decision, key: want.key });
+    held.push({ key: want.key, status: decision === 'take' ? 'confirmed' : 'waiting' });
+    statusOf.set(want.key, decision === 'take' ? 'confirmed' : 'waiting');
+  }
+  const keptKeys = new Set(held.map((h) => h.key));
+  for (const h of previous) {
+    if (keptKeys.has(h.key)) continue;
+    actions.push(h.status === 'confirmed' ? { type: 'release', key: h.key } : { type: 'leave', key: h.key, ticket: h.ticket ?? 0 });
+  }
+  return { actions, held };
+}
+
+/** Everything held is given back (cancellation). */
+export function planRelease(previous: HeldItem[]): ItemAction[] {
+  return previous.map((h) =>
+    h.status === 'confirmed' ? { type: 'release', key: h.key } : { type: 'leave', key: h.key, ticket: h.ticket ?? 0 },
+  );
+}
+
+export interface PromotionPlan {
+  /** Follow-up counter changes for workshops that were waiting for the promoted day. */
+  actions: ItemAction[];
+  held: HeldItem[];
+  /** Workshops dropped because they became full without a waiting list meanwhile. */
+  dropped: string[];
+}
+
+/**
+ * The first person waiting for `itemKey` gets its place. When the item is an on-site day, the
+ * workshops they chose that day are decided now: a free place, or the workshop's waiting list.
+ */
+export function planPromotion(
+  meeting: Meeting,
+  counters: Map<string, CapacityItem>,
+  held: HeldItem[],
+  chosenWorkshops: string[],
+  itemKey: string,
+): PromotionPlan {
+  const next: HeldItem[] = held.map((h) => (h.key === itemKey ? { key: h.key, status: 'confirmed' } : h));
+  const actions: ItemAction[] = [];
+  const dropped: string[] = [];
+  const promoted = counters.get(itemKey);
+  if (promoted?.kind === 'day') {
+    const heldKeys = new Set(held.map((h) => h.key));
+    for (const w of meeting.workshops) {
+      const key = `workshop:${w.id}`;
+      if (w.day !== promoted.ref || !chosenWorkshops.includes(w.id) || heldKeys.has(key)) continue;
+      const places = placesOf(counter(counters, key));
+      if (!places.full) {
+        actions.push({ type: 'take', key });
+        next.push({ key, status: 'confirmed' });
+      } else if (w.waiting_list) {
+        actions.push({ type: 'wait', key });
+        next.push({ key, status: 'waiting' });
+      } else {
+        dropped.push(w.id);
+      }
+    }
+  }
+  return { actions, held: next, dropped };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { CapacityItem } from '#shared/domain/meetings/items.ts';
+import type { ItemAction } from './allocation.ts';
+import type { Registration } from './schema.ts';
+
+/** A notification to send after a state change, written in the same transaction (outbox). */
+export const NotificationSchema = z.object({
+  id: z.string(),
+  type: z.literal('registration.promoted'),
+  meeting_id: z.string(),
+  registration_id: z.string(),
+  item_key: z.string(),
+  /** Workshops dropped at promotion (full without waiting list meanwhile). */
+  dropped_workshops: z.array(z.string()).default([]),
+  created_at: z.string(),
+});
+export type Notification = z.output<typeof NotificationSchema>;
+
+/** Sends notifications to the queue that the notifier consumes. */
+export interface NotificationPublisher {
+  publish(notifications: Notification[]): Promise<void>;
+}
+
+/** Writes carry the counter actions whose conditions make the plan hold. */
+export interface RegistrationWrite {
+  registration: Registration;
+  actions: ItemAction[];
+  tickets: ReadonlyMap<string, number>;
+}
+
+export interface RegistrationStore {
+  readCounters(meetingId: string): Promise<Map<string, CapacityItem>>;
+  findById(registrationId: string): Promise<Registration | undefined>;
+  findByFormUuid(formUuid: string): Promise<Registration | undefined>;
+  findIdByEmail(meetingId: string, email: string): Promise<string | undefined>;
+  /** Next FIFO tickets of the items' waiting lists (a ticket unused after a failed write is harmless). */
+  reserveTickets(meetingId: string, itemKeys: string[]): Promise<Map<string, number>>;
+  /** Throws FormTakenError, EmailTakenError or PlanOutdatedError; writes nothing then. */
+  create(write: RegistrationWrite): Promise<void>;
+  /** Conditional on `expectedVersion`; moves the email marker when the email changed. */
+  update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void>;
+  /** 1-based positions of the registration's waiting items. */
+  waitingPositions(registration: Registration): Promise<Map<string, number>>;
+  /** The registration first in line for an item, if any. */
+  firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined>;
+  /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
+  promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
+  listByMeeting(meetingId: string): Promise<Registration[]>;
+  setCheckIn(registrationId: string, day: string, at: string): Promise<Registration | undefined>;
+  clearOutbox(notification: Notification): Promise<void>;
+  /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
+  listOutbox(olderThan: string): Promise<Notification[]>;
+}
+
+export class FormTakenError extends Error {}
+export class EmailTakenError extends Error {}
+/** The counters or the registration changed since the plan was made: plan again. */
+export class PlanOutdatedError extends Error {}

@@ -1,0 +1,381 @@
+// Registration use cases: register (idempotent on the form uuid), modify, cancel, and the
+// automatic promotion of waiting requests. Every decision about places is written with
+// DynamoDB conditions (see the repository); when a condition fails, the plan is made again
+// from fresh counters, with jittered backoff and a bounded number of attempts.
+import { createHash, randomBytes } from 'node:crypto';
+import { logger } from '#shared/lambda/logger.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/lambda/errors.ts';
+import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { meetingNotFound } from '#shared/domain/meetings/service.ts';
+import { planPromotion, planRegistration, planRelease, type ItemAction, type Plan } from './allocation.ts';
+import { registrationAnswer, registrationLinks, type RegistrationAnswer } from './answer.ts';
+import {
+  EmailTakenError,
+  FormTakenError,
+  PlanOutdatedError,
+  type Notification,
+  type NotificationPublisher,
+  type RegistrationStore,
+} from './ports.ts';
+import { checkRegistrationWindow, wantedItems } from './rules.ts';
+import type { HeldItem, Registration, RegistrationRequest } from './schema.ts';
+
+export interface RetryPolicy {
+  /** Attempts of one decision before answering "busy" (nothing written then). */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+// Under a rush on one item most attempts fail their condition once and succeed on the
+// next plan; 25 attempts with full jitter capped at 200 ms keep a 500-request burst on a
+// single item exact without answering "busy" (measured in the concurrency tests).
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, maxDelayMs: 200 };
+
+export interface RegistrationServiceDeps {
+  meetings: MeetingStore;
+  store: RegistrationStore;
+  publisher: NotificationPublisher;
+  baseUrl: string;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const newRegistrationId = () => 'r' + base32(randomBytes(16));
+const newToken = () => base32(randomBytes(20));
+
+function base32(bytes: Buffer): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** Fingerprint of a request: the same form sent again with it is a replay, not a change. */
+export function requestHash(request: RegistrationRequest): string {
+  const canonical = {
+    ...request,
+    onsite_days: [...request.onsite_days].sort(),
+    remote_days: [...request.remote_days].sort(),
+    workshops: [...request.workshops].sort(),
+  };
+  const sorted = Object.fromEntries(Object.entries(canonical).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url');
+}
+
+export interface RegistrationOutcome {
+  answer: RegistrationAnswer;
+  registration: Registration;
+}
+
+export class RegistrationService {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: RegistrationServiceDeps) {
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private async backoff(attempt: number): Promise<void> {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    await this.sleep(Math.random() * ceiling);
+  }
+
+  private busy(): ServiceBusyError {
+    return new ServiceBusyError('Trop de demandes simultanées sur ces places : rien n’a été enregistré, veuillez réessayer.');
+  }
+
+  private async meeting(meetingId: string): Promise<Meeting> {
+    const meeting = await this.deps.meetings.findMeeting(meetingId);
+    if (!meeting) throw meetingNotFound(meetingId);
+    return meeting;
+  }
+
+  async answerFor(registration: Registration, replayed: boolean, meeting?: Meeting): Promise<RegistrationOutcome> {
+    const m = meeting ?? (await this.meeting(registration.meeting_id));
+    const positions = await this.deps.store.waitingPositions(registration);
+    return { registration, answer: registrationAnswer(registration, m, positions, this.deps.baseUrl, replayed) };
+  }
+
+  async getRegistration(registrationId: string): Promise<RegistrationOutcome> {
+    const reg = await this.deps.store.findById(registrationId);
+    if (!reg) throw registrationNotFound(registrationId);
+    return this.answerFor(reg, false);
+  }
+
+  /** POST /meetings/{id}/registrations: create, replay, or modify when the form was seen. */
+  async register(meetingId: string, request: RegistrationRequest, now: Date): Promise<RegistrationOutcome> {
+    const meeting = await this.meeting(meetingId);
+    const hash = requestHash(request);
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      const existing = await this.deps.store.findByFormUuid(request.form_uuid);
+      if (existing) {
+        if (existing.meeting_id !== meetingId) {
+          throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une inscription à une autre réunion.', {
+            registration_id: existing.id,
+          });
+        }
+        return this.change(existing, request, now, meeting);
+      }
+      checkRegistrationWindow(meeting, now);
+      const wanted = wantedItems(meeting, request);
+      const counters = await this.deps.store.readCounters(meetingId);
+      const plan = planRegistration(meeting, counters, wanted.items);
+      const tickets = await this.ticketsFor(meetingId, plan.actions);
+      const registration: Registration = {
+        id: newRegistrationId(),
+        meeting_id: meetingId,
+        access_token: newToken(),
+        ...identityOf(request),
+        image_rights: imageRightsOf(meeting, request, undefined, now),
+        days: wanted.days,
+        workshops: wanted.workshops,
+        evening_event: wanted.evening_event,
+        items: withTickets(plan.held, tickets),
+        state: 'active',
+        request_hash: hash,
+        checked_in: {},
+        version: 1,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
+      try {
+        await this.deps.store.create({ registration, actions: plan.actions, tickets });
+        logger.info('registration created', { registrationId: registration.id, meetingId, actions: plan.actions });
+        return this.answerFor(registration, false, meeting);
+      } catch (error) {
+        if (error instanceof FormTakenError) continue; // a copy of this form won: answer as a replay
+        if (error instanceof EmailTakenError) throw await this.alreadyRegistered(meetingId, request.email);
+        if (error instanceof PlanOutdatedError) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw error;
+      }
+    }
+    throw this.busy();
+  }
+
+  /** POST /registrations/{id}: a modification with the registering body. */
+  async modify(registrationId: string, request: RegistrationRequest, now: Date): Promise<RegistrationOutcome> {
+    const existing = await this.deps.store.findById(registrationId);
+    if (!existing) throw registrationNotFound(registrationId);
+    // The registration stays bound to the form that created it.
+    return this.change(existing, { ...request, form_uuid: existing.form_uuid }, now, await this.meeting(existing.meeting_id));
+  }
+
+  private async change(current: Registration, request: RegistrationRequest, now: Date, meeting: Meeting): Promise<RegistrationOutcome> {
+    const hash = requestHash(request);
+    let existing = current;
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      if (existing.request_hash === hash) return this.answerFor(existing, true, meeting);
+      if (existing.state === 'cancelled') {
+        throw new RefusalError('registration-cancelled', 'Cette inscription a été annulée : elle ne peut plus être modifiée.', {
+          registration_id: existing.id,
+        });
+      }
+      checkRegistrationWindow(meeting, now);
+      const wanted = wantedItems(meeting, request);
+      const counters = await this.deps.store.readCounters(meeting.id);
+      const plan = planRegistration(meeting, counters, wanted.items, existing.items);
+      const tickets = await this.ticketsFor(meeting.id, plan.actions);
+      const next: Registration = {
+        ...existing,
+        ...identityOf(request),
+        image_rights: imageRightsOf(meeting, request, existing, now),
+        days: wanted.days,
+        workshops: wanted.workshops,
+        evening_event: wanted.evening_event,
+        items: withTickets(plan.held, tickets),
+        request_hash: hash,
+        version: existing.version + 1,
+        updated_at: now.toISOString(),
+      };
+      try {
+        await this.deps.store.update({ registration: next, actions: plan.actions, tickets }, existing.version, existing.email);
+        logger.info('registration modified', { registrationId: next.id, actions: plan.actions });
+        await this.promoteWaiting(meeting.id, releasedKeys(plan.actions), now);
+        return this.answerFor(next, false, meeting);
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw await this.alreadyRegistered(meeting.id, request.email);
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        await this.backoff(attempt);
+        const reread = await this.deps.store.findById(existing.id);
+        if (!reread) throw registrationNotFound(existing.id);
+        existing = reread;
+      }
+    }
+    throw this.busy();
+  }
+
+  /** Cancels and frees every place; idempotent (cancelling again answers the same). */
+  async cancel(registrationId: string, now: Date): Promise<RegistrationOutcome> {
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      const existing = await this.deps.store.findById(registrationId);
+      if (!existing) throw registrationNotFound(registrationId);
+      if (existing.state === 'cancelled') return this.answerFor(existing, true);
+      const actions = planRelease(existing.items);
+      const next: Registration = {
+        ...existing,
+        items: [],
+        state: 'cancelled',
+        version: existing.version + 1,
+        updated_at: now.toISOString(),
+        cancelled_at: now.toISOString(),
+      };
+      try {
+        await this.deps.store.update({ registration: next, actions, tickets: new Map() }, existing.version, existing.email);
+        logger.info('registration cancelled', { registrationId, actions });
+        await this.promoteWaiting(existing.meeting_id, releasedKeys(actions), now);
+        return this.answerFor(next, false);
+      } catch (error) {
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        await this.backoff(attempt);
+      }
+    }
+    throw this.busy();
+  }
+
+  /**
+   * Confirms the first waiting requests of the items while places are free, each promotion
+   * in one transaction (counter, waiting entry, registration, outbox), then queues the
+   * notifications. Safe to run any time, concurrently: conditions keep it exact.
+   */
+  async promoteWaiting(meetingId: string, itemKeys: string[], now: Date): Promise<Notification[]> {
+    if (itemKeys.length === 0) return [];
+    const meeting = await this.meeting(meetingId);
+    const sent: Notification[] = [];
+    const queue = [...new Set(itemKeys)];
+    let failures = 0;
+    while (queue.length > 0) {
+      const key = queue[0] as string;
+      const counters = await this.deps.store.readCounters(meetingId);
+      const item = counters.get(key);
+      const room = item && item.waiting > 0 && (item.capacity === null || item.confirmed < item.capacity);
+      const head = room ? await this.deps.store.firstWaiting(meetingId, key) : undefined;
+      const reg = head ? await this.deps.store.findById(head.registrationId) : undefined;
+      const held = reg?.items.find((h) => h.key === key);
+      if (!head || !reg || held?.status !== 'waiting' || held.ticket !== head.ticket) {
+        if (head && failures < this.retry.maxAttempts) {
+          // The head moved between our reads (a concurrent promotion or edit): look again.
+          failures++;
+          await this.backoff(failures);
+          continue;
+        }
+        queue.shift();
+        continue;
+      }
+      const promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
+      const tickets = await this.ticketsFor(meetingId, promotion.actions);
+      const notification: Notification = {
+        id: newToken(),
+        type: 'registration.promoted',
+        meeting_id: meetingId,
+        registration_id: reg.id,
+        item_key: key,
+        dropped_workshops: promotion.dropped,
+        created_at: now.toISOString(),
+      };
+      const next: Registration = {
+        ...reg,
+        items: withTickets(promotion.held, tickets),
+        workshops: reg.workshops.filter((w) => !promotion.dropped.includes(w)),
+        version: reg.version + 1,
+        updated_at: now.toISOString(),
+      };
+      try {
+        await this.deps.store.promote(
+          { registration: next, actions: promotion.actions, tickets, itemKey: key, ticket: head.ticket, notification },
+          reg.version,
+        );
+        logger.info('waiting request promoted', { registrationId: reg.id, item: key });
+        sent.push(notification);
+        failures = 0;
+      } catch (error) {
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        failures++;
+        if (failures >= this.retry.maxAttempts) queue.shift();
+        else await this.backoff(failures);
+      }
+    }
+    await this.dispatch(sent);
+    return sent;
+  }
+
+  /** Queues notifications and clears their outbox entries (a failure leaves them for the sweep). */
+  async dispatch(notifications: Notification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    try {
+      await this.deps.publisher.publish(notifications);
+      await Promise.all(notifications.map((n) => this.deps.store.clearOutbox(n)));
+    } catch (error) {
+      logger.error('notifications left in the outbox', { error: error as Error, count: notifications.length });
+    }
+  }
+
+  private async ticketsFor(meetingId: string, actions: ItemAction[]): Promise<Map<string, number>> {
+    const waits = actions.filter((a) => a.type === 'wait').map((a) => a.key);
+    return waits.length === 0 ? new Map() : this.deps.store.reserveTickets(meetingId, waits);
+  }
+
+  private async alreadyRegistered(meetingId: string, email: string): Promise<RefusalError> {
+    const id = await this.deps.store.findIdByEmail(meetingId, email);
+    const existing = id ? await this.deps.store.findById(id) : undefined;
+    return new RefusalError(
+      'already-registered',
+      `L’adresse ${email} est déjà inscrite à cette réunion : modifiez l’inscription existante.`,
+      existing ? { registration_id: existing.id, api: registrationLinks(existing, this.deps.baseUrl) } : undefined,
+    );
+  }
+}
+
+export const registrationNotFound = (id: string) => new NotFoundError(`Inscription inconnue : « ${id} ».`, 'unknown-registration');
+
+function releasedKeys(actions: ItemAction[]): string[] {
+  // A freed place, or a waiting entry gone (the next in line may now fit).
+  return actions.filter((a) => a.type === 'release' || a.type === 'leave').map((a) => a.key);
+}
+
+function withTickets(held: Plan['held'], tickets: ReadonlyMap<string, number>): HeldItem[] {
+  return held.map((h) => (h.status === 'waiting' && h.ticket === undefined ? { ...h, ticket: tickets.get(h.key) } : h));
+}
+
+function identityOf(request: RegistrationRequest) {
+  return {
+    form_uuid: request.form_uuid,
+    form_number: request.form_number,
+    form_url: request.form_url,
+    callback_url: request.callback_url,
+    user_name_id: request.user_name_id,
+    email: request.email,
+    first_name: request.first_name,
+    last_name: request.last_name,
+    organisation: request.organisation,
+    organisation_kind: request.organisation_kind,
+    job_title: request.job_title,
+    phone: request.phone,
+    profile: request.profile,
+    badge_name: request.badge_name,
+    dietary_requirements: request.dietary_requirements,
+    accessibility_needs: request.accessibility_needs,
+  };
+}
+
+/** The consent answer with the notice version it answered and when (kept while unchanged). */
+function imageRightsOf(meeting: Meeting, request: RegistrationRequest, previous: Registration | undefined, now: Date) {
+  if (!request.image_rights) return previous?.image_rights;
+  if (previous?.image_rights?.answer === request.image_rights) return previous.image_rights;
+  return { answer: request.image_rights, notice_version: meeting.image_rights_notice_version, answered_at: now.toISOString() };
+}
