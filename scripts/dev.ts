@@ -1,0 +1,111 @@
+// `npm start`: the whole backend on this machine (see scripts/local/runtime.ts), with the demo
+// meeting created through the real admin route, and a banner of ready-to-paste commands.
+//   npm start                    persistent data in .local/data/dynamodb
+//   npm start -- --in-memory     fresh data every time (or LOCAL_IN_MEMORY=1)
+//   PORT=3001 npm start          another port (default 3000)
+//   npm start -- --no-seed       do not (re)create the demo meeting
+//   npm start -- --quiet         no access log
+import { parseArgs } from 'node:util';
+import { signUrl } from '#shared/publik/signature.ts';
+import { startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
+
+// The SDK warns on every start that it will drop Node 20 in 2027; known, see the handbook.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+const { values } = parseArgs({
+  options: {
+    'in-memory': { type: 'boolean', default: false },
+    port: { type: 'string' },
+    'no-seed': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (values.help) {
+  console.log('Usage: npm start [-- --in-memory] [--port N] [--no-seed] [--quiet]   (env: PORT, LOCAL_IN_MEMORY=1)');
+  process.exit(0);
+}
+
+const inMemory = values['in-memory'] || ['1', 'true', 'yes'].includes((process.env['LOCAL_IN_MEMORY'] ?? '').toLowerCase());
+const portText = values.port ?? process.env['PORT'] ?? '3000';
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port "${portText}"`);
+  process.exit(2);
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function banner(rt: LocalRuntime, seconds: number): string {
+  const workshops = `${rt.baseUrl}/meetings/club-12/workshops`;
+  const signed = signUrl(workshops, rt.keys.key, { orig: rt.keys.orig });
+  const lines = [
+    '',
+    `publik-club is running locally (ready in ${seconds.toFixed(1)} s${inMemory ? ', in-memory data' : ', data kept in .local/data/dynamodb'})`,
+    '',
+    `  Base URL            ${rt.baseUrl}`,
+    '  Signature keys (development only; PUBLIK_SIGNATURE_KEYS / PUBLIK_DEFAULT_SIGNATURE_KEY override them)',
+    ...Object.entries(rt.keys.signatureKeys).map(([orig, key]) => `    orig=${orig.padEnd(24)} ${key}`),
+    `    without orig (default)       ${rt.keys.defaultKey}`,
+    `  Admin token         ${rt.adminToken}   (ADMIN_TOKENS overrides it)`,
+    `  Tables              ${rt.tables.DataTable}, ${rt.tables.NonceTable}`,
+    `  DynamoDB Local      ${rt.endpoints.dynamodb}`,
+    `  SQS (fauxqs)        ${rt.endpoints.sqs}`,
+    `  SES (emulator)      ${rt.endpoints.ses}   (web page listing the emails)`,
+    `  Emails as JSON      ${rt.baseUrl}/__local/emails`,
+    '',
+    rt.seed
+      ? rt.seed.ok
+        ? `Demo meeting "${rt.seed.meetingId}" created/updated through PUT /admin/meetings/${rt.seed.meetingId} (HTTP ${rt.seed.status}).`
+        : `!! Seeding the demo meeting failed (HTTP ${rt.seed.status}): ${rt.seed.body.slice(0, 2000)}`
+      : 'Demo meeting not seeded (--no-seed).',
+    ...(rt.loadErrors.length > 0 ? [`!! Could not load: ${rt.loadErrors.map((e) => e.name).join(', ')} (see the errors above).`] : []),
+    '',
+    'Try it (a signature is valid 30 s, as in w.c.s.):',
+    `  curl -s ${q(signed)}`,
+    '  # a fresh signature every time:',
+    `  curl -s "$(npm run -s sign -- ${q(workshops)})"`,
+    '  # admin API:',
+    `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/meetings`,
+    '  # emails sent so far, scheduled functions at a chosen instant:',
+    `  curl -s ${rt.baseUrl}/__local/emails`,
+    `  npm run tick -- --at ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+let runtime: LocalRuntime | undefined;
+let shuttingDown = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) {
+    console.error(`\n${signal} again: exiting now.`);
+    process.exit(1); // the exit hook still kills DynamoDB Local
+  }
+  shuttingDown = true;
+  console.log(`\n${signal}: stopping...`);
+  try {
+    await runtime?.stop();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  runtime = await startLocalRuntime({ port, inMemory, seed: !values['no-seed'], quiet: values.quiet });
+  if (shuttingDown) {
+    await runtime.stop();
+  } else {
+    console.log(banner(runtime, process.uptime()));
+  }
+} catch (error) {
+  console.error(`\nCould not start the local runtime:\n${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,126 @@
+// Creates the local tables from the same definitions the CDK stack uses (keys, GSIs, TTL), so
+// the local runtime and the tests cannot drift from what is deployed.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type AttributeDefinition,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { tableDefinitions, type KeyAttribute, type TableDefinition } from '#shared/adapters/dynamodb/tables.ts';
+
+/** Construct ids of shared/adapters/dynamodb/tables.ts (a new table there must be added here). */
+export type TableId = 'DataTable' | 'NonceTable';
+
+/** Physical names used by `npm start`. Tests use unique names (see tests/support/local-stack.ts). */
+export const localTableNames: Record<TableId, string> = {
+  DataTable: 'publik-club-data',
+  NonceTable: 'publik-club-nonces',
+};
+
+/** `{ DATA_TABLE: name, NONCE_TABLE: name }`: the environment the functions read. */
+export function tableEnv(names: Record<TableId, string>): Record<string, string> {
+  return Object.fromEntries(tableDefinitions.map((def) => [def.envVar, physicalName(names, def)]));
+}
+
+export interface CreatedTable {
+  id: TableId;
+  name: string;
+  /** False when the table already existed (idempotent). */
+  created: boolean;
+}
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
+  return [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
+}
+
+/** CreateTable input for one definition (on-demand billing, GSIs projecting ALL, like the stack). */
+export function createTableInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
+  const attributes = new Map<string, AttributeDefinition>();
+  const add = (key: KeyAttribute | undefined) => {
+    if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  };
+  add(def.partitionKey);
+  add(def.sortKey);
+  for (const index of def.globalIndexes) {
+    add(index.partitionKey);
+    add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes.values()],
+    KeySchema: keySchema(def.partitionKey, def.sortKey),
+    ...(def.globalIndexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: def.globalIndexes.map((index) => ({
+            IndexName: index.indexName,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+function physicalName(names: Record<TableId, string>, def: TableDefinition): string {
+  const name = (names as Record<string, string | undefined>)[def.id];
+  if (!name) throw new Error(`No local name for table ${def.id}: add it to TableId and the name maps in scripts/local/tables.ts`);
+  return name;
+}
+
+async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+async function ensureTimeToLive(client: DynamoDBClient, tableName: string, attribute: string): Promise<void> {
+  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const ttl = current.TimeToLiveDescription;
+  if (ttl?.TimeToLiveStatus === 'ENABLED' && ttl.AttributeName === attribute) return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+    }),
+  );
+}
+
+/**
+ * Creates every table of `tableDefinitions` under the given physical names, skipping those that
+ * already exist, waits until they are active and enables TTL. Safe to call again.
+ */
+export async function createTables(client: DynamoDBClient, names: Record<TableId, string>): Promise<CreatedTable[]> {
+  return Promise.all(
+    tableDefinitions.map(async (def): Promise<CreatedTable> => {
+      const name = physicalName(names, def);
+      let created = false;
+      if (!(await tableExists(client, name))) {
+        try {
+          await client.send(new CreateTableCommand(createTableInput(def, name)));
+          created = true;
+        } catch (error) {
+          // Created meanwhile by another caller: fine.
+          if (!(error instanceof ResourceInUseException)) throw error;
+        }
+      }
+      await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: name });
+      if (def.ttlAttribute) await ensureTimeToLive(client, name, def.ttlAttribute);
+      return { id: def.id as TableId, name, created };
+    }),
+  );
+}
