@@ -1,13 +1,62 @@
-// Organiser API under /admin, authenticated with bearer tokens.
+// Organiser API under /admin, authenticated with bearer tokens. Lists answer JSON by default
+// and CSV (for Excel/LibreOffice) with `?format=csv`.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
-import { httpApi, json, route } from '#shared/lambda/http.ts';
+import {
+  assertCanCheckIn,
+  countsSheet,
+  eveningList,
+  eveningSheet,
+  imageRightsRefusals,
+  meetingCounts,
+  refusalsSheet,
+  registrationList,
+  registrationsSheet,
+  rosterSheet,
+  sheetToCsv,
+  workshopRoster,
+  type Sheet,
+} from '#shared/domain/registrations/exports.ts';
+import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
+import { RegistrationService, registrationNotFound } from '#shared/domain/registrations/service.ts';
+import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const meetings = new MeetingService(new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable));
+const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
+const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore);
+const meetings = new MeetingService(meetingStore);
+const registrations = new RegistrationService({
+  meetings: meetingStore,
+  store: registrationStore,
+  publisher: ctx.config.notifyQueueUrl
+    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
+    : new MissingQueuePublisher(),
+  baseUrl: ctx.config.publicBaseUrl,
+});
+
+const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
+const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
+const WorkshopParams = MeetingIdSchema.extend({ workshopId: zSlug() });
+const CheckInBody = z.object({ day: zDate() });
+
+/** The meeting, its live counters and every registration (organiser lists: ~100 people). */
+async function meetingState(meetingId: string) {
+  const { meeting, items } = await meetings.getMeeting(meetingId);
+  return { meeting, items, regs: await registrationStore.listByMeeting(meetingId) };
+}
+
+function csv(sheet: Sheet, filename: string): HttpResponse {
+  return text(sheetToCsv(sheet), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
+}
 
 export const routes = [
   route({
@@ -28,8 +77,104 @@ export const routes = [
     body: MeetingInputSchema,
     handle: async ({ params, body, now }) => {
       const { created } = await meetings.putMeeting(params.meetingId, body, now);
-      const { meeting, items } = await meetings.getMeeting(params.meetingId);
-      return json({ err: 0, data: { ...meetingView(meeting, items, now), created } }, created ? 201 : 200);
+      // A raised capacity (or a waiting list newly allowed to move) lets waiting requests in.
+      const saved = await meetings.getMeeting(params.meetingId);
+      const waitingKeys = saved.items.filter((i) => i.waiting > 0).map((i) => i.key);
+      const promoted = await registrations.promoteWaiting(params.meetingId, waitingKeys, now);
+      const { meeting, items } = promoted.length > 0 ? await meetings.getMeeting(params.meetingId) : saved;
+      return json({ err: 0, data: { ...meetingView(meeting, items, now), created, promoted: promoted.length } }, created ? 201 : 200);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query, now }) => {
+      const { meeting, items, regs } = await meetingState(params.meetingId);
+      const counts = meetingCounts(meeting, items, regs);
+      if (query.format === 'csv') return csv(countsSheet(counts), `${meeting.id}-comptages.csv`);
+      return json({ err: 0, data: { ...meetingView(meeting, items, now), counts } });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}/registrations',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    query: RegistrationsQuery,
+    handle: async ({ params, query }) => {
+      const { meeting, items, regs } = await meetingState(params.meetingId);
+      if (query.format === 'csv') return csv(registrationsSheet(meeting, regs), `${meeting.id}-inscriptions.csv`);
+      const data = registrationList(meeting, regs, { includeCancelled: query.include_cancelled === true });
+      return json({ err: 0, data, count: data.length, counts: meetingCounts(meeting, items, regs) });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}/workshops/{workshopId}/roster',
+    auth: 'admin',
+    params: WorkshopParams,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const { meeting, regs } = await meetingState(params.meetingId);
+      const roster = workshopRoster(meeting, regs, params.workshopId);
+      if (query.format === 'csv') return csv(rosterSheet(meeting, roster), `${meeting.id}-atelier-${roster.workshop.id}.csv`);
+      return json({ err: 0, data: roster });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}/evening',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const { meeting, regs } = await meetingState(params.meetingId);
+      const list = eveningList(meeting, regs);
+      if (query.format === 'csv') return csv(eveningSheet(list), `${meeting.id}-soiree.csv`);
+      return json({ err: 0, data: list });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}/image-rights-refusals',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const { meeting, regs } = await meetingState(params.meetingId);
+      const refusals = imageRightsRefusals(meeting, regs);
+      if (query.format === 'csv') return csv(refusalsSheet(refusals), `${meeting.id}-ne-pas-photographier.csv`);
+      return json({ err: 0, data: refusals, count: refusals.length });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/registrations/{registrationId}/check-in',
+    auth: 'admin',
+    params: RegistrationIdSchema,
+    body: CheckInBody,
+    handle: async ({ params, body, now }) => {
+      const reg = await registrationStore.findById(params.registrationId);
+      if (!reg) throw registrationNotFound(params.registrationId);
+      const { meeting } = await meetings.getMeeting(reg.meeting_id);
+      assertCanCheckIn(meeting, reg, body.day);
+      // Idempotent: the store keeps the first check-in time of the day.
+      const updated = await registrationStore.setCheckIn(reg.id, body.day, now.toISOString());
+      if (!updated) throw registrationNotFound(params.registrationId);
+      const at = updated.checked_in[body.day] as string;
+      return json({
+        err: 0,
+        data: {
+          registration_id: updated.id,
+          day: body.day,
+          checked_in_at: at,
+          already_checked_in: at !== now.toISOString(),
+          checked_in: updated.checked_in,
+        },
+      });
     },
   }),
 ];
