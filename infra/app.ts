@@ -1,0 +1,21 @@
+// The CDK app: one service stack for the stage chosen with `-c stage=dev|prod` (default dev),
+// checked by cdk-nag's AWS Solutions rules. Errors fail the synth; every suppression is written
+// next to the resource it concerns, with its reason (see docs/operations.md).
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ServiceStack } from './service-stack.ts';
+import { stageConfigFromContext } from './stage-config.ts';
+
+const app = new App();
+const config = stageConfigFromContext((key) => app.node.tryGetContext(key));
+
+new ServiceStack(app, config.stackName, {
+  config,
+  description: `publik-club (${config.stage}): backend of the Publik users' club forms`,
+  // Environment-agnostic unless the CLI resolved an account and region from credentials.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+
+// cdk-nag 3 is a policy-validation plugin: findings go to cdk.out/validation-report.json and
+// any unacknowledged error fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,0 +1,95 @@
+// An SQS queue, its dead-letter queue and the function that consumes it, wired the way every
+// consumer of this project must be: partial batch failures reported, poison messages parked in
+// the DLQ after a few attempts, and an alarm as soon as the DLQ holds anything.
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function.ts';
+
+/** A message failing this many receives moves to the DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+
+export interface QueueConsumerProps {
+  entry: string;
+  description: string;
+  serviceName: string;
+  logRetention: logs.RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+  /** Function timeout; default 30 s (a batch of up to 10 outbound calls). */
+  timeout?: Duration;
+  /** Default 6 × the function timeout, as AWS advises; must exceed the timeout. */
+  visibilityTimeout?: Duration;
+  /** Default 10 messages per invocation. */
+  batchSize?: number;
+  /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
+  maxBatchingWindow?: Duration;
+  environment?: Record<string, string>;
+}
+
+export class QueueConsumer extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly handler: ServiceFunction;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: QueueConsumerProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(30);
+    const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(timeout.toSeconds() * 6);
+    // Lambda keeps a message invisible while it works on it; if the queue let the message
+    // reappear before the function could time out, a second consumer would process it too.
+    if (visibilityTimeout.toSeconds() <= timeout.toSeconds()) {
+      throw new Error(
+        `${this.node.path}: queue visibility timeout (${visibilityTimeout.toSeconds()} s) must exceed the function timeout (${timeout.toSeconds()} s)`,
+      );
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.handler = new ServiceFunction(this, 'Handler', {
+      entry: props.entry,
+      description: props.description,
+      serviceName: props.serviceName,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      timeout,
+      ...(props.environment ? { environment: props.environment } : {}),
+    });
+
+    this.handler.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 10,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
+        // Only the failed messages of a batch return to the queue; the others are deleted.
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: `Messages in the dead-letter queue of ${props.serviceName}: inspect them, fix the cause, then redrive (docs/operations.md).`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,98 @@
+// The queue consumer construct, on its own in a test stack with a no-op handler.
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_RECEIVE_COUNT, QueueConsumer } from '#infra/constructs/queue-consumer.ts';
+import { logicalIdOf, nagViolations, newApp } from './helpers.ts';
+
+const props = {
+  entry: 'tests/infra/fixtures/noop-handler.ts',
+  description: 'test consumer',
+  serviceName: 'queue-test',
+  logRetention: RetentionDays.ONE_WEEK,
+  logRemovalPolicy: RemovalPolicy.DESTROY,
+};
+
+let stack: Stack;
+let consumer: QueueConsumer;
+let template: Template;
+
+beforeAll(() => {
+  stack = new Stack(newApp({ cloudFormationValidation: false }), 'QueueConsumerTest');
+  consumer = new QueueConsumer(stack, 'Notifier', { ...props, timeout: Duration.seconds(20) });
+  template = Template.fromStack(stack);
+});
+
+const resource = (id: string) => template.toJSON().Resources[id];
+
+describe('QueueConsumer', () => {
+  it('sends a message to the dead-letter queue after 5 failed receives', () => {
+    expect(MAX_RECEIVE_COUNT).toBe(5);
+    expect(resource(logicalIdOf(consumer.queue)).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(consumer.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(resource(logicalIdOf(consumer.deadLetterQueue)).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('encrypts both queues and refuses non-TLS access to them', () => {
+    for (const queue of [consumer.queue, consumer.deadLetterQueue]) {
+      expect(resource(logicalIdOf(queue)).Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('reads batches of 10 and reports partial batch failures', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(consumer.queue), 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(consumer.handler.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+  });
+
+  it('keeps a message invisible for 6 × the function timeout', () => {
+    const fnTimeout = resource(logicalIdOf(consumer.handler.fn)).Properties.Timeout as number;
+    const visibility = resource(logicalIdOf(consumer.queue)).Properties.VisibilityTimeout as number;
+    expect(fnTimeout).toBe(20);
+    expect(visibility).toBe(6 * fnTimeout);
+    expect(visibility).toBeGreaterThan(fnTimeout);
+  });
+
+  it('refuses a visibility timeout that does not exceed the function timeout', () => {
+    const other = new Stack(newApp({ cloudFormationValidation: false }), 'Invalid');
+    expect(
+      () => new QueueConsumer(other, 'Bad', { ...props, timeout: Duration.seconds(30), visibilityTimeout: Duration.seconds(30) }),
+    ).toThrow(/visibility timeout \(30 s\) must exceed the function timeout \(30 s\)/);
+  });
+
+  it('alarms as soon as the dead-letter queue holds a message', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(consumer.deadLetterQueue), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('lets the function consume its queue and nothing else', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('sqs:ReceiveMessage');
+    expect(policies).not.toContain('sqs:SendMessage');
+  });
+
+  it('passes cdk-nag AwsSolutions without findings', () => {
+    expect(nagViolations(stack)).toEqual([]);
+  });
+});

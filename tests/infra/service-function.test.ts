@@ -1,0 +1,74 @@
+// The ServiceFunction grant helpers, on their own: a read grant never writes, a grant injects
+// the table-name variable, a parameter grant covers one parameter. Independent of the manifest.
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataTable } from '#shared/adapters/dynamodb/tables.ts';
+import { DataTable } from '#infra/constructs/data-table.ts';
+import { ServiceFunction } from '#infra/constructs/service-function.ts';
+import { actionsOnResource, logicalIdOf, nagViolations, newApp, statementsOfRole } from './helpers.ts';
+
+let stack: Stack;
+let table: DataTable;
+let reader: ServiceFunction;
+let writer: ServiceFunction;
+let template: Template;
+
+beforeAll(() => {
+  stack = new Stack(newApp({ cloudFormationValidation: false }), 'ServiceFunctionTest');
+  table = new DataTable(stack, 'Data', { definition: dataTable, retainData: false });
+  const props = {
+    entry: 'tests/infra/fixtures/noop-handler.ts',
+    serviceName: 'grant-test',
+    logRetention: RetentionDays.ONE_WEEK,
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+  };
+  reader = new ServiceFunction(stack, 'Reader', { ...props, description: 'reads' });
+  writer = new ServiceFunction(stack, 'Writer', { ...props, description: 'writes' });
+  reader.grantTable(table, 'read');
+  writer.grantTable(table, 'readWrite');
+  writer.grantParameterRead('SECRET_PARAMETER', '/publik-club/test/secret');
+  template = Template.fromStack(stack);
+});
+
+const actionsOf = (service: ServiceFunction) =>
+  actionsOnResource(statementsOfRole(template, logicalIdOf(service.role)), logicalIdOf(table.table));
+const envOf = (service: ServiceFunction) =>
+  template.toJSON().Resources[logicalIdOf(service.fn)].Properties.Environment.Variables as Record<string, unknown>;
+
+describe('ServiceFunction grants', () => {
+  it('gives a read grant no write action on the table or its indexes', () => {
+    const actions = actionsOf(reader);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).toContain('dynamodb:GetItem');
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(actions).not.toContain(write);
+    }
+  });
+
+  it('gives a readWrite grant the write actions', () => {
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(actionsOf(writer)).toContain(write);
+    }
+  });
+
+  it('passes the physical table name in the variable of the table definition', () => {
+    for (const service of [reader, writer]) {
+      expect(envOf(service)[dataTable.envVar]).toEqual({ Ref: logicalIdOf(table.table) });
+    }
+  });
+
+  it('grants a parameter read on that one parameter and passes its name', () => {
+    expect(envOf(writer).SECRET_PARAMETER).toBe('/publik-club/test/secret');
+    expect(envOf(reader)).not.toHaveProperty('SECRET_PARAMETER');
+    const ssm = statementsOfRole(template, logicalIdOf(writer.role)).filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(1);
+    expect(JSON.stringify(ssm[0]?.Resource)).toMatch(/:parameter\/publik-club\/test\/secret"\]\]\}$/);
+    expect(JSON.stringify(statementsOfRole(template, logicalIdOf(reader.role)))).not.toContain('ssm:');
+  });
+
+  it('passes cdk-nag AwsSolutions without findings', () => {
+    expect(nagViolations(stack)).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+// Stage configuration, route-key parsing and the cdk-nag helper itself: no bundling, fast.
+import { Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { parseRouteKey } from '#infra/constructs/http-api.ts';
+import { stageConfig, stageConfigFromContext } from '#infra/stage-config.ts';
+import { nagViolations, newApp } from './helpers.ts';
+
+const fromContext = (context: Record<string, unknown>) => stageConfigFromContext((key) => context[key]);
+
+describe('stage configuration', () => {
+  it('defaults to dev, which cleans up after itself', () => {
+    const config = fromContext({});
+    expect(config.stage).toBe('dev');
+    expect(config.stackName).toBe('PublikClub-dev');
+    expect(config.retainData).toBe(false);
+    expect(config.logRetention).toBe(RetentionDays.TWO_WEEKS);
+  });
+
+  it('keeps prod data and logs longer', () => {
+    const config = fromContext({ stage: 'prod' });
+    expect(config.retainData).toBe(true);
+    expect(config.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('names the SSM parameters per stage, with an overridable prefix', () => {
+    expect(stageConfig('prod').parameters).toEqual({
+      publikSignatureKeys: '/publik-club/prod/publik-signature-keys',
+      publikDefaultSignatureKey: '/publik-club/prod/publik-default-signature-key',
+      adminTokens: '/publik-club/prod/admin-tokens',
+    });
+    expect(fromContext({ parameterPrefix: '/club/' }).parameters.adminTokens).toBe('/club/admin-tokens');
+    expect(() => fromContext({ parameterPrefix: 'club' })).toThrow(/must start with "\/"/);
+  });
+
+  it('takes the public base URL and orig from context, or leaves them unset', () => {
+    expect(fromContext({}).publicBaseUrl).toBeUndefined();
+    expect(fromContext({ publicBaseUrl: 'https://club.example.org', publikOrig: 'club.example.org' })).toMatchObject({
+      publicBaseUrl: 'https://club.example.org',
+      publikOrig: 'club.example.org',
+    });
+    expect(() => fromContext({ publicBaseUrl: 'club.example.org' })).toThrow(/absolute URL/);
+  });
+
+  it('refuses an unknown stage', () => {
+    expect(() => fromContext({ stage: 'staging' })).toThrow(/Unknown stage "staging"/);
+  });
+});
+
+describe('route keys', () => {
+  it('splits a manifest route key into method and path', () => {
+    expect(parseRouteKey('GET /meetings/{meetingId}/days')).toEqual({ method: 'GET', path: '/meetings/{meetingId}/days' });
+    expect(parseRouteKey('PUT /admin/meetings/{meetingId}')).toEqual({ method: 'PUT', path: '/admin/meetings/{meetingId}' });
+  });
+
+  it.each(['GET meetings', 'FETCH /meetings', 'get /meetings', 'GET  /meetings', 'GET /a b'])('rejects "%s"', (key) => {
+    expect(() => parseRouteKey(key)).toThrow(/Invalid route key/);
+  });
+});
+
+describe('the cdk-nag check used by the stack tests', () => {
+  it('does report findings that nobody acknowledged', () => {
+    const stack = new Stack(newApp(), 'NagProbe');
+    new sqs.Queue(stack, 'Plain', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    const rules = nagViolations(stack).map((v) => v.rule);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+});
