@@ -1,0 +1,50 @@
+// Emails through SES v2 with Simple content: SES builds the MIME message (UTF-8 subject and
+// bodies, attachments such as the iCalendar invitations of session reminders).
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import type { Config } from '#shared/config.ts';
+import type { EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
+
+export type { EmailAttachment, EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
+
+const UTF8 = 'UTF-8';
+
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly ses: SESv2Client,
+    /** `Name <address>`; the address must be a verified SES identity in AWS. */
+    private readonly from: string,
+  ) {}
+
+  /** One client per process, pointed at the SES emulator when SES_ENDPOINT is set. */
+  static fromConfig(config: Pick<Config, 'sesEndpoint' | 'mailFrom'>): SesMailer {
+    return new SesMailer(new SESv2Client(clientOptions(config.sesEndpoint)), config.mailFrom);
+  }
+
+  async send(message: EmailMessage): Promise<{ messageId: string }> {
+    const out = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: [message.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: UTF8 },
+            Body: { Text: { Data: message.text, Charset: UTF8 }, Html: { Data: message.html, Charset: UTF8 } },
+            ...(message.attachments && message.attachments.length > 0
+              ? {
+                  Attachments: message.attachments.map((a) => ({
+                    FileName: a.filename,
+                    ContentType: a.contentType,
+                    RawContent: a.content,
+                    ContentDisposition: 'ATTACHMENT' as const,
+                  })),
+                }
+              : {}),
+          },
+        },
+      }),
+    );
+    if (!out.MessageId) throw new Error('SES accepted the email without a MessageId');
+    return { messageId: out.MessageId };
+  }
+}

@@ -1,0 +1,184 @@
+// What a promotion from a waiting list says: the email to the person (French, text and HTML)
+// and the JSON body of the signed callback to their w.c.s. form. Pure.
+import { EVENING_KEY, type ItemKind } from '#shared/domain/meetings/items.ts';
+import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
+import type { Notification } from '#shared/domain/registrations/ports.ts';
+import type { Registration } from '#shared/domain/registrations/schema.ts';
+import type { EmailMessage } from './ports.ts';
+
+export interface PromotionContext {
+  notification: Notification;
+  registration: Registration;
+  meeting: Meeting;
+  /** The registration as the contract answers it, after the promotion. */
+  answer: RegistrationAnswer;
+}
+
+export interface PromotedItem {
+  key: string;
+  kind: ItemKind;
+  /** The organiser's wording: day label, workshop title, evening event title. */
+  label: string;
+  /** The item inside a French sentence: « la journée du mercredi 7 juin sur place ». */
+  phrase: string;
+}
+
+const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
+
+const frenchTime = (hhmm: string) => hhmm.replace(':', 'h');
+
+function dayLabel(meeting: Meeting, date: string): string {
+  return meeting.days.find((d) => d.date === date)?.label ?? date;
+}
+
+const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;
+
+/**
+ * A day inside a sentence. Labels are capitalised for lists (« Mercredi 7 juin »); French writes
+ * « la journée du mercredi 7 juin ». A label of the organiser's own (« Journée plénière ») is quoted.
+ */
+function dayInSentence(label: string): string {
+  return WEEKDAY.test(label) ? `la journée du ${label.charAt(0).toLocaleLowerCase('fr-FR')}${label.slice(1)}` : `la journée « ${label} »`;
+}
+
+/** Describes an item key of the meeting; an item since removed keeps its key as label. */
+export function describeItem(meeting: Meeting, itemKey: string): PromotedItem {
+  if (itemKey === EVENING_KEY) {
+    const title = meeting.evening_event?.title ?? 'Soirée';
+    return { key: itemKey, kind: 'evening', label: title, phrase: `l’événement du soir « ${title} »` };
+  }
+  const colon = itemKey.indexOf(':');
+  const prefix = colon < 0 ? '' : itemKey.slice(0, colon);
+  const ref = itemKey.slice(colon + 1);
+  switch (prefix) {
+    case 'day': {
+      const label = dayLabel(meeting, ref);
+      return { key: itemKey, kind: 'day', label, phrase: `${dayInSentence(label)} sur place` };
+    }
+    case 'remote': {
+      const label = dayLabel(meeting, ref);
+      return { key: itemKey, kind: 'remote', label, phrase: `${dayInSentence(label)} à distance` };
+    }
+    case 'workshop': {
+      const label = meeting.workshops.find((w) => w.id === ref)?.title ?? ref;
+      return { key: itemKey, kind: 'workshop', label, phrase: `l’atelier « ${label} »` };
+    }
+    default:
+      throw new Error(`Unknown item key: ${itemKey}`);
+  }
+}
+
+function waitingText(position: number | null): string {
+  return position === null ? 'en liste d’attente' : `en liste d’attente (position ${position})`;
+}
+
+/** One line per part of the registration, in the contract's order: days, workshops, evening. */
+function summaryLines(meeting: Meeting, answer: RegistrationAnswer): string[] {
+  const lines: string[] = [];
+  for (const d of answer.days) {
+    const label = dayLabel(meeting, d.date);
+    if (d.mode === 'remote') lines.push(`${label} : à distance`);
+    else lines.push(`${label} : sur place, ${d.status === 'confirmed' ? 'place confirmée' : waitingText(d.waiting_position)}`);
+  }
+  for (const w of answer.workshops) {
+    const workshop = meeting.workshops.find((x) => x.id === w.id);
+    const when = workshop ? ` (${dayLabel(meeting, workshop.day)}, ${frenchTime(workshop.starts_at)}–${frenchTime(workshop.ends_at)})` : '';
+    const state =
+      w.status === 'confirmed'
+        ? 'place confirmée'
+        : w.waiting_for_day
+          ? 'en attente d’une place sur place ce jour-là'
+          : waitingText(w.waiting_position);
+    lines.push(`Atelier « ${w.title} »${when} : ${state}`);
+  }
+  if (answer.evening_event && meeting.evening_event) {
+    const e = answer.evening_event;
+    lines.push(`${meeting.evening_event.title} : ${e.status === 'confirmed' ? 'place confirmée' : waitingText(e.waiting_position)}`);
+  }
+  return lines;
+}
+
+function droppedTitles(meeting: Meeting, dropped: string[]): string[] {
+  return dropped.map((id) => meeting.workshops.find((w) => w.id === id)?.title ?? id);
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * The email telling a person that a place freed and that they now have it. The registration's
+ * API links are signed Publik routes, useless in a browser, so the email points the person to
+ * their form (by its number) rather than to a link that would answer « accès refusé ».
+ */
+export function promotionEmail(ctx: PromotionContext): EmailMessage {
+  const { notification, registration: reg, meeting, answer } = ctx;
+  const item = describeItem(meeting, notification.item_key);
+  const subject = `Une place s’est libérée : vous êtes inscrit·e à ${item.phrase} — ${meeting.title}`;
+  const greeting = reg.first_name ? `Bonjour ${reg.first_name},` : 'Bonjour,';
+  const intro =
+    `Une place s’est libérée et votre demande en liste d’attente a été retenue : vous êtes désormais ` +
+    `inscrit·e à ${item.phrase} (${meeting.title}, ${meeting.venue}).`;
+  const dropped = droppedTitles(meeting, notification.dropped_workshops);
+  const droppedIntro =
+    dropped.length === 1
+      ? 'Un atelier que vous aviez choisi, complet entre-temps et sans liste d’attente, n’a pas pu être conservé :'
+      : 'Des ateliers que vous aviez choisis, complets entre-temps et sans liste d’attente, n’ont pas pu être conservés :';
+  const summary = summaryLines(meeting, answer);
+  const form = reg.form_number ? ` (demande n° ${reg.form_number})` : '';
+  const manage =
+    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
+    `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
+
+  const text = [
+    greeting,
+    '',
+    intro,
+    ...(dropped.length > 0 ? ['', droppedIntro, ...dropped.map((t) => `- ${t}`)] : []),
+    '',
+    'Votre inscription à ce jour :',
+    ...summary.map((l) => `- ${l}`),
+    '',
+    manage,
+    '',
+    'À bientôt,',
+    SIGNATURE,
+    '',
+  ].join('\n');
+
+  const list = (lines: string[]) => `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`;
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="fr"><head><meta charset="utf-8"><title>' + escapeHtml(subject) + '</title></head><body>',
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(dropped.length > 0 ? [`<p>${escapeHtml(droppedIntro)}</p>`, list(dropped)] : []),
+    `<p>Votre inscription à ce jour :</p>`,
+    list(summary),
+    `<p>${escapeHtml(manage)}</p>`,
+    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+
+  return { to: reg.email, subject, text, html };
+}
+
+/**
+ * Body of the signed POST to the form's trigger URL. w.c.s. keeps it in the form's workflow data
+ * (`form_trigger_<trigger>_content_…`), so the workflow can branch on `event` or on the item's
+ * `kind` and show the registration's `status`.
+ */
+export function promotionCallbackBody(ctx: PromotionContext) {
+  const { notification, meeting, answer } = ctx;
+  const item = describeItem(meeting, notification.item_key);
+  return {
+    event: notification.type,
+    registration_id: notification.registration_id,
+    meeting_id: notification.meeting_id,
+    item: { key: item.key, kind: item.kind, label: item.label },
+    dropped_workshops: notification.dropped_workshops,
+    registration: answer,
+  };
+}
+export type PromotionCallbackBody = ReturnType<typeof promotionCallbackBody>;
