@@ -32,6 +32,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /registrations/{registrationId}',
       'POST /registrations/{registrationId}',
       'POST /registrations/{registrationId}/cancel',
+      'GET /registrations/{registrationId}/calendar.ics',
     ],
     tables: { data: 'readWrite', nonces: 'readWrite' },
     sendsNotifications: true,
@@ -56,5 +57,59 @@ export const httpFunctions: HttpFunctionSpec[] = [
     sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
+  },
+];
+
+/** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */
+export interface QueueConsumerSpec {
+  name: string;
+  entry: string;
+  description: string;
+  queue: {
+    /** Short name; the stack and the local runtime derive physical names from it. */
+    name: string;
+    /** Environment variable carrying the queue URL to the functions that send to it. */
+    envVar: string;
+    maxReceiveCount: number;
+    /** Local runtime only; in AWS the construct sets 6 × the function timeout. */
+    visibilityTimeout: number;
+    batchSize: number;
+  };
+  tables: { data?: TableAccess };
+  usesPublikKeys: boolean;
+  sendsEmail: boolean;
+}
+
+export const queueConsumers: QueueConsumerSpec[] = [
+  {
+    name: 'queue-notifier',
+    entry: 'functions/queue-notifier/handler.ts',
+    description: 'Notifications: promotion emails (SES) and signed callbacks to w.c.s. forms',
+    queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10 },
+    tables: { data: 'readWrite' },
+    usesPublikKeys: true,
+    sendsEmail: true,
+  },
+];
+
+/** Functions run by an EventBridge Scheduler schedule (locally: `npm run tick`). */
+export interface ScheduledFunctionSpec {
+  name: string;
+  entry: string;
+  description: string;
+  /** Schedule expression, e.g. `rate(5 minutes)`. */
+  schedule: string;
+  tables: { data?: TableAccess };
+  sendsNotifications: boolean;
+}
+
+export const scheduledFunctions: ScheduledFunctionSpec[] = [
+  {
+    name: 'schedule-maintenance',
+    entry: 'functions/schedule-maintenance/handler.ts',
+    description: 'Repairs what a crash left half done: pending promotions and undelivered notifications',
+    schedule: 'rate(5 minutes)',
+    tables: { data: 'readWrite' },
+    sendsNotifications: true,
   },
 ];

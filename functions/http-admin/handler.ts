@@ -1,13 +1,7 @@
 // Organiser API under /admin, authenticated with bearer tokens. Lists answer JSON by default
 // and CSV (for Excel/LibreOffice) with `?format=csv`.
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
-import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
 import {
   assertCanCheckIn,
@@ -25,23 +19,13 @@ import {
   type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { RegistrationService, registrationNotFound } from '#shared/domain/registrations/service.ts';
+import { registrationNotFound } from '#shared/domain/registrations/service.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
-import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore);
-const meetings = new MeetingService(meetingStore);
-const registrations = new RegistrationService({
-  meetings: meetingStore,
-  store: registrationStore,
-  publisher: ctx.config.notifyQueueUrl
-    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
-    : new MissingQueuePublisher(),
-  baseUrl: ctx.config.publicBaseUrl,
-});
+const { meetings, registrations, registrationStore } = createRegistrationContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });

@@ -1,37 +1,27 @@
 // Meetings data sources and registration webservices, called by w.c.s. with signed URLs.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zDate } from '#shared/publik/coerce.ts';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
-import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
-import { RegistrationService } from '#shared/domain/registrations/service.ts';
+import { filterDataSource } from '#shared/publik/data-source.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
-import { MeetingService } from '#shared/domain/meetings/service.ts';
 import {
   dayDataSourceItems,
   meetingDataSourceItem,
   meetingView,
   workshopDataSourceItems,
 } from '#shared/domain/meetings/views.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
+import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
+import { registrationNotFound } from '#shared/domain/registrations/service.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
-import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
+import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-const meetings = new MeetingService(meetingStore);
-const registrations = new RegistrationService({
-  meetings: meetingStore,
-  store: new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore),
-  publisher: ctx.config.notifyQueueUrl
-    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
-    : new MissingQueuePublisher(),
-  baseUrl: ctx.config.publicBaseUrl,
-});
+const { meetings, registrations, registrationStore, meetingStore } = createRegistrationContext(ctx);
+
+const sameToken = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 export const routes = [
   route({
@@ -109,6 +99,24 @@ export const routes = [
     auth: 'publik',
     params: RegistrationIdSchema,
     handle: async ({ params, now }) => publikOk((await registrations.cancel(params.registrationId, now)).answer),
+  }),
+  route({
+    // A personal link (given to the person, opened by calendar apps): no Publik signature,
+    // the unguessable token of the registration instead. Unknown id or wrong token: same 404.
+    method: 'GET',
+    path: '/registrations/{registrationId}/calendar.ics',
+    auth: 'none',
+    params: RegistrationIdSchema,
+    query: z.object({ token: optionalParam }),
+    handle: async ({ params, query, now }) => {
+      const reg = await registrationStore.findById(params.registrationId);
+      if (!reg || !query.token || !sameToken(query.token, reg.access_token)) throw registrationNotFound(params.registrationId);
+      const meeting = await meetingStore.findMeeting(reg.meeting_id);
+      if (!meeting) throw registrationNotFound(params.registrationId);
+      return text(registrationCalendar(meeting, reg, { now }), 'text/calendar; charset=utf-8', {
+        'content-disposition': `attachment; filename="${meeting.id}.ics"`,
+      });
+    },
   }),
 ];
 

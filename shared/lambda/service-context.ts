@@ -1,5 +1,12 @@
 // What every function builds once per cold start: config, clients and the secrets loader.
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
+import { MeetingService } from '#shared/domain/meetings/service.ts';
+import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
@@ -30,5 +37,25 @@ export function createServiceContext(env: Record<string, string | undefined> = p
     ddb,
     secrets,
     httpDeps: { secrets, nonceStore: new DynamoNonceStore(ddb, config.nonceTable) },
+  };
+}
+
+/** The meeting and registration use cases over DynamoDB and the notification queue. */
+export function createRegistrationContext(ctx: ServiceContext) {
+  const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
+  const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore);
+  const publisher = ctx.config.notifyQueueUrl
+    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
+    : new MissingQueuePublisher();
+  return {
+    meetingStore,
+    registrationStore,
+    meetings: new MeetingService(meetingStore),
+    registrations: new RegistrationService({
+      meetings: meetingStore,
+      store: registrationStore,
+      publisher,
+      baseUrl: ctx.config.publicBaseUrl,
+    }),
   };
 }

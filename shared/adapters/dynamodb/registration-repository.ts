@@ -254,10 +254,13 @@ export class DynamoRegistrationStore implements RegistrationStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: rk.registration(registrationId),
-          UpdateExpression: 'SET #reg.#checked.#day = if_not_exists(#reg.#checked.#day, :at)',
+          // The version moves too: a writer holding an older copy (a promotion, a modification)
+          // then fails its version condition and re-reads, instead of erasing the check-in.
+          UpdateExpression:
+            'SET #reg.#checked.#day = if_not_exists(#reg.#checked.#day, :at), #version = #version + :one, #reg.#version = #reg.#version + :one',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day },
-          ExpressionAttributeValues: { ':at': at },
+          ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
+          ExpressionAttributeValues: { ':at': at, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -11,6 +11,22 @@ export function frenchDayLabel(date: string): string {
   return capitalise(DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr').toFormat('cccc d LLLL'));
 }
 
+const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;
+
+/**
+ * A day label as written inside a sentence: labels are capitalised for lists (« Jeudi 8 juin »),
+ * French writes « le jeudi 8 juin ». Undefined for a label of the organiser's own wording.
+ */
+export function weekdayInSentence(label: string): string | undefined {
+  return WEEKDAY.test(label) ? label.charAt(0).toLocaleLowerCase('fr-FR') + label.slice(1) : undefined;
+}
+
+/** « le jeudi 8 juin », or « le jour « Journée plénière » » for a label of the organiser's own. */
+export function onDay(label: string): string {
+  const weekday = weekdayInSentence(label);
+  return weekday ? `le ${weekday}` : `le jour « ${label} »`;
+}
+
 /** `14:00` → `14h00`. */
 const frenchTime = (hhmm: string) => hhmm.replace(':', 'h');
 

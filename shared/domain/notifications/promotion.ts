@@ -2,6 +2,7 @@
 // and the JSON body of the signed callback to their w.c.s. form. Pure.
 import { EVENING_KEY, type ItemKind } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { weekdayInSentence } from '#shared/domain/meetings/views.ts';
 import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
@@ -32,14 +33,13 @@ function dayLabel(meeting: Meeting, date: string): string {
   return meeting.days.find((d) => d.date === date)?.label ?? date;
 }
 
-const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;
-
 /**
  * A day inside a sentence. Labels are capitalised for lists (« Mercredi 7 juin »); French writes
  * « la journée du mercredi 7 juin ». A label of the organiser's own (« Journée plénière ») is quoted.
  */
 function dayInSentence(label: string): string {
-  return WEEKDAY.test(label) ? `la journée du ${label.charAt(0).toLocaleLowerCase('fr-FR')}${label.slice(1)}` : `la journée « ${label} »`;
+  const weekday = weekdayInSentence(label);
+  return weekday ? `la journée du ${weekday}` : `la journée « ${label} »`;
 }
 
 /** Describes an item key of the meeting; an item since removed keeps its key as label. */

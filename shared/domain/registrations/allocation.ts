@@ -4,6 +4,7 @@
 import { RefusalError } from '#shared/lambda/errors.ts';
 import { placesOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { onDay } from '#shared/domain/meetings/views.ts';
 import type { WantedItem } from './rules.ts';
 import type { HeldItem } from './schema.ts';
 
@@ -24,11 +25,11 @@ function refusalFor(item: CapacityItem, meeting: Meeting): RefusalError {
   switch (item.kind) {
     case 'day': {
       const label = meeting.days.find((d) => d.date === item.ref)?.label ?? item.ref;
-      return new RefusalError('day-full', `Il n’y a plus de place sur place le ${label} : rien n’a été réservé.`, { date: item.ref });
+      return new RefusalError('day-full', `Plus aucune place sur place ${onDay(label)} : rien n’a été réservé.`, { date: item.ref });
     }
     case 'remote': {
       const label = meeting.days.find((d) => d.date === item.ref)?.label ?? item.ref;
-      return new RefusalError('remote-full', `Il n’y a plus de place à distance le ${label} : rien n’a été réservé.`, { date: item.ref });
+      return new RefusalError('remote-full', `Plus aucune place à distance ${onDay(label)} : rien n’a été réservé.`, { date: item.ref });
     }
     case 'workshop': {
       const title = meeting.workshops.find((w) => w.id === item.ref)?.title ?? item.ref;

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { ConflictError, NotFoundError } from '#shared/lambda/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { onDay } from '#shared/domain/meetings/views.ts';
 import { overallStatus, registrationAnswer, type OverallStatus } from './answer.ts';
 import type { HeldItem, Registration } from './schema.ts';
 
@@ -532,15 +533,14 @@ export function refusalsSheet(refusals: ImageRightsRefusal[]): Sheet {
 export function assertCanCheckIn(meeting: Meeting, reg: Registration, day: string): void {
   const who = [reg.first_name, reg.last_name].filter(Boolean).join(' ');
   const dayLabel = meeting.days.find((d) => d.date === day)?.label;
-  // Labels are capitalised for lists ("Jeudi 8 juin"); inside a sentence French writes "le jeudi 8 juin".
-  const label = dayLabel && dayLabel.charAt(0).toLocaleLowerCase('fr-FR') + dayLabel.slice(1);
+  const on = dayLabel === undefined ? undefined : onDay(dayLabel);
   const refuse = (message: string) => new ConflictError('not-attending', message, { registration_id: reg.id, day });
   if (reg.state === 'cancelled') throw refuse(`Cette inscription (${who}) a été annulée.`);
-  if (!label) throw refuse(`Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`);
+  if (!on) throw refuse(`Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`);
   const attendance = reg.days.find((d) => d.date === day);
-  if (!attendance) throw refuse(`${who} n’est pas inscrit·e le ${label}.`);
-  if (attendance.mode === 'remote') throw refuse(`${who} participe à distance le ${label}.`);
+  if (!attendance) throw refuse(`${who} n’est pas inscrit·e ${on}.`);
+  if (attendance.mode === 'remote') throw refuse(`${who} participe à distance ${on}.`);
   if (heldItem(reg, dayKey(day))?.status !== 'confirmed') {
-    throw refuse(`${who} est en liste d’attente pour le ${label} : sa place sur place n’est pas confirmée.`);
+    throw refuse(`${who} est en liste d’attente pour ${on} : sa place sur place n’est pas confirmée.`);
   }
 }

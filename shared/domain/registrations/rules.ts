@@ -2,7 +2,7 @@
 import { InvalidRequestError, RefusalError } from '#shared/lambda/errors.ts';
 import { EVENING_KEY, dayKey, remoteKey, workshopKey } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
-import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
+import { isRegistrationOpen, onDay } from '#shared/domain/meetings/views.ts';
 import type { RegistrationRequest } from './schema.ts';
 
 /** One capacity item a request asks for. A workshop depends on its on-site day. */
@@ -72,7 +72,7 @@ export function wantedItems(meeting: Meeting, request: RegistrationRequest): Wan
     if (!onsite.includes(w.day)) {
       throw new RefusalError(
         'workshop-requires-onsite',
-        `L’atelier « ${w.title} » demande d’être présent·e sur place le ${days.get(w.day)?.label ?? w.day}.`,
+        `L’atelier « ${w.title} » demande d’être présent·e sur place ${onDay(days.get(w.day)?.label ?? w.day)}.`,
         { workshop: w.id, day: w.day },
       );
     }

@@ -180,7 +180,11 @@ export class RegistrationService {
     const hash = requestHash(request);
     let existing = current;
     for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
-      if (existing.request_hash === hash) return this.answerFor(existing, true, meeting);
+      if (existing.request_hash === hash) {
+        // A replay may follow a call that crashed after its release: finish its promotions.
+        await this.completePromotions(meeting.id, now);
+        return this.answerFor(existing, true, meeting);
+      }
       if (existing.state === 'cancelled') {
         throw new RefusalError('registration-cancelled', 'Cette inscription a été annulée : elle ne peut plus être modifiée.', {
           registration_id: existing.id,
@@ -206,7 +210,7 @@ export class RegistrationService {
       try {
         await this.deps.store.update({ registration: next, actions: plan.actions, tickets }, existing.version, existing.email);
         logger.info('registration modified', { registrationId: next.id, actions: plan.actions });
-        await this.promoteWaiting(meeting.id, releasedKeys(plan.actions), now);
+        await this.promoteAfterRelease(meeting.id, releasedKeys(plan.actions), now);
         return this.answerFor(next, false, meeting);
       } catch (error) {
         if (error instanceof EmailTakenError) throw await this.alreadyRegistered(meeting.id, request.email);
@@ -225,7 +229,10 @@ export class RegistrationService {
     for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
       const existing = await this.deps.store.findById(registrationId);
       if (!existing) throw registrationNotFound(registrationId);
-      if (existing.state === 'cancelled') return this.answerFor(existing, true);
+      if (existing.state === 'cancelled') {
+        await this.completePromotions(existing.meeting_id, now);
+        return this.answerFor(existing, true);
+      }
       const actions = planRelease(existing.items);
       const next: Registration = {
         ...existing,
@@ -238,7 +245,7 @@ export class RegistrationService {
       try {
         await this.deps.store.update({ registration: next, actions, tickets: new Map() }, existing.version, existing.email);
         logger.info('registration cancelled', { registrationId, actions });
-        await this.promoteWaiting(existing.meeting_id, releasedKeys(actions), now);
+        await this.promoteAfterRelease(existing.meeting_id, releasedKeys(actions), now);
         return this.answerFor(next, false);
       } catch (error) {
         if (!(error instanceof PlanOutdatedError)) throw error;
@@ -275,6 +282,7 @@ export class RegistrationService {
           continue;
         }
         queue.shift();
+        failures = 0; // each item has its own budget of attempts
         continue;
       }
       const promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
@@ -306,12 +314,52 @@ export class RegistrationService {
       } catch (error) {
         if (!(error instanceof PlanOutdatedError)) throw error;
         failures++;
-        if (failures >= this.retry.maxAttempts) queue.shift();
-        else await this.backoff(failures);
+        if (failures >= this.retry.maxAttempts) {
+          // Left for the next call or the maintenance sweep (completePromotions).
+          logger.warn('promotion postponed after repeated conflicts', { meetingId, item: key });
+          queue.shift();
+          failures = 0;
+        } else await this.backoff(failures);
       }
     }
     await this.dispatch(sent);
     return sent;
+  }
+
+  /**
+   * Promotes on every item of the meeting where a place is free while people wait. Run on
+   * replays and by the maintenance sweep: it completes what a crashed call left half done.
+   */
+  async completePromotions(meetingId: string, now: Date): Promise<Notification[]> {
+    const counters = await this.deps.store.readCounters(meetingId);
+    const due = [...counters.values()]
+      .filter((i) => i.waiting > 0 && (i.capacity === null || i.confirmed < i.capacity))
+      .map((i) => i.key);
+    return due.length === 0 ? [] : this.promoteWaiting(meetingId, due, now);
+  }
+
+  /** Publishes notifications that stayed in the outbox (queue down, crash before sending). */
+  async drainOutbox(now: Date, minAgeSeconds = 60): Promise<number> {
+    const olderThan = new Date(now.getTime() - minAgeSeconds * 1000).toISOString();
+    const pending = await this.deps.store.listOutbox(olderThan);
+    if (pending.length > 0) {
+      await this.deps.publisher.publish(pending);
+      await Promise.all(pending.map((n) => this.deps.store.clearOutbox(n)));
+    }
+    return pending.length;
+  }
+
+  /**
+   * The release is saved: the answer stands whatever happens to the promotions. A failure
+   * here leaves a free place with people waiting, which the next replay or the maintenance
+   * sweep completes (new requests cannot take that place meanwhile: they wait behind).
+   */
+  private async promoteAfterRelease(meetingId: string, keys: string[], now: Date): Promise<void> {
+    try {
+      await this.promoteWaiting(meetingId, keys, now);
+    } catch (error) {
+      logger.error('promotion left for the maintenance sweep', { error: error as Error, meetingId, items: keys });
+    }
   }
 
   /** Queues notifications and clears their outbox entries (a failure leaves them for the sweep). */

@@ -1,0 +1,618 @@
+// In-memory stand-ins for the meeting and registration stores, and builders shared by the
+// registration unit tests. The fake store honours the same conditions as
+// shared/adapters/dynamodb/registration-repository.ts (each write is one all-or-nothing
+// "transaction": every condition is evaluated on the state before the write, then everything
+// is applied), and maps failures the same way: the form marker → FormTakenError, the email
+// marker → EmailTakenError, anything else → PlanOutdatedError. It also mirrors the
+// repository, so that the service tests show what the service really does on top of it.
+import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
+import { defineMeeting } from '#shared/domain/meetings/define.ts';
+import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
+import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
+import {
+  EmailTakenError,
+  FormTakenError,
+  NotificationSchema,
+  PlanOutdatedError,
+  type Notification,
+  type NotificationPublisher,
+  type RegistrationStore,
+  type RegistrationWrite,
+} from '#shared/domain/registrations/ports.ts';
+import {
+  RegistrationRequestSchema,
+  RegistrationSchema,
+  type Registration,
+  type RegistrationRequest,
+} from '#shared/domain/registrations/schema.ts';
+
+// ---------------------------------------------------------------------------------------
+// Builders
+
+export const BASE_URL = 'https://club.example.org';
+/** Inside the registration window of `meetingInput()`. */
+export const NOW = new Date('2025-05-02T10:00:00Z');
+
+/**
+ * The contract's example meeting (2 days, day 2 without waiting list, an evening without
+ * waiting list, an image-rights notice) with more workshops, so that overlaps can be tried:
+ * on 8 June, 10–12, 12–14 (adjacent to both neighbours), 14–16 and 15–17 (overlaps 14–16).
+ */
+export function meetingInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: '12e Club utilisateurs Publik',
+    venue: 'Villejuif',
+    timezone: 'Europe/Paris',
+    registration_opens_at: '2025-04-01T00:00:00+02:00',
+    registration_closes_at: '2025-06-05T23:59:59+02:00',
+    image_rights_notice: 'J’accepte d’être photographié·e ou filmé·e pendant le club.',
+    days: [
+      { date: '2025-06-07', label: 'Mercredi 7 juin', onsite_capacity: 60, waiting_list: true },
+      { date: '2025-06-08', label: 'Jeudi 8 juin', onsite_capacity: 60, waiting_list: false },
+    ],
+    workshops: [
+      { id: 'mutualiser-publik', day: '2025-06-08', title: 'Atelier 2 : Mutualiser Publik', starts_at: '10:00', ends_at: '12:00', capacity: 20, waiting_list: false },
+      { id: 'formulaires', day: '2025-06-08', title: 'Atelier 3 : Formulaires avancés', starts_at: '12:00', ends_at: '14:00', capacity: 20, waiting_list: true },
+      { id: 'socle-personnes-morales', day: '2025-06-08', title: 'Atelier 1 : Socle personnes morales', starts_at: '14:00', ends_at: '16:00', capacity: 25, waiting_list: true },
+      { id: 'rgpd', day: '2025-06-08', title: 'Atelier 4 : RGPD', starts_at: '15:00', ends_at: '17:00', capacity: 20, waiting_list: true },
+      { id: 'chrono', day: '2025-06-07', title: 'Atelier 5 : Chrono', starts_at: '14:00', ends_at: '16:00', capacity: 10, waiting_list: true },
+    ],
+    evening_event: { date: '2025-06-06', title: 'Soirée de la veille', capacity: 80, waiting_list: false },
+    ...overrides,
+  };
+}
+
+export function buildMeeting(overrides: Record<string, unknown> = {}, id = 'club-12'): Meeting {
+  return defineMeeting(id, MeetingInputSchema.parse(meetingInput(overrides)), undefined, NOW);
+}
+
+/** A small meeting for the service tests: one day of 2 places with a waiting list, a day of 1 without, workshops of 1. */
+export function smallMeeting(overrides: Record<string, unknown> = {}): Meeting {
+  return buildMeeting({
+    days: [
+      { date: '2025-06-07', label: 'Mercredi 7 juin', onsite_capacity: 2, waiting_list: true, remote_capacity: 2 },
+      { date: '2025-06-08', label: 'Jeudi 8 juin', onsite_capacity: 1, waiting_list: false },
+    ],
+    workshops: [
+      { id: 'chrono', day: '2025-06-07', title: 'Atelier Chrono', starts_at: '14:00', ends_at: '16:00', capacity: 1, waiting_list: true },
+      { id: 'wcs', day: '2025-06-07', title: 'Atelier w.c.s.', starts_at: '10:00', ends_at: '12:00', capacity: 1, waiting_list: false },
+    ],
+    evening_event: { date: '2025-06-06', title: 'Soirée de la veille', capacity: 1, waiting_list: true },
+    ...overrides,
+  });
+}
+
+/** A registration request as the schema outputs it (the body goes through RegistrationRequestSchema). */
+export function request(overrides: Record<string, unknown> = {}): RegistrationRequest {
+  return RegistrationRequestSchema.parse({
+    form_uuid: 'form-1',
+    email: 'Claire.Martin@Villejuif.fr ',
+    first_name: 'Claire',
+    last_name: 'Martin',
+    organisation: 'Ville de Villejuif',
+    profile: 'expert',
+    onsite_days: ['2025-06-07'],
+    remote_days: [],
+    workshops: [],
+    evening_event: false,
+    image_rights: 'accepted',
+    ...overrides,
+  });
+}
+
+/** Counters of a meeting's items, zero unless given. */
+export function countersOf(meeting: Meeting, given: Record<string, { confirmed?: number; waiting?: number }> = {}): Map<string, CapacityItem> {
+  const stored = new Map(Object.entries(given).map(([k, v]) => [k, { confirmed: v.confirmed ?? 0, waiting: v.waiting ?? 0 }]));
+  return new Map(withCounters(itemDefinitionsOf(meeting), stored).map((i) => [i.key, i]));
+}
+
+// ---------------------------------------------------------------------------------------
+// Meeting store
+
+interface Counts {
+  confirmed: number;
+  waiting: number;
+}
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class FakeMeetingStore implements MeetingStore {
+  private readonly meetings = new Map<string, Meeting>();
+  /** meetingId → item key → counters (the counter items of the meeting partition). */
+  readonly counts = new Map<string, Map<string, Counts>>();
+
+  /** Stores a meeting as PUT /admin/meetings would (counters at zero for new items). */
+  add(meeting: Meeting): Meeting {
+    this.meetings.set(meeting.id, json(meeting));
+    const counts = this.counts.get(meeting.id) ?? new Map<string, Counts>();
+    for (const def of itemDefinitionsOf(meeting)) if (!counts.has(def.key)) counts.set(def.key, { confirmed: 0, waiting: 0 });
+    this.counts.set(meeting.id, counts);
+    return meeting;
+  }
+
+  /** The stored counter item with the capacity and waiting-list flag of the current definition. */
+  item(meetingId: string, key: string): CapacityItem | undefined {
+    const meeting = this.meetings.get(meetingId);
+    const counts = this.counts.get(meetingId)?.get(key);
+    const def = meeting ? itemDefinitionsOf(meeting).find((d) => d.key === key) : undefined;
+    return def && counts ? { ...def, ...counts } : undefined;
+  }
+
+  /** Mutable counters (for the registration store's writes). */
+  countsOf(meetingId: string, key: string): Counts | undefined {
+    return this.counts.get(meetingId)?.get(key);
+  }
+
+  async findMeeting(meetingId: string): Promise<Meeting | undefined> {
+    const m = this.meetings.get(meetingId);
+    return m ? json(m) : undefined;
+  }
+
+  async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
+    const meeting = this.meetings.get(meetingId);
+    if (!meeting) return undefined;
+    return { meeting: json(meeting), items: withCounters(itemDefinitionsOf(meeting), new Map(json([...(this.counts.get(meetingId) ?? new Map<string, Counts>())]))) };
+  }
+
+  async listMeetings(): Promise<Meeting[]> {
+    return [...this.meetings.values()].map(json);
+  }
+
+  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[]): Promise<void> {
+    const stored = this.meetings.get(next.id);
+    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleMeetingError();
+    const busy = removedItems.filter((k) => {
+      const c = this.countsOf(next.id, k);
+      return c !== undefined && (c.confirmed !== 0 || c.waiting !== 0);
+    });
+    if (busy.length > 0) throw new ItemInUseError(busy);
+    for (const k of removedItems) this.counts.get(next.id)?.delete(k);
+    this.add(next);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Registration store
+
+export type StoreOperation =
+  | 'readCounters'
+  | 'findById'
+  | 'findByFormUuid'
+  | 'findIdByEmail'
+  | 'reserveTickets'
+  | 'create'
+  | 'update'
+  | 'promote'
+  | 'waitingPositions'
+  | 'firstWaiting'
+  | 'listByMeeting'
+  | 'setCheckIn'
+  | 'clearOutbox'
+  | 'listOutbox';
+
+/** One item write of a transaction: its condition on the state before, and its effect. */
+interface Step {
+  /** The DynamoDB item it touches: a transaction may touch an item only once. */
+  target: string;
+  tag: 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
+  check: () => boolean;
+  apply: () => void;
+}
+
+interface StoredRegistration {
+  version: number;
+  registration: Registration;
+}
+
+const waitKey = (meetingId: string, itemKey: string) => `${meetingId}#${itemKey}`;
+const emailKey = (meetingId: string, email: string) => `${meetingId}#${email}`;
+
+export class FakeRegistrationStore implements RegistrationStore {
+  readonly registrations = new Map<string, StoredRegistration>();
+  readonly forms = new Map<string, string>();
+  readonly emails = new Map<string, string>();
+  readonly sequences = new Map<string, number>();
+  /** meeting#item → ticket → registration id (the waiting entries). */
+  readonly waiting = new Map<string, Map<number, string>>();
+  readonly outbox = new Map<string, Notification>();
+  /** Calls per operation, and committed transactions. */
+  readonly calls = new Map<StoreOperation, number>();
+  commits = 0;
+  private readonly faults = new Map<StoreOperation, (() => Error)[]>();
+  private readonly persistent = new Map<StoreOperation, () => Error>();
+  private readonly hooks = new Map<StoreOperation, (() => void | Promise<void>)[]>();
+
+  constructor(readonly meetings: FakeMeetingStore) {}
+
+  /** The next `times` calls of `op` throw `make()` before doing anything. */
+  fail(op: StoreOperation, make: () => Error, times = 1): void {
+    const list = this.faults.get(op) ?? [];
+    for (let i = 0; i < times; i++) list.push(make);
+    this.faults.set(op, list);
+  }
+
+  /** `op` keeps failing with `make()` until `heal(op)`. */
+  failAlways(op: StoreOperation, make: () => Error): void {
+    this.persistent.set(op, make);
+  }
+
+  heal(op: StoreOperation): void {
+    this.faults.delete(op);
+    this.persistent.delete(op);
+  }
+
+  /** Runs `fn` once, at the next call of `op`, before it reads or writes (another writer racing in). */
+  before(op: StoreOperation, fn: () => void | Promise<void>): void {
+    this.hooks.set(op, [...(this.hooks.get(op) ?? []), fn]);
+  }
+
+  count(op: StoreOperation): number {
+    return this.calls.get(op) ?? 0;
+  }
+
+  private async enter(op: StoreOperation): Promise<void> {
+    this.calls.set(op, this.count(op) + 1);
+    const hook = this.hooks.get(op)?.shift();
+    if (hook) await hook();
+    const fault = this.faults.get(op)?.shift() ?? this.persistent.get(op);
+    if (fault) throw fault();
+  }
+
+  // -- reads ---------------------------------------------------------------------------
+
+  async readCounters(meetingId: string): Promise<Map<string, CapacityItem>> {
+    await this.enter('readCounters');
+    const found = await this.meetings.findMeetingWithItems(meetingId);
+    return new Map((found?.items ?? []).map((i) => [i.key, i]));
+  }
+
+  private read(registrationId: string): Registration | undefined {
+    const stored = this.registrations.get(registrationId);
+    return stored ? RegistrationSchema.parse(json(stored.registration)) : undefined;
+  }
+
+  async findById(registrationId: string): Promise<Registration | undefined> {
+    await this.enter('findById');
+    return this.read(registrationId);
+  }
+
+  async findByFormUuid(formUuid: string): Promise<Registration | undefined> {
+    await this.enter('findByFormUuid');
+    const id = this.forms.get(formUuid);
+    return id ? this.read(id) : undefined;
+  }
+
+  async findIdByEmail(meetingId: string, email: string): Promise<string | undefined> {
+    await this.enter('findIdByEmail');
+    return this.emails.get(emailKey(meetingId, email));
+  }
+
+  async reserveTickets(meetingId: string, itemKeys: string[]): Promise<Map<string, number>> {
+    await this.enter('reserveTickets');
+    return new Map(
+      itemKeys.map((key) => {
+        const seq = (this.sequences.get(waitKey(meetingId, key)) ?? 0) + 1;
+        this.sequences.set(waitKey(meetingId, key), seq);
+        return [key, seq] as const;
+      }),
+    );
+  }
+
+  async waitingPositions(registration: Registration): Promise<Map<string, number>> {
+    await this.enter('waitingPositions');
+    const out = new Map<string, number>();
+    for (const h of registration.items) {
+      if (h.status !== 'waiting' || h.ticket === undefined) continue;
+      const entries = this.waiting.get(waitKey(registration.meeting_id, h.key)) ?? new Map<number, string>();
+      out.set(h.key, [...entries.keys()].filter((t) => t < (h.ticket as number)).length + 1);
+    }
+    return out;
+  }
+
+  async firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined> {
+    await this.enter('firstWaiting');
+    const entries = [...(this.waiting.get(waitKey(meetingId, itemKey)) ?? new Map<number, string>())].sort(([a], [b]) => a - b);
+    const first = entries[0];
+    return first ? { registrationId: first[1], ticket: first[0] } : undefined;
+  }
+
+  async listByMeeting(meetingId: string): Promise<Registration[]> {
+    await this.enter('listByMeeting');
+    return [...this.registrations.values()]
+      .filter((s) => s.registration.meeting_id === meetingId)
+      .map((s) => RegistrationSchema.parse(json(s.registration)));
+  }
+
+  /** Like the repository: sets the check-in inside the stored document and moves the version. */
+  async setCheckIn(registrationId: string, day: string, at: string): Promise<Registration | undefined> {
+    await this.enter('setCheckIn');
+    const stored = this.registrations.get(registrationId);
+    if (!stored) return undefined;
+    const checked = (stored.registration.checked_in ??= {});
+    checked[day] ??= at;
+    stored.version += 1;
+    stored.registration.version += 1;
+    return this.read(registrationId);
+  }
+
+  async clearOutbox(notification: Notification): Promise<void> {
+    await this.enter('clearOutbox');
+    this.outbox.delete(`${notification.created_at}#${notification.id}`);
+  }
+
+  async listOutbox(olderThan: string): Promise<Notification[]> {
+    await this.enter('listOutbox');
+    return [...this.outbox.entries()]
+      .filter(([sk]) => sk < olderThan)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .slice(0, 100)
+      .map(([, n]) => NotificationSchema.parse(json(n)));
+  }
+
+  // -- writes ----------------------------------------------------------------------------
+
+  async create(write: RegistrationWrite): Promise<void> {
+    await this.enter('create');
+    const reg = write.registration;
+    this.commit([
+      {
+        target: `FORM#${reg.form_uuid}`,
+        tag: 'form',
+        check: () => !this.forms.has(reg.form_uuid),
+        apply: () => this.forms.set(reg.form_uuid, reg.id),
+      },
+      {
+        target: `EMAIL#${emailKey(reg.meeting_id, reg.email)}`,
+        tag: 'email',
+        check: () => !this.emails.has(emailKey(reg.meeting_id, reg.email)),
+        apply: () => this.emails.set(emailKey(reg.meeting_id, reg.email), reg.id),
+      },
+      this.putRegistration(reg, 0),
+      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets),
+    ]);
+  }
+
+  async update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void> {
+    await this.enter('update');
+    const reg = write.registration;
+    const steps: Step[] = [this.putRegistration(reg, expectedVersion)];
+    const oldEmail = emailKey(reg.meeting_id, previousEmail);
+    const newEmail = emailKey(reg.meeting_id, reg.email);
+    if (reg.state === 'cancelled' || previousEmail !== reg.email) {
+      steps.push({ target: `EMAIL#${oldEmail}`, tag: 'old-email', check: () => true, apply: () => this.emails.delete(oldEmail) });
+    }
+    if (reg.state !== 'cancelled' && previousEmail !== reg.email) {
+      steps.push({
+        target: `EMAIL#${newEmail}`,
+        tag: 'email',
+        check: () => !this.emails.has(newEmail),
+        apply: () => this.emails.set(newEmail, reg.id),
+      });
+    }
+    steps.push(...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets));
+    this.commit(steps);
+  }
+
+  async promote(
+    write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification },
+    expectedVersion: number,
+  ): Promise<void> {
+    await this.enter('promote');
+    const reg = write.registration;
+    const n = write.notification;
+    const counts = () => this.meetings.countsOf(reg.meeting_id, write.itemKey);
+    const item = () => this.meetings.item(reg.meeting_id, write.itemKey);
+    const entries = () => this.waiting.get(waitKey(reg.meeting_id, write.itemKey));
+    this.commit([
+      this.putRegistration(reg, expectedVersion),
+      {
+        target: `ITEM#${reg.meeting_id}#${write.itemKey}`,
+        tag: 'counter',
+        check: () => {
+          const i = item();
+          return i !== undefined && (i.capacity === null || i.confirmed < i.capacity);
+        },
+        apply: () => {
+          const c = counts() as Counts;
+          c.confirmed += 1;
+          c.waiting -= 1;
+        },
+      },
+      {
+        target: `WAIT#${reg.meeting_id}#${write.itemKey}#${write.ticket}`,
+        tag: 'waiting',
+        check: () => entries()?.get(write.ticket) === reg.id,
+        apply: () => entries()?.delete(write.ticket),
+      },
+      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets),
+      {
+        target: `OUTBOX#${n.created_at}#${n.id}`,
+        tag: 'outbox',
+        check: () => true,
+        apply: () => this.outbox.set(`${n.created_at}#${n.id}`, json(n)),
+      },
+    ]);
+  }
+
+  // -- the transaction model ---------------------------------------------------------------
+
+  private putRegistration(reg: Registration, expectedVersion: number): Step {
+    return {
+      target: `REG#${reg.id}`,
+      tag: 'registration',
+      check: () => {
+        const stored = this.registrations.get(reg.id);
+        return expectedVersion === 0 ? stored === undefined : stored?.version === expectedVersion;
+      },
+      apply: () => this.registrations.set(reg.id, { version: reg.version, registration: json(reg) }),
+    };
+  }
+
+  private actionSteps(meetingId: string, registrationId: string, actions: ItemAction[], tickets: ReadonlyMap<string, number>): Step[] {
+    const steps: Step[] = [];
+    for (const action of actions) {
+      const target = `ITEM#${meetingId}#${action.key}`;
+      const item = () => this.meetings.item(meetingId, action.key);
+      const counts = () => this.meetings.countsOf(meetingId, action.key) as Counts;
+      const entries = () => {
+        const key = waitKey(meetingId, action.key);
+        const found = this.waiting.get(key) ?? new Map<number, string>();
+        this.waiting.set(key, found);
+        return found;
+      };
+      switch (action.type) {
+        case 'take':
+          steps.push({
+            target,
+            tag: 'counter',
+            check: () => {
+              const i = item();
+              return i !== undefined && (i.capacity === null || i.confirmed < i.capacity) && i.waiting === 0;
+            },
+            apply: () => {
+              counts().confirmed += 1;
+            },
+          });
+          break;
+        case 'wait': {
+          const ticket = tickets.get(action.key);
+          if (ticket === undefined) throw new Error(`no ticket reserved for ${action.key}`);
+          steps.push(
+            {
+              target,
+              tag: 'counter',
+              check: () => {
+                const i = item();
+                // `#confirmed >= #capacity` is false in DynamoDB when capacity is NULL.
+                return i !== undefined && i.waiting_list && (i.waiting > 0 || (i.capacity !== null && i.confirmed >= i.capacity));
+              },
+              apply: () => {
+                counts().waiting += 1;
+              },
+            },
+            {
+              target: `WAIT#${meetingId}#${action.key}#${ticket}`,
+              tag: 'waiting',
+              check: () => !entries().has(ticket),
+              apply: () => entries().set(ticket, registrationId),
+            },
+          );
+          break;
+        }
+        case 'release':
+          steps.push({
+            target,
+            tag: 'counter',
+            check: () => (item()?.confirmed ?? 0) > 0,
+            apply: () => {
+              counts().confirmed -= 1;
+            },
+          });
+          break;
+        case 'leave':
+          steps.push(
+            {
+              target,
+              tag: 'counter',
+              check: () => (item()?.waiting ?? 0) > 0,
+              apply: () => {
+                counts().waiting -= 1;
+              },
+            },
+            {
+              target: `WAIT#${meetingId}#${action.key}#${action.ticket}`,
+              tag: 'waiting',
+              check: () => entries().get(action.ticket) === registrationId,
+              apply: () => entries().delete(action.ticket),
+            },
+          );
+          break;
+      }
+    }
+    return steps;
+  }
+
+  private commit(steps: Step[]): void {
+    const targets = steps.map((s) => s.target);
+    if (new Set(targets).size !== targets.length) {
+      // DynamoDB's ValidationException: a transaction may not touch one item twice.
+      throw new Error(`transaction touches an item twice: ${targets.join(', ')}`);
+    }
+    if (steps.length > 100) throw new Error('transaction of more than 100 items');
+    const failed = steps.filter((s) => !s.check()).map((s) => s.tag);
+    if (failed.includes('form')) throw new FormTakenError();
+    if (failed.includes('email')) throw new EmailTakenError();
+    if (failed.length > 0) throw new PlanOutdatedError();
+    for (const s of steps) s.apply();
+    this.commits += 1;
+  }
+
+  // -- for assertions ------------------------------------------------------------------------
+
+  /** Everything stored except ticket sequences (a ticket unused after a failed write is harmless). */
+  snapshot(): unknown {
+    return json({
+      registrations: [...this.registrations],
+      forms: [...this.forms],
+      emails: [...this.emails],
+      waiting: [...this.waiting].map(([k, v]) => [k, [...v]]).filter(([, v]) => (v as unknown[]).length > 0),
+      outbox: [...this.outbox],
+      counts: [...this.meetings.counts].map(([k, v]) => [k, [...v]]),
+    });
+  }
+
+  /** Waiting entries of an item in FIFO order: registration ids. */
+  queue(meetingId: string, itemKey: string): string[] {
+    return [...(this.waiting.get(waitKey(meetingId, itemKey)) ?? new Map<number, string>())].sort(([a], [b]) => a - b).map(([, id]) => id);
+  }
+
+  /**
+   * Checks the invariants the repository's conditions are meant to keep: counters equal what
+   * active registrations hold, never above capacity, and every waiting entry belongs to a
+   * registration that holds that very ticket. Returns the violations (empty when sound).
+   */
+  invariantViolations(meetingId: string): string[] {
+    const problems: string[] = [];
+    const active = [...this.registrations.values()].map((s) => s.registration).filter((r) => r.meeting_id === meetingId);
+    for (const [key, c] of this.meetings.counts.get(meetingId) ?? new Map<string, Counts>()) {
+      const item = this.meetings.item(meetingId, key);
+      const confirmed = active.filter((r) => r.items.some((h) => h.key === key && h.status === 'confirmed')).length;
+      const waitingRegs = active.filter((r) => r.items.some((h) => h.key === key && h.status === 'waiting')).length;
+      const entries = this.waiting.get(waitKey(meetingId, key)) ?? new Map<number, string>();
+      if (c.confirmed !== confirmed) problems.push(`${key}: counter confirmed ${c.confirmed}, held by ${confirmed}`);
+      if (c.waiting !== waitingRegs) problems.push(`${key}: counter waiting ${c.waiting}, held by ${waitingRegs}`);
+      if (c.waiting !== entries.size) problems.push(`${key}: counter waiting ${c.waiting}, ${entries.size} waiting entries`);
+      if (item && item.capacity !== null && c.confirmed > item.capacity) problems.push(`${key}: ${c.confirmed} confirmed over capacity ${item.capacity}`);
+      for (const [ticket, id] of entries) {
+        const held = this.registrations.get(id)?.registration.items.find((h) => h.key === key);
+        if (held?.status !== 'waiting' || held.ticket !== ticket) problems.push(`${key}: orphan waiting entry ${ticket} of ${id}`);
+      }
+      const capacity = item?.capacity ?? null;
+      if (capacity !== null && c.confirmed < capacity && c.waiting > 0) {
+        problems.push(`${key}: ${capacity - c.confirmed} free place(s) while ${c.waiting} wait`);
+      }
+    }
+    return problems;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Publisher
+
+export class FakePublisher implements NotificationPublisher {
+  readonly published: Notification[] = [];
+  private failures = 0;
+
+  failNext(times = 1): void {
+    this.failures += times;
+  }
+
+  async publish(notifications: Notification[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('queue unavailable');
+    }
+    this.published.push(...json(notifications));
+  }
+}
