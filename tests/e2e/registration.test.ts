@@ -110,7 +110,7 @@ describe('registering as w.c.s. does', () => {
       onsite_days: '2025-06-07, 2025-06-08',
     });
     expect(commaSeparated.body.data).toMatchObject({ replayed: true, registration_id: again.body.data.registration_id });
-    const meeting = await (await stack.fetchSigned('/meetings/club-kv')).json();
+    const meeting = (await (await stack.fetchSigned('/meetings/club-kv')).json()) as Record<string, any>;
     expect(meeting.data.days[0].places.reserved).toBe(1);
     expect(meeting.data.evening_event.places.reserved).toBe(1);
   });
@@ -132,7 +132,7 @@ describe('registering as w.c.s. does', () => {
     expect(res.body.err).toBe(0);
     expect(res.body.data).toMatchObject({ status: 'confirmed', email: 'claire.martin@villejuif.fr', image_rights: 'accepted' });
     expect(res.body.data.workshops.map((w: { id: string }) => w.id)).toEqual(['socle-personnes-morales', 'mutualiser-publik']);
-    const status = await (await stack.fetchSigned(`/registrations/${res.body.data.registration_id}`)).json();
+    const status = (await (await stack.fetchSigned(`/registrations/${res.body.data.registration_id}`)).json()) as Record<string, any>;
     expect(status.data.registration_id).toBe(res.body.data.registration_id);
   });
 
@@ -171,15 +171,15 @@ describe('waiting list, promotion and callback', () => {
     expect(second.body.data).toMatchObject({ status: 'partial', in_waiting_list: true, evening_event: { status: 'waiting', waiting_position: 2 } });
 
     // The whole-form registration holding the only evening place cancels.
-    const holder = await (await stack.fetchSigned('/meetings/club-form')).json();
+    const holder = (await (await stack.fetchSigned('/meetings/club-form')).json()) as Record<string, any>;
     expect(holder.data.evening_event.places).toMatchObject({ reserved: 1, waiting_list_reserved: 2 });
     const formReg = await post('/meetings/club-form/registrations', wholeForm);
     const cancelled = await post(`/registrations/${formReg.body.data.registration_id}/cancel`);
     expect(cancelled.body.data.status).toBe('cancelled');
 
-    const promoted = await (await stack.fetchSigned(`/registrations/${first.body.data.registration_id}`)).json();
+    const promoted = (await (await stack.fetchSigned(`/registrations/${first.body.data.registration_id}`)).json()) as Record<string, any>;
     expect(promoted.data.evening_event).toMatchObject({ status: 'confirmed', waiting_position: null });
-    const stillWaiting = await (await stack.fetchSigned(`/registrations/${second.body.data.registration_id}`)).json();
+    const stillWaiting = (await (await stack.fetchSigned(`/registrations/${second.body.data.registration_id}`)).json()) as Record<string, any>;
     expect(stillWaiting.data.evening_event).toMatchObject({ status: 'waiting', waiting_position: 1 });
 
     // The first person cancels too: the second is promoted, notified by email and called back.
