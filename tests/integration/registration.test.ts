@@ -293,4 +293,60 @@ describe('faults the emulator cannot produce', () => {
     expect(await counter(meetingId, 'day:2026-06-07')).toEqual({ confirmed: 1, waiting: 0 });
     expect(await main.store.findByFormUuid(`form-th-2-${suffix}`)).toBeUndefined();
   });
+
+  it('a promotion cut short after the release is completed by the maintenance sweep', async () => {
+    const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: true }] });
+    const first = await main.service.register(meetingId, request('crash-1'), now);
+    const second = await main.service.register(meetingId, request('crash-2'), now);
+    // The first read after the cancellation's transaction fails, as a timed-out Lambda would.
+    const fault = { command: 'QueryCommand', remaining: 1, error: () => new Error('Task timed out after 10.00 seconds') };
+    const cancelled = await faulty(fault).service.cancel(first.answer.registration_id, now);
+    expect(cancelled.answer.status).toBe('cancelled');
+    expect(fault.remaining).toBe(0);
+    expect(await counter(meetingId, 'day:2026-06-07')).toEqual({ confirmed: 0, waiting: 1 });
+
+    // Meanwhile nobody can take the free place ahead of the waiting list.
+    const third = await main.service.register(meetingId, request('crash-3'), now);
+    expect(third.answer.status).toBe('waiting');
+
+    const promoted = await main.service.completePromotions(meetingId, now);
+    expect(promoted.map((n) => n.registration_id)).toEqual([second.answer.registration_id]);
+    expect((await main.service.getRegistration(second.answer.registration_id)).answer.status).toBe('confirmed');
+    expect(await counter(meetingId, 'day:2026-06-07')).toEqual({ confirmed: 1, waiting: 1 });
+  });
+
+  it('notifications the queue refused stay in the outbox until the sweep queues them', async () => {
+    const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: true }] });
+    const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
+    const meetings = new DynamoMeetingStore(ddb, tableName);
+    const store = new DynamoRegistrationStore(ddb, tableName, meetings);
+    const queued: Notification[] = [];
+    let queueDown = true;
+    const service = new RegistrationService({
+      meetings,
+      store,
+      baseUrl: 'http://club.test',
+      publisher: {
+        publish: async (n) => {
+          if (queueDown) throw new Error('SQS unreachable');
+          queued.push(...n);
+        },
+      },
+    });
+    const first = await service.register(meetingId, request('outbox-1'), now);
+    const second = await service.register(meetingId, request('outbox-2'), now);
+    await service.cancel(first.answer.registration_id, now);
+    expect((await service.getRegistration(second.answer.registration_id)).answer.status).toBe('confirmed');
+    const left = (await store.listOutbox('9999')).filter((n) => n.meeting_id === meetingId);
+    expect(left.map((n) => n.registration_id)).toEqual([second.answer.registration_id]);
+
+    queueDown = false;
+    // Too recent: a call may still be sending it.
+    expect(await service.drainOutbox(now, 60)).toBe(0);
+    const later = new Date(now.getTime() + 120_000);
+    expect(await service.drainOutbox(later, 60)).toBeGreaterThanOrEqual(1);
+    expect(queued.filter((n) => n.meeting_id === meetingId).map((n) => n.registration_id)).toEqual([second.answer.registration_id]);
+    expect((await store.listOutbox('9999')).filter((n) => n.meeting_id === meetingId)).toEqual([]);
+  });
 });
+
