@@ -2,6 +2,7 @@
 // days, waiting lists, overlapping workshops and the evening event can all be tried by hand.
 // Dates are relative to `now`, so the demo is always open for registration.
 import { DateTime } from 'luxon';
+import { frenchDayLabel } from '#shared/domain/meetings/views.ts';
 
 const ZONE = 'Europe/Paris';
 
@@ -24,16 +25,6 @@ export interface AdminMeetingBody {
     waiting_list: boolean;
   }>;
   evening_event?: { date: string; title: string; capacity: number; waiting_list: boolean };
-}
-
-const labelFormat = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: ZONE });
-
-/** "Mercredi 7 juin", "Dimanche 1er juin": the label of a calendar date, as a person writes it. */
-export function frenchDayLabel(isoDate: string): string {
-  // Noon in Paris: the same calendar date whatever the offset.
-  const noon = DateTime.fromISO(`${isoDate}T12:00:00`, { zone: ZONE }).toJSDate();
-  const label = labelFormat.format(noon).replace(/^(\S+) 1 /, '$1 1er ');
-  return label.charAt(0).toLocaleUpperCase('fr-FR') + label.slice(1);
 }
 
 /** The demo meeting `club-12`, its two days about 70 and 71 days after `now`. */

@@ -6,9 +6,10 @@ import type { Meeting } from '#shared/domain/meetings/schema.ts';
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
 
-/** `2025-06-07` → `Samedi 7 juin` (calendar date, no time zone shift). */
+/** `2025-06-07` → `Samedi 7 juin`, `2026-01-01` → `Jeudi 1er janvier` (a calendar date, no time zone shift). */
 export function frenchDayLabel(date: string): string {
-  return capitalise(DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr').toFormat('cccc d LLLL'));
+  const dt = DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr');
+  return capitalise(`${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL')}`);
 }
 
 const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;

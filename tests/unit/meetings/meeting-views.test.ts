@@ -34,7 +34,7 @@ describe('defineMeeting', () => {
     delete body.days[0].label;
     const m = defineMeeting('x', MeetingInputSchema.parse(body), undefined, now);
     expect(m.days[0]?.label).toBe('Samedi 7 juin');
-    expect(frenchDayLabel('2026-01-01')).toBe('Jeudi 1 janvier');
+    expect(frenchDayLabel('2026-01-01')).toBe('Jeudi 1er janvier');
   });
 
   it('raises the notice version only when the notice text changes', () => {
