@@ -7,3 +7,17 @@ export function exprNames(...expressions: string[]): Record<string, string> {
   for (const e of expressions) for (const m of e.matchAll(/#(\w+)/g)) names[m[0]] = m[1] as string;
   return names;
 }
+
+/**
+ * Condition of an optimistic write of a versioned aggregate: the item must not exist yet
+ * (expectedVersion 0) or must still be at `expectedVersion` (stored in attribute `version`).
+ */
+export function versionCondition(expectedVersion: number) {
+  return expectedVersion === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : {
+        ConditionExpression: '#version = :v',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      };
+}

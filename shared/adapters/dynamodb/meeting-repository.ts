@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -93,13 +93,7 @@ export class DynamoMeetingStore implements MeetingStore {
           version: next.version,
           meeting: next,
         },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: '#version = :v',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
+        ...versionCondition(expectedVersion),
       },
     };
     // Counters are created at zero and never overwritten here: registrations own them.

@@ -22,7 +22,7 @@ import {
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -302,13 +302,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
           version: reg.version,
           registration: reg,
         },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: '#version = :v',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
+        ...versionCondition(expectedVersion),
       },
     };
   }
