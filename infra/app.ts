@@ -4,10 +4,17 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceStack } from './service-stack.ts';
-import { stageConfigFromContext } from './stage-config.ts';
+import { type StageConfig, stageConfigFromContext } from './stage-config.ts';
 
 const app = new App();
-const config = stageConfigFromContext((key) => app.node.tryGetContext(key));
+let config: StageConfig;
+try {
+  config = stageConfigFromContext((key) => app.node.tryGetContext(key));
+} catch (error) {
+  // A configuration mistake (missing or invalid -c value): its message says what to pass.
+  console.error(`publik-club: ${(error as Error).message}`);
+  process.exit(1);
+}
 
 new ServiceStack(app, config.stackName, {
   config,

@@ -1,9 +1,18 @@
 // The whole service in one stack: the tables of shared/adapters/dynamodb/tables.ts, one function
-// per entry of functions/manifest.ts and the HTTP API routing to them. Adding a function or a
-// route is an edit of the manifest, not of this file.
-import { Annotations, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+// per entry of functions/manifest.ts (HTTP functions behind the HTTP API, queue consumers with
+// their queues, scheduled functions with their schedules). Adding a function, a route, a queue
+// or a schedule is an edit of the manifest, not of this file.
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { httpFunctions, type HttpFunctionSpec, type TableAccess } from '#functions/manifest.ts';
+import {
+  httpFunctions,
+  queueConsumers,
+  scheduledFunctions,
+  type HttpFunctionSpec,
+  type QueueConsumerSpec,
+  type ScheduledFunctionSpec,
+  type TableAccess,
+} from '#functions/manifest.ts';
 import {
   dataTable,
   nonceTable,
@@ -13,11 +22,23 @@ import {
 import { ENV } from '#shared/config.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
+import { QueueConsumer } from './constructs/queue-consumer.ts';
+import { parseRateExpression, ScheduledFunction } from './constructs/scheduled-function.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ServiceStackProps extends StackProps {
   config: StageConfig;
+}
+
+/** What a manifest entry may ask for, whatever its kind (HTTP, queue consumer, scheduled). */
+interface FunctionNeeds {
+  name: string;
+  tables: { data?: TableAccess; nonces?: TableAccess };
+  usesPublikKeys?: boolean;
+  usesAdminTokens?: boolean;
+  sendsNotifications?: boolean;
+  sendsEmail?: boolean;
 }
 
 /** `http-registration` → `HttpRegistration`, for construct ids. */
@@ -27,8 +48,15 @@ const pascalCase = (name: string): string =>
 export class ServiceStack extends Stack {
   readonly config: StageConfig;
   readonly tables: ReadonlyMap<TableDefinition, DataTable>;
+  /** Every function of the manifest (HTTP, queue consumers, scheduled), by manifest name. */
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  /** Queue consumers (queue, DLQ, function, alarm), by manifest name. */
+  readonly queueConsumers: ReadonlyMap<string, QueueConsumer>;
+  /** Scheduled functions (schedule, function, DLQ, alarm), by manifest name. */
+  readonly scheduledFunctions: ReadonlyMap<string, ScheduledFunction>;
   readonly httpApi: ServiceHttpApi;
+
+  private readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -52,14 +80,36 @@ export class ServiceStack extends Stack {
     // The API's own endpoint is safe to pass to its functions: it is a Ref to the Api resource
     // alone, while the routes and integrations (which reference the functions) hang off it.
     // A custom domain, when there is one, is given with `-c publicBaseUrl=https://…`.
-    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.url;
+    this.publicBaseUrl = config.publicBaseUrl ?? this.httpApi.url;
 
     const functions = new Map<string, ServiceFunction>();
-    for (const spec of httpFunctions) {
-      const service = this.buildHttpFunction(spec, publicBaseUrl);
-      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes);
-      functions.set(spec.name, service);
+    const add = (name: string, service: ServiceFunction): void => {
+      if (functions.has(name)) throw new Error(`functions/manifest.ts: function "${name}" is declared twice`);
+      functions.set(name, service);
+    };
+
+    // Queues first: the functions that send to them receive their URLs.
+    const consumers = new Map<string, QueueConsumer>();
+    for (const spec of queueConsumers) {
+      const consumer = this.buildQueueConsumer(spec);
+      consumers.set(spec.name, consumer);
+      add(spec.name, consumer.handler);
     }
+    this.queueConsumers = consumers;
+
+    for (const spec of httpFunctions) {
+      const service = this.buildHttpFunction(spec);
+      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes);
+      add(spec.name, service);
+    }
+
+    const scheduled = new Map<string, ScheduledFunction>();
+    for (const spec of scheduledFunctions) {
+      const tick = this.buildScheduledFunction(spec);
+      scheduled.set(spec.name, tick);
+      add(spec.name, tick.handler);
+    }
+    this.scheduledFunctions = scheduled;
     this.functions = functions;
 
     new CfnOutput(this, 'ApiUrl', {
@@ -72,9 +122,46 @@ export class ServiceStack extends Stack {
         value: table.table.tableName,
       });
     }
+    for (const spec of queueConsumers) {
+      const consumer = consumers.get(spec.name) as QueueConsumer;
+      const id = pascalCase(spec.queue.name);
+      new CfnOutput(this, `${id}QueueUrl`, {
+        description: `URL of the ${spec.queue.name} queue (${spec.queue.envVar}), consumed by ${spec.name}`,
+        value: consumer.queue.queueUrl,
+      });
+      new CfnOutput(this, `${id}DeadLetterQueueUrl`, {
+        description: `URL of the dead-letter queue of ${spec.queue.name} (to inspect its messages)`,
+        value: consumer.deadLetterQueue.queueUrl,
+      });
+      new CfnOutput(this, `${id}DeadLetterQueueArn`, {
+        description: `ARN of the dead-letter queue of ${spec.queue.name} (source of a redrive)`,
+        value: consumer.deadLetterQueue.queueArn,
+      });
+    }
+    for (const spec of scheduledFunctions) {
+      const tick = scheduled.get(spec.name) as ScheduledFunction;
+      const id = pascalCase(spec.name);
+      new CfnOutput(this, `${id}FunctionName`, {
+        description: `Function name of ${spec.name} (to replay a failed run)`,
+        value: tick.handler.fn.functionName,
+      });
+      new CfnOutput(this, `${id}DeadLetterQueueUrl`, {
+        description: `URL of the dead-letter queue of the failed runs of ${spec.name}`,
+        value: tick.deadLetterQueue.queueUrl,
+      });
+    }
   }
 
-  private buildHttpFunction(spec: HttpFunctionSpec, publicBaseUrl: string): ServiceFunction {
+  /** Environment every function receives: where the links we build point to, and who we are to Publik. */
+  private baseEnvironment(): Record<string, string> {
+    const { config } = this;
+    return {
+      [ENV.PUBLIC_BASE_URL]: this.publicBaseUrl,
+      ...(config.publikOrig ? { [ENV.PUBLIK_ORIG]: config.publikOrig } : {}),
+    };
+  }
+
+  private buildHttpFunction(spec: HttpFunctionSpec): ServiceFunction {
     const { config } = this;
     const service = new ServiceFunction(this, pascalCase(spec.name), {
       entry: spec.entry,
@@ -82,47 +169,95 @@ export class ServiceStack extends Stack {
       serviceName: spec.name,
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
-      environment: {
-        [ENV.PUBLIC_BASE_URL]: publicBaseUrl,
-        ...(config.publikOrig ? { [ENV.PUBLIK_ORIG]: config.publikOrig } : {}),
-      },
+      environment: this.baseEnvironment(),
     });
+    this.grantNeeds(service, spec);
+    return service;
+  }
 
-    // Least privilege: a function sees only the tables its manifest entry lists.
+  private buildQueueConsumer(spec: QueueConsumerSpec): QueueConsumer {
+    const { config } = this;
+    const consumer = new QueueConsumer(this, pascalCase(spec.name), {
+      entry: spec.entry,
+      description: spec.description,
+      serviceName: spec.name,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+      // spec.queue.visibilityTimeout is for the local runtime; here the construct derives it
+      // from the function timeout (6 ×), so it always exceeds it.
+      maxReceiveCount: spec.queue.maxReceiveCount,
+      batchSize: spec.queue.batchSize,
+      environment: this.baseEnvironment(),
+    });
+    this.grantNeeds(consumer.handler, spec);
+    return consumer;
+  }
+
+  private buildScheduledFunction(spec: ScheduledFunctionSpec): ScheduledFunction {
+    const { config } = this;
+    const tick = new ScheduledFunction(this, pascalCase(spec.name), {
+      entry: spec.entry,
+      description: spec.description,
+      serviceName: spec.name,
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.logRemovalPolicy,
+      rate: parseRateExpression(spec.schedule),
+      environment: this.baseEnvironment(),
+    });
+    this.grantNeeds(tick.handler, spec);
+    return tick;
+  }
+
+  /** Least privilege: a function gets what its manifest entry declares, and nothing else. */
+  private grantNeeds(service: ServiceFunction, needs: FunctionNeeds): void {
+    const { config } = this;
     for (const [definition, table] of this.tables) {
-      const access = tableAccess(spec, definition);
+      const access = tableAccess(needs, definition);
       if (access) service.grantTable(table, access);
     }
-    if (spec.usesPublikKeys) {
+    if (needs.usesPublikKeys) {
       service.grantParameterRead(ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER, config.parameters.publikSignatureKeys);
       service.grantParameterRead(
         ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER,
         config.parameters.publikDefaultSignatureKey,
       );
     }
-    if (spec.usesAdminTokens) {
+    if (needs.usesAdminTokens) {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
     }
-    if (spec.sendsNotifications) {
-      // The notification queue arrives with its consumer (queue-notifier, a QueueConsumer);
-      // until then the function runs without NOTIFY_QUEUE_URL and refuses to publish.
-      Annotations.of(service).addWarningV2(
-        'publik-club:notification-queue-missing',
-        `${spec.name} sends notifications but no notification queue is deployed yet: ${ENV.NOTIFY_QUEUE_URL} is unset`,
+    if (needs.sendsNotifications) {
+      service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.notificationQueue(needs.name));
+    }
+    if (needs.sendsEmail) {
+      service.grantSendEmail({
+        from: config.mail.from,
+        fromAddress: config.mail.fromAddress,
+        identity: config.mail.sesIdentity,
+      });
+    }
+  }
+
+  /** The queue whose URL travels in NOTIFY_QUEUE_URL: the one consumer declaring that variable. */
+  private notificationQueue(sender: string) {
+    const owners = queueConsumers.filter((c) => c.queue.envVar === ENV.NOTIFY_QUEUE_URL);
+    const consumer = owners.length === 1 ? this.queueConsumers.get((owners[0] as QueueConsumerSpec).name) : undefined;
+    if (consumer === undefined) {
+      throw new Error(
+        `functions/manifest.ts: ${sender} sends notifications, but ${owners.length} queue consumers declare ${ENV.NOTIFY_QUEUE_URL} (exactly one must)`,
       );
     }
-    return service;
+    return consumer.queue;
   }
 }
 
 /** The manifest names tables by role; this is the one place that ties roles to definitions. */
-const MANIFEST_TABLE_KEYS = new Map<TableDefinition, keyof HttpFunctionSpec['tables']>([
+const MANIFEST_TABLE_KEYS = new Map<TableDefinition, keyof FunctionNeeds['tables']>([
   [dataTable, 'data'],
   [nonceTable, 'nonces'],
 ]);
 
-function tableAccess(spec: HttpFunctionSpec, definition: TableDefinition): TableAccess | undefined {
+function tableAccess(needs: FunctionNeeds, definition: TableDefinition): TableAccess | undefined {
   const key = MANIFEST_TABLE_KEYS.get(definition);
-  if (key === undefined) throw new Error(`Table ${definition.id} has no key in HttpFunctionSpec.tables`);
-  return spec.tables[key];
+  if (key === undefined) throw new Error(`Table ${definition.id} has no key in the manifest's "tables"`);
+  return needs.tables[key];
 }

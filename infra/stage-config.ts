@@ -12,7 +12,12 @@ export const CONTEXT = {
   publicBaseUrl: 'publicBaseUrl',
   publikOrig: 'publikOrig',
   parameterPrefix: 'parameterPrefix',
+  mailFrom: 'mailFrom',
+  sesIdentity: 'sesIdentity',
 } as const;
+
+/** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
+export const DEV_MAIL_FROM = 'Club utilisateurs Publik <club@example.org>';
 
 export interface StageConfig {
   stage: StageName;
@@ -44,12 +49,53 @@ export interface StageConfig {
   publikOrig: string | undefined;
   /** Default route throttling of the API stage (requests per second / burst). */
   throttle: { rateLimit: number; burstLimit: number };
+  /** Email sending (SES v2). */
+  mail: {
+    /** `MAIL_FROM` of the functions that send email: `Name <address>` or a bare address. */
+    from: string;
+    /** The address part of `from`, the only From address the send permission allows. */
+    fromAddress: string;
+    /**
+     * The verified SES identity the functions send as (a domain or an email address); the send
+     * permission is scoped to its ARN. Default: the domain of `fromAddress`.
+     */
+    sesIdentity: string;
+  };
 }
 
 export interface StageOverrides {
   publicBaseUrl?: string | undefined;
   publikOrig?: string | undefined;
   parameterPrefix?: string | undefined;
+  mailFrom?: string | undefined;
+  sesIdentity?: string | undefined;
+}
+
+/** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
+export function mailAddressOf(mailFrom: string): string {
+  const match = /^\s*(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(mailFrom);
+  const address = match?.[1] ?? match?.[2];
+  if (address === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) {
+    throw new Error(`mailFrom must be "Name <address@domain>" or "address@domain" (got "${mailFrom}")`);
+  }
+  return address;
+}
+
+/**
+ * The identity that covers `address` by default: its domain. An explicit identity must be the
+ * address itself, its domain or a parent domain (SES lets a verified domain send from its
+ * subdomains); any other would make every send fail on the IAM check.
+ */
+export function sesIdentityFor(address: string, identity?: string): string {
+  const domain = (address.split('@')[1] ?? '').toLowerCase();
+  if (identity === undefined) return domain;
+  const wanted = identity.toLowerCase();
+  const covers =
+    identity.includes('@') ? wanted === address.toLowerCase() : domain === wanted || domain.endsWith(`.${wanted}`);
+  if (!covers) {
+    throw new Error(`sesIdentity "${identity}" does not cover the mailFrom address ${address}: use the address, its domain or a parent domain`);
+  }
+  return identity.includes('@') ? identity : wanted;
 }
 
 export function isStageName(value: string): value is StageName {
@@ -65,6 +111,14 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
   if (overrides.publicBaseUrl !== undefined && !URL.canParse(overrides.publicBaseUrl)) {
     throw new Error(`publicBaseUrl must be an absolute URL (got "${overrides.publicBaseUrl}")`);
   }
+  // Prod never sends from the placeholder: the sender is a real, verified identity of the club.
+  const mailFrom = overrides.mailFrom ?? (prod ? undefined : DEV_MAIL_FROM);
+  if (mailFrom === undefined) {
+    throw new Error(
+      `The ${stage} stage needs the sender of its emails: -c mailFrom="Club utilisateurs Publik <club@your-domain>" (a verified SES identity, docs/operations.md)`,
+    );
+  }
+  const fromAddress = mailAddressOf(mailFrom);
   return {
     stage,
     stackName: `PublikClub-${stage}`,
@@ -83,6 +137,7 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     // A users' club: a few hundred registrations around a meeting. The limits only stop a
     // runaway client or a flood from turning into a Lambda and DynamoDB bill.
     throttle: prod ? { rateLimit: 50, burstLimit: 100 } : { rateLimit: 10, burstLimit: 20 },
+    mail: { from: mailFrom.trim(), fromAddress, sesIdentity: sesIdentityFor(fromAddress, overrides.sesIdentity) },
   };
 }
 
@@ -102,5 +157,7 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     publicBaseUrl: text(CONTEXT.publicBaseUrl),
     publikOrig: text(CONTEXT.publikOrig),
     parameterPrefix: text(CONTEXT.parameterPrefix),
+    mailFrom: text(CONTEXT.mailFrom),
+    sesIdentity: text(CONTEXT.sesIdentity),
   });
 }

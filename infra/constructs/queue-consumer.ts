@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function.ts';
 
-/** A message failing this many receives moves to the DLQ. */
+/** Default number of failed receives after which a message moves to the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;
 
 export interface QueueConsumerProps {
@@ -24,6 +24,8 @@ export interface QueueConsumerProps {
   visibilityTimeout?: Duration;
   /** Default 10 messages per invocation. */
   batchSize?: number;
+  /** A message failing this many receives moves to the DLQ; default MAX_RECEIVE_COUNT (5). */
+  maxReceiveCount?: number;
   /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
   maxBatchingWindow?: Duration;
   environment?: Record<string, string>;
@@ -39,6 +41,11 @@ export class QueueConsumer extends Construct {
     super(scope, id);
     const timeout = props.timeout ?? Duration.seconds(30);
     const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(timeout.toSeconds() * 6);
+    const maxReceiveCount = props.maxReceiveCount ?? MAX_RECEIVE_COUNT;
+    // 1 would park a message after a single transient failure; SQS allows at most 1000.
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 2 || maxReceiveCount > 1000) {
+      throw new Error(`${this.node.path}: maxReceiveCount must be an integer from 2 to 1000 (got ${maxReceiveCount})`);
+    }
     // Lambda keeps a message invisible while it works on it; if the queue let the message
     // reappear before the function could time out, a second consumer would process it too.
     if (visibilityTimeout.toSeconds() <= timeout.toSeconds()) {
@@ -58,7 +65,7 @@ export class QueueConsumer extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
 
     this.handler = new ServiceFunction(this, 'Handler', {

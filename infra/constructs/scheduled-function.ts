@@ -33,6 +33,24 @@ export function scheduledEvent(detail: Record<string, unknown> = {}): Record<str
   };
 }
 
+const RATE_UNITS = { minute: Duration.minutes, hour: Duration.hours, day: Duration.days } as const;
+
+/**
+ * `rate(5 minutes)` → `Duration.minutes(5)`: the manifest's schedule expressions, which the
+ * construct renders back with ScheduleExpression.rate. Only fixed rates are accepted (a cron
+ * expression would not be "every N").
+ */
+export function parseRateExpression(expression: string): Duration {
+  const match = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression.trim());
+  const value = Number(match?.[1]);
+  const unit = match?.[2] as keyof typeof RATE_UNITS | undefined;
+  // EventBridge Scheduler wants the singular for 1 and the plural otherwise.
+  if (match === null || unit === undefined || value < 1 || (value === 1) !== (match[3] === '')) {
+    throw new Error(`Invalid schedule "${expression}": expected "rate(<n> minute(s)|hour(s)|day(s))"`);
+  }
+  return RATE_UNITS[unit](value);
+}
+
 export interface ScheduledFunctionProps {
   entry: string;
   description: string;

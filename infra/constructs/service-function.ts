@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableAccess } from '#functions/manifest.ts';
 import { ENV } from '#shared/config.ts';
@@ -139,6 +140,41 @@ export class ServiceFunction extends Construct {
       }),
     );
   }
+
+  /**
+   * Passes the queue URL in `envVar` and allows `sqs:SendMessage` (which also covers
+   * SendMessageBatch) on that queue only: no receive, no delete, no queue metadata.
+   */
+  grantQueueSend(envVar: string, queue: sqs.IQueue): void {
+    this.fn.addEnvironment(envVar, queue.queueUrl);
+    queue.grant(this.fn, 'sqs:SendMessage');
+  }
+
+  /**
+   * Passes MAIL_FROM and allows sending email through SES as `identity` (a verified domain or
+   * address), with `fromAddress` as the only From address. SES v2 SendEmail is authorised on
+   * the identity ARN (and on a configuration set, were one used: none is).
+   */
+  grantSendEmail(mail: { from: string; fromAddress: string; identity: string }): void {
+    this.fn.addEnvironment(ENV.MAIL_FROM, mail.from);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [sesIdentityArn(this, mail.identity)],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.fromAddress } },
+      }),
+    );
+  }
+}
+
+/** ARN of an SES identity (`example.org` or `club@example.org`) in the stack's account and region. */
+export function sesIdentityArn(scope: Construct, identity: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'ses',
+    resource: 'identity',
+    resourceName: identity,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }
 
 /** ARN of an SSM parameter given its name (`/a/b` → `arn:…:parameter/a/b`). */

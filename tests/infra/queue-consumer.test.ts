@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, QueueConsumer } from '#infra/constructs/queue-consumer.ts';
-import { logicalIdOf, nagViolations, newApp } from './helpers.ts';
+import { actionsOnResource, logicalIdOf, nagViolations, newApp, statementsOfRole } from './helpers.ts';
 
 const props = {
   entry: 'tests/infra/fixtures/noop-handler.ts',
@@ -76,6 +76,13 @@ describe('QueueConsumer', () => {
     ).toThrow(/visibility timeout \(30 s\) must exceed the function timeout \(30 s\)/);
   });
 
+  it.each([0, 1, 1001, 2.5])('refuses maxReceiveCount %s', (maxReceiveCount) => {
+    const other = new Stack(newApp({ cloudFormationValidation: false }), 'InvalidReceives');
+    expect(() => new QueueConsumer(other, 'Bad', { ...props, maxReceiveCount })).toThrow(
+      /maxReceiveCount must be an integer from 2 to 1000/,
+    );
+  });
+
   it('alarms as soon as the dead-letter queue holds a message', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -87,9 +94,13 @@ describe('QueueConsumer', () => {
   });
 
   it('lets the function consume its queue and nothing else', () => {
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('sqs:ReceiveMessage');
-    expect(policies).not.toContain('sqs:SendMessage');
+    const statements = statementsOfRole(template, logicalIdOf(consumer.handler.role));
+    const onQueue = actionsOnResource(statements, logicalIdOf(consumer.queue));
+    expect(onQueue).toContain('sqs:ReceiveMessage');
+    expect(onQueue).toContain('sqs:DeleteMessage');
+    expect(onQueue).not.toContain('sqs:SendMessage');
+    expect([...actionsOnResource(statements, logicalIdOf(consumer.deadLetterQueue))]).toEqual([]);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('sqs:SendMessage');
   });
 
   it('passes cdk-nag AwsSolutions without findings', () => {

@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScheduledFunction } from '#infra/constructs/scheduled-function.ts';
+import { parseRateExpression, ScheduledFunction } from '#infra/constructs/scheduled-function.ts';
 import { buildScheduledEvent } from '../../scripts/local/scheduler.ts';
 import { actionsOnResource, logicalIdOf, nagViolations, newApp, statementsOfRole } from './helpers.ts';
 
@@ -77,6 +77,22 @@ describe('ScheduledFunction', () => {
       Threshold: 1,
     });
   });
+
+  it.each([
+    ['rate(5 minutes)', 300],
+    ['rate(1 minute)', 60],
+    ['rate(2 hours)', 7200],
+    ['rate(1 day)', 86400],
+  ] as const)('reads the manifest schedule %s', (expression, seconds) => {
+    expect(parseRateExpression(expression).toSeconds()).toBe(seconds);
+  });
+
+  it.each(['rate(0 minutes)', 'rate(5 minute)', 'rate(1 minutes)', 'rate(5 seconds)', 'cron(0 8 * * ? *)', 'every 5 minutes'])(
+    'refuses the schedule %s',
+    (expression) => {
+      expect(() => parseRateExpression(expression)).toThrow(/Invalid schedule/);
+    },
+  );
 
   it('passes cdk-nag AwsSolutions without findings', () => {
     expect(nagViolations(stack)).toEqual([]);

@@ -1,8 +1,10 @@
 // The ServiceFunction grant helpers, on their own: a read grant never writes, a grant injects
-// the table-name variable, a parameter grant covers one parameter. Independent of the manifest.
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+// the table-name variable, a parameter grant covers one parameter, a queue grant only sends to
+// one queue, an email grant sends as one identity from one address. Independent of the manifest.
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataTable } from '#shared/adapters/dynamodb/tables.ts';
 import { DataTable } from '#infra/constructs/data-table.ts';
@@ -13,6 +15,7 @@ let stack: Stack;
 let table: DataTable;
 let reader: ServiceFunction;
 let writer: ServiceFunction;
+let queue: sqs.Queue;
 let template: Template;
 
 beforeAll(() => {
@@ -29,6 +32,13 @@ beforeAll(() => {
   reader.grantTable(table, 'read');
   writer.grantTable(table, 'readWrite');
   writer.grantParameterRead('SECRET_PARAMETER', '/publik-club/test/secret');
+  queue = new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'Test fixture: a queue that only receives the send grant under test; no consumer, so no dead-letter queue.',
+  });
+  writer.grantQueueSend('OUT_QUEUE_URL', queue);
+  writer.grantSendEmail({ from: 'Club <club@example.org>', fromAddress: 'club@example.org', identity: 'example.org' });
   template = Template.fromStack(stack);
 });
 
@@ -66,6 +76,33 @@ describe('ServiceFunction grants', () => {
     expect(ssm).toHaveLength(1);
     expect(JSON.stringify(ssm[0]?.Resource)).toMatch(/:parameter\/publik-club\/test\/secret"\]\]\}$/);
     expect(JSON.stringify(statementsOfRole(template, logicalIdOf(reader.role)))).not.toContain('ssm:');
+  });
+
+  it('grants sqs:SendMessage on that one queue, nothing else, and passes its URL', () => {
+    expect(envOf(writer).OUT_QUEUE_URL).toEqual({ Ref: logicalIdOf(queue) });
+    const statements = statementsOfRole(template, logicalIdOf(writer.role));
+    expect([...actionsOnResource(statements, logicalIdOf(queue))]).toEqual(['sqs:SendMessage']);
+    const sqsStatements = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'));
+    expect(sqsStatements).toHaveLength(1);
+    expect(envOf(reader)).not.toHaveProperty('OUT_QUEUE_URL');
+    expect(JSON.stringify(statementsOfRole(template, logicalIdOf(reader.role)))).not.toContain('sqs:');
+  });
+
+  it('grants SES sending as one identity, from one address, and passes MAIL_FROM', () => {
+    expect(envOf(writer).MAIL_FROM).toBe('Club <club@example.org>');
+    const ses = statementsOfRole(template, logicalIdOf(writer.role)).filter((s) => JSON.stringify(s.Action).includes('ses:'));
+    expect(ses).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/example.org']],
+        },
+        Condition: { StringEquals: { 'ses:FromAddress': 'club@example.org' } },
+      },
+    ]);
+    expect(envOf(reader)).not.toHaveProperty('MAIL_FROM');
+    expect(JSON.stringify(statementsOfRole(template, logicalIdOf(reader.role)))).not.toContain('ses:');
   });
 
   it('passes cdk-nag AwsSolutions without findings', () => {

@@ -1,24 +1,30 @@
 // The promises of the service stack, read from the synthesized template: routes and their
-// integrations, tables as defined in shared/, Lambda settings, least-privilege grants, stage
-// differences, and a clean cdk-nag report. Each stack is built (and bundled) once.
+// integrations, tables as defined in shared/, every manifest function (HTTP, queue consumer,
+// scheduled) with its settings, the notification queue and who may send to it, email and
+// secret permissions, stage differences, and a clean cdk-nag report. Each stack is built (and
+// bundled) once.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { httpFunctions } from '#functions/manifest.ts';
+import { httpFunctions, queueConsumers, scheduledFunctions, type TableAccess } from '#functions/manifest.ts';
 import { tableDefinitions } from '#shared/adapters/dynamodb/tables.ts';
 import { ENV } from '#shared/config.ts';
 import { ServiceStack } from '#infra/service-stack.ts';
 import { stageConfig, type StageName, type StageOverrides } from '#infra/stage-config.ts';
 import {
   acknowledgements,
+  actionsOf,
   actionsOnResource,
   findDependencyCycle,
   logicalIdOf,
   nagViolations,
   newApp,
+  referencedIds,
+  resourcesOf,
   statementsOfRole,
+  type Statement,
 } from './helpers.ts';
 
 interface Built {
@@ -36,11 +42,32 @@ function build(stage: StageName, overrides: StageOverrides = {}, cloudFormationV
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+/** What any manifest entry may declare; absent flags are false. */
+interface AnySpec {
+  name: string;
+  kind: 'http' | 'queue' | 'scheduled';
+  tables: { data?: TableAccess; nonces?: TableAccess };
+  usesPublikKeys?: boolean;
+  usesAdminTokens?: boolean;
+  sendsNotifications?: boolean;
+  sendsEmail?: boolean;
+}
+const allFunctions: AnySpec[] = [
+  ...httpFunctions.map((f) => ({ ...f, kind: 'http' as const })),
+  ...queueConsumers.map((f) => ({ ...f, kind: 'queue' as const })),
+  ...scheduledFunctions.map((f) => ({ ...f, kind: 'scheduled' as const })),
+];
+const TIMEOUTS = { http: 10, queue: 30, scheduled: 60 } as const;
+const senders = allFunctions.filter((f) => f.sendsNotifications);
+const nonSenders = allFunctions.filter((f) => !f.sendsNotifications);
+
+const PROD_MAIL_FROM = 'Club utilisateurs Publik <club@lists.example.org>';
+
 let prod: Built;
 let dev: Built;
 
 beforeAll(() => {
-  prod = build('prod');
+  prod = build('prod', { mailFrom: PROD_MAIL_FROM });
   // CloudFormation's own template validation runs once, on prod; dev differs only in values.
   dev = build('dev', { publicBaseUrl: 'https://club.example.org', publikOrig: 'club.example.org' }, false);
 });
@@ -60,6 +87,24 @@ const envOf = (b: Built, name: string): Record<string, unknown> => {
   const fn = b.template.toJSON().Resources[logicalIdOf(fnOf(b, name).fn)];
   return fn.Properties.Environment.Variables as Record<string, unknown>;
 };
+const consumerOf = (b: Built, name: string) => {
+  const consumer = b.stack.queueConsumers.get(name);
+  if (!consumer) throw new Error(`no queue consumer ${name}`);
+  return consumer;
+};
+const scheduledOf = (b: Built, name: string) => {
+  const tick = b.stack.scheduledFunctions.get(name);
+  if (!tick) throw new Error(`no scheduled function ${name}`);
+  return tick;
+};
+const notifyConsumer = () => {
+  const spec = queueConsumers.find((c) => c.queue.envVar === ENV.NOTIFY_QUEUE_URL);
+  if (!spec) throw new Error(`no queue consumer declares ${ENV.NOTIFY_QUEUE_URL}`);
+  return spec;
+};
+const roleStatementsOf = (b: Built, name: string): Statement[] =>
+  statementsOfRole(b.template, logicalIdOf(fnOf(b, name).role));
+const resourceOf = (b: Built, logicalId: string) => b.template.toJSON().Resources[logicalId];
 
 describe('HTTP API', () => {
   it('has exactly one route per manifest route key', () => {
@@ -152,29 +197,46 @@ describe('tables', () => {
 });
 
 describe('functions', () => {
-  it('deploys exactly the functions of the manifest', () => {
-    prod.template.resourceCountIs('AWS::Lambda::Function', httpFunctions.length);
+  it('deploys every function of the manifest (HTTP, queue consumers, scheduled) exactly once, and no other', () => {
+    const names = allFunctions.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+    const deployed = Object.values(prod.template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables[ENV.POWERTOOLS_SERVICE_NAME] as string,
+    );
+    expect(deployed.sort()).toEqual([...names].sort());
+    expect([...prod.stack.functions.keys()].sort()).toEqual([...names].sort());
+    expect([...prod.stack.queueConsumers.keys()]).toEqual(queueConsumers.map((f) => f.name));
+    expect([...prod.stack.scheduledFunctions.keys()]).toEqual(scheduledFunctions.map((f) => f.name));
+    for (const spec of allFunctions) {
+      const fn = resourceOf(prod, logicalIdOf(fnOf(prod, spec.name).fn));
+      expect(fn.Properties.Description).toBe(
+        [...httpFunctions, ...queueConsumers, ...scheduledFunctions].find((f) => f.name === spec.name)?.description,
+      );
+    }
   });
 
-  it.each(httpFunctions.map((f) => [f.name]))('%s runs Node.js 22 on arm64 with tracing, 512 MB, 10 s', (name) => {
-    const fn = prod.template.toJSON().Resources[logicalIdOf(fnOf(prod, name).fn)];
-    expect(fn.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      MemorySize: 512,
-      Timeout: 10,
-      Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
-    });
-    expect(envOf(prod, name)).toMatchObject({ POWERTOOLS_SERVICE_NAME: name, NODE_OPTIONS: '--enable-source-maps' });
-  });
+  it.each(allFunctions.map((f) => [f.name, f.kind, TIMEOUTS[f.kind]] as const))(
+    '%s (%s) runs Node.js 22 on arm64 with tracing, 512 MB, %i s',
+    (name, _kind, timeout) => {
+      const fn = resourceOf(prod, logicalIdOf(fnOf(prod, name).fn));
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: timeout,
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(envOf(prod, name)).toMatchObject({ POWERTOOLS_SERVICE_NAME: name, NODE_OPTIONS: '--enable-source-maps' });
+    },
+  );
 
   it.each([
     ['prod', 90],
     ['dev', 14],
   ] as const)('logs each %s function to its own log group kept %i days', (stage, days) => {
     const b = stage === 'prod' ? prod : dev;
-    for (const spec of httpFunctions) {
+    for (const spec of allFunctions) {
       const service = fnOf(b, spec.name);
       const fn = b.template.toJSON().Resources[logicalIdOf(service.fn)];
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(service.logGroup) });
@@ -183,7 +245,7 @@ describe('functions', () => {
     }
   });
 
-  it.each(httpFunctions.map((f) => [f.name]))('%s is one minified ESM bundle with a source map and the AWS SDK left out', (name) => {
+  it.each(allFunctions.map((f) => [f.name]))('%s is one minified ESM bundle with a source map and the AWS SDK left out', (name) => {
     const asset = fnOf(prod, name).fn.node.findChild('Code') as Asset;
     const bundle = path.join(prod.outdir, asset.assetPath, 'index.mjs');
     const code = readFileSync(bundle, 'utf8');
@@ -194,7 +256,7 @@ describe('functions', () => {
   });
 
   it('gives each function the table names it uses, and only those', () => {
-    for (const spec of httpFunctions) {
+    for (const spec of allFunctions) {
       const env = envOf(prod, spec.name);
       for (const definition of tableDefinitions) {
         const key = definition.envVar === ENV.DATA_TABLE ? 'data' : 'nonces';
@@ -205,7 +267,7 @@ describe('functions', () => {
   });
 
   it('passes the API endpoint as PUBLIC_BASE_URL unless a base URL is configured', () => {
-    for (const spec of httpFunctions) {
+    for (const spec of allFunctions) {
       expect(envOf(prod, spec.name)[ENV.PUBLIC_BASE_URL]).toEqual({
         'Fn::GetAtt': [logicalIdOf(prod.stack.httpApi.api), 'ApiEndpoint'],
       });
@@ -215,17 +277,11 @@ describe('functions', () => {
     }
   });
 
-  it('warns at synth that notifications have no queue yet, for each function that sends them', () => {
-    const warnings = Annotations.fromStack(prod.stack).findWarning(
-      '*',
-      Match.stringLikeRegexp('no notification queue is deployed yet'),
-    );
-    expect(warnings.map((w) => w.id).sort()).toEqual(
-      httpFunctions
-        .filter((f) => f.sendsNotifications)
-        .map((f) => `/${prod.stack.stackName}/${fnOf(prod, f.name).node.id}`)
-        .sort(),
-    );
+  it('synthesizes without warnings or errors', () => {
+    for (const b of [prod, dev]) {
+      expect(Annotations.fromStack(b.stack).findWarning('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(b.stack).findError('*', Match.anyValue())).toEqual([]);
+    }
   });
 
   it('has no dependency cycle (the API URL in the functions is safe)', () => {
@@ -235,7 +291,7 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  const roleStatements = (name: string) => statementsOfRole(prod.template, logicalIdOf(fnOf(prod, name).role));
+  const roleStatements = (name: string) => roleStatementsOf(prod, name);
 
   it('uses no managed policy (each role writes to its own log group only)', () => {
     for (const role of Object.values(prod.template.findResources('AWS::IAM::Role'))) {
@@ -244,7 +300,7 @@ describe('least privilege', () => {
   });
 
   it('grants each function exactly the table access its manifest entry declares', () => {
-    for (const spec of httpFunctions) {
+    for (const spec of allFunctions) {
       for (const definition of tableDefinitions) {
         const access = spec.tables[definition.envVar === ENV.DATA_TABLE ? 'data' : 'nonces'];
         const actions = actionsOnResource(roleStatements(spec.name), tableIdOf(prod, definition.envVar));
@@ -265,11 +321,12 @@ describe('least privilege', () => {
   ] as const)('lets only the functions that need it read the %s parameter', (suffix, envVar, flag) => {
     const parameterName = `/publik-club/prod/${suffix}`;
     const arnTail = `:parameter${parameterName}`;
-    for (const spec of httpFunctions) {
+    expect(allFunctions.some((f) => f[flag])).toBe(true);
+    for (const spec of allFunctions) {
       const readers = roleStatements(spec.name).filter((s) =>
         JSON.stringify(s.Resource).includes(`${arnTail}"`),
       );
-      if (spec[flag]) {
+      if (spec[flag] === true) {
         expect(readers).toHaveLength(1);
         expect(readers[0]?.Action).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);
         expect(envOf(prod, spec.name)[envVar]).toBe(parameterName);
@@ -285,10 +342,162 @@ describe('least privilege', () => {
   });
 
   it('grants no SSM access at all to a function that needs no secret', () => {
-    for (const spec of httpFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys)) {
+    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys)) {
       expect(JSON.stringify(roleStatements(spec.name))).not.toContain('ssm:');
     }
   });
+
+  it('lets the notifier read the two Publik signature parameters and nothing else from SSM', () => {
+    const spec = notifyConsumer();
+    const ssm = roleStatements(spec.name).filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    const parameters = ssm.flatMap((s) => resourcesOf(s).map((r) => /:parameter(\/[^"]+)"/.exec(JSON.stringify(r))?.[1]));
+    expect(parameters.sort()).toEqual(['/publik-club/prod/publik-default-signature-key', '/publik-club/prod/publik-signature-keys']);
+    expect(envOf(prod, spec.name)).not.toHaveProperty(ENV.ADMIN_TOKENS_PARAMETER);
+    expect(JSON.stringify(ssm)).not.toContain('admin-tokens');
+  });
+
+  it('gives the email senders SES sending as the configured identity only, From the configured address only', () => {
+    const emailers = allFunctions.filter((f) => f.sendsEmail);
+    expect(emailers.map((f) => f.name)).toContain(notifyConsumer().name);
+    for (const [b, identity, from, address] of [
+      [prod, 'lists.example.org', PROD_MAIL_FROM, 'club@lists.example.org'],
+      [dev, 'example.org', 'Club utilisateurs Publik <club@example.org>', 'club@example.org'],
+    ] as const) {
+      for (const spec of allFunctions) {
+        const ses = roleStatementsOf(b, spec.name).filter((s) => JSON.stringify(s.Action).includes('ses:'));
+        if (!spec.sendsEmail) {
+          expect(ses).toEqual([]);
+          expect(envOf(b, spec.name)).not.toHaveProperty(ENV.MAIL_FROM);
+          continue;
+        }
+        expect(envOf(b, spec.name)[ENV.MAIL_FROM]).toBe(from);
+        expect(ses).toHaveLength(1);
+        const [statement] = ses as [Statement & { Condition?: unknown }];
+        expect(statement.Effect).toBe('Allow');
+        expect(statement.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+        expect(resourcesOf(statement)).toHaveLength(1);
+        const arn = JSON.stringify(statement.Resource);
+        expect(arn).toContain(`":ses:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/${identity}"`);
+        expect(arn).not.toContain('*');
+        expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': address } });
+      }
+    }
+  });
+});
+
+describe('notification queue', () => {
+  const queueId = (b: Built) => logicalIdOf(consumerOf(b, notifyConsumer().name).queue);
+  const dlqId = (b: Built) => logicalIdOf(consumerOf(b, notifyConsumer().name).deadLetterQueue);
+
+  it('is consumed by its manifest function, with partial batch failures and the manifest batch size', () => {
+    const spec = notifyConsumer();
+    const consumer = consumerOf(prod, spec.name);
+    expect(consumer.handler).toBe(fnOf(prod, spec.name));
+    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', queueConsumers.length);
+    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(prod), 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(consumer.handler.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: spec.queue.batchSize,
+    });
+  });
+
+  it('moves a message to its dead-letter queue after the manifest maxReceiveCount (5), and alarms on it', () => {
+    const spec = notifyConsumer();
+    expect(spec.queue.maxReceiveCount).toBe(5);
+    expect(resourceOf(prod, queueId(prod)).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(prod), 'Arn'] },
+      maxReceiveCount: spec.queue.maxReceiveCount,
+    });
+    expect(resourceOf(prod, dlqId(prod)).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(prod), 'QueueName'] } }],
+      Threshold: 1,
+    });
+  });
+
+  it('keeps a message invisible longer than the consumer can run', () => {
+    const consumer = consumerOf(prod, notifyConsumer().name);
+    const timeout = resourceOf(prod, logicalIdOf(consumer.handler.fn)).Properties.Timeout as number;
+    const visibility = resourceOf(prod, queueId(prod)).Properties.VisibilityTimeout as number;
+    expect(visibility).toBeGreaterThan(timeout);
+    expect(visibility).toBe(6 * timeout);
+  });
+
+  it.each(senders.map((f) => [f.name, f.kind] as const))(
+    '%s (%s) gets the queue URL in NOTIFY_QUEUE_URL and sqs:SendMessage on that queue only',
+    (name) => {
+      for (const b of [prod, dev]) {
+        expect(envOf(b, name)[ENV.NOTIFY_QUEUE_URL]).toEqual({ Ref: queueId(b) });
+        const statements = roleStatementsOf(b, name);
+        expect([...actionsOnResource(statements, queueId(b))]).toEqual(['sqs:SendMessage']);
+        expect([...actionsOnResource(statements, dlqId(b))]).toEqual([]);
+        // Any other SQS grant is the function's own asynchronous-invocation DLQ (scheduled functions).
+        const ownDlq = b.stack.scheduledFunctions.get(name)?.deadLetterQueue;
+        for (const s of statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')))) {
+          const targets = [...referencedIds(s.Resource)];
+          expect(targets.every((id) => id === queueId(b) || (ownDlq && id === logicalIdOf(ownDlq)))).toBe(true);
+        }
+      }
+    },
+  );
+
+  it.each(nonSenders.map((f) => [f.name, f.kind] as const))('%s (%s) gets neither the URL nor the right to send', (name) => {
+    for (const b of [prod, dev]) {
+      expect(envOf(b, name)).not.toHaveProperty(ENV.NOTIFY_QUEUE_URL);
+      expect(actionsOnResource(roleStatementsOf(b, name), queueId(b)).has('sqs:SendMessage')).toBe(false);
+    }
+  });
+
+  it('lets no role but the consumer receive or delete its messages', () => {
+    const consumerRole = logicalIdOf(consumerOf(prod, notifyConsumer().name).handler.role);
+    for (const spec of allFunctions) {
+      const actions = actionsOnResource(roleStatementsOf(prod, spec.name), queueId(prod));
+      const consumes = actions.has('sqs:ReceiveMessage') || actions.has('sqs:DeleteMessage');
+      expect(consumes).toBe(logicalIdOf(fnOf(prod, spec.name).role) === consumerRole);
+    }
+  });
+
+  it('outputs the queue URL and the dead-letter queue URL and ARN', () => {
+    prod.template.hasOutput('NotifyQueueUrl', { Value: { Ref: queueId(prod) } });
+    prod.template.hasOutput('NotifyDeadLetterQueueUrl', { Value: { Ref: dlqId(prod) } });
+    prod.template.hasOutput('NotifyDeadLetterQueueArn', { Value: { 'Fn::GetAtt': [dlqId(prod), 'Arn'] } });
+  });
+});
+
+describe('scheduled functions', () => {
+  it('creates one schedule per manifest entry', () => {
+    prod.template.resourceCountIs('AWS::Scheduler::Schedule', scheduledFunctions.length);
+  });
+
+  it.each(scheduledFunctions.map((f) => [f.name, f.schedule] as const))(
+    '%s runs on %s, targeting its function with a retry policy and a DLQ',
+    (name, schedule) => {
+      const tick = scheduledOf(prod, name);
+      expect(tick.handler).toBe(fnOf(prod, name));
+      const fnId = logicalIdOf(tick.handler.fn);
+      const dlqArn = { 'Fn::GetAtt': [logicalIdOf(tick.deadLetterQueue), 'Arn'] };
+      prod.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: schedule,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [logicalIdOf(tick.schedulerRole), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: dlqArn },
+        },
+      });
+      prod.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: dlqArn } },
+      });
+      prod.template.hasOutput(`${tick.node.id}FunctionName`, { Value: { Ref: fnId } });
+      prod.template.hasOutput(`${tick.node.id}DeadLetterQueueUrl`, { Value: { Ref: logicalIdOf(tick.deadLetterQueue) } });
+    },
+  );
 });
 
 describe('cdk-nag (AwsSolutions)', () => {

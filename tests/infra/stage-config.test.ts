@@ -4,7 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { parseRouteKey } from '#infra/constructs/http-api.ts';
-import { stageConfig, stageConfigFromContext } from '#infra/stage-config.ts';
+import { DEV_MAIL_FROM, mailAddressOf, sesIdentityFor, stageConfig, stageConfigFromContext } from '#infra/stage-config.ts';
 import { nagViolations, newApp } from './helpers.ts';
 
 const fromContext = (context: Record<string, unknown>) => stageConfigFromContext((key) => context[key]);
@@ -19,13 +19,13 @@ describe('stage configuration', () => {
   });
 
   it('keeps prod data and logs longer', () => {
-    const config = fromContext({ stage: 'prod' });
+    const config = fromContext({ stage: 'prod', mailFrom: 'club@club.example.org' });
     expect(config.retainData).toBe(true);
     expect(config.logRetention).toBe(RetentionDays.THREE_MONTHS);
   });
 
   it('names the SSM parameters per stage, with an overridable prefix', () => {
-    expect(stageConfig('prod').parameters).toEqual({
+    expect(stageConfig('prod', { mailFrom: 'club@club.example.org' }).parameters).toEqual({
       publikSignatureKeys: '/publik-club/prod/publik-signature-keys',
       publikDefaultSignatureKey: '/publik-club/prod/publik-default-signature-key',
       adminTokens: '/publik-club/prod/admin-tokens',
@@ -41,6 +41,45 @@ describe('stage configuration', () => {
       publikOrig: 'club.example.org',
     });
     expect(() => fromContext({ publicBaseUrl: 'club.example.org' })).toThrow(/absolute URL/);
+  });
+
+  it('sends dev emails from the placeholder sender, as the domain identity', () => {
+    expect(fromContext({}).mail).toEqual({
+      from: DEV_MAIL_FROM,
+      fromAddress: 'club@example.org',
+      sesIdentity: 'example.org',
+    });
+  });
+
+  it('requires the prod sender to be given, and derives the SES identity from its domain', () => {
+    expect(() => fromContext({ stage: 'prod' })).toThrow(/needs the sender of its emails: -c mailFrom=/);
+    expect(fromContext({ stage: 'prod', mailFrom: 'Club Publik <Club@Lists.Example.ORG>' }).mail).toEqual({
+      from: 'Club Publik <Club@Lists.Example.ORG>',
+      fromAddress: 'Club@Lists.Example.ORG',
+      sesIdentity: 'lists.example.org',
+    });
+  });
+
+  it('accepts an SES identity that covers the sender: the address, its domain or a parent domain', () => {
+    const mail = (sesIdentity: string) => fromContext({ mailFrom: 'Club <club@lists.example.org>', sesIdentity }).mail;
+    expect(mail('club@lists.example.org').sesIdentity).toBe('club@lists.example.org');
+    expect(mail('lists.example.org').sesIdentity).toBe('lists.example.org');
+    expect(mail('example.org').sesIdentity).toBe('example.org');
+    expect(() => mail('other.org')).toThrow(/does not cover the mailFrom address club@lists\.example\.org/);
+    expect(() => mail('ample.org')).toThrow(/does not cover/);
+    expect(() => mail('someone@lists.example.org')).toThrow(/does not cover/);
+  });
+
+  it.each(['Club utilisateurs Publik <club@example.org>', 'club@example.org', '  club@example.org  '])(
+    'reads the address of "%s"',
+    (mailFrom) => {
+      expect(mailAddressOf(mailFrom)).toBe('club@example.org');
+      expect(sesIdentityFor(mailAddressOf(mailFrom))).toBe('example.org');
+    },
+  );
+
+  it.each(['Club utilisateurs Publik', 'Club <club>', 'club@localhost', 'a <b@c.org> <d@e.org>'])('refuses mailFrom "%s"', (mailFrom) => {
+    expect(() => fromContext({ mailFrom })).toThrow(/mailFrom must be/);
   });
 
   it('refuses an unknown stage', () => {
