@@ -7,6 +7,7 @@
 //   npm start -- --quiet         no access log
 import { parseArgs } from 'node:util';
 import { signUrl } from '#shared/publik/signature.ts';
+import { demoMeeting } from './local/demo-meeting.ts';
 import { startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
 // The SDK warns on every start that it will drop Node 20 in 2027; known, see the handbook.
@@ -34,6 +35,21 @@ const port = Number(portText);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid port "${portText}"`);
   process.exit(2);
+}
+
+/** A registration body for the demo meeting, as a w.c.s. form would send it. */
+function demoRegistration(n: number) {
+  const days = demoMeeting(new Date()).body.days;
+  return {
+    form_uuid: `demo-form-${n}`,
+    email: `personne${n}@example.org`,
+    first_name: 'Camille',
+    last_name: `Exemple ${n}`,
+    organisation: 'Ville de Villejuif',
+    onsite_days: [days[0]?.date],
+    evening_event: true,
+    image_rights: 'accepted',
+  };
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -67,6 +83,12 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  curl -s ${q(signed)}`,
     '  # a fresh signature every time:',
     `  curl -s "$(npm run -s sign -- ${q(workshops)})"`,
+    '  # register someone (change form_uuid and email to add people: day 1 has 4 places and the',
+    '  # evening 3, both with a waiting list; a cancellation promotes the first person waiting):',
+    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/meetings/club-12/registrations`)})" \\`,
+    `    -d ${q(JSON.stringify(demoRegistration(1)))}`,
+    '  # cancel it (registration_id from the answer):',
+    `  curl -s -X POST "$(npm run -s sign -- ${rt.baseUrl}/registrations/<registration_id>/cancel)"`,
     '  # admin API:',
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/meetings`,
     '  # emails sent so far, scheduled functions at a chosen instant:',
