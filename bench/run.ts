@@ -1,0 +1,55 @@
+// `npm run bench [-- <name>…] [--quick]`: runs the named benchmarks, or all of them, one after
+// the other. Unknown name → usage and exit code 2. Exit code 1 when a benchmark's checks fail.
+import { parseArgs } from 'node:util';
+
+interface Benchmark {
+  description: string;
+  run: (opts: { quick: boolean }) => Promise<boolean>;
+}
+
+// Loaded lazily: a benchmark sets the environment its handlers read at import.
+const benchmarks: Record<string, Benchmark> = {
+  registration: {
+    description: 'registration latency through the gateway vs the raw transaction, oversell check',
+    run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
+  },
+};
+
+function usage(): string {
+  return [
+    'Usage: npm run bench [-- <name>…] [--quick]',
+    '  no name   run every benchmark',
+    '  --quick   small counts, for a smoke run (figures not meaningful)',
+    'Benchmarks:',
+    ...Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(14)} ${b.description}`),
+  ].join('\n');
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    allowPositionals: true,
+  });
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${usage()}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(usage());
+  process.exit(0);
+}
+const unknown = parsed.positionals.filter((name) => !Object.hasOwn(benchmarks, name));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark: ${unknown.join(', ')}\n${usage()}`);
+  process.exit(2);
+}
+const names = parsed.positionals.length > 0 ? [...new Set(parsed.positionals)] : Object.keys(benchmarks);
+
+let failed = 0;
+for (const name of names) {
+  const ok = await (benchmarks[name] as Benchmark).run({ quick: parsed.values.quick === true });
+  if (!ok) failed++;
+}
+// Explicit exit: a keep-alive socket or timer left by a library must not hold the run open.
+process.exit(failed > 0 ? 1 : 0);
