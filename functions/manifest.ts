@@ -10,6 +10,12 @@ export interface HttpFunctionSpec {
   description: string;
   /** HTTP API route keys, e.g. `GET /meetings/{meetingId}`. */
   routes: string[];
+  /**
+   * Routes opened by a personal link that carries its own unguessable token, without a
+   * Publik signature or an admin token (e.g. a calendar file). Every other route is signed
+   * (or, under /admin, needs a bearer token).
+   */
+  linkTokenRoutes?: string[];
   tables: { data?: TableAccess; nonces?: TableAccess };
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
@@ -34,6 +40,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'POST /registrations/{registrationId}/cancel',
       'GET /registrations/{registrationId}/calendar.ics',
     ],
+    linkTokenRoutes: ['GET /registrations/{registrationId}/calendar.ics'],
     tables: { data: 'readWrite', nonces: 'readWrite' },
     sendsNotifications: true,
     usesPublikKeys: true,

@@ -99,7 +99,7 @@ export class ServiceStack extends Stack {
 
     for (const spec of httpFunctions) {
       const service = this.buildHttpFunction(spec);
-      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes);
+      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes, spec.linkTokenRoutes);
       add(spec.name, service);
     }
 

@@ -85,7 +85,7 @@ export class ServiceHttpApi extends Construct {
   }
 
   /** One Lambda integration per function, one route per route key. */
-  addFunctionRoutes(id: string, fn: IFunction, routeKeys: readonly string[]): void {
+  addFunctionRoutes(id: string, fn: IFunction, routeKeys: readonly string[], linkTokenRoutes: readonly string[] = []): void {
     const integration = new HttpLambdaIntegration(`${id}Integration`, fn, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
@@ -95,7 +95,9 @@ export class ServiceHttpApi extends Construct {
       if (route === undefined) throw new Error(`No route created for "${routeKey}"`);
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: path.startsWith('/admin')
+        reason: linkTokenRoutes.includes(routeKey)
+          ? 'A personal link (e.g. a calendar file opened by a calendar application) authenticated inside the function by the unguessable token of the registration it names, compared in constant time; neither a Publik signature nor an authorizer applies.'
+          : path.startsWith('/admin')
           ? 'Admin routes are authenticated inside the function: each request must carry an "Authorization: Bearer" token matching one of the tokens kept in SSM (shared/lambda/http.ts); an API Gateway authorizer would only duplicate that check.'
           : 'Publik routes are authenticated inside the function by the w.c.s. URL signature (HMAC over the raw query string, with timestamp and nonce, shared/publik/signature.ts); no API Gateway authorizer can verify it.',
       });

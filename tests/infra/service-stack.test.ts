@@ -516,4 +516,13 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(acks.filter((a) => a.id === 'AwsSolutions-APIG4')).toHaveLength(httpFunctions.flatMap((f) => f.routes).length);
     expect(acks.some((a) => a.path === prod.stack.node.path)).toBe(false);
   });
+
+  it('gives each unauthorised route the reason of its own authentication', () => {
+    const routeReasons = acknowledgements(prod.stack).filter((a) => a.id === 'AwsSolutions-APIG4');
+    const reasonOf = (fragment: string) => routeReasons.filter((a) => a.path.includes(fragment)).map((a) => a.reason);
+    for (const reason of reasonOf('calendar.ics')) expect(reason).toMatch(/unguessable token/);
+    expect(reasonOf('calendar.ics')).not.toHaveLength(0);
+    for (const reason of reasonOf('/admin')) expect(reason).toMatch(/Bearer/);
+    for (const reason of reasonOf('/cancel')) expect(reason).toMatch(/URL signature/);
+  });
 });

@@ -17,11 +17,15 @@ describe('functions manifest', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('keeps /admin routes in admin-token functions and the rest signed', async () => {
+  it('keeps /admin routes behind admin tokens, link-token routes as declared, and the rest signed', async () => {
     for (const fn of httpFunctions) {
-      const mod = (await import(`#functions/${fn.name}/handler.ts`)) as { handler: { routes: { path: string; auth: string }[] } };
+      const mod = (await import(`#functions/${fn.name}/handler.ts`)) as {
+        handler: { routes: { routeKey: string; path: string; auth: string }[] };
+      };
+      const linkToken = new Set(fn.linkTokenRoutes ?? []);
       for (const r of mod.handler.routes) {
-        expect(r.auth === 'admin', `${fn.name} ${r.path}`).toBe(r.path.startsWith('/admin'));
+        const expected = r.path.startsWith('/admin') ? 'admin' : linkToken.has(r.routeKey) ? 'none' : 'publik';
+        expect(r.auth, `${fn.name} ${r.routeKey}`).toBe(expected);
       }
     }
   });
