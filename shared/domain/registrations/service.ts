@@ -64,11 +64,13 @@ function base32(bytes: Buffer): string {
 
 /** Fingerprint of a request: the same form sent again with it is a replay, not a change. */
 export function requestHash(request: RegistrationRequest): string {
+  // Lists are sets: order and repetitions do not change what is asked.
+  const set = (values: string[]) => [...new Set(values)].sort();
   const canonical = {
     ...request,
-    onsite_days: [...request.onsite_days].sort(),
-    remote_days: [...request.remote_days].sort(),
-    workshops: [...request.workshops].sort(),
+    onsite_days: set(request.onsite_days),
+    remote_days: set(request.remote_days),
+    workshops: set(request.workshops),
   };
   const sorted = Object.fromEntries(Object.entries(canonical).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
   return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url');

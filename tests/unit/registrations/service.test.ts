@@ -525,6 +525,7 @@ describe('requestHash', () => {
     const a = requestHash(person(1, { onsite_days: ['2025-06-08', '2025-06-07'], workshops: ['wcs', 'chrono'] }));
     const b = requestHash(person(1, { onsite_days: '2025-06-07,2025-06-08', workshops: ['chrono', 'wcs'] }));
     expect(a).toBe(b);
+    expect(requestHash(person(1, { onsite_days: ['2025-06-07', '2025-06-08', '2025-06-07'], workshops: ['wcs', 'chrono', 'wcs'] }))).toBe(a);
     expect(requestHash(person(1, { onsite_days: ['2025-06-07', '2025-06-08'], workshops: ['chrono'] }))).not.toBe(a);
     expect(requestHash(person(1))).not.toBe(requestHash(person(1, { phone: '0102030405' })));
     expect(requestHash(person(1))).toBe(requestHash(person(1, { email: ' P1@EXAMPLE.org', phone: '' })));
