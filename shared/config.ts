@@ -1,6 +1,6 @@
 // Configuration, parsed once at cold start with zod. Variable names live in ENV, which the
 // CDK stack imports too, so a renamed variable breaks the build instead of a deployment.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ENV = {
   DATA_TABLE: 'DATA_TABLE',

@@ -1,6 +1,6 @@
 // Organiser API under /admin, authenticated with bearer tokens. Lists answer JSON by default
 // and CSV (for Excel/LibreOffice) with `?format=csv`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
 import {

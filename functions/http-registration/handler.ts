@@ -1,6 +1,6 @@
 // Meetings data sources and registration webservices, called by w.c.s. with signed URLs.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { zDate } from '#shared/publik/coerce.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';

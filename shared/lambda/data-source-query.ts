@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const optionalParam = z.preprocess(
   (v) => (Array.isArray(v) ? v[v.length - 1] : v === '' ? undefined : v),

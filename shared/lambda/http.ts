@@ -14,7 +14,7 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';
 import { parseQuery } from '#shared/publik/form-encoding.ts';
 import { SignatureError, verifyQuery, type VerifiedSignature } from '#shared/publik/signature.ts';

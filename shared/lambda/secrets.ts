@@ -1,7 +1,7 @@
 // Secrets are read once per cold start. Locally they come from the environment; in AWS the
 // environment only names SSM SecureString parameters, read here with decryption.
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '#shared/config.ts';
 
 export interface Secrets {

@@ -1,6 +1,6 @@
 // zod parsing at the boundaries, with French messages: every failure becomes one
 // InvalidRequestError whose `err_desc` names the faulty fields.
-import { z } from 'zod';
+import * as z from 'zod';
 // Only the French locale: `z.locales` would bundle every language (~250 KB per function).
 import fr from 'zod/v4/locales/fr.js';
 import { InvalidRequestError, type FieldIssue } from '#shared/lambda/errors.ts';

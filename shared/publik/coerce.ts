@@ -3,7 +3,7 @@
 // omitted (or null), an empty field renders as "", lists arrive as JSON arrays, comma-separated
 // strings or a single value. Every message is French: it reaches the form designer as `errors`.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REQUIRED_MESSAGE = 'Ce champ est obligatoire.';
 export const TEXT_EXPECTED_MESSAGE = 'Texte attendu.';

@@ -2,7 +2,7 @@
 // stored. Field names follow the public contract (snake_case) so that what an organiser sends,
 // what is stored and what data sources show are the same words.
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { zBool, zDate, zInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
 const flag = () => zBool().transform((v) => v ?? false);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { ItemAction } from './allocation.ts';
 import type { Registration } from './schema.ts';

@@ -1,6 +1,6 @@
 // Registration shapes: the request form designers send (contract.md, "Registration body
 // fields") and the registration as stored.
-import { z } from 'zod';
+import * as z from 'zod';
 import { zBool, zDate, zEmail, zEnum, zList, zOptionalText, zSlug, zText } from '#shared/publik/coerce.ts';
 
 const optionalUrl = () =>

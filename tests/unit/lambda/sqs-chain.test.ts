@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '#shared/lambda/logger.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
 import { lambdaContext as httpContext } from './http-event.ts';

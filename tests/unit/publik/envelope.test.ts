@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { zEmail, zList, zSlug } from '#shared/publik/coerce.ts';
 import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';

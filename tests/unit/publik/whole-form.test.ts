@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
 import keyvalue from '#tests/fixtures/wcs-registration-keyvalue.json' with { type: 'json' };
