@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  QueryCommand,
+  paginateQuery,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -38,17 +38,16 @@ export class DynamoMeetingStore implements MeetingStore {
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
     let meeting: Meeting | undefined;
     const counters = new Map<string, { confirmed: number; waiting: number }>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.meetingPartition(meetingId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.meetingPartition(meetingId) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (item.sk === keys.META) meeting = MeetingSchema.parse(item.meeting);
         else if (typeof item.sk === 'string' && item.sk.startsWith(keys.ITEM_PREFIX)) {
@@ -56,28 +55,23 @@ export class DynamoMeetingStore implements MeetingStore {
           counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting });
         }
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     if (!meeting) return undefined;
     return { meeting, items: withCounters(itemDefinitionsOf(meeting), counters) };
   }
 
   async listMeetings(): Promise<Meeting[]> {
     const meetings: Meeting[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'MEETINGS' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) meetings.push(MeetingSchema.parse(item.meeting));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MEETINGS' },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) meetings.push(MeetingSchema.parse(item.meeting));
     return meetings;
   }
 

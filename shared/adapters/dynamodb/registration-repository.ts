@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   DeleteCommand,
   GetCommand,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -188,24 +189,20 @@ export class DynamoRegistrationStore implements RegistrationStore {
     const entries = await Promise.all(
       waiting.map(async (h) => {
         let ahead = 0;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const out = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk AND sk < :sk',
-              ExpressionAttributeValues: {
-                ':pk': rk.waitingPartition(registration.meeting_id, h.key),
-                ':sk': rk.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
-              },
-              Select: 'COUNT',
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          ahead += out.Count ?? 0;
-          startKey = out.LastEvaluatedKey;
-        } while (startKey);
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk < :sk',
+            ExpressionAttributeValues: {
+              ':pk': rk.waitingPartition(registration.meeting_id, h.key),
+              ':sk': rk.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
+            },
+            Select: 'COUNT',
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) ahead += page.Count ?? 0;
         return [h.key, ahead + 1] as const;
       }),
     );
@@ -231,20 +228,16 @@ export class DynamoRegistrationStore implements RegistrationStore {
   async listByMeeting(meetingId: string): Promise<Registration[]> {
     // Read from the index (eventually consistent, milliseconds behind): organiser lists.
     const regs: Registration[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': rk.meetingListingPartition(meetingId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) regs.push(RegistrationSchema.parse(item.registration));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': rk.meetingListingPartition(meetingId) },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) regs.push(RegistrationSchema.parse(item.registration));
     return regs;
   }
 
