@@ -4,7 +4,6 @@ import * as z from 'zod';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
 import {
-  assertCanCheckIn,
   countsSheet,
   eveningList,
   eveningSheet,
@@ -19,13 +18,12 @@ import {
   type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { registrationNotFound } from '#shared/domain/registrations/service.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationStore } = createRegistrationContext(ctx);
+const { meetings, registrations, registrationStore, meetingChanges } = createRegistrationContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
@@ -60,13 +58,10 @@ export const routes = [
     params: MeetingIdSchema,
     body: MeetingInputSchema,
     handle: async ({ params, body, now }) => {
-      const { created } = await meetings.putMeeting(params.meetingId, body, now);
-      // A raised capacity (or a waiting list newly allowed to move) lets waiting requests in.
-      const saved = await meetings.getMeeting(params.meetingId);
-      const waitingKeys = saved.items.filter((i) => i.waiting > 0).map((i) => i.key);
-      const promoted = await registrations.promoteWaiting(params.meetingId, waitingKeys, now);
-      const { meeting, items } = promoted.length > 0 ? await meetings.getMeeting(params.meetingId) : saved;
-      return json({ err: 0, data: { ...meetingView(meeting, items, now), created, promoted: promoted.length } }, created ? 201 : 200);
+      // A raised capacity lets waiting requests in: `promoted` says how many.
+      const { created, promoted } = await meetingChanges.putMeeting(params.meetingId, body, now);
+      const { meeting, items } = await meetings.getMeeting(params.meetingId);
+      return json({ err: 0, data: { ...meetingView(meeting, items, now), created, promoted } }, created ? 201 : 200);
     },
   }),
   route({
@@ -141,22 +136,15 @@ export const routes = [
     params: RegistrationIdSchema,
     body: CheckInBody,
     handle: async ({ params, body, now }) => {
-      const reg = await registrationStore.findById(params.registrationId);
-      if (!reg) throw registrationNotFound(params.registrationId);
-      const { meeting } = await meetings.getMeeting(reg.meeting_id);
-      assertCanCheckIn(meeting, reg, body.day);
-      // Idempotent: the store keeps the first check-in time of the day.
-      const updated = await registrationStore.setCheckIn(reg.id, body.day, now.toISOString());
-      if (!updated) throw registrationNotFound(params.registrationId);
-      const at = updated.checked_in[body.day] as string;
+      const { registration, checkedInAt, already } = await registrations.checkIn(params.registrationId, body.day, now);
       return json({
         err: 0,
         data: {
-          registration_id: updated.id,
+          registration_id: registration.id,
           day: body.day,
-          checked_in_at: at,
-          already_checked_in: at !== now.toISOString(),
-          checked_in: updated.checked_in,
+          checked_in_at: checkedInAt,
+          already_checked_in: already,
+          checked_in: registration.checked_in,
         },
       });
     },

@@ -1,5 +1,4 @@
 // Meetings data sources and registration webservices, called by w.c.s. with signed URLs.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { zDate } from '#shared/publik/coerce.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
@@ -10,18 +9,13 @@ import {
   meetingView,
   workshopDataSourceItems,
 } from '#shared/domain/meetings/views.ts';
-import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
-import { registrationNotFound } from '#shared/domain/registrations/service.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationStore, meetingStore } = createRegistrationContext(ctx);
-
-const sameToken = (a: string, b: string) =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const { meetings, registrations } = createRegistrationContext(ctx);
 
 export const routes = [
   route({
@@ -109,13 +103,8 @@ export const routes = [
     params: RegistrationIdSchema,
     query: z.object({ token: optionalParam }),
     handle: async ({ params, query, now }) => {
-      const reg = await registrationStore.findById(params.registrationId);
-      if (!reg || !query.token || !sameToken(query.token, reg.access_token)) throw registrationNotFound(params.registrationId);
-      const meeting = await meetingStore.findMeeting(reg.meeting_id);
-      if (!meeting) throw registrationNotFound(params.registrationId);
-      return text(registrationCalendar(meeting, reg, { now }), 'text/calendar; charset=utf-8', {
-        'content-disposition': `attachment; filename="${meeting.id}.ics"`,
-      });
+      const { meetingId, ics } = await registrations.calendarFor(params.registrationId, query.token, now);
+      return text(ics, 'text/calendar; charset=utf-8', { 'content-disposition': `attachment; filename="${meetingId}.ics"` });
     },
   }),
 ];

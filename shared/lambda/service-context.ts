@@ -6,6 +6,7 @@ import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
+import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
@@ -47,15 +48,18 @@ export function createRegistrationContext(ctx: ServiceContext) {
   const publisher = ctx.config.notifyQueueUrl
     ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
     : new MissingQueuePublisher();
+  const meetings = new MeetingService(meetingStore);
+  const registrations = new RegistrationService({
+    meetings: meetingStore,
+    store: registrationStore,
+    publisher,
+    baseUrl: ctx.config.publicBaseUrl,
+  });
   return {
     meetingStore,
     registrationStore,
-    meetings: new MeetingService(meetingStore),
-    registrations: new RegistrationService({
-      meetings: meetingStore,
-      store: registrationStore,
-      publisher,
-      baseUrl: ctx.config.publicBaseUrl,
-    }),
+    meetings,
+    registrations,
+    meetingChanges: new MeetingChanges(meetings, meetingStore, registrations, registrationStore),
   };
 }

@@ -278,6 +278,19 @@ describe('faults the emulator cannot produce', () => {
     expect(await main.store.listByMeeting(meetingId)).toEqual([]);
   });
 
+  it('a cancellation that planning again cannot cure is not retried', async () => {
+    const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: true }] });
+    const invalid = () =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled [ValidationError]',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'Item size has exceeded the maximum allowed size' }],
+      });
+    const fault = { command: 'TransactWriteItemsCommand', remaining: 1_000, error: invalid };
+    await expect(faulty(fault).service.register(meetingId, request('invalid'), now)).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(fault.remaining).toBe(999);
+  });
+
   it('throttling is absorbed by the SDK retries, and when it persists surfaces with nothing written', async () => {
     const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: true }] });
     const throttle = () => new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });

@@ -33,6 +33,9 @@ interface Tagged {
   item: TransactItem;
 }
 
+/** Cancellation reasons that mean "the state moved under this plan": plan again. */
+const RETRYABLE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError']);
+
 const PointerSchema = z.object({ registration_id: z.string() });
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
 
@@ -241,7 +244,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
     return regs;
   }
 
-  async setCheckIn(registrationId: string, day: string, at: string): Promise<Registration | undefined> {
+  async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     try {
       const out = await this.client.send(
         new UpdateCommand({
@@ -251,15 +254,16 @@ export class DynamoRegistrationStore implements RegistrationStore {
           // then fails its version condition and re-reads, instead of erasing the check-in.
           UpdateExpression:
             'SET #reg.#checked.#day = if_not_exists(#reg.#checked.#day, :at), #version = #version + :one, #reg.#version = #reg.#version + :one',
-          ConditionExpression: 'attribute_exists(pk)',
+          // Decided on the registration as read: cancelled or moved meanwhile, it is checked again.
+          ConditionExpression: '#version = :v',
           ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
-          ExpressionAttributeValues: { ':at': at, ':one': 1 },
+          ExpressionAttributeValues: { ':at': at, ':one': 1, ':v': expectedVersion },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes ? RegistrationSchema.parse(out.Attributes.registration) : undefined;
+      return RegistrationSchema.parse(out.Attributes?.registration);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) throw new PlanOutdatedError();
       throw error;
     }
   }
@@ -406,6 +410,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
+      // Anything but a failed condition or a passing conflict is not cured by planning again.
+      if (reasons.some((r) => !RETRYABLE_REASONS.has(r.Code ?? 'None'))) throw error;
       const failed = (tag: Tag) => items.some((t, i) => t.tag === tag && reasons[i]?.Code === 'ConditionalCheckFailed');
       if (failed('form')) throw new FormTakenError();
       if (failed('email')) throw new EmailTakenError();

@@ -57,7 +57,10 @@ export interface Places {
   available: number | null;
   full: boolean;
   has_waiting_list: boolean;
+  /** Size of the waiting list: null when unlimited (ours always are), 0 without one. */
+  waiting_list_total: number | null;
   waiting_list_reserved: number;
+  waiting_list_available: number | null;
   /** The next request goes to the waiting list. */
   waiting_list_activated: boolean;
 }
@@ -72,7 +75,9 @@ export function placesOf(item: CapacityItem): Places {
     available,
     full,
     has_waiting_list: item.waiting_list,
+    waiting_list_total: item.waiting_list ? null : 0,
     waiting_list_reserved: item.waiting,
+    waiting_list_available: item.waiting_list ? null : 0,
     waiting_list_activated: full && item.waiting_list,
   };
 }

@@ -124,6 +124,10 @@ export function planPromotion(
   const promoted = counters.get(itemKey);
   if (promoted?.kind === 'day') {
     const heldKeys = new Set(held.map((h) => h.key));
+    // A chosen workshop the meeting no longer has cannot be granted: dropped, not kept waiting.
+    for (const id of chosenWorkshops) {
+      if (!meeting.workshops.some((w) => w.id === id) && !heldKeys.has(`workshop:${id}`)) dropped.push(id);
+    }
     for (const w of meeting.workshops) {
       const key = `workshop:${w.id}`;
       if (w.day !== promoted.ref || !chosenWorkshops.includes(w.id) || heldKeys.has(key)) continue;

@@ -46,7 +46,8 @@ export interface RegistrationStore {
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
   promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
-  setCheckIn(registrationId: string, day: string, at: string): Promise<Registration | undefined>;
+  /** Records the first check-in of the day; PlanOutdatedError when the version moved. */
+  setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;

@@ -2,7 +2,7 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { logger } from '#shared/lambda/logger.ts';
 import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/lambda/errors.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
@@ -18,6 +18,8 @@ import {
   type NotificationPublisher,
   type RegistrationStore,
 } from './ports.ts';
+import { registrationCalendar } from './calendar.ts';
+import { assertCanCheckIn } from './exports.ts';
 import { checkRegistrationWindow, wantedItems } from './rules.ts';
 import type { HeldItem, Registration, RegistrationRequest } from './schema.ts';
 
@@ -117,6 +119,38 @@ export class RegistrationService {
     return this.answerFor(reg, false);
   }
 
+  /**
+   * Records that the person came on site on `day` (idempotent: the first time stays). Decided
+   * on the registration as read; if it changes meanwhile (cancelled, moved to remote) the
+   * write fails its version condition and the rule is checked again.
+   */
+  async checkIn(registrationId: string, day: string, now: Date): Promise<{ registration: Registration; checkedInAt: string; already: boolean }> {
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      const reg = await this.deps.store.findById(registrationId);
+      if (!reg) throw registrationNotFound(registrationId);
+      assertCanCheckIn(await this.meeting(reg.meeting_id), reg, day);
+      const previous = reg.checked_in[day];
+      if (previous) return { registration: reg, checkedInAt: previous, already: true };
+      try {
+        const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+        return { registration, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
+      } catch (error) {
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        await this.backoff(attempt);
+      }
+    }
+    throw this.busy();
+  }
+
+  /** The personal iCalendar file, for the holder of the registration's token only. */
+  async calendarFor(registrationId: string, token: string | undefined, now: Date): Promise<{ meetingId: string; ics: string }> {
+    const reg = await this.deps.store.findById(registrationId);
+    // Unknown registration or wrong token: the same answer, nothing to learn from it.
+    if (!reg || token === undefined || !sameSecret(token, reg.access_token)) throw registrationNotFound(registrationId);
+    const meeting = await this.meeting(reg.meeting_id);
+    return { meetingId: meeting.id, ics: registrationCalendar(meeting, reg, { now }) };
+  }
+
   /** POST /meetings/{id}/registrations: create, replay, or modify when the form was seen. */
   async register(meetingId: string, request: RegistrationRequest, now: Date): Promise<RegistrationOutcome> {
     const meeting = await this.meeting(meetingId);
@@ -131,6 +165,9 @@ export class RegistrationService {
         }
         return this.change(existing, request, now, meeting);
       }
+      // The person is already registered by another form: say so before anything else (the
+      // email marker written with the registration stays the guarantee under concurrency).
+      if (await this.deps.store.findIdByEmail(meetingId, request.email)) throw await this.alreadyRegistered(meetingId, request.email);
       checkRegistrationWindow(meeting, now);
       const wanted = wantedItems(meeting, request);
       const counters = await this.deps.store.readCounters(meetingId);
@@ -184,7 +221,7 @@ export class RegistrationService {
     for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
       if (existing.request_hash === hash) {
         // A replay may follow a call that crashed after its release: finish its promotions.
-        await this.completePromotions(meeting.id, now);
+        await this.completePromotionsSafely(meeting.id, now);
         return this.answerFor(existing, true, meeting);
       }
       if (existing.state === 'cancelled') {
@@ -200,6 +237,7 @@ export class RegistrationService {
       const next: Registration = {
         ...existing,
         ...identityOf(request),
+        ...formLinksKept(existing, request),
         image_rights: imageRightsOf(meeting, request, existing, now),
         days: wanted.days,
         workshops: wanted.workshops,
@@ -232,7 +270,7 @@ export class RegistrationService {
       const existing = await this.deps.store.findById(registrationId);
       if (!existing) throw registrationNotFound(registrationId);
       if (existing.state === 'cancelled') {
-        await this.completePromotions(existing.meeting_id, now);
+        await this.completePromotionsSafely(existing.meeting_id, now);
         return this.answerFor(existing, true);
       }
       const actions = planRelease(existing.items);
@@ -340,6 +378,16 @@ export class RegistrationService {
     return due.length === 0 ? [] : this.promoteWaiting(meetingId, due, now);
   }
 
+  /** completePromotions that never fails the call it runs in (the sweep retries later). */
+  async completePromotionsSafely(meetingId: string, now: Date): Promise<number> {
+    try {
+      return (await this.completePromotions(meetingId, now)).length;
+    } catch (error) {
+      logger.error('promotions left for the maintenance sweep', { error: error as Error, meetingId });
+      return 0;
+    }
+  }
+
   /** Publishes notifications that stayed in the outbox (queue down, crash before sending). */
   async drainOutbox(now: Date, minAgeSeconds = 60): Promise<number> {
     const olderThan = new Date(now.getTime() - minAgeSeconds * 1000).toISOString();
@@ -391,6 +439,11 @@ export class RegistrationService {
   }
 }
 
+/** Constant-time comparison of two secrets of any length. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
 export const registrationNotFound = (id: string) => new NotFoundError(`Inscription inconnue : « ${id} ».`, 'unknown-registration');
 
 function releasedKeys(actions: ItemAction[]): string[] {
@@ -423,9 +476,25 @@ function identityOf(request: RegistrationRequest) {
   };
 }
 
+/**
+ * What links the registration to its w.c.s. form (where to call back, its number) survives a
+ * modification whose body leaves it out: an edit form or an API call rarely resends it.
+ * Personal fields, by contrast, are replaced: an emptied field means the person cleared it.
+ */
+function formLinksKept(existing: Registration, request: RegistrationRequest) {
+  return {
+    form_number: request.form_number ?? existing.form_number,
+    form_url: request.form_url ?? existing.form_url,
+    callback_url: request.callback_url ?? existing.callback_url,
+    user_name_id: request.user_name_id ?? existing.user_name_id,
+  };
+}
+
 /** The consent answer with the notice version it answered and when (kept while unchanged). */
 function imageRightsOf(meeting: Meeting, request: RegistrationRequest, previous: Registration | undefined, now: Date) {
   if (!request.image_rights) return previous?.image_rights;
-  if (previous?.image_rights?.answer === request.image_rights) return previous.image_rights;
+  const same = previous?.image_rights;
+  // The same answer to the same notice is the same consent; a new notice text needs a new one.
+  if (same?.answer === request.image_rights && same.notice_version === meeting.image_rights_notice_version) return same;
   return { answer: request.image_rights, notice_version: meeting.image_rights_notice_version, answered_at: now.toISOString() };
 }

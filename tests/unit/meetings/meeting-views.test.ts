@@ -62,7 +62,9 @@ describe('places', () => {
       available: 0,
       full: true,
       has_waiting_list: true,
+      waiting_list_total: null,
       waiting_list_reserved: 2,
+      waiting_list_available: null,
       waiting_list_activated: true,
     });
   });

@@ -325,15 +325,15 @@ export class FakeRegistrationStore implements RegistrationStore {
   }
 
   /** Like the repository: sets the check-in inside the stored document and moves the version. */
-  async setCheckIn(registrationId: string, day: string, at: string): Promise<Registration | undefined> {
+  async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     await this.enter('setCheckIn');
     const stored = this.registrations.get(registrationId);
-    if (!stored) return undefined;
+    if (!stored || stored.version !== expectedVersion) throw new PlanOutdatedError();
     const checked = (stored.registration.checked_in ??= {});
     checked[day] ??= at;
     stored.version += 1;
     stored.registration.version += 1;
-    return this.read(registrationId);
+    return this.read(registrationId) as Registration;
   }
 
   async clearOutbox(notification: Notification): Promise<void> {

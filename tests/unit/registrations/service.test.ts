@@ -511,7 +511,8 @@ describe('check-in and concurrent writes', () => {
     const p2 = await register(2, { workshops: ['chrono'] });
     // p2 checks in on day 1 at the very moment p1's cancellation promotes p2 to chrono.
     store.before('promote', async () => {
-      await store.setCheckIn(p2.registration.id, '2025-06-07', '2025-06-07T08:30:00.000Z');
+      const current = await store.findById(p2.registration.id);
+      await store.setCheckIn(p2.registration.id, '2025-06-07', '2025-06-07T08:30:00.000Z', current?.version ?? 0);
     });
     await service.cancel(p1.registration.id, NOW);
     const after = await service.getRegistration(p2.registration.id);

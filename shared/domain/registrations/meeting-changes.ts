@@ -1,0 +1,47 @@
+// An organiser redefines a meeting: what registrations allow to change, and the promotions a
+// raised capacity makes possible.
+import { ConflictError } from '#shared/lambda/errors.ts';
+import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingInput } from '#shared/domain/meetings/schema.ts';
+import type { MeetingService } from '#shared/domain/meetings/service.ts';
+import type { RegistrationStore } from './ports.ts';
+import type { RegistrationService } from './service.ts';
+
+export class MeetingChanges {
+  constructor(
+    private readonly meetings: MeetingService,
+    private readonly meetingStore: MeetingStore,
+    private readonly registrations: RegistrationService,
+    private readonly registrationStore: RegistrationStore,
+  ) {}
+
+  /**
+   * Creates or updates the meeting, then promotes waiting requests where places opened. A
+   * workshop that someone chose cannot be removed or moved to another day (their place, or
+   * their wait for the day, would point to nothing); capacities and times may change.
+   * Promotions are best-effort: the meeting is saved whatever happens to them, and the
+   * maintenance sweep finishes what is left.
+   */
+  async putMeeting(meetingId: string, input: MeetingInput, now: Date): Promise<{ created: boolean; promoted: number }> {
+    const previous = await this.meetingStore.findMeeting(meetingId);
+    if (previous) {
+      const touched = previous.workshops
+        .filter((w) => input.workshops.find((n) => n.id === w.id)?.day !== w.day)
+        .map((w) => w.id);
+      if (touched.length > 0) {
+        const active = (await this.registrationStore.listByMeeting(meetingId)).filter((r) => r.state === 'active');
+        const inUse = touched.filter((id) => active.some((r) => r.workshops.includes(id)));
+        if (inUse.length > 0) {
+          throw new ConflictError(
+            'item-in-use',
+            `Impossible de retirer ou de changer de jour ${inUse.map((id) => `l’atelier « ${id} »`).join(', ')} : des personnes l’ont choisi.`,
+            { workshops: inUse },
+          );
+        }
+      }
+    }
+    const { created } = await this.meetings.putMeeting(meetingId, input, now);
+    const promoted = await this.registrations.completePromotionsSafely(meetingId, now);
+    return { created, promoted };
+  }
+}
