@@ -27,7 +27,7 @@ import {
   NotFoundError,
   ServiceBusyError,
   UnauthorizedError,
-} from '#shared/lambda/errors.ts';
+} from '#shared/domain/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
 import { parseInput } from '#shared/lambda/validation.ts';
@@ -203,7 +203,8 @@ export function errorResponse(error: unknown): HttpResponse {
     else logger.info('request refused', { errClass: error.code, errDesc: error.message });
     const headers: Record<string, string> =
       error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer realm="publik-club admin"' } : {};
-    return json(failure(error.code, error.message, error.details), error.statusCode, headers);
+    const message = error.expose ? error.message : 'La requête n’a pas pu aboutir.';
+    return json(failure(error.code, message, error.expose ? error.details : undefined), error.statusCode, headers);
   }
   if (isDynamoBusy(error)) {
     logger.warn('store busy after retries', { error: error as Error });

@@ -1,6 +1,7 @@
 // Registration through the local gateway as w.c.s. calls it: signed, with the key/value and
 // whole-form bodies of tests/fixtures, then the waiting list, the promotion with its signed
 // callback to the form (checked by a fake w.c.s. that verifies our signature) and the email.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import keyvalue from '#tests/fixtures/wcs-registration-keyvalue.json' with { type: 'json' };
 import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
@@ -186,6 +187,11 @@ describe('waiting list, promotion and callback', () => {
     await post(`/registrations/${first.body.data.registration_id}/cancel`);
     const call = await eventually(async () => wcs.accepted(callbackPath)[0]);
     expect(call.signature).toMatchObject({ orig: OUR_ORIG });
+    // And checked without our own verifier: HMAC-SHA256 over the bytes before `&signature=`.
+    const cut = call.rawQuery.lastIndexOf('&signature=');
+    const expected = createHmac('sha256', TRIGGER_KEY).update(call.rawQuery.slice(0, cut), 'utf8').digest('base64');
+    expect(decodeURIComponent(call.rawQuery.slice(cut + '&signature='.length))).toBe(expected);
+    expect(call.rawQuery).toMatch(/(^|&)orig=127\.0\.0\.1&algo=sha256&timestamp=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\dZ&nonce=[0-9a-f]+&signature=/);
     expect(call.body).toMatchObject({
       event: 'registration.promoted',
       registration_id: second.body.data.registration_id,

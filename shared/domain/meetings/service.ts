@@ -1,5 +1,5 @@
 // Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
-import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/lambda/errors.ts';
+import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
 import { defineMeeting, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';

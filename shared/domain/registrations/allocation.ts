@@ -1,7 +1,7 @@
 // Who gets a place and who waits: plans computed from counters read just before. A plan is
 // only a proposal: the repository writes it with DynamoDB conditions that hold only if the
 // counters still allow it, and plans again when they do not. Pure.
-import { RefusalError } from '#shared/lambda/errors.ts';
+import { RefusalError } from '#shared/domain/errors.ts';
 import { placesOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';

@@ -4,7 +4,7 @@
 // items and its registrations, these functions shape them.
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { ConflictError, NotFoundError } from '#shared/lambda/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';

@@ -1,6 +1,6 @@
 // An organiser redefines a meeting: what registrations allow to change, and the promotions a
 // raised capacity makes possible.
-import { ConflictError } from '#shared/lambda/errors.ts';
+import { ConflictError } from '#shared/domain/errors.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { MeetingInput } from '#shared/domain/meetings/schema.ts';
 import type { MeetingService } from '#shared/domain/meetings/service.ts';

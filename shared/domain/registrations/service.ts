@@ -4,7 +4,7 @@
 // from fresh counters, with jittered backoff and a bounded number of attempts.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { logger } from '#shared/lambda/logger.ts';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/lambda/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';

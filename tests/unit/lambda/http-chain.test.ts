@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach } from 'vitest';
 import * as z from 'zod';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
-import { RefusalError } from '#shared/lambda/errors.ts';
+import { RefusalError } from '#shared/domain/errors.ts';
 import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { signQuery } from '#shared/publik/signature.ts';
 import { zBool, zEmail, zList, zText } from '#shared/publik/coerce.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/lambda/errors.ts';
+import { RefusalError } from '#shared/domain/errors.ts';
 import { planPromotion, planRegistration, planRelease } from '#shared/domain/registrations/allocation.ts';
 import { wantedItems } from '#shared/domain/registrations/rules.ts';
 import type { HeldItem } from '#shared/domain/registrations/schema.ts';

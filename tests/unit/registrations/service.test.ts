@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/lambda/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { PlanOutdatedError } from '#shared/domain/registrations/ports.ts';
 import { RegistrationService, requestHash, type RetryPolicy } from '#shared/domain/registrations/service.ts';

@@ -1,4 +1,4 @@
-// Typed errors, mapped to HTTP answers in one place (shared/lambda/http.ts). `code` is the
+// Typed errors of the domain, mapped to HTTP answers in one place (shared/lambda/http.ts). `code` is the
 // stable `err_class` form designers branch on; `message` is the French `err_desc`.
 
 export interface FieldIssue {
