@@ -167,7 +167,13 @@ export class RegistrationService {
       }
       // The person is already registered by another form: say so before anything else (the
       // email marker written with the registration stays the guarantee under concurrency).
-      if (await this.deps.store.findIdByEmail(meetingId, request.email)) throw await this.alreadyRegistered(meetingId, request.email);
+      const holderId = await this.deps.store.findIdByEmail(meetingId, request.email);
+      if (holderId) {
+        const holder = await this.deps.store.findById(holderId);
+        // A copy of this very form won the race since our first read: answer as a replay.
+        if (holder?.form_uuid === request.form_uuid) continue;
+        throw this.alreadyRegisteredBy(request.email, holder);
+      }
       checkRegistrationWindow(meeting, now);
       const wanted = wantedItems(meeting, request);
       const counters = await this.deps.store.readCounters(meetingId);
@@ -430,7 +436,10 @@ export class RegistrationService {
 
   private async alreadyRegistered(meetingId: string, email: string): Promise<RefusalError> {
     const id = await this.deps.store.findIdByEmail(meetingId, email);
-    const existing = id ? await this.deps.store.findById(id) : undefined;
+    return this.alreadyRegisteredBy(email, id ? await this.deps.store.findById(id) : undefined);
+  }
+
+  private alreadyRegisteredBy(email: string, existing: Registration | undefined): RefusalError {
     return new RefusalError(
       'already-registered',
       `L’adresse ${email} est déjà inscrite à cette réunion : modifiez l’inscription existante.`,

@@ -67,6 +67,20 @@ describe('refusal order', () => {
       service.register(meeting.id, person(3, { email: 'p1@example.org', onsite_days: ['2025-06-08'] }), NOW),
     ).rejects.toMatchObject({ code: 'already-registered' });
   });
+
+  it('a copy of the same form that wins between our reads is a replay, not already-registered', async () => {
+    const { service, store, meeting, person } = setup();
+    // The copy commits right after this call found no form marker and before its email check.
+    let copy: Promise<unknown> | undefined;
+    store.before('findIdByEmail', async () => {
+      copy = service.register(meeting.id, person(1), NOW);
+      await copy;
+    });
+    const outcome = await service.register(meeting.id, person(1), NOW);
+    expect(copy).toBeDefined();
+    const copied = (await copy) as Awaited<ReturnType<typeof service.register>>;
+    expect(outcome.answer).toMatchObject({ registration_id: copied.answer.registration_id, replayed: true });
+  });
 });
 
 describe('check-in', () => {
