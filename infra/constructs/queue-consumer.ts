@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterAlarm } from './dead-letter-alarm.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** Default number of failed receives after which a message moves to the DLQ. */
@@ -87,16 +88,10 @@ export class QueueConsumer extends Construct {
       }),
     );
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `Messages in the dead-letter queue of ${props.serviceName}: inspect them, fix the cause, then redrive (docs/operations.md).`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = deadLetterAlarm(
+      this,
+      this.deadLetterQueue,
+      `Messages in the dead-letter queue of ${props.serviceName}: inspect them, fix the cause, then redrive (docs/operations.md).`,
+    );
   }
 }

@@ -18,6 +18,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterAlarm } from './dead-letter-alarm.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /**
@@ -143,16 +144,10 @@ export class ScheduledFunction extends Construct {
         'The LambdaInvoke target grants lambda:InvokeFunction on the function and on "<function ARN>:*" (its versions and aliases); the wildcard never reaches another function.',
     });
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `Failed scheduled runs of ${props.serviceName}: inspect the DLQ messages, fix the cause, replay the instants with npm run tick (docs/operations.md).`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = deadLetterAlarm(
+      this,
+      this.deadLetterQueue,
+      `Failed scheduled runs of ${props.serviceName}: inspect the DLQ messages, fix the cause, replay the instants with npm run tick (docs/operations.md).`,
+    );
   }
 }
