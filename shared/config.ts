@@ -51,7 +51,7 @@ const tokenList = z
   .optional()
   .transform((raw) => (raw ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0));
 
-export const ConfigSchema = z.object({
+const EnvSchema = z.object({
   [ENV.DATA_TABLE]: z.string().min(1).default('publik-club-data'),
   [ENV.NONCE_TABLE]: z.string().min(1).default('publik-club-nonces'),
   [ENV.PUBLIK_SIGNATURE_KEYS]: signatureKeys,
@@ -70,28 +70,33 @@ export const ConfigSchema = z.object({
   [ENV.SSM_ENDPOINT]: optionalString,
 });
 
-export interface Config {
-  dataTable: string;
-  nonceTable: string;
-  signatureKeys: Record<string, string>;
-  defaultSignatureKey: string | undefined;
-  /** Our host name as Publik knows it, sent as `orig` when we sign calls back to Publik. */
-  orig: string;
-  adminTokens: string[];
-  publicBaseUrl: string;
-  notifyQueueUrl: string | undefined;
-  mailFrom: string;
-  dynamodbEndpoint: string | undefined;
-  sqsEndpoint: string | undefined;
-  sesEndpoint: string | undefined;
-  /** SSM parameter names to resolve at cold start (AWS only). */
-  parameters: {
-    signatureKeys: string | undefined;
-    defaultSignatureKey: string | undefined;
-    adminTokens: string | undefined;
+/** The environment, parsed and shaped for the code: the one definition of `Config`. */
+export const ConfigSchema = EnvSchema.transform((c) => {
+  const publicBaseUrl = c[ENV.PUBLIC_BASE_URL].replace(/\/+$/, '');
+  return {
+    dataTable: c[ENV.DATA_TABLE],
+    nonceTable: c[ENV.NONCE_TABLE],
+    signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS],
+    defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY],
+    /** Our host name as Publik knows it, sent as `orig` when we sign calls back to Publik. */
+    orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
+    adminTokens: c[ENV.ADMIN_TOKENS],
+    publicBaseUrl,
+    notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
+    mailFrom: c[ENV.MAIL_FROM],
+    dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
+    sqsEndpoint: c[ENV.SQS_ENDPOINT],
+    sesEndpoint: c[ENV.SES_ENDPOINT],
+    /** SSM parameter names to resolve at cold start (AWS only). */
+    parameters: {
+      signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
+      defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
+      adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
+    },
+    ssmEndpoint: c[ENV.SSM_ENDPOINT],
   };
-  ssmEndpoint: string | undefined;
-}
+});
+export type Config = z.output<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
 
@@ -102,26 +107,5 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const c = result.data;
-  const publicBaseUrl = c[ENV.PUBLIC_BASE_URL].replace(/\/+$/, '');
-  return {
-    dataTable: c[ENV.DATA_TABLE],
-    nonceTable: c[ENV.NONCE_TABLE],
-    signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS],
-    defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY],
-    orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
-    adminTokens: c[ENV.ADMIN_TOKENS],
-    publicBaseUrl,
-    notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
-    mailFrom: c[ENV.MAIL_FROM],
-    dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
-    sqsEndpoint: c[ENV.SQS_ENDPOINT],
-    sesEndpoint: c[ENV.SES_ENDPOINT],
-    parameters: {
-      signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
-      defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
-      adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
-    },
-    ssmEndpoint: c[ENV.SSM_ENDPOINT],
-  };
+  return result.data;
 }
