@@ -109,7 +109,8 @@ const escapeHtml = (s: string) =>
 /**
  * The email telling a person that a place freed and that they now have it. The registration's
  * API links are signed Publik routes, useless in a browser, so the email points the person to
- * their form (by its number) rather than to a link that would answer « accès refusé ».
+ * their form (by its number) rather than to a link that would answer « accès refusé »; the one
+ * link given is the personal calendar file, which carries its own token.
  */
 export function promotionEmail(ctx: PromotionContext): EmailMessage {
   const { notification, registration: reg, meeting, answer } = ctx;
@@ -130,6 +131,7 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
     `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
 
+  const calendar = 'Pour l’ajouter à votre agenda (fichier iCalendar) :';
   const text = [
     greeting,
     '',
@@ -138,6 +140,8 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     '',
     'Votre inscription à ce jour :',
     ...summary.map((l) => `- ${l}`),
+    '',
+    `${calendar} ${answer.api.ics_url}`,
     '',
     manage,
     '',
@@ -155,6 +159,7 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     ...(dropped.length > 0 ? [`<p>${escapeHtml(droppedIntro)}</p>`, list(dropped)] : []),
     `<p>Votre inscription à ce jour :</p>`,
     list(summary),
+    `<p>${escapeHtml(calendar)} <a href="${escapeHtml(answer.api.ics_url)}">ajouter à mon agenda</a></p>`,
     `<p>${escapeHtml(manage)}</p>`,
     `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
     '</body></html>',

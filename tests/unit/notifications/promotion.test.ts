@@ -94,10 +94,17 @@ describe('promotionEmail', () => {
     expect(noNumber.text).toContain('depuis votre demande d’inscription.');
   });
 
-  it('never links to the signed API routes, which a browser could not open', () => {
-    const email = promotionEmail(promotionContext());
-    expect(email.text).not.toContain(BASE_URL);
-    expect(email.html).not.toContain(BASE_URL);
+  it('never links to the signed API routes, which a browser could not open; only to the calendar file', () => {
+    const ctx = promotionContext();
+    const email = promotionEmail(ctx);
+    const links = (text: string) => [...text.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0].replace(/&amp;/g, '&'));
+    expect(links(email.text)).toEqual([ctx.answer.api.ics_url]);
+    expect(links(email.html)).toEqual([ctx.answer.api.ics_url]);
+    for (const signed of [ctx.answer.api.status_url, ctx.answer.api.cancel_url]) {
+      expect(email.text).not.toContain(`${signed} `);
+      expect(email.text.split(/\s/)).not.toContain(signed);
+    }
+    expect(ctx.answer.api.ics_url).toContain('token=');
   });
 
   it('names a workshop promotion, a remote day and a workshop without its on-site day', () => {
