@@ -2,7 +2,6 @@
 // with `route()` and exports `httpApi(routes, deps)`; everything else happens here:
 // logger context, authentication (Publik URL signature or admin bearer token), body and
 // query parsing (whole-form unwrapping, zod with French messages) and error mapping.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -29,6 +28,7 @@ import {
   UnauthorizedError,
 } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
+import { sameSecret } from '#shared/secret-compare.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
 import { parseInput } from '#shared/lambda/validation.ts';
 
@@ -260,17 +260,12 @@ async function verifyPublikCall(
   return verified;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
 function checkAdminToken(event: HttpEvent, tokens: string[]): void {
   const header = event.headers?.authorization ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new UnauthorizedError();
-  // Compare digests so that every comparison takes the same time whatever the lengths.
-  const presented = digest(match[1]);
-  const accepted = tokens.some((token) => timingSafeEqual(digest(token), presented));
+  const presented = match[1];
+  const accepted = tokens.some((token) => sameSecret(presented, token));
   if (!accepted) throw new AccessDeniedError('Jeton d’administration refusé.');
 }
 

@@ -2,6 +2,7 @@
 // environment only names SSM SecureString parameters, read here with decryption.
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import type { Config } from '#shared/config.ts';
 
 export interface Secrets {
@@ -21,7 +22,7 @@ export async function resolveSecrets(config: Config, ssm?: SSMClient): Promise<S
   };
   if (names.length === 0) return fromEnv;
 
-  const client = ssm ?? new SSMClient(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {});
+  const client = ssm ?? new SSMClient(clientOptions(config.ssmEndpoint));
   const out = await client.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
   if (out.InvalidParameters && out.InvalidParameters.length > 0) {
     throw new Error(`Missing SSM parameters: ${out.InvalidParameters.join(', ')}`);

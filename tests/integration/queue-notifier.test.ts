@@ -7,7 +7,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSCli
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { deliveryKey } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
@@ -175,7 +175,7 @@ async function promote(label: string, opts: { callbackHost?: string } = {}): Pro
 }
 
 async function marker(notificationId: string, channel: 'email' | 'callback') {
-  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: deliveryKey(notificationId, channel), ConsistentRead: true }));
+  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: keys.delivery(notificationId, channel), ConsistentRead: true }));
   return out.Item;
 }
 

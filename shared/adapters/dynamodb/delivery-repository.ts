@@ -7,13 +7,10 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import * as z from 'zod';
 import type { ClaimResult, DeliveryChannel, DeliveryStore } from '#shared/domain/notifications/ports.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 /** Key of the marker of one channel of one notification. */
-export const deliveryKey = (notificationId: string, channel: DeliveryChannel) => ({
-  pk: `DELIVERY#${notificationId}#${channel}`,
-  sk: 'META',
-});
 
 // Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
 // readable for support questions ("was I notified?") for a quarter; TTL then removes them.
@@ -43,7 +40,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: deliveryKey(notificationId, channel),
+          Key: keys.delivery(notificationId, channel),
           UpdateExpression: CLAIM,
           ConditionExpression: CLAIMABLE,
           ExpressionAttributeNames: { ...exprNames(CLAIM, CLAIMABLE), '#ttl': TTL_ATTRIBUTE },
@@ -107,7 +104,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: deliveryKey(notificationId, channel),
+          Key: keys.delivery(notificationId, channel),
           UpdateExpression: update,
           ConditionExpression: OWNED,
           ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },

@@ -7,6 +7,8 @@ export const keys = {
   meetingPartition: (meetingId: string) => `MEETING#${meetingId}`,
   item: (meetingId: string, itemKey: string) => ({ pk: `MEETING#${meetingId}`, sk: `ITEM#${itemKey}` }),
   ITEM_PREFIX: 'ITEM#',
+  /** Exactly-once marker of a notification on one channel (email, callback). */
+  delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}#${channel}`, sk: 'META' }),
   META: 'META',
 } as const;
 

@@ -2,7 +2,8 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from '#shared/secret-compare.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
@@ -446,11 +447,6 @@ export class RegistrationService {
       existing ? { registration_id: existing.id, api: registrationLinks(existing, this.deps.baseUrl) } : undefined,
     );
   }
-}
-
-/** Constant-time comparison of two secrets of any length. */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
 export const registrationNotFound = (id: string) => new NotFoundError(`Inscription inconnue : « ${id} ».`, 'unknown-registration');
