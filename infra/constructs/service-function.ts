@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableAccess } from '#functions/manifest.ts';
 import { ENV } from '#shared/config.ts';
+import { LAMBDA_BUNDLING } from '../bundling.ts';
 import { ALARM_PERIOD, thresholdAlarm } from './alarms.ts';
 import type { DataTable } from './data-table.ts';
 
@@ -117,19 +118,16 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      // The settings of infra/bundling.ts, shared with the cold-start bench and the size check.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // File names and lines are enough for stack traces; embedding sources doubles the asset.
-        sourcesContent: false,
-        // Prefer ESM builds of dependencies (better tree shaking), fall back to CommonJS.
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require() for Node built-ins; an ESM bundle has none.
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // The Lambda Node.js runtime ships AWS SDK v3; bundling it would only grow cold starts.
-        externalModules: ['@aws-sdk/*'],
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
     });
 

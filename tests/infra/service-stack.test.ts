@@ -3,8 +3,10 @@
 // scheduled) with its settings, the notification queue and who may send to it, email and
 // secret permissions, stage differences, and a clean cdk-nag report. Each stack is built (and
 // bundled) once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { httpFunctions, queueConsumers, scheduledFunctions, type TableAccess } f
 import { tableDefinitions } from '#shared/adapters/dynamodb/tables.ts';
 import { ENV } from '#shared/config.ts';
 import { ServiceStack } from '#infra/service-stack.ts';
+import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
+import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
 import { stageConfig, type StageName, type StageOverrides } from '#infra/stage-config.ts';
 import {
   acknowledgements,
@@ -271,6 +275,28 @@ describe('functions', () => {
     expect(code).toMatch(/from\s*"@aws-sdk\/[a-z-]+"/);
     expect(code).not.toContain('@smithy/smithy-client/dist-cjs');
     expect(existsSync(`${bundle}.map`)).toBe(true);
+  });
+
+  it.each(allFunctions.map((f) => [f.name]))(`%s ships a bundle of at most ${MAX_BUNDLE_BYTES / 1024} KB (cold starts grow with it)`, (name) => {
+    const asset = fnOf(prod, name).fn.node.findChild('Code') as Asset;
+    const bytes = statSync(path.join(prod.outdir, asset.assetPath, 'index.mjs')).size;
+    expect(bytes).toBeGreaterThan(10 * 1024);
+    expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+
+  it('builds, from infra/bundling.ts with the esbuild API, byte for byte the bundles the stack deploys (what the cold-start bench measures)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+    try {
+      for (const spec of [...httpFunctions, ...queueConsumers, ...scheduledFunctions]) {
+        const outfile = path.join(dir, spec.name, 'index.mjs');
+        await esbuild(lambdaEsbuildOptions(PROJECT_ROOT, spec.entry, outfile));
+        const asset = fnOf(prod, spec.name).fn.node.findChild('Code') as Asset;
+        const deployed = readFileSync(path.join(prod.outdir, asset.assetPath, 'index.mjs'));
+        expect(readFileSync(outfile).equals(deployed), spec.name).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives each function the table names it uses, and only those', () => {
