@@ -65,10 +65,14 @@ export class AlarmTopic extends Construct {
 }
 
 class AlarmActions implements IAspect {
+  /** Aspects may visit a construct again (a second synthesis): each alarm gets the topic once. */
+  private readonly wired = new WeakSet<cloudwatch.Alarm>();
+
   constructor(private readonly action: SnsAction) {}
 
   visit(node: IConstruct): void {
-    if (node instanceof cloudwatch.Alarm) {
+    if (node instanceof cloudwatch.Alarm && !this.wired.has(node)) {
+      this.wired.add(node);
       node.addAlarmAction(this.action);
       // The recovery is news too: whoever got the alarm learns it is over.
       node.addOkAction(this.action);
