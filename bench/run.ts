@@ -13,6 +13,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  'cold-start': {
+    description: 'import + first request of every deployed bundle vs a bare DynamoDB client; bundle sizes',
+    run: async (opts) => (await import('./cold-start.ts')).runColdStartBench(opts),
+  },
 };
 
 function usage(): string {

@@ -2,7 +2,11 @@
 // and the local gateway both read this list; a unit test checks that each handler's own
 // router declares exactly these routes.
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: get, batch get, query (table and named indexes), condition checks; `readWrite`: plus
+ * put, update, delete, batch write; `putOnly`: PutItem alone (claiming signature nonces).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'putOnly';
 
 export interface HttpFunctionSpec {
   name: string;
@@ -41,7 +45,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /registrations/{registrationId}/calendar.ics',
     ],
     linkTokenRoutes: ['GET /registrations/{registrationId}/calendar.ics'],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'putOnly' },
     sendsNotifications: true,
     usesPublikKeys: true,
     usesAdminTokens: false,

@@ -5,7 +5,7 @@
 //   POST /__local/tick?at=ISO   runs every scheduled function as if scheduled at that instant
 //   GET  /__local/emails        emails sent through the SES emulator (?since=<epoch seconds>)
 //   POST /__local/emails/clear  forgets them
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,7 +16,7 @@ import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { startGateway, type ExtraRoute, type Gateway } from './gateway.ts';
 import { localDir, runtimeStateFile } from './paths.ts';
-import type { LocalEndpoints, RuntimeState } from './runtime-state.ts';
+import { writeRuntimeState, type LocalEndpoints, type RuntimeState } from './runtime-state.ts';
 
 export { readRuntimeState, type LocalEndpoints, type RuntimeState } from './runtime-state.ts';
 import { createQueueWithDlq, startQueuePoller, type QueuePoller } from './queue-poller.ts';
@@ -325,7 +325,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         startedAt: new Date().toISOString(),
       };
       mkdirSync(localDir, { recursive: true });
-      writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
+      writeRuntimeState(stateFile, state);
       cleanups.push(async () => {
         // Only ours: another instance may have started since.
         try {
