@@ -27,6 +27,8 @@ export interface QueueConsumerProps {
   batchSize?: number;
   /** A message failing this many receives moves to the DLQ; default MAX_RECEIVE_COUNT (5). */
   maxReceiveCount?: number;
+  /** Most concurrent invocations the event source starts (2–1000): caps downstream rates (SES). */
+  maxConcurrency?: number;
   /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
   maxBatchingWindow?: Duration;
   environment?: Record<string, string>;
@@ -85,6 +87,7 @@ export class QueueConsumer extends Construct {
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
         // Only the failed messages of a batch return to the queue; the others are deleted.
         reportBatchItemFailures: true,
+        ...(props.maxConcurrency !== undefined ? { maxConcurrency: props.maxConcurrency } : {}),
       }),
     );
 

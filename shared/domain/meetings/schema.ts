@@ -3,6 +3,7 @@
 // what is stored and what data sources show are the same words.
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
+import { ReminderRulesSchema, StoredReminderRuleSchema } from '#shared/domain/reminders/rules.ts';
 import { zBool, zDate, zInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
 const flag = () => zBool().transform((v) => v ?? false);
@@ -56,6 +57,8 @@ export const MeetingInputSchema = z
     days: z.array(DaySchema, { error: 'Liste de jours attendue.' }).min(1, { error: 'Au moins un jour est requis.' }).max(10),
     workshops: z.preprocess((v) => v ?? [], z.array(WorkshopSchema).max(60)),
     evening_event: z.preprocess((v) => (v === null ? undefined : v), EveningEventSchema.optional()),
+    /** Reminders to registrants before the first day (the reminder engine). */
+    reminders: ReminderRulesSchema,
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
@@ -137,6 +140,7 @@ export const MeetingSchema = z.object({
       waiting_list: z.boolean(),
     })
     .optional(),
+  reminders: z.array(StoredReminderRuleSchema).optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
