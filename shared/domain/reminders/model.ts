@@ -76,3 +76,18 @@ export type SessionConfirmationMessage = z.infer<typeof SessionConfirmationMessa
 
 export const RemindersQueueMessageSchema = z.discriminatedUnion('type', [DeliverMessageSchema, SessionConfirmationMessageSchema]);
 export type RemindersQueueMessage = z.infer<typeof RemindersQueueMessageSchema>;
+
+/** The subscription confirmation is one more dispatch of the occurrence: one per subscriber. */
+export function toDeliverMessage(message: RemindersQueueMessage): DeliverMessage {
+  if (message.type === 'reminder.deliver') return message;
+  return {
+    type: 'reminder.deliver',
+    owner_kind: 'session-series',
+    owner_id: message.series_id,
+    subject: message.occurrence_id,
+    kind: 'confirmation',
+    rule: null,
+    sequence: 0,
+    recipient: message.subscriber_id,
+  };
+}
