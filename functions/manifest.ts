@@ -23,6 +23,8 @@ export interface HttpFunctionSpec {
   tables: { data?: TableAccess; nonces?: TableAccess };
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
+  /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
+  sendsTo?: string[];
   /** Reads the Publik signature keys (verifies signed calls or signs its own). */
   usesPublikKeys: boolean;
   usesAdminTokens: boolean;
@@ -85,10 +87,14 @@ export interface QueueConsumerSpec {
     /** Local runtime only; in AWS the construct sets 6 × the function timeout. */
     visibilityTimeout: number;
     batchSize: number;
+    /** Most concurrent invocations the event source starts (2–1000); default: no cap. */
+    maxConcurrency?: number;
   };
   tables: { data?: TableAccess };
   usesPublikKeys: boolean;
   sendsEmail: boolean;
+  /** Other queues it sends to, by the envVar of their consumer. */
+  sendsTo?: string[];
 }
 
 export const queueConsumers: QueueConsumerSpec[] = [
@@ -99,6 +105,17 @@ export const queueConsumers: QueueConsumerSpec[] = [
     queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10 },
     tables: { data: 'readWrite' },
     usesPublikKeys: true,
+    sendsEmail: true,
+  },
+  {
+    name: 'queue-reminders',
+    entry: 'functions/queue-reminders/handler.ts',
+    description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations and meeting reminders (SES)',
+    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. At most
+    // 2 invocations × 5 emails in flight keep within the SES sending rate (docs/operations.md).
+    queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
+    tables: { data: 'readWrite' },
+    usesPublikKeys: false,
     sendsEmail: true,
   },
 ];
@@ -112,6 +129,8 @@ export interface ScheduledFunctionSpec {
   schedule: string;
   tables: { data?: TableAccess };
   sendsNotifications: boolean;
+  /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
+  sendsTo?: string[];
 }
 
 export const scheduledFunctions: ScheduledFunctionSpec[] = [
@@ -122,5 +141,14 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
     schedule: 'rate(5 minutes)',
     tables: { data: 'readWrite' },
     sendsNotifications: true,
+  },
+  {
+    name: 'schedule-reminders',
+    entry: 'functions/schedule-reminders/handler.ts',
+    description: 'Reminder engine tick: plans due reminders (one sparse-index query) and fans them out to the reminders queue',
+    schedule: 'rate(5 minutes)',
+    tables: { data: 'readWrite' },
+    sendsNotifications: false,
+    sendsTo: ['REMINDERS_QUEUE_URL'],
   },
 ];

@@ -40,6 +40,7 @@ interface FunctionNeeds {
   usesAdminTokens?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
+  sendsTo?: string[];
 }
 
 /** `http-registration` → `HttpRegistration`, for construct ids. */
@@ -200,6 +201,7 @@ export class ServiceStack extends Stack {
       // from the function timeout (6 ×), so it always exceeds it.
       maxReceiveCount: spec.queue.maxReceiveCount,
       batchSize: spec.queue.batchSize,
+      ...(spec.queue.maxConcurrency !== undefined ? { maxConcurrency: spec.queue.maxConcurrency } : {}),
       environment: this.baseEnvironment(),
       reservedConcurrency: config.reservedConcurrency.queue,
       removalPolicy: config.queueRemovalPolicy,
@@ -243,8 +245,9 @@ export class ServiceStack extends Stack {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
     }
     if (needs.sendsNotifications) {
-      service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.notificationQueue(needs.name));
+      service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.queueOf(ENV.NOTIFY_QUEUE_URL, needs.name));
     }
+    for (const envVar of needs.sendsTo ?? []) service.grantQueueSend(envVar, this.queueOf(envVar, needs.name));
     if (needs.sendsEmail) {
       service.grantSendEmail({
         from: config.mail.from,
@@ -254,13 +257,13 @@ export class ServiceStack extends Stack {
     }
   }
 
-  /** The queue whose URL travels in NOTIFY_QUEUE_URL: the one consumer declaring that variable. */
-  private notificationQueue(sender: string) {
-    const owners = queueConsumers.filter((c) => c.queue.envVar === ENV.NOTIFY_QUEUE_URL);
+  /** The queue whose URL travels in `envVar`: the one consumer declaring that variable. */
+  private queueOf(envVar: string, sender: string) {
+    const owners = queueConsumers.filter((c) => c.queue.envVar === envVar);
     const consumer = owners.length === 1 ? this.queueConsumers.get((owners[0] as QueueConsumerSpec).name) : undefined;
     if (consumer === undefined) {
       throw new Error(
-        `functions/manifest.ts: ${sender} sends notifications, but ${owners.length} queue consumers declare ${ENV.NOTIFY_QUEUE_URL} (exactly one must)`,
+        `functions/manifest.ts: ${sender} sends to ${envVar}, but ${owners.length} queue consumers declare it (exactly one must)`,
       );
     }
     return consumer.queue;

@@ -28,6 +28,8 @@ export interface QueueConsumerProps {
   batchSize?: number;
   /** A message failing this many receives moves to the DLQ; default MAX_RECEIVE_COUNT (5). */
   maxReceiveCount?: number;
+  /** Most concurrent invocations the event source starts (2–1000): caps downstream rates (SES). */
+  maxConcurrency?: number;
   /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
   maxBatchingWindow?: Duration;
   environment?: Record<string, string>;
@@ -73,6 +75,8 @@ export class QueueConsumer extends Construct {
       throw new Error(`${this.node.path}: reservedConcurrency of a queue consumer must be an integer from 2 to 1000 (got ${reserved})`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const maxConcurrency =
+      props.maxConcurrency === undefined ? reserved : reserved === undefined ? props.maxConcurrency : Math.min(props.maxConcurrency, reserved);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       removalPolicy,
@@ -107,7 +111,8 @@ export class QueueConsumer extends Construct {
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
         // Only the failed messages of a batch return to the queue; the others are deleted.
         reportBatchItemFailures: true,
-        ...(reserved === undefined ? {} : { maxConcurrency: reserved }),
+        // The consumer's own cap (e.g. the SES sending rate) within its reserved concurrency.
+        ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
       }),
     );
 

@@ -72,6 +72,7 @@ interface AnySpec {
   usesAdminTokens?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
+  sendsTo?: string[];
 }
 const allFunctions: AnySpec[] = [
   ...httpFunctions.map((f) => ({ ...f, kind: 'http' as const })),
@@ -532,6 +533,72 @@ describe('notification queue', () => {
     prod.template.hasOutput('NotifyQueueUrl', { Value: { Ref: queueId(prod) } });
     prod.template.hasOutput('NotifyDeadLetterQueueUrl', { Value: { Ref: dlqId(prod) } });
     prod.template.hasOutput('NotifyDeadLetterQueueArn', { Value: { 'Fn::GetAtt': [dlqId(prod), 'Arn'] } });
+  });
+});
+
+describe('reminders queue', () => {
+  const spec = () => {
+    const found = queueConsumers.find((c) => c.queue.envVar === ENV.REMINDERS_QUEUE_URL);
+    if (!found) throw new Error(`no queue consumer declares ${ENV.REMINDERS_QUEUE_URL}`);
+    return found;
+  };
+  const queueId = (b: Built) => logicalIdOf(consumerOf(b, spec().name).queue);
+  const dlqId = (b: Built) => logicalIdOf(consumerOf(b, spec().name).deadLetterQueue);
+  const remindersSenders = allFunctions.filter((f) => f.sendsTo?.includes(ENV.REMINDERS_QUEUE_URL));
+
+  it('is a queue of its own, consumed by queue-reminders with partial batch failures and a concurrency cap', () => {
+    expect(spec().name).toBe('queue-reminders');
+    expect(queueId(prod)).not.toBe(logicalIdOf(consumerOf(prod, notifyConsumer().name).queue));
+    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(prod), 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(consumerOf(prod, spec().name).handler.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: spec().queue.batchSize,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('moves a message to its dead-letter queue after maxReceiveCount, and alarms on it', () => {
+    expect(resourceOf(prod, queueId(prod)).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(prod), 'Arn'] },
+      maxReceiveCount: spec().queue.maxReceiveCount,
+    });
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(prod), 'QueueName'] } }],
+      Threshold: 1,
+    });
+    prod.template.hasOutput('RemindersQueueUrl', { Value: { Ref: queueId(prod) } });
+  });
+
+  it('is fed by the reminder tick, every 5 minutes', () => {
+    expect(remindersSenders.map((f) => f.name)).toContain('schedule-reminders');
+    const tick = scheduledOf(prod, 'schedule-reminders');
+    prod.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: { Arn: { 'Fn::GetAtt': [logicalIdOf(tick.handler.fn), 'Arn'] } },
+    });
+  });
+
+  it('gives REMINDERS_QUEUE_URL and sqs:SendMessage (only) to the functions that declare it, and nothing to the others', () => {
+    for (const b of [prod, dev]) {
+      for (const f of allFunctions) {
+        const actions = [...actionsOnResource(roleStatementsOf(b, f.name), queueId(b))];
+        if (remindersSenders.includes(f)) {
+          expect(envOf(b, f.name)[ENV.REMINDERS_QUEUE_URL]).toEqual({ Ref: queueId(b) });
+          expect(actions).toEqual(['sqs:SendMessage']);
+        } else if (f.name !== spec().name) {
+          expect(envOf(b, f.name)).not.toHaveProperty(ENV.REMINDERS_QUEUE_URL);
+          expect(actions).toEqual([]);
+        }
+        expect([...actionsOnResource(roleStatementsOf(b, f.name), dlqId(b))]).toEqual([]);
+      }
+    }
+  });
+
+  it('lets the tick send reminders but not promotion notifications', () => {
+    expect(envOf(prod, 'schedule-reminders')).not.toHaveProperty(ENV.NOTIFY_QUEUE_URL);
+    expect(envOf(prod, 'queue-reminders')).not.toHaveProperty(ENV.NOTIFY_QUEUE_URL);
   });
 });
 

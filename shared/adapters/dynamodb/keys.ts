@@ -34,3 +34,21 @@ export const registrationKeys = {
   outboxPartition: 'OUTBOX',
   outbox: (createdAt: string, notificationId: string) => ({ pk: 'OUTBOX', sk: `${createdAt}#${notificationId}` }),
 } as const;
+
+export const reminderKeys = {
+  /** Schedule of an owner (session series, meeting, survey): revision and next due instant. */
+  schedule: (ownerKind: string, ownerId: string) => ({ pk: `RMD#${ownerKind}#${ownerId}`, sk: '#SCHEDULE' }),
+  ownerPartition: (ownerKind: string, ownerId: string) => `RMD#${ownerKind}#${ownerId}`,
+  /** Sparse listing of owners by next due instant (only owners with something ahead). */
+  duePartition: 'REMINDERS-DUE',
+  due: (dueAt: string, ownerKind: string, ownerId: string) => ({ gsi1pk: 'REMINDERS-DUE', gsi1sk: `${dueAt}#${ownerKind}#${ownerId}` }),
+  /** One record per (subject, kind, rule, sequence) in the owner's partition. */
+  dispatch: (ownerKind: string, ownerId: string, dispatchId: string) => ({ pk: `RMD#${ownerKind}#${ownerId}`, sk: `DISPATCH#${dispatchId}` }),
+  DISPATCH_PREFIX: 'DISPATCH#',
+  /** Exactly-once marker of one message to one recipient; listed per subject. */
+  dispatchDelivery: (subject: string, kind: string, rule: string | null, sequence: number, recipient: string) => ({
+    pk: `DLV#${subject}`,
+    sk: `${kind}#${rule ?? '-'}#${sequence}#${recipient}`,
+  }),
+  dispatchDeliveryPartition: (subject: string) => `DLV#${subject}`,
+} as const;
