@@ -16,6 +16,8 @@ export const ENV = {
   ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
   /** Queue of notifications (promotions, reminders) consumed by queue-notifier. */
   NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
+  /** Queue of the reminder engine (session confirmations, reminders), consumed by its queue consumer. */
+  REMINDERS_QUEUE_URL: 'REMINDERS_QUEUE_URL',
   /** Sender address of the emails (a verified SES identity in AWS). */
   MAIL_FROM: 'MAIL_FROM',
   /** Local runtime and tests only: emulator endpoints. Unset in AWS. */
@@ -63,6 +65,7 @@ const EnvSchema = z.object({
   [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER]: optionalString,
   [ENV.ADMIN_TOKENS_PARAMETER]: optionalString,
   [ENV.NOTIFY_QUEUE_URL]: optionalString,
+  [ENV.REMINDERS_QUEUE_URL]: optionalString,
   [ENV.MAIL_FROM]: z.string().default('Club utilisateurs Publik <club@example.org>'),
   [ENV.DYNAMODB_ENDPOINT]: optionalString,
   [ENV.SQS_ENDPOINT]: optionalString,
@@ -83,6 +86,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     adminTokens: c[ENV.ADMIN_TOKENS],
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
+    remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],
     mailFrom: c[ENV.MAIL_FROM],
     dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
     sqsEndpoint: c[ENV.SQS_ENDPOINT],
