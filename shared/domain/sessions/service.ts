@@ -25,7 +25,10 @@ import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 5;
+
+/** A short random pause before deciding again, so that racing copies of a call spread out. */
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
 
 export interface SessionLogger {
   warn(message: string, attributes?: Record<string, unknown>): void;
@@ -180,7 +183,10 @@ export class SessionService {
       try {
         await this.deps.store.commitSubscription(decision.write, nonce);
       } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) continue;
+        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
+          await pause(attempt);
+          continue;
+        }
         if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
         throw error;
       }
@@ -230,7 +236,10 @@ export class SessionService {
         await this.deps.store.commitSubscription(decision.write, nonce);
         return answer(true, false);
       } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) continue;
+        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
+          await pause(attempt);
+          continue;
+        }
         if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
         throw error;
       }
