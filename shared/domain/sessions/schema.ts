@@ -150,12 +150,8 @@ export function parseOccurrenceId(id: string): { seriesId: string; date: string 
 
 export const occurrenceId = (seriesId: string, date: string) => `${seriesId}-${date}`;
 
-export const OccurrenceIdSchema = z.object({
-  occurrenceId: z
-    .string()
-    .max(80)
-    .refine((v) => parseOccurrenceId(v) !== undefined, { error: 'Identifiant de séance attendu : {série}-AAAA-MM-JJ.' }),
-});
+/** Any text in the path: one not of the `{seriesId}-{YYYY-MM-DD}` form is an unknown occurrence (404). */
+export const OccurrenceIdSchema = z.object({ occurrenceId: z.string().min(1).max(120) });
 
 const isoInstant = () =>
   z.iso.datetime({ offset: true, error: 'Date et heure attendues au format ISO 8601 avec fuseau (2027-01-14T14:00:00+01:00).' });
