@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
 import { startTestStack, type TestStack } from '#tests/support/local-stack.ts';
+import { seedDemoSessions } from '../../scripts/local/demo-sessions.ts';
 
 let stack: TestStack;
 
@@ -190,5 +191,19 @@ describe('online sessions as w.c.s. and organisers use them', () => {
       expect(html).toContain('Lien inconnu');
       expect(html).not.toContain('Sessions en ligne');
     }
+  });
+});
+
+describe('the demo series of `npm start`', () => {
+  it('seeds through the real routes, and seeding again replays instead of adding people', async () => {
+    const first = await seedDemoSessions(stack.baseUrl, stack.adminToken, stack.keys);
+    expect(first).toEqual({ seriesId: 'club-en-ligne', ok: true, detail: '' });
+    expect(await seedDemoSessions(stack.baseUrl, stack.adminToken, stack.keys)).toMatchObject({ ok: true });
+    const list = JSON.parse((await admin('GET', '/admin/session-series')).text);
+    const demo = list.data.find((s: { id: string }) => s.id === 'club-en-ligne');
+    expect(demo).toMatchObject({ bounded: false, reminders: [{ id: '7d-0900' }, { id: '1d-0900' }, { id: '60m' }] });
+    const subs = JSON.parse((await admin('GET', '/admin/session-series/club-en-ligne/subscribers')).text);
+    const emails = subs.data.map((s: { email: string }) => s.email);
+    expect(emails).toEqual(expect.arrayContaining(['claire.martin@example.org', 'paul.durand@example.org', 'amina.benali@example.org']));
   });
 });
