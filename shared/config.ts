@@ -16,7 +16,7 @@ export const ENV = {
   ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
   /** Queue of notifications (promotions, reminders) consumed by queue-notifier. */
   NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
-  /** Queue of the reminder engine (session confirmations, reminders), consumed by its queue consumer. */
+  /** Queue of reminder-engine messages (one per recipient) consumed by queue-reminders. */
   REMINDERS_QUEUE_URL: 'REMINDERS_QUEUE_URL',
   /** Sender address of the emails (a verified SES identity in AWS). */
   MAIL_FROM: 'MAIL_FROM',
