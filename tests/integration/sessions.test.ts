@@ -18,6 +18,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '#shared/domain/sessions/schema.ts';
+import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
@@ -236,5 +237,29 @@ describe('what the reminder engine reads', () => {
     expect(await store.findSubscription(id, one.subscriber_id)).toMatchObject({ email: one.email, status: 'active' });
     expect(await store.findSubscription(id, 'unknown')).toBeUndefined();
     expect((await store.listSeries()).map((s) => s.id)).toContain(id);
+  });
+});
+
+describe('the catalog the reminder engine reads', () => {
+  it('series with reminder ids, upcoming occurrences with overrides, subscriber pages and lookups', async () => {
+    const id = await newSeries();
+    await service.changeOccurrence(`${id}-2027-04-13`, { starts_at: '2027-04-14T10:00:00+02:00' }, now);
+    const a = await service.subscribe(subscribeBody(id, 'cat1', 'cat1@example.org'), nonce(), now);
+    await service.subscribe(subscribeBody(id, 'cat2', 'cat2@example.org'), nonce(), now);
+    const catalog = new SessionCatalog(store);
+
+    const upcoming = await catalog.upcoming(id, now);
+    expect(upcoming?.series).toMatchObject({ id, timezone: 'Europe/Paris', reminders: [{ id: '7d-0900' }, { id: '1d-0900' }, { id: '60m' }] });
+    expect(upcoming?.occurrences[1]).toMatchObject({ id: `${id}-2027-04-13`, starts_at: '2027-04-14T10:00:00+02:00', sequence: 1, visio_url: seriesBody.visio_url });
+    expect(await catalog.occurrence(`${id}-2027-01-12`)).toMatchObject({ occurrence: { sequence: 0, cancelled: false } });
+    expect(await catalog.occurrence(`${id}-2027-01-13`)).toBeUndefined();
+
+    const page = await catalog.subscribers(id, null, 10);
+    expect(page).toEqual({ recipients: expect.arrayContaining([a.subscription_id]), cursor: null });
+    expect(page.recipients).toHaveLength(2);
+    const one = await catalog.subscriber(id, a.subscription_id);
+    expect(one).toEqual({ id: a.subscription_id, series_id: id, email: 'cat1@example.org', first_name: 'Claire', unsubscribe_token: a.unsubscribe_url.split('/u/')[1], active: true });
+    await service.unsubscribeByToken(one!.unsubscribe_token, now);
+    expect(await catalog.subscriber(id, a.subscription_id)).toMatchObject({ active: false });
   });
 });
