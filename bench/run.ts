@@ -13,6 +13,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  sessions: {
+    description: 'session subscriptions and the occurrences data source through the gateway, DynamoDB calls per call, a form race',
+    run: async (opts) => (await import('./sessions.ts')).runSessionsBench(opts),
+  },
 };
 
 function usage(): string {
