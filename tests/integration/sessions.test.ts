@@ -86,6 +86,8 @@ describe('series', () => {
     const found = await store.findSeriesWithOverrides(id);
     expect(found?.series.title).toBe('Renommée');
     expect(found?.overrides).toEqual([expect.objectContaining({ date: '2027-04-13', topic: 'Le nouveau portail agent' })]);
+    // The override item (what the engine lists) and its copy in the series item agree.
+    expect(await store.listOccurrenceOverrides(id)).toEqual(found?.overrides);
     const items = await service.dataSource({ series: id }, now);
     expect(items[1]?.text).toBe('Mardi 13 avril 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent');
   });
@@ -100,6 +102,18 @@ describe('series', () => {
     const withCancelled = await service.dataSource({ series: id, include_cancelled: true }, now);
     expect(withCancelled[0]).toMatchObject({ id: `${id}-2027-01-12`, cancelled: true, disabled: true });
     await expect(service.changeOccurrence(`${id}-2027-01-13`, { topic: 'x' }, now)).rejects.toThrow(/Séance inconnue/);
+  });
+
+  it('concurrent changes of one occurrence both apply, each raising the sequence once', async () => {
+    const id = await newSeries();
+    const occ = `${id}-2027-07-13`;
+    await Promise.all([
+      service.changeOccurrence(occ, { duration_minutes: 60 }, now),
+      service.changeOccurrence(occ, { starts_at: '2027-07-13T16:00:00+02:00' }, now),
+    ]);
+    const [override] = await store.listOccurrenceOverrides(id);
+    expect(override).toMatchObject({ duration_minutes: 60, starts_at: '2027-07-13T16:00:00+02:00', sequence: 2, revision: 2 });
+    expect((await store.findSeriesWithOverrides(id))?.overrides).toEqual([override]);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   OverrideOutdatedError,
   SubscriptionOutdatedError,
   type ActiveSubscriber,
+  type SeriesWithOverrides,
   type SessionStore,
   type SubscriberPage,
   type SubscriptionReads,
@@ -65,18 +66,17 @@ export class DynamoSessionStore implements SessionStore {
     return out.Item ? seriesOf(out.Item) : undefined;
   }
 
-  async findSeriesWithOverrides(seriesId: string) {
-    let series: Series | undefined;
-    const overrides: OccurrenceOverride[] = [];
-    for await (const item of this.queryPartition(sk.seriesPartition(seriesId))) {
-      if (item['sk'] === 'META') series = seriesOf(item);
-      else if (String(item['sk']).startsWith(sk.OVERRIDE_PREFIX)) overrides.push(OccurrenceOverrideSchema.parse(item['override']));
-    }
-    return series ? { series, overrides } : undefined;
+  async findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    return out.Item ? { series: seriesOf(out.Item), overrides: overridesOf(out.Item) } : undefined;
   }
 
   async listSeries(): Promise<Series[]> {
-    const out: Series[] = [];
+    return (await this.listSeriesWithOverrides()).map((s) => s.series);
+  }
+
+  async listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
+    const out: SeriesWithOverrides[] = [];
     const pages = paginateQuery(
       { client: this.client },
       {
@@ -87,7 +87,9 @@ export class DynamoSessionStore implements SessionStore {
         ExpressionAttributeValues: { ':pk': sk.SERIES_LISTING },
       },
     );
-    for await (const page of pages) for (const item of page.Items ?? []) out.push(seriesOf(item));
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) out.push({ series: seriesOf(item), overrides: overridesOf(item) });
+    }
     return out;
   }
 
@@ -100,9 +102,11 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async putSeries(series: Series): Promise<{ created: boolean; createdAt: string }> {
-    // An Update, not a Put: the creation date survives a replacement, and the old image says
-    // whether the series existed (201 or 200). Overrides are other items: untouched.
-    const update = 'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, #created_at = if_not_exists(#created_at, :now)';
+    // An Update, not a Put: the creation date and the copy of the occurrence overrides survive
+    // a replacement, and the old image says whether the series existed (201 or 200).
+    const update =
+      'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, ' +
+      '#created_at = if_not_exists(#created_at, :now), #overrides = if_not_exists(#overrides, :none)';
     const out = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -115,6 +119,7 @@ export class DynamoSessionStore implements SessionStore {
           ':gpk': sk.seriesListing(series.id).gsi1pk,
           ':gsk': sk.seriesListing(series.id).gsi1sk,
           ':now': series.created_at,
+          ':none': {},
         },
         ReturnValues: 'ALL_OLD',
       }),
@@ -124,24 +129,40 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: sk.override(override.series_id, override.date),
-          UpdateExpression: 'SET #override = :o, #type = :type, #updated_at = :u',
-          ConditionExpression: previous ? '#updated_at = :prev' : 'attribute_not_exists(pk)',
-          ExpressionAttributeNames: { '#override': 'override', '#type': 'type', '#updated_at': 'updated_at' },
-          ExpressionAttributeValues: {
-            ':o': override,
-            ':type': 'session-override',
-            ':u': override.updated_at,
-            ...(previous ? { ':prev': previous.updated_at } : {}),
+    // The override item (what the engine lists) and its copy in the series item (so that one
+    // read of the series brings its occurrences as they are) change together.
+    const items: TaggedItem<'override' | 'series'>[] = [
+      {
+        tag: 'override',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...sk.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
+            ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
+            ...(previous
+              ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } }
+              : {}),
           },
-        }),
-      );
+        },
+      },
+      {
+        tag: 'series',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: sk.series(override.series_id),
+            UpdateExpression: 'SET #overrides.#date = :o',
+            ConditionExpression: 'attribute_exists(#overrides)',
+            ExpressionAttributeNames: { '#overrides': 'overrides', '#date': override.date },
+            ExpressionAttributeValues: { ':o': override },
+          },
+        },
+      },
+    ];
+    try {
+      await transactWrite(this.client, items);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new OverrideOutdatedError();
+      if (error instanceof TransactionRefusedError) throw new OverrideOutdatedError();
       throw error;
     }
   }
@@ -157,6 +178,7 @@ export class DynamoSessionStore implements SessionStore {
     const marker = formUuid ? found.get(itemKey(sk.form(formUuid))) : undefined;
     return {
       series: series ? seriesOf(series) : undefined,
+      overrides: series ? overridesOf(series) : [],
       subscription: subscription ? SubscriptionSchema.parse(subscription['subscription']) : undefined,
       marker: marker ? FormMarkerSchema.parse(marker['marker']) : undefined,
     };
@@ -354,6 +376,12 @@ export class DynamoSessionStore implements SessionStore {
 function seriesOf(item: Record<string, unknown>): Series {
   const series = z.record(z.string(), z.unknown()).parse(item['series']);
   return SeriesSchema.parse({ ...series, created_at: item['created_at'] ?? series['created_at'] });
+}
+
+/** The copy of the occurrence overrides kept in the series item, by local date. */
+function overridesOf(item: Record<string, unknown>): OccurrenceOverride[] {
+  const map = z.record(z.string(), z.unknown()).optional().parse(item['overrides']) ?? {};
+  return Object.values(map).map((o) => OccurrenceOverrideSchema.parse(o));
 }
 
 function encodeCursor(key: Record<string, unknown>): string {

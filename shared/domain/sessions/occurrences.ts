@@ -111,6 +111,7 @@ export function applyOccurrenceChange(
     ...(previous?.visio_url !== undefined ? { visio_url: previous.visio_url } : {}),
     cancelled: previous?.cancelled ?? false,
     sequence: previous?.sequence ?? 0,
+    revision: (previous?.revision ?? 0) + 1,
     updated_at: now.toISOString(),
   };
   if (change.topic !== undefined) draft.topic = change.topic;

@@ -17,9 +17,16 @@ export interface SubscriberPage {
   cursor?: string | undefined;
 }
 
+export interface SeriesWithOverrides {
+  series: Series;
+  overrides: OccurrenceOverride[];
+}
+
 /** Everything a subscription decision reads, in one BatchGetItem. */
 export interface SubscriptionReads {
   series: Series | undefined;
+  /** The series' occurrence changes (copied into the series item, so they come with it). */
+  overrides: OccurrenceOverride[];
   subscription: Subscription | undefined;
   marker: FormMarker | undefined;
 }
@@ -38,13 +45,18 @@ export interface SubscriptionWrite {
 
 export interface SessionStore {
   findSeries(seriesId: string): Promise<Series | undefined>;
-  /** The series and its per-occurrence changes, in one Query of the series' partition. */
-  findSeriesWithOverrides(seriesId: string): Promise<{ series: Series; overrides: OccurrenceOverride[] } | undefined>;
+  /** The series and its per-occurrence changes, in one read. */
+  findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined>;
   listSeries(): Promise<Series[]>;
+  /** Every series with its per-occurrence changes, in one (paginated) Query. */
+  listSeriesWithOverrides(): Promise<SeriesWithOverrides[]>;
   listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]>;
   /** Creates or replaces the definition (overrides untouched); the first creation date is kept. */
   putSeries(series: Series): Promise<{ created: boolean; createdAt: string }>;
-  /** Conditional on the previous override's sequence/updated_at; OverrideOutdatedError otherwise. */
+  /**
+   * Writes the override item and its copy in the series item in one transaction, conditional
+   * on the previous override's `revision`; OverrideOutdatedError otherwise.
+   */
   saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): Promise<void>;
 
   readForSubscription(seriesId: string, email: string, formUuid: string | undefined): Promise<SubscriptionReads>;

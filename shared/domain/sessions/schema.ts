@@ -182,6 +182,8 @@ export const OccurrenceOverrideSchema = z.object({
   cancelled: z.boolean().default(false),
   /** iCalendar SEQUENCE: raised on each change of time, duration or cancellation. */
   sequence: z.number().int().min(0),
+  /** Optimistic concurrency: raised on every write of the override. */
+  revision: z.number().int().min(1).default(1),
   updated_at: z.string(),
 });
 export type OccurrenceOverride = z.output<typeof OccurrenceOverrideSchema>;

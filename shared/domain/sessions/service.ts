@@ -105,13 +105,10 @@ export class SessionService {
   }
 
   async listSeriesForAdmin(now: Date) {
-    const all = await this.deps.store.listSeries();
+    const all = await this.deps.store.listSeriesWithOverrides();
     return Promise.all(
-      all.map(async (series) => {
-        const [overrides, subscribers] = await Promise.all([
-          this.deps.store.listOccurrenceOverrides(series.id),
-          this.deps.store.countSubscribers(series.id),
-        ]);
+      all.map(async ({ series, overrides }) => {
+        const subscribers = await this.deps.store.countSubscribers(series.id);
         return seriesAdminView(series, upcomingOccurrences(series, overrides, now), subscribers);
       }),
     );
@@ -127,21 +124,18 @@ export class SessionService {
   // Data source
 
   async dataSource(query: DataSourceQuery, now: Date): Promise<SessionDataSourceItem[]> {
-    let all = await this.deps.store.listSeries();
-    if (query.series !== undefined) all = all.filter((s) => s.id === query.series);
-    const lists = await Promise.all(
-      all.map(async (series) => {
-        const overrides = await this.deps.store.listOccurrenceOverrides(series.id);
-        const upcoming = upcomingOccurrences(series, overrides, now);
-        // A lookup by id also finds a past or cancelled occurrence (w.c.s. shows the stored choice).
-        const target = query.id !== undefined ? parseOccurrenceId(query.id) : undefined;
-        if (target && target.seriesId === series.id && !upcoming.some((o) => o.id === query.id)) {
-          const one = findOccurrence(series, overrides, target.date);
-          if (one) return [one];
-        }
-        return query.id !== undefined ? upcoming : upcoming.filter((o) => query.include_cancelled === true || !o.cancelled);
-      }),
-    );
+    let all = await this.deps.store.listSeriesWithOverrides();
+    if (query.series !== undefined) all = all.filter(({ series }) => series.id === query.series);
+    const lists = all.map(({ series, overrides }) => {
+      const upcoming = upcomingOccurrences(series, overrides, now);
+      // A lookup by id also finds a past or cancelled occurrence (w.c.s. shows the stored choice).
+      const target = query.id !== undefined ? parseOccurrenceId(query.id) : undefined;
+      if (target && target.seriesId === series.id && !upcoming.some((o) => o.id === query.id)) {
+        const one = findOccurrence(series, overrides, target.date);
+        if (one) return [one];
+      }
+      return query.id !== undefined ? upcoming : upcoming.filter((o) => query.include_cancelled === true || !o.cancelled);
+    });
     const items = lists
       .flat()
       .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || a.id.localeCompare(b.id))
@@ -168,14 +162,11 @@ export class SessionService {
   async subscribe(request: SubscribeRequest, nonce: CallNonce | undefined, now: Date): Promise<SubscribeAnswer> {
     const seriesId = await this.resolveSeriesId(request.series_id);
     for (let attempt = 1; ; attempt++) {
-      // The one read of the decision, with the overrides (for the next session) alongside.
-      const [reads, overrides] = await Promise.all([
-        this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid),
-        this.deps.store.listOccurrenceOverrides(seriesId),
-      ]);
+      // The one read of the decision: series (with its occurrence changes), subscription, form.
+      const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       const series = reads.series;
       if (!series) throw this.unknownSeries(seriesId);
-      const next = nextOccurrence(series, overrides, now);
+      const next = nextOccurrence(series, reads.overrides, now);
       const decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
       if (decision.kind === 'replay') {
         return subscribeAnswer(decision.subscription, { alreadySubscribed: decision.alreadySubscribed, replayed: true }, next, this.deps.baseUrl);

@@ -30,6 +30,9 @@ export class MemorySessionStore implements SessionStore {
   async listSeries() {
     return [...this.series.values()];
   }
+  async listSeriesWithOverrides() {
+    return Promise.all([...this.series.values()].map(async (series) => ({ series, overrides: await this.listOccurrenceOverrides(series.id) })));
+  }
   async listOccurrenceOverrides(id: string) {
     return [...this.overrides.values()].filter((o) => o.series_id === id);
   }
@@ -40,12 +43,13 @@ export class MemorySessionStore implements SessionStore {
   }
   async saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined) {
     const key = `${override.series_id}|${override.date}`;
-    if (this.overrides.get(key)?.updated_at !== previous?.updated_at) throw new OverrideOutdatedError();
+    if (this.overrides.get(key)?.revision !== previous?.revision) throw new OverrideOutdatedError();
     this.overrides.set(key, override);
   }
   async readForSubscription(seriesId: string, email: string, formUuid: string | undefined) {
     return {
       series: this.series.get(seriesId),
+      overrides: await this.listOccurrenceOverrides(seriesId),
       subscription: this.subscriptions.get(this.subKey(seriesId, email)),
       marker: formUuid ? this.markers.get(formUuid) : undefined,
     };

@@ -137,7 +137,7 @@ describe('moved and cancelled occurrences', () => {
 
   it('an occurrence moved from the past into the future shows again; a past one is found by date', () => {
     const moved: OccurrenceOverride = {
-      series_id: s.id, date: '2027-01-12', starts_at: '2027-03-02T14:00:00+01:00', cancelled: false, sequence: 1, updated_at: NOW.toISOString(),
+      series_id: s.id, date: '2027-01-12', starts_at: '2027-03-02T14:00:00+01:00', cancelled: false, sequence: 1, revision: 1, updated_at: NOW.toISOString(),
     };
     const at = new Date('2027-02-01T00:00:00Z');
     expect(upcomingOccurrences(s, [moved], at)[0]?.id).toBe('club-en-ligne-2027-01-12');
