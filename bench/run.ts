@@ -17,6 +17,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'import + first request of every deployed bundle vs a bare DynamoDB client; bundle sizes',
     run: async (opts) => (await import('./cold-start.ts')).runColdStartBench(opts),
   },
+  sessions: {
+    description: 'session subscriptions and the occurrences data source through the gateway, DynamoDB calls per call, a form race',
+    run: async (opts) => (await import('./sessions.ts')).runSessionsBench(opts),
+  },
 };
 
 function usage(): string {

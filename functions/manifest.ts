@@ -71,6 +71,28 @@ export const httpFunctions: HttpFunctionSpec[] = [
     usesPublikKeys: false,
     usesAdminTokens: true,
   },
+  {
+    name: 'http-sessions',
+    entry: 'functions/http-sessions/handler.ts',
+    description: 'Online session series: occurrences data source, subscriptions, one-click unsubscribe, /admin routes',
+    routes: [
+      'GET /sessions',
+      'POST /sessions/subscriptions',
+      'POST /sessions/subscriptions/cancel',
+      'GET /u/{token}',
+      'POST /u/{token}',
+      'PUT /admin/session-series/{seriesId}',
+      'PUT /admin/sessions/{occurrenceId}',
+      'GET /admin/session-series',
+      'GET /admin/session-series/{seriesId}/subscribers',
+    ],
+    linkTokenRoutes: ['GET /u/{token}', 'POST /u/{token}'],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    // Confirmations go to the reminder engine's queue (REMINDERS_QUEUE_URL), not the notify queue.
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */

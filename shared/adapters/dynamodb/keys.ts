@@ -52,3 +52,28 @@ export const reminderKeys = {
   }),
   dispatchDeliveryPartition: (subject: string) => `DLV#${subject}`,
 } as const;
+
+/** Online session series, their occurrence changes and their subscriptions. */
+export const sessionKeys = {
+  /** The series definition; its partition also holds the occurrence overrides. */
+  series: (seriesId: string) => ({ pk: `SESSION_SERIES#${seriesId}`, sk: 'META' }),
+  seriesPartition: (seriesId: string) => `SESSION_SERIES#${seriesId}`,
+  /** Every series, listed through gsi1. */
+  seriesListing: (seriesId: string) => ({ gsi1pk: 'SESSION_SERIES', gsi1sk: seriesId }),
+  SERIES_LISTING: 'SESSION_SERIES',
+  override: (seriesId: string, date: string) => ({ pk: `SESSION_SERIES#${seriesId}`, sk: `OCC#${date}` }),
+  OVERRIDE_PREFIX: 'OCC#',
+  /** One subscription per (series, normalised email), kept when unsubscribed. */
+  subscription: (seriesId: string, email: string) => ({ pk: `SESSION_SUBS#${seriesId}`, sk: `EMAIL#${email}` }),
+  subscriptionsPartition: (seriesId: string) => `SESSION_SUBS#${seriesId}`,
+  SUBSCRIPTION_PREFIX: 'EMAIL#',
+  /** Subscriber id → email (the id is what queue messages and logs carry). */
+  subscriberPointer: (seriesId: string, subscriberId: string) => ({ pk: `SESSION_SUBS#${seriesId}`, sk: `ID#${subscriberId}` }),
+  /** Active subscriptions only (sparse gsi1 entry, removed on unsubscribe), for the fan-out. */
+  activeListing: (seriesId: string, subscriberId: string) => ({ gsi1pk: `SESSION_ACTIVE#${seriesId}`, gsi1sk: subscriberId }),
+  activeListingPartition: (seriesId: string) => `SESSION_ACTIVE#${seriesId}`,
+  /** What a w.c.s. form uuid did (idempotency). */
+  form: (formUuid: string) => ({ pk: `SESSION_FORM#${formUuid}`, sk: 'META' }),
+  /** One-click link → subscription, keyed by the SHA-256 of the token, never the token itself. */
+  unsubscribeToken: (tokenHash: string) => ({ pk: `SESSION_UNSUB#${tokenHash}`, sk: 'META' }),
+} as const;
