@@ -119,13 +119,12 @@ export const CampaignSchema = z.object({
 });
 export type Campaign = z.output<typeof CampaignSchema>;
 
-export const CampaignIdSchema = z.object({ campaignId: zSlug() });
+// Path ids are only looked up: anything unknown (or malformed) is a 404, not a 400.
+export const CampaignIdSchema = z.object({ campaignId: z.string().min(1).max(100) });
 
 /** `<campaignId>-p<n>`: n counts the campaign's proposals (1, 2, …). */
 export const PROPOSAL_ID = /^([a-z0-9][a-z0-9_-]{0,62})-p([1-9]\d{0,5})$/;
-export const ProposalIdSchema = z.object({
-  proposalId: z.string().regex(PROPOSAL_ID, { error: 'Identifiant de proposition invalide.' }),
-});
+export const ProposalIdSchema = z.object({ proposalId: z.string().min(1).max(200) });
 export function campaignOfProposal(proposalId: string): string | undefined {
   return PROPOSAL_ID.exec(proposalId)?.[1];
 }
