@@ -13,6 +13,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  vote: {
+    description: 'ballots accepted/s at concurrency 64 vs raw PutItem/s, DynamoDB calls per ballot, recount check',
+    run: async (opts) => (await import('./vote.ts')).runVoteBench(opts),
+  },
 };
 
 function usage(): string {
