@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './aws.ts';
 import { demoMeeting } from './demo-meeting.ts';
+import { seedDemoVotes, type DemoVotesResult } from './demo-votes.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv, type SigningKeys } from './dev-defaults.ts';
 import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -61,6 +62,8 @@ export interface LocalRuntime {
   /** Functions whose import failed at start-up (they answer 500 until fixed). */
   loadErrors: Array<{ name: string; error: unknown }>;
   seed?: SeedResult;
+  /** The demo campaign on club-12 (seeded after the demo meeting). */
+  votesSeed?: DemoVotesResult;
   stop(): Promise<void>;
 }
 
@@ -312,6 +315,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         seed = { meetingId: meeting.id, ok: false, status: 0, body: errorInfo(error) };
       }
     }
+    const votesSeed = seed?.ok ? await seedDemoVotes(baseUrl, keys, adminToken, opts.now ?? new Date()) : undefined;
 
     const stateFile = opts.stateFile === undefined ? runtimeStateFile : opts.stateFile;
     if (stateFile) {
@@ -347,6 +351,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       tables,
       loadErrors,
       ...(seed ? { seed } : {}),
+      ...(votesSeed ? { votesSeed } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -288,3 +288,16 @@ describe('points campaigns and listed electorates', () => {
     expect(ambiguous.body.errors).toEqual([expect.objectContaining({ path: 'campaign' })]);
   });
 });
+
+describe('the demo campaign of `npm start`', () => {
+  it('is seeded through the real routes, and seeding again changes nothing', async () => {
+    const { seedDemoVotes, DEMO_CAMPAIGN_ID } = await import('../../scripts/local/demo-votes.ts');
+    const first = await seedDemoVotes(stack.baseUrl, stack.keys, stack.adminToken, new Date());
+    expect(first).toMatchObject({ ok: true, campaignId: DEMO_CAMPAIGN_ID });
+    expect(first.proposals).toHaveLength(3);
+    const again = await seedDemoVotes(stack.baseUrl, stack.keys, stack.adminToken, new Date());
+    expect(again.proposals).toEqual(first.proposals);
+    const eligible = await get(`/proposals?campaign=${DEMO_CAMPAIGN_ID}&status=eligible`);
+    expect(eligible.body.data.map((i: { id: string }) => i.id)).toEqual([first.proposals[0]]);
+  });
+});
