@@ -45,16 +45,12 @@ const BallotMarkerSchema = z.object({
   replaced: z.boolean(),
   version: z.number().int(),
 });
+const CampaignKeysSchema = z.object({ electorate: z.unknown(), meeting_id: z.string().optional() });
 const EmailMarkerSchema = z.object({ registration_id: z.string() });
 const VoterRegistrationSchema = z.object({ registration: z.object({ id: z.string(), organisation: z.string(), state: z.string() }) });
 
 /** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
 const SEALED = 'sealed';
-
-// The campaign's meeting, remembered per Lambda instance: it lets the first read of a ballot
-// fetch the voter's email marker together with the campaign. A stale entry only costs a
-// second round (the campaign read decides).
-const meetingOfCampaign = new Map<string, string>();
 
 function campaignRecord(item: Item): CampaignRecord {
   return {
@@ -69,6 +65,11 @@ const supportOf = (item: Item): Support => SupportSchema.parse(item['support']);
 const nameOf = (item: Item | undefined): string | undefined => (typeof item?.['name'] === 'string' ? item['name'] : undefined);
 
 export class DynamoVoteStore implements VoteStore {
+  // The campaign's meeting, remembered by this instance (one per Lambda instance): it lets the
+  // first read of a ballot fetch the voter's email marker together with the campaign. A stale
+  // entry only costs another round (the campaign read decides).
+  private readonly meetingOfCampaign = new Map<string, string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -118,7 +119,7 @@ export class DynamoVoteStore implements VoteStore {
       }
     }
     if (!record) return undefined;
-    if (record.campaign.meeting_id) meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
+    if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
     return { ...record, proposals, supports, names };
   }
 
@@ -131,9 +132,11 @@ export class DynamoVoteStore implements VoteStore {
     const items = new Map<string, Item>();
     const get = (k: ItemKey) => items.get(itemKey(k));
     let wanted = first;
-    for (let round = 0; round < 4; round++) {
+    // The longest chain: campaign → email marker → registration → ballot.
+    for (let round = 0; round <= 4; round++) {
       const missing = wanted.filter((k) => !fetched.has(itemKey(k)));
       if (missing.length === 0) return get;
+      if (round === 4) break;
       const found = await batchGet(this.client, this.tableName, missing);
       for (const k of missing) fetched.add(itemKey(k));
       for (const [key, item] of found) items.set(key, item);
@@ -188,7 +191,8 @@ export class DynamoVoteStore implements VoteStore {
     const resolve = (got: (k: ItemKey) => Item | undefined) => {
       const campaignItem = got(vk.campaign(campaignId));
       if (!campaignItem) return { keys: base };
-      const campaign = CampaignSchema.parse(campaignItem['campaign']);
+      // Only the two fields that decide the keys (the campaign is parsed once, at the end).
+      const campaign = CampaignKeysSchema.parse(campaignItem['campaign']);
       if (campaign.electorate !== 'meeting') {
         return { keys: hint === undefined ? base : [...base, ...orgKeys(hint)], orgKey: hint };
       }
@@ -209,7 +213,7 @@ export class DynamoVoteStore implements VoteStore {
     };
     // First round: guess what the later rounds would ask (the meeting seen last time, the
     // organisation named in the body), so that the usual ballot is read in one or two calls.
-    const meeting = meetingOfCampaign.get(campaignId);
+    const meeting = this.meetingOfCampaign.get(campaignId);
     const first = [
       ...base,
       ...(meeting ? [registrationKeys.email(meeting, email)] : []),
@@ -220,7 +224,7 @@ export class DynamoVoteStore implements VoteStore {
     const campaignItem = get(vk.campaign(campaignId));
     if (!campaignItem) return {};
     const record = campaignRecord(campaignItem);
-    if (record.campaign.meeting_id) meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
+    if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
     const markerItem = get(vk.ballotForm(formUuid));
     const ballotItem = resolved.orgKey === undefined ? undefined : get(vk.ballot(campaignId, resolved.orgKey));
     return {

@@ -3,6 +3,7 @@
 // and what proposals look like to forms (answers, data sources). Pure: `now` comes in.
 import { ConflictError, NotFoundError, RefusalError } from '#shared/domain/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
+import { organisationKey } from './organisation.ts';
 import type { Campaign, CampaignInput, Proposal, Support } from './schema.ts';
 
 export type VoteStatus = 'not-open' | 'open' | 'closed';
@@ -64,6 +65,12 @@ export function ballotProposals(c: Campaign, proposals: Proposal[]): Proposal[] 
   return c.ballot.map((id) => byId.get(id)).filter((p): p is Proposal => p !== undefined);
 }
 
+/** The organisation keys of a listed electorate (folded once, when the campaign was defined). */
+export function electorateKeys(c: Campaign): ReadonlySet<string> {
+  if (c.electorate === 'meeting') return new Set();
+  return new Set(c.electorate_keys ?? c.electorate.map(organisationKey));
+}
+
 /** Fields that define what a ballot is: frozen with the ballot once the vote opened. */
 const BALLOT_FIELDS = [
   'meeting_id',
@@ -90,6 +97,7 @@ export function defineCampaign(id: string, input: CampaignInput, previous: Campa
   return {
     id,
     ...input,
+    electorate_keys: input.electorate === 'meeting' ? undefined : [...new Set(input.electorate.map(organisationKey))].sort(),
     max_choices: input.method === 'approval' ? input.max_choices : undefined,
     points_total: input.method === 'points' ? input.points_total : undefined,
     opened_at: previous?.opened_at,

@@ -108,6 +108,8 @@ export const CampaignSchema = z.object({
   retain: z.number().int(),
   results_visibility: z.enum(VISIBILITIES),
   electorate: z.union([z.literal('meeting'), z.array(z.string())]),
+  /** A listed electorate's organisation keys, folded once when the campaign is defined. */
+  electorate_keys: z.array(z.string()).optional(),
   /** Manual open (POST …/open), or the instant the ballot was frozen after vote_opens_at. */
   opened_at: z.string().optional(),
   closed_at: z.string().optional(),

@@ -15,6 +15,7 @@ import {
   campaignNotFound,
   closeCampaign,
   defineCampaign,
+  electorateKeys,
   freezeCampaign,
   needsFreeze,
   openCampaign,
@@ -401,7 +402,7 @@ export class VoteService {
       ]);
     }
     const orgKey = organisationKey(request.organisation);
-    if (!campaign.electorate.some((name) => organisationKey(name) === orgKey)) {
+    if (!electorateKeys(campaign).has(orgKey)) {
       throw new RefusalError('not-in-electorate', 'Cette organisation ne fait pas partie du corps électoral de la campagne.', {
         campaign_id: campaign.id,
       });
@@ -413,7 +414,7 @@ export class VoteService {
   // Results
 
   async electorateSize(campaign: Campaign): Promise<number> {
-    if (campaign.electorate !== 'meeting') return new Set(campaign.electorate.map(organisationKey)).size;
+    if (campaign.electorate !== 'meeting') return electorateKeys(campaign).size;
     if (campaign.meeting_id === undefined) return 0;
     return (await this.store.meetingOrganisations(campaign.meeting_id)).size;
   }
