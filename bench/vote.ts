@@ -18,6 +18,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
+import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
 import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/dynamo-calls.ts';
 import { machineInfo } from './lib/machine.ts';
 import { runPool } from './lib/pool.ts';
@@ -134,6 +135,15 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
     await runPool(s.warmup, CONCURRENCY, async () => void (await ballot(false)));
     await runPool(s.warmup, CONCURRENCY, async () => void (await raw()));
 
+    const javaPid = dynamoDbLocalPids(new URL(rt.endpoints.dynamodb).port)[0];
+    const cpu = { ours: { node: 0, java: 0 }, raw: { node: 0, java: 0 } };
+    const measureCpu = async (side: 'ours' | 'raw', run: () => Promise<void>) => {
+      const node = selfCpuMs();
+      const java = processCpuMs(javaPid);
+      await run();
+      cpu[side].node += selfCpuMs() - node;
+      cpu[side].java += processCpuMs(javaPid) - java;
+    };
     const ours: number[] = [];
     const rawSamples: number[] = [];
     const errors: Record<string, number> = {};
@@ -155,7 +165,9 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
         const res = await runPool(s.perRound, CONCURRENCY, async () => void rawSamples.push(await raw()));
         rawWall += res.wallMs;
       };
-      if (round % 2 === 0) { await runOurs(); await runRaw(); } else { await runRaw(); await runOurs(); }
+      const measuredOurs = () => measureCpu('ours', runOurs);
+      const measuredRaw = () => measureCpu('raw', runRaw);
+      if (round % 2 === 0) { await measuredOurs(); await measuredRaw(); } else { await measuredRaw(); await measuredOurs(); }
     }
 
     const oursSummary: LatencySummary = summarize(ours, Object.values(errors).reduce((a, b) => a + b, 0), oursWall);
@@ -178,6 +190,12 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
       raw: rawSummary,
       errors,
       connectionResets: resets,
+      // CPU ms per request: this process (load + gateway + handlers) and the DynamoDB Local JVM.
+      cpuPerRequest: {
+        ours: { node: Number((cpu.ours.node / Math.max(1, ours.length)).toFixed(2)), dynamoDbLocal: Number((cpu.ours.java / Math.max(1, ours.length)).toFixed(2)) },
+        raw: { node: Number((cpu.raw.node / Math.max(1, rawSamples.length)).toFixed(2)), dynamoDbLocal: Number((cpu.raw.java / Math.max(1, rawSamples.length)).toFixed(2)) },
+      },
+      loadAverage: os.loadavg(),
       dynamo: {
         byOperation: ballotCalls,
         callsPerBallot: Number((totalCalls(ballotCalls) / Math.max(1, measuredBallots)).toFixed(2)),
@@ -196,6 +214,7 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
       [
         `vote bench${opts.quick ? ' (quick)' : ''}: ${oursSummary.rps} ballots/s vs ${rawSummary.rps} raw PutItem/s at concurrency ${CONCURRENCY} → ratio ${result.ratio} (goal ≥ 0.5)`,
         `  ballot p50 ${oursSummary.p50} ms, p99 ${oursSummary.p99} ms; raw p50 ${rawSummary.p50} ms, p99 ${rawSummary.p99} ms`,
+        `  CPU ms per request (node / DynamoDB Local): ballot ${result.cpuPerRequest.ours.node} / ${result.cpuPerRequest.ours.dynamoDbLocal}, raw ${result.cpuPerRequest.raw.node} / ${result.cpuPerRequest.raw.dynamoDbLocal}; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`,
         `  DynamoDB calls per ballot: ${result.dynamo.callsPerBallot} (${JSON.stringify(ballotCalls)})`,
         `  recount equal: ${result.recount.equal}; errors: ${JSON.stringify(errors)}`,
         `  results: ${files.file}`,
