@@ -21,6 +21,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'session subscriptions and the occurrences data source through the gateway, DynamoDB calls per call, a form race',
     run: async (opts) => (await import('./sessions.ts')).runSessionsBench(opts),
   },
+  vote: {
+    description: 'ballots accepted/s at concurrency 64 vs raw PutItem/s, DynamoDB calls per ballot, recount check',
+    run: async (opts) => (await import('./vote.ts')).runVoteBench(opts),
+  },
 };
 
 function usage(): string {

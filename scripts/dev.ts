@@ -53,6 +53,22 @@ function demoRegistration(n: number) {
   };
 }
 
+/** The demo campaign: open the vote, cast the ballot of the person registered above, read the results. */
+function votesBanner(rt: LocalRuntime): string[] {
+  const v = rt.votesSeed;
+  if (!v) return [];
+  if (!v.ok) return [`  # !! seeding the demo campaign failed: ${v.error ?? 'unknown error'}`];
+  const base = `${rt.baseUrl}/campaigns/${v.campaignId}`;
+  return [
+    `  # the demo campaign "${v.campaignId}" (3 proposals, ${v.proposals[0]} eligible): open the vote, then vote`,
+    '  # with the email registered above, replace the ballot by voting again, and read the live results:',
+    `  curl -s -X POST -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/campaigns/${v.campaignId}/open`,
+    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${base}/ballots`)})" \\`,
+    `    -d ${q(JSON.stringify({ form_uuid: 'demo-ballot-1', email: demoRegistration(1).email, choices: v.proposals.slice(0, 1) }))}`,
+    `  curl -s "$(npm run -s sign -- ${q(`${base}/results`)})"`,
+  ];
+}
+
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function banner(rt: LocalRuntime, seconds: number): string {
@@ -100,6 +116,7 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions/subscriptions`)})" \\`,
     `    -d ${q(JSON.stringify(demoSubscription(1)))}`,
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/session-series`,
+    ...votesBanner(rt),
     '  # admin API:',
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/meetings`,
     '  # emails sent so far, scheduled functions at a chosen instant:',

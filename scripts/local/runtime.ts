@@ -12,6 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './aws.ts';
 import { demoMeeting } from './demo-meeting.ts';
 import { seedDemoSessions, type DemoSessionsResult } from './demo-sessions.ts';
+import { seedDemoVotes, type DemoVotesResult } from './demo-votes.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv, type SigningKeys } from './dev-defaults.ts';
 import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -64,6 +65,8 @@ export interface LocalRuntime {
   seed?: SeedResult;
   /** The demo session series and its subscribers (seeded with the demo meeting). */
   sessionsSeed?: DemoSessionsResult;
+  /** The demo campaign on club-12 (seeded after the demo meeting). */
+  votesSeed?: DemoVotesResult;
   stop(): Promise<void>;
 }
 
@@ -316,6 +319,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       }
     }
     const sessionsSeed = opts.seed ? await seedDemoSessions(baseUrl, adminToken, keys) : undefined;
+    const votesSeed = seed?.ok ? await seedDemoVotes(baseUrl, keys, adminToken, opts.now ?? new Date()) : undefined;
 
     const stateFile = opts.stateFile === undefined ? runtimeStateFile : opts.stateFile;
     if (stateFile) {
@@ -352,6 +356,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       loadErrors,
       ...(seed ? { seed } : {}),
       ...(sessionsSeed ? { sessionsSeed } : {}),
+      ...(votesSeed ? { votesSeed } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -77,3 +77,37 @@ export const sessionKeys = {
   /** One-click link → subscription, keyed by the SHA-256 of the token, never the token itself. */
   unsubscribeToken: (tokenHash: string) => ({ pk: `SESSION_UNSUB#${tokenHash}`, sk: 'META' }),
 } as const;
+
+/**
+ * The vote context. A campaign's partition holds the campaign, its proposals, their supports
+ * and the organisations' first spellings, so that one consistent Query reads all of it (the
+ * ballot is frozen from that read). Ballots live in their own partition per campaign, and
+ * the tally in a sharded counter set (shared/adapters/dynamodb/counters.ts).
+ */
+export const voteKeys = {
+  campaignPartition: (campaignId: string) => `VCAMP#${campaignId}`,
+  campaign: (campaignId: string) => ({ pk: `VCAMP#${campaignId}`, sk: 'META' }),
+  /** Every campaign, through gsi1. */
+  campaignListing: (campaignId: string) => ({ gsi1pk: 'VCAMPAIGNS', gsi1sk: campaignId }),
+  CAMPAIGN_LISTING: 'VCAMPAIGNS',
+  PROPOSAL_PREFIX: 'PROP#',
+  proposal: (campaignId: string, proposalId: string) => ({ pk: `VCAMP#${campaignId}`, sk: `PROP#${proposalId}` }),
+  SUPPORT_PREFIX: 'SUP#',
+  /** One support per (proposal, organisation key): the proposer's and each co-signature. */
+  support: (campaignId: string, proposalId: string, organisationKey: string) => ({
+    pk: `VCAMP#${campaignId}`,
+    sk: `SUP#${proposalId}#${organisationKey}`,
+  }),
+  NAME_PREFIX: 'ORG#',
+  /** The first spelling of an organisation seen in the campaign. */
+  organisationName: (campaignId: string, organisationKey: string) => ({ pk: `VCAMP#${campaignId}`, sk: `ORG#${organisationKey}` }),
+  ballotPartition: (campaignId: string) => `VBALLOTS#${campaignId}`,
+  /** One ballot per (campaign, organisation key). */
+  ballot: (campaignId: string, organisationKey: string) => ({ pk: `VBALLOTS#${campaignId}`, sk: `ORG#${organisationKey}` }),
+  /** Idempotency on the w.c.s. forms, one namespace per form kind. */
+  proposalForm: (formUuid: string) => ({ pk: `VFORM#proposal#${formUuid}`, sk: 'META' }),
+  cosignForm: (formUuid: string) => ({ pk: `VFORM#cosign#${formUuid}`, sk: 'META' }),
+  ballotForm: (formUuid: string) => ({ pk: `VFORM#ballot#${formUuid}`, sk: 'META' }),
+  /** Counter set (shared/adapters/dynamodb/counters.ts) of a campaign's live tally. */
+  tallySet: (campaignId: string) => `vote:${campaignId}`,
+} as const;
