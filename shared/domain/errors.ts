@@ -84,3 +84,22 @@ export class ConflictError extends AppError {
     super(code, message, data === undefined ? undefined : { data });
   }
 }
+
+/** The body is larger than any form we accept; refused before any other work. */
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+  constructor(maxBytes: number) {
+    super('payload-too-large', `Le corps de la requête dépasse la taille acceptée (${Math.round(maxBytes / 1024)} Ko au plus).`);
+  }
+}
+
+/** A body that is neither JSON nor form data. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly statusCode = 415;
+  constructor() {
+    super(
+      'unsupported-media-type',
+      'Type de contenu non pris en charge : envoyez du JSON (application/json) ou des données de formulaire (application/x-www-form-urlencoded).',
+    );
+  }
+}

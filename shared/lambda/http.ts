@@ -18,14 +18,18 @@ import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';
 import { parseQuery } from '#shared/publik/form-encoding.ts';
 import { SignatureError, verifyQuery, type VerifiedSignature } from '#shared/publik/signature.ts';
 import { unwrapPublikBody } from '#shared/publik/whole-form.ts';
-import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { NONCE_LIFETIME_SECONDS, type NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import {
   AccessDeniedError,
   AppError,
   InvalidRequestError,
   NotFoundError,
+  PayloadTooLargeError,
+  RefusalError,
   ServiceBusyError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
 } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
@@ -52,6 +56,12 @@ export interface HttpRequest<B, Q, P> {
   now: Date;
   /** For `publik` routes: who signed the call. */
   caller: VerifiedSignature | undefined;
+  /**
+   * For `publik` routes other than GET: the call's nonce, not yet consumed. A use case that
+   * writes consumes it inside its one transaction; otherwise the chain claims it after the
+   * answer is built (and answers 403 if it was already used). GET routes claim it up front.
+   */
+  nonce: CallNonce | undefined;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -97,27 +107,43 @@ export function route<
     auth: spec.auth,
     routeKey: `${spec.method} ${spec.path}`,
     run: async (event, deps) => {
+      checkBodySize(event);
       const now = (deps.clock ?? (() => new Date()))();
       const secrets = await deps.secrets();
       let caller: VerifiedSignature | undefined;
-      if (spec.auth === 'publik') caller = await verifyPublikCall(event, secrets, deps.nonceStore, now);
-      else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
+      let nonce: CallNonce | undefined;
+      if (spec.auth === 'publik') {
+        caller = verifyPublikSignature(event, secrets, now);
+        nonce = new CallNonce(caller.orig, caller.nonce, Math.floor(now.getTime() / 1000) + NONCE_LIFETIME_SECONDS);
+        // Reads consume their nonce at once; writes consume it in their own transaction.
+        if (spec.method === 'GET') await claimNonce(deps.nonceStore, nonce);
+      } else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
 
-      const query = spec.query ? parseInput(spec.query, queryObject(event.rawQueryString), 'Paramètres invalides') : undefined;
-      const params = spec.params ? parseInput(spec.params, decodedPathParameters(event), 'Adresse invalide') : undefined;
-      let body: unknown;
-      if (spec.body) {
-        const raw = parseBody(event);
-        body = parseInput(spec.body, spec.auth === 'publik' ? unwrapPublikBody(raw) : raw, 'Données invalides');
+      let response: HttpResponse;
+      try {
+        const query = spec.query ? parseInput(spec.query, queryObject(event.rawQueryString), 'Paramètres invalides') : undefined;
+        const params = spec.params ? canonicalParams(spec.params, event) : undefined;
+        let body: unknown;
+        if (spec.body) {
+          const raw = parseBody(event);
+          body = parseInput(spec.body, spec.auth === 'publik' ? unwrapPublikBody(raw) : raw, 'Données invalides');
+        }
+        response = await spec.handle({
+          body: body as Out<B>,
+          query: query as Out<Q>,
+          params: params as Out<P>,
+          event,
+          now,
+          caller,
+          nonce,
+        });
+      } catch (error) {
+        // A refusal answers the caller's question: the signed URL is spent like for a success.
+        // Bad input and failures leave the nonce free, so the same call may be sent again.
+        if (error instanceof RefusalError && nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
+        throw error;
       }
-      const response = await spec.handle({
-        body: body as Out<B>,
-        query: query as Out<Q>,
-        params: params as Out<P>,
-        event,
-        now,
-        caller,
-      });
+      if (nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
       if (spec.method !== 'GET' && isJsonResponse(response) && findDisplayId(JSON.parse(String(response.body)))) {
         // w.c.s. would replace the form's number with it: a programming error, never sent.
         throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);
@@ -127,7 +153,6 @@ export function route<
   };
 }
 
-/** Builds the Lambda handler of an HTTP function from its routes. */
 export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
   if (routes.some((r) => r.auth === 'publik') && !deps.nonceStore) {
     throw new Error('httpApi: publik routes need a nonce store');
@@ -199,8 +224,11 @@ function isJsonResponse(response: HttpResponse): boolean {
 
 export function errorResponse(error: unknown): HttpResponse {
   if (error instanceof AppError) {
-    if (error.statusCode >= 500) logger.warn('request refused', { error });
-    else logger.info('request refused', { errClass: error.code, errDesc: error.message });
+    // The class and the faulty field paths only: messages may quote what the caller sent
+    // (an email address, a name), and logs never carry personal data.
+    const fields = error.details?.errors?.map((e) => e.path);
+    if (error.statusCode >= 500) logger.warn('request refused', { errClass: error.code, status: error.statusCode });
+    else logger.info('request refused', { errClass: error.code, status: error.statusCode, ...(fields ? { fields } : {}) });
     const headers: Record<string, string> =
       error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer realm="publik-club admin"' } : {};
     const message = error.expose ? error.message : 'La requête n’a pas pu aboutir.';
@@ -236,16 +264,10 @@ function isHttpError(error: unknown): error is { statusCode: number } {
 // ---------------------------------------------------------------------------------------
 // Authentication
 
-async function verifyPublikCall(
-  event: HttpEvent,
-  secrets: Secrets,
-  nonceStore: NonceStore | undefined,
-  now: Date,
-): Promise<VerifiedSignature> {
-  let verified: VerifiedSignature;
+function verifyPublikSignature(event: HttpEvent, secrets: Secrets, now: Date): VerifiedSignature {
   try {
     // The MAC covers the raw query bytes exactly as sent: never a decoded or rebuilt query.
-    verified = verifyQuery(event.rawQueryString ?? '', {
+    return verifyQuery(event.rawQueryString ?? '', {
       keys: secrets.signatureKeys,
       defaultKey: secrets.defaultSignatureKey,
       now,
@@ -254,10 +276,10 @@ async function verifyPublikCall(
     if (error instanceof SignatureError) throw new AccessDeniedError(error.message);
     throw error;
   }
-  if (!nonceStore || !(await nonceStore.claim(verified.orig, verified.nonce, now))) {
-    throw new AccessDeniedError('Appel rejoué : ce nonce a déjà été utilisé.');
-  }
-  return verified;
+}
+
+async function claimNonce(nonceStore: NonceStore | undefined, nonce: CallNonce): Promise<void> {
+  if (!nonceStore || !(await nonceStore.claim(nonce))) throw new ReplayedCallError();
 }
 
 function checkAdminToken(event: HttpEvent, tokens: string[]): void {
@@ -281,25 +303,44 @@ export function queryObject(rawQuery: string | undefined): Record<string, string
   return out;
 }
 
-function decodedPathParameters(event: HttpEvent): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.pathParameters ?? {})) {
-    if (value === undefined) continue;
-    try {
-      out[key] = decodeURIComponent(value);
-    } catch {
-      out[key] = value;
-    }
+/**
+ * Path parameters exactly as sent. Our ids never need percent-encoding and are never trimmed or
+ * case-folded: `%20club-12`, `club-12%20` or `club%2d12` name no object (404), instead of
+ * reaching `club-12` through decoding or normalisation.
+ */
+function canonicalParams<S extends z.ZodType>(schema: S, event: HttpEvent): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) raw[key] = value;
+  const notFound = () => new NotFoundError(`Adresse inconnue : ${event.rawPath ?? ''}`);
+  if ((event.rawPath ?? '').includes('%') || Object.values(raw).some((v) => v.includes('%'))) throw notFound();
+  const parsed = parseInput(schema, raw, 'Adresse invalide') as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (parsed[key] !== undefined && parsed[key] !== value) throw notFound();
   }
-  return out;
+  return parsed as z.output<S>;
+}
+
+/** Bodies are small forms: anything larger is refused before any other work. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function checkBodySize(event: HttpEvent): void {
+  const body = event.body;
+  if (body === undefined || body === null) return;
+  // Base64 carries 3 bytes in 4 characters.
+  const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
 }
 
 function parseBody(event: HttpEvent): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return {};
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw.trim() === '') return {};
-  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return queryObject(raw);
+  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
+  if (contentType === 'application/x-www-form-urlencoded') return queryObject(raw);
+  // w.c.s. sends JSON; a missing type is read as JSON too (curl -d, some HTTP clients).
+  if (contentType !== '' && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+    throw new UnsupportedMediaTypeError();
+  }
   try {
     return JSON.parse(raw) as unknown;
   } catch {

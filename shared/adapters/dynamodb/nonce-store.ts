@@ -1,33 +1,41 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 export interface NonceStore {
+  /** The table holding the nonces, for use cases that consume the nonce in their own transaction. */
+  readonly tableName: string;
   /** Records the nonce; false when it was already recorded (a replayed call). */
-  claim(orig: string | undefined, nonce: string, now: Date): Promise<boolean>;
+  claim(nonce: CallNonce): Promise<boolean>;
 }
 
 // Nonces are remembered well beyond the ±30 s signature window: a replay is refused by the
 // timestamp check after that, and TTL deletion is lazy anyway (the condition is what counts).
-const NONCE_LIFETIME_SECONDS = 300;
+export const NONCE_LIFETIME_SECONDS = 300;
+
+/** Same truncation as w.c.s. (128 characters); keyed per caller so tenants cannot collide. */
+export const nonceKey = (orig: string | undefined, value: string) => ({ pk: `NONCE#${orig ?? '-'}#${value.slice(0, 128)}` });
+
+/** The conditional Put that consumes a nonce (alone, or inside a use case's transaction). */
+export function nonceItem(tableName: string, nonce: CallNonce) {
+  return {
+    TableName: tableName,
+    Item: { ...nonceKey(nonce.orig, nonce.value), [TTL_ATTRIBUTE]: nonce.expiresAt },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
 
 export class DynamoNonceStore implements NonceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly tableName: string,
   ) {}
 
-  async claim(orig: string | undefined, nonce: string, now: Date): Promise<boolean> {
-    // Same truncation as w.c.s. (128 characters); keyed per caller so tenants cannot collide.
-    const pk = `NONCE#${orig ?? '-'}#${nonce.slice(0, 128)}`;
+  async claim(nonce: CallNonce): Promise<boolean> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + NONCE_LIFETIME_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.client.send(new PutCommand(nonceItem(this.tableName, nonce)));
+      nonce.markConsumed();
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

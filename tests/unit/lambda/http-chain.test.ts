@@ -1,11 +1,13 @@
-import { describe, expect, it, beforeEach } from 'vitest';
+import { describe, expect, it, beforeEach, vi } from 'vitest';
 import * as z from 'zod';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { logger } from '#shared/lambda/logger.ts';
 import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { signQuery } from '#shared/publik/signature.ts';
-import { zBool, zEmail, zList, zText } from '#shared/publik/coerce.ts';
+import { zBool, zEmail, zList, zSlug, zText } from '#shared/publik/coerce.ts';
 import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
 import { httpEvent, lambdaContext } from './http-event.ts';
 
@@ -13,11 +15,13 @@ const KEY = 'test-key-demarches';
 const now = new Date('2025-05-02T10:00:00Z');
 
 class MemoryNonceStore implements NonceStore {
+  readonly tableName = 'nonces';
   seen = new Set<string>();
-  async claim(orig: string | undefined, nonce: string) {
-    const k = `${orig}#${nonce}`;
+  async claim(nonce: CallNonce) {
+    const k = `${nonce.orig}#${nonce.value}`;
     if (this.seen.has(k)) return false;
     this.seen.add(k);
+    nonce.markConsumed();
     return true;
   }
 }
@@ -54,6 +58,26 @@ function buildApi() {
         handle: () => json({ err: 0, data: { display_id: '12-34' } }),
       }),
       route({ method: 'GET', path: '/admin/things', auth: 'admin', handle: () => json({ err: 0, data: [] }) }),
+      route({
+        method: 'POST',
+        path: '/writes',
+        auth: 'publik',
+        body: z.object({ email: zEmail() }),
+        handle: ({ body, nonce }) => {
+          calls.push({ body, consumedBefore: nonce?.consumed });
+          if (failWith) throw failWith;
+          // A use case that writes consumes the nonce inside its own transaction.
+          if (body.email.startsWith('writes')) nonce?.markConsumed();
+          return publikOk({ ok: true });
+        },
+      }),
+      route({
+        method: 'PUT',
+        path: '/admin/slugs/{slugId}',
+        auth: 'admin',
+        params: z.object({ slugId: zSlug() }),
+        handle: ({ params }) => json({ err: 0, data: params }),
+      }),
     ],
     {
       secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: ['tok-1', 'tok-2'] }),
@@ -209,5 +233,85 @@ describe('the HTTP chain', () => {
     expect(signedOnly.status).toBe(401);
     const right = await call(api, httpEvent({ method: 'GET', path: '/admin/things', headers: { authorization: 'Bearer tok-2' } }));
     expect(right.status).toBe(200);
+  });
+});
+
+describe('the HTTP chain: nonce of writes, canonical ids, bounded and typed bodies', () => {
+  const post = (body: unknown, query = signed(), headers: Record<string, string> = {}) =>
+    httpEvent({ method: 'POST', path: '/writes', rawQueryString: query, body, headers });
+
+  it('leaves a write’s nonce to its transaction, and claims it after an answer that wrote nothing', async () => {
+    const api = buildApi();
+    const query = signed('', 'n-write');
+    expect((await call(api, post({ email: 'writes@x.fr' }, query))).status).toBe(200);
+    expect(calls[0]).toMatchObject({ consumedBefore: false });
+    // The use case consumed it (in its transaction): the chain did not store it a second time.
+    expect(nonces.seen.size).toBe(0);
+
+    const readOnly = signed('', 'n-read-only');
+    expect((await call(api, post({ email: 'reads@x.fr' }, readOnly))).status).toBe(200);
+    expect(nonces.seen.has('demarches.example.org#n-read-only')).toBe(true);
+    const replay = await call(api, post({ email: 'reads@x.fr' }, readOnly));
+    expect(replay.status).toBe(403);
+    expect(replay.body.err_class).toBe('access-denied');
+  });
+
+  it('spends the nonce of a refusal, but leaves it free after bad input or a failure', async () => {
+    const api = buildApi();
+    failWith = new RefusalError('day-full', 'Complet.');
+    expect((await call(api, post({ email: 'a@x.fr' }, signed('', 'n-refused')))).body.err_class).toBe('day-full');
+    expect(nonces.seen.has('demarches.example.org#n-refused')).toBe(true);
+
+    failWith = undefined;
+    expect((await call(api, post({ email: 'pas-une-adresse' }, signed('', 'n-bad')))).status).toBe(400);
+    failWith = new Error('boom');
+    expect((await call(api, post({ email: 'a@x.fr' }, signed('', 'n-crash')))).status).toBe(500);
+    expect(nonces.seen.has('demarches.example.org#n-bad')).toBe(false);
+    expect(nonces.seen.has('demarches.example.org#n-crash')).toBe(false);
+  });
+
+  it('answers 404 for a path id that is not exactly canonical, never another object', async () => {
+    const api = buildApi();
+    const admin = { authorization: 'Bearer tok-1' };
+    const put = (path: string) => call(api, httpEvent({ method: 'PUT', path, headers: admin, body: {} }));
+    expect((await put('/admin/slugs/club-12')).body).toEqual({ err: 0, data: { slugId: 'club-12' } });
+    for (const path of ['/admin/slugs/%20club-12', '/admin/slugs/club-12%20', '/admin/slugs/club%2d12', '/admin/slugs/club%2D12']) {
+      const res = await put(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.err_class).toBe('not-found');
+    }
+    expect((await put('/admin/slugs/Club-12')).status).toBe(400);
+  });
+
+  it('refuses a body over 256 KB with 413 before anything else, and other content types with 415', async () => {
+    const api = buildApi();
+    const huge = await call(api, post({ email: 'a@x.fr', filler: 'x'.repeat(300 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ err: 1, err_class: 'payload-too-large' });
+    expect(calls).toHaveLength(0);
+
+    const xml = await call(api, post('<email>a@x.fr</email>', signed(), { 'content-type': 'application/xml' }));
+    expect(xml.status).toBe(415);
+    expect(xml.body.err_class).toBe('unsupported-media-type');
+    expect(xml.body.err_desc).toMatch(/JSON/);
+    const charset = await call(api, post({ email: 'a@x.fr' }, signed(), { 'content-type': 'application/json; charset=utf-8' }));
+    expect(charset.status).toBe(200);
+  });
+
+  it('logs the class and field names of a refusal, never its text (which may quote an email)', async () => {
+    const api = buildApi();
+    const lines: unknown[] = [];
+    const spy = vi.spyOn(logger, 'info').mockImplementation((...args: unknown[]) => void lines.push(args));
+    try {
+      failWith = new RefusalError('already-registered', 'L’adresse claire@villejuif.fr est déjà inscrite.');
+      await call(api, post({ email: 'claire@villejuif.fr' }));
+      failWith = new InvalidRequestError('Données invalides : email : claire@villejuif.fr', [{ path: 'email', message: 'claire@villejuif.fr' }]);
+      await call(api, post({ email: 'claire@villejuif.fr' }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(lines)).not.toContain('claire');
+    expect(JSON.stringify(lines)).toContain('already-registered');
   });
 });

@@ -1,0 +1,76 @@
+// The one way a use case commits: a single TransactWriteItems whose items are tagged, so that a
+// cancelled transaction says which condition failed (a marker already taken, a counter that no
+// longer allows the plan, a version that moved), optionally consuming the signed call's nonce
+// in the same write (shared/domain/call-nonce.ts).
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
+import { nonceItem } from '#shared/adapters/dynamodb/nonce-store.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface TaggedItem<T extends string = string> {
+  tag: T;
+  item: TransactItem;
+}
+
+export interface NonceTarget {
+  tableName: string;
+  nonce: CallNonce;
+}
+
+/** DynamoDB's limit of items in one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** Reasons that mean "the state moved under this plan": read again and decide again. */
+const RETRYABLE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError']);
+
+/** A condition failed or a concurrent transaction conflicted; nothing was written. */
+export class TransactionRefusedError<T extends string = string> extends Error {
+  constructor(
+    /** Tags whose ConditionExpression failed. */
+    readonly failedTags: ReadonlySet<T>,
+    /** A concurrent transaction touched one of the items (no condition failed because of it). */
+    readonly conflict: boolean,
+  ) {
+    super(`transaction refused (${[...failedTags].join(', ') || (conflict ? 'conflict' : 'unknown')})`);
+    this.name = 'TransactionRefusedError';
+  }
+
+  failed(tag: T): boolean {
+    return this.failedTags.has(tag);
+  }
+}
+
+/**
+ * Sends one TransactWriteItems (plus the nonce's Put when `nonce` is given, marked consumed on
+ * success). Throws ReplayedCallError when the nonce was already used, TransactionRefusedError
+ * when a condition failed or a transaction conflicted, and rethrows anything else (a validation
+ * error is a bug; throttling left after the SDK's retries becomes a 503 in the HTTP chain).
+ */
+export async function transactWrite<T extends string>(
+  client: DynamoDBDocumentClient,
+  items: TaggedItem<T>[],
+  nonce?: NonceTarget,
+): Promise<void> {
+  const all: Array<{ tag: T | '#nonce'; item: TransactItem }> = [...items];
+  if (nonce && !nonce.nonce.consumed) all.push({ tag: '#nonce', item: { Put: nonceItem(nonce.tableName, nonce.nonce) } });
+  if (all.length > MAX_TRANSACTION_ITEMS) throw new Error(`transaction of ${all.length} items (at most ${MAX_TRANSACTION_ITEMS})`);
+  try {
+    await client.send(new TransactWriteCommand({ TransactItems: all.map((t) => t.item) }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const failedTags = new Set<T>();
+    let replayed = false;
+    all.forEach((t, i) => {
+      if (reasons[i]?.Code !== 'ConditionalCheckFailed') return;
+      if (t.tag === '#nonce') replayed = true;
+      else failedTags.add(t.tag);
+    });
+    if (replayed) throw new ReplayedCallError();
+    if (reasons.some((r) => !RETRYABLE_REASONS.has(r.Code ?? 'None'))) throw error;
+    throw new TransactionRefusedError(failedTags, reasons.some((r) => r.Code === 'TransactionConflict'));
+  }
+  nonce?.nonce.markConsumed();
+}
