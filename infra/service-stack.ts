@@ -37,6 +37,7 @@ interface FunctionNeeds {
   tables: { data?: TableAccess; nonces?: TableAccess };
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
+  usesParticipationKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
 }
@@ -224,6 +225,9 @@ export class ServiceStack extends Stack {
     }
     if (needs.usesAdminTokens) {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
+    }
+    if (needs.usesParticipationKey) {
+      service.grantParameterRead(ENV.PARTICIPATION_HASH_KEY_PARAMETER, config.parameters.participationHashKey);
     }
     if (needs.sendsNotifications) {
       service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.notificationQueue(needs.name));

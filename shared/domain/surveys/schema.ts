@@ -153,11 +153,20 @@ export const AnswerBodySchema = z.looseObject({
   form_uuid: zText({ max: 100 }),
   email: zEmail(),
   answers: z.preprocess(
-    (v) => (v === null || v === '' ? undefined : v),
+    // A w.c.s. template may render the object as JSON text.
+    (v) => (v === null || v === '' ? undefined : typeof v === 'string' && v.trim().startsWith('{') ? parseJson(v) : v),
     z.record(z.string(), z.unknown(), { error: 'Objet attendu (réponses par identifiant de question).' }).optional(),
   ),
 });
 export type AnswerBody = z.output<typeof AnswerBodySchema>;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
 
 export type AnswerValue = number | string | string[];
 export type Answers = Record<string, AnswerValue>;
