@@ -13,6 +13,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  survey: {
+    description: 'survey answers/s vs raw PutItem/s at concurrency 64; results read at 100 vs 10,000 responses',
+    run: async (opts) => (await import('./survey.ts')).runSurveyBench(opts),
+  },
 };
 
 function usage(): string {

@@ -27,7 +27,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, maxDelayMs: 200 };
 
 /** Free texts per question on a page of the results. */
-export const TEXTS_PAGE_SIZE = 100;
+export const TEXTS_PAGE_SIZE = 25;
 
 export interface SurveyServiceDeps {
   store: SurveyStore;
