@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './aws.ts';
 import { demoMeeting } from './demo-meeting.ts';
+import { seedDemoSurvey, type SurveySeedResult } from './demo-surveys.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv, type SigningKeys } from './dev-defaults.ts';
 import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -61,6 +62,8 @@ export interface LocalRuntime {
   /** Functions whose import failed at start-up (they answer 500 until fixed). */
   loadErrors: Array<{ name: string; error: unknown }>;
   seed?: SeedResult;
+  /** The demo survey on the demo meeting (seeded after it). */
+  surveySeed?: SurveySeedResult;
   stop(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ const OVERRIDABLE = [
   'NONCE_TABLE',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_SERVICE_NAME',
+  'PARTICIPATION_HASH_KEY',
 ] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -168,6 +172,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       PUBLIK_SIGNATURE_KEYS_PARAMETER: '',
       PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: '',
       ADMIN_TOKENS_PARAMETER: '',
+      PARTICIPATION_HASH_KEY_PARAMETER: '',
     });
     Object.assign(env, opts.env ?? {});
 
@@ -312,6 +317,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         seed = { meetingId: meeting.id, ok: false, status: 0, body: errorInfo(error) };
       }
     }
+    const surveySeed = seed?.ok ? await seedDemoSurvey(baseUrl, adminToken, opts.now ?? new Date()) : undefined;
 
     const stateFile = opts.stateFile === undefined ? runtimeStateFile : opts.stateFile;
     if (stateFile) {
@@ -347,6 +353,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       tables,
       loadErrors,
       ...(seed ? { seed } : {}),
+      ...(surveySeed ? { surveySeed } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;
