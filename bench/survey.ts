@@ -25,6 +25,7 @@ import type { Answers, Survey } from '#shared/domain/surveys/schema.ts';
 import type { Groups } from '#shared/domain/surveys/statistics.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
+import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
 import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/dynamo-calls.ts';
 import { machineInfo } from './lib/machine.ts';
 import { runPool } from './lib/pool.ts';
@@ -158,10 +159,14 @@ interface Side {
   samples: number[];
   errors: Record<string, number>;
   wallMs: number;
+  /** CPU ms spent meanwhile by this process (client, gateway, handlers) and by DynamoDB Local. */
+  cpu: { node: number; dynamoDbLocal: number };
 }
-const newSide = (): Side => ({ samples: [], errors: {}, wallMs: 0 });
+const newSide = (): Side => ({ samples: [], errors: {}, wallMs: 0, cpu: { node: 0, dynamoDbLocal: 0 } });
+let javaPid: number | undefined;
 
 async function timed(side: Side, count: number, concurrency: number, deadline: number, call: (i: number) => Promise<string | undefined>) {
+  const before = { node: selfCpuMs(), java: processCpuMs(javaPid) };
   const pool = await runPool(
     count,
     concurrency,
@@ -179,6 +184,8 @@ async function timed(side: Side, count: number, concurrency: number, deadline: n
     deadline,
   );
   side.wallMs += pool.wallMs;
+  side.cpu.node += selfCpuMs() - before.node;
+  side.cpu.dynamoDbLocal += processCpuMs(javaPid) - before.java;
   return pool;
 }
 
@@ -201,6 +208,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
   const ddb = createDocumentClient({ dynamodbEndpoint: rt.endpoints.dynamodb });
   const calls = new DynamoCallCounter().start();
   const tableName = rt.tables.DataTable;
+  javaPid = dynamoDbLocalPids(new URL(rt.endpoints.dynamodb).port)[0];
   const deadline = Date.now() + BUDGET_MS;
   const runTag = Math.random().toString(36).slice(2, 8);
   let ok = true;
@@ -364,6 +372,11 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
         ],
       ),
     );
+    const cpuPer = (side: Side) => ({
+      node: Number((side.cpu.node / Math.max(1, side.samples.length)).toFixed(2)),
+      dynamoDbLocal: Number((side.cpu.dynamoDbLocal / Math.max(1, side.samples.length)).toFixed(2)),
+    });
+    log(`  CPU ms per request, node (client + gateway + handlers) | DynamoDB Local: ours ${cpuPer(ours).node} | ${cpuPer(ours).dynamoDbLocal}, raw ${cpuPer(raw).node} | ${cpuPer(raw).dynamoDbLocal}, tx ${cpuPer(rawTx).node} | ${cpuPer(rawTx).dynamoDbLocal}`);
     log(`  responses/s ÷ PutItem/s = ${throughputRatio} (goal ≥ 0.5); the answer's transaction alone (tx) ÷ PutItem/s = ${ratio(txSummary.rps, rawSummary.rps)}`);
     log(
       `  DynamoDB calls per answer: ${(totalCalls(oursCalls) / Math.max(1, answered)).toFixed(2)} ` +
@@ -400,6 +413,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
         /** The answer's TransactWriteItems alone, for the decomposition. */
         transactionOnly: txSummary,
         transactionOnlyOverPutItem: ratio(txSummary.rps, rawSummary.rps),
+        cpuMsPerRequest: { ours: cpuPer(ours), raw: cpuPer(raw), transactionOnly: cpuPer(rawTx) },
         dynamo: {
           byOperation: oursCalls,
           callsPerAnswer: Number((totalCalls(oursCalls) / Math.max(1, answered)).toFixed(2)),
