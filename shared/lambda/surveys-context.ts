@@ -7,10 +7,12 @@ import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 export function createSurveyContext(ctx: ServiceContext) {
   const store = new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
-  const registrations = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable));
+  const meetings = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
+  const registrations = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings);
   const surveys = new SurveyService({
     store,
     registrations,
+    meetings,
     participationKey: async () => {
       const key = (await ctx.secrets()).participationKey;
       // Fail loudly (500, logged) rather than hash with a guessable key.

@@ -32,7 +32,7 @@ const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
 const registrationStore = new DynamoRegistrationStore(ddb, tables.DataTable, meetings);
 const registrations = new RegistrationService({ meetings, store: registrationStore, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
 const store = new DynamoSurveyStore(ddb, tables.DataTable, tables.NonceTable);
-const surveys = new SurveyService({ store, registrations: registrationStore, participationKey: async () => 'integration-key', textsPageSize: 20 });
+const surveys = new SurveyService({ store, registrations: registrationStore, meetings, participationKey: async () => 'integration-key', textsPageSize: 20 });
 
 const registeredAt = new Date('2027-05-02T10:00:00Z');
 const answeredAt = new Date('2027-06-10T10:00:00Z');

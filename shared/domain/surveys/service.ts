@@ -5,7 +5,7 @@
 // read: the second form of a person then meets the marker and is refused.
 import { randomBytes } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { ConflictError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash, replayHash } from './anonymity.ts';
 import { readAnswers } from './answers.ts';
@@ -33,6 +33,8 @@ export interface SurveyServiceDeps {
   store: SurveyStore;
   /** The registrations of a meeting (eligibility for invitations and the response rate). */
   registrations: { listByMeeting(meetingId: string): Promise<Registration[]> };
+  /** Whether a meeting exists (a survey belongs to one). */
+  meetings: { findMeeting(meetingId: string): Promise<unknown> };
   /** The secret key of the participation and replay markers (PARTICIPATION_HASH_KEY). */
   participationKey: () => Promise<string>;
   retry?: RetryPolicy;
@@ -67,7 +69,10 @@ export class SurveyService {
   /** Creates or replaces a survey; after the first response only its wording, window and invitations. */
   async putSurvey(surveyId: string, input: SurveyInput, now: Date): Promise<{ created: boolean; survey: Survey }> {
     const { store } = this.deps;
-    const before = await store.findSurvey(surveyId);
+    const invalid = (path: string, message: string) => new InvalidRequestError(`Données invalides : ${path} : ${message}`, [{ path, message }]);
+    if (input.previous_survey_id === surveyId) throw invalid('previous_survey_id', 'Une enquête ne peut pas être sa propre enquête précédente.');
+    const [before, meeting] = await Promise.all([store.findSurvey(surveyId), this.deps.meetings.findMeeting(input.meeting_id)]);
+    if (!meeting) throw invalid('meeting_id', `Réunion inconnue : « ${input.meeting_id} ».`);
     const after = newSurvey(surveyId, input, now, before);
     if (before) assertChangeAllowed(before, after, (await store.readCounts(surveyId))['n'] ?? 0);
     try {
