@@ -8,7 +8,7 @@ import type { ServiceContext } from '#shared/lambda/service-context.ts';
 export function createSurveyContext(ctx: ServiceContext) {
   const store = new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
   const meetings = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-  const registrations = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings);
+  const registrations = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const surveys = new SurveyService({
     store,
     registrations,

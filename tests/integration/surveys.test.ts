@@ -29,7 +29,7 @@ const tables = { DataTable: `survey-data-${suffix}`, NonceTable: `survey-nonces-
 const raw = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
 const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
-const registrationStore = new DynamoRegistrationStore(ddb, tables.DataTable, meetings);
+const registrationStore = new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable);
 const registrations = new RegistrationService({ meetings, store: registrationStore, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
 const store = new DynamoSurveyStore(ddb, tables.DataTable, tables.NonceTable);
 const surveys = new SurveyService({ store, registrations: registrationStore, meetings, participationKey: async () => 'integration-key', textsPageSize: 20 });
