@@ -25,6 +25,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'ballots accepted/s at concurrency 64 vs raw PutItem/s, DynamoDB calls per ballot, recount check',
     run: async (opts) => (await import('./vote.ts')).runVoteBench(opts),
   },
+  survey: {
+    description: 'survey answers/s vs raw PutItem/s at concurrency 64; results read at 100 vs 10,000 responses',
+    run: async (opts) => (await import('./survey.ts')).runSurveyBench(opts),
+  },
 };
 
 function usage(): string {

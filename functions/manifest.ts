@@ -28,6 +28,8 @@ export interface HttpFunctionSpec {
   /** Reads the Publik signature keys (verifies signed calls or signs its own). */
   usesPublikKeys: boolean;
   usesAdminTokens: boolean;
+  /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
+  usesParticipationKey?: boolean;
 }
 
 export const httpFunctions: HttpFunctionSpec[] = [
@@ -116,6 +118,23 @@ export const httpFunctions: HttpFunctionSpec[] = [
     sendsNotifications: false,
     usesPublikKeys: true,
     usesAdminTokens: true,
+  },
+  {
+    name: 'http-surveys',
+    entry: 'functions/http-surveys/handler.ts',
+    description: 'Feedback surveys: questions, anonymous answers (signed Publik calls) and results (/admin)',
+    routes: [
+      'GET /surveys/{surveyId}',
+      'GET /surveys/{surveyId}/questions/{questionId}/options',
+      'POST /surveys/{surveyId}/responses',
+      'PUT /admin/surveys/{surveyId}',
+      'GET /admin/surveys/{surveyId}/results',
+    ],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+    usesParticipationKey: true,
   },
 ];
 

@@ -38,6 +38,7 @@ interface FunctionNeeds {
   tables: { data?: TableAccess; nonces?: TableAccess };
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
+  usesParticipationKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -243,6 +244,9 @@ export class ServiceStack extends Stack {
     }
     if (needs.usesAdminTokens) {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
+    }
+    if (needs.usesParticipationKey) {
+      service.grantParameterRead(ENV.PARTICIPATION_HASH_KEY_PARAMETER, config.parameters.participationHashKey);
     }
     if (needs.sendsNotifications) {
       service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.queueOf(ENV.NOTIFY_QUEUE_URL, needs.name));

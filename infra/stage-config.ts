@@ -47,6 +47,8 @@ export interface StageConfig {
     publikSignatureKeys: string;
     publikDefaultSignatureKey: string;
     adminTokens: string;
+    /** Key of the survey participation markers (functions with `usesParticipationKey`). */
+    participationHashKey: string;
   };
   /**
    * Base URL put in the links we return. Unset: the stack passes the API's own execute-api
@@ -171,6 +173,7 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
       publikSignatureKeys: `${prefix}/publik-signature-keys`,
       publikDefaultSignatureKey: `${prefix}/publik-default-signature-key`,
       adminTokens: `${prefix}/admin-tokens`,
+      participationHashKey: `${prefix}/participation-hash-key`,
     },
     publicBaseUrl: overrides.publicBaseUrl,
     publikOrig: overrides.publikOrig,

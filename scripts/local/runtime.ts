@@ -13,6 +13,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './aws.ts';
 import { demoMeeting } from './demo-meeting.ts';
 import { seedDemoSessions, type DemoSessionsResult } from './demo-sessions.ts';
 import { seedDemoVotes, type DemoVotesResult } from './demo-votes.ts';
+import { seedDemoSurvey, type SurveySeedResult } from './demo-surveys.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv, type SigningKeys } from './dev-defaults.ts';
 import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -67,6 +68,8 @@ export interface LocalRuntime {
   sessionsSeed?: DemoSessionsResult;
   /** The demo campaign on club-12 (seeded after the demo meeting). */
   votesSeed?: DemoVotesResult;
+  /** The demo survey on the demo meeting (seeded after it). */
+  surveySeed?: SurveySeedResult;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ const OVERRIDABLE = [
   'NONCE_TABLE',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_SERVICE_NAME',
+  'PARTICIPATION_HASH_KEY',
 ] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -174,6 +178,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       PUBLIK_SIGNATURE_KEYS_PARAMETER: '',
       PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: '',
       ADMIN_TOKENS_PARAMETER: '',
+      PARTICIPATION_HASH_KEY_PARAMETER: '',
     });
     Object.assign(env, opts.env ?? {});
 
@@ -320,6 +325,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     }
     const sessionsSeed = opts.seed ? await seedDemoSessions(baseUrl, adminToken, keys) : undefined;
     const votesSeed = seed?.ok ? await seedDemoVotes(baseUrl, keys, adminToken, opts.now ?? new Date()) : undefined;
+    const surveySeed = seed?.ok ? await seedDemoSurvey(baseUrl, adminToken, opts.now ?? new Date()) : undefined;
 
     const stateFile = opts.stateFile === undefined ? runtimeStateFile : opts.stateFile;
     if (stateFile) {
@@ -357,6 +363,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       ...(seed ? { seed } : {}),
       ...(sessionsSeed ? { sessionsSeed } : {}),
       ...(votesSeed ? { votesSeed } : {}),
+      ...(surveySeed ? { surveySeed } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;

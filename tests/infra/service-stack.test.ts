@@ -70,6 +70,7 @@ interface AnySpec {
   tables: { data?: TableAccess; nonces?: TableAccess };
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
+  usesParticipationKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -388,6 +389,7 @@ describe('least privilege', () => {
     ['admin-tokens', ENV.ADMIN_TOKENS_PARAMETER, 'usesAdminTokens'],
     ['publik-signature-keys', ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER, 'usesPublikKeys'],
     ['publik-default-signature-key', ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER, 'usesPublikKeys'],
+    ['participation-hash-key', ENV.PARTICIPATION_HASH_KEY_PARAMETER, 'usesParticipationKey'],
   ] as const)('lets only the functions that need it read the %s parameter', (suffix, envVar, flag) => {
     const parameterName = `/publik-club/prod/${suffix}`;
     const arnTail = `:parameter${parameterName}`;
@@ -412,7 +414,7 @@ describe('least privilege', () => {
   });
 
   it('grants no SSM access at all to a function that needs no secret', () => {
-    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys)) {
+    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey)) {
       expect(JSON.stringify(roleStatements(spec.name))).not.toContain('ssm:');
     }
   });

@@ -29,6 +29,7 @@ describe('stage configuration', () => {
       publikSignatureKeys: '/publik-club/prod/publik-signature-keys',
       publikDefaultSignatureKey: '/publik-club/prod/publik-default-signature-key',
       adminTokens: '/publik-club/prod/admin-tokens',
+      participationHashKey: '/publik-club/prod/participation-hash-key',
     });
     expect(fromContext({ parameterPrefix: '/club/' }).parameters.adminTokens).toBe('/club/admin-tokens');
     expect(() => fromContext({ parameterPrefix: 'club' })).toThrow(/must start with "\/"/);

@@ -111,3 +111,19 @@ export const voteKeys = {
   /** Counter set (shared/adapters/dynamodb/counters.ts) of a campaign's live tally. */
   tallySet: (campaignId: string) => `vote:${campaignId}`,
 } as const;
+
+export const surveyKeys = {
+  survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
+  /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
+  participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
+  /** Which w.c.s. forms were recorded, keyed by HMAC(survey, form uuid): a replay answers `replayed`. */
+  replay: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#FORM#${hash}`, sk: 'META' }),
+  /** Anonymous responses; the sort key is the random response id, so reading in key order reveals nothing. */
+  responsesPartition: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
+  response: (surveyId: string, responseId: string) => ({ pk: `SURVEY#${surveyId}#RESPONSES`, sk: responseId }),
+  /** Free texts of a question, one item each under a random key of their own (paginated reads). */
+  textsPartition: (surveyId: string, questionId: string) => `SURVEY#${surveyId}#TEXTS#${questionId}`,
+  text: (surveyId: string, questionId: string, textId: string) => ({ pk: `SURVEY#${surveyId}#TEXTS#${questionId}`, sk: textId }),
+  /** Counter set of the survey's statistics (shared/adapters/dynamodb/counters.ts). */
+  counterSet: (surveyId: string) => `SURVEY#${surveyId}`,
+} as const;
