@@ -809,7 +809,8 @@ describe('reserved concurrency and retained queues', () => {
       const consumer = consumerOf(prod, spec.name);
       prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(consumer.queue), 'Arn'] },
-        ScalingConfig: { MaximumConcurrency: 5 },
+        // The consumer's own cap (e.g. the SES sending rate of reminders) within its reservation.
+        ScalingConfig: { MaximumConcurrency: Math.min(spec.queue.maxConcurrency ?? 5, 5) },
       });
     }
   });
