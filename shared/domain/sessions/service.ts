@@ -21,7 +21,7 @@ import {
   type SubscribeRequest,
   type UnsubscribeRequest,
 } from './schema.ts';
-import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
+import { decideSubscribe, decideUnsubscribe, TornReadError } from './subscriptions.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
@@ -167,7 +167,16 @@ export class SessionService {
       const series = reads.series;
       if (!series) throw this.unknownSeries(seriesId);
       const next = nextOccurrence(series, reads.overrides, now);
-      const decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
+      let decision;
+      try {
+        decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
+      } catch (error) {
+        if (error instanceof TornReadError && attempt < MAX_ATTEMPTS) {
+          await pause(attempt);
+          continue;
+        }
+        throw error;
+      }
       if (decision.kind === 'replay') {
         return subscribeAnswer(decision.subscription, { alreadySubscribed: decision.alreadySubscribed, replayed: true }, next, this.deps.baseUrl);
       }

@@ -14,6 +14,13 @@ export type SubscribeDecision =
 const formUsed = () =>
   new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une autre demande d’abonnement ou de désabonnement.');
 
+/**
+ * The one read is a BatchGetItem, not a snapshot: it can see this form's marker, committed an
+ * instant ago by a copy of the same form, without the subscription written in the same
+ * transaction. Read again rather than refuse.
+ */
+export class TornReadError extends Error {}
+
 const defined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -26,9 +33,8 @@ export function decideSubscribe(
 ): SubscribeDecision {
   const { subscription: existing, marker } = reads;
   if (marker) {
-    if (marker.action !== 'subscribe' || marker.series_id !== seriesId || marker.email !== request.email || !existing) {
-      throw formUsed();
-    }
+    if (marker.action !== 'subscribe' || marker.series_id !== seriesId || marker.email !== request.email) throw formUsed();
+    if (!existing) throw new TornReadError();
     return { kind: 'replay', subscription: existing, alreadySubscribed: marker.already_subscribed ?? false };
   }
   const at = now.toISOString();
