@@ -16,6 +16,8 @@ import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.t
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
+import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
+import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
@@ -27,8 +29,7 @@ export function organizerOf(mailFrom: string): { name: string; email: string } {
 }
 
 /**
- * The sources of every owner kind. The session source needs the sessions context's catalog
- * (its repository, behind SessionReminderCatalog): pass it when that context is wired.
+ * The sources of every owner kind. Stores not given are built over DynamoDB (tests pass fakes).
  */
 export function createReminderSources(
   ctx: ServiceContext,
@@ -39,12 +40,11 @@ export function createReminderSources(
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
   };
-  if (stores.sessions) {
-    sources['session-series'] = new SessionSeriesSource(stores.sessions, {
-      baseUrl: ctx.config.publicBaseUrl,
-      organizer: organizerOf(ctx.config.mailFrom),
-    });
-  }
+  const sessions = stores.sessions ?? new SessionCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
+  sources['session-series'] = new SessionSeriesSource(sessions, {
+    baseUrl: ctx.config.publicBaseUrl,
+    organizer: organizerOf(ctx.config.mailFrom),
+  });
   return sources;
 }
 
@@ -64,9 +64,12 @@ export function createReminderEngine(ctx: ServiceContext, opts: { sources?: Remi
 }
 
 /** For owners' admin use cases: refreshNextDue only (no queue needed). */
-export function createReminderSchedule(ctx: ServiceContext, meetings: MeetingStore, registrations: RegistrationStore): ReminderSchedule {
+export function createReminderSchedule(
+  ctx: ServiceContext,
+  stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
+): ReminderSchedule {
   return new ReminderEngine({
-    sources: createReminderSources(ctx, { meetings, registrations }),
+    sources: createReminderSources(ctx, stores),
     ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
     queue: new MissingReminderQueue(),
   });

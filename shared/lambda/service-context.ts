@@ -61,6 +61,6 @@ export function createRegistrationContext(ctx: ServiceContext) {
     registrationStore,
     meetings,
     registrations,
-    meetingChanges: new MeetingChanges(meetings, meetingStore, registrations, registrationStore, createReminderSchedule(ctx, meetingStore, registrationStore)),
+    meetingChanges: new MeetingChanges(meetings, meetingStore, registrations, registrationStore, createReminderSchedule(ctx, { meetings: meetingStore, registrations: registrationStore })),
   };
 }
