@@ -13,20 +13,15 @@ import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
-import type { OwnerKind } from '#shared/domain/reminders/model.ts';
-import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
+import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
+import { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
-export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
-
-/** `Name <address>` → its parts, for the ORGANIZER of the invitations. */
-export function organizerOf(mailFrom: string): { name: string; email: string } {
-  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(mailFrom);
-  return match ? { name: match[1] || 'Club utilisateurs Publik', email: match[2] as string } : { name: 'Club utilisateurs Publik', email: mailFrom.trim() };
-}
+export { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 
 /**
  * The sources of every owner kind. Stores not given are built over DynamoDB (tests pass fakes).
@@ -44,6 +39,7 @@ export function createReminderSources(
   sources['session-series'] = new SessionSeriesSource(sessions, {
     baseUrl: ctx.config.publicBaseUrl,
     organizer: organizerOf(ctx.config.mailFrom),
+    render: sessionEmail,
   });
   return sources;
 }
@@ -60,18 +56,6 @@ export function createReminderEngine(ctx: ServiceContext, opts: { sources?: Remi
     ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
     queue: opts.queue ?? createReminderQueue(ctx),
     ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
-  });
-}
-
-/** For owners' admin use cases: refreshNextDue only (no queue needed). */
-export function createReminderSchedule(
-  ctx: ServiceContext,
-  stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
-): ReminderSchedule {
-  return new ReminderEngine({
-    sources: createReminderSources(ctx, stores),
-    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
-    queue: new MissingReminderQueue(),
   });
 }
 
