@@ -68,7 +68,8 @@ export class ServiceHttpApi extends Construct {
       throttle: props.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
-        // The path and route only, never the query string: it carries the Publik signature.
+        // The route only, never the query string (it carries the Publik signature) nor the path
+        // (a one-click link `/u/{token}` carries its credential there).
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
@@ -76,7 +77,6 @@ export class ServiceHttpApi extends Construct {
             sourceIp: '$context.identity.sourceIp',
             method: '$context.httpMethod',
             routeKey: '$context.routeKey',
-            path: '$context.path',
             status: '$context.status',
             responseLength: '$context.responseLength',
             latencyMs: '$context.responseLatency',

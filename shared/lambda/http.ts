@@ -167,6 +167,9 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
       throw new NotFoundError(`Adresse inconnue : ${method} ${path}`);
     },
   });
+  // Unauthenticated routes are opened by links whose path carries their credential (the
+  // one-click `/u/{token}`): their logs name the route, never the path.
+  const linkRouteKeys = new Set(routes.filter((r) => r.auth === 'none').map((r) => r.routeKey));
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -174,7 +177,7 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
         logger.appendKeys({
           route: request.event.routeKey,
           method: request.event.requestContext?.http?.method,
-          path: request.event.rawPath,
+          path: linkRouteKeys.has(request.event.routeKey) ? request.event.routeKey : request.event.rawPath,
           requestId: request.event.requestContext?.requestId,
         });
       },

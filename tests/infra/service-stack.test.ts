@@ -171,6 +171,8 @@ describe('HTTP API', () => {
     });
     const [stage] = Object.values(prod.template.findResources('AWS::ApiGatewayV2::Stage'));
     expect(String(stage?.Properties.AccessLogSettings.Format).toLowerCase()).not.toContain('querystring');
+    // Nor the path: the one-click unsubscribe link carries its token there.
+    expect(String(stage?.Properties.AccessLogSettings.Format)).not.toContain('$context.path');
   });
 
   it('outputs the API URL and the table names', () => {

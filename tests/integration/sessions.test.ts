@@ -174,7 +174,10 @@ describe('subscribing', () => {
     ]);
     expect(a!.subscription_id).toBe(b!.subscription_id);
     expect([a!.already_subscribed, b!.already_subscribed].sort()).toEqual([false, true]);
-    expect(a!.unsubscribe_url).toBe(b!.unsubscribe_url);
+    const winner = a!.already_subscribed ? b! : a!;
+    const other = a!.already_subscribed ? a! : b!;
+    expect(winner.unsubscribe_url).toMatch(/\/u\//);
+    expect(other.unsubscribe_url).toBeNull();
     expect(await store.countSubscribers(id)).toBe(1);
   });
 
@@ -199,7 +202,7 @@ describe('subscribing', () => {
   it('the one-click token unsubscribes once, idempotently; an unknown token finds nothing', async () => {
     const id = await newSeries();
     const answer = await service.subscribe(subscribeBody(id, 't1'), nonce(), now);
-    const token = answer.unsubscribe_url.split('/u/')[1] as string;
+    const token = answer.unsubscribe_url!.split('/u/')[1] as string;
     expect(await service.describeToken(token)).toMatchObject({ series: { id } });
     expect(await store.countSubscribers(id)).toBe(1); // the page changes nothing
     expect(await service.unsubscribeByToken(token, now)).toMatchObject({ wasSubscribed: true });
@@ -212,7 +215,7 @@ describe('subscribing', () => {
   it('stores the token hashed in keys only', async () => {
     const id = await newSeries();
     const answer = await service.subscribe(subscribeBody(id, 'k1'), nonce(), now);
-    const token = answer.unsubscribe_url.split('/u/')[1] as string;
+    const token = answer.unsubscribe_url!.split('/u/')[1] as string;
     const all = await ddb.send(new ScanCommand({ TableName: tables.DataTable }));
     const keysText = JSON.stringify((all.Items ?? []).map((i) => [i['pk'], i['sk'], i['gsi1pk'], i['gsi1sk']]));
     expect(keysText).not.toContain(token);
@@ -272,7 +275,7 @@ describe('the catalog the reminder engine reads', () => {
     expect(page).toEqual({ recipients: expect.arrayContaining([a.subscription_id]), cursor: null });
     expect(page.recipients).toHaveLength(2);
     const one = await catalog.subscriber(id, a.subscription_id);
-    expect(one).toEqual({ id: a.subscription_id, series_id: id, email: 'cat1@example.org', first_name: 'Claire', unsubscribe_token: a.unsubscribe_url.split('/u/')[1], active: true });
+    expect(one).toEqual({ id: a.subscription_id, series_id: id, email: 'cat1@example.org', first_name: 'Claire', unsubscribe_token: a.unsubscribe_url!.split('/u/')[1], active: true });
     await service.unsubscribeByToken(one!.unsubscribe_token, now);
     expect(await catalog.subscriber(id, a.subscription_id)).toMatchObject({ active: false });
   });

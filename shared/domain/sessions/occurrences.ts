@@ -62,8 +62,10 @@ export function upcomingOccurrences(series: Series, overrides: OccurrenceOverrid
   const byDate = new Map(overrides.map((o) => [o.date, o]));
   const dates = new Set(ruleDates(series, { fromDate, ...(toDate ? { toDate } : {}) }));
   for (const o of overrides) {
-    // An override of a date the current rule no longer produces is an orphan: not shown.
-    if (!dates.has(o.date) && o.starts_at !== undefined && isRuleDate(series, o.date)) dates.add(o.date);
+    // Only an occurrence moved into the future from outside the window can add a date (checked
+    // last: it expands the rule). An override of a date the rule no longer produces is an orphan.
+    if (dates.has(o.date) || o.starts_at === undefined || Date.parse(o.starts_at) <= now.getTime()) continue;
+    if (isRuleDate(series, o.date)) dates.add(o.date);
   }
   return [...dates]
     .map((date) => buildOccurrence(series, date, byDate.get(date)))

@@ -104,8 +104,13 @@ export const SeriesInputSchema = z
       if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['reminders', i], message: `Rappel en double : ${r.id}.` });
       seen.add(r.id);
     });
-    if (checkRuleText(s.rrule) === undefined && (s.until !== undefined || s.count !== undefined)) {
-      if (ruleDates(s).length > MAX_OCCURRENCES) {
+    if (checkRuleText(s.rrule) === undefined) {
+      // A rule that never matches (BYMONTHDAY=40, INTERVAL=0…) would make every later
+      // expansion search up to year 9999: refused here, once.
+      const tenYears = `${Number(s.dtstart.slice(0, 4)) + 10}${s.dtstart.slice(4, 10)}`;
+      if (ruleDates(s, { toDate: s.until ?? tenYears }).length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['rrule'], message: 'Cette règle ne produit aucune séance après dtstart.' });
+      } else if ((s.until !== undefined || s.count !== undefined) && ruleDates(s).length > MAX_OCCURRENCES) {
         ctx.addIssue({ code: 'custom', path: ['until'], message: `Série trop longue : ${MAX_OCCURRENCES} séances au plus.` });
       }
     }

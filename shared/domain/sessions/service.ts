@@ -175,8 +175,11 @@ export class SessionService {
     if (given !== undefined) return given;
     const all = await this.deps.store.listSeries();
     if (all.length === 1) return (all[0] as Series).id;
-    const message = 'series_id : Ce champ est obligatoire (plusieurs séries de sessions existent).';
-    throw new InvalidRequestError(`Données invalides : ${message}`, [{ path: 'series_id', message: 'Ce champ est obligatoire.' }]);
+    const message =
+      all.length === 0
+        ? 'Ce champ est obligatoire (aucune série de sessions n’est encore définie).'
+        : 'Ce champ est obligatoire (plusieurs séries de sessions existent).';
+    throw new InvalidRequestError(`Données invalides : series_id : ${message}`, [{ path: 'series_id', message }]);
   }
 
   private unknownSeries(seriesId: string): RefusalError {

@@ -36,7 +36,8 @@ export interface SubscribeAnswer {
   already_subscribed: boolean;
   replayed: boolean;
   next_session: SessionDataSourceItem | null;
-  unsubscribe_url: string;
+  /** Null when an earlier form subscribed this email: a personal link is never handed to another form. */
+  unsubscribe_url: string | null;
 }
 
 export function subscribeAnswer(
@@ -52,7 +53,9 @@ export function subscribeAnswer(
     already_subscribed: flags.alreadySubscribed,
     replayed: flags.replayed,
     next_session: next ? occurrenceDataSourceItem(next) : null,
-    unsubscribe_url: unsubscribeUrl(baseUrl, subscription.token),
+    // Whoever types an address already subscribed must not get that person's link (it is in
+    // every email the person receives).
+    unsubscribe_url: flags.alreadySubscribed ? null : unsubscribeUrl(baseUrl, subscription.token),
   };
 }
 

@@ -198,6 +198,12 @@ describe('series schema', () => {
     expect(issuesOf({ ...valid, rrule: 'FREQ=HOURLY' })[0]).toMatchObject({ path: 'rrule' });
   });
 
+  it('refuses a rule that produces no session', () => {
+    expect(issuesOf({ ...valid, rrule: 'FREQ=MONTHLY;BYMONTHDAY=40' })).toEqual([{ path: 'rrule', message: expect.stringMatching(/aucune séance/) }]);
+    expect(issuesOf({ ...valid, rrule: 'FREQ=MONTHLY;INTERVAL=0' })[0]).toMatchObject({ path: 'rrule' });
+    expect(issuesOf({ ...valid, rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', until: undefined })[0]).toMatchObject({ path: 'rrule' });
+  });
+
   it('refuses an unknown time zone, a bad dtstart, until with count', () => {
     expect(issuesOf({ ...valid, timezone: 'Europe/Atlantis' })).toEqual([{ path: 'timezone', message: expect.stringMatching(/Fuseau horaire inconnu/) }]);
     expect(issuesOf({ ...valid, dtstart: '2027-01-12T14:00:00+01:00' })[0]).toMatchObject({ path: 'dtstart' });
