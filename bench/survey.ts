@@ -30,7 +30,7 @@ import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/
 import { machineInfo } from './lib/machine.ts';
 import { runPool } from './lib/pool.ts';
 import { writeResults } from './lib/results.ts';
-import { ratio, summarize, type LatencySummary } from './lib/stats.ts';
+import { ratio, summarize } from './lib/stats.ts';
 import { formatTable } from './lib/table.ts';
 
 type GroupsOf = Groups;

@@ -1,7 +1,7 @@
 // Survey shapes: the definition organisers send (PUT /admin/surveys/{surveyId}, contract-survey.md),
 // the survey as stored, the body of an answer as w.c.s. sends it, and the anonymous response.
 import * as z from 'zod';
-import { zBool, zEmail, zEnum, zInt, zOptional, zOptionalText, zSlug, zText } from '#shared/publik/coerce.ts';
+import { zBool, zEmail, zEnum, zInt, zOptional, zSlug, zText } from '#shared/publik/coerce.ts';
 
 export const QUESTION_TYPES = ['rating', 'nps', 'single', 'multiple', 'text'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
