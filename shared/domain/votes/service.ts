@@ -288,6 +288,9 @@ export class VoteService {
         }
         return answer(ctx.proposal.supporters, true);
       }
+      // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
+      // very form may show its support before its marker. The support names its form.
+      if (ctx.support?.form_uuid === request.form_uuid) return answer(ctx.proposal.supporters, true);
       if (ctx.support) {
         throw new RefusalError(
           'already-supported',
@@ -443,7 +446,17 @@ export class VoteService {
   /** Every score recomputed from the stored ballots, beside the live tally. */
   async recount(campaignId: string, now: Date) {
     const snapshot = await this.snapshot(campaignId, now);
-    const [live, ballots] = await Promise.all([this.store.readTally(campaignId), this.store.listBallots(campaignId)]);
+    // Reads are not isolated from ballots being written: the ballots are compared with a tally
+    // that did not move while they were read (a few tries while a room is still voting).
+    let live: Record<string, number> = {};
+    let ballots: Ballot[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.store.readTally(campaignId);
+      ballots = await this.store.listBallots(campaignId);
+      live = await this.store.readTally(campaignId);
+      if (sameTally(before, live)) break;
+      await this.sleep(20 * (attempt + 1));
+    }
     const counted = recount(ballots);
     const equal = sameTally(live, counted);
     if (!equal) logger.error('recount differs from the live tally', { campaignId });
