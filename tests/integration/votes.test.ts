@@ -310,7 +310,7 @@ describe('meeting electorate', () => {
     const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
     const registrations = new RegistrationService({
       meetings,
-      store: new DynamoRegistrationStore(ddb, tables.DataTable, meetings),
+      store: new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable),
       publisher: { publish: async () => undefined },
       baseUrl: 'http://club.test',
     });
