@@ -18,9 +18,11 @@ import {
   electorateKeys,
   freezeCampaign,
   needsFreeze,
+  needsSeal,
   openCampaign,
   proposalNotFound,
   proposalStatus,
+  sealCampaign,
   voteStatus,
 } from './campaign.ts';
 import { organisationKey } from './organisation.ts';
@@ -120,12 +122,19 @@ export class VoteService {
   /**
    * The campaign's partition, with the ballot frozen if the vote opened by its window since the
    * last read: the first reader after `vote_opens_at` freezes it, conditioned on no proposal
-   * or co-signature having moved since its read, so every reader agrees on one ballot.
+   * or co-signature having moved since its read, so every reader agrees on one ballot. Likewise
+   * the first reader after `vote_closes_at` records the close and seals the tally.
    */
   async snapshot(campaignId: string, now: Date): Promise<CampaignSnapshot> {
     return this.decideAndWrite('freeze', async () => {
       const snapshot = await this.store.loadCampaign(campaignId);
       if (!snapshot) throw campaignNotFound(campaignId);
+      if (needsSeal(snapshot.campaign, now)) {
+        const sealed = sealCampaign(snapshot.campaign, snapshot.proposals, now);
+        await this.store.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
+        logger.info('vote closed by its window', { campaignId });
+        return { ...snapshot, campaign: sealed };
+      }
       if (!needsFreeze(snapshot.campaign, now)) return snapshot;
       const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
       await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
@@ -182,7 +191,7 @@ export class VoteService {
   }
 
   private async snapshotOrFrozen(s: CampaignSnapshot, now: Date): Promise<CampaignSnapshot> {
-    return needsFreeze(s.campaign, now) ? this.snapshot(s.campaign.id, now) : s;
+    return needsFreeze(s.campaign, now) || needsSeal(s.campaign, now) ? this.snapshot(s.campaign.id, now) : s;
   }
 
   // -------------------------------------------------------------------------------------
@@ -289,8 +298,9 @@ export class VoteService {
         return answer(ctx.proposal.supporters, true);
       }
       // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
-      // very form may show its support before its marker. The support names its form.
-      if (ctx.support?.form_uuid === request.form_uuid) return answer(ctx.proposal.supporters, true);
+      // very form may show its support before its marker and the counter (the support names its
+      // form). Read again: the whole transaction is visible a moment later.
+      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleWriteError('half-committed co-signature: read again');
       if (ctx.support) {
         throw new RefusalError(
           'already-supported',
