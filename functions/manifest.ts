@@ -2,7 +2,11 @@
 // and the local gateway both read this list; a unit test checks that each handler's own
 // router declares exactly these routes.
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: get, batch get, query (table and named indexes), condition checks; `readWrite`: plus
+ * put, update, delete, batch write; `putOnly`: PutItem alone (claiming signature nonces).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'putOnly';
 
 export interface HttpFunctionSpec {
   name: string;
@@ -19,9 +23,13 @@ export interface HttpFunctionSpec {
   tables: { data?: TableAccess; nonces?: TableAccess };
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
+  /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
+  sendsTo?: string[];
   /** Reads the Publik signature keys (verifies signed calls or signs its own). */
   usesPublikKeys: boolean;
   usesAdminTokens: boolean;
+  /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
+  usesParticipationKey?: boolean;
 }
 
 export const httpFunctions: HttpFunctionSpec[] = [
@@ -41,7 +49,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /registrations/{registrationId}/calendar.ics',
     ],
     linkTokenRoutes: ['GET /registrations/{registrationId}/calendar.ics'],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'putOnly' },
     sendsNotifications: true,
     usesPublikKeys: true,
     usesAdminTokens: false,
@@ -89,6 +97,45 @@ export const httpFunctions: HttpFunctionSpec[] = [
     usesPublikKeys: true,
     usesAdminTokens: true,
   },
+  {
+    name: 'http-sessions',
+    entry: 'functions/http-sessions/handler.ts',
+    description: 'Online session series: occurrences data source, subscriptions, one-click unsubscribe, /admin routes',
+    routes: [
+      'GET /sessions',
+      'POST /sessions/subscriptions',
+      'POST /sessions/subscriptions/cancel',
+      'GET /u/{token}',
+      'POST /u/{token}',
+      'PUT /admin/session-series/{seriesId}',
+      'PUT /admin/sessions/{occurrenceId}',
+      'GET /admin/session-series',
+      'GET /admin/session-series/{seriesId}/subscribers',
+    ],
+    linkTokenRoutes: ['GET /u/{token}', 'POST /u/{token}'],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    // Confirmations go to the reminder engine's queue (REMINDERS_QUEUE_URL), not the notify queue.
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+  },
+  {
+    name: 'http-surveys',
+    entry: 'functions/http-surveys/handler.ts',
+    description: 'Feedback surveys: questions, anonymous answers (signed Publik calls) and results (/admin)',
+    routes: [
+      'GET /surveys/{surveyId}',
+      'GET /surveys/{surveyId}/questions/{questionId}/options',
+      'POST /surveys/{surveyId}/responses',
+      'PUT /admin/surveys/{surveyId}',
+      'GET /admin/surveys/{surveyId}/results',
+    ],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+    usesParticipationKey: true,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */
@@ -105,10 +152,14 @@ export interface QueueConsumerSpec {
     /** Local runtime only; in AWS the construct sets 6 × the function timeout. */
     visibilityTimeout: number;
     batchSize: number;
+    /** Most concurrent invocations the event source starts (2–1000); default: no cap. */
+    maxConcurrency?: number;
   };
   tables: { data?: TableAccess };
   usesPublikKeys: boolean;
   sendsEmail: boolean;
+  /** Other queues it sends to, by the envVar of their consumer. */
+  sendsTo?: string[];
 }
 
 export const queueConsumers: QueueConsumerSpec[] = [
@@ -119,6 +170,17 @@ export const queueConsumers: QueueConsumerSpec[] = [
     queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10 },
     tables: { data: 'readWrite' },
     usesPublikKeys: true,
+    sendsEmail: true,
+  },
+  {
+    name: 'queue-reminders',
+    entry: 'functions/queue-reminders/handler.ts',
+    description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations and meeting reminders (SES)',
+    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. At most
+    // 2 invocations × 5 emails in flight keep within the SES sending rate (docs/operations.md).
+    queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
+    tables: { data: 'readWrite' },
+    usesPublikKeys: false,
     sendsEmail: true,
   },
 ];
@@ -132,6 +194,8 @@ export interface ScheduledFunctionSpec {
   schedule: string;
   tables: { data?: TableAccess };
   sendsNotifications: boolean;
+  /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
+  sendsTo?: string[];
 }
 
 export const scheduledFunctions: ScheduledFunctionSpec[] = [
@@ -142,5 +206,14 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
     schedule: 'rate(5 minutes)',
     tables: { data: 'readWrite' },
     sendsNotifications: true,
+  },
+  {
+    name: 'schedule-reminders',
+    entry: 'functions/schedule-reminders/handler.ts',
+    description: 'Reminder engine tick: plans due reminders (one sparse-index query) and fans them out to the reminders queue',
+    schedule: 'rate(5 minutes)',
+    tables: { data: 'readWrite' },
+    sendsNotifications: false,
+    sendsTo: ['REMINDERS_QUEUE_URL'],
   },
 ];

@@ -16,6 +16,8 @@ export const ENV = {
   ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
   /** Queue of notifications (promotions, reminders) consumed by queue-notifier. */
   NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
+  /** Queue of reminder-engine messages (one per recipient) consumed by queue-reminders. */
+  REMINDERS_QUEUE_URL: 'REMINDERS_QUEUE_URL',
   /** Sender address of the emails (a verified SES identity in AWS). */
   MAIL_FROM: 'MAIL_FROM',
   /** Local runtime and tests only: emulator endpoints. Unset in AWS. */
@@ -25,6 +27,9 @@ export const ENV = {
   SSM_ENDPOINT: 'SSM_ENDPOINT',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+  /** Secret key of the survey participation and replay markers (HMAC-SHA256). */
+  PARTICIPATION_HASH_KEY: 'PARTICIPATION_HASH_KEY',
+  PARTICIPATION_HASH_KEY_PARAMETER: 'PARTICIPATION_HASH_KEY_PARAMETER',
 } as const;
 
 const optionalString = z
@@ -63,11 +68,14 @@ const EnvSchema = z.object({
   [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER]: optionalString,
   [ENV.ADMIN_TOKENS_PARAMETER]: optionalString,
   [ENV.NOTIFY_QUEUE_URL]: optionalString,
+  [ENV.REMINDERS_QUEUE_URL]: optionalString,
   [ENV.MAIL_FROM]: z.string().default('Club utilisateurs Publik <club@example.org>'),
   [ENV.DYNAMODB_ENDPOINT]: optionalString,
   [ENV.SQS_ENDPOINT]: optionalString,
   [ENV.SES_ENDPOINT]: optionalString,
   [ENV.SSM_ENDPOINT]: optionalString,
+  [ENV.PARTICIPATION_HASH_KEY]: optionalString,
+  [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
 });
 
 /** The environment, parsed and shaped for the code: the one definition of `Config`. */
@@ -81,8 +89,10 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     /** Our host name as Publik knows it, sent as `orig` when we sign calls back to Publik. */
     orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
     adminTokens: c[ENV.ADMIN_TOKENS],
+    participationKey: c[ENV.PARTICIPATION_HASH_KEY],
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
+    remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],
     mailFrom: c[ENV.MAIL_FROM],
     dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
     sqsEndpoint: c[ENV.SQS_ENDPOINT],
@@ -92,6 +102,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
       signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
       defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
       adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
+      participationKey: c[ENV.PARTICIPATION_HASH_KEY_PARAMETER],
     },
     ssmEndpoint: c[ENV.SSM_ENDPOINT],
   };

@@ -1,16 +1,23 @@
-// Delivery markers, one item per (notification, channel) in the data table: a conditional
-// write claims the right to send, a second one records the outcome. This is what turns the
-// queue's at-least-once delivery into exactly-once in effect.
+// Delivery markers, one item per (notification, channel) — or, for the reminder engine, per
+// (subject, kind, rule, sequence, recipient), listed per subject — in the data table: a
+// conditional write claims the right to send, a second one records the outcome. This is what
+// turns the queue's at-least-once delivery into exactly-once in effect. Both kinds of marker
+// share the one claim/lease/finish protocol below.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { ClaimResult, DeliveryChannel, DeliveryStore } from '#shared/domain/notifications/ports.ts';
+import type {
+  ClaimResult,
+  DeliveryChannel,
+  DeliveryStore,
+  DispatchDeliveryRef,
+  DispatchDeliveryRow,
+  DispatchDeliveryStore,
+} from '#shared/domain/notifications/ports.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { keys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
-
-/** Key of the marker of one channel of one notification. */
 
 // Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
 // readable for support questions ("was I notified?") for a quarter; TTL then removes them.
@@ -23,38 +30,53 @@ const MarkerSchema = z.object({
 
 // Lease instants are ISO strings from toISOString (fixed width, UTC): they compare as text.
 const CLAIMABLE = 'attribute_not_exists(#pk) OR #state = :failed OR (#state = :sending AND #lease_until < :now)';
-const CLAIM =
-  'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, ' +
-  '#notification_id = :id, #channel = :channel, #type = :type, #ttl = :ttl ADD #attempts :one';
+const CLAIM = 'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, #type = :type, #ttl = :ttl';
 const OWNED = '#state = :sending AND #claim_token = :token';
 
-export class DynamoDeliveryStore implements DeliveryStore {
+export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async claim(notificationId: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
+  claim(notificationId: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
+    return this.claimKey(keys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
+  }
+
+  /** Claims `key`, writing `identity` (attributes naming what the marker is for) with the claim. */
+  private async claimKey(
+    key: { pk: string; sk: string },
+    identity: Record<string, string | number | null>,
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<ClaimResult> {
     const token = randomUUID();
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(identity).map(([name, value], i) => {
+      names[`#id${i}`] = name;
+      values[`:id${i}`] = value;
+      return `#id${i} = :id${i}`;
+    });
+    const update = `${CLAIM}${sets.map((x) => `, ${x}`).join('')} ADD #attempts :one`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.delivery(notificationId, channel),
-          UpdateExpression: CLAIM,
+          Key: key,
+          UpdateExpression: update,
           ConditionExpression: CLAIMABLE,
-          ExpressionAttributeNames: { ...exprNames(CLAIM, CLAIMABLE), '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeNames: { ...exprNames(CLAIM, CLAIMABLE), '#attempts': 'attempts', '#ttl': TTL_ATTRIBUTE, ...names },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':failed': 'failed',
             ':token': token,
             ':now': now.toISOString(),
             ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-            ':id': notificationId,
-            ':channel': channel,
             ':type': 'delivery',
             ':ttl': Math.floor(now.getTime() / 1000) + MARKER_LIFETIME_SECONDS,
             ':one': 1,
+            ...values,
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -68,22 +90,57 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  // -- Reminder engine markers (DispatchDeliveryStore) -------------------------------------
+
+  claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult> {
+    return this.claimKey(dispatchKey(ref), { subject: ref.subject, kind: ref.kind, rule: ref.rule, sequence: ref.sequence, recipient: ref.recipient }, now, leaseSeconds);
+  }
+
+  markDispatchSent(ref: DispatchDeliveryRef, token: string, at: Date, detail: string, to: string): Promise<boolean> {
+    return this.finishKey(dispatchKey(ref), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, { ':at': at.toISOString(), ':detail': detail }, to);
+  }
+
+  markDispatchSkipped(ref: DispatchDeliveryRef, token: string, at: Date, reason: string, to?: string): Promise<boolean> {
+    return this.finishKey(dispatchKey(ref), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, { ':at': at.toISOString(), ':detail': reason }, to);
+  }
+
+  async releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string): Promise<void> {
+    await this.finishKey(dispatchKey(ref), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
+      ':at': at.toISOString(),
+      ':detail': error.slice(0, 500),
+    });
+  }
+
+  async listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {
+    const rows: DispatchDeliveryRow[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': reminderKeys.dispatchDeliveryPartition(subject) },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) rows.push(DispatchRowSchema.parse(item));
+    return rows;
+  }
+
   markSent(notificationId: string, channel: DeliveryChannel, token: string, at: Date, detail: string): Promise<boolean> {
-    return this.finish(notificationId, channel, token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
+    return this.finishKey(keys.delivery(notificationId, channel), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': detail,
     });
   }
 
   markSkipped(notificationId: string, channel: DeliveryChannel, token: string, at: Date, reason: string): Promise<boolean> {
-    return this.finish(notificationId, channel, token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
+    return this.finishKey(keys.delivery(notificationId, channel), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': reason,
     });
   }
 
   async release(notificationId: string, channel: DeliveryChannel, token: string, at: Date, error: string): Promise<void> {
-    await this.finish(notificationId, channel, token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
+    await this.finishKey(keys.delivery(notificationId, channel), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
       ':at': at.toISOString(),
       // Error texts come from remote answers: bounded so a marker never grows large.
       ':detail': error.slice(0, 500),
@@ -91,24 +148,24 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   /** Moves our claimed marker to a final (or failed) state; false when the claim is no longer ours. */
-  private async finish(
-    notificationId: string,
-    channel: DeliveryChannel,
+  private async finishKey(
+    key: { pk: string; sk: string },
     token: string,
     state: 'sent' | 'skipped' | 'failed',
     names: { '#sent_at': string; '#detail': string },
     values: { ':at': string; ':detail': string },
+    to?: string,
   ): Promise<boolean> {
-    const update = 'SET #state = :state, #sent_at = :at, #detail = :detail REMOVE #lease_until';
+    const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to' : ''} REMOVE #lease_until`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.delivery(notificationId, channel),
+          Key: key,
           UpdateExpression: update,
           ConditionExpression: OWNED,
           ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
-          ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values },
+          ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
         }),
       );
       return true;
@@ -123,3 +180,31 @@ export class DynamoDeliveryStore implements DeliveryStore {
 function unmarshallState(item: Record<string, AttributeValue>): Record<string, string | undefined> {
   return { state: item['state']?.S, lease_until: item['lease_until']?.S };
 }
+
+const dispatchKey = (ref: DispatchDeliveryRef) => reminderKeys.dispatchDelivery(ref.subject, ref.kind, ref.rule, ref.sequence, ref.recipient);
+
+const DispatchRowSchema = z
+  .object({
+    subject: z.string(),
+    kind: z.string(),
+    rule: z.string().nullable(),
+    sequence: z.number().int(),
+    recipient: z.string(),
+    state: z.enum(['sending', 'sent', 'skipped', 'failed']),
+    to: z.string().optional(),
+    at: z.string().optional(),
+    claimed_at: z.string(),
+    detail: z.string().optional(),
+    last_error: z.string().optional(),
+  })
+  .transform((m): DispatchDeliveryRow => ({
+    subject: m.subject,
+    kind: m.kind,
+    rule: m.rule,
+    sequence: m.sequence,
+    recipient: m.recipient,
+    state: m.state,
+    ...(m.to ? { to: m.to } : {}),
+    at: m.at ?? m.claimed_at,
+    ...((m.state === 'failed' ? m.last_error : m.detail) ? { detail: (m.state === 'failed' ? m.last_error : m.detail) as string } : {}),
+  }));

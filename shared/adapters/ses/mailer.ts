@@ -40,6 +40,10 @@ export class SesMailer implements Mailer {
                   })),
                 }
               : {}),
+            // List-Unsubscribe / List-Unsubscribe-Post (RFC 8058) of the reminder emails.
+            ...(message.headers && message.headers.length > 0
+              ? { Headers: message.headers.map((h) => ({ Name: h.name, Value: h.value })) }
+              : {}),
           },
         },
       }),

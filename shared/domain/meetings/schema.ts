@@ -3,6 +3,7 @@
 // what is stored and what data sources show are the same words.
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
+import { ReminderRulesSchema, StoredReminderRuleSchema } from '#shared/domain/reminders/rules.ts';
 import { zBool, zDate, zInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
 const flag = () => zBool().transform((v) => v ?? false);
@@ -58,6 +59,8 @@ export const MeetingInputSchema = z
     evening_event: z.preprocess((v) => (v === null ? undefined : v), EveningEventSchema.optional()),
     /** Lets a capacity fall below the places already confirmed (the answer lists those items). */
     allow_overbooking: flag(),
+    /** Reminders to registrants before the first day (the reminder engine). */
+    reminders: ReminderRulesSchema,
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
@@ -139,6 +142,7 @@ export const MeetingSchema = z.object({
       waiting_list: z.boolean(),
     })
     .optional(),
+  reminders: z.array(StoredReminderRuleSchema).optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -29,6 +29,37 @@ export interface DeliveryStore {
   release(notificationId: string, channel: DeliveryChannel, token: string, at: Date, error: string): Promise<void>;
 }
 
+/**
+ * Exactly-once marker of one message of the reminder engine to one recipient: the
+ * (subject, kind, rule, sequence, recipient) tuple. Same claim/lease/mark protocol as above;
+ * markers of one subject are listed together (delivery reports).
+ */
+export interface DispatchDeliveryRef {
+  subject: string;
+  kind: string;
+  rule: string | null;
+  sequence: number;
+  recipient: string;
+}
+
+export interface DispatchDeliveryRow extends DispatchDeliveryRef {
+  state: 'sending' | 'sent' | 'skipped' | 'failed';
+  /** Recipient address, recorded once known (never logged). */
+  to?: string;
+  /** Instant of the last outcome (or of the claim while sending). */
+  at: string;
+  detail?: string;
+}
+
+export interface DispatchDeliveryStore {
+  claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult>;
+  markDispatchSent(ref: DispatchDeliveryRef, token: string, at: Date, detail: string, to: string): Promise<boolean>;
+  markDispatchSkipped(ref: DispatchDeliveryRef, token: string, at: Date, reason: string, to?: string): Promise<boolean>;
+  releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string): Promise<void>;
+  /** Every marker of a subject (an occurrence, a meeting), all kinds and recipients. */
+  listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]>;
+}
+
 export interface EmailAttachment {
   filename: string;
   contentType: string;
@@ -41,6 +72,8 @@ export interface EmailMessage {
   text: string;
   html: string;
   attachments?: EmailAttachment[];
+  /** Extra header fields, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  headers?: Array<{ name: string; value: string }>;
 }
 
 export interface Mailer {

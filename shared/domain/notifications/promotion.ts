@@ -74,7 +74,7 @@ function waitingText(position: number | null): string {
 }
 
 /** One line per part of the registration, in the contract's order: days, workshops, evening. */
-function summaryLines(meeting: Meeting, answer: RegistrationAnswer): string[] {
+export function summaryLines(meeting: Meeting, answer: RegistrationAnswer): string[] {
   const lines: string[] = [];
   for (const d of answer.days) {
     const label = dayLabel(meeting, d.date);

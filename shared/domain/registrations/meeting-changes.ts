@@ -4,6 +4,7 @@ import { ConflictError } from '#shared/domain/errors.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { MeetingInput } from '#shared/domain/meetings/schema.ts';
 import type { MeetingService } from '#shared/domain/meetings/service.ts';
+import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import type { RegistrationStore } from './ports.ts';
 import type { RegistrationService } from './service.ts';
 
@@ -13,6 +14,8 @@ export class MeetingChanges {
     private readonly meetingStore: MeetingStore,
     private readonly registrations: RegistrationService,
     private readonly registrationStore: RegistrationStore,
+    /** Reschedules the meeting's reminders after each change (the reminder engine). */
+    private readonly reminders?: ReminderSchedule,
   ) {}
 
   /**
@@ -41,6 +44,7 @@ export class MeetingChanges {
       }
     }
     const { created } = await this.meetings.putMeeting(meetingId, input, now);
+    await this.reminders?.refreshNextDue('meeting', meetingId, now);
     const promoted = await this.registrations.completePromotionsSafely(meetingId, now);
     return { created, promoted };
   }

@@ -1,0 +1,20 @@
+// Reminders queue consumer: one email per message (session reminders, updates, cancellations,
+// subscription confirmations, meeting reminders), sent at most once in effect.
+import { RemindersQueueMessageSchema, toDeliverMessage } from '#shared/domain/reminders/model.ts';
+import { createReminderDelivery } from '#shared/lambda/reminders-context.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { sqsConsumer } from '#shared/lambda/sqs.ts';
+
+const ctx = createServiceContext();
+const delivery = createReminderDelivery(ctx);
+
+export const handler = sqsConsumer({
+  name: 'queue-reminders',
+  schema: RemindersQueueMessageSchema,
+  // Emails in flight per invocation; with the event source's maximum concurrency (manifest)
+  // this bounds the SES send rate (docs/operations.md, « Reminders »).
+  concurrency: 5,
+  handle: async (message) => {
+    await delivery.deliver(toDeliverMessage(message));
+  },
+});

@@ -1,0 +1,115 @@
+// The meeting source of the reminder engine: owner = subject = a meeting; the event is its
+// first day (00:00 in the meeting's zone: a meeting has no daily hours), so « 7 days before at
+// 09:00 » is 09:00 seven days before the first day. Audience: registrations not cancelled
+// (confirmed or waiting); each reminder carries the person's days, workshops, waiting
+// positions and personal calendar link, as the promotion email does.
+import { DateTime } from 'luxon';
+import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
+import { summaryLines } from '#shared/domain/notifications/promotion.ts';
+import { registrationAnswer, type RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
+import type { Registration } from '#shared/domain/registrations/schema.ts';
+import { frenchDateRange } from '#shared/domain/meetings/views.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
+import { planTimedSubjects } from './plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+import { ruleDueAt, ruleId } from './rules.ts';
+
+export interface MeetingReminderCatalog {
+  findMeeting(meetingId: string): Promise<Meeting | undefined>;
+  /** One page of the ids of the meeting's registrations that are not cancelled. */
+  registrations(meetingId: string, cursor: string | null, limit: number): Promise<AudiencePage>;
+  findRegistration(registrationId: string): Promise<Registration | undefined>;
+  waitingPositions(registration: Registration): Promise<Map<string, number>>;
+}
+
+/** The meeting's start for reminders: its first day at 00:00 local. */
+export function meetingStart(meeting: Meeting): Date | undefined {
+  const first = [...meeting.days].map((d) => d.date).sort()[0];
+  return first ? DateTime.fromISO(first, { zone: meeting.timezone }).toJSDate() : undefined;
+}
+
+/** Pure planning of a meeting's reminders (exported for tests). */
+export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[], now: Date): Plan {
+  const startsAt = meetingStart(meeting);
+  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return { fanOut: [], skip: [], nextDueAt: null };
+  const rules = meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) }));
+  return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
+}
+
+const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer): EmailMessage {
+  const dates = frenchDateRange(meeting.days.map((d) => d.date));
+  const subject = `Rappel : ${meeting.title}, ${dates}`;
+  const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
+  const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
+  const summary = summaryLines(meeting, answer);
+  const calendar = 'Pour l’ajouter à votre agenda (fichier iCalendar) :';
+  const form = registration.form_number ? ` (demande n° ${registration.form_number})` : '';
+  const manage =
+    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
+    `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
+  const text = [
+    greeting,
+    '',
+    intro,
+    '',
+    'Votre inscription à ce jour :',
+    ...summary.map((l) => `- ${l}`),
+    '',
+    `${calendar} ${answer.api.ics_url}`,
+    '',
+    manage,
+    '',
+    'À bientôt,',
+    SIGNATURE,
+    '',
+  ].join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    '<p>Votre inscription à ce jour :</p>',
+    `<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+    `<p>${escapeHtml(calendar)} <a href="${escapeHtml(answer.api.ics_url)}">ajouter à mon agenda</a></p>`,
+    `<p>${escapeHtml(manage)}</p>`,
+    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+  return { to: registration.email, subject, text, html };
+}
+
+export class MeetingReminderSource implements ReminderSource {
+  readonly kind = 'meeting' as const;
+  constructor(
+    private readonly catalog: MeetingReminderCatalog,
+    private readonly baseUrl: string,
+  ) {}
+
+  async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
+    const meeting = await this.catalog.findMeeting(meetingId);
+    return meeting ? planMeeting(meeting, history, now) : { fanOut: [], skip: [], nextDueAt: null };
+  }
+
+  audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
+    return this.catalog.registrations(meetingId, cursor, limit);
+  }
+
+  async compose(message: DeliverMessage, now: Date): Promise<Composition> {
+    const registration = await this.catalog.findRegistration(message.recipient);
+    if (!registration || registration.meeting_id !== message.owner_id) return { status: 'skip', reason: 'registration-gone' };
+    if (registration.state === 'cancelled') return { status: 'skip', reason: 'registration-cancelled', to: registration.email };
+    const meeting = await this.catalog.findMeeting(message.owner_id);
+    if (!meeting) return { status: 'skip', reason: 'meeting-gone', to: registration.email };
+    const start = meetingStart(meeting);
+    if (!start || now.getTime() >= start.getTime()) return { status: 'skip', reason: 'past', to: registration.email };
+    const positions = await this.catalog.waitingPositions(registration);
+    const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
+    return { status: 'send', email: meetingReminderEmail(meeting, registration, answer) };
+  }
+}

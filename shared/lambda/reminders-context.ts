@@ -1,0 +1,81 @@
+// The reminder engine over DynamoDB, the reminders queue and SES: what the tick, the consumer
+// and the owners' admin use cases build once per cold start.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { DynamoMeetingReminderCatalog } from '#shared/adapters/dynamodb/meeting-reminder-catalog.ts';
+import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { SesMailer } from '#shared/adapters/ses/mailer.ts';
+import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
+import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
+import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
+import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
+import type { OwnerKind } from '#shared/domain/reminders/model.ts';
+import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
+import type { ServiceContext } from '#shared/lambda/service-context.ts';
+
+export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
+
+/** `Name <address>` → its parts, for the ORGANIZER of the invitations. */
+export function organizerOf(mailFrom: string): { name: string; email: string } {
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(mailFrom);
+  return match ? { name: match[1] || 'Club utilisateurs Publik', email: match[2] as string } : { name: 'Club utilisateurs Publik', email: mailFrom.trim() };
+}
+
+/**
+ * The sources of every owner kind. The session source needs the sessions context's catalog
+ * (its repository, behind SessionReminderCatalog): pass it when that context is wired.
+ */
+export function createReminderSources(
+  ctx: ServiceContext,
+  stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
+): ReminderSources {
+  const meetings = stores.meetings ?? new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
+  const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
+  const sources: ReminderSources = {
+    meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
+  };
+  if (stores.sessions) {
+    sources['session-series'] = new SessionSeriesSource(stores.sessions, {
+      baseUrl: ctx.config.publicBaseUrl,
+      organizer: organizerOf(ctx.config.mailFrom),
+    });
+  }
+  return sources;
+}
+
+export function createReminderQueue(ctx: ServiceContext, sqs?: SQSClient): ReminderQueue {
+  return ctx.config.remindersQueueUrl
+    ? new SqsReminderQueue(sqs ?? new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.remindersQueueUrl)
+    : new MissingReminderQueue();
+}
+
+export function createReminderEngine(ctx: ServiceContext, opts: { sources?: ReminderSources; queue?: ReminderQueue; budgetMs?: number } = {}) {
+  return new ReminderEngine({
+    sources: opts.sources ?? createReminderSources(ctx),
+    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
+    queue: opts.queue ?? createReminderQueue(ctx),
+    ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
+  });
+}
+
+/** For owners' admin use cases: refreshNextDue only (no queue needed). */
+export function createReminderSchedule(ctx: ServiceContext, meetings: MeetingStore, registrations: RegistrationStore): ReminderSchedule {
+  return new ReminderEngine({
+    sources: createReminderSources(ctx, { meetings, registrations }),
+    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
+    queue: new MissingReminderQueue(),
+  });
+}
+
+export function createReminderDelivery(ctx: ServiceContext, opts: { sources?: ReminderSources } = {}) {
+  return new ReminderDelivery({
+    sources: opts.sources ?? createReminderSources(ctx),
+    deliveries: new DynamoDeliveryStore(ctx.ddb, ctx.config.dataTable),
+    mailer: SesMailer.fromConfig(ctx.config),
+  });
+}
