@@ -11,7 +11,9 @@ import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, val
 import {
   assertProposalsOpen,
   assertVoteOpen,
+  ballotItem,
   ballotProposals,
+  bySubmission,
   campaignNotFound,
   closeCampaign,
   defineCampaign,
@@ -20,11 +22,14 @@ import {
   needsFreeze,
   needsSeal,
   openCampaign,
+  proposalItem,
   proposalNotFound,
   proposalStatus,
   sealCampaign,
   voteStatus,
+  type ProposalStatus,
 } from './campaign.ts';
+import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
 import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
@@ -179,6 +184,23 @@ export class VoteService {
     throw new InvalidRequestError('Paramètres invalides : campaign : plusieurs campagnes existent, précisez laquelle.', [
       { path: 'campaign', message: 'Plusieurs campagnes existent : précisez laquelle.' },
     ]);
+  }
+
+  /** GET /proposals: a campaign's proposals (optionally of one status), in submission order. */
+  async proposalItems(campaignParam: string | undefined, status: ProposalStatus | undefined, now: Date): Promise<DataSourceItem[]> {
+    const campaignId = await this.resolveCampaignId(campaignParam);
+    if (campaignId === undefined) return [];
+    const { campaign, proposals, names } = await this.snapshot(campaignId, now);
+    return proposals
+      .filter((p) => status === undefined || proposalStatus(p, campaign) === status)
+      .sort(bySubmission)
+      .map((p) => proposalItem(p, campaign, names));
+  }
+
+  /** GET /campaigns/{id}/proposals: the ballot's proposals (eligible ones until it is frozen). */
+  async ballotItems(campaignId: string, now: Date): Promise<DataSourceItem[]> {
+    const { campaign, proposals, names } = await this.snapshot(campaignId, now);
+    return ballotProposals(campaign, proposals).map((p) => ballotItem(p, names));
   }
 
   async getProposal(proposalId: string, now: Date): Promise<{ snapshot: CampaignSnapshot; proposal: Proposal }> {
