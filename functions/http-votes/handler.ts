@@ -2,14 +2,7 @@
 // w.c.s. webservices and data sources, and the organisers' /admin/campaigns routes.
 import * as z from 'zod';
 import { sheetToCsv, type Sheet } from '#shared/domain/registrations/exports.ts';
-import {
-  ballotItem,
-  ballotProposals,
-  campaignView,
-  proposalItem,
-  proposalStatus,
-  proposalView,
-} from '#shared/domain/votes/campaign.ts';
+import { campaignView, proposalView } from '#shared/domain/votes/campaign.ts';
 import { ballotsSheet, resultsSheet } from '#shared/domain/votes/exports.ts';
 import {
   BallotRequestSchema,
@@ -54,15 +47,7 @@ export const routes = [
     path: '/proposals',
     auth: 'publik',
     query: ProposalsQuery,
-    handle: async ({ query, now }) => {
-      const campaignId = await votes.resolveCampaignId(query.campaign);
-      if (campaignId === undefined) return publikOk([]);
-      const { campaign, proposals, names } = await votes.snapshot(campaignId, now);
-      const listed = proposals
-        .filter((p) => query.status === undefined || proposalStatus(p, campaign) === query.status)
-        .sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : 0));
-      return publikOk(filterDataSource(listed.map((p) => proposalItem(p, campaign, names)), query));
-    },
+    handle: async ({ query, now }) => publikOk(filterDataSource(await votes.proposalItems(query.campaign, query.status, now), query)),
   }),
   route({
     method: 'GET',
@@ -98,10 +83,7 @@ export const routes = [
     auth: 'publik',
     params: CampaignIdSchema,
     query: DataSourceQuerySchema,
-    handle: async ({ params, query, now }) => {
-      const { campaign, proposals, names } = await votes.snapshot(params.campaignId, now);
-      return publikOk(filterDataSource(ballotProposals(campaign, proposals).map((p) => ballotItem(p, names)), query));
-    },
+    handle: async ({ params, query, now }) => publikOk(filterDataSource(await votes.ballotItems(params.campaignId, now), query)),
   }),
   route({
     method: 'POST',

@@ -304,6 +304,31 @@ describe('opening and closing', () => {
   });
 });
 
+describe('closing by the window', () => {
+  it('the first read after vote_closes_at seals the tally: results read then are final', async () => {
+    const { id, ids } = await eligibleCampaign(2);
+    const answer = await main.votes.castBallot(id, ballot(`win-${id}-1`, { organisation: 'Commune 1', choices: [ids[0]] }), nonce(), VOTING);
+    expect(answer.replaced).toBe(false);
+    const after = new Date('2027-06-08T16:00:00Z');
+    const results = await main.votes.results(id, after, { publicView: true });
+    expect(results).toMatchObject({ vote_status: 'closed', ballots: 1 });
+    const { campaign } = await main.votes.snapshot(id, after);
+    expect(campaign).toMatchObject({ closed_at: '2027-06-08T15:00:00.000Z', ballot: ids });
+    // A ballot decided in time but written after that read is refused by the seal.
+    const late = main.store.castBallot(
+      {
+        ballot: { ...(await main.store.listBallots(id))[0]!, organisation: 'Commune 2', organisation_key: 'commune 2', form_uuid: `win-${id}-2`, version: 1 },
+        previousVersion: 0,
+        markerVersion: 0,
+        delta: { ballots: 1, [`score:${ids[0]}`]: 1 },
+      },
+      undefined,
+    );
+    await expect(late).rejects.toBeInstanceOf(StaleWriteError);
+    expect((await main.votes.results(id, after, { publicView: true })).ballots).toBe(1);
+  });
+});
+
 describe('meeting electorate', () => {
   it('the voter votes for the organisation of their registration; others are not in the electorate', async () => {
     const ddb = main.ddb;

@@ -15,6 +15,8 @@ export const proposalNotFound = (proposalId: string) =>
   new NotFoundError(`Proposition inconnue : « ${proposalId} ».`, 'unknown-proposal');
 
 const at = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+/** A window bound as a UTC ISO instant, like every instant we record. */
+const instant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
 
 /**
  * Manual actions win over the windows: a manual close is final, a manual open starts the vote
@@ -119,7 +121,7 @@ export function openCampaign(c: Campaign, proposals: Proposal[], now: Date): Cam
 
 /** Freezes the ballot of a vote opened by its window (first read after `vote_opens_at`). */
 export function freezeCampaign(c: Campaign, proposals: Proposal[], now: Date): Campaign {
-  return freeze(c, proposals, now, c.opened_at ?? c.vote_opens_at ?? now.toISOString());
+  return freeze(c, proposals, now, c.opened_at ?? instant(c.vote_opens_at) ?? now.toISOString());
 }
 
 function freeze(c: Campaign, proposals: Proposal[], now: Date, openedAt: string): Campaign {
@@ -127,6 +129,29 @@ function freeze(c: Campaign, proposals: Proposal[], now: Date, openedAt: string)
     ...c,
     opened_at: openedAt,
     ballot: c.ballot ?? ballotToFreeze(c, proposals),
+    updated_at: now.toISOString(),
+    version: c.version + 1,
+  };
+}
+
+/** The vote closed by its window but its tally is not sealed yet: seal it at the first read after. */
+export function needsSeal(c: Campaign, now: Date): boolean {
+  const closesAt = at(c.vote_closes_at);
+  return c.closed_at === undefined && closesAt !== undefined && now.getTime() >= closesAt;
+}
+
+/**
+ * Records the close of a vote that ended by its window (at `vote_closes_at`): the tally is
+ * sealed with it, so results read after the close are final (a ballot decided before the close
+ * but still in flight is refused by the seal rather than landing after the results were read).
+ */
+export function sealCampaign(c: Campaign, proposals: Proposal[], now: Date): Campaign {
+  const closedAt = instant(c.vote_closes_at) ?? now.toISOString();
+  return {
+    ...c,
+    opened_at: c.opened_at ?? instant(c.vote_opens_at) ?? closedAt,
+    ballot: c.ballot ?? ballotToFreeze(c, proposals),
+    closed_at: closedAt,
     updated_at: now.toISOString(),
     version: c.version + 1,
   };

@@ -20,6 +20,7 @@ export const VISIBILITIES = ['after-close', 'live'] as const;
 /** Bounds on every list a caller sends (w.c.s. forms and organisers alike). */
 export const MAX_PROPOSALS_PER_BALLOT = 200;
 export const MAX_ELECTORATE = 5_000;
+export const MAX_ELECTORATE_CHARS = 100_000;
 const ID_MAX = 100;
 
 const isoInstant = () =>
@@ -38,9 +39,21 @@ const ElectorateSchema = z.preprocess(
     if (typeof v === 'string') return v.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
     return v;
   },
-  z.union([z.literal('meeting'), z.array(zText({ max: 200 })).min(1).max(MAX_ELECTORATE)], {
-    error: 'Attendu « meeting » ou une liste de noms d’organisations.',
-  }),
+  z.union(
+    [
+      z.literal('meeting'),
+      z
+        .array(zText({ max: 200 }))
+        .min(1)
+        .max(MAX_ELECTORATE)
+        // The list is stored on the campaign item (with its folded keys): DynamoDB items are
+        // 400 KB at most.
+        .refine((names) => names.reduce((n, name) => n + name.length, 0) <= MAX_ELECTORATE_CHARS, {
+          error: `Liste trop longue : ${MAX_ELECTORATE_CHARS} caractères au plus en tout.`,
+        }),
+    ],
+    { error: 'Attendu « meeting » ou une liste de noms d’organisations.' },
+  ),
 );
 
 function chronological(ctx: z.RefinementCtx, earlier: string | undefined, later: string | undefined, path: string, message: string) {

@@ -11,18 +11,25 @@ import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, val
 import {
   assertProposalsOpen,
   assertVoteOpen,
+  ballotItem,
   ballotProposals,
+  bySubmission,
   campaignNotFound,
   closeCampaign,
   defineCampaign,
   electorateKeys,
   freezeCampaign,
   needsFreeze,
+  needsSeal,
   openCampaign,
+  proposalItem,
   proposalNotFound,
   proposalStatus,
+  sealCampaign,
   voteStatus,
+  type ProposalStatus,
 } from './campaign.ts';
+import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
 import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
@@ -120,12 +127,19 @@ export class VoteService {
   /**
    * The campaign's partition, with the ballot frozen if the vote opened by its window since the
    * last read: the first reader after `vote_opens_at` freezes it, conditioned on no proposal
-   * or co-signature having moved since its read, so every reader agrees on one ballot.
+   * or co-signature having moved since its read, so every reader agrees on one ballot. Likewise
+   * the first reader after `vote_closes_at` records the close and seals the tally.
    */
   async snapshot(campaignId: string, now: Date): Promise<CampaignSnapshot> {
     return this.decideAndWrite('freeze', async () => {
       const snapshot = await this.store.loadCampaign(campaignId);
       if (!snapshot) throw campaignNotFound(campaignId);
+      if (needsSeal(snapshot.campaign, now)) {
+        const sealed = sealCampaign(snapshot.campaign, snapshot.proposals, now);
+        await this.store.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
+        logger.info('vote closed by its window', { campaignId });
+        return { ...snapshot, campaign: sealed };
+      }
       if (!needsFreeze(snapshot.campaign, now)) return snapshot;
       const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
       await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
@@ -172,6 +186,23 @@ export class VoteService {
     ]);
   }
 
+  /** GET /proposals: a campaign's proposals (optionally of one status), in submission order. */
+  async proposalItems(campaignParam: string | undefined, status: ProposalStatus | undefined, now: Date): Promise<DataSourceItem[]> {
+    const campaignId = await this.resolveCampaignId(campaignParam);
+    if (campaignId === undefined) return [];
+    const { campaign, proposals, names } = await this.snapshot(campaignId, now);
+    return proposals
+      .filter((p) => status === undefined || proposalStatus(p, campaign) === status)
+      .sort(bySubmission)
+      .map((p) => proposalItem(p, campaign, names));
+  }
+
+  /** GET /campaigns/{id}/proposals: the ballot's proposals (eligible ones until it is frozen). */
+  async ballotItems(campaignId: string, now: Date): Promise<DataSourceItem[]> {
+    const { campaign, proposals, names } = await this.snapshot(campaignId, now);
+    return ballotProposals(campaign, proposals).map((p) => ballotItem(p, names));
+  }
+
   async getProposal(proposalId: string, now: Date): Promise<{ snapshot: CampaignSnapshot; proposal: Proposal }> {
     const campaignId = campaignOfProposal(proposalId);
     if (campaignId === undefined) throw proposalNotFound(proposalId);
@@ -182,7 +213,7 @@ export class VoteService {
   }
 
   private async snapshotOrFrozen(s: CampaignSnapshot, now: Date): Promise<CampaignSnapshot> {
-    return needsFreeze(s.campaign, now) ? this.snapshot(s.campaign.id, now) : s;
+    return needsFreeze(s.campaign, now) || needsSeal(s.campaign, now) ? this.snapshot(s.campaign.id, now) : s;
   }
 
   // -------------------------------------------------------------------------------------
@@ -288,6 +319,10 @@ export class VoteService {
         }
         return answer(ctx.proposal.supporters, true);
       }
+      // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
+      // very form may show its support before its marker and the counter (the support names its
+      // form). Read again: the whole transaction is visible a moment later.
+      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleWriteError('half-committed co-signature: read again');
       if (ctx.support) {
         throw new RefusalError(
           'already-supported',
@@ -443,7 +478,17 @@ export class VoteService {
   /** Every score recomputed from the stored ballots, beside the live tally. */
   async recount(campaignId: string, now: Date) {
     const snapshot = await this.snapshot(campaignId, now);
-    const [live, ballots] = await Promise.all([this.store.readTally(campaignId), this.store.listBallots(campaignId)]);
+    // Reads are not isolated from ballots being written: the ballots are compared with a tally
+    // that did not move while they were read (a few tries while a room is still voting).
+    let live: Record<string, number> = {};
+    let ballots: Ballot[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.store.readTally(campaignId);
+      ballots = await this.store.listBallots(campaignId);
+      live = await this.store.readTally(campaignId);
+      if (sameTally(before, live)) break;
+      await this.sleep(20 * (attempt + 1));
+    }
     const counted = recount(ballots);
     const equal = sameTally(live, counted);
     if (!equal) logger.error('recount differs from the live tally', { campaignId });

@@ -7,8 +7,10 @@ import {
   closeCampaign,
   defineCampaign,
   needsFreeze,
+  needsSeal,
   openCampaign,
   proposalsOpen,
+  sealCampaign,
   voteStatus,
 } from '#shared/domain/votes/campaign.ts';
 import { CampaignInputSchema } from '#shared/domain/votes/schema.ts';
@@ -34,6 +36,15 @@ describe('campaign phases from the windows', () => {
     expect(opened?.ballot).toEqual([eligible.id]);
     expect(opened && [voteStatus(opened, NOW), proposalsOpen(opened, NOW), needsFreeze(opened, NOW)]).toEqual(['open', false, false]);
     expect(opened && openCampaign(opened, [], NOW)).toBeUndefined(); // idempotent
+  });
+
+  it('a vote closed by its window is sealed at the first read after, at the instant of the window', () => {
+    const after = t('2027-06-08T15:30:00Z');
+    expect([needsSeal(c, t('2027-06-08T14:59:59Z')), needsSeal(c, after)]).toEqual([false, true]);
+    const eligible = proposal({ supporters: 2 });
+    const sealed = sealCampaign(c, [eligible], after);
+    expect(sealed).toMatchObject({ closed_at: '2027-06-08T15:00:00.000Z', opened_at: '2027-06-07T07:00:00.000Z', ballot: [eligible.id] });
+    expect(needsSeal(sealed, after)).toBe(false);
   });
 
   it('a manual close is final and idempotent', () => {

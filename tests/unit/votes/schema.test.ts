@@ -41,6 +41,8 @@ describe('campaign body', () => {
     expect(CampaignInputSchema.parse({ ...CONTRACT_CAMPAIGN, electorate: ['Ville A', 'Ville B'] }).electorate).toEqual(['Ville A', 'Ville B']);
     expect(CampaignInputSchema.parse({ ...CONTRACT_CAMPAIGN, electorate: 'Ville A\nVille B\n' }).electorate).toEqual(['Ville A', 'Ville B']);
     expect(CampaignInputSchema.safeParse({ ...CONTRACT_CAMPAIGN, electorate: 42 }).success).toBe(false);
+    const huge = Array.from({ length: 600 }, (_, i) => `${'Communauté de communes '.repeat(8)}${i}`);
+    expect(CampaignInputSchema.safeParse({ ...CONTRACT_CAMPAIGN, electorate: huge }).success).toBe(false);
   });
 });
 

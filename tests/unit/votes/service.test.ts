@@ -1,0 +1,77 @@
+// The vote use cases over a fake store: what is decided from a read, what is written, and how a
+// write that finds the state moved is decided again (then "busy", with nothing written).
+import { describe, expect, it } from 'vitest';
+import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { StaleWriteError, type BallotContext, type VoteStore } from '#shared/domain/votes/ports.ts';
+import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
+import { VoteService } from '#shared/domain/votes/service.ts';
+import { campaign } from './fixtures.ts';
+
+const VOTING = new Date('2027-06-07T10:00:00Z');
+const open = campaign({ electorate: ['Ville de Test', 'Autre Ville'], meeting_id: undefined, min_choices: 0 });
+const frozen = { ...open, opened_at: VOTING.toISOString(), ballot: ['evol-2027-p1', 'evol-2027-p2'] };
+const request = (extra: Record<string, unknown> = {}) =>
+  BallotRequestSchema.parse({ form_uuid: 'f1', email: 'a@example.org', organisation: 'ville de test', choices: ['evol-2027-p1'], ...extra });
+
+function fakeStore(contexts: BallotContext[], failures = 0) {
+  const writes: Array<{ ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> }> = [];
+  let reads = 0;
+  const store = {
+    loadBallotContext: async () => contexts[Math.min(reads++, contexts.length - 1)] as BallotContext,
+    castBallot: async (write: (typeof writes)[number]) => {
+      if (failures-- > 0) throw new StaleWriteError();
+      writes.push(write);
+    },
+  } as unknown as VoteStore;
+  return { store, writes, reads: () => reads };
+}
+const record = { campaign: frozen, changeSeq: 3, proposalCount: 2 };
+const service = (store: VoteStore, maxAttempts = 3) =>
+  new VoteService({ store, retry: { maxAttempts, baseDelayMs: 0, maxDelayMs: 0 }, sleep: async () => undefined });
+
+describe('casting a ballot', () => {
+  it('a first ballot adds itself to the tally, for the organisation as first spelled in the campaign', async () => {
+    const fake = fakeStore([{ record, organisationName: 'Ville de TEST' }]);
+    const answer = await service(fake.store).castBallot('evol-2027', request(), undefined, VOTING);
+    expect(answer).toMatchObject({ organisation: 'Ville de TEST', choices: ['evol-2027-p1'], replaced: false, replayed: false });
+    expect(fake.writes[0]).toMatchObject({ previousVersion: 0, markerVersion: 0, delta: { ballots: 1, 'score:evol-2027-p1': 1 } });
+  });
+
+  it('another form of the organisation replaces its ballot: −old +new, conditioned on the version read', async () => {
+    const previous = {
+      campaign_id: 'evol-2027', organisation: 'Ville de Test', organisation_key: 'ville de test', choices: ['evol-2027-p1'],
+      agent: { email: 'b@example.org' }, form_uuid: 'f0', request_hash: 'h', cast_at: 'x', first_cast_at: 'x', replaced_count: 0, version: 4,
+    };
+    const fake = fakeStore([{ record, ballot: previous }]);
+    const answer = await service(fake.store).castBallot('evol-2027', request({ choices: 'evol-2027-p2' }), undefined, VOTING);
+    expect(answer).toMatchObject({ organisation: 'Ville de Test', replaced: true });
+    expect(fake.writes[0]).toMatchObject({ previousVersion: 4, delta: { 'score:evol-2027-p1': -1, 'score:evol-2027-p2': 1 } });
+    expect(fake.writes[0]?.ballot).toMatchObject({ version: 5, replaced_count: 1, first_cast_at: 'x' });
+  });
+
+  it('a stale write is decided again from a fresh read; past the attempts it is busy, nothing written', async () => {
+    const retried = fakeStore([{ record }], 2);
+    await service(retried.store).castBallot('evol-2027', request(), undefined, VOTING);
+    expect([retried.reads(), retried.writes.length]).toEqual([3, 1]);
+    const busy = fakeStore([{ record }], 10);
+    await expect(service(busy.store).castBallot('evol-2027', request(), undefined, VOTING)).rejects.toBeInstanceOf(ServiceBusyError);
+    expect(busy.writes).toEqual([]);
+  });
+
+  it('the same form with the same ballot is a replay, even once the vote closed; refusals write nothing', async () => {
+    const marker = { campaign_id: 'evol-2027', organisation_key: 'ville de test', request_hash: '', cast_at: 'then', replaced: false, version: 1 };
+    const first = fakeStore([{ record }]);
+    await service(first.store).castBallot('evol-2027', request(), undefined, VOTING);
+    marker.request_hash = first.writes[0]?.ballot.request_hash ?? '';
+    const closed = { ...record, campaign: { ...frozen, closed_at: VOTING.toISOString() } };
+    const replay = fakeStore([{ record: closed, marker }]);
+    expect(await service(replay.store).castBallot('evol-2027', request(), undefined, VOTING)).toMatchObject({ replayed: true, cast_at: 'then' });
+    const refused = fakeStore([{ record: closed }]);
+    await expect(service(refused.store).castBallot('evol-2027', request(), undefined, VOTING)).rejects.toMatchObject({ code: 'campaign-closed' });
+    const outsider = fakeStore([{ record }]);
+    await expect(
+      service(outsider.store).castBallot('evol-2027', request({ organisation: 'Paris' }), undefined, VOTING),
+    ).rejects.toBeInstanceOf(RefusalError);
+    expect([replay.writes, refused.writes, outsider.writes]).toEqual([[], [], []]);
+  });
+});
