@@ -7,6 +7,8 @@ import { DynamoMeetingReminderCatalog } from '#shared/adapters/dynamodb/meeting-
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { DynamoSurveyInvitationCatalog } from '#shared/adapters/dynamodb/survey-invitation-catalog.ts';
+import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
@@ -16,6 +18,8 @@ import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.t
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
+import { SurveyInvitationSource } from '#shared/domain/reminders/survey-source.ts';
+import { participationKeyOf } from '#shared/lambda/participation-key.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
@@ -38,6 +42,17 @@ export function createReminderSources(
   const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
+    // Survey invitations: the key is read only when a delivery composes (queue-reminders has it).
+    survey: new SurveyInvitationSource(
+      new DynamoSurveyInvitationCatalog(
+        ctx.ddb,
+        ctx.config.dataTable,
+        new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable),
+        meetings,
+        registrations,
+        participationKeyOf(ctx),
+      ),
+    ),
   };
   if (stores.sessions) {
     sources['session-series'] = new SessionSeriesSource(stores.sessions, {
