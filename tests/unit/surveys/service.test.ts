@@ -159,4 +159,25 @@ describe('answering a survey', () => {
     });
     await expect(service.putSurvey('club-11-avis', SurveyInputSchema.parse(surveyInput()), now)).rejects.toMatchObject({ statusCode: 400 });
   });
+
+  it('reschedules the invitations after each PUT is written, and not after a refused one', async () => {
+    const store = new FakeStore();
+    const calls: Array<[string, string, string, boolean]> = [];
+    const service = new SurveyService({
+      store,
+      registrations: { listByMeeting: async () => [] },
+      meetings: { findMeeting: async (id: string) => (id === 'club-12' ? { id } : undefined) },
+      participationKey: async () => 'unit-key',
+      reminders: {
+        refreshNextDue: async (kind, ownerId, at) => {
+          calls.push([kind, ownerId, at.toISOString(), (await store.findSurvey(ownerId)) !== undefined]);
+          return null;
+        },
+      },
+    });
+    const input = SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined });
+    await service.putSurvey('club-12-avis', input, now);
+    await expect(service.putSurvey('x', SurveyInputSchema.parse({ ...surveyInput(), meeting_id: 'club-99' }), now)).rejects.toMatchObject({ statusCode: 400 });
+    expect(calls).toEqual([['survey', 'club-12-avis', now.toISOString(), true]]);
+  });
 });
