@@ -15,36 +15,23 @@
 // and whoever has answered — known from the participation marker ONLY (HMAC of the survey and
 // the normalised email), never from the responses, which hold no identity.
 import { DateTime } from 'luxon';
-import * as z from 'zod';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { isEligible } from '#shared/domain/surveys/eligibility.ts';
-import type { Eligibility, Survey } from '#shared/domain/surveys/schema.ts';
-import { zInt } from '#shared/publik/coerce.ts';
+import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from '#shared/domain/surveys/schema.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
 
-/** Most reminders a survey may ask for (each one is a mail to everyone who has not answered). */
-export const MAX_SURVEY_REMINDERS = 10;
 const DAY_MS = 86_400_000;
 /** The invitation's id among the planned « rules » (reminders are `r1`, `r2`…). */
 const INVITATION_RULE = 'invitation';
 
-/** The `invitations` of a survey, as the engine reads them (numbers may come as strings). */
-export const SurveyInvitationsSchema = z.object({
-  form_url: z
-    .string()
-    .trim()
-    .max(1000)
-    .regex(/^https?:\/\/\S+$/),
-  send_at: z.iso.datetime({ offset: true }),
-  reminder_after_days: z.preprocess((v) => (v === undefined || v === null || v === '' ? 7 : v), zInt({ min: 1, max: 365 })),
-  max_reminders: z.preprocess((v) => (v === undefined || v === null || v === '' ? 0 : v), zInt({ min: 0, max: MAX_SURVEY_REMINDERS })),
-});
-export type SurveyInvitations = z.output<typeof SurveyInvitationsSchema>;
+/** Stored invitations are read with the PUT's own schema (numbers may come as strings). */
+export const SurveyInvitationsSchema = InvitationsSchema;
+export type SurveyInvitations = Invitations;
 
 /** The survey's invitations, or undefined when it has none (or none the engine can use). */
 export function invitationsOf(survey: Pick<Survey, 'invitations'>): SurveyInvitations | undefined {

@@ -73,7 +73,7 @@ describe('survey invitations: planning', () => {
     // Closed: nothing at all, not even a late invitation.
     expect(summary(planSurvey(surveyFixture(), [], new Date('2027-06-30T22:00:00Z')))).toEqual({ fanOut: [], skip: [], nextDueAt: null });
     // send_at after the closing: nothing.
-    const late = surveyFixture({ invitations: { ...surveyFixture().invitations, send_at: '2027-07-01T09:00:00+02:00' } });
+    const late: Survey = { ...surveyFixture(), invitations: { ...surveyFixture().invitations, send_at: '2027-07-01T09:00:00+02:00' } };
     expect(planSurvey(late, [], new Date('2027-06-01T00:00:00Z')).nextDueAt).toBeNull();
   });
 
@@ -95,13 +95,14 @@ describe('survey invitations: planning', () => {
 
   it('a survey without usable invitations plans nothing; moving closes_at sends nothing again', () => {
     expect(summary(planSurvey(surveyFixture({ invitations: undefined }), [], at(SEND_AT)))).toEqual({ fanOut: [], skip: [], nextDueAt: null });
-    expect(summary(planSurvey(surveyFixture({ invitations: { form_url: 'https://x.example.org/' } }), [], at(SEND_AT)))).toEqual({
+    // Stored before the PUT checked invitations: unusable ones are ignored.
+    expect(summary(planSurvey({ ...surveyFixture(), invitations: { form_url: 'https://x.example.org/' } }, [], at(SEND_AT)))).toEqual({
       fanOut: [],
       skip: [],
       nextDueAt: null,
     });
     // Numbers as strings (w.c.s.) are read.
-    const strings = surveyFixture({ invitations: { ...surveyFixture().invitations, reminder_after_days: '4', max_reminders: '1' } });
+    const strings: Survey = { ...surveyFixture(), invitations: { ...surveyFixture().invitations, reminder_after_days: '4', max_reminders: '1' } };
     expect(planSurvey(strings, [record('invitation', null, SEND_AT)], at(R1)).fanOut.map((d) => d.rule)).toEqual(['r1']);
     // The invitation was sent under the old closing instant; the window is extended.
     const extended = surveyFixture({ closes_at: '2027-07-15T23:59:59+02:00' });
