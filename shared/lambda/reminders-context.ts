@@ -3,26 +3,22 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
-import { DynamoMeetingReminderCatalog } from '#shared/adapters/dynamodb/meeting-reminder-catalog.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
-import { DynamoSurveyInvitationCatalog } from '#shared/adapters/dynamodb/survey-invitation-catalog.ts';
-import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
-import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
-import type { OwnerKind } from '#shared/domain/reminders/model.ts';
-import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
-import { SurveyInvitationSource } from '#shared/domain/reminders/survey-source.ts';
-import { participationKeyOf } from '#shared/lambda/participation-key.ts';
+import { createMeetingReminderSource, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
+import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
-export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
+export type { ReminderSources } from '#shared/lambda/reminder-schedule.ts';
+export { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 
 /** `Name <address>` → its parts, for the ORGANIZER of the invitations. */
 export function organizerOf(mailFrom: string): { name: string; email: string } {
@@ -41,18 +37,8 @@ export function createReminderSources(
   const meetings = stores.meetings ?? new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
   const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const sources: ReminderSources = {
-    meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
-    // Survey invitations: the key is read only when a delivery composes (queue-reminders has it).
-    survey: new SurveyInvitationSource(
-      new DynamoSurveyInvitationCatalog(
-        ctx.ddb,
-        ctx.config.dataTable,
-        new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable),
-        meetings,
-        registrations,
-        participationKeyOf(ctx),
-      ),
-    ),
+    meeting: createMeetingReminderSource(ctx, meetings, registrations),
+    survey: createSurveyInvitationSource(ctx, { meetings, registrations }),
   };
   if (stores.sessions) {
     sources['session-series'] = new SessionSeriesSource(stores.sessions, {
@@ -75,15 +61,6 @@ export function createReminderEngine(ctx: ServiceContext, opts: { sources?: Remi
     ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
     queue: opts.queue ?? createReminderQueue(ctx),
     ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
-  });
-}
-
-/** For owners' admin use cases: refreshNextDue only (no queue needed). */
-export function createReminderSchedule(ctx: ServiceContext, meetings: MeetingStore, registrations: RegistrationStore): ReminderSchedule {
-  return new ReminderEngine({
-    sources: createReminderSources(ctx, { meetings, registrations }),
-    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
-    queue: new MissingReminderQueue(),
   });
 }
 

@@ -4,8 +4,9 @@ import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-
 import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { participationKeyOf } from '#shared/lambda/participation-key.ts';
-import { createReminderSchedule } from '#shared/lambda/reminders-context.ts';
+import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
+import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
 export function createSurveyContext(ctx: ServiceContext) {
   const store = new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
@@ -17,7 +18,7 @@ export function createSurveyContext(ctx: ServiceContext) {
     meetings,
     participationKey: participationKeyOf(ctx),
     // A PUT reschedules the survey's invitations (the reminder engine's sparse index).
-    reminders: createReminderSchedule(ctx, meetings, registrations),
+    reminders: createReminderSchedule(ctx, { survey: createSurveyInvitationSource(ctx, { meetings, registrations, surveys: store }) }),
   });
   return { store, surveys };
 }

@@ -123,9 +123,6 @@ export const SurveyInputSchema = z
     if (Date.parse(s.opens_at) >= Date.parse(s.closes_at)) {
       ctx.addIssue({ code: 'custom', path: ['closes_at'], message: 'La clôture de l’enquête doit suivre son ouverture.' });
     }
-    if (s.invitations && Date.parse(s.invitations.send_at) >= Date.parse(s.closes_at)) {
-      ctx.addIssue({ code: 'custom', path: ['invitations', 'send_at'], message: 'Les invitations doivent partir avant la clôture de l’enquête.' });
-    }
     const ids = new Set<string>();
     s.questions.forEach((q, i) => {
       if (ids.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `Question en double : ${q.id}.` });

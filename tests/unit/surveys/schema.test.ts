@@ -69,9 +69,8 @@ describe('survey invitations in the definition', () => {
     expect(errorsOf(withInvitations({ ...base, send_at: 'demain' }))[0]?.path).toBe('invitations.send_at');
     expect(errorsOf(withInvitations({ ...base, max_reminders: 11 }))[0]?.path).toBe('invitations.max_reminders');
     expect(errorsOf(withInvitations({ ...base, reminder_after_days: 0 }))[0]?.path).toBe('invitations.reminder_after_days');
-    expect(errorsOf(withInvitations({ ...base, send_at: '2027-07-01T09:00:00+02:00' }))).toEqual([
-      { path: 'invitations.send_at', message: 'Les invitations doivent partir avant la clôture de l’enquête.' },
-    ]);
+    // A send_at at or after closes_at is accepted (a survey closed early keeps its definition): nothing is sent.
+    expect(errorsOf(withInvitations({ ...base, send_at: '2027-07-01T09:00:00+02:00' }))).toEqual([]);
     expect(errorsOf(withInvitations('oui'))[0]?.path).toBe('invitations');
   });
 });
