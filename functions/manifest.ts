@@ -161,6 +161,8 @@ export interface QueueConsumerSpec {
   sendsEmail: boolean;
   /** Other queues it sends to, by the envVar of their consumer. */
   sendsTo?: string[];
+  /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
+  usesParticipationKey?: boolean;
 }
 
 export const queueConsumers: QueueConsumerSpec[] = [
@@ -176,13 +178,15 @@ export const queueConsumers: QueueConsumerSpec[] = [
   {
     name: 'queue-reminders',
     entry: 'functions/queue-reminders/handler.ts',
-    description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations and meeting reminders (SES)',
+    description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations, meeting reminders and survey invitations (SES)',
     // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. At most
     // 2 invocations × 5 emails in flight keep within the SES sending rate (docs/operations.md).
     queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
     tables: { data: 'readWrite' },
     usesPublikKeys: false,
     sendsEmail: true,
+    // Survey invitations skip whoever answered: their participation marker is keyed by it.
+    usesParticipationKey: true,
   },
 ];
 

@@ -1,5 +1,6 @@
 // Reminders queue consumer: one email per message (session reminders, updates, cancellations,
-// subscription confirmations, meeting reminders), sent at most once in effect.
+// subscription confirmations, meeting reminders, survey invitations and reminders), sent at most
+// once in effect. Survey messages read the participation key (manifest: usesParticipationKey).
 import { RemindersQueueMessageSchema, toDeliverMessage } from '#shared/domain/reminders/model.ts';
 import { createReminderDelivery } from '#shared/lambda/reminders-context.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';

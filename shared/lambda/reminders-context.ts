@@ -20,6 +20,7 @@ import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
+import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
 export { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 
@@ -34,6 +35,7 @@ export function createReminderSources(
   const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
+    survey: createSurveyInvitationSource(ctx, { meetings, registrations }),
   };
   const sessions = stores.sessions ?? new SessionCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
   sources['session-series'] = new SessionSeriesSource(sessions, {

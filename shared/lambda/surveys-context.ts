@@ -3,7 +3,10 @@ import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
+import { participationKeyOf } from '#shared/lambda/participation-key.ts';
+import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
+import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
 export function createSurveyContext(ctx: ServiceContext) {
   const store = new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
@@ -13,12 +16,9 @@ export function createSurveyContext(ctx: ServiceContext) {
     store,
     registrations,
     meetings,
-    participationKey: async () => {
-      const key = (await ctx.secrets()).participationKey;
-      // Fail loudly (500, logged) rather than hash with a guessable key.
-      if (!key) throw new Error('PARTICIPATION_HASH_KEY is not configured');
-      return key;
-    },
+    participationKey: participationKeyOf(ctx),
+    // A PUT reschedules the survey's invitations (the reminder engine's sparse index).
+    reminders: createReminderSchedule(ctx, { survey: createSurveyInvitationSource(ctx, { meetings, registrations, surveys: store }) }),
   });
   return { store, surveys };
 }

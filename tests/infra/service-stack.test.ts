@@ -421,6 +421,13 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets the reminders consumer read the participation key (survey invitations skip respondents) and no other secret', () => {
+    const ssm = roleStatements('queue-reminders').filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    const parameters = ssm.flatMap((s) => resourcesOf(s).map((r) => /:parameter(\/[^"]+)"/.exec(JSON.stringify(r))?.[1]));
+    expect(parameters).toEqual(['/publik-club/prod/participation-hash-key']);
+    expect(envOf(prod, 'queue-reminders')[ENV.PARTICIPATION_HASH_KEY_PARAMETER]).toBe('/publik-club/prod/participation-hash-key');
+  });
+
   it('lets the notifier read the two Publik signature parameters and nothing else from SSM', () => {
     const spec = notifyConsumer();
     const ssm = roleStatements(spec.name).filter((s) => JSON.stringify(s.Action).includes('ssm:'));

@@ -1,4 +1,4 @@
-// THE reminder engine: one engine for session series, meetings and (later) survey invitations.
+// THE reminder engine: one engine for session series, meetings and survey invitations.
 //
 // Design (docs/operations.md, « Reminders »):
 // - A *source* per kind of owner (session series, meeting, survey) plans *dispatches* — the
@@ -20,10 +20,10 @@
 //   sequence, recipient) is claimed with a condition before sending, then marked sent, skipped
 //   (no longer subscribed) or released as failed (the queue retries, then the DLQ).
 //
-// Extension point — survey invitations: a `survey` source plans `invitation` at send_at and
-// `reminder` with rule `r1`, `r2`… every reminder_after_days up to max_reminders, none after
-// closes_at, and its compose() skips people whose participation marker exists. Nothing in the
-// engine changes: add the source to the map given to ReminderEngine and ReminderDelivery.
+// Survey invitations are one more source (survey-source.ts): `invitation` at send_at and
+// `reminder` `r1`, `r2`… every reminder_after_days up to max_reminders, none at or after
+// closes_at; its compose() skips people whose participation marker exists. Nothing in the
+// engine is specific to them.
 import { logger } from '#shared/lambda/logger.ts';
 import type { DispatchDeliveryStore, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';

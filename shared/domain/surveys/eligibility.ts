@@ -16,7 +16,11 @@ export interface Participant {
  * - `registered`: a registration to the meeting that is not cancelled;
  * - `checked-in`: such a registration checked in on at least one day.
  */
-export function isEligible(eligibility: Eligibility, registration: Registration | undefined, meetingId: string): boolean {
+export function isEligible(
+  eligibility: Eligibility,
+  registration: Pick<Registration, 'state' | 'meeting_id' | 'checked_in'> | undefined,
+  meetingId: string,
+): boolean {
   if (!registration || registration.state !== 'active' || registration.meeting_id !== meetingId) return false;
   return eligibility === 'registered' || Object.keys(registration.checked_in).length > 0;
 }

@@ -83,10 +83,26 @@ export const QuestionSchema = z
   .transform((q) => ({ ...q, options: q.type === 'single' || q.type === 'multiple' ? (q.options ?? []) : [] }));
 export type Question = z.output<typeof QuestionSchema>;
 
-/** Stored as given for the reminder engine (contract-sessions.md), bounded in size. */
-const InvitationsSchema = z
-  .record(z.string().max(100), z.unknown(), { error: 'Objet attendu pour les invitations.' })
-  .refine((v) => JSON.stringify(v).length <= 4000, { error: 'Invitations trop volumineuses (4 000 caractères au plus).' });
+/** Most reminders a survey may ask for (each one mails everyone who has not answered yet). */
+export const MAX_SURVEY_REMINDERS = 10;
+
+/**
+ * The invitations the reminder engine sends (contract-survey.md, « Invitations »): the form's
+ * link, when the invitation goes, the days between reminders and how many at most. Numbers may
+ * come as strings; unknown keys are ignored.
+ */
+export const InvitationsSchema = z.object(
+  {
+    form_url: zText({ max: 1000 }).refine((url) => /^https?:\/\/\S+$/.test(url), {
+      error: 'Adresse du formulaire attendue (https://…).',
+    }),
+    send_at: isoInstant(),
+    reminder_after_days: z.preprocess((v) => (v === undefined || v === null || v === '' ? 7 : v), zInt({ min: 1, max: 365 })),
+    max_reminders: z.preprocess((v) => (v === undefined || v === null || v === '' ? 0 : v), zInt({ min: 0, max: MAX_SURVEY_REMINDERS })),
+  },
+  { error: 'Objet attendu pour les invitations (form_url, send_at, reminder_after_days, max_reminders).' },
+);
+export type Invitations = z.output<typeof InvitationsSchema>;
 
 export const SurveyInputSchema = z
   .object({

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
+import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';
 import { readAnswers } from './answers.ts';
 import { assertChangeAllowed, newSurvey } from './define.ts';
@@ -37,6 +38,8 @@ export interface SurveyServiceDeps {
   meetings: { findMeeting(meetingId: string): Promise<unknown> };
   /** The secret key of the participation and replay markers (PARTICIPATION_HASH_KEY). */
   participationKey: () => Promise<string>;
+  /** Reschedules the survey's invitations after each PUT (the reminder engine). */
+  reminders?: ReminderSchedule;
   retry?: RetryPolicy;
   /** Free texts per question on a page of the results (default TEXTS_PAGE_SIZE). */
   textsPageSize?: number;
@@ -83,6 +86,7 @@ export class SurveyService {
       }
       throw error;
     }
+    await this.deps.reminders?.refreshNextDue('survey', surveyId, now);
     return { created: !before, survey: after };
   }
 

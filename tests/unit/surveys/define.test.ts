@@ -24,7 +24,7 @@ describe('changing a survey', () => {
       i.questions[0].label = 'Autre libellé';
       i.questions[2].options[0].text = 'Sur site';
       i.closes_at = '2027-07-15T00:00:00+02:00';
-      i.invitations = { form_url: 'https://x.example.org/' };
+      i.invitations = { form_url: 'https://x.example.org/', send_at: '2027-06-10T09:00:00+02:00', reminder_after_days: 3, max_reminders: 1 };
     });
     expect(() => assertChangeAllowed(before, after, 3)).not.toThrow();
   });

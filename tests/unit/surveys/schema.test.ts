@@ -50,3 +50,27 @@ describe('survey definition', () => {
     expect(paths).toEqual(expect.arrayContaining(['questions.0.type', 'eligibility']));
   });
 });
+
+describe('survey invitations in the definition', () => {
+  const withInvitations = (invitations: unknown) => ({ ...surveyInput(), invitations });
+
+  it('reads numbers given as strings, defaults the reminders, ignores unknown keys', () => {
+    const s = SurveyInputSchema.parse(
+      withInvitations({ form_url: ' https://demarches.example.org/avis/ ', send_at: '2027-06-09T09:00:00+02:00', reminder_after_days: '3', extra: 'x' }),
+    );
+    expect(s.invitations).toEqual({ form_url: 'https://demarches.example.org/avis/', send_at: '2027-06-09T09:00:00+02:00', reminder_after_days: 3, max_reminders: 0 });
+  });
+
+  it('refuses unusable invitations, naming the field in French', () => {
+    const base = surveyInput().invitations;
+    expect(errorsOf(withInvitations({ ...base, form_url: 'demarches.example.org' }))).toEqual([
+      { path: 'invitations.form_url', message: 'Adresse du formulaire attendue (https://…).' },
+    ]);
+    expect(errorsOf(withInvitations({ ...base, send_at: 'demain' }))[0]?.path).toBe('invitations.send_at');
+    expect(errorsOf(withInvitations({ ...base, max_reminders: 11 }))[0]?.path).toBe('invitations.max_reminders');
+    expect(errorsOf(withInvitations({ ...base, reminder_after_days: 0 }))[0]?.path).toBe('invitations.reminder_after_days');
+    // A send_at at or after closes_at is accepted (a survey closed early keeps its definition): nothing is sent.
+    expect(errorsOf(withInvitations({ ...base, send_at: '2027-07-01T09:00:00+02:00' }))).toEqual([]);
+    expect(errorsOf(withInvitations('oui'))[0]?.path).toBe('invitations');
+  });
+});

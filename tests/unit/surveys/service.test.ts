@@ -99,12 +99,13 @@ const body = (email: string, form: string, answers: Record<string, unknown> = { 
 describe('answering a survey', () => {
   it('records a response holding the answers and the groups only', async () => {
     const { store, service } = await setUp();
-    const outcome = await service.answer('club-12-avis', body('ann@example.org', 'f1', { global: 4, recommande: 9, remarques: 'Bien' }), now);
+    const outcome = await service.answer('club-12-avis', body('ann@example.org', 'form-uuid-ann', { global: 4, recommande: 9, remarques: 'Bien' }), now);
     expect(outcome).toEqual({ response_id: expect.stringMatching(/^[0-9a-f]{32}$/), replayed: false });
     const write = store.writes[0] as ResponseWrite;
     expect(write.response).toEqual({ id: outcome.response_id, answers: { global: 4, recommande: 9, remarques: 'Bien' }, mode: 'onsite', profile: 'unknown' });
     expect(write.texts).toEqual([{ questionId: 'remarques', text: 'Bien' }]);
-    expect(JSON.stringify(write)).not.toMatch(/ann@|f1/);
+    // (A distinctive form uuid: the random response id is hex and may contain a short one.)
+    expect(JSON.stringify(write)).not.toMatch(/ann@|form-uuid-ann/);
   });
 
   it('a replay wins over everything, even once closed; another form of the same person is refused', async () => {
@@ -158,5 +159,26 @@ describe('answering a survey', () => {
       details: { errors: [{ path: 'meeting_id', message: 'Réunion inconnue : « club-99 ».' }] },
     });
     await expect(service.putSurvey('club-11-avis', SurveyInputSchema.parse(surveyInput()), now)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('reschedules the invitations after each PUT is written, and not after a refused one', async () => {
+    const store = new FakeStore();
+    const calls: Array<[string, string, string, boolean]> = [];
+    const service = new SurveyService({
+      store,
+      registrations: { listByMeeting: async () => [] },
+      meetings: { findMeeting: async (id: string) => (id === 'club-12' ? { id } : undefined) },
+      participationKey: async () => 'unit-key',
+      reminders: {
+        refreshNextDue: async (kind, ownerId, at) => {
+          calls.push([kind, ownerId, at.toISOString(), (await store.findSurvey(ownerId)) !== undefined]);
+          return null;
+        },
+      },
+    });
+    const input = SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined });
+    await service.putSurvey('club-12-avis', input, now);
+    await expect(service.putSurvey('x', SurveyInputSchema.parse({ ...surveyInput(), meeting_id: 'club-99' }), now)).rejects.toMatchObject({ statusCode: 400 });
+    expect(calls).toEqual([['survey', 'club-12-avis', now.toISOString(), true]]);
   });
 });
