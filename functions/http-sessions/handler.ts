@@ -3,15 +3,8 @@
 import * as z from 'zod';
 import { zBool, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
-import {
-  OccurrenceChangeSchema,
-  OccurrenceIdSchema,
-  SeriesIdSchema,
-  SeriesInputSchema,
-  SubscribeRequestSchema,
-  TokenParamsSchema,
-  UnsubscribeRequestSchema,
-} from '#shared/domain/sessions/schema.ts';
+import { OccurrenceChangeSchema, OccurrenceIdSchema, SeriesIdSchema, SubscribeRequestSchema, TokenParamsSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
+import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';

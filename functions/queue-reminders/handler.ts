@@ -2,7 +2,7 @@
 // subscription confirmations, meeting reminders, survey invitations and reminders), sent at most
 // once in effect. Survey messages read the participation key (manifest: usesParticipationKey).
 import { RemindersQueueMessageSchema, toDeliverMessage } from '#shared/domain/reminders/model.ts';
-import { createReminderDelivery } from '#shared/lambda/reminders-context.ts';
+import { createReminderDelivery } from '#shared/lambda/reminder-delivery-context.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
 

@@ -13,11 +13,8 @@ import { DynamoSessionStore, tokenHash } from '#shared/adapters/dynamodb/session
 import { SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import { RefusalError } from '#shared/domain/errors.ts';
-import {
-  SeriesInputSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from '#shared/domain/sessions/schema.ts';
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
+import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';

@@ -113,12 +113,7 @@ export function isRuleDate(def: RecurrenceDefinition, date: string): boolean {
 /** Whether the series ends by itself (`until` or `count`). */
 export const isBounded = (def: RecurrenceDefinition) => def.until !== undefined || def.count !== undefined;
 
-/** The instant a local date at the series' start time stands for, ISO 8601 with offset. */
-export function localStart(def: Pick<RecurrenceDefinition, 'timezone' | 'dtstart'>, date: string): string {
-  const time = def.dtstart.slice(11, 16);
-  // luxon moves a wall-clock time that does not exist (spring gap) forward by the gap.
-  return DateTime.fromISO(`${date}T${time}`, { zone: def.timezone }).toISO({ suppressMilliseconds: true }) as string;
-}
+export { localStart } from './wall-clock.ts';
 
 /** The last local date the expansion covers at `now`: the end of a bounded series, else the horizon. */
 export function horizonDate(def: RecurrenceDefinition, now: Date): string | undefined {

@@ -4,9 +4,8 @@
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { zBool, zDate, zEmail, zInt, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
-import { MAX_OCCURRENCES, checkRuleText, ruleDates } from './recurrence.ts';
 
-const httpUrl = (max = 500) =>
+export const httpUrl = (max = 500) =>
   zText({ max }).refine((v) => /^https?:\/\/[^\s]+$/i.test(v), { error: 'Adresse web (http ou https) attendue.' });
 
 const optionalHttpUrl = (max = 500) =>
@@ -22,7 +21,7 @@ export const timezoneSchema = () =>
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::00)?$/;
 
 /** `YYYY-MM-DDTHH:MM` (local wall clock, no offset); `:00` seconds are accepted and dropped. */
-const localDateTime = () =>
+export const localDateTime = () =>
   z.string({ error: 'Date et heure locales attendues (AAAA-MM-JJTHH:MM).' }).transform((v, ctx) => {
     const m = LOCAL_DATE_TIME.exec(v.trim());
     const normal = m ? `${m[1]}T${m[2]}:${m[3]}` : undefined;
@@ -75,48 +74,6 @@ export const ReminderRuleSchema = RawReminderSchema.transform((r, ctx): Reminder
 // Series
 
 export const SeriesIdSchema = z.object({ seriesId: zSlug() });
-
-export const SeriesInputSchema = z
-  .object({
-    title: zText({ max: 200 }),
-    timezone: timezoneSchema(),
-    rrule: zText({ max: 500 }).superRefine((v, ctx) => {
-      const problem = checkRuleText(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    dtstart: localDateTime(),
-    until: z.preprocess((v) => (v === '' || v === null ? undefined : v), zDate().optional()),
-    count: zOptionalInt({ min: 1, max: MAX_OCCURRENCES }),
-    duration_minutes: zInt({ min: 5, max: 24 * 60 }),
-    visio_url: httpUrl(),
-    default_topic: zOptionalText({ max: 200 }),
-    reminders: z.preprocess((v) => v ?? [], z.array(ReminderRuleSchema, { error: 'Liste de rappels attendue.' }).max(10)),
-  })
-  .superRefine((s, ctx) => {
-    if (s.until !== undefined && s.count !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['count'], message: 'Donnez until ou count, pas les deux.' });
-    }
-    if (s.until !== undefined && s.until < s.dtstart.slice(0, 10)) {
-      ctx.addIssue({ code: 'custom', path: ['until'], message: 'until précède dtstart.' });
-    }
-    const seen = new Set<string>();
-    s.reminders.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['reminders', i], message: `Rappel en double : ${r.id}.` });
-      seen.add(r.id);
-    });
-    if (checkRuleText(s.rrule) === undefined) {
-      // A rule that never matches (BYMONTHDAY=40, INTERVAL=0…) would make every later
-      // expansion search up to year 9999: refused here, once.
-      const tenYears = `${Number(s.dtstart.slice(0, 4)) + 10}${s.dtstart.slice(4, 10)}`;
-      if (ruleDates(s, { toDate: s.until ?? tenYears }).length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['rrule'], message: 'Cette règle ne produit aucune séance après dtstart.' });
-      } else if ((s.until !== undefined || s.count !== undefined) && ruleDates(s).length > MAX_OCCURRENCES) {
-        ctx.addIssue({ code: 'custom', path: ['until'], message: `Série trop longue : ${MAX_OCCURRENCES} séances au plus.` });
-      }
-    }
-  })
-  .transform((s) => ({ ...s, rrule: s.rrule.replace(/^RRULE:/i, '').trim().toUpperCase(), default_topic: s.default_topic ?? s.title }));
-export type SeriesInput = z.output<typeof SeriesInputSchema>;
 
 export const ReminderRuleStoredSchema = z.union([
   z.object({ id: z.string(), days_before: z.number().int(), at: z.string() }),

@@ -13,14 +13,8 @@ import {
   type ConfirmationPublisher,
   type SessionStore,
 } from './ports.ts';
-import {
-  parseOccurrenceId,
-  type OccurrenceChange,
-  type Series,
-  type SeriesInput,
-  type SubscribeRequest,
-  type UnsubscribeRequest,
-} from './schema.ts';
+import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
+import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe, TornReadError } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';

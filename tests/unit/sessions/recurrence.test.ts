@@ -9,7 +9,8 @@ import {
 } from '#shared/domain/sessions/occurrences.ts';
 import { OPEN_ENDED_HORIZON_DAYS, checkRuleText, ruleDates } from '#shared/domain/sessions/recurrence.ts';
 import { occurrenceLabel, occurrenceWhenInSentence } from '#shared/domain/sessions/labels.ts';
-import { SeriesInputSchema, type OccurrenceOverride, type Series } from '#shared/domain/sessions/schema.ts';
+import { type OccurrenceOverride, type Series } from '#shared/domain/sessions/schema.ts';
+import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 
 const QUARTERLY = 'FREQ=MONTHLY;INTERVAL=3;BYDAY=TU;BYSETPOS=2';
 

@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallNonce } from '#shared/domain/call-nonce.ts';
 import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
-import { SeriesInputSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
+import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
 import { MemorySessionStore } from './fakes.ts';
 
