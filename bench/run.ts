@@ -13,6 +13,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  reminders: {
+    description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
+    run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),
+  },
 };
 
 function usage(): string {
