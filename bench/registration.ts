@@ -51,7 +51,9 @@ const FULL: Settings = {
     { concurrency: 64, requests: 1280 },
   ],
   rounds: 4,
-  oversell: { requests: 1000, capacity: 100, concurrency: 64 },
+  // Joining a waiting list is a compare-and-set on the item's ticket counter (exact positions):
+  // one contender wins per round, so the oversell run keeps a waiting list of 200 at 16 at once.
+  oversell: { requests: 600, capacity: 400, concurrency: 16 },
 };
 
 const QUICK: Settings = {
@@ -62,7 +64,7 @@ const QUICK: Settings = {
     { concurrency: 64, requests: 128 },
   ],
   rounds: 2,
-  oversell: { requests: 200, capacity: 20, concurrency: 64 },
+  oversell: { requests: 120, capacity: 80, concurrency: 16 },
 };
 
 /** Enough places that no latency request ever reaches the waiting list (the schema's maximum). */
@@ -301,7 +303,7 @@ async function oversellRun(ctx: Context, settings: Settings['oversell']): Promis
     import('#shared/adapters/dynamodb/meeting-repository.ts'),
     import('#shared/adapters/dynamodb/registration-repository.ts'),
   ]);
-  const store = new DynamoRegistrationStore(ddb, tableName, new DynamoMeetingStore(ddb, tableName));
+  const store = new DynamoRegistrationStore(ddb, tableName, new DynamoMeetingStore(ddb, tableName), `${tableName}-nonces`);
   const itemKey = dayKey(day);
   let regs = await store.listByMeeting(meetingId);
   // The index is eventually consistent in AWS; DynamoDB Local is immediate, but stay correct.
@@ -487,6 +489,7 @@ export async function runRegistrationBench(opts: BenchOptions): Promise<boolean>
       orig: rt.keys.orig,
       dynamodbEndpoint: rt.endpoints.dynamodb,
       tableName: rt.tables.DataTable,
+      nonceTableName: rt.tables.NonceTable,
     });
     bootSeconds = (performance.now() - bootStarted) / 1000;
     log(`local runtime and load generator up in ${bootSeconds.toFixed(1)} s: gateway ${rt.baseUrl}, DynamoDB Local ${rt.endpoints.dynamodb} (in memory)`);

@@ -20,6 +20,8 @@ export interface LoadTarget {
   orig: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** Where the handlers consume signed calls' nonces (inside their transaction). */
+  nonceTableName: string;
 }
 
 export interface LoadJob {
@@ -132,9 +134,17 @@ async function postRegistration(target: LoadTarget, meetingId: string, body: Reg
 /**
  * The transaction `DynamoRegistrationStore.create()` writes for a one-day on-site registration
  * with a free place: Put FORM marker, Put EMAIL marker, Put REG item (with its listing keys),
- * Update of the day counter with the "take" condition. Built here with lib-dynamodb directly.
+ * Update of the day counter with the "take" condition (meeting version included), and the Put
+ * of the call's nonce. Built here with lib-dynamodb directly.
  */
-export function rawTransaction(tableName: string, meetingId: string, day: string, body: RegistrationBody, now: Date): TransactWriteCommandInput {
+export function rawTransaction(
+  tableName: string,
+  nonceTableName: string,
+  meetingId: string,
+  day: string,
+  body: RegistrationBody,
+  now: Date,
+): TransactWriteCommandInput {
   const id = 'r' + randomBytes(16).toString('hex').slice(0, 26);
   const at = now.toISOString();
   const itemKey = dayKey(day);
@@ -166,7 +176,8 @@ export function rawTransaction(tableName: string, meetingId: string, day: string
     updated_at: at,
   };
   const update = 'ADD #confirmed :one';
-  const condition = '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero';
+  const condition =
+    '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero AND attribute_exists(#meeting_version)';
   return {
     TransactItems: [
       {
@@ -179,7 +190,7 @@ export function rawTransaction(tableName: string, meetingId: string, day: string
       {
         Put: {
           TableName: tableName,
-          Item: { ...rk.email(meetingId, email), type: 'email', registration_id: id },
+          Item: { ...rk.email(meetingId, email), type: 'email', registration_id: id, form_uuid: body.form_uuid },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -198,6 +209,13 @@ export function rawTransaction(tableName: string, meetingId: string, day: string
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),
           ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':nullType': 'NULL' },
+        },
+      },
+      {
+        Put: {
+          TableName: nonceTableName,
+          Item: { pk: `NONCE#bench#${randomBytes(16).toString('hex')}`, expiresAt: Math.floor(now.getTime() / 1000) + 300 },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
     ],
@@ -238,7 +256,7 @@ export async function runJob(target: LoadTarget, ddb: DynamoDBDocumentClient, jo
       const result =
         job.side === 'ours'
           ? await postRegistration(target, job.meetingId, body)
-          : await rawRoundTrip(ddb, rawTransaction(target.tableName, job.meetingId, job.day, body, new Date()));
+          : await rawRoundTrip(ddb, rawTransaction(target.tableName, target.nonceTableName, job.meetingId, job.day, body, new Date()));
       if (result.ok) {
         samples.push(result.ms);
         bump(statuses, result.status ?? 'undefined');

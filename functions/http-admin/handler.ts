@@ -2,6 +2,7 @@
 // and CSV (for Excel/LibreOffice) with `?format=csv`.
 import * as z from 'zod';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
+import { overbookedItems } from '#shared/domain/meetings/items.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
 import {
   countsSheet,
@@ -61,7 +62,12 @@ export const routes = [
       // A raised capacity lets waiting requests in: `promoted` says how many.
       const { created, promoted } = await meetingChanges.putMeeting(params.meetingId, body, now);
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
-      return json({ err: 0, data: { ...meetingView(meeting, items, now), created, promoted } }, created ? 201 : 200);
+      // With allow_overbooking, the items now holding more people than places.
+      const overbooked = overbookedItems(items);
+      return json(
+        { err: 0, data: { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) } },
+        created ? 201 : 200,
+      );
     },
   }),
   route({

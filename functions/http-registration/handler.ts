@@ -1,6 +1,8 @@
 // Meetings data sources and registration webservices, called by w.c.s. with signed URLs.
 import * as z from 'zod';
-import { zDate } from '#shared/publik/coerce.ts';
+import { assertCallbackHost } from '#shared/publik/callback-host.ts';
+import { zDate, zEnum, zOptional } from '#shared/publik/coerce.ts';
+import type { VerifiedSignature } from '#shared/publik/signature.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
 import {
@@ -16,6 +18,12 @@ import { createRegistrationContext, createServiceContext } from '#shared/lambda/
 
 const ctx = createServiceContext();
 const { meetings, registrations } = createRegistrationContext(ctx);
+
+/** We only ever call back the Publik host that signed the call (see shared/publik/callback-host.ts). */
+async function checkCallbackHost(callbackUrl: string | undefined, caller: VerifiedSignature | undefined): Promise<void> {
+  if (callbackUrl === undefined) return;
+  assertCallbackHost(callbackUrl, caller?.orig, Object.keys((await ctx.secrets()).signatureKeys));
+}
 
 export const routes = [
   route({
@@ -45,10 +53,10 @@ export const routes = [
     path: '/meetings/{meetingId}/days',
     auth: 'publik',
     params: MeetingIdSchema,
-    query: DataSourceQuerySchema,
+    query: DataSourceQuerySchema.extend({ mode: zOptional(zEnum(['onsite'], 'le mode')) }),
     handle: async ({ params, query }) => {
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
-      return publikOk(filterDataSource(dayDataSourceItems(meeting, items), query));
+      return publikOk(filterDataSource(dayDataSourceItems(meeting, items, query.mode), query));
     },
   }),
   route({
@@ -70,7 +78,10 @@ export const routes = [
     auth: 'publik',
     params: MeetingIdSchema,
     body: RegistrationRequestSchema,
-    handle: async ({ params, body, now }) => publikOk((await registrations.register(params.meetingId, body, now)).answer),
+    handle: async ({ params, body, now, caller, nonce }) => {
+      await checkCallbackHost(body.callback_url, caller);
+      return publikOk((await registrations.register(params.meetingId, body, now, nonce)).answer);
+    },
   }),
   route({
     method: 'GET',
@@ -85,14 +96,17 @@ export const routes = [
     auth: 'publik',
     params: RegistrationIdSchema,
     body: RegistrationRequestSchema,
-    handle: async ({ params, body, now }) => publikOk((await registrations.modify(params.registrationId, body, now)).answer),
+    handle: async ({ params, body, now, caller, nonce }) => {
+      await checkCallbackHost(body.callback_url, caller);
+      return publikOk((await registrations.modify(params.registrationId, body, now, nonce)).answer);
+    },
   }),
   route({
     method: 'POST',
     path: '/registrations/{registrationId}/cancel',
     auth: 'publik',
     params: RegistrationIdSchema,
-    handle: async ({ params, now }) => publikOk((await registrations.cancel(params.registrationId, now)).answer),
+    handle: async ({ params, now, nonce }) => publikOk((await registrations.cancel(params.registrationId, now, nonce)).answer),
   }),
   route({
     // A personal link (given to the person, opened by calendar apps): no Publik signature,

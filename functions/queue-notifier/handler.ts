@@ -13,7 +13,7 @@ const ctx = createServiceContext();
 const meetings = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
 const notifier = new PromotionNotifier({
   meetings,
-  registrations: new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings),
+  registrations: new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable),
   deliveries: new DynamoDeliveryStore(ctx.ddb, ctx.config.dataTable),
   mailer: SesMailer.fromConfig(ctx.config),
   callbacks: new PublikCallbackClient({

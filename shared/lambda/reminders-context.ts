@@ -35,7 +35,7 @@ export function createReminderSources(
   stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
 ): ReminderSources {
   const meetings = stores.meetings ?? new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-  const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings);
+  const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
   };

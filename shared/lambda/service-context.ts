@@ -45,7 +45,7 @@ export function createServiceContext(env: Record<string, string | undefined> = p
 /** The meeting and registration use cases over DynamoDB and the notification queue. */
 export function createRegistrationContext(ctx: ServiceContext) {
   const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-  const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore);
+  const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore, ctx.config.nonceTable);
   const publisher = ctx.config.notifyQueueUrl
     ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
     : new MissingQueuePublisher();

@@ -41,11 +41,22 @@ export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/**
+ * Characters never stored: C0 controls but tab and newline, DEL and C1 controls, and the
+ * bidirectional overrides and isolates that make a text display other than it reads
+ * (U+202A–U+202E, U+2066–U+2069). Carriage returns become newlines.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export function stripUnsafeCharacters(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(UNSAFE_CHARACTERS, '');
+}
+
 /** A scalar as trimmed text: strings, finite numbers and bigints; undefined when blank. */
 function scalarText(input: unknown): string | undefined | Invalid {
   if (input === undefined || input === null) return undefined;
   if (typeof input === 'string') {
-    const trimmed = input.trim();
+    const trimmed = stripUnsafeCharacters(input).trim();
     return trimmed === '' ? undefined : trimmed;
   }
   if (typeof input === 'number' && Number.isFinite(input)) return String(input);
@@ -197,12 +208,20 @@ export function toList(input: unknown): unknown {
     .filter((item) => item !== '' && item !== null && item !== undefined);
 }
 
+/** Lists are bounded: no form of ours has more choices than this. */
+export const DEFAULT_LIST_MAX = 100;
+
 /**
  * A list: a JSON array, a comma-separated string (items trimmed, empty ones dropped), a single
- * scalar, or '' / null / undefined for []. Each item is then validated with `item`.
+ * scalar, or '' / null / undefined for []. Each item is then validated with `item`; at most
+ * `max` items (default 100).
  */
-export function zList<T extends z.ZodType>(item: T) {
-  return z.preprocess(toList, z.array(item, { error: LIST_MESSAGE }));
+export function zList<T extends z.ZodType>(item: T, opts: { max?: number } = {}) {
+  const max = opts.max ?? DEFAULT_LIST_MAX;
+  return z.preprocess(
+    toList,
+    z.array(item, { error: LIST_MESSAGE }).max(max, { error: `Liste trop longue (${max} éléments au plus).` }),
+  );
 }
 
 function isRealDate(year: number, month: number, day: number): boolean {

@@ -45,8 +45,8 @@ async function putMeeting(id: string, body: unknown = fixtureMeeting) {
   expect([200, 201]).toContain(res.status);
 }
 
-async function post(path: string, json?: unknown) {
-  const res = await stack.fetchSigned(path, { method: 'POST', ...(json === undefined ? {} : { json }) });
+async function post(path: string, json?: unknown, sign?: { orig?: string | null }) {
+  const res = await stack.fetchSigned(path, { method: 'POST', ...(json === undefined ? {} : { json }), ...(sign ? { sign } : {}) });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) as Record<string, any> };
 }
@@ -121,11 +121,33 @@ describe('registering as w.c.s. does', () => {
     expect(res.body).toMatchObject({ err: 1, err_class: 'form-already-used' });
   });
 
-  it('another form for the same email is refused with the existing URLs (HTTP 200, err 1)', async () => {
+  it('another form for the same email is refused (HTTP 200, err 1) without any id or link of that registration', async () => {
+    const first = await post('/meetings/club-kv/registrations', keyvalue.body);
     const res = await post('/meetings/club-kv/registrations', { ...keyvalue.body, form_uuid: 'another-form', email: 'claire.martin@VILLEJUIF.fr' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ err: 1, err_class: 'already-registered', data: { api: { status_url: expect.any(String) } } });
-    expect(res.body.err_desc).toMatch(/déjà inscrite/);
+    expect(res.body).toEqual({ err: 1, err_class: 'already-registered', err_desc: expect.stringMatching(/déjà inscrite/) });
+    expect(res.text).not.toContain(first.body.data.registration_id);
+    expect(res.text).not.toContain('calendar.ics');
+  });
+
+  it('calls back only the host that signed: another host is a 400 naming callback_url, with nothing written', async () => {
+    const body = { ...keyvalue.body, form_uuid: 'cb-form', email: 'cb@example.org', callback_url: 'https://autre-collectivite.example.net/x/jump/trigger/promu' };
+    const res = await post('/meetings/club-kv/registrations', body);
+    expect(res.status).toBe(400);
+    expect(res.body.err_class).toBe('invalid-request');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['callback_url']);
+    // Nothing written: the same form on the signing host's own URL registers normally.
+    const own = await post('/meetings/club-kv/registrations', { ...body, callback_url: `https://${stack.keys.orig}/x/jump/trigger/promu` });
+    expect(own.body).toMatchObject({ err: 0, data: { replayed: false } });
+    // Signed with the default key (no orig): a host we hold a key for is accepted, another is not.
+    const unsigned = await post('/meetings/club-kv/registrations', { ...body, form_uuid: 'cb-form-2', email: 'cb2@example.org' }, { orig: null });
+    expect(unsigned.status).toBe(400);
+    const known = await post(
+      '/meetings/club-kv/registrations',
+      { ...body, form_uuid: 'cb-form-2', email: 'cb2@example.org', callback_url: `http://127.0.0.1:9/x` },
+      { orig: null },
+    );
+    expect(known.body).toMatchObject({ err: 0 });
   });
 
   it('a whole form (post_formdata) is read through fields, x_raw and extra', async () => {
@@ -162,13 +184,12 @@ describe('waiting list, promotion and callback', () => {
     const first = await post('/meetings/club-form/registrations', { ...base, form_uuid: 'p-first', email: 'premiere@example.org', callback_url: null });
     expect(first.body.data.evening_event).toMatchObject({ status: 'waiting', waiting_position: 1 });
     const callbackPath = '/inscription-club/35/jump/trigger/promu';
-    const second = await post('/meetings/club-form/registrations', {
-      ...base,
-      form_uuid: 'p-second',
-      email: 'seconde@example.org',
-      first_name: 'Inès',
-      callback_url: `${wcs.url}${callbackPath}`,
-    });
+    // The form that gives a callback URL is served by the host that signs the call.
+    const second = await post(
+      '/meetings/club-form/registrations',
+      { ...base, form_uuid: 'p-second', email: 'seconde@example.org', first_name: 'Inès', callback_url: `${wcs.url}${callbackPath}` },
+      { orig: '127.0.0.1' },
+    );
     expect(second.body.data).toMatchObject({ status: 'partial', in_waiting_list: true, evening_event: { status: 'waiting', waiting_position: 2 } });
 
     // The whole-form registration holding the only evening place cancels.

@@ -35,7 +35,7 @@ let queueUrl: string;
 const recorded: Notification[] = [];
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
 const meetingStore = new DynamoMeetingStore(ddb, dataTable);
-const store = new DynamoRegistrationStore(ddb, dataTable, meetingStore);
+const store = new DynamoRegistrationStore(ddb, dataTable, meetingStore, `${dataTable}-nonces`);
 const service = new RegistrationService({
   meetings: meetingStore,
   store,

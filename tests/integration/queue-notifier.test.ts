@@ -94,7 +94,7 @@ beforeAll(async () => {
   meetings = new MeetingService(meetingStore);
   registrations = new RegistrationService({
     meetings: meetingStore,
-    store: new DynamoRegistrationStore(ddb, dataTable, meetingStore),
+    store: new DynamoRegistrationStore(ddb, dataTable, meetingStore, `${dataTable}-nonces`),
     publisher: new SqsNotificationPublisher(sqs, queue.queueUrl),
     baseUrl: 'https://club.test.example',
   });

@@ -8,19 +8,28 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
-import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+// Every counter carries the meeting version it was defined by: registrations take places only
+// on items of the version they decided on (shared/adapters/dynamodb/registration-repository.ts).
 const UPSERT_ITEM =
-  'SET #key = :key, #kind = :kind, #ref = :ref, #capacity = :capacity, #waiting_list = :wl, ' +
-  '#confirmed = if_not_exists(#confirmed, :zero), #waiting = if_not_exists(#waiting, :zero), #type = :type';
+  'SET #key = :key, #kind = :kind, #ref = :ref, #capacity = :capacity, #waiting_list = :wl, #meeting_version = :mv, ' +
+  '#confirmed = if_not_exists(#confirmed, :zero), #waiting = if_not_exists(#waiting, :zero), #seq = if_not_exists(#seq, :zero), #type = :type';
+/** A capacity is never set below the places already confirmed, unless overbooking is allowed. */
+const CAPACITY_HOLDS = 'attribute_not_exists(pk) OR #confirmed <= :capacity';
 const ITEM_UNUSED = 'attribute_not_exists(pk) OR (#confirmed = :zero AND #waiting = :zero)';
 
-const CounterSchema = z.object({ key: z.string(), confirmed: z.number().int(), waiting: z.number().int() });
+const CounterSchema = z.object({
+  key: z.string(),
+  confirmed: z.number().int(),
+  waiting: z.number().int(),
+  seq: z.number().int().default(0),
+});
 
 export class DynamoMeetingStore implements MeetingStore {
   constructor(
@@ -37,7 +46,7 @@ export class DynamoMeetingStore implements MeetingStore {
 
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
     let meeting: Meeting | undefined;
-    const counters = new Map<string, { confirmed: number; waiting: number }>();
+    const counters = new Map<string, { confirmed: number; waiting: number; seq: number }>();
     const pages = paginateQuery(
       { client: this.client },
       {
@@ -52,7 +61,7 @@ export class DynamoMeetingStore implements MeetingStore {
         if (item.sk === keys.META) meeting = MeetingSchema.parse(item.meeting);
         else if (typeof item.sk === 'string' && item.sk.startsWith(keys.ITEM_PREFIX)) {
           const c = CounterSchema.parse(item);
-          counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting });
+          counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
         }
       }
     }
@@ -75,7 +84,7 @@ export class DynamoMeetingStore implements MeetingStore {
     return meetings;
   }
 
-  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[]): Promise<void> {
+  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking = false): Promise<void> {
     const firstDate = next.days[0]?.date ?? '9999-12-31';
     const meta: TransactItem = {
       Put: {
@@ -91,23 +100,29 @@ export class DynamoMeetingStore implements MeetingStore {
       },
     };
     // Counters are created at zero and never overwritten here: registrations own them.
-    const upserts: TransactItem[] = itemDefinitionsOf(next).map((def) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: keys.item(next.id, def.key),
-        UpdateExpression: UPSERT_ITEM,
-        ExpressionAttributeNames: exprNames(UPSERT_ITEM),
-        ExpressionAttributeValues: {
-          ':key': def.key,
-          ':kind': def.kind,
-          ':ref': def.ref,
-          ':capacity': def.capacity,
-          ':wl': def.waiting_list,
-          ':zero': 0,
-          ':type': 'item',
+    const definitions = itemDefinitionsOf(next);
+    const upserts: TransactItem[] = definitions.map((def) => {
+      const guarded = !allowOverbooking && def.capacity !== null;
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.item(next.id, def.key),
+          UpdateExpression: UPSERT_ITEM,
+          ...(guarded ? { ConditionExpression: CAPACITY_HOLDS } : {}),
+          ExpressionAttributeNames: guarded ? exprNames(UPSERT_ITEM, CAPACITY_HOLDS) : exprNames(UPSERT_ITEM),
+          ExpressionAttributeValues: {
+            ':key': def.key,
+            ':kind': def.kind,
+            ':ref': def.ref,
+            ':capacity': def.capacity,
+            ':wl': def.waiting_list,
+            ':mv': next.version,
+            ':zero': 0,
+            ':type': 'item',
+          },
         },
-      },
-    }));
+      };
+    });
     const removals: TransactItem[] = removedItems.map((itemKey) => ({
       Delete: {
         TableName: this.tableName,
@@ -128,6 +143,8 @@ export class DynamoMeetingStore implements MeetingStore {
         }
         const busy = removedItems.filter((_, i) => reasons[1 + upserts.length + i]?.Code === 'ConditionalCheckFailed');
         if (busy.length > 0) throw new ItemInUseError(busy);
+        const below = definitions.filter((_, i) => reasons[1 + i]?.Code === 'ConditionalCheckFailed').map((d) => d.key);
+        if (below.length > 0) throw new CapacityBelowConfirmedError(below);
       }
       throw error;
     }

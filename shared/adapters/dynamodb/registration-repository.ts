@@ -1,13 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
   paginateQuery,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
@@ -19,32 +17,74 @@ import {
   FormTakenError,
   PlanOutdatedError,
   type Notification,
+  type RegistrationContext,
   type RegistrationStore,
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
+import { MeetingSchema } from '#shared/domain/meetings/schema.ts';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { TransactionRefusedError, transactWrite, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
 interface Tagged {
   tag: Tag;
   item: TransactItem;
 }
 
-/** Cancellation reasons that mean "the state moved under this plan": plan again. */
-const RETRYABLE_REASONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError']);
-
 const PointerSchema = z.object({ registration_id: z.string() });
+const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
+const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
+const CounterItemSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['day', 'remote', 'workshop', 'evening']),
+  ref: z.string(),
+  capacity: z.number().int().nullable(),
+  waiting_list: z.boolean(),
+  confirmed: z.number().int(),
+  waiting: z.number().int(),
+  seq: z.number().int().default(0),
+});
 
 export class DynamoRegistrationStore implements RegistrationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly meetings: MeetingStore,
+    /** Where signed calls' nonces live: consumed inside our transactions. */
+    private readonly nonceTable: string,
   ) {}
+
+  async loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[]): Promise<RegistrationContext> {
+    const meetingKey = keys.meeting(meetingId);
+    const formKey = rk.form(formUuid);
+    const emailKey = rk.email(meetingId, email);
+    const itemKeysRead = itemKeys.map((k) => keys.item(meetingId, k));
+    const found = await batchGet(this.client, this.tableName, [meetingKey, formKey, emailKey, ...itemKeysRead]);
+    const meetingItem = found.get(itemKey(meetingKey));
+    const form = found.get(itemKey(formKey));
+    const emailMarker = found.get(itemKey(emailKey));
+    const counters = new Map<string, CapacityItem>();
+    for (const k of itemKeysRead) {
+      const item = found.get(itemKey(k));
+      if (item) {
+        const c = CounterItemSchema.parse(item);
+        counters.set(c.key, c);
+      }
+    }
+    const formMarker = form ? FormMarkerSchema.parse(form) : undefined;
+    const holder = emailMarker ? EmailMarkerSchema.parse(emailMarker) : undefined;
+    return {
+      meeting: meetingItem ? MeetingSchema.parse(meetingItem['meeting']) : undefined,
+      counters,
+      formHolder: formMarker ? { registrationId: formMarker.registration_id, meetingId: formMarker.meeting_id } : undefined,
+      emailHolder: holder ? { registrationId: holder.registration_id, formUuid: holder.form_uuid } : undefined,
+    };
+  }
 
   async readCounters(meetingId: string): Promise<Map<string, CapacityItem>> {
     const found = await this.meetings.findMeetingWithItems(meetingId);
@@ -72,25 +112,6 @@ export class DynamoRegistrationStore implements RegistrationStore {
     return this.pointer(rk.email(meetingId, email));
   }
 
-  async reserveTickets(meetingId: string, itemKeys: string[]): Promise<Map<string, number>> {
-    const entries = await Promise.all(
-      itemKeys.map(async (key) => {
-        const out = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: rk.ticketSequence(meetingId, key),
-            UpdateExpression: 'ADD #seq :one',
-            ExpressionAttributeNames: { '#seq': 'seq' },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return [key, z.number().int().parse(out.Attributes?.seq)] as const;
-      }),
-    );
-    return new Map(entries);
-  }
-
   async create(write: RegistrationWrite): Promise<void> {
     const reg = write.registration;
     const items: Tagged[] = [
@@ -109,15 +130,15 @@ export class DynamoRegistrationStore implements RegistrationStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id },
+            Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       },
       { tag: 'registration', item: this.putRegistration(reg, 0) },
-      ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.tickets),
+      ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
     ];
-    await this.transact(items);
+    await this.transact(items, write.nonce);
   }
 
   async update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void> {
@@ -133,18 +154,21 @@ export class DynamoRegistrationStore implements RegistrationStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id },
+              Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
         },
       );
     }
-    await this.transact([
-      { tag: 'registration', item: this.putRegistration(reg, expectedVersion) },
-      ...emailMoves,
-      ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.tickets),
-    ]);
+    await this.transact(
+      [
+        { tag: 'registration', item: this.putRegistration(reg, expectedVersion) },
+        ...emailMoves,
+        ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
+      ],
+      write.nonce,
+    );
   }
 
   async promote(
@@ -179,7 +203,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
           },
         },
       },
-      ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.tickets),
+      ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
       {
         tag: 'outbox',
         item: { Put: { TableName: this.tableName, Item: { ...rk.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
@@ -304,51 +328,65 @@ export class DynamoRegistrationStore implements RegistrationStore {
     };
   }
 
-  /** Counter updates whose conditions hold only if the plan is still right. */
-  private actionItems(meetingId: string, registrationId: string, actions: ItemAction[], tickets: ReadonlyMap<string, number>): Tagged[] {
+  /**
+   * Counter updates whose conditions hold only if the plan is still right. Taking a place or
+   * joining a waiting list also requires the item to belong to the meeting version the plan was
+   * made on (an organiser's change in between makes the registration decide again); joining a
+   * waiting list takes the ticket `seq + 1` from the very counter it updates, behind exactly the
+   * `ahead` requests read, so the position announced is exact at commit.
+   */
+  private actionItems(meetingId: string, registrationId: string, actions: ItemAction[], meetingVersion: number): Tagged[] {
     const out: Tagged[] = [];
+    const update = (Key: { pk: string; sk: string }, expression: string, condition: string, values: Record<string, unknown>): Tagged => ({
+      tag: 'counter',
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: exprNames(expression, condition),
+          ExpressionAttributeValues: values,
+        },
+      },
+    });
     for (const action of actions) {
       const Key = keys.item(meetingId, action.key);
       switch (action.type) {
         case 'take':
           // A place is free and nobody waits for it (a freed place belongs to the waiting list).
-          out.push({
-            tag: 'counter',
-            item: {
-              Update: {
-                TableName: this.tableName,
-                Key,
-                UpdateExpression: 'ADD #confirmed :one',
-                ConditionExpression: '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero',
-                ExpressionAttributeNames: exprNames('ADD #confirmed :one', '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero'),
-                ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':nullType': 'NULL' },
-              },
-            },
-          });
+          out.push(
+            update(
+              Key,
+              'ADD #confirmed :one',
+              '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero AND #meeting_version = :mv',
+              { ':one': 1, ':zero': 0, ':nullType': 'NULL', ':mv': meetingVersion },
+            ),
+          );
           break;
         case 'wait': {
-          const ticket = tickets.get(action.key);
-          if (ticket === undefined) throw new Error(`no ticket reserved for ${action.key}`);
+          const seqCondition = action.ticket === 1 ? '(attribute_not_exists(#seq) OR #seq = :zero)' : '#seq = :previous';
           out.push(
-            {
-              tag: 'counter',
-              item: {
-                Update: {
-                  TableName: this.tableName,
-                  Key,
-                  UpdateExpression: 'ADD #waiting :one',
-                  ConditionExpression: '#waiting_list = :true AND (#waiting > :zero OR #confirmed >= #capacity)',
-                  ExpressionAttributeNames: exprNames('ADD #waiting :one', '#waiting_list = :true AND (#waiting > :zero OR #confirmed >= #capacity)'),
-                  ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':true': true },
-                },
+            update(
+              Key,
+              'SET #seq = :ticket ADD #waiting :one',
+              `#waiting_list = :true AND (#waiting > :zero OR #confirmed >= #capacity) AND #waiting = :ahead AND ${seqCondition} AND #meeting_version = :mv`,
+              {
+                ':one': 1,
+                ':zero': 0,
+                ':true': true,
+                ':ticket': action.ticket,
+                ':ahead': action.ahead,
+                ':mv': meetingVersion,
+                ...(action.ticket === 1 ? {} : { ':previous': action.ticket - 1 }),
               },
-            },
+            ),
             {
               tag: 'waiting',
               item: {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...rk.waiting(meetingId, action.key, ticket), type: 'waiting', registration_id: registrationId, ticket },
+                  Item: { ...rk.waiting(meetingId, action.key, action.ticket), type: 'waiting', registration_id: registrationId, ticket: action.ticket },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -357,64 +395,33 @@ export class DynamoRegistrationStore implements RegistrationStore {
           break;
         }
         case 'release':
-          out.push({
-            tag: 'counter',
+          out.push(update(Key, 'ADD #confirmed :minus', '#confirmed > :zero', { ':minus': -1, ':zero': 0 }));
+          break;
+        case 'leave':
+          out.push(update(Key, 'ADD #waiting :minus', '#waiting > :zero', { ':minus': -1, ':zero': 0 }), {
+            tag: 'waiting',
             item: {
-              Update: {
+              Delete: {
                 TableName: this.tableName,
-                Key,
-                UpdateExpression: 'ADD #confirmed :minus',
-                ConditionExpression: '#confirmed > :zero',
-                ExpressionAttributeNames: exprNames('ADD #confirmed :minus', '#confirmed > :zero'),
-                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+                Key: rk.waiting(meetingId, action.key, action.ticket),
+                ConditionExpression: 'registration_id = :id',
+                ExpressionAttributeValues: { ':id': registrationId },
               },
             },
           });
-          break;
-        case 'leave':
-          out.push(
-            {
-              tag: 'counter',
-              item: {
-                Update: {
-                  TableName: this.tableName,
-                  Key,
-                  UpdateExpression: 'ADD #waiting :minus',
-                  ConditionExpression: '#waiting > :zero',
-                  ExpressionAttributeNames: exprNames('ADD #waiting :minus', '#waiting > :zero'),
-                  ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-                },
-              },
-            },
-            {
-              tag: 'waiting',
-              item: {
-                Delete: {
-                  TableName: this.tableName,
-                  Key: rk.waiting(meetingId, action.key, action.ticket),
-                  ConditionExpression: 'registration_id = :id',
-                  ExpressionAttributeValues: { ':id': registrationId },
-                },
-              },
-            },
-          );
           break;
       }
     }
     return out;
   }
 
-  private async transact(items: Tagged[]): Promise<void> {
+  private async transact(items: Tagged[], nonce?: CallNonce): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items.map((t) => t.item) }));
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      // Anything but a failed condition or a passing conflict is not cured by planning again.
-      if (reasons.some((r) => !RETRYABLE_REASONS.has(r.Code ?? 'None'))) throw error;
-      const failed = (tag: Tag) => items.some((t, i) => t.tag === tag && reasons[i]?.Code === 'ConditionalCheckFailed');
-      if (failed('form')) throw new FormTakenError();
-      if (failed('email')) throw new EmailTakenError();
+      if (!(error instanceof TransactionRefusedError)) throw error;
+      if (error.failed('form')) throw new FormTakenError();
+      if (error.failed('email')) throw new EmailTakenError();
       // Stale counters, a moved waiting entry, a concurrent edit or a transaction in flight.
       throw new PlanOutdatedError();
     }

@@ -20,6 +20,8 @@ export interface CapacityItem extends ItemDefinition {
   confirmed: number;
   /** Requests on the waiting list. */
   waiting: number;
+  /** Last waiting-list ticket issued (FIFO order); the next request waiting gets `seq + 1`. */
+  seq: number;
 }
 
 export const dayKey = (date: string) => `day:${date}`;
@@ -82,7 +84,33 @@ export function placesOf(item: CapacityItem): Places {
   };
 }
 
+export interface StoredCounts {
+  confirmed: number;
+  waiting: number;
+  seq?: number;
+}
+
 /** Counters start at zero for items that have no stored state yet. */
-export function withCounters(definitions: ItemDefinition[], stored: Map<string, { confirmed: number; waiting: number }>): CapacityItem[] {
-  return definitions.map((d) => ({ ...d, confirmed: stored.get(d.key)?.confirmed ?? 0, waiting: stored.get(d.key)?.waiting ?? 0 }));
+export function withCounters(definitions: ItemDefinition[], stored: Map<string, StoredCounts>): CapacityItem[] {
+  return definitions.map((d) => {
+    const c = stored.get(d.key);
+    return { ...d, confirmed: c?.confirmed ?? 0, waiting: c?.waiting ?? 0, seq: c?.seq ?? 0 };
+  });
+}
+
+/** The organiser's words for an item key: « Mercredi 7 juin (sur place) », « Atelier … ». */
+export function describeItemKey(meeting: Pick<Meeting, 'days' | 'workshops' | 'evening_event'>, key: string): string {
+  if (key === EVENING_KEY) return meeting.evening_event?.title ?? 'Soirée';
+  const [prefix, ...rest] = key.split(':');
+  const ref = rest.join(':');
+  const day = meeting.days.find((d) => d.date === ref);
+  if (prefix === 'day') return `${day?.label ?? ref} (sur place)`;
+  if (prefix === 'remote') return `${day?.label ?? ref} (à distance)`;
+  if (prefix === 'workshop') return `Atelier « ${meeting.workshops.find((w) => w.id === ref)?.title ?? ref} »`;
+  return key;
+}
+
+/** Items whose confirmed places exceed their capacity (after an organiser allowed overbooking). */
+export function overbookedItems(items: CapacityItem[]): Array<{ item: string; capacity: number; confirmed: number }> {
+  return items.flatMap((i) => (i.capacity !== null && i.confirmed > i.capacity ? [{ item: i.key, capacity: i.capacity, confirmed: i.confirmed }] : []));
 }

@@ -13,9 +13,11 @@ export interface MeetingStore {
   listMeetings(): Promise<Meeting[]>;
   /**
    * Stores `next` if the stored version is still `expectedVersion` (0: absent), creating its
-   * items and dropping `removedItems`. Throws StaleMeetingError or ItemInUseError.
+   * items and dropping `removedItems`. Throws StaleMeetingError, ItemInUseError, or
+   * CapacityBelowConfirmedError when a capacity would fall below the places confirmed on it
+   * (decided by the write's own conditions, unless `allowOverbooking`).
    */
-  saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[]): Promise<void>;
+  saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking?: boolean): Promise<void>;
 }
 
 export class StaleMeetingError extends Error {}
@@ -23,5 +25,11 @@ export class StaleMeetingError extends Error {}
 export class ItemInUseError extends Error {
   constructor(readonly itemKeys: string[]) {
     super(`items still in use: ${itemKeys.join(', ')}`);
+  }
+}
+
+export class CapacityBelowConfirmedError extends Error {
+  constructor(readonly itemKeys: string[]) {
+    super(`capacity below confirmed places: ${itemKeys.join(', ')}`);
   }
 }

@@ -59,6 +59,8 @@ export const MeetingInputSchema = z
     evening_event: z.preprocess((v) => (v === null ? undefined : v), EveningEventSchema.optional()),
     /** Reminders to registrants before the first day (the reminder engine). */
     reminders: ReminderRulesSchema,
+    /** Lets a capacity fall below the places already confirmed (the answer lists those items). */
+    allow_overbooking: flag(),
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {

@@ -1,7 +1,14 @@
 // Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
 import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
 import { defineMeeting, removedItemKeys } from '#shared/domain/meetings/define.ts';
-import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
+import {
+  CapacityBelowConfirmedError,
+  ItemInUseError,
+  StaleMeetingError,
+  type MeetingStore,
+  type MeetingWithItems,
+} from '#shared/domain/meetings/ports.ts';
 import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
 import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
 
@@ -30,10 +37,26 @@ export class MeetingService {
       const previous = await this.store.findMeeting(meetingId);
       const next = defineMeeting(meetingId, input, previous, now);
       try {
-        await this.store.saveMeeting(next, previous?.version ?? 0, removedItemKeys(previous, next));
+        await this.store.saveMeeting(next, previous?.version ?? 0, removedItemKeys(previous, next), input.allow_overbooking);
         return { meeting: next, created: previous === undefined };
       } catch (error) {
         if (error instanceof StaleMeetingError) continue;
+        if (error instanceof CapacityBelowConfirmedError) {
+          const items = (await this.store.findMeetingWithItems(meetingId))?.items ?? [];
+          const below = error.itemKeys.map((key) => ({
+            item: key,
+            label: describeItemKey(next, key),
+            confirmed: items.find((i) => i.key === key)?.confirmed ?? null,
+            capacity: itemCapacity(next, key),
+          }));
+          throw new ConflictError(
+            'capacity-below-confirmed',
+            `Capacité inférieure aux places déjà confirmées : ${below
+              .map((b) => `${b.label} (${b.confirmed ?? '?'} confirmées pour ${b.capacity ?? '?'} places)`)
+              .join(', ')}. Envoyez "allow_overbooking": true pour l’accepter.`,
+            { items: below },
+          );
+        }
         if (error instanceof ItemInUseError) {
           throw new ConflictError(
             'item-in-use',
@@ -46,4 +69,8 @@ export class MeetingService {
     }
     throw new ServiceBusyError('La réunion est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
   }
+}
+
+function itemCapacity(meeting: Meeting, key: string): number | null {
+  return itemDefinitionsOf(meeting).find((d) => d.key === key)?.capacity ?? null;
 }

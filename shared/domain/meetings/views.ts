@@ -97,18 +97,23 @@ export function meetingDataSourceItem(meeting: Meeting, now: Date): MeetingDataS
   };
 }
 
-export function dayDataSourceItems(meeting: Meeting, items: CapacityItem[]): DataSourceItem[] {
+/**
+ * The days data source. Plain (`mode` absent), it serves a field choosing days whatever the mode:
+ * a full day stays selectable while remote attendance is open. With `mode: 'onsite'` it serves an
+ * on-site choice: a day full without waiting list is disabled.
+ */
+export function dayDataSourceItems(meeting: Meeting, items: CapacityItem[], mode?: 'onsite'): DataSourceItem[] {
   const index = indexItems(items);
   return meeting.days.map((day) => {
     const onsite = placesFor(index, dayKey(day.date));
     const remote = placesFor(index, remoteKey(day.date));
+    const onsiteClosed = onsite.full && !onsite.has_waiting_list;
     return {
       id: day.date,
       text: `${day.label} — sur place : ${placesLeftText(onsite)}`,
       date: day.date,
       label: day.label,
-      // A full day still takes remote attendees: the item stays selectable while remote is open.
-      disabled: onsite.full && !onsite.has_waiting_list && remote.full,
+      disabled: mode === 'onsite' ? onsiteClosed : onsiteClosed && remote.full,
       places: onsite,
       remote_places: remote,
     };

@@ -5,20 +5,37 @@ import { RefusalError } from '#shared/domain/errors.ts';
 import { placesOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';
+import { PlanOutdatedError } from './ports.ts';
 import type { WantedItem } from './rules.ts';
 import type { HeldItem } from './schema.ts';
 
 export type ItemAction =
   | { type: 'take'; key: string }
-  | { type: 'wait'; key: string }
+  /**
+   * Joins the waiting list with ticket `ticket` (the item's `seq + 1` as read), behind the
+   * `ahead` requests waiting when read. The write holds only if both are still true, so the
+   * position announced (`ahead + 1`) is exact at commit.
+   */
+  | { type: 'wait'; key: string; ticket: number; ahead: number }
   | { type: 'release'; key: string }
   | { type: 'leave'; key: string; ticket: number };
 
 export interface Plan {
   /** Counter changes to write; unchanged items appear in neither list. */
   actions: ItemAction[];
-  /** What the registration holds afterwards; `wait` items get their ticket when written. */
+  /** What the registration holds afterwards (waiting items with their ticket). */
   held: HeldItem[];
+}
+
+/** 1-based waiting positions of the items a plan puts on a waiting list, exact at commit. */
+export function positionsOf(actions: ItemAction[]): Map<string, number> {
+  return new Map(actions.flatMap((a) => (a.type === 'wait' ? [[a.key, a.ahead + 1] as const] : [])));
+}
+
+/** The `wait` action and held item for `item`: the next ticket, behind those waiting now. */
+function waitOn(item: CapacityItem): { action: ItemAction; held: HeldItem } {
+  const ticket = item.seq + 1;
+  return { action: { type: 'wait', key: item.key, ticket, ahead: item.waiting }, held: { key: item.key, status: 'waiting', ticket } };
 }
 
 function refusalFor(item: CapacityItem, meeting: Meeting): RefusalError {
@@ -50,7 +67,8 @@ function takeOrWait(item: CapacityItem, meeting: Meeting): 'take' | 'wait' {
 
 function counter(counters: Map<string, CapacityItem>, key: string): CapacityItem {
   const item = counters.get(key);
-  if (!item) throw new Error(`no capacity item ${key}`);
+  // The meeting changed between the reads (an item added or removed): decide again.
+  if (!item) throw new PlanOutdatedError();
   return item;
 }
 
@@ -79,9 +97,16 @@ export function planRegistration(
       statusOf.set(want.key, kept.status);
       continue;
     }
-    const decision = takeOrWait(counter(counters, want.key), meeting);
-    actions.push({ type: decision, key: want.key });
-    held.push({ key: want.key, status: decision === 'take' ? 'confirmed' : 'waiting' });
+    const item = counter(counters, want.key);
+    const decision = takeOrWait(item, meeting);
+    if (decision === 'take') {
+      actions.push({ type: 'take', key: want.key });
+      held.push({ key: want.key, status: 'confirmed' });
+    } else {
+      const wait = waitOn(item);
+      actions.push(wait.action);
+      held.push(wait.held);
+    }
     statusOf.set(want.key, decision === 'take' ? 'confirmed' : 'waiting');
   }
   const keptKeys = new Set(held.map((h) => h.key));
@@ -131,13 +156,15 @@ export function planPromotion(
     for (const w of meeting.workshops) {
       const key = `workshop:${w.id}`;
       if (w.day !== promoted.ref || !chosenWorkshops.includes(w.id) || heldKeys.has(key)) continue;
-      const places = placesOf(counter(counters, key));
+      const item = counter(counters, key);
+      const places = placesOf(item);
       if (!places.full) {
         actions.push({ type: 'take', key });
         next.push({ key, status: 'confirmed' });
       } else if (w.waiting_list) {
-        actions.push({ type: 'wait', key });
-        next.push({ key, status: 'waiting' });
+        const wait = waitOn(item);
+        actions.push(wait.action);
+        next.push(wait.held);
       } else {
         dropped.push(w.id);
       }

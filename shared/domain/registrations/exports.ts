@@ -2,6 +2,7 @@
 // (JSON and CSV), per-workshop rosters, the evening list with dietary needs, the "do not
 // photograph" list, and the check-in rule. Pure: the handler loads the meeting, its capacity
 // items and its registrations, these functions shape them.
+import { stripUnsafeCharacters } from '#shared/publik/coerce.ts';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
@@ -35,7 +36,10 @@ export interface Sheet {
  *   injection). A phone number "+33 6…" then shows as "'+33 6…", which is the lesser harm.
  */
 export function sheetToCsv(sheet: Sheet): string {
-  return stringify([sheet.headers, ...sheet.rows], {
+  // Control characters and bidi overrides are refused at input; text stored before that rule
+  // is cleaned here too, so a spreadsheet never shows a line that reads other than it is.
+  const clean = (row: readonly unknown[]) => row.map((cell) => (typeof cell === 'string' ? stripUnsafeCharacters(cell) : cell));
+  return stringify([clean(sheet.headers), ...sheet.rows.map(clean)], {
     bom: true,
     delimiter: ';',
     record_delimiter: 'windows',

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
+import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { ItemAction } from './allocation.ts';
 import type { Registration } from './schema.ts';
 
@@ -25,17 +27,34 @@ export interface NotificationPublisher {
 export interface RegistrationWrite {
   registration: Registration;
   actions: ItemAction[];
-  tickets: ReadonlyMap<string, number>;
+  /**
+   * The meeting version the plan was made on: places are taken and waiting lists joined only
+   * while every touched item still belongs to that version (an organiser's change decides again).
+   */
+  meetingVersion: number;
+  /** The signed call's nonce, consumed by this same write. */
+  nonce?: CallNonce | undefined;
+}
+
+/** What deciding a new registration needs, read at once (house style §13). */
+export interface RegistrationContext {
+  meeting: Meeting | undefined;
+  /** Counters of the items the request names (those the meeting has). */
+  counters: Map<string, CapacityItem>;
+  /** The registration this form already made, if any. */
+  formHolder: { registrationId: string; meetingId: string } | undefined;
+  /** The registration holding this email for the meeting, and the form that made it. */
+  emailHolder: { registrationId: string; formUuid: string | undefined } | undefined;
 }
 
 export interface RegistrationStore {
+  /** One read: the meeting, the named items' counters, and the form and email markers. */
+  loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[]): Promise<RegistrationContext>;
   readCounters(meetingId: string): Promise<Map<string, CapacityItem>>;
   findById(registrationId: string): Promise<Registration | undefined>;
   findByFormUuid(formUuid: string): Promise<Registration | undefined>;
   findIdByEmail(meetingId: string, email: string): Promise<string | undefined>;
-  /** Next FIFO tickets of the items' waiting lists (a ticket unused after a failed write is harmless). */
-  reserveTickets(meetingId: string, itemKeys: string[]): Promise<Map<string, number>>;
-  /** Throws FormTakenError, EmailTakenError or PlanOutdatedError; writes nothing then. */
+  /** Throws FormTakenError, EmailTakenError, PlanOutdatedError or ReplayedCallError; writes nothing then. */
   create(write: RegistrationWrite): Promise<void>;
   /** Conditional on `expectedVersion`; moves the email marker when the email changed. */
   update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void>;

@@ -25,9 +25,10 @@ export const RegistrationRequestSchema = z.object({
   job_title: zOptionalText({ max: 200 }),
   phone: zOptionalText({ max: 40 }),
   profile: z.preprocess((v) => (v === '' || v === null ? undefined : v), zEnum(PROFILES).optional()),
-  onsite_days: zList(zDate()),
-  remote_days: zList(zDate()),
-  workshops: zList(zSlug()),
+  // Bounded like the meeting itself (10 days, 60 workshops): a request never names more.
+  onsite_days: zList(zDate(), { max: 10 }),
+  remote_days: zList(zDate(), { max: 10 }),
+  workshops: zList(zSlug(), { max: 60 }),
   evening_event: zBool().transform((v) => v ?? false),
   image_rights: z.preprocess((v) => (v === '' || v === null ? undefined : v), zEnum(IMAGE_RIGHTS).optional()),
   badge_name: zOptionalText({ max: 60 }),

@@ -9,8 +9,10 @@ import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/er
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
-import { planPromotion, planRegistration, planRelease, type ItemAction, type Plan } from './allocation.ts';
-import { registrationAnswer, registrationLinks, type RegistrationAnswer } from './answer.ts';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { EVENING_KEY, dayKey, remoteKey, withCounters, itemDefinitionsOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
+import { planPromotion, planRegistration, planRelease, positionsOf, type ItemAction } from './allocation.ts';
+import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import {
   EmailTakenError,
   FormTakenError,
@@ -22,19 +24,24 @@ import {
 import { registrationCalendar } from './calendar.ts';
 import { assertCanCheckIn } from './exports.ts';
 import { checkRegistrationWindow, wantedItems } from './rules.ts';
-import type { HeldItem, Registration, RegistrationRequest } from './schema.ts';
+import type { Registration, RegistrationRequest } from './schema.ts';
 
 export interface RetryPolicy {
   /** Attempts of one decision before answering "busy" (nothing written then). */
   maxAttempts: number;
+  /** …or this long spent deciding, whichever comes first (the function times out at 10 s). */
+  maxElapsedMs?: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-// Under a rush on one item most attempts fail their condition once and succeed on the
-// next plan; 25 attempts with full jitter capped at 200 ms keep a 500-request burst on a
-// single item exact without answering "busy" (measured in the concurrency tests).
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, maxDelayMs: 200 };
+// Joining a waiting list takes the next ticket from the item's counter (compare-and-set on its
+// `seq`), so that the position announced is exact at commit: under a rush on one item, one
+// contender wins each round and the others decide again. Full jitter capped at 250 ms spreads
+// the retries; the budget is time (7 s, under the 10 s function timeout) rather than a small
+// count, so a 500-request burst on one item ends exact without "busy" answers (measured in the
+// concurrency tests), and a truly stuck item still answers "busy" in time.
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
 export interface RegistrationServiceDeps {
   meetings: MeetingStore;
@@ -108,9 +115,15 @@ export class RegistrationService {
     return meeting;
   }
 
-  async answerFor(registration: Registration, replayed: boolean, meeting?: Meeting): Promise<RegistrationOutcome> {
+  /**
+   * The contract's answer. `known` positions come from the write just made (exact at commit);
+   * only waiting items it did not place (kept by a modification, or a replay) are counted.
+   */
+  async answerFor(registration: Registration, replayed: boolean, meeting?: Meeting, known: ReadonlyMap<string, number> = new Map()): Promise<RegistrationOutcome> {
     const m = meeting ?? (await this.meeting(registration.meeting_id));
-    const positions = await this.deps.store.waitingPositions(registration);
+    const unknown = registration.items.filter((h) => h.status === 'waiting' && !known.has(h.key));
+    const counted = unknown.length > 0 ? await this.deps.store.waitingPositions({ ...registration, items: unknown }) : new Map<string, number>();
+    const positions = new Map([...known, ...counted]);
     return { registration, answer: registrationAnswer(registration, m, positions, this.deps.baseUrl, replayed) };
   }
 
@@ -152,58 +165,60 @@ export class RegistrationService {
     return { meetingId: meeting.id, ics: registrationCalendar(meeting, reg, { now }) };
   }
 
-  /** POST /meetings/{id}/registrations: create, replay, or modify when the form was seen. */
-  async register(meetingId: string, request: RegistrationRequest, now: Date): Promise<RegistrationOutcome> {
-    const meeting = await this.meeting(meetingId);
+  /**
+   * POST /meetings/{id}/registrations: create, replay, or modify when the form was seen.
+   * The happy path is two DynamoDB calls: one read of everything the decision needs (meeting,
+   * the requested items' counters, the form and email markers), one transaction (markers,
+   * registration, counters with their conditions, waiting entries, the call's nonce).
+   */
+  async register(meetingId: string, request: RegistrationRequest, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
     const hash = requestHash(request);
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
-      const existing = await this.deps.store.findByFormUuid(request.form_uuid);
-      if (existing) {
-        if (existing.meeting_id !== meetingId) {
-          throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une inscription à une autre réunion.', {
-            registration_id: existing.id,
-          });
+    const itemKeys = requestedItemKeys(request);
+    const deadline = Date.now() + (this.retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
+    for (let attempt = 0; attempt < this.retry.maxAttempts && Date.now() < deadline; attempt++) {
+      const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys);
+      const meeting = read.meeting;
+      if (!meeting) throw meetingNotFound(meetingId);
+      if (read.formHolder) {
+        if (read.formHolder.meetingId !== meetingId) {
+          throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une inscription à une autre réunion.');
         }
-        return this.change(existing, request, now, meeting);
+        const existing = await this.deps.store.findById(read.formHolder.registrationId);
+        if (!existing) throw registrationNotFound(read.formHolder.registrationId);
+        return this.change(existing, request, now, meeting, nonce);
       }
-      // The person is already registered by another form: say so before anything else (the
-      // email marker written with the registration stays the guarantee under concurrency).
-      const holderId = await this.deps.store.findIdByEmail(meetingId, request.email);
-      if (holderId) {
-        const holder = await this.deps.store.findById(holderId);
-        // A copy of this very form won the race since our first read: answer as a replay.
-        if (holder?.form_uuid === request.form_uuid) continue;
-        throw this.alreadyRegisteredBy(request.email, holder);
+      if (read.emailHolder) {
+        // A copy of this very form won the race between our reads: answer it as a replay.
+        if (read.emailHolder.formUuid === request.form_uuid) continue;
+        throw alreadyRegistered(request.email);
       }
       checkRegistrationWindow(meeting, now);
       const wanted = wantedItems(meeting, request);
-      const counters = await this.deps.store.readCounters(meetingId);
-      const plan = planRegistration(meeting, counters, wanted.items);
-      const tickets = await this.ticketsFor(meetingId, plan.actions);
-      const registration: Registration = {
-        id: newRegistrationId(),
-        meeting_id: meetingId,
-        access_token: newToken(),
-        ...identityOf(request),
-        image_rights: imageRightsOf(meeting, request, undefined, now),
-        days: wanted.days,
-        workshops: wanted.workshops,
-        evening_event: wanted.evening_event,
-        items: withTickets(plan.held, tickets),
-        state: 'active',
-        request_hash: hash,
-        checked_in: {},
-        version: 1,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      };
       try {
-        await this.deps.store.create({ registration, actions: plan.actions, tickets });
-        logger.info('registration created', { registrationId: registration.id, meetingId, actions: plan.actions });
-        return this.answerFor(registration, false, meeting);
+        const plan = planRegistration(meeting, countersFor(meeting, read.counters), wanted.items);
+        const registration: Registration = {
+          id: newRegistrationId(),
+          meeting_id: meetingId,
+          access_token: newToken(),
+          ...identityOf(request),
+          image_rights: imageRightsOf(meeting, request, undefined, now),
+          days: wanted.days,
+          workshops: wanted.workshops,
+          evening_event: wanted.evening_event,
+          items: plan.held,
+          state: 'active',
+          request_hash: hash,
+          checked_in: {},
+          version: 1,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        };
+        await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
+        logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions) });
+        return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
       } catch (error) {
         if (error instanceof FormTakenError) continue; // a copy of this form won: answer as a replay
-        if (error instanceof EmailTakenError) throw await this.alreadyRegistered(meetingId, request.email);
+        if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
         if (error instanceof PlanOutdatedError) {
           await this.backoff(attempt);
           continue;
@@ -215,14 +230,15 @@ export class RegistrationService {
   }
 
   /** POST /registrations/{id}: a modification with the registering body. */
-  async modify(registrationId: string, request: RegistrationRequest, now: Date): Promise<RegistrationOutcome> {
+  async modify(registrationId: string, request: RegistrationRequest, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
     const existing = await this.deps.store.findById(registrationId);
     if (!existing) throw registrationNotFound(registrationId);
     // The registration stays bound to the form that created it.
-    return this.change(existing, { ...request, form_uuid: existing.form_uuid }, now, await this.meeting(existing.meeting_id));
+    return this.change(existing, { ...request, form_uuid: existing.form_uuid }, now, await this.meeting(existing.meeting_id), nonce);
   }
 
-  private async change(current: Registration, request: RegistrationRequest, now: Date, meeting: Meeting): Promise<RegistrationOutcome> {
+  private async change(current: Registration, request: RegistrationRequest, now: Date, initial: Meeting, nonce?: CallNonce): Promise<RegistrationOutcome> {
+    let meeting = initial;
     const hash = requestHash(request);
     let existing = current;
     for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
@@ -238,41 +254,41 @@ export class RegistrationService {
       }
       checkRegistrationWindow(meeting, now);
       const wanted = wantedItems(meeting, request);
-      const counters = await this.deps.store.readCounters(meeting.id);
-      const plan = planRegistration(meeting, counters, wanted.items, existing.items);
-      const tickets = await this.ticketsFor(meeting.id, plan.actions);
-      const next: Registration = {
-        ...existing,
-        ...identityOf(request),
-        ...formLinksKept(existing, request),
-        image_rights: imageRightsOf(meeting, request, existing, now),
-        days: wanted.days,
-        workshops: wanted.workshops,
-        evening_event: wanted.evening_event,
-        items: withTickets(plan.held, tickets),
-        request_hash: hash,
-        version: existing.version + 1,
-        updated_at: now.toISOString(),
-      };
       try {
-        await this.deps.store.update({ registration: next, actions: plan.actions, tickets }, existing.version, existing.email);
-        logger.info('registration modified', { registrationId: next.id, actions: plan.actions });
+        const counters = await this.deps.store.readCounters(meeting.id);
+        const plan = planRegistration(meeting, counters, wanted.items, existing.items);
+        const next: Registration = {
+          ...existing,
+          ...identityOf(request),
+          ...formLinksKept(existing, request),
+          image_rights: imageRightsOf(meeting, request, existing, now),
+          days: wanted.days,
+          workshops: wanted.workshops,
+          evening_event: wanted.evening_event,
+          items: plan.held,
+          request_hash: hash,
+          version: existing.version + 1,
+          updated_at: now.toISOString(),
+        };
+        await this.deps.store.update({ registration: next, actions: plan.actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
+        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(plan.actions) });
         await this.promoteAfterRelease(meeting.id, releasedKeys(plan.actions), now);
-        return this.answerFor(next, false, meeting);
+        return this.answerFor(next, false, meeting, positionsOf(plan.actions));
       } catch (error) {
-        if (error instanceof EmailTakenError) throw await this.alreadyRegistered(meeting.id, request.email);
+        if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
         if (!(error instanceof PlanOutdatedError)) throw error;
         await this.backoff(attempt);
         const reread = await this.deps.store.findById(existing.id);
         if (!reread) throw registrationNotFound(existing.id);
         existing = reread;
+        meeting = await this.meeting(meeting.id);
       }
     }
     throw this.busy();
   }
 
   /** Cancels and frees every place; idempotent (cancelling again answers the same). */
-  async cancel(registrationId: string, now: Date): Promise<RegistrationOutcome> {
+  async cancel(registrationId: string, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
     for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
       const existing = await this.deps.store.findById(registrationId);
       if (!existing) throw registrationNotFound(registrationId);
@@ -290,8 +306,9 @@ export class RegistrationService {
         cancelled_at: now.toISOString(),
       };
       try {
-        await this.deps.store.update({ registration: next, actions, tickets: new Map() }, existing.version, existing.email);
-        logger.info('registration cancelled', { registrationId, actions });
+        // Releasing needs no meeting version: a held item cannot be removed (it is in use).
+        await this.deps.store.update({ registration: next, actions, meetingVersion: 0, nonce }, existing.version, existing.email);
+        logger.info('registration cancelled', { registrationId, actions: actionSummary(actions) });
         await this.promoteAfterRelease(existing.meeting_id, releasedKeys(actions), now);
         return this.answerFor(next, false);
       } catch (error) {
@@ -332,8 +349,18 @@ export class RegistrationService {
         failures = 0; // each item has its own budget of attempts
         continue;
       }
-      const promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
-      const tickets = await this.ticketsFor(meetingId, promotion.actions);
+      let promotion;
+      try {
+        promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
+      } catch (error) {
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        failures++;
+        if (failures >= this.retry.maxAttempts) {
+          queue.shift();
+          failures = 0;
+        } else await this.backoff(failures);
+        continue;
+      }
       const notification: Notification = {
         id: newToken(),
         type: 'registration.promoted',
@@ -345,14 +372,14 @@ export class RegistrationService {
       };
       const next: Registration = {
         ...reg,
-        items: withTickets(promotion.held, tickets),
+        items: promotion.held,
         workshops: reg.workshops.filter((w) => !promotion.dropped.includes(w)),
         version: reg.version + 1,
         updated_at: now.toISOString(),
       };
       try {
         await this.deps.store.promote(
-          { registration: next, actions: promotion.actions, tickets, itemKey: key, ticket: head.ticket, notification },
+          { registration: next, actions: promotion.actions, meetingVersion: meeting.version, itemKey: key, ticket: head.ticket, notification },
           reg.version,
         );
         logger.info('waiting request promoted', { registrationId: reg.id, item: key });
@@ -430,23 +457,6 @@ export class RegistrationService {
     }
   }
 
-  private async ticketsFor(meetingId: string, actions: ItemAction[]): Promise<Map<string, number>> {
-    const waits = actions.filter((a) => a.type === 'wait').map((a) => a.key);
-    return waits.length === 0 ? new Map() : this.deps.store.reserveTickets(meetingId, waits);
-  }
-
-  private async alreadyRegistered(meetingId: string, email: string): Promise<RefusalError> {
-    const id = await this.deps.store.findIdByEmail(meetingId, email);
-    return this.alreadyRegisteredBy(email, id ? await this.deps.store.findById(id) : undefined);
-  }
-
-  private alreadyRegisteredBy(email: string, existing: Registration | undefined): RefusalError {
-    return new RefusalError(
-      'already-registered',
-      `L’adresse ${email} est déjà inscrite à cette réunion : modifiez l’inscription existante.`,
-      existing ? { registration_id: existing.id, api: registrationLinks(existing, this.deps.baseUrl) } : undefined,
-    );
-  }
 }
 
 export const registrationNotFound = (id: string) => new NotFoundError(`Inscription inconnue : « ${id} ».`, 'unknown-registration');
@@ -456,8 +466,38 @@ function releasedKeys(actions: ItemAction[]): string[] {
   return actions.filter((a) => a.type === 'release' || a.type === 'leave').map((a) => a.key);
 }
 
-function withTickets(held: Plan['held'], tickets: ReadonlyMap<string, number>): HeldItem[] {
-  return held.map((h) => (h.status === 'waiting' && h.ticket === undefined ? { ...h, ticket: tickets.get(h.key) } : h));
+/**
+ * The refusal for an email another form registered. It names the address the caller sent and
+ * nothing of the other registration: no id, no links, no calendar token.
+ */
+function alreadyRegistered(email: string): RefusalError {
+  return new RefusalError(
+    'already-registered',
+    `L’adresse ${email} est déjà inscrite à cette réunion : modifiez l’inscription existante depuis la demande qui l’a créée.`,
+  );
+}
+
+/** The capacity items a request names, before its meeting is read (a workshop's day is among its on-site days). */
+export function requestedItemKeys(request: RegistrationRequest): string[] {
+  return [
+    ...new Set([
+      ...request.onsite_days.map(dayKey),
+      ...request.remote_days.map(remoteKey),
+      ...request.workshops.map((id) => `workshop:${id}`),
+      ...(request.evening_event ? [EVENING_KEY] : []),
+    ]),
+  ];
+}
+
+/** The meeting's definitions of the items read, with their counters. */
+function countersFor(meeting: Meeting, read: ReadonlyMap<string, CapacityItem>): Map<string, CapacityItem> {
+  const defs = itemDefinitionsOf(meeting).filter((d) => read.has(d.key));
+  return new Map(withCounters(defs, new Map([...read].map(([k, c]) => [k, c]))).map((i) => [i.key, i]));
+}
+
+/** Counter changes for the logs: keys and kinds, no personal data. */
+function actionSummary(actions: ItemAction[]): string[] {
+  return actions.map((a) => `${a.type}:${a.key}`);
 }
 
 function identityOf(request: RegistrationRequest) {

@@ -70,13 +70,13 @@ describe('places', () => {
   });
 
   it('keeps a freed place for the waiting list', () => {
-    const item = { key: 'x', kind: 'workshop', ref: 'x', capacity: 5, waiting_list: true, confirmed: 4, waiting: 1 } as const;
+    const item = { key: 'x', kind: 'workshop', ref: 'x', capacity: 5, waiting_list: true, confirmed: 4, waiting: 1, seq: 1 } as const;
     expect(placesOf(item)).toMatchObject({ available: 1, full: true, waiting_list_activated: true });
   });
 
   it('words places in French', () => {
     const p = (capacity: number | null, confirmed: number, waiting = 0, waiting_list = true) =>
-      placesLeftText(placesOf({ key: 'k', kind: 'day', ref: 'r', capacity, waiting_list, confirmed, waiting }));
+      placesLeftText(placesOf({ key: 'k', kind: 'day', ref: 'r', capacity, waiting_list, confirmed, waiting, seq: waiting }));
     expect(p(10, 9)).toBe('1 place restante');
     expect(p(10, 3)).toBe('7 places restantes');
     expect(p(10, 10)).toBe('complet, liste d’attente ouverte');
@@ -113,6 +113,15 @@ describe('data sources', () => {
     expect(days[0]?.text).toBe('Mercredi 7 juin — sur place : 60 places restantes');
     expect(days[1]?.text).toBe('Jeudi 8 juin — sur place : complet');
     expect(days[1]?.disabled).toBe(false);
+  });
+
+  it('days with mode=onsite: a full day without waiting list is disabled; with a waiting list it stays selectable', () => {
+    const counters = items({ 'day:2025-06-08': { confirmed: 60, waiting: 0 }, 'day:2025-06-07': { confirmed: 60, waiting: 0 } });
+    const days = dayDataSourceItems(meeting, counters, 'onsite');
+    expect(days.map((d) => [d.id, d.disabled])).toEqual([
+      ['2025-06-07', false],
+      ['2025-06-08', true],
+    ]);
   });
 
   it('workshops: disabled when full without waiting list, day filter', () => {

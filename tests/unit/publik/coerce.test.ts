@@ -348,3 +348,21 @@ describe('zSlug', () => {
     expect(messages(zSlug(), undefined)).toEqual([REQUIRED_MESSAGE]);
   });
 });
+
+describe('hardening: unsafe characters and bounded lists', () => {
+  it('strips control characters and bidi overrides from text, keeps tabs and newlines', async () => {
+    const { zText, zOptionalText } = await import('#shared/publik/coerce.ts');
+    expect(zText().parse('Ville\u0000 de\u202E Test\u2066\u0007')).toBe('Ville de Test');
+    expect(zText().parse('ligne 1\r\nligne 2\tfin')).toBe('ligne 1\nligne 2\tfin');
+    expect(zOptionalText().parse('\u202E\u0000')).toBeUndefined();
+  });
+
+  it('refuses lists longer than their bound with a French message', async () => {
+    const { zList } = await import('#shared/publik/coerce.ts');
+    const result = zList(z.string(), { max: 3 }).safeParse('a,b,c,d');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('Liste trop longue (3 éléments au plus).');
+    expect(zList(z.string()).safeParse(Array.from({ length: 101 }, (_, i) => `x${i}`)).success).toBe(false);
+    expect(zList(z.string()).safeParse(Array.from({ length: 100 }, (_, i) => `x${i}`)).success).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RefusalError } from '#shared/domain/errors.ts';
-import { planPromotion, planRegistration, planRelease } from '#shared/domain/registrations/allocation.ts';
+import { planPromotion, planRegistration, planRelease, positionsOf } from '#shared/domain/registrations/allocation.ts';
 import { wantedItems } from '#shared/domain/registrations/rules.ts';
 import type { HeldItem } from '#shared/domain/registrations/schema.ts';
 import { buildMeeting, countersOf, request } from '#tests/unit/registrations/fakes.ts';
@@ -56,8 +56,8 @@ describe('planRegistration: a new registration', () => {
       countersOf(meeting, { [D1]: { confirmed: 60 } }),
       wanted({ onsite_days: ['2025-06-07'], workshops: ['chrono'] }),
     );
-    expect(plan.actions).toEqual([{ type: 'wait', key: D1 }]);
-    expect(plan.held).toEqual([{ key: D1, status: 'waiting' }]);
+    expect(plan.actions).toEqual([{ type: 'wait', key: D1, ticket: 1, ahead: 0 }]);
+    expect(plan.held).toEqual([{ key: D1, status: 'waiting', ticket: 1 }]);
   });
 
   it('does not refuse a workshop full without waiting list while its day is waiting (decided at promotion)', () => {
@@ -70,12 +70,14 @@ describe('planRegistration: a new registration', () => {
       countersOf(m, { [D2]: { confirmed: 1 }, 'workshop:w': { confirmed: 1 } }),
       wantedItems(m, request({ onsite_days: ['2025-06-08'], workshops: ['w'] })).items,
     );
-    expect(plan.actions).toEqual([{ type: 'wait', key: D2 }]);
+    expect(plan.actions).toEqual([{ type: 'wait', key: D2, ticket: 1, ahead: 0 }]);
   });
 
   it('sends a newcomer to the waiting list when a place has freed but people wait (FIFO)', () => {
-    const plan = planRegistration(meeting, countersOf(meeting, { [D1]: { confirmed: 59, waiting: 1 } }), wanted({ onsite_days: ['2025-06-07'] }));
-    expect(plan.actions).toEqual([{ type: 'wait', key: D1 }]);
+    // Seven tickets were issued, six left the list: the next is ticket 8, behind the one waiting.
+    const plan = planRegistration(meeting, countersOf(meeting, { [D1]: { confirmed: 59, waiting: 1, seq: 7 } }), wanted({ onsite_days: ['2025-06-07'] }));
+    expect(plan.actions).toEqual([{ type: 'wait', key: D1, ticket: 8, ahead: 1 }]);
+    expect(positionsOf(plan.actions)).toEqual(new Map([[D1, 2]]));
   });
 
   it('refuses everything when a day is full without a waiting list: day-full, nothing planned', () => {
@@ -110,7 +112,7 @@ describe('planRegistration: a new registration', () => {
     );
     expect(plan.actions).toEqual([
       { type: 'take', key: D2 },
-      { type: 'wait', key: 'workshop:socle-personnes-morales' },
+      { type: 'wait', key: 'workshop:socle-personnes-morales', ticket: 1, ahead: 0 },
     ]);
   });
 
@@ -288,16 +290,16 @@ describe('planPromotion', () => {
       [D2]: { confirmed: 9, waiting: 1 },
       'workshop:mutualiser-publik': { confirmed: 20 },
       'workshop:formulaires': { confirmed: 20 },
-      'workshop:socle-personnes-morales': { confirmed: 24, waiting: 2 },
+      'workshop:socle-personnes-morales': { confirmed: 24, waiting: 2, seq: 5 },
     });
     const plan = planPromotion(m, counters, held, chosen, D2);
     expect(plan.actions).toEqual([
-      { type: 'wait', key: 'workshop:formulaires' },
-      { type: 'wait', key: 'workshop:socle-personnes-morales' },
+      { type: 'wait', key: 'workshop:formulaires', ticket: 1, ahead: 0 },
+      { type: 'wait', key: 'workshop:socle-personnes-morales', ticket: 6, ahead: 2 },
     ]);
     expect(plan.dropped).toEqual(['mutualiser-publik']);
     expect(plan.held).toContainEqual({ key: D2, status: 'confirmed' });
-    expect(plan.held).toContainEqual({ key: 'workshop:formulaires', status: 'waiting' });
+    expect(plan.held).toContainEqual({ key: 'workshop:formulaires', status: 'waiting', ticket: 1 });
     expect(plan.held.map((h) => h.key)).not.toContain('workshop:mutualiser-publik');
   });
 

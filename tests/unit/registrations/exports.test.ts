@@ -461,3 +461,13 @@ describe('check-in rule', () => {
     expect(error).toMatchObject({ statusCode: 409, code: 'not-attending', message });
   });
 });
+
+describe('CSV hardening', () => {
+  it('never writes control characters or bidi overrides, even from text stored before the input rule', async () => {
+    const { sheetToCsv } = await import('#shared/domain/registrations/exports.ts');
+    const csv = sheetToCsv({ headers: ['Nom'], rows: [['Dupont\u202E\u0000gpj.exe'], ['=HYPERLINK("x")']] });
+    expect(csv).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
+    expect(csv).toContain('Dupontgpj.exe');
+    expect(csv).toContain(`'=HYPERLINK`);
+  });
+});

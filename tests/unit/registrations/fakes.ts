@@ -7,7 +7,7 @@
 // repository, so that the service tests show what the service really does on top of it.
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
-import { ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
 import {
@@ -17,6 +17,7 @@ import {
   PlanOutdatedError,
   type Notification,
   type NotificationPublisher,
+  type RegistrationContext,
   type RegistrationStore,
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
@@ -102,8 +103,13 @@ export function request(overrides: Record<string, unknown> = {}): RegistrationRe
 }
 
 /** Counters of a meeting's items, zero unless given. */
-export function countersOf(meeting: Meeting, given: Record<string, { confirmed?: number; waiting?: number }> = {}): Map<string, CapacityItem> {
-  const stored = new Map(Object.entries(given).map(([k, v]) => [k, { confirmed: v.confirmed ?? 0, waiting: v.waiting ?? 0 }]));
+export function countersOf(
+  meeting: Meeting,
+  given: Record<string, { confirmed?: number; waiting?: number; seq?: number }> = {},
+): Map<string, CapacityItem> {
+  const stored = new Map(
+    Object.entries(given).map(([k, v]) => [k, { confirmed: v.confirmed ?? 0, waiting: v.waiting ?? 0, seq: v.seq ?? v.waiting ?? 0 }]),
+  )
   return new Map(withCounters(itemDefinitionsOf(meeting), stored).map((i) => [i.key, i]));
 }
 
@@ -113,6 +119,9 @@ export function countersOf(meeting: Meeting, given: Record<string, { confirmed?:
 interface Counts {
   confirmed: number;
   waiting: number;
+  seq: number;
+  /** The meeting version that last defined the item (checked by take and wait). */
+  meetingVersion: number;
 }
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -126,7 +135,11 @@ export class FakeMeetingStore implements MeetingStore {
   add(meeting: Meeting): Meeting {
     this.meetings.set(meeting.id, json(meeting));
     const counts = this.counts.get(meeting.id) ?? new Map<string, Counts>();
-    for (const def of itemDefinitionsOf(meeting)) if (!counts.has(def.key)) counts.set(def.key, { confirmed: 0, waiting: 0 });
+    for (const def of itemDefinitionsOf(meeting)) {
+      const c = counts.get(def.key);
+      if (c) c.meetingVersion = meeting.version;
+      else counts.set(def.key, { confirmed: 0, waiting: 0, seq: 0, meetingVersion: meeting.version });
+    }
     this.counts.set(meeting.id, counts);
     return meeting;
   }
@@ -159,9 +172,16 @@ export class FakeMeetingStore implements MeetingStore {
     return [...this.meetings.values()].map(json);
   }
 
-  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[]): Promise<void> {
+  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking = false): Promise<void> {
     const stored = this.meetings.get(next.id);
     if ((stored?.version ?? 0) !== expectedVersion) throw new StaleMeetingError();
+    if (!allowOverbooking) {
+      const below = itemDefinitionsOf(next).filter((d) => {
+        const c = this.countsOf(next.id, d.key);
+        return d.capacity !== null && c !== undefined && c.confirmed > d.capacity;
+      });
+      if (below.length > 0) throw new CapacityBelowConfirmedError(below.map((d) => d.key));
+    }
     const busy = removedItems.filter((k) => {
       const c = this.countsOf(next.id, k);
       return c !== undefined && (c.confirmed !== 0 || c.waiting !== 0);
@@ -180,7 +200,7 @@ export type StoreOperation =
   | 'findById'
   | 'findByFormUuid'
   | 'findIdByEmail'
-  | 'reserveTickets'
+  | 'loadRegistrationContext'
   | 'create'
   | 'update'
   | 'promote'
@@ -212,7 +232,6 @@ export class FakeRegistrationStore implements RegistrationStore {
   readonly registrations = new Map<string, StoredRegistration>();
   readonly forms = new Map<string, string>();
   readonly emails = new Map<string, string>();
-  readonly sequences = new Map<string, number>();
   /** meeting#item → ticket → registration id (the waiting entries). */
   readonly waiting = new Map<string, Map<number, string>>();
   readonly outbox = new Map<string, Notification>();
@@ -288,15 +307,26 @@ export class FakeRegistrationStore implements RegistrationStore {
     return this.emails.get(emailKey(meetingId, email));
   }
 
-  async reserveTickets(meetingId: string, itemKeys: string[]): Promise<Map<string, number>> {
-    await this.enter('reserveTickets');
-    return new Map(
-      itemKeys.map((key) => {
-        const seq = (this.sequences.get(waitKey(meetingId, key)) ?? 0) + 1;
-        this.sequences.set(waitKey(meetingId, key), seq);
-        return [key, seq] as const;
-      }),
-    );
+  async loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[]): Promise<RegistrationContext> {
+    await this.enter('loadRegistrationContext');
+    const meeting = await this.meetings.findMeeting(meetingId);
+    const counters = new Map<string, CapacityItem>();
+    for (const key of itemKeys) {
+      const item = this.meetings.item(meetingId, key);
+      if (item) counters.set(key, json(item));
+    }
+    const formRegistration = this.forms.get(formUuid);
+    const emailRegistration = this.emails.get(emailKey(meetingId, email));
+    return {
+      meeting,
+      counters,
+      formHolder: formRegistration
+        ? { registrationId: formRegistration, meetingId: this.registrations.get(formRegistration)?.registration.meeting_id ?? meetingId }
+        : undefined,
+      emailHolder: emailRegistration
+        ? { registrationId: emailRegistration, formUuid: this.registrations.get(emailRegistration)?.registration.form_uuid }
+        : undefined,
+    };
   }
 
   async waitingPositions(registration: Registration): Promise<Map<string, number>> {
@@ -369,7 +399,7 @@ export class FakeRegistrationStore implements RegistrationStore {
         apply: () => this.emails.set(emailKey(reg.meeting_id, reg.email), reg.id),
       },
       this.putRegistration(reg, 0),
-      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets),
+      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
     ]);
   }
 
@@ -390,7 +420,7 @@ export class FakeRegistrationStore implements RegistrationStore {
         apply: () => this.emails.set(newEmail, reg.id),
       });
     }
-    steps.push(...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets));
+    steps.push(...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.meetingVersion));
     this.commit(steps);
   }
 
@@ -425,7 +455,7 @@ export class FakeRegistrationStore implements RegistrationStore {
         check: () => entries()?.get(write.ticket) === reg.id,
         apply: () => entries()?.delete(write.ticket),
       },
-      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.tickets),
+      ...this.actionSteps(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
       {
         target: `OUTBOX#${n.created_at}#${n.id}`,
         tag: 'outbox',
@@ -449,7 +479,7 @@ export class FakeRegistrationStore implements RegistrationStore {
     };
   }
 
-  private actionSteps(meetingId: string, registrationId: string, actions: ItemAction[], tickets: ReadonlyMap<string, number>): Step[] {
+  private actionSteps(meetingId: string, registrationId: string, actions: ItemAction[], meetingVersion: number): Step[] {
     const steps: Step[] = [];
     for (const action of actions) {
       const target = `ITEM#${meetingId}#${action.key}`;
@@ -468,7 +498,12 @@ export class FakeRegistrationStore implements RegistrationStore {
             tag: 'counter',
             check: () => {
               const i = item();
-              return i !== undefined && (i.capacity === null || i.confirmed < i.capacity) && i.waiting === 0;
+              return (
+                i !== undefined &&
+                (i.capacity === null || i.confirmed < i.capacity) &&
+                i.waiting === 0 &&
+                counts().meetingVersion === meetingVersion
+              );
             },
             apply: () => {
               counts().confirmed += 1;
@@ -476,8 +511,7 @@ export class FakeRegistrationStore implements RegistrationStore {
           });
           break;
         case 'wait': {
-          const ticket = tickets.get(action.key);
-          if (ticket === undefined) throw new Error(`no ticket reserved for ${action.key}`);
+          const ticket = action.ticket;
           steps.push(
             {
               target,
@@ -485,10 +519,18 @@ export class FakeRegistrationStore implements RegistrationStore {
               check: () => {
                 const i = item();
                 // `#confirmed >= #capacity` is false in DynamoDB when capacity is NULL.
-                return i !== undefined && i.waiting_list && (i.waiting > 0 || (i.capacity !== null && i.confirmed >= i.capacity));
+                return (
+                  i !== undefined &&
+                  i.waiting_list &&
+                  (i.waiting > 0 || (i.capacity !== null && i.confirmed >= i.capacity)) &&
+                  i.waiting === action.ahead &&
+                  i.seq === ticket - 1 &&
+                  counts().meetingVersion === meetingVersion
+                );
               },
               apply: () => {
                 counts().waiting += 1;
+                counts().seq = ticket;
               },
             },
             {

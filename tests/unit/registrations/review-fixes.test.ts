@@ -68,11 +68,11 @@ describe('refusal order', () => {
     ).rejects.toMatchObject({ code: 'already-registered' });
   });
 
-  it('a copy of the same form that wins between our reads is a replay, not already-registered', async () => {
+  it('a copy of the same form that wins between our read and our write is a replay, not already-registered', async () => {
     const { service, store, meeting, person } = setup();
-    // The copy commits right after this call found no form marker and before its email check.
+    // The copy commits right after this call read no form marker, before its own write.
     let copy: Promise<unknown> | undefined;
-    store.before('findIdByEmail', async () => {
+    store.before('create', async () => {
       copy = service.register(meeting.id, person(1), NOW);
       await copy;
     });

@@ -154,7 +154,7 @@ describe('register', () => {
     expect(store.invariantViolations(meeting.id)).toEqual([]);
   });
 
-  it('refuses another form for an email already registered, with the existing registration’s links', async () => {
+  it('refuses another form for an email already registered, revealing nothing of that registration', async () => {
     const { register, store } = setup();
     const first = await register(1);
     const before = store.snapshot();
@@ -165,9 +165,14 @@ describe('register', () => {
     expect(error).toBeInstanceOf(RefusalError);
     expect(error).toMatchObject({
       code: 'already-registered',
-      message: 'L’adresse p1@example.org est déjà inscrite à cette réunion : modifiez l’inscription existante.',
-      details: { data: { registration_id: first.registration.id, api: first.answer.api } },
+      message:
+        'L’adresse p1@example.org est déjà inscrite à cette réunion : modifiez l’inscription existante depuis la demande qui l’a créée.',
     });
+    // No id, no link, no calendar token of the other person's registration.
+    expect((error as RefusalError).details).toBeUndefined();
+    const said = JSON.stringify({ message: (error as Error).message, details: (error as RefusalError).details });
+    expect(said).not.toContain(first.registration.id);
+    expect(said).not.toContain(first.registration.access_token);
     expect(store.snapshot()).toEqual(before);
   });
 
@@ -265,10 +270,10 @@ describe('modification (the same form with changed data)', () => {
     const p1 = await register(1);
     await register(2);
     const before = store.snapshot();
-    await expect(register(2, { email: 'p1@example.org' })).rejects.toMatchObject({
-      code: 'already-registered',
-      details: { data: { registration_id: p1.registration.id } },
-    });
+    const error = await register(2, { email: 'p1@example.org' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'already-registered' });
+    expect((error as RefusalError).details).toBeUndefined();
+    expect(JSON.stringify((error as Error).message)).not.toContain(p1.registration.id);
     expect(store.snapshot()).toEqual(before);
   });
 

@@ -1,0 +1,174 @@
+// The registration hot path as the hardening issue asks for it, against DynamoDB Local: two
+// DynamoDB calls (one read, one transaction that also consumes the call's nonce), exact waiting
+// positions, an organiser's change racing registrations, and capacities that cannot fall below
+// what is confirmed.
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
+import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
+import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
+import { MeetingService } from '#shared/domain/meetings/service.ts';
+import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
+import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
+import { RegistrationService } from '#shared/domain/registrations/service.ts';
+import { localClientConfig } from '../../scripts/local/aws.ts';
+import { createTables } from '../../scripts/local/tables.ts';
+
+const now = new Date('2026-05-02T10:00:00Z');
+const endpoints = inject('emulators');
+const suffix = randomBytes(4).toString('hex');
+const tables = { DataTable: `hard-data-${suffix}`, NonceTable: `hard-nonces-${suffix}` };
+const raw = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
+await createTables(raw, tables);
+
+const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
+const sent: string[] = [];
+ddb.middlewareStack.add(
+  (next, context) => async (args) => {
+    sent.push(context.commandName ?? '?');
+    return next(args);
+  },
+  { step: 'initialize', name: 'countCalls' },
+);
+const meetingStore = new DynamoMeetingStore(ddb, tables.DataTable);
+const store = new DynamoRegistrationStore(ddb, tables.DataTable, meetingStore, tables.NonceTable);
+const meetings = new MeetingService(meetingStore);
+const service = new RegistrationService({
+  meetings: meetingStore,
+  store,
+  publisher: { publish: async () => undefined },
+  baseUrl: 'http://club.test',
+  retry: { maxAttempts: 10_000, maxElapsedMs: 60_000, baseDelayMs: 5, maxDelayMs: 250 },
+});
+const changes = new MeetingChanges(meetings, meetingStore, service, store);
+
+afterAll(() => {
+  ddb.destroy();
+  raw.destroy();
+});
+
+let seq = 0;
+const meetingBody = (over: Record<string, unknown> = {}) =>
+  MeetingInputSchema.parse({
+    title: 'Club test',
+    venue: 'Villejuif',
+    registration_opens_at: '2026-01-01T00:00:00+01:00',
+    registration_closes_at: '2026-12-31T00:00:00+01:00',
+    days: [{ date: '2026-06-07', onsite_capacity: 30, waiting_list: true }],
+    ...over,
+  });
+async function createMeeting(over: Record<string, unknown> = {}): Promise<string> {
+  const id = `h-${++seq}-${suffix}`;
+  await meetings.putMeeting(id, meetingBody(over), now);
+  return id;
+}
+const person = (i: number | string, over: Record<string, unknown> = {}) =>
+  RegistrationRequestSchema.parse({
+    form_uuid: `hard-${i}-${suffix}`,
+    email: `hard${i}@example.org`,
+    last_name: `Nom ${i}`,
+    organisation: 'Ville de Test',
+    onsite_days: ['2026-06-07'],
+    ...over,
+  });
+const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(now.getTime() / 1000) + 300);
+
+describe('the hot path', () => {
+  it('registers with two DynamoDB calls: one read, one transaction consuming the nonce', async () => {
+    const meetingId = await createMeeting({
+      workshops: [{ id: 'w1', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 1, waiting_list: true }],
+      evening_event: { date: '2026-06-06', capacity: 5, waiting_list: true },
+    });
+    await service.register(meetingId, person('warm', { workshops: ['w1'] }), now);
+    const nonce = callNonce('n-hot');
+    sent.length = 0;
+    const outcome = await service.register(meetingId, person('hot', { workshops: ['w1'], evening_event: true }), now, nonce);
+    expect(sent).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // The waiting position comes from the write itself, exact at commit.
+    expect(outcome.answer.workshops[0]).toMatchObject({ status: 'waiting', waiting_position: 1 });
+    expect(nonce.consumed).toBe(true);
+    const stored = await ddb.send(new GetCommand({ TableName: tables.NonceTable, Key: nonceKey(nonce.orig, nonce.value) }));
+    expect(stored.Item).toBeDefined();
+
+    // The same signed call again: refused, nothing more written.
+    const before = (await store.listByMeeting(meetingId)).length;
+    const replay = service.register(meetingId, person('hot-2'), now, callNonce('n-hot'));
+    await expect(replay).rejects.toBeInstanceOf(ReplayedCallError);
+    expect(await store.listByMeeting(meetingId)).toHaveLength(before);
+  });
+
+  it('a refused registration leaves the nonce free', async () => {
+    const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: false }] });
+    await service.register(meetingId, person('full-1'), now);
+    const nonce = callNonce('n-refused');
+    await expect(service.register(meetingId, person('full-2'), now, nonce)).rejects.toMatchObject({ code: 'day-full' });
+    expect(nonce.consumed).toBe(false);
+  });
+});
+
+describe('an organiser’s change racing registrations', () => {
+  it('a workshop removed while people register: the removal sees them (409) or wins first, never a 500 nor a ghost workshop', async () => {
+    for (let round = 0; round < 4; round++) {
+      const withWorkshop = {
+        workshops: [{ id: 'w', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 50, waiting_list: true }],
+      };
+      const meetingId = await createMeeting(withWorkshop);
+      const registering = Array.from({ length: 12 }, (_, i) =>
+        service.register(meetingId, person(`race-${round}-${i}`, { workshops: ['w'] }), now).then(
+          (o) => ({ ok: true as const, o }),
+          (e: unknown) => ({ ok: false as const, e }),
+        ),
+      );
+      // Let a few registrations through on some rounds, none on others.
+      if (round % 2 === 1) await new Promise((r) => setTimeout(r, 30));
+      const removal = changes.putMeeting(meetingId, meetingBody(), now).then(
+        () => 'removed',
+        (e: unknown) => e,
+      );
+      const [results, removed] = await Promise.all([Promise.all(registering), removal]);
+      for (const r of results) {
+        if (!r.ok) {
+          expect(r.e, String(r.e)).toBeInstanceOf(RefusalError);
+          expect((r.e as RefusalError).code).toBe('unknown-workshop');
+        }
+      }
+      const { meeting } = await meetings.getMeeting(meetingId);
+      const holders = (await store.listByMeeting(meetingId)).filter((reg) => reg.state === 'active' && reg.workshops.includes('w'));
+      if (removed === 'removed') {
+        expect(meeting.workshops).toEqual([]);
+        expect(holders).toEqual([]);
+      } else {
+        expect(removed).toBeInstanceOf(ConflictError);
+        expect((removed as ConflictError).code).toBe('item-in-use');
+        expect(meeting.workshops.map((w) => w.id)).toEqual(['w']);
+        expect(holders.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe('capacities below what is confirmed', () => {
+  it('are refused with 409 naming the item and its confirmed count, unless overbooking is allowed', async () => {
+    const meetingId = await createMeeting();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => service.register(meetingId, person(`cap-${i}`), now)));
+    const lower = meetingBody({ days: [{ date: '2026-06-07', onsite_capacity: 3, waiting_list: true }] });
+    const error = await meetings.putMeeting(meetingId, lower, now).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({
+      code: 'capacity-below-confirmed',
+      details: { data: { items: [{ item: 'day:2026-06-07', confirmed: 20, capacity: 3 }] } },
+    });
+    expect((error as Error).message).toMatch(/20 confirmées pour 3 places/);
+    expect((await meetings.getMeeting(meetingId)).items.find((i) => i.key === 'day:2026-06-07')?.capacity).toBe(30);
+
+    await meetings.putMeeting(meetingId, meetingBody({ days: [{ date: '2026-06-07', onsite_capacity: 3, waiting_list: true }], allow_overbooking: true }), now);
+    const day = (await meetings.getMeeting(meetingId)).items.find((i) => i.key === 'day:2026-06-07');
+    expect(day).toMatchObject({ capacity: 3, confirmed: 20 });
+  });
+});
