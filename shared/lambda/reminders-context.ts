@@ -14,7 +14,7 @@ import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
-import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import type { ReminderQueue, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
@@ -60,15 +60,6 @@ export function createReminderEngine(ctx: ServiceContext, opts: { sources?: Remi
     ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
     queue: opts.queue ?? createReminderQueue(ctx),
     ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
-  });
-}
-
-/** For owners' admin use cases: refreshNextDue only (no queue needed). */
-export function createReminderSchedule(ctx: ServiceContext, meetings: MeetingStore, registrations: RegistrationStore): ReminderSchedule {
-  return new ReminderEngine({
-    sources: createReminderSources(ctx, { meetings, registrations }),
-    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
-    queue: new MissingReminderQueue(),
   });
 }
 

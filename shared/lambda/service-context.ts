@@ -13,7 +13,7 @@ import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
 import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
-import { createReminderSchedule } from '#shared/lambda/reminders-context.ts';
+import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 
 export interface ServiceContext {
   config: Config;
