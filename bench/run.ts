@@ -13,6 +13,22 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'registration latency through the gateway vs the raw transaction, oversell check',
     run: async (opts) => (await import('./registration.ts')).runRegistrationBench(opts),
   },
+  'cold-start': {
+    description: 'import + first request of every deployed bundle vs a bare DynamoDB client; bundle sizes',
+    run: async (opts) => (await import('./cold-start.ts')).runColdStartBench(opts),
+  },
+  sessions: {
+    description: 'session subscriptions and the occurrences data source through the gateway, DynamoDB calls per call, a form race',
+    run: async (opts) => (await import('./sessions.ts')).runSessionsBench(opts),
+  },
+  vote: {
+    description: 'ballots accepted/s at concurrency 64 vs raw PutItem/s, DynamoDB calls per ballot, recount check',
+    run: async (opts) => (await import('./vote.ts')).runVoteBench(opts),
+  },
+  survey: {
+    description: 'survey answers/s vs raw PutItem/s at concurrency 64; results read at 100 vs 10,000 responses',
+    run: async (opts) => (await import('./survey.ts')).runSurveyBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

@@ -2,7 +2,11 @@
 // and the local gateway both read this list; a unit test checks that each handler's own
 // router declares exactly these routes.
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: get, batch get, query (table and named indexes), condition checks; `readWrite`: plus
+ * put, update, delete, batch write; `putOnly`: PutItem alone (claiming signature nonces).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'putOnly';
 
 export interface HttpFunctionSpec {
   name: string;
@@ -24,6 +28,8 @@ export interface HttpFunctionSpec {
   /** Reads the Publik signature keys (verifies signed calls or signs its own). */
   usesPublikKeys: boolean;
   usesAdminTokens: boolean;
+  /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
+  usesParticipationKey?: boolean;
 }
 
 export const httpFunctions: HttpFunctionSpec[] = [
@@ -43,7 +49,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /registrations/{registrationId}/calendar.ics',
     ],
     linkTokenRoutes: ['GET /registrations/{registrationId}/calendar.ics'],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'putOnly' },
     sendsNotifications: true,
     usesPublikKeys: true,
     usesAdminTokens: false,
@@ -66,6 +72,70 @@ export const httpFunctions: HttpFunctionSpec[] = [
     sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
+  },  {
+    name: 'http-votes',
+    entry: 'functions/http-votes/handler.ts',
+    description: 'Improvement proposals, co-signatures and the organisation vote (signed Publik calls; /admin/campaigns with bearer tokens)',
+    routes: [
+      'POST /proposals',
+      'GET /proposals',
+      'GET /proposals/{proposalId}',
+      'POST /proposals/{proposalId}/cosignatures',
+      'GET /campaigns/{campaignId}',
+      'GET /campaigns/{campaignId}/proposals',
+      'POST /campaigns/{campaignId}/ballots',
+      'GET /campaigns/{campaignId}/results',
+      'PUT /admin/campaigns/{campaignId}',
+      'POST /admin/campaigns/{campaignId}/open',
+      'POST /admin/campaigns/{campaignId}/close',
+      'GET /admin/campaigns/{campaignId}/results',
+      'GET /admin/campaigns/{campaignId}/ballots',
+      'POST /admin/campaigns/{campaignId}/recount',
+    ],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+  },
+  {
+    name: 'http-sessions',
+    entry: 'functions/http-sessions/handler.ts',
+    description: 'Online session series: occurrences data source, subscriptions, one-click unsubscribe, /admin routes',
+    routes: [
+      'GET /sessions',
+      'POST /sessions/subscriptions',
+      'POST /sessions/subscriptions/cancel',
+      'GET /u/{token}',
+      'POST /u/{token}',
+      'PUT /admin/session-series/{seriesId}',
+      'PUT /admin/sessions/{occurrenceId}',
+      'GET /admin/session-series',
+      'GET /admin/session-series/{seriesId}/subscribers',
+    ],
+    linkTokenRoutes: ['GET /u/{token}', 'POST /u/{token}'],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    // Confirmations go to the reminder engine's queue (REMINDERS_QUEUE_URL), not the notify queue.
+    sendsNotifications: false,
+    sendsTo: ['REMINDERS_QUEUE_URL'],
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+  },
+  {
+    name: 'http-surveys',
+    entry: 'functions/http-surveys/handler.ts',
+    description: 'Feedback surveys: questions, anonymous answers (signed Publik calls) and results (/admin)',
+    routes: [
+      'GET /surveys/{surveyId}',
+      'GET /surveys/{surveyId}/questions/{questionId}/options',
+      'POST /surveys/{surveyId}/responses',
+      'PUT /admin/surveys/{surveyId}',
+      'GET /admin/surveys/{surveyId}/results',
+    ],
+    tables: { data: 'readWrite', nonces: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: true,
+    usesAdminTokens: true,
+    usesParticipationKey: true,
   },
   {
     name: 'http-reminders',

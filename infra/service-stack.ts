@@ -20,6 +20,7 @@ import {
   type TableDefinition,
 } from '#shared/adapters/dynamodb/tables.ts';
 import { ENV } from '#shared/config.ts';
+import { AlarmTopic } from './constructs/alarms.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
@@ -37,6 +38,7 @@ interface FunctionNeeds {
   tables: { data?: TableAccess; nonces?: TableAccess };
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
+  usesParticipationKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -56,6 +58,8 @@ export class ServiceStack extends Stack {
   /** Scheduled functions (schedule, function, DLQ, alarm), by manifest name. */
   readonly scheduledFunctions: ReadonlyMap<string, ScheduledFunction>;
   readonly httpApi: ServiceHttpApi;
+  /** The SNS topic every alarm of the stack notifies (subscribed by `alarmEmail`). */
+  readonly alarmTopic: AlarmTopic;
 
   private readonly publicBaseUrl: string;
 
@@ -65,6 +69,11 @@ export class ServiceStack extends Stack {
     this.config = config;
     Tags.of(this).add('project', 'publik-club');
     Tags.of(this).add('stage', config.stage);
+
+    // Every CloudWatch alarm created anywhere in this stack (tables, API, functions, queues)
+    // notifies this topic; the aspect runs at synth, after all of them exist.
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
+    this.alarmTopic.notifyEveryAlarm(this);
 
     const tables = new Map<TableDefinition, DataTable>();
     for (const definition of tableDefinitions) {
@@ -116,6 +125,10 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API (give it to Publik as the webservice base URL)',
       value: this.httpApi.url,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic of every alarm (subscribe more addresses or a chat integration to it)',
+      value: this.alarmTopic.topic.topicArn,
     });
     for (const [definition, table] of tables) {
       new CfnOutput(this, `${definition.id}Name`, {
@@ -171,6 +184,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
       environment: this.baseEnvironment(),
+      reservedConcurrency: config.reservedConcurrency.http,
     });
     this.grantNeeds(service, spec);
     return service;
@@ -190,6 +204,8 @@ export class ServiceStack extends Stack {
       batchSize: spec.queue.batchSize,
       ...(spec.queue.maxConcurrency !== undefined ? { maxConcurrency: spec.queue.maxConcurrency } : {}),
       environment: this.baseEnvironment(),
+      reservedConcurrency: config.reservedConcurrency.queue,
+      removalPolicy: config.queueRemovalPolicy,
     });
     this.grantNeeds(consumer.handler, spec);
     return consumer;
@@ -205,6 +221,8 @@ export class ServiceStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
       rate: parseRateExpression(spec.schedule),
       environment: this.baseEnvironment(),
+      reservedConcurrency: config.reservedConcurrency.scheduled,
+      removalPolicy: config.queueRemovalPolicy,
     });
     this.grantNeeds(tick.handler, spec);
     return tick;
@@ -226,6 +244,9 @@ export class ServiceStack extends Stack {
     }
     if (needs.usesAdminTokens) {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
+    }
+    if (needs.usesParticipationKey) {
+      service.grantParameterRead(ENV.PARTICIPATION_HASH_KEY_PARAMETER, config.parameters.participationHashKey);
     }
     if (needs.sendsNotifications) {
       service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.queueOf(ENV.NOTIFY_QUEUE_URL, needs.name));

@@ -14,10 +14,18 @@ export const CONTEXT = {
   parameterPrefix: 'parameterPrefix',
   mailFrom: 'mailFrom',
   sesIdentity: 'sesIdentity',
+  alarmEmail: 'alarmEmail',
 } as const;
 
 /** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
 export const DEV_MAIL_FROM = 'Club utilisateurs Publik <club@example.org>';
+
+/** Reserved concurrency of each kind of function (see `StageConfig.reservedConcurrency`). */
+export interface ReservedConcurrency {
+  http: number;
+  queue: number;
+  scheduled: number;
+}
 
 export interface StageConfig {
   stage: StageName;
@@ -39,6 +47,8 @@ export interface StageConfig {
     publikSignatureKeys: string;
     publikDefaultSignatureKey: string;
     adminTokens: string;
+    /** Key of the survey participation markers (functions with `usesParticipationKey`). */
+    participationHashKey: string;
   };
   /**
    * Base URL put in the links we return. Unset: the stack passes the API's own execute-api
@@ -61,6 +71,21 @@ export interface StageConfig {
      */
     sesIdentity: string;
   };
+  /**
+   * Address subscribed (by email) to the alarm topic, the action of every alarm. Required for
+   * prod, like `mailFrom`: an alarm nobody receives is no alarm. Optional in dev (the topic then
+   * has no subscription).
+   */
+  alarmEmail: string | undefined;
+  /**
+   * Reserved concurrency per function, by kind: each function can use at most this many
+   * concurrent executions, and they are set aside for it, so a flood on one route can neither
+   * starve the other functions nor run up the bill. Queue consumers need at least 2 (the SQS
+   * event source's maximum concurrency is set to the same value).
+   */
+  reservedConcurrency: ReservedConcurrency;
+  /** Removal policy of the queues and dead-letter queues: kept in prod (they may hold undelivered messages). */
+  queueRemovalPolicy: RemovalPolicy;
 }
 
 export interface StageOverrides {
@@ -69,6 +94,7 @@ export interface StageOverrides {
   parameterPrefix?: string | undefined;
   mailFrom?: string | undefined;
   sesIdentity?: string | undefined;
+  alarmEmail?: string | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -98,6 +124,15 @@ export function sesIdentityFor(address: string, identity?: string): string {
   return identity.includes('@') ? identity : wanted;
 }
 
+/** A bare email address (the alarm subscription takes no display name). */
+export function checkAlarmEmail(value: string): string {
+  const address = value.trim();
+  if (!/^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$/.test(address)) {
+    throw new Error(`alarmEmail must be a bare email address such as ops@club.example.org (got "${value}")`);
+  }
+  return address;
+}
+
 export function isStageName(value: string): value is StageName {
   return (STAGES as readonly string[]).includes(value);
 }
@@ -119,6 +154,13 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     );
   }
   const fromAddress = mailAddressOf(mailFrom);
+  // Prod alarms must reach someone: the synth stops rather than deploy alarms nobody receives.
+  if (prod && overrides.alarmEmail === undefined) {
+    throw new Error(
+      `The ${stage} stage needs the address its alarms are sent to: -c alarmEmail=ops@your-domain (docs/operations.md, "Alarms")`,
+    );
+  }
+  const alarmEmail = overrides.alarmEmail === undefined ? undefined : checkAlarmEmail(overrides.alarmEmail);
   return {
     stage,
     stackName: `PublikClub-${stage}`,
@@ -131,6 +173,7 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
       publikSignatureKeys: `${prefix}/publik-signature-keys`,
       publikDefaultSignatureKey: `${prefix}/publik-default-signature-key`,
       adminTokens: `${prefix}/admin-tokens`,
+      participationHashKey: `${prefix}/participation-hash-key`,
     },
     publicBaseUrl: overrides.publicBaseUrl,
     publikOrig: overrides.publikOrig,
@@ -138,6 +181,13 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     // runaway client or a flood from turning into a Lambda and DynamoDB bill.
     throttle: prod ? { rateLimit: 50, burstLimit: 100 } : { rateLimit: 10, burstLimit: 20 },
     mail: { from: mailFrom.trim(), fromAddress, sesIdentity: sesIdentityFor(fromAddress, overrides.sesIdentity) },
+    alarmEmail,
+    // Prod: up to 20 concurrent requests per HTTP function is several times the API's
+    // throttle share of one function at normal latency, 5 for a consumer keeps SES and the
+    // Publik hosts unhurried, and a scheduled run never overlaps itself. Dev accounts often
+    // have a low concurrency quota: reserve little.
+    reservedConcurrency: prod ? { http: 20, queue: 5, scheduled: 1 } : { http: 5, queue: 2, scheduled: 1 },
+    queueRemovalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   };
 }
 
@@ -159,5 +209,6 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     parameterPrefix: text(CONTEXT.parameterPrefix),
     mailFrom: text(CONTEXT.mailFrom),
     sesIdentity: text(CONTEXT.sesIdentity),
+    alarmEmail: text(CONTEXT.alarmEmail),
   });
 }

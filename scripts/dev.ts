@@ -8,6 +8,8 @@
 import { parseArgs } from 'node:util';
 import { signUrl } from '#shared/publik/signature.ts';
 import { demoMeeting } from './local/demo-meeting.ts';
+import { DEMO_SERIES_ID, demoSubscription } from './local/demo-sessions.ts';
+import { DEMO_SURVEY_ID, demoSurveyResponse } from './local/demo-surveys.ts';
 import { startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
 // The SDK warns on every start that it will drop Node 20 in 2027; known, see the handbook.
@@ -52,6 +54,22 @@ function demoRegistration(n: number) {
   };
 }
 
+/** The demo campaign: open the vote, cast the ballot of the person registered above, read the results. */
+function votesBanner(rt: LocalRuntime): string[] {
+  const v = rt.votesSeed;
+  if (!v) return [];
+  if (!v.ok) return [`  # !! seeding the demo campaign failed: ${v.error ?? 'unknown error'}`];
+  const base = `${rt.baseUrl}/campaigns/${v.campaignId}`;
+  return [
+    `  # the demo campaign "${v.campaignId}" (3 proposals, ${v.proposals[0]} eligible): open the vote, then vote`,
+    '  # with the email registered above, replace the ballot by voting again, and read the live results:',
+    `  curl -s -X POST -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/campaigns/${v.campaignId}/open`,
+    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${base}/ballots`)})" \\`,
+    `    -d ${q(JSON.stringify({ form_uuid: 'demo-ballot-1', email: demoRegistration(1).email, choices: v.proposals.slice(0, 1) }))}`,
+    `  curl -s "$(npm run -s sign -- ${q(`${base}/results`)})"`,
+  ];
+}
+
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function banner(rt: LocalRuntime, seconds: number): string {
@@ -77,6 +95,18 @@ function banner(rt: LocalRuntime, seconds: number): string {
         ? `Demo meeting "${rt.seed.meetingId}" created/updated through PUT /admin/meetings/${rt.seed.meetingId} (HTTP ${rt.seed.status}).`
         : `!! Seeding the demo meeting failed (HTTP ${rt.seed.status}): ${rt.seed.body.slice(0, 2000)}`
       : 'Demo meeting not seeded (--no-seed).',
+    ...(rt.sessionsSeed
+      ? [rt.sessionsSeed.ok
+          ? `Demo session series "${DEMO_SERIES_ID}" (2nd Tuesday of each quarter, 14:00 Paris) with 3 subscribers.`
+          : `!! Seeding the demo session series failed: ${rt.sessionsSeed.detail}`]
+      : []),
+    ...(rt.surveySeed
+      ? [
+          rt.surveySeed.ok
+            ? `Demo survey "${rt.surveySeed.surveyId}" created/updated through PUT /admin/surveys/${rt.surveySeed.surveyId} (HTTP ${rt.surveySeed.status}).`
+            : `!! Seeding the demo survey failed (HTTP ${rt.surveySeed.status}): ${rt.surveySeed.body.slice(0, 2000)}`,
+        ]
+      : []),
     ...(rt.loadErrors.length > 0 ? [`!! Could not load: ${rt.loadErrors.map((e) => e.name).join(', ')} (see the errors above).`] : []),
     '',
     'Try it (a signature is valid 30 s, as in w.c.s.):',
@@ -89,6 +119,17 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `    -d ${q(JSON.stringify(demoRegistration(1)))}`,
     '  # cancel it (registration_id from the answer):',
     `  curl -s -X POST "$(npm run -s sign -- ${rt.baseUrl}/registrations/<registration_id>/cancel)"`,
+    '  # online sessions: the data source, then subscribe someone (the answer has the unsubscribe_url):',
+    `  curl -s "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions?series=${DEMO_SERIES_ID}`)})"`,
+    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions/subscriptions`)})" \\`,
+    `    -d ${q(JSON.stringify(demoSubscription(1)))}`,
+    `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/session-series`,
+    ...votesBanner(rt),
+    '  # answer the demo survey as the person registered above (anonymous; a second form is refused):',
+    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/surveys/${DEMO_SURVEY_ID}/responses`)})" \\`,
+    `    -d ${q(JSON.stringify(demoSurveyResponse(1)))}`,
+    '  # its results (statistics, breakdowns; ?format=csv for one line per response):',
+    `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/surveys/${DEMO_SURVEY_ID}/results`,
     '  # admin API:',
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/meetings`,
     '  # emails sent so far, scheduled functions at a chosen instant:',

@@ -27,6 +27,9 @@ export const ENV = {
   SSM_ENDPOINT: 'SSM_ENDPOINT',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+  /** Secret key of the survey participation and replay markers (HMAC-SHA256). */
+  PARTICIPATION_HASH_KEY: 'PARTICIPATION_HASH_KEY',
+  PARTICIPATION_HASH_KEY_PARAMETER: 'PARTICIPATION_HASH_KEY_PARAMETER',
 } as const;
 
 const optionalString = z
@@ -71,6 +74,8 @@ const EnvSchema = z.object({
   [ENV.SQS_ENDPOINT]: optionalString,
   [ENV.SES_ENDPOINT]: optionalString,
   [ENV.SSM_ENDPOINT]: optionalString,
+  [ENV.PARTICIPATION_HASH_KEY]: optionalString,
+  [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
 });
 
 /** The environment, parsed and shaped for the code: the one definition of `Config`. */
@@ -84,6 +89,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     /** Our host name as Publik knows it, sent as `orig` when we sign calls back to Publik. */
     orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
     adminTokens: c[ENV.ADMIN_TOKENS],
+    participationKey: c[ENV.PARTICIPATION_HASH_KEY],
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
     remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],
@@ -96,6 +102,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
       signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
       defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
       adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
+      participationKey: c[ENV.PARTICIPATION_HASH_KEY_PARAMETER],
     },
     ssmEndpoint: c[ENV.SSM_ENDPOINT],
   };

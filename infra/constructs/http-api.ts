@@ -1,6 +1,7 @@
 // The HTTP API in front of the functions. Payload format 2.0 is required: the Publik signature
 // is checked over `rawQueryString`, which only the 2.0 event carries verbatim.
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -13,6 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ALARM_PERIOD, thresholdAlarm } from './alarms.ts';
 
 export interface RouteKey {
   method: HttpMethod;
@@ -42,6 +44,8 @@ export class ServiceHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogGroup: logs.LogGroup;
+  /** Any 5xx answered on the stage: our functions never answer 500 on purpose. */
+  readonly serverErrorAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceHttpApiProps) {
     super(scope, id);
@@ -81,6 +85,13 @@ export class ServiceHttpApi extends Construct {
           }),
         ),
       },
+    });
+
+    this.serverErrorAlarm = thresholdAlarm(this, 'ServerErrorAlarm', {
+      // HTTP API v2: metric `5xx` of namespace AWS/ApiGateway, dimensions ApiId and Stage.
+      metric: this.stage.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      description:
+        'The API answered 5xx (a 500 from a function, a 503 service-busy after DynamoDB throttling, or an integration failure: timeout, throttled function): find the requests in the API access logs (status, integrationError), then the function log lines with the same request id (docs/operations.md, "Alarms").',
     });
   }
 

@@ -1,12 +1,13 @@
 // An SQS queue, its dead-letter queue and the function that consumes it, wired the way every
 // consumer of this project must be: partial batch failures reported, poison messages parked in
 // the DLQ after a few attempts, and an alarm as soon as the DLQ holds anything.
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALARM_PERIOD, thresholdAlarm } from './alarms.ts';
 import { deadLetterAlarm } from './dead-letter-alarm.ts';
 import { ServiceFunction } from './service-function.ts';
 
@@ -32,6 +33,16 @@ export interface QueueConsumerProps {
   /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
   maxBatchingWindow?: Duration;
   environment?: Record<string, string>;
+  /**
+   * Reserved concurrency of the consumer, also the event source's maximum concurrency (so the
+   * pollers never invoke more than the function may run: a throttled batch would count as a
+   * failed receive and push healthy messages towards the DLQ). At least 2; unset: neither.
+   */
+  reservedConcurrency?: number;
+  /** What happens to the queue and its DLQ when the stack or the resource goes; default DESTROY. */
+  removalPolicy?: RemovalPolicy;
+  /** Alarm when the oldest message has waited this long; default 15 minutes. */
+  maxMessageAge?: Duration;
 }
 
 export class QueueConsumer extends Construct {
@@ -39,6 +50,8 @@ export class QueueConsumer extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly handler: ServiceFunction;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Messages waiting too long: the consumer is failing, throttled or stopped. */
+  readonly messageAgeAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: QueueConsumerProps) {
     super(scope, id);
@@ -57,7 +70,16 @@ export class QueueConsumer extends Construct {
       );
     }
 
+    const reserved = props.reservedConcurrency;
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 2 || reserved > 1000)) {
+      throw new Error(`${this.node.path}: reservedConcurrency of a queue consumer must be an integer from 2 to 1000 (got ${reserved})`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const maxConcurrency =
+      props.maxConcurrency === undefined ? reserved : reserved === undefined ? props.maxConcurrency : Math.min(props.maxConcurrency, reserved);
+
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      removalPolicy,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
@@ -65,6 +87,7 @@ export class QueueConsumer extends Construct {
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
+      removalPolicy,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout,
@@ -79,6 +102,7 @@ export class QueueConsumer extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       timeout,
       ...(props.environment ? { environment: props.environment } : {}),
+      ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
     });
 
     this.handler.fn.addEventSource(
@@ -87,7 +111,8 @@ export class QueueConsumer extends Construct {
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
         // Only the failed messages of a batch return to the queue; the others are deleted.
         reportBatchItemFailures: true,
-        ...(props.maxConcurrency !== undefined ? { maxConcurrency: props.maxConcurrency } : {}),
+        // The consumer's own cap (e.g. the SES sending rate) within its reserved concurrency.
+        ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
       }),
     );
 
@@ -96,5 +121,12 @@ export class QueueConsumer extends Construct {
       this.deadLetterQueue,
       `Messages in the dead-letter queue of ${props.serviceName}: inspect them, fix the cause, then redrive (docs/operations.md).`,
     );
+
+    const maxMessageAge = props.maxMessageAge ?? Duration.minutes(15);
+    this.messageAgeAlarm = thresholdAlarm(this, 'MessageAgeAlarm', {
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+      threshold: maxMessageAge.toSeconds(),
+      description: `A message has waited ${maxMessageAge.toHumanString()} or more in the queue of ${props.serviceName}: the consumer is failing (errors alarm, DLQ), throttled (throttles alarm) or its event source is disabled; notifications are late (docs/operations.md, "Alarms").`,
+    });
   }
 }

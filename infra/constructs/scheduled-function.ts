@@ -3,7 +3,7 @@
 // exactly as the on-time run would have, and `npm run tick -- --at …` can replay any instant.
 // The event has the shape the local runtime builds (scripts/local/scheduler.ts); a test
 // checks that both agree.
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -69,6 +69,10 @@ export interface ScheduledFunctionProps {
   /** Fixed `detail` of every event; default `{}`. */
   detail?: Record<string, unknown>;
   environment?: Record<string, string>;
+  /** Reserved concurrency of the function (1: a run never overlaps the next); unset: none. */
+  reservedConcurrency?: number;
+  /** What happens to the DLQ when the stack or the resource goes; default DESTROY. */
+  removalPolicy?: RemovalPolicy;
 }
 
 export class ScheduledFunction extends Construct {
@@ -92,9 +96,11 @@ export class ScheduledFunction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       timeout: props.timeout ?? Duration.seconds(60),
       ...(props.environment ? { environment: props.environment } : {}),
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

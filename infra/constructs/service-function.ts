@@ -3,7 +3,8 @@
 // role of its own that receives only the grants made through the helpers below.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ArnFormat, type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,6 +13,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableAccess } from '#functions/manifest.ts';
 import { ENV } from '#shared/config.ts';
+import { LAMBDA_BUNDLING } from '../bundling.ts';
+import { ALARM_PERIOD, thresholdAlarm } from './alarms.ts';
 import type { DataTable } from './data-table.ts';
 
 /** Repository root: bundling resolves entries, package.json `imports` and the lock file here. */
@@ -34,6 +37,36 @@ export interface ServiceFunctionProps {
   /** Default 512 MB: the bundle loads faster and arm64 CPU scales with memory. */
   memorySize?: number;
   environment?: Record<string, string>;
+  /**
+   * Concurrent executions set aside for this function, and its ceiling (a flood on one route
+   * cannot starve the others). Unset: the account's unreserved pool.
+   */
+  reservedConcurrency?: number;
+}
+
+/**
+ * DynamoDB actions per access level of the manifest. Explicit lists rather than the CDK's
+ * grantReadData/grantReadWriteData: those add Scan and DescribeTable, which no function uses.
+ * TransactWriteItems has no IAM action of its own: each item is authorised as its Put, Update,
+ * Delete or ConditionCheckItem, so these lists also cover transactions.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  /** Claiming a signature nonce: one conditional PutItem (alone or inside the registration transaction). */
+  putOnly: ['dynamodb:PutItem'],
+} as const;
+
+/** The actions on the table itself and on its indexes (only Query reads an index) for `access`. */
+export function tableActionsFor(access: TableAccess): { table: string[]; indexes: string[] } {
+  switch (access) {
+    case 'read':
+      return { table: [...TABLE_ACTIONS.read], indexes: ['dynamodb:Query'] };
+    case 'readWrite':
+      return { table: [...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write], indexes: ['dynamodb:Query'] };
+    case 'putOnly':
+      return { table: [...TABLE_ACTIONS.putOnly], indexes: [] };
+  }
 }
 
 export class ServiceFunction extends Construct {
@@ -41,6 +74,10 @@ export class ServiceFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly timeout: Duration;
+  /** Invocations that failed (unhandled error, timeout, out of memory). */
+  readonly errorsAlarm: cloudwatch.Alarm;
+  /** Invocations refused because the function reached its reserved concurrency. */
+  readonly throttlesAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -71,6 +108,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: this.timeout,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
@@ -80,20 +118,26 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      // The settings of infra/bundling.ts, shared with the cold-start bench and the size check.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // File names and lines are enough for stack traces; embedding sources doubles the asset.
-        sourcesContent: false,
-        // Prefer ESM builds of dependencies (better tree shaking), fall back to CommonJS.
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require() for Node built-ins; an ESM bundle has none.
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // The Lambda Node.js runtime ships AWS SDK v3; bundling it would only grow cold starts.
-        externalModules: ['@aws-sdk/*'],
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
+    });
+
+    this.errorsAlarm = thresholdAlarm(this, 'ErrorsAlarm', {
+      metric: this.fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      description: `${props.serviceName} failed invocations (unhandled error, timeout or out of memory): read the function's log group around the alarm time for the error and its cause (docs/operations.md, "Alarms").`,
+    });
+    this.throttlesAlarm = thresholdAlarm(this, 'ThrottlesAlarm', {
+      metric: this.fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      description: `${props.serviceName} reached its reserved concurrency and refused invocations: a flood or a slow dependency; check the API access logs and the function duration, raise the stage's reserved concurrency only if the load is legitimate (docs/operations.md, "Alarms").`,
     });
 
     // cdk-nag acknowledgements inherent to every function of this project.
@@ -109,20 +153,23 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Passes the table's physical name in its environment variable and grants `access` only. */
+  /**
+   * Passes the table's physical name in its environment variable and grants `access` only:
+   * the actions of TABLE_ACTIONS on the table ARN, and Query on each index by name
+   * (`<table ARN>/index/gsi1`), never `index/*`.
+   */
   grantTable(dataTable: DataTable, access: TableAccess): void {
     const { table, definition } = dataTable;
     this.fn.addEnvironment(definition.envVar, table.tableName);
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
-
-    if (definition.globalIndexes.length > 0) {
-      // The finding names the table by logical id: `Resource::<DataTable….Arn>/index/*`.
-      const logicalId = Stack.of(this).getLogicalId(table.node.defaultChild as CfnElement);
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-        reason: `Queries on the global secondary indexes of ${definition.id} need the "<table ARN>/index/*" resource; the grant stays limited to that table and to ${access === 'read' ? 'read' : 'read/write'} actions.`,
-      });
+    const actions = tableActionsFor(access);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.table, resources: [table.tableArn] }));
+    if (actions.indexes.length > 0 && definition.globalIndexes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: actions.indexes,
+          resources: definition.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+        }),
+      );
     }
   }
 

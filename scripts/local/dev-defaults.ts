@@ -11,6 +11,8 @@ export const DEV_DEFAULTS = {
   ADMIN_TOKENS: 'dev-admin-token',
   /** Our own host name as Publik knows it (sent as `orig` when we call Publik back). */
   PUBLIK_ORIG: '127.0.0.1',
+  /** Key of the survey participation markers (an SSM SecureString in AWS). */
+  PARTICIPATION_HASH_KEY: 'dev-participation-hash-key',
 } as const;
 
 export interface SigningKeys {

@@ -448,6 +448,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const method = (req.method ?? 'GET').toUpperCase();
     let status = 0;
     let fnName = '-';
+    let routeKey = '-';
     try {
       const body = await readBody(req);
       const extra = extraRoutes.find(
@@ -473,6 +474,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return;
       }
       fnName = match.route.fn.spec.name;
+      routeKey = match.route.routeKey;
       const event = buildEvent({
         method,
         rawPath,
@@ -522,7 +524,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       if (!res.headersSent) sendJson(res, status, { message: code === 413 ? 'Request Entity Too Large' : 'Internal Server Error' });
       else res.end();
     } finally {
-      opts.log?.(`${method} ${target} → ${status || res.statusCode} (${fnName}, ${Date.now() - started} ms)`);
+      // The path only, like the deployed access log: the query string carries Publik
+      // signatures and personal-link tokens.
+      opts.log?.(`${method} ${rawPath} → ${status || res.statusCode} (${routeKey}, ${fnName}, ${Date.now() - started} ms)`);
     }
   };
 

@@ -1,6 +1,6 @@
 // .local/runtime.json: how `npm run sign` / `npm run tick` find the running `npm start`.
 // Kept free of heavy imports so those commands start fast.
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SigningKeys } from './dev-defaults.ts';
 import { runtimeStateFile } from './paths.ts';
 import type { TableId } from './tables.ts';
@@ -22,6 +22,17 @@ export interface RuntimeState {
   tables: Record<TableId, string>;
   pid: number;
   startedAt: string;
+}
+
+/**
+ * Writes .local/runtime.json readable by its owner only (0600): it holds the signing keys and
+ * the admin token. A file left by an older version with wider permissions is narrowed before
+ * the new contents go in.
+ */
+export function writeRuntimeState(file: string, state: RuntimeState): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
+  writeFileSync(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 /** Reads .local/runtime.json; undefined when absent, unreadable or left by a dead process. */

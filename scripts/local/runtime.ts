@@ -5,18 +5,21 @@
 //   POST /__local/tick?at=ISO   runs every scheduled function as if scheduled at that instant
 //   GET  /__local/emails        emails sent through the SES emulator (?since=<epoch seconds>)
 //   POST /__local/emails/clear  forgets them
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './aws.ts';
 import { demoMeeting } from './demo-meeting.ts';
+import { seedDemoSessions, type DemoSessionsResult } from './demo-sessions.ts';
+import { seedDemoVotes, type DemoVotesResult } from './demo-votes.ts';
+import { seedDemoSurvey, type SurveySeedResult } from './demo-surveys.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv, type SigningKeys } from './dev-defaults.ts';
 import { freePort } from './dynamodb-local.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { startGateway, type ExtraRoute, type Gateway } from './gateway.ts';
 import { localDir, runtimeStateFile } from './paths.ts';
-import type { LocalEndpoints, RuntimeState } from './runtime-state.ts';
+import { writeRuntimeState, type LocalEndpoints, type RuntimeState } from './runtime-state.ts';
 
 export { readRuntimeState, type LocalEndpoints, type RuntimeState } from './runtime-state.ts';
 import { createQueueWithDlq, startQueuePoller, type QueuePoller } from './queue-poller.ts';
@@ -61,6 +64,12 @@ export interface LocalRuntime {
   /** Functions whose import failed at start-up (they answer 500 until fixed). */
   loadErrors: Array<{ name: string; error: unknown }>;
   seed?: SeedResult;
+  /** The demo session series and its subscribers (seeded with the demo meeting). */
+  sessionsSeed?: DemoSessionsResult;
+  /** The demo campaign on club-12 (seeded after the demo meeting). */
+  votesSeed?: DemoVotesResult;
+  /** The demo survey on the demo meeting (seeded after it). */
+  surveySeed?: SurveySeedResult;
   stop(): Promise<void>;
 }
 
@@ -74,6 +83,7 @@ const OVERRIDABLE = [
   'NONCE_TABLE',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_SERVICE_NAME',
+  'PARTICIPATION_HASH_KEY',
 ] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -168,6 +178,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       PUBLIK_SIGNATURE_KEYS_PARAMETER: '',
       PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: '',
       ADMIN_TOKENS_PARAMETER: '',
+      PARTICIPATION_HASH_KEY_PARAMETER: '',
     });
     Object.assign(env, opts.env ?? {});
 
@@ -312,6 +323,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         seed = { meetingId: meeting.id, ok: false, status: 0, body: errorInfo(error) };
       }
     }
+    const sessionsSeed = opts.seed ? await seedDemoSessions(baseUrl, adminToken, keys) : undefined;
+    const votesSeed = seed?.ok ? await seedDemoVotes(baseUrl, keys, adminToken, opts.now ?? new Date()) : undefined;
+    const surveySeed = seed?.ok ? await seedDemoSurvey(baseUrl, adminToken, opts.now ?? new Date()) : undefined;
 
     const stateFile = opts.stateFile === undefined ? runtimeStateFile : opts.stateFile;
     if (stateFile) {
@@ -325,7 +339,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         startedAt: new Date().toISOString(),
       };
       mkdirSync(localDir, { recursive: true });
-      writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
+      writeRuntimeState(stateFile, state);
       cleanups.push(async () => {
         // Only ours: another instance may have started since.
         try {
@@ -347,6 +361,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       tables,
       loadErrors,
       ...(seed ? { seed } : {}),
+      ...(sessionsSeed ? { sessionsSeed } : {}),
+      ...(votesSeed ? { votesSeed } : {}),
+      ...(surveySeed ? { surveySeed } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;

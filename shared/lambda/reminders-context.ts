@@ -7,6 +7,7 @@ import { DynamoMeetingReminderCatalog } from '#shared/adapters/dynamodb/meeting-
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
@@ -16,6 +17,7 @@ import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.t
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
+import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
@@ -26,10 +28,7 @@ export function organizerOf(mailFrom: string): { name: string; email: string } {
   return match ? { name: match[1] || 'Club utilisateurs Publik', email: match[2] as string } : { name: 'Club utilisateurs Publik', email: mailFrom.trim() };
 }
 
-/**
- * The sources of every owner kind. The session source needs the sessions context's catalog
- * (its repository, behind SessionReminderCatalog): pass it when that context is wired.
- */
+/** The sources of every owner kind, over DynamoDB unless stores are given (tests, bench). */
 export function createReminderSources(
   ctx: ServiceContext,
   stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
@@ -39,12 +38,12 @@ export function createReminderSources(
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
   };
-  if (stores.sessions) {
-    sources['session-series'] = new SessionSeriesSource(stores.sessions, {
-      baseUrl: ctx.config.publicBaseUrl,
-      organizer: organizerOf(ctx.config.mailFrom),
-    });
-  }
+  // The sessions context's own repository, read through its catalog (the engine's port).
+  const sessions = stores.sessions ?? new SessionCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
+  sources['session-series'] = new SessionSeriesSource(sessions, {
+    baseUrl: ctx.config.publicBaseUrl,
+    organizer: organizerOf(ctx.config.mailFrom),
+  });
   return sources;
 }
 

@@ -9,6 +9,8 @@ export interface Secrets {
   signatureKeys: Record<string, string>;
   defaultSignatureKey: string | undefined;
   adminTokens: string[];
+  /** Key of the survey participation markers; undefined where the function does not need it. */
+  participationKey?: string | undefined;
 }
 
 const KeysSchema = z.record(z.string().min(1), z.string().min(1));
@@ -19,6 +21,7 @@ export async function resolveSecrets(config: Config, ssm?: SSMClient): Promise<S
     signatureKeys: config.signatureKeys,
     defaultSignatureKey: config.defaultSignatureKey,
     adminTokens: config.adminTokens,
+    participationKey: config.participationKey,
   };
   if (names.length === 0) return fromEnv;
 
@@ -28,12 +31,13 @@ export async function resolveSecrets(config: Config, ssm?: SSMClient): Promise<S
     throw new Error(`Missing SSM parameters: ${out.InvalidParameters.join(', ')}`);
   }
   const value = (name: string | undefined) => out.Parameters?.find((p) => p.Name === name)?.Value;
-  const { signatureKeys, defaultSignatureKey, adminTokens } = config.parameters;
+  const { signatureKeys, defaultSignatureKey, adminTokens, participationKey } = config.parameters;
   return {
     signatureKeys: signatureKeys ? KeysSchema.parse(JSON.parse(value(signatureKeys) ?? '{}')) : fromEnv.signatureKeys,
     defaultSignatureKey: defaultSignatureKey ? value(defaultSignatureKey)?.trim() || undefined : fromEnv.defaultSignatureKey,
     adminTokens: adminTokens
       ? (value(adminTokens) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
       : fromEnv.adminTokens,
+    participationKey: participationKey ? value(participationKey)?.trim() || undefined : fromEnv.participationKey,
   };
 }

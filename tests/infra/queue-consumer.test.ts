@@ -103,6 +103,39 @@ describe('QueueConsumer', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('sqs:SendMessage');
   });
 
+  it('alarms when the oldest message has waited 15 minutes', () => {
+    expect(resource(logicalIdOf(consumer.messageAgeAlarm)).Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(consumer.queue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('deletes both queues with the stack by default, and reserves no concurrency', () => {
+    for (const queue of [consumer.queue, consumer.deadLetterQueue]) expect(resource(logicalIdOf(queue)).DeletionPolicy).toBe('Delete');
+    expect(resource(logicalIdOf(consumer.handler.fn)).Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('retains both queues when asked, and caps the pollers at the reserved concurrency', () => {
+    const other = new Stack(newApp({ cloudFormationValidation: false }), 'Retained');
+    const kept = new QueueConsumer(other, 'Kept', { ...props, removalPolicy: RemovalPolicy.RETAIN, reservedConcurrency: 3 });
+    const t = Template.fromStack(other);
+    for (const queue of [kept.queue, kept.deadLetterQueue]) {
+      expect(t.toJSON().Resources[logicalIdOf(queue)].DeletionPolicy).toBe('Retain');
+      expect(t.toJSON().Resources[logicalIdOf(queue)].UpdateReplacePolicy).toBe('Retain');
+    }
+    expect(t.toJSON().Resources[logicalIdOf(kept.handler.fn)].Properties.ReservedConcurrentExecutions).toBe(3);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
+  });
+
+  it.each([1, 0, 2.5])('refuses a reserved concurrency of %s (the event source needs at least 2)', (reservedConcurrency) => {
+    const other = new Stack(newApp({ cloudFormationValidation: false }), 'InvalidConcurrency');
+    expect(() => new QueueConsumer(other, 'Bad', { ...props, reservedConcurrency })).toThrow(/reservedConcurrency of a queue consumer must be an integer from 2/);
+  });
+
   it('passes cdk-nag AwsSolutions without findings', () => {
     expect(nagViolations(stack)).toEqual([]);
   });

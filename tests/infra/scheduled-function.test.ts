@@ -94,6 +94,24 @@ describe('ScheduledFunction', () => {
     },
   );
 
+  it('deletes its DLQ with the stack by default; retains it and reserves concurrency when asked', () => {
+    expect(template.toJSON().Resources[logicalIdOf(tick.deadLetterQueue)].DeletionPolicy).toBe('Delete');
+    const other = new Stack(newApp({ cloudFormationValidation: false }), 'RetainedTick');
+    const kept = new ScheduledFunction(other, 'Kept', {
+      entry: 'tests/infra/fixtures/noop-handler.ts',
+      description: 'kept tick',
+      serviceName: 'schedule-kept',
+      logRetention: RetentionDays.ONE_WEEK,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      rate: Duration.minutes(5),
+      reservedConcurrency: 1,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const t = Template.fromStack(other).toJSON().Resources;
+    expect(t[logicalIdOf(kept.deadLetterQueue)].DeletionPolicy).toBe('Retain');
+    expect(t[logicalIdOf(kept.handler.fn)].Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
   it('passes cdk-nag AwsSolutions without findings', () => {
     expect(nagViolations(stack)).toEqual([]);
   });

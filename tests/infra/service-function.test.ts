@@ -6,15 +6,17 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataTable } from '#shared/adapters/dynamodb/tables.ts';
+import { dataTable, nonceTable } from '#shared/adapters/dynamodb/tables.ts';
 import { DataTable } from '#infra/constructs/data-table.ts';
-import { ServiceFunction } from '#infra/constructs/service-function.ts';
+import { ServiceFunction, TABLE_ACTIONS } from '#infra/constructs/service-function.ts';
 import { actionsOnResource, logicalIdOf, nagViolations, newApp, statementsOfRole } from './helpers.ts';
 
 let stack: Stack;
 let table: DataTable;
 let reader: ServiceFunction;
 let writer: ServiceFunction;
+let nonceWriter: ServiceFunction;
+let nonces: DataTable;
 let queue: sqs.Queue;
 let template: Template;
 
@@ -29,8 +31,12 @@ beforeAll(() => {
   };
   reader = new ServiceFunction(stack, 'Reader', { ...props, description: 'reads' });
   writer = new ServiceFunction(stack, 'Writer', { ...props, description: 'writes' });
+  nonceWriter = new ServiceFunction(stack, 'NonceWriter', { ...props, description: 'claims nonces', reservedConcurrency: 7 });
+  nonces = new DataTable(stack, 'Nonces', { definition: nonceTable, retainData: false });
   reader.grantTable(table, 'read');
   writer.grantTable(table, 'readWrite');
+  nonceWriter.grantTable(table, 'putOnly');
+  nonceWriter.grantTable(nonces, 'putOnly');
   writer.grantParameterRead('SECRET_PARAMETER', '/publik-club/test/secret');
   queue = new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
   Validations.of(queue).acknowledge({
@@ -60,6 +66,61 @@ describe('ServiceFunction grants', () => {
   it('gives a readWrite grant the write actions', () => {
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
       expect(actionsOf(writer)).toContain(write);
+    }
+  });
+
+  it('grants exact action lists: reads and Query on the named index for read, plus writes for readWrite, no Scan nor DescribeTable', () => {
+    const tableArn = { 'Fn::GetAtt': [logicalIdOf(table.table), 'Arn'] };
+    const indexArn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
+    // Action order is the policy minimizer's (alphabetical); compare as sets.
+    const statementsFor = (service: ServiceFunction) =>
+      statementsOfRole(template, logicalIdOf(service.role))
+        .filter((s) => JSON.stringify(s.Action).includes('dynamodb:'))
+        .map((s) => ({ ...s, Action: Array.isArray(s.Action) ? [...s.Action].sort() : s.Action }));
+    expect(statementsFor(reader)).toEqual([
+      { Effect: 'Allow', Action: [...TABLE_ACTIONS.read].sort(), Resource: tableArn },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArn },
+    ]);
+    expect(statementsFor(writer)).toEqual([
+      { Effect: 'Allow', Action: [...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write].sort(), Resource: tableArn },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArn },
+    ]);
+    expect(TABLE_ACTIONS.read).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']);
+    expect(TABLE_ACTIONS.write).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']);
+  });
+
+  it('gives a putOnly grant PutItem on the table alone: no read, no index', () => {
+    const statements = statementsOfRole(template, logicalIdOf(nonceWriter.role)).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: [{ 'Fn::GetAtt': [logicalIdOf(table.table), 'Arn'] }, { 'Fn::GetAtt': [logicalIdOf(nonces.table), 'Arn'] }],
+      },
+    ]);
+  });
+
+  it('sets the reserved concurrency when given, and none otherwise', () => {
+    const fnProps = (service: ServiceFunction) => template.toJSON().Resources[logicalIdOf(service.fn)].Properties;
+    expect(fnProps(nonceWriter).ReservedConcurrentExecutions).toBe(7);
+    expect(fnProps(reader).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('alarms on the errors and the throttles of each function', () => {
+    for (const service of [reader, writer, nonceWriter]) {
+      for (const [alarm, metric] of [
+        [service.errorsAlarm, 'Errors'],
+        [service.throttlesAlarm, 'Throttles'],
+      ] as const) {
+        expect(template.toJSON().Resources[logicalIdOf(alarm)].Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(service.fn) } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+        });
+      }
     }
   });
 

@@ -3,8 +3,10 @@
 // scheduled) with its settings, the notification queue and who may send to it, email and
 // secret permissions, stage differences, and a clean cdk-nag report. Each stack is built (and
 // bundled) once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { httpFunctions, queueConsumers, scheduledFunctions, type TableAccess } f
 import { tableDefinitions } from '#shared/adapters/dynamodb/tables.ts';
 import { ENV } from '#shared/config.ts';
 import { ServiceStack } from '#infra/service-stack.ts';
+import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
+import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
 import { stageConfig, type StageName, type StageOverrides } from '#infra/stage-config.ts';
 import {
   acknowledgements,
@@ -40,7 +44,24 @@ function build(stage: StageName, overrides: StageOverrides = {}, cloudFormationV
   return { stack, template, outdir: app.outdir };
 }
 
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** resource (as JSON) → sorted actions allowed on it, for the resources that mention `logicalId`. */
+function actionsByResource(statements: Statement[], logicalId: string): Map<string, string[]> {
+  const byResource = new Map<string, Set<string>>();
+  for (const s of statements) {
+    if (s.Effect !== 'Allow') continue;
+    for (const resource of resourcesOf(s)) {
+      if (!referencedIds(resource).has(logicalId)) continue;
+      const key = JSON.stringify(resource);
+      const actions = byResource.get(key) ?? new Set<string>();
+      actionsOf(s).forEach((a) => actions.add(a));
+      byResource.set(key, actions);
+    }
+  }
+  return new Map([...byResource].map(([k, v]) => [k, [...v].sort()]));
+}
 
 /** What any manifest entry may declare; absent flags are false. */
 interface AnySpec {
@@ -49,6 +70,7 @@ interface AnySpec {
   tables: { data?: TableAccess; nonces?: TableAccess };
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
+  usesParticipationKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -63,12 +85,13 @@ const senders = allFunctions.filter((f) => f.sendsNotifications);
 const nonSenders = allFunctions.filter((f) => !f.sendsNotifications);
 
 const PROD_MAIL_FROM = 'Club utilisateurs Publik <club@lists.example.org>';
+const PROD_ALARM_EMAIL = 'ops@club.example.org';
 
 let prod: Built;
 let dev: Built;
 
 beforeAll(() => {
-  prod = build('prod', { mailFrom: PROD_MAIL_FROM });
+  prod = build('prod', { mailFrom: PROD_MAIL_FROM, alarmEmail: PROD_ALARM_EMAIL });
   // CloudFormation's own template validation runs once, on prod; dev differs only in values.
   dev = build('dev', { publicBaseUrl: 'https://club.example.org', publikOrig: 'club.example.org' }, false);
 });
@@ -256,6 +279,28 @@ describe('functions', () => {
     expect(existsSync(`${bundle}.map`)).toBe(true);
   });
 
+  it.each(allFunctions.map((f) => [f.name]))(`%s ships a bundle of at most ${MAX_BUNDLE_BYTES / 1024} KB (cold starts grow with it)`, (name) => {
+    const asset = fnOf(prod, name).fn.node.findChild('Code') as Asset;
+    const bytes = statSync(path.join(prod.outdir, asset.assetPath, 'index.mjs')).size;
+    expect(bytes).toBeGreaterThan(10 * 1024);
+    expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+
+  it('builds, from infra/bundling.ts with the esbuild API, byte for byte the bundles the stack deploys (what the cold-start bench measures)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-'));
+    try {
+      for (const spec of [...httpFunctions, ...queueConsumers, ...scheduledFunctions]) {
+        const outfile = path.join(dir, spec.name, 'index.mjs');
+        await esbuild(lambdaEsbuildOptions(PROJECT_ROOT, spec.entry, outfile));
+        const asset = fnOf(prod, spec.name).fn.node.findChild('Code') as Asset;
+        const deployed = readFileSync(path.join(prod.outdir, asset.assetPath, 'index.mjs'));
+        expect(readFileSync(outfile).equals(deployed), spec.name).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives each function the table names it uses, and only those', () => {
     for (const spec of allFunctions) {
       const env = envOf(prod, spec.name);
@@ -300,25 +345,51 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants each function exactly the table access its manifest entry declares', () => {
+  it('grants each function exactly the table actions of its manifest access, on the table and its named indexes', () => {
+    const tableArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+    const indexArn = (id: string, index: string) => ({ 'Fn::Join': ['', [tableArn(id), `/index/${index}`]] });
+    const expected: Record<TableAccess, { table: string[]; index: string[] }> = {
+      read: { table: READ_ACTIONS, index: ['dynamodb:Query'] },
+      readWrite: { table: [...READ_ACTIONS, ...WRITE_ACTIONS], index: ['dynamodb:Query'] },
+      putOnly: { table: ['dynamodb:PutItem'], index: [] },
+    };
     for (const spec of allFunctions) {
       for (const definition of tableDefinitions) {
         const access = spec.tables[definition.envVar === ENV.DATA_TABLE ? 'data' : 'nonces'];
-        const actions = actionsOnResource(roleStatements(spec.name), tableIdOf(prod, definition.envVar));
-        if (access === undefined) expect([...actions]).toEqual([]);
-        else {
-          expect(actions).toContain('dynamodb:Query');
-          for (const write of WRITE_ACTIONS) expect(actions.has(write)).toBe(access === 'readWrite');
+        const id = tableIdOf(prod, definition.envVar);
+        const granted = actionsByResource(roleStatements(spec.name), id);
+        const want = new Map<string, string[]>();
+        if (access !== undefined) {
+          want.set(JSON.stringify(tableArn(id)), [...expected[access].table].sort());
+          for (const index of definition.globalIndexes) {
+            if (expected[access].index.length > 0) want.set(JSON.stringify(indexArn(id, index.indexName)), [...expected[access].index].sort());
+          }
         }
-        expect(actions).not.toContain('dynamodb:*');
+        expect(Object.fromEntries(granted), `${spec.name} on ${definition.id}`).toEqual(Object.fromEntries(want));
       }
     }
+  });
+
+  it('lets the registration function only put signature nonces, and grants Scan, DescribeTable or index/* to nobody', () => {
+    expect(httpFunctions.find((f) => f.name === 'http-registration')?.tables.nonces).toBe('putOnly');
+    for (const policy of Object.values(prod.template.findResources('AWS::IAM::Policy'))) {
+      const json = JSON.stringify(policy);
+      expect(json).not.toContain('dynamodb:Scan');
+      expect(json).not.toContain('dynamodb:DescribeTable');
+      expect(json).not.toContain('/index/*');
+      expect(json).not.toContain('dynamodb:*');
+    }
+  });
+
+  it('needs no acknowledgement of a DynamoDB wildcard any more', () => {
+    expect(acknowledgements(prod.stack).filter((a) => a.id.includes('/index/'))).toEqual([]);
   });
 
   it.each([
     ['admin-tokens', ENV.ADMIN_TOKENS_PARAMETER, 'usesAdminTokens'],
     ['publik-signature-keys', ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER, 'usesPublikKeys'],
     ['publik-default-signature-key', ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER, 'usesPublikKeys'],
+    ['participation-hash-key', ENV.PARTICIPATION_HASH_KEY_PARAMETER, 'usesParticipationKey'],
   ] as const)('lets only the functions that need it read the %s parameter', (suffix, envVar, flag) => {
     const parameterName = `/publik-club/prod/${suffix}`;
     const arnTail = `:parameter${parameterName}`;
@@ -343,7 +414,7 @@ describe('least privilege', () => {
   });
 
   it('grants no SSM access at all to a function that needs no secret', () => {
-    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys)) {
+    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey)) {
       expect(JSON.stringify(roleStatements(spec.name))).not.toContain('ssm:');
     }
   });
@@ -591,5 +662,166 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(reasonOf('calendar.ics')).not.toHaveLength(0);
     for (const reason of reasonOf('/admin')) expect(reason).toMatch(/Bearer/);
     for (const reason of reasonOf('/cancel')) expect(reason).toMatch(/URL signature/);
+  });
+});
+
+describe('alarms', () => {
+  const alarmsOf = (b: Built) =>
+    Object.entries(b.template.findResources('AWS::CloudWatch::Alarm')) as [string, { Properties: Record<string, unknown> }][];
+  const topicRef = (b: Built) => ({ Ref: logicalIdOf(b.stack.alarmTopic.topic) });
+  /** The alarm whose metric (or one of the metrics of its expression) has these name and dimension. */
+  const findAlarms = (b: Built, metricName: string, dimension: string, value: unknown) =>
+    alarmsOf(b).filter(([, alarm]) => {
+      const props = alarm.Properties as {
+        MetricName?: string;
+        Dimensions?: { Name: string; Value: unknown }[];
+        Metrics?: { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[];
+      };
+      const plain = [{ MetricName: props.MetricName, Dimensions: props.Dimensions ?? [] }];
+      const inExpression = (props.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      return [...plain, ...inExpression].some(
+        (m) =>
+          m.MetricName === metricName &&
+          m.Dimensions.some((d) => d.Name === dimension && JSON.stringify(d.Value) === JSON.stringify(value)),
+      );
+    });
+
+  it.each([['prod'], ['dev']] as const)('makes the alarm topic the alarm and OK action of every alarm of the %s stack', (stage) => {
+    const b = stage === 'prod' ? prod : dev;
+    const alarms = alarmsOf(b);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([topicRef(b)]);
+      expect(alarm.Properties.OKActions, id).toEqual([topicRef(b)]);
+      expect(String(alarm.Properties.AlarmDescription).length, id).toBeGreaterThan(60);
+    }
+  });
+
+  it('subscribes the alarmEmail parameter to the topic by email, over TLS only', () => {
+    prod.template.resourceCountIs('AWS::SNS::Subscription', 1);
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: PROD_ALARM_EMAIL,
+      TopicArn: topicRef(prod),
+    });
+    prod.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef(prod)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    prod.template.hasOutput('AlarmTopicArn', { Value: topicRef(prod) });
+  });
+
+  it('lets a dev stack go without a subscription, and refuses a prod stack without alarmEmail', () => {
+    dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    dev.template.resourceCountIs('AWS::SNS::Topic', 1);
+    expect(() => stageConfig('prod', { mailFrom: PROD_MAIL_FROM })).toThrow(/-c alarmEmail=/);
+  });
+
+  it.each(allFunctions.map((f) => [f.name, f.kind] as const))('watches errors and throttles of %s (%s)', (name) => {
+    const fnRef = { Ref: logicalIdOf(fnOf(prod, name).fn) };
+    for (const metric of ['Errors', 'Throttles']) {
+      const found = findAlarms(prod, metric, 'FunctionName', fnRef);
+      expect(found, metric).toHaveLength(1);
+      expect(found[0]?.[1].Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('watches the 5xx answers of the API stage', () => {
+    const found = findAlarms(prod, '5xx', 'ApiId', { Ref: logicalIdOf(prod.stack.httpApi.api) });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.[1].Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      Dimensions: [
+        { Name: 'ApiId', Value: { Ref: logicalIdOf(prod.stack.httpApi.api) } },
+        { Name: 'Stage', Value: '$default' },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it.each(tableDefinitions.map((d) => [d.id, d.envVar] as const))('watches the throttled requests of %s, every operation the functions send', (_id, envVar) => {
+    const tableRef = { Ref: tableIdOf(prod, envVar) };
+    const found = findAlarms(prod, 'ThrottledRequests', 'TableName', tableRef);
+    expect(found).toHaveLength(1);
+    const props = found[0]?.[1].Properties as { Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { Dimensions: { Name: string; Value: unknown }[] } } }[]; Threshold: number };
+    const operations = props.Metrics.flatMap((m) => m.MetricStat?.Metric.Dimensions.filter((d) => d.Name === 'Operation').map((d) => d.Value) ?? []);
+    expect(operations.sort()).toEqual(
+      ['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'TransactWriteItems', 'UpdateItem'],
+    );
+    // CloudWatch alarms accept at most 10 metrics in one expression.
+    expect(props.Metrics.filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
+    expect(props.Metrics.find((m) => m.Expression)?.Expression).toMatch(/\+/);
+    expect(props.Threshold).toBe(1);
+  });
+
+  it.each(queueConsumers.map((c) => [c.queue.name, c.name] as const))(
+    'watches the age of the oldest message of the %s queue (consumed by %s) and its dead-letter queue',
+    (_queue, name) => {
+      const consumer = consumerOf(prod, name);
+      const age = findAlarms(prod, 'ApproximateAgeOfOldestMessage', 'QueueName', {
+        'Fn::GetAtt': [logicalIdOf(consumer.queue), 'QueueName'],
+      });
+      expect(age).toHaveLength(1);
+      expect(age[0]?.[1].Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900 });
+      const dlq = findAlarms(prod, 'ApproximateNumberOfMessagesVisible', 'QueueName', {
+        'Fn::GetAtt': [logicalIdOf(consumer.deadLetterQueue), 'QueueName'],
+      });
+      expect(dlq).toHaveLength(1);
+    },
+  );
+
+  it('has no other alarm than those listed (every one accounted for)', () => {
+    const expected =
+      allFunctions.length * 2 + // errors, throttles
+      1 + // API 5xx
+      tableDefinitions.length + // throttled requests
+      queueConsumers.length * 2 + // message age, DLQ
+      scheduledFunctions.length; // DLQ of failed runs
+    expect(alarmsOf(prod)).toHaveLength(expected);
+  });
+});
+
+describe('reserved concurrency and retained queues', () => {
+  it.each([
+    ['prod', { http: 20, queue: 5, scheduled: 1 }],
+    ['dev', { http: 5, queue: 2, scheduled: 1 }],
+  ] as const)('reserves the %s concurrency of each kind of function', (stage, expected) => {
+    const b = stage === 'prod' ? prod : dev;
+    expect(b.stack.config.reservedConcurrency).toEqual(expected);
+    for (const spec of allFunctions) {
+      const fn = resourceOf(b, logicalIdOf(fnOf(b, spec.name).fn));
+      expect(fn.Properties.ReservedConcurrentExecutions, spec.name).toBe(expected[spec.kind]);
+    }
+  });
+
+  it('never lets the SQS pollers invoke a consumer beyond its reserved concurrency', () => {
+    for (const spec of queueConsumers) {
+      const consumer = consumerOf(prod, spec.name);
+      prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(consumer.queue), 'Arn'] },
+        // The consumer's own cap (e.g. the SES sending rate of reminders) within its reservation.
+        ScalingConfig: { MaximumConcurrency: Math.min(spec.queue.maxConcurrency ?? 5, 5) },
+      });
+    }
+  });
+
+  it('retains every queue and dead-letter queue in prod, deletes them with a dev stack', () => {
+    const queues = (b: Built) => Object.entries(b.template.findResources('AWS::SQS::Queue'));
+    expect(queues(prod)).toHaveLength(queueConsumers.length * 2 + scheduledFunctions.length);
+    for (const [id, queue] of queues(prod)) {
+      expect(queue.DeletionPolicy, id).toBe('Retain');
+      expect(queue.UpdateReplacePolicy, id).toBe('Retain');
+    }
+    for (const [id, queue] of queues(dev)) expect(queue.DeletionPolicy, id).toBe('Delete');
   });
 });

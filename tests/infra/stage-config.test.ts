@@ -1,5 +1,5 @@
 // Stage configuration, route-key parsing and the cdk-nag helper itself: no bundling, fast.
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -19,16 +19,17 @@ describe('stage configuration', () => {
   });
 
   it('keeps prod data and logs longer', () => {
-    const config = fromContext({ stage: 'prod', mailFrom: 'club@club.example.org' });
+    const config = fromContext({ stage: 'prod', mailFrom: 'club@club.example.org', alarmEmail: 'ops@club.example.org' });
     expect(config.retainData).toBe(true);
     expect(config.logRetention).toBe(RetentionDays.THREE_MONTHS);
   });
 
   it('names the SSM parameters per stage, with an overridable prefix', () => {
-    expect(stageConfig('prod', { mailFrom: 'club@club.example.org' }).parameters).toEqual({
+    expect(stageConfig('prod', { mailFrom: 'club@club.example.org', alarmEmail: 'ops@club.example.org' }).parameters).toEqual({
       publikSignatureKeys: '/publik-club/prod/publik-signature-keys',
       publikDefaultSignatureKey: '/publik-club/prod/publik-default-signature-key',
       adminTokens: '/publik-club/prod/admin-tokens',
+      participationHashKey: '/publik-club/prod/participation-hash-key',
     });
     expect(fromContext({ parameterPrefix: '/club/' }).parameters.adminTokens).toBe('/club/admin-tokens');
     expect(() => fromContext({ parameterPrefix: 'club' })).toThrow(/must start with "\/"/);
@@ -53,7 +54,7 @@ describe('stage configuration', () => {
 
   it('requires the prod sender to be given, and derives the SES identity from its domain', () => {
     expect(() => fromContext({ stage: 'prod' })).toThrow(/needs the sender of its emails: -c mailFrom=/);
-    expect(fromContext({ stage: 'prod', mailFrom: 'Club Publik <Club@Lists.Example.ORG>' }).mail).toEqual({
+    expect(fromContext({ stage: 'prod', mailFrom: 'Club Publik <Club@Lists.Example.ORG>', alarmEmail: 'ops@example.org' }).mail).toEqual({
       from: 'Club Publik <Club@Lists.Example.ORG>',
       fromAddress: 'Club@Lists.Example.ORG',
       sesIdentity: 'lists.example.org',
@@ -80,6 +81,27 @@ describe('stage configuration', () => {
 
   it.each(['Club utilisateurs Publik', 'Club <club>', 'club@localhost', 'a <b@c.org> <d@e.org>'])('refuses mailFrom "%s"', (mailFrom) => {
     expect(() => fromContext({ mailFrom })).toThrow(/mailFrom must be/);
+  });
+
+  it('requires the prod alarm address, checks it, and leaves it optional in dev', () => {
+    expect(() => fromContext({ stage: 'prod', mailFrom: 'club@club.example.org' })).toThrow(/needs the address its alarms are sent to: -c alarmEmail=/);
+    expect(fromContext({ stage: 'prod', mailFrom: 'club@club.example.org', alarmEmail: ' ops@club.example.org ' }).alarmEmail).toBe(
+      'ops@club.example.org',
+    );
+    expect(fromContext({}).alarmEmail).toBeUndefined();
+    expect(fromContext({ alarmEmail: 'dev-ops@example.org' }).alarmEmail).toBe('dev-ops@example.org');
+    for (const bad of ['ops', 'Ops <ops@example.org>', 'a@b.org,c@d.org', 'ops@localhost']) {
+      expect(() => fromContext({ alarmEmail: bad })).toThrow(/alarmEmail must be a bare email address/);
+    }
+  });
+
+  it('reserves concurrency per kind of function and keeps prod queues', () => {
+    const prod = fromContext({ stage: 'prod', mailFrom: 'club@club.example.org', alarmEmail: 'ops@club.example.org' });
+    expect(prod.reservedConcurrency).toEqual({ http: 20, queue: 5, scheduled: 1 });
+    expect(prod.queueRemovalPolicy).toBe(RemovalPolicy.RETAIN);
+    const dev = fromContext({});
+    expect(dev.reservedConcurrency).toEqual({ http: 5, queue: 2, scheduled: 1 });
+    expect(dev.queueRemovalPolicy).toBe(RemovalPolicy.DESTROY);
   });
 
   it('refuses an unknown stage', () => {

@@ -2,7 +2,7 @@
 // (payload 2.0 events as AWS builds them), tables from the shared definitions, the SQS event
 // source stand-in (partial batch responses, redrive to the DLQ) and scheduled invocations.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import { createQueueWithDlq, startQueuePoller } from '../../scripts/local/queue-
 import { loadHandler } from '../../scripts/local/registry.ts';
 import { buildScheduledEvent, invokeScheduled, type ScheduledHandler } from '../../scripts/local/scheduler.ts';
 import { createTables } from '../../scripts/local/tables.ts';
+import { readRuntimeState, writeRuntimeState, type RuntimeState } from '../../scripts/local/runtime-state.ts';
 import { recordingConsumer } from './fixtures/recording-consumer.ts';
 
 const emulators = inject('emulators');
@@ -281,6 +282,71 @@ describe('local API gateway (HTTP API, payload 2.0)', () => {
     const ping = await rawRequest(gateway.url, '/__local/ping');
     expect(ping.status).toBe(200);
     expect(ping.body.toString()).toBe('pong');
+  });
+});
+
+describe('local access log (issue 6: no signatures or personal-link tokens)', () => {
+  it('prints method, path, status, route, function and latency, never the query string', async () => {
+    const lines: string[] = [];
+    const gateway = await startGateway({
+      port: 0,
+      log: (line) => lines.push(line),
+      logError: () => undefined,
+      functions: [
+        {
+          name: 'echo',
+          routes: ['GET /registrations/{registrationId}/calendar.ics', 'GET /meetings/{meetingId}'],
+          load: async () => loadHandler<HttpHandler>('tests/integration/fixtures/echo-handler.ts'),
+        },
+      ],
+    });
+    try {
+      const token = 'tok-4f1c9a7e2b';
+      const signature = 'c2lnbmF0dXJlLXNlY3JldA%3D%3D';
+      const calendar = await rawRequest(gateway.url, `/registrations/r-1/calendar.ics?token=${token}`);
+      const signed = await rawRequest(gateway.url, `/meetings/club-12?orig=demarches.example.org&nonce=n-77&signature=${signature}`);
+      const missing = await rawRequest(gateway.url, `/nowhere?token=${token}`);
+      expect([calendar.status, signed.status, missing.status]).toEqual([200, 200, 404]);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^GET \/registrations\/r-1\/calendar\.ics → 200 \(GET \/registrations\/\{registrationId\}\/calendar\.ics, echo, \d+ ms\)$/);
+      expect(lines[1]).toMatch(/^GET \/meetings\/club-12 → 200 \(GET \/meetings\/\{meetingId\}, echo, \d+ ms\)$/);
+      expect(lines[2]).toMatch(/^GET \/nowhere → 404 \(-, -, \d+ ms\)$/);
+      const all = lines.join('\n');
+      for (const secret of [token, signature, 'signature=', 'nonce', 'orig=', '?']) expect(all).not.toContain(secret);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe('.local/runtime.json (issue 6: it holds keys)', () => {
+  const state: RuntimeState = {
+    baseUrl: 'http://127.0.0.1:3000',
+    endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', ses: 'http://127.0.0.1:3', sesStore: 'http://127.0.0.1:3/store' },
+    keys: { orig: 'demarches.example.org', key: 'secret-key', defaultKey: 'default-secret', signatureKeys: { 'demarches.example.org': 'secret-key' } },
+    adminToken: 'admin-secret',
+    tables: { DataTable: 'd', NonceTable: 'n' },
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'runtime-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+  it('is created readable by its owner only', () => {
+    const file = join(dir, 'new.json');
+    writeRuntimeState(file, state);
+    expect(modeOf(file)).toBe(0o600);
+    expect(readRuntimeState(file)).toEqual(state);
+  });
+
+  it('narrows a world-readable file left by an older run to 0600', () => {
+    const file = join(dir, 'old.json');
+    writeFileSync(file, '{"stale":true}');
+    chmodSync(file, 0o644);
+    writeRuntimeState(file, state);
+    expect(modeOf(file)).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(state);
   });
 });
 

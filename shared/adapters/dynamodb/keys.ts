@@ -52,3 +52,78 @@ export const reminderKeys = {
   }),
   dispatchDeliveryPartition: (subject: string) => `DLV#${subject}`,
 } as const;
+
+/** Online session series, their occurrence changes and their subscriptions. */
+export const sessionKeys = {
+  /** The series definition; its partition also holds the occurrence overrides. */
+  series: (seriesId: string) => ({ pk: `SESSION_SERIES#${seriesId}`, sk: 'META' }),
+  seriesPartition: (seriesId: string) => `SESSION_SERIES#${seriesId}`,
+  /** Every series, listed through gsi1. */
+  seriesListing: (seriesId: string) => ({ gsi1pk: 'SESSION_SERIES', gsi1sk: seriesId }),
+  SERIES_LISTING: 'SESSION_SERIES',
+  override: (seriesId: string, date: string) => ({ pk: `SESSION_SERIES#${seriesId}`, sk: `OCC#${date}` }),
+  OVERRIDE_PREFIX: 'OCC#',
+  /** One subscription per (series, normalised email), kept when unsubscribed. */
+  subscription: (seriesId: string, email: string) => ({ pk: `SESSION_SUBS#${seriesId}`, sk: `EMAIL#${email}` }),
+  subscriptionsPartition: (seriesId: string) => `SESSION_SUBS#${seriesId}`,
+  SUBSCRIPTION_PREFIX: 'EMAIL#',
+  /** Subscriber id → email (the id is what queue messages and logs carry). */
+  subscriberPointer: (seriesId: string, subscriberId: string) => ({ pk: `SESSION_SUBS#${seriesId}`, sk: `ID#${subscriberId}` }),
+  /** Active subscriptions only (sparse gsi1 entry, removed on unsubscribe), for the fan-out. */
+  activeListing: (seriesId: string, subscriberId: string) => ({ gsi1pk: `SESSION_ACTIVE#${seriesId}`, gsi1sk: subscriberId }),
+  activeListingPartition: (seriesId: string) => `SESSION_ACTIVE#${seriesId}`,
+  /** What a w.c.s. form uuid did (idempotency). */
+  form: (formUuid: string) => ({ pk: `SESSION_FORM#${formUuid}`, sk: 'META' }),
+  /** One-click link → subscription, keyed by the SHA-256 of the token, never the token itself. */
+  unsubscribeToken: (tokenHash: string) => ({ pk: `SESSION_UNSUB#${tokenHash}`, sk: 'META' }),
+} as const;
+
+/**
+ * The vote context. A campaign's partition holds the campaign, its proposals, their supports
+ * and the organisations' first spellings, so that one consistent Query reads all of it (the
+ * ballot is frozen from that read). Ballots live in their own partition per campaign, and
+ * the tally in a sharded counter set (shared/adapters/dynamodb/counters.ts).
+ */
+export const voteKeys = {
+  campaignPartition: (campaignId: string) => `VCAMP#${campaignId}`,
+  campaign: (campaignId: string) => ({ pk: `VCAMP#${campaignId}`, sk: 'META' }),
+  /** Every campaign, through gsi1. */
+  campaignListing: (campaignId: string) => ({ gsi1pk: 'VCAMPAIGNS', gsi1sk: campaignId }),
+  CAMPAIGN_LISTING: 'VCAMPAIGNS',
+  PROPOSAL_PREFIX: 'PROP#',
+  proposal: (campaignId: string, proposalId: string) => ({ pk: `VCAMP#${campaignId}`, sk: `PROP#${proposalId}` }),
+  SUPPORT_PREFIX: 'SUP#',
+  /** One support per (proposal, organisation key): the proposer's and each co-signature. */
+  support: (campaignId: string, proposalId: string, organisationKey: string) => ({
+    pk: `VCAMP#${campaignId}`,
+    sk: `SUP#${proposalId}#${organisationKey}`,
+  }),
+  NAME_PREFIX: 'ORG#',
+  /** The first spelling of an organisation seen in the campaign. */
+  organisationName: (campaignId: string, organisationKey: string) => ({ pk: `VCAMP#${campaignId}`, sk: `ORG#${organisationKey}` }),
+  ballotPartition: (campaignId: string) => `VBALLOTS#${campaignId}`,
+  /** One ballot per (campaign, organisation key). */
+  ballot: (campaignId: string, organisationKey: string) => ({ pk: `VBALLOTS#${campaignId}`, sk: `ORG#${organisationKey}` }),
+  /** Idempotency on the w.c.s. forms, one namespace per form kind. */
+  proposalForm: (formUuid: string) => ({ pk: `VFORM#proposal#${formUuid}`, sk: 'META' }),
+  cosignForm: (formUuid: string) => ({ pk: `VFORM#cosign#${formUuid}`, sk: 'META' }),
+  ballotForm: (formUuid: string) => ({ pk: `VFORM#ballot#${formUuid}`, sk: 'META' }),
+  /** Counter set (shared/adapters/dynamodb/counters.ts) of a campaign's live tally. */
+  tallySet: (campaignId: string) => `vote:${campaignId}`,
+} as const;
+
+export const surveyKeys = {
+  survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
+  /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
+  participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
+  /** Which w.c.s. forms were recorded, keyed by HMAC(survey, form uuid): a replay answers `replayed`. */
+  replay: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#FORM#${hash}`, sk: 'META' }),
+  /** Anonymous responses; the sort key is the random response id, so reading in key order reveals nothing. */
+  responsesPartition: (surveyId: string) => `SURVEY#${surveyId}#RESPONSES`,
+  response: (surveyId: string, responseId: string) => ({ pk: `SURVEY#${surveyId}#RESPONSES`, sk: responseId }),
+  /** Free texts of a question, one item each under a random key of their own (paginated reads). */
+  textsPartition: (surveyId: string, questionId: string) => `SURVEY#${surveyId}#TEXTS#${questionId}`,
+  text: (surveyId: string, questionId: string, textId: string) => ({ pk: `SURVEY#${surveyId}#TEXTS#${questionId}`, sk: textId }),
+  /** Counter set of the survey's statistics (shared/adapters/dynamodb/counters.ts). */
+  counterSet: (surveyId: string) => `SURVEY#${surveyId}`,
+} as const;

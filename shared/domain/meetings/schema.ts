@@ -57,10 +57,10 @@ export const MeetingInputSchema = z
     days: z.array(DaySchema, { error: 'Liste de jours attendue.' }).min(1, { error: 'Au moins un jour est requis.' }).max(10),
     workshops: z.preprocess((v) => v ?? [], z.array(WorkshopSchema).max(60)),
     evening_event: z.preprocess((v) => (v === null ? undefined : v), EveningEventSchema.optional()),
-    /** Reminders to registrants before the first day (the reminder engine). */
-    reminders: ReminderRulesSchema,
     /** Lets a capacity fall below the places already confirmed (the answer lists those items). */
     allow_overbooking: flag(),
+    /** Reminders to registrants before the first day (the reminder engine). */
+    reminders: ReminderRulesSchema,
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {

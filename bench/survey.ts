@@ -1,0 +1,444 @@
+// Survey benchmark (issue 9): how fast a room can answer, and whether reading the results
+// stays flat as responses pile up.
+//
+//   npm run bench -- survey            full run (~2–3 min on the shared 2-core machine)
+//   npm run bench -- survey --quick    smoke run with small counts
+//
+// The real handlers behind the local gateway (`startLocalRuntime`, as `npm start`), DynamoDB
+// Local in memory, everything in this process.
+// 1. Answers: signed `POST /surveys/{id}/responses` (fresh nonce, JSON body, one eligible
+//    person each) at concurrency 64, in rounds alternating with the raw side: a bare PutItem
+//    of one small item on the same DynamoDB Local, same client settings, same concurrency.
+//    Figure: responses/s ÷ PutItem/s (goal ≥ 0.5).
+// 2. Results: `GET /admin/surveys/{id}/results` on a survey holding 100 responses and on one
+//    holding 10,000 (same questions, same meeting), alternating. The 10,100 responses are
+//    seeded with BatchWriteItem in their stored shapes (response items, free-text items and
+//    the counter shards), not through HTTP. Figure: p50(10,000) ÷ p50(100) (goal ≤ 1.2).
+import { randomBytes } from 'node:crypto';
+import { BatchWriteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { counterDeltaItem, counterShardKey, DEFAULT_SHARDS } from '#shared/adapters/dynamodb/counters.ts';
+import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { dayKey } from '#shared/domain/meetings/items.ts';
+import type { Registration } from '#shared/domain/registrations/schema.ts';
+import type { Answers, Survey } from '#shared/domain/surveys/schema.ts';
+import type { Groups } from '#shared/domain/surveys/statistics.ts';
+import { signUrl } from '#shared/publik/signature.ts';
+import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
+import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
+import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/dynamo-calls.ts';
+import { machineInfo } from './lib/machine.ts';
+import { runPool } from './lib/pool.ts';
+import { writeResults } from './lib/results.ts';
+import { ratio, summarize, type LatencySummary } from './lib/stats.ts';
+import { formatTable } from './lib/table.ts';
+
+type GroupsOf = Groups;
+
+interface Settings {
+  concurrency: number;
+  warmup: number;
+  rounds: number;
+  /** Answers (and raw PutItems) per round. */
+  perRound: number;
+  small: number;
+  large: number;
+  /** Results reads per survey (alternating small / large). */
+  reads: number;
+}
+
+const FULL: Settings = { concurrency: 64, warmup: 128, rounds: 4, perRound: 400, small: 100, large: 10_000, reads: 30 };
+const QUICK: Settings = { concurrency: 64, warmup: 64, rounds: 2, perRound: 128, small: 100, large: 1_000, reads: 6 };
+const REQUEST_TIMEOUT_MS = 30_000;
+const BUDGET_MS = Number(process.env['BENCH_BUDGET_S'] ?? 240) * 1000;
+
+const QUESTIONS = [
+  { id: 'global', type: 'rating', label: 'Note globale', required: true },
+  { id: 'recommande', type: 'nps', label: 'Recommanderiez-vous le club ?', required: true },
+  { id: 'format', type: 'single', label: 'Format', options: [{ id: 'sur-place', text: 'Sur place' }, { id: 'distance', text: 'À distance' }, { id: 'hybride', text: 'Hybride' }] },
+  { id: 'sujets', type: 'multiple', label: 'Sujets', options: [{ id: 'portail', text: 'Portail' }, { id: 'workflows', text: 'Workflows' }, { id: 'stats', text: 'Statistiques' }] },
+  { id: 'remarques', type: 'text', label: 'Remarques' },
+];
+
+function answersOf(i: number): Answers {
+  return {
+    global: 1 + (i % 5),
+    recommande: i % 11,
+    format: ['sur-place', 'distance', 'hybride'][i % 3] as string,
+    sujets: ['portail', 'workflows', 'stats'].filter((_, k) => ((i >> k) & 1) === 1),
+    ...(i % 4 === 0 ? { remarques: `Remarque numéro ${i} : le club était très utile, merci pour l’organisation.` } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Seeding in stored shapes (BatchWriteItem, 25 items a call, a few calls in flight)
+
+async function batchWrite(ddb: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  await runPool(chunks.length, 8, async (k) => {
+    let pending = (chunks[k] as Record<string, unknown>[]).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error('BatchWriteItem: items left unprocessed');
+      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  });
+}
+
+/** Registrations in the shape of the registration repository: the item and its email marker. */
+function registrationItems(meetingId: string, day: string, i: number, runTag: string): Record<string, unknown>[] {
+  const id = `rbench${runTag}${String(i).padStart(8, '0')}`;
+  const email = `personne${i}-${runTag}@bench.example.org`;
+  const at = new Date().toISOString();
+  const onsite = i % 2 === 0;
+  const registration: Registration = {
+    id,
+    meeting_id: meetingId,
+    access_token: randomBytes(8).toString('hex'),
+    form_uuid: `reg-${i}-${runTag}`,
+    email,
+    last_name: `Nom ${i}`,
+    organisation: 'Banc d’essai',
+    ...(i % 3 === 0 ? {} : { profile: i % 3 === 1 ? 'newcomer' : 'expert' }),
+    days: [{ date: day, mode: onsite ? 'onsite' : 'remote' }],
+    workshops: [],
+    evening_event: false,
+    items: [{ key: onsite ? dayKey(day) : `remote:${day}`, status: 'confirmed' }],
+    state: 'active',
+    request_hash: 'bench',
+    checked_in: {},
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  return [
+    { ...registrationKeys.registration(id), ...registrationKeys.meetingListing(meetingId, at, id), type: 'registration', version: 1, registration },
+    { ...registrationKeys.email(meetingId, email), type: 'email', registration_id: id },
+  ];
+}
+
+/** `n` responses of a survey in their stored shapes, with their texts and counter shards. */
+async function seedResponses(ddb: DynamoDBDocumentClient, tableName: string, survey: Survey, n: number): Promise<void> {
+  const { responseTallies } = await import('#shared/domain/surveys/statistics.ts');
+  const items: Record<string, unknown>[] = [];
+  const shards: Array<Record<string, number>> = Array.from({ length: DEFAULT_SHARDS }, () => ({}));
+  for (let i = 0; i < n; i++) {
+    const answers = answersOf(i);
+    const groups: GroupsOf = { mode: i % 2 === 0 ? 'onsite' : 'remote', profile: (['unknown', 'newcomer', 'expert'] as const)[i % 3] as GroupsOf['profile'] };
+    const id = randomBytes(16).toString('hex');
+    items.push({ ...surveyKeys.response(survey.id, id), type: 'survey-response', response: { id, answers, ...groups } });
+    if (typeof answers['remarques'] === 'string') {
+      items.push({ ...surveyKeys.text(survey.id, 'remarques', randomBytes(16).toString('hex')), type: 'survey-text', text: answers['remarques'] });
+    }
+    const shard = shards[i % DEFAULT_SHARDS] as Record<string, number>;
+    for (const [k, v] of Object.entries(responseTallies(survey, answers, groups))) shard[k] = (shard[k] ?? 0) + v;
+  }
+  shards.forEach((totals, s) => {
+    const item: Record<string, unknown> = { ...counterShardKey(surveyKeys.counterSet(survey.id), s), type: 'counter-shard' };
+    for (const [k, v] of Object.entries(totals)) item[`c:${k}`] = v;
+    items.push(item);
+  });
+  await batchWrite(ddb, tableName, items);
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function admin(rt: LocalRuntime, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${rt.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${rt.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+interface Side {
+  samples: number[];
+  errors: Record<string, number>;
+  wallMs: number;
+  /** CPU ms spent meanwhile by this process (client, gateway, handlers) and by DynamoDB Local. */
+  cpu: { node: number; dynamoDbLocal: number };
+}
+const newSide = (): Side => ({ samples: [], errors: {}, wallMs: 0, cpu: { node: 0, dynamoDbLocal: 0 } });
+let javaPid: number | undefined;
+
+async function timed(side: Side, count: number, concurrency: number, deadline: number, call: (i: number) => Promise<string | undefined>) {
+  const before = { node: selfCpuMs(), java: processCpuMs(javaPid) };
+  const pool = await runPool(
+    count,
+    concurrency,
+    async (i) => {
+      const t0 = performance.now();
+      let error: string | undefined;
+      try {
+        error = await call(i);
+      } catch (e) {
+        error = e instanceof Error ? e.name : String(e);
+      }
+      if (error === undefined) side.samples.push(performance.now() - t0);
+      else side.errors[error] = (side.errors[error] ?? 0) + 1;
+    },
+    deadline,
+  );
+  side.wallMs += pool.wallMs;
+  side.cpu.node += selfCpuMs() - before.node;
+  side.cpu.dynamoDbLocal += processCpuMs(javaPid) - before.java;
+  return pool;
+}
+
+export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean> {
+  const log = (line: string) => console.log(line);
+  const s = opts.quick ? QUICK : FULL;
+  const startedAt = new Date();
+  const machine = machineInfo();
+  log(`survey benchmark${opts.quick ? ' (quick)' : ''} — ${machine.nproc} cores, node ${machine.node}, ${machine.java}, load average ${machine.loadAverage1m}`);
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const rt = await startLocalRuntime({
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    seed: false,
+    stateFile: false,
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    log,
+  });
+  const ddb = createDocumentClient({ dynamodbEndpoint: rt.endpoints.dynamodb });
+  const calls = new DynamoCallCounter().start();
+  const tableName = rt.tables.DataTable;
+  javaPid = dynamoDbLocalPids(new URL(rt.endpoints.dynamodb).port)[0];
+  const deadline = Date.now() + BUDGET_MS;
+  const runTag = Math.random().toString(36).slice(2, 8);
+  let ok = true;
+  try {
+    if (rt.loadErrors.length > 0) throw new Error(`handlers failed to load: ${rt.loadErrors.map((e) => e.name).join(', ')}`);
+    const now = new Date();
+    const day = new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const window = { opens_at: new Date(now.getTime() - 86_400_000).toISOString(), closes_at: new Date(now.getTime() + 30 * 86_400_000).toISOString() };
+    const meeting = (id: string) =>
+      admin(rt, 'PUT', `/admin/meetings/${id}`, {
+        title: `Banc d’essai ${id}`,
+        venue: 'Boucle locale',
+        registration_opens_at: new Date(now.getTime() - 60 * 86_400_000).toISOString(),
+        registration_closes_at: new Date(now.getTime() - 3 * 86_400_000).toISOString(),
+        days: [{ date: day, onsite_capacity: 100_000, waiting_list: false }],
+      });
+    const putSurvey = (id: string, meetingId: string) =>
+      admin(rt, 'PUT', `/admin/surveys/${id}`, { meeting_id: meetingId, title: `Banc d’essai ${id}`, ...window, questions: QUESTIONS });
+
+    // --- answers: one registered person per answer
+    const answersMeeting = `bench-answers-${runTag}`;
+    const answersSurvey = `bench-avis-${runTag}`;
+    const people = s.warmup + s.rounds * s.perRound;
+    const seedStarted = performance.now();
+    for (const r of [await meeting(answersMeeting), await putSurvey(answersSurvey, answersMeeting)]) {
+      if (r.status !== 201) throw new Error(`set-up answered ${r.status}: ${JSON.stringify(r.json).slice(0, 300)}`);
+    }
+    await batchWrite(ddb, tableName, Array.from({ length: people }, (_, i) => registrationItems(answersMeeting, day, i, runTag)).flat());
+    log(`seeded ${people} registrations in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    let nextPerson = 0;
+    const answerOnce = async (): Promise<string | undefined> => {
+      const i = nextPerson++;
+      const url = signUrl(`${rt.baseUrl}/surveys/${answersSurvey}/responses`, rt.keys.key, { orig: rt.keys.orig });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ form_uuid: `form-${i}-${runTag}`, email: `personne${i}-${runTag}@bench.example.org`, answers: answersOf(i) }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const body = (await res.json()) as { err: number; err_class?: string; data?: { replayed: boolean } };
+      if (res.status !== 200 || body.err !== 0 || body.data?.replayed !== false) return `status ${res.status} ${body.err_class ?? ''}`.trim();
+      return undefined;
+    };
+    let rawSeq = 0;
+    const putOnce = async (): Promise<string | undefined> => {
+      const i = rawSeq++;
+      await ddb.send(new PutCommand({ TableName: tableName, Item: { pk: `BENCH#${runTag}#${i}`, sk: 'META', v: i } }));
+      return undefined;
+    };
+
+    // For the record, where the time goes: the answer's transaction alone (response, two
+    // markers, counter shard, nonce; no HTTP, no read, no handler), same DynamoDB Local.
+    const { responseTallies } = await import('#shared/domain/surveys/statistics.ts');
+    const answersSurveyDef = (await admin(rt, 'PUT', `/admin/surveys/${answersSurvey}`, { meeting_id: answersMeeting, title: `Banc d’essai ${answersSurvey}`, ...window, questions: QUESTIONS })).json.data as Survey;
+    let txSeq = 0;
+    const transactOnce = async (): Promise<string | undefined> => {
+      const i = txSeq++;
+      const id = randomBytes(16).toString('hex');
+      const answers = answersOf(i);
+      const cond = 'attribute_not_exists(pk)';
+      const put = (Item: Record<string, unknown>, TableName = tableName) => ({ Put: { TableName, Item, ConditionExpression: cond } });
+      await ddb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            put({ ...surveyKeys.response(`tx-${runTag}`, id), type: 'survey-response', response: { id, answers, mode: 'onsite', profile: 'expert' } }),
+            put({ ...surveyKeys.participation(`tx-${runTag}`, `p${i}`), type: 'survey-participation' }),
+            put({ ...surveyKeys.replay(`tx-${runTag}`, `f${i}`), type: 'survey-form' }),
+            counterDeltaItem(tableName, surveyKeys.counterSet(`tx-${runTag}`), responseTallies(answersSurveyDef, answers, { mode: 'onsite', profile: 'expert' })),
+            put({ pk: `NONCE#bench#${runTag}#${i}`, expiresAt: Math.floor(Date.now() / 1000) + 300 }, rt.tables.NonceTable),
+          ],
+        }),
+      );
+      return undefined;
+    };
+
+    log(`warm-up: ${s.warmup} answers, PutItems and transactions at concurrency ${s.concurrency} (not recorded)`);
+    await timed(newSide(), s.warmup, s.concurrency, deadline, answerOnce);
+    await timed(newSide(), s.warmup, s.concurrency, deadline, putOnce);
+    await timed(newSide(), s.warmup, s.concurrency, deadline, transactOnce);
+
+    const ours = newSide();
+    const raw = newSide();
+    const rawTx = newSide();
+    const oursCalls: CallCounts = {};
+    for (let round = 0; round < s.rounds; round++) {
+      const order = round % 2 === 0 ? (['ours', 'raw', 'tx'] as const) : (['tx', 'raw', 'ours'] as const);
+      for (const side of order) {
+        if (side === 'ours') {
+          const before = calls.snapshot();
+          await timed(ours, s.perRound, s.concurrency, deadline, answerOnce);
+          addDelta(oursCalls, before, calls.snapshot());
+        } else if (side === 'raw') {
+          await timed(raw, s.perRound, s.concurrency, deadline, putOnce);
+        } else {
+          await timed(rawTx, s.perRound, s.concurrency, deadline, transactOnce);
+        }
+      }
+      log(`  round ${round + 1}/${s.rounds} done`);
+    }
+    const txSummary = summarize(rawTx.samples, Object.values(rawTx.errors).reduce((a, b) => a + b, 0), rawTx.wallMs);
+    const oursSummary = summarize(ours.samples, Object.values(ours.errors).reduce((a, b) => a + b, 0), ours.wallMs);
+    const rawSummary = summarize(raw.samples, Object.values(raw.errors).reduce((a, b) => a + b, 0), raw.wallMs);
+    const throughputRatio = ratio(oursSummary.rps, rawSummary.rps);
+    const answered = ours.samples.length;
+    const tx = oursCalls['TransactWriteItems'] ?? { calls: 0, failed: 0 };
+
+    // --- results at 100 and at 10,000 responses (same questions, same meeting of 110 people)
+    const resultsMeeting = `bench-results-${runTag}`;
+    const small = `bench-small-${runTag}`;
+    const large = `bench-large-${runTag}`;
+    for (const r of [await meeting(resultsMeeting), await putSurvey(small, resultsMeeting), await putSurvey(large, resultsMeeting)]) {
+      if (r.status !== 201) throw new Error(`set-up answered ${r.status}`);
+    }
+    const seeded = performance.now();
+    await batchWrite(ddb, tableName, Array.from({ length: 110 }, (_, i) => registrationItems(resultsMeeting, day, 1_000_000 + i, runTag)).flat());
+    const surveyOf = async (id: string) => (await admin(rt, 'PUT', `/admin/surveys/${id}`, { meeting_id: resultsMeeting, title: `Banc d’essai ${id}`, ...window, questions: QUESTIONS })).json.data as Survey;
+    await seedResponses(ddb, tableName, await surveyOf(small), s.small);
+    await seedResponses(ddb, tableName, await surveyOf(large), s.large);
+    log(`seeded ${s.small} + ${s.large} responses in their stored shapes in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+
+    const reads = { small: newSide(), large: newSide() };
+    const readCalls = { small: {} as CallCounts, large: {} as CallCounts };
+    const checks: Record<string, boolean> = {};
+    const readOnce = (which: 'small' | 'large') => async (): Promise<string | undefined> => {
+      const res = await admin(rt, 'GET', `/admin/surveys/${which === 'small' ? small : large}/results`);
+      if (res.status !== 200) return `status ${res.status}`;
+      const expected = which === 'small' ? s.small : s.large;
+      const texts = (res.json.data.questions as Array<{ id: string; texts?: string[] }>).find((q) => q.id === 'remarques')?.texts ?? [];
+      checks[`results ${which}: responses == ${expected}`] = res.json.data.responses === expected;
+      checks[`results ${which}: one page of texts (≤ 25)`] = texts.length > 0 && texts.length <= 25;
+      return undefined;
+    };
+    await timed(newSide(), 2, 1, deadline, readOnce('small'));
+    await timed(newSide(), 2, 1, deadline, readOnce('large'));
+    for (let i = 0; i < s.reads; i++) {
+      for (const which of i % 2 === 0 ? (['small', 'large'] as const) : (['large', 'small'] as const)) {
+        const before = calls.snapshot();
+        await timed(reads[which], 1, 1, deadline, readOnce(which));
+        addDelta(readCalls[which], before, calls.snapshot());
+      }
+    }
+    const smallSummary = summarize(reads.small.samples, Object.keys(reads.small.errors).length, reads.small.wallMs);
+    const largeSummary = summarize(reads.large.samples, Object.keys(reads.large.errors).length, reads.large.wallMs);
+    const readRatio = ratio(largeSummary.p50, smallSummary.p50);
+
+    checks['every answer recorded (no error)'] = Object.keys(ours.errors).length === 0 && answered === s.rounds * s.perRound;
+    checks['finished within the budget'] = Date.now() <= deadline;
+    ok = Object.values(checks).every(Boolean);
+    const perRead = (c: CallCounts) => Number((totalCalls(c) / s.reads).toFixed(2));
+
+    log('');
+    log(`Answers at concurrency ${s.concurrency} (ours = signed POST through the gateway; raw = one PutItem)`);
+    log(
+      formatTable(
+        ['side', 'n', 'err', 'p50', 'p90', 'p99', 'max', 'req/s'],
+        [
+          ['ours', oursSummary.count, oursSummary.errors, oursSummary.p50, oursSummary.p90, oursSummary.p99, oursSummary.max, oursSummary.rps],
+          ['raw', rawSummary.count, rawSummary.errors, rawSummary.p50, rawSummary.p90, rawSummary.p99, rawSummary.max, rawSummary.rps],
+          ['tx', txSummary.count, txSummary.errors, txSummary.p50, txSummary.p90, txSummary.p99, txSummary.max, txSummary.rps],
+        ],
+      ),
+    );
+    const cpuPer = (side: Side) => ({
+      node: Number((side.cpu.node / Math.max(1, side.samples.length)).toFixed(2)),
+      dynamoDbLocal: Number((side.cpu.dynamoDbLocal / Math.max(1, side.samples.length)).toFixed(2)),
+    });
+    log(`  CPU ms per request, node (client + gateway + handlers) | DynamoDB Local: ours ${cpuPer(ours).node} | ${cpuPer(ours).dynamoDbLocal}, raw ${cpuPer(raw).node} | ${cpuPer(raw).dynamoDbLocal}, tx ${cpuPer(rawTx).node} | ${cpuPer(rawTx).dynamoDbLocal}`);
+    log(`  responses/s ÷ PutItem/s = ${throughputRatio} (goal ≥ 0.5); the answer's transaction alone (tx) ÷ PutItem/s = ${ratio(txSummary.rps, rawSummary.rps)}`);
+    log(
+      `  DynamoDB calls per answer: ${(totalCalls(oursCalls) / Math.max(1, answered)).toFixed(2)} ` +
+        `(${Object.entries(oursCalls).map(([op, c]) => `${op} ${c.calls}${c.failed ? ` (${c.failed} failed)` : ''}`).join(', ')})`,
+    );
+    log('');
+    log('Results read (GET /admin/surveys/{id}/results), ms');
+    log(
+      formatTable(
+        ['responses', 'n', 'p50', 'p90', 'max', 'DynamoDB calls/read'],
+        [
+          [s.small, smallSummary.count, smallSummary.p50, smallSummary.p90, smallSummary.max, perRead(readCalls.small)],
+          [s.large, largeSummary.count, largeSummary.p50, largeSummary.p90, largeSummary.max, perRead(readCalls.large)],
+        ],
+      ),
+    );
+    log(`  p50(${s.large}) ÷ p50(${s.small}) = ${readRatio} (goal ≤ 1.2)`);
+    for (const [name, passed] of Object.entries(checks)) log(`  ${passed ? 'ok  ' : 'FAIL'} ${name}`);
+    if (Object.keys(ours.errors).length > 0) log(`  answer errors: ${JSON.stringify(ours.errors)}`);
+
+    const record = {
+      benchmark: 'survey',
+      quick: opts.quick,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      machine,
+      settings: s,
+      answers: {
+        concurrency: s.concurrency,
+        ours: oursSummary,
+        raw: rawSummary,
+        responsesPerSecondOverPutItemPerSecond: throughputRatio,
+        goal: '≥ 0.5',
+        /** The answer's TransactWriteItems alone, for the decomposition. */
+        transactionOnly: txSummary,
+        transactionOnlyOverPutItem: ratio(txSummary.rps, rawSummary.rps),
+        cpuMsPerRequest: { ours: cpuPer(ours), raw: cpuPer(raw), transactionOnly: cpuPer(rawTx) },
+        dynamo: {
+          byOperation: oursCalls,
+          callsPerAnswer: Number((totalCalls(oursCalls) / Math.max(1, answered)).toFixed(2)),
+          cancelledTransactions: tx.failed,
+        },
+        errors: ours.errors,
+      },
+      results: {
+        small: { responses: s.small, latency: smallSummary, dynamoCallsPerRead: perRead(readCalls.small), byOperation: readCalls.small },
+        large: { responses: s.large, latency: largeSummary, dynamoCallsPerRead: perRead(readCalls.large), byOperation: readCalls.large },
+        p50Ratio: readRatio,
+        goal: '≤ 1.2',
+      },
+      checks,
+      ok,
+    };
+    const written = writeResults('survey', startedAt, record, { latest: ok && !opts.quick });
+    log(`recorded ${written.file}${written.latest ? ` and ${written.latest}` : ''}`);
+  } catch (error) {
+    ok = false;
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  } finally {
+    calls.stop();
+    ddb.destroy();
+    await rt.stop();
+  }
+  return ok;
+}

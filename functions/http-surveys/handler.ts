@@ -1,0 +1,79 @@
+// The feedback survey: its questions and options for w.c.s. forms, the anonymous answer
+// webservice (signed Publik calls), and the organisers' definition and results (/admin).
+import * as z from 'zod';
+import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
+import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
+import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
+import { httpApi, json, publikOk, route, text } from '#shared/lambda/http.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { createSurveyContext } from '#shared/lambda/surveys-context.ts';
+import { filterDataSource } from '#shared/publik/data-source.ts';
+import { zEnum, zOptional } from '#shared/publik/coerce.ts';
+
+const ctx = createServiceContext();
+const { surveys } = createSurveyContext(ctx);
+
+const ResultsQuery = z.object({
+  format: zOptional(zEnum(['json', 'csv'], 'le format')),
+  /** With `after`: the next page of a text question's answers. */
+  question: optionalParam,
+  after: optionalParam,
+});
+
+export const routes = [
+  route({
+    method: 'GET',
+    path: '/surveys/{surveyId}',
+    auth: 'publik',
+    params: SurveyIdSchema,
+    handle: async ({ params, now }) => publikOk(surveyView(await surveys.getSurvey(params.surveyId), now)),
+  }),
+  route({
+    method: 'GET',
+    path: '/surveys/{surveyId}/questions/{questionId}/options',
+    auth: 'publik',
+    params: SurveyQuestionParamsSchema,
+    query: DataSourceQuerySchema,
+    handle: async ({ params, query }) =>
+      publikOk(filterDataSource(optionItems(await surveys.getSurvey(params.surveyId), params.questionId), query)),
+  }),
+  route({
+    method: 'POST',
+    path: '/surveys/{surveyId}/responses',
+    auth: 'publik',
+    params: SurveyIdSchema,
+    body: AnswerBodySchema,
+    handle: async ({ params, body, now, nonce }) => publikOk(await surveys.answer(params.surveyId, body, now, nonce)),
+  }),
+  route({
+    method: 'PUT',
+    path: '/admin/surveys/{surveyId}',
+    auth: 'admin',
+    params: SurveyIdSchema,
+    body: SurveyInputSchema,
+    handle: async ({ params, body, now }) => {
+      const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
+      return json({ err: 0, data: { ...survey, open: surveyView(survey, now).open, created } }, created ? 201 : 200);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/surveys/{surveyId}/results',
+    auth: 'admin',
+    params: SurveyIdSchema,
+    query: ResultsQuery,
+    handle: async ({ params, query }) => {
+      if (query.format === 'csv') {
+        const { survey, responses } = await surveys.responses(params.surveyId);
+        return text(sheetToCsv(responsesSheet(survey, responses)), 'text/csv; charset=utf-8', {
+          'content-disposition': `attachment; filename="${survey.id}-reponses.csv"`,
+        });
+      }
+      if (query.question !== undefined) return json({ err: 0, data: await surveys.moreTexts(params.surveyId, query.question, query.after) });
+      return json({ err: 0, data: await surveys.results(params.surveyId) });
+    },
+  }),
+];
+
+export const handler = httpApi(routes, ctx.httpDeps);

@@ -1,0 +1,190 @@
+// Improvement proposals, co-signatures and the organisation vote (contract-vote.md): signed
+// w.c.s. webservices and data sources, and the organisers' /admin/campaigns routes.
+import * as z from 'zod';
+import { sheetToCsv, type Sheet } from '#shared/domain/registrations/exports.ts';
+import {
+  ballotItem,
+  ballotProposals,
+  campaignView,
+  proposalItem,
+  proposalStatus,
+  proposalView,
+} from '#shared/domain/votes/campaign.ts';
+import { ballotsSheet, resultsSheet } from '#shared/domain/votes/exports.ts';
+import {
+  BallotRequestSchema,
+  CampaignIdSchema,
+  CampaignInputSchema,
+  CosignatureRequestSchema,
+  ProposalIdSchema,
+  ProposalRequestSchema,
+} from '#shared/domain/votes/schema.ts';
+import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
+import { httpApi, json, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
+import { createVotesContext } from '#shared/lambda/votes-context.ts';
+import { filterDataSource } from '#shared/publik/data-source.ts';
+import { zEnum, zOptional } from '#shared/publik/coerce.ts';
+
+const ctx = createServiceContext();
+const { votes } = createVotesContext(ctx);
+
+const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
+const ProposalsQuery = DataSourceQuerySchema.extend({
+  campaign: optionalParam,
+  status: zOptional(zEnum(['cosignable', 'eligible'], 'le statut')),
+});
+
+function csv(sheet: Sheet, filename: string): HttpResponse {
+  return text(sheetToCsv(sheet), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
+}
+
+export const routes = [
+  // -------------------------------------------------------------------------------------
+  // Proposals and co-signatures
+  route({
+    method: 'POST',
+    path: '/proposals',
+    auth: 'publik',
+    body: ProposalRequestSchema,
+    handle: async ({ body, nonce, now }) => publikOk(await votes.propose(body, nonce, now)),
+  }),
+  route({
+    method: 'GET',
+    path: '/proposals',
+    auth: 'publik',
+    query: ProposalsQuery,
+    handle: async ({ query, now }) => {
+      const campaignId = await votes.resolveCampaignId(query.campaign);
+      if (campaignId === undefined) return publikOk([]);
+      const { campaign, proposals, names } = await votes.snapshot(campaignId, now);
+      const listed = proposals
+        .filter((p) => query.status === undefined || proposalStatus(p, campaign) === query.status)
+        .sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : 0));
+      return publikOk(filterDataSource(listed.map((p) => proposalItem(p, campaign, names)), query));
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/proposals/{proposalId}',
+    auth: 'publik',
+    params: ProposalIdSchema,
+    handle: async ({ params, now }) => {
+      const { snapshot, proposal } = await votes.getProposal(params.proposalId, now);
+      return publikOk(proposalView(proposal, snapshot.campaign, snapshot.supports, snapshot.names));
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/proposals/{proposalId}/cosignatures',
+    auth: 'publik',
+    params: ProposalIdSchema,
+    body: CosignatureRequestSchema,
+    handle: async ({ params, body, nonce, now }) => publikOk(await votes.cosign(params.proposalId, body, nonce, now)),
+  }),
+
+  // -------------------------------------------------------------------------------------
+  // Campaigns and ballots
+  route({
+    method: 'GET',
+    path: '/campaigns/{campaignId}',
+    auth: 'publik',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => publikOk(campaignView((await votes.snapshot(params.campaignId, now)).campaign, now)),
+  }),
+  route({
+    method: 'GET',
+    path: '/campaigns/{campaignId}/proposals',
+    auth: 'publik',
+    params: CampaignIdSchema,
+    query: DataSourceQuerySchema,
+    handle: async ({ params, query, now }) => {
+      const { campaign, proposals, names } = await votes.snapshot(params.campaignId, now);
+      return publikOk(filterDataSource(ballotProposals(campaign, proposals).map((p) => ballotItem(p, names)), query));
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/campaigns/{campaignId}/ballots',
+    auth: 'publik',
+    params: CampaignIdSchema,
+    body: BallotRequestSchema,
+    handle: async ({ params, body, nonce, now }) => publikOk(await votes.castBallot(params.campaignId, body, nonce, now)),
+  }),
+  route({
+    method: 'GET',
+    path: '/campaigns/{campaignId}/results',
+    auth: 'publik',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => publikOk(await votes.results(params.campaignId, now, { publicView: true })),
+  }),
+
+  // -------------------------------------------------------------------------------------
+  // Organisers
+  route({
+    method: 'PUT',
+    path: '/admin/campaigns/{campaignId}',
+    auth: 'admin',
+    params: CampaignIdSchema.extend({ campaignId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+      error: 'Identifiant invalide : lettres minuscules, chiffres et tirets.',
+    }) }),
+    body: CampaignInputSchema,
+    handle: async ({ params, body, now }) => {
+      const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
+      return json({ err: 0, data: { ...campaignView(campaign, now), created } }, created ? 201 : 200);
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/campaigns/{campaignId}/open',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => {
+      const { campaign, changed } = await votes.openVote(params.campaignId, now);
+      return json({ err: 0, data: { ...campaignView(campaign, now), ballot: campaign.ballot ?? [], changed } });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/campaigns/{campaignId}/close',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => {
+      const { campaign, changed } = await votes.closeVote(params.campaignId, now);
+      return json({ err: 0, data: { ...campaignView(campaign, now), changed } });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/campaigns/{campaignId}/results',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query, now }) => {
+      const results = await votes.results(params.campaignId, now, { publicView: false });
+      if (query.format === 'csv') return csv(resultsSheet(results), `${params.campaignId}-resultats.csv`);
+      return json({ err: 0, data: results });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/campaigns/{campaignId}/ballots',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query, now }) => {
+      const { snapshot, ballots } = await votes.listBallots(params.campaignId, now);
+      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots), `${params.campaignId}-bulletins.csv`);
+      return json({ err: 0, data: ballots.map(({ request_hash: _h, version: _v, ...b }) => b) });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/campaigns/{campaignId}/recount',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => json({ err: 0, data: await votes.recount(params.campaignId, now) }),
+  }),
+];
+
+export const handler = httpApi(routes, ctx.httpDeps);

@@ -1,0 +1,393 @@
+// Session series, occurrence overrides and subscriptions in the data table (keys in keys.ts,
+// `sessionKeys`). Items keep the domain object under one attribute (`series`, `override`,
+// `subscription`, `marker`) and the attributes conditions and indexes need at the top.
+// Tokens: the one-click item is keyed by the token's SHA-256, so the credential never shows in
+// a key (keys appear in errors and metrics); the token itself lives only inside the
+// subscription, which is never logged.
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import {
+  FormTakenError,
+  OverrideOutdatedError,
+  SubscriptionOutdatedError,
+  type ActiveSubscriber,
+  type SeriesWithOverrides,
+  type SessionStore,
+  type SubscriberPage,
+  type SubscriptionReads,
+  type SubscriptionWrite,
+} from '#shared/domain/sessions/ports.ts';
+import {
+  FormMarkerSchema,
+  OccurrenceOverrideSchema,
+  SeriesSchema,
+  SubscriptionSchema,
+  type OccurrenceOverride,
+  type Series,
+  type Subscription,
+} from '#shared/domain/sessions/schema.ts';
+import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { sessionKeys as sk } from '#shared/adapters/dynamodb/keys.ts';
+import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
+
+const GSI = 'gsi1';
+
+export const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+const TokenTargetSchema = z.object({ series_id: z.string(), email: z.string() });
+const PointerSchema = z.object({ email: z.string() });
+const CursorSchema = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.string(), sk: z.string() });
+
+type SubscriptionTag = 'subscription' | 'form' | 'pointer' | 'token';
+
+export class DynamoSessionStore implements SessionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly nonceTable: string,
+  ) {}
+
+  // -------------------------------------------------------------------------------------
+  // Series and overrides
+
+  async findSeries(seriesId: string): Promise<Series | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    return out.Item ? seriesOf(out.Item) : undefined;
+  }
+
+  async findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    return out.Item ? { series: seriesOf(out.Item), overrides: overridesOf(out.Item) } : undefined;
+  }
+
+  async listSeries(): Promise<Series[]> {
+    return (await this.listSeriesWithOverrides()).map((s) => s.series);
+  }
+
+  async listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
+    const out: SeriesWithOverrides[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI,
+        KeyConditionExpression: '#gsi1pk = :pk',
+        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
+        ExpressionAttributeValues: { ':pk': sk.SERIES_LISTING },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) out.push({ series: seriesOf(item), overrides: overridesOf(item) });
+    }
+    return out;
+  }
+
+  async listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]> {
+    const out: OccurrenceOverride[] = [];
+    for await (const item of this.queryPartition(sk.seriesPartition(seriesId), sk.OVERRIDE_PREFIX)) {
+      out.push(OccurrenceOverrideSchema.parse(item['override']));
+    }
+    return out;
+  }
+
+  async putSeries(series: Series): Promise<{ created: boolean; createdAt: string }> {
+    // An Update, not a Put: the creation date and the copy of the occurrence overrides survive
+    // a replacement, and the old image says whether the series existed (201 or 200).
+    const update =
+      'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, ' +
+      '#created_at = if_not_exists(#created_at, :now), #overrides = if_not_exists(#overrides, :none)';
+    const out = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: sk.series(series.id),
+        UpdateExpression: update,
+        ExpressionAttributeNames: exprNames(update),
+        ExpressionAttributeValues: {
+          ':series': series,
+          ':type': 'session-series',
+          ':gpk': sk.seriesListing(series.id).gsi1pk,
+          ':gsk': sk.seriesListing(series.id).gsi1sk,
+          ':now': series.created_at,
+          ':none': {},
+        },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const previous = out.Attributes?.['created_at'];
+    return typeof previous === 'string' ? { created: false, createdAt: previous } : { created: true, createdAt: series.created_at };
+  }
+
+  async saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): Promise<void> {
+    // The override item (what the engine lists) and its copy in the series item (so that one
+    // read of the series brings its occurrences as they are) change together.
+    const items: TaggedItem<'override' | 'series'>[] = [
+      {
+        tag: 'override',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...sk.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
+            ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
+            ...(previous
+              ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } }
+              : {}),
+          },
+        },
+      },
+      {
+        tag: 'series',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: sk.series(override.series_id),
+            UpdateExpression: 'SET #overrides.#date = :o',
+            ConditionExpression: 'attribute_exists(#overrides)',
+            ExpressionAttributeNames: { '#overrides': 'overrides', '#date': override.date },
+            ExpressionAttributeValues: { ':o': override },
+          },
+        },
+      },
+    ];
+    try {
+      await transactWrite(this.client, items);
+    } catch (error) {
+      if (error instanceof TransactionRefusedError) throw new OverrideOutdatedError();
+      throw error;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Subscriptions
+
+  async readForSubscription(seriesId: string, email: string, formUuid: string | undefined): Promise<SubscriptionReads> {
+    const keys = [sk.series(seriesId), sk.subscription(seriesId, email), ...(formUuid ? [sk.form(formUuid)] : [])];
+    const found = await batchGet(this.client, this.tableName, keys);
+    const series = found.get(itemKey(sk.series(seriesId)));
+    const subscription = found.get(itemKey(sk.subscription(seriesId, email)));
+    const marker = formUuid ? found.get(itemKey(sk.form(formUuid))) : undefined;
+    return {
+      series: series ? seriesOf(series) : undefined,
+      overrides: series ? overridesOf(series) : [],
+      subscription: subscription ? SubscriptionSchema.parse(subscription['subscription']) : undefined,
+      marker: marker ? FormMarkerSchema.parse(marker['marker']) : undefined,
+    };
+  }
+
+  async commitSubscription(write: SubscriptionWrite, nonce: CallNonce | undefined): Promise<void> {
+    const items: TaggedItem<SubscriptionTag>[] = [];
+    const versionCheck =
+      write.expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :v',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':v': write.expectedVersion },
+          };
+    const s = write.subscription;
+    if (s) {
+      items.push({ tag: 'subscription', item: { Put: { TableName: this.tableName, Item: this.subscriptionItem(s), ...versionCheck } } });
+    } else if (write.marker) {
+      // Already subscribed: the subscription is not rewritten, but must still be as read.
+      const key = sk.subscription(write.marker.series_id, write.marker.email);
+      items.push({ tag: 'subscription', item: { ConditionCheck: { TableName: this.tableName, Key: key, ...versionCheck } } });
+    }
+    if (write.marker) {
+      items.push({
+        tag: 'form',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...sk.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    }
+    if (write.isNew && s) {
+      items.push(
+        {
+          tag: 'pointer',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...sk.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+        {
+          tag: 'token',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...sk.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+      );
+    }
+    try {
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
+    } catch (error) {
+      if (error instanceof TransactionRefusedError) {
+        if (error.failedTags.has('form')) throw new FormTakenError();
+        throw new SubscriptionOutdatedError();
+      }
+      throw error;
+    }
+  }
+
+  private subscriptionItem(s: Subscription): Record<string, unknown> {
+    return {
+      ...sk.subscription(s.series_id, s.email),
+      type: 'session-subscription',
+      version: s.version,
+      subscription: s,
+      // Sparse: only active subscriptions are listed for the fan-out.
+      ...(s.status === 'active' ? sk.activeListing(s.series_id, s.subscriber_id) : {}),
+    };
+  }
+
+  async findTokenTarget(token: string): Promise<{ seriesId: string; email: string } | undefined> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: sk.unsubscribeToken(tokenHash(token)), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const target = TokenTargetSchema.parse(out.Item);
+    return { seriesId: target.series_id, email: target.email };
+  }
+
+  async unsubscribeByToken(target: { seriesId: string; email: string }, token: string, now: Date): Promise<boolean> {
+    const update =
+      'SET #subscription.#status = :unsubscribed, #subscription.#unsubscribed_at = :at, ' +
+      '#subscription.#version = #subscription.#version + :one, #version = #version + :one REMOVE #gsi1pk, #gsi1sk';
+    // The token must still be this subscription's: a link names one subscription only.
+    const condition = '#subscription.#status = :active AND #subscription.#token = :token';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sk.subscription(target.seriesId, target.email),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: exprNames(update, condition),
+          ExpressionAttributeValues: {
+            ':unsubscribed': 'unsubscribed',
+            ':active': 'active',
+            ':at': now.toISOString(),
+            ':one': 1,
+            ':token': token,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listActiveSubscribers(seriesId: string, cursor: string | undefined, limit: number): Promise<SubscriberPage> {
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: GSI,
+      KeyConditionExpression: '#gsi1pk = :pk',
+      ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
+      ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
+      Limit: Math.max(1, Math.min(limit, 1000)),
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+    };
+    const out = await this.client.send(new QueryCommand(input));
+    const items: ActiveSubscriber[] = [];
+    for (const item of out.Items ?? []) {
+      const s = SubscriptionSchema.parse(item['subscription']);
+      // The index lags the table by a moment: never hand out someone who just left.
+      if (s.status !== 'active') continue;
+      items.push({ subscriber_id: s.subscriber_id, email: s.email, first_name: s.first_name, token: s.token });
+    }
+    return { items, cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
+  }
+
+  async findSubscription(seriesId: string, subscriberId: string): Promise<Subscription | undefined> {
+    const pointer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: sk.subscriberPointer(seriesId, subscriberId), ConsistentRead: true }),
+    );
+    if (!pointer.Item) return undefined;
+    const { email } = PointerSchema.parse(pointer.Item);
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: sk.subscription(seriesId, email), ConsistentRead: true }),
+    );
+    return out.Item ? SubscriptionSchema.parse(out.Item['subscription']) : undefined;
+  }
+
+  async countSubscribers(seriesId: string): Promise<number> {
+    let count = 0;
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI,
+        KeyConditionExpression: '#gsi1pk = :pk',
+        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
+        ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
+    return count;
+  }
+
+  async listSubscriptions(seriesId: string): Promise<Subscription[]> {
+    const out: Subscription[] = [];
+    for await (const item of this.queryPartition(sk.subscriptionsPartition(seriesId), sk.SUBSCRIPTION_PREFIX)) {
+      out.push(SubscriptionSchema.parse(item['subscription']));
+    }
+    return out;
+  }
+
+  private async *queryPartition(pk: string, prefix?: string): AsyncGenerator<Record<string, unknown>> {
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) yield* page.Items ?? [];
+  }
+}
+
+/** The stored definition; its creation date is the item's first one (a replacement keeps it). */
+function seriesOf(item: Record<string, unknown>): Series {
+  const series = z.record(z.string(), z.unknown()).parse(item['series']);
+  return SeriesSchema.parse({ ...series, created_at: item['created_at'] ?? series['created_at'] });
+}
+
+/** The copy of the occurrence overrides kept in the series item, by local date. */
+function overridesOf(item: Record<string, unknown>): OccurrenceOverride[] {
+  const map = z.record(z.string(), z.unknown()).optional().parse(item['overrides']) ?? {};
+  return Object.values(map).map((o) => OccurrenceOverrideSchema.parse(o));
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+}

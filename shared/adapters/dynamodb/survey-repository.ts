@@ -1,0 +1,183 @@
+// Surveys, their anonymous responses and their statistics in the data table. Anonymity is in
+// the shapes written here: a response item holds its random id, the answers and the two groups;
+// the markers hold nothing but their keyed-hash key; the free texts sit under keys of their own.
+// No item holds an email, a form uuid, a time or a link from a marker to a response.
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
+import {
+  ResponseRaceError,
+  SurveyChangedError,
+  type AnswerContext,
+  type ResponseWrite,
+  type SurveyStore,
+  type TextsPage,
+} from '#shared/domain/surveys/ports.ts';
+import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
+import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb/batch-get.ts';
+import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
+import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
+import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
+
+type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text';
+
+const PointerSchema = z.object({ registration_id: z.string() });
+const TextItemSchema = z.object({ sk: z.string(), text: z.string() });
+const CURSOR = /^[0-9a-f]{32}$/;
+
+export const SURVEY_ITEM_TYPES = {
+  survey: 'survey',
+  response: 'survey-response',
+  participation: 'survey-participation',
+  replay: 'survey-form',
+  text: 'survey-text',
+} as const;
+
+export class DynamoSurveyStore implements SurveyStore {
+  /**
+   * Meeting of each survey seen by this container. It lets the one BatchGetItem of an answer
+   * also fetch the person's email marker, whose key needs the meeting; a stale or missing hint
+   * costs one more read, never a wrong decision (the survey read in the same batch says).
+   */
+  private readonly meetingHints = new Map<string, string>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly nonceTable: string,
+  ) {}
+
+  async findSurvey(surveyId: string): Promise<Survey | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: surveyKeys.survey(surveyId), ConsistentRead: true }));
+    return out.Item ? SurveySchema.parse(out.Item['survey']) : undefined;
+  }
+
+  async saveSurvey(survey: Survey, expectedVersion: number): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...surveyKeys.survey(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey },
+          ...versionCondition(expectedVersion),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new SurveyChangedError();
+      throw error;
+    }
+  }
+
+  readCounts(surveyId: string): Promise<Record<string, number>> {
+    return readCounterSet(this.client, this.tableName, surveyKeys.counterSet(surveyId));
+  }
+
+  async loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext> {
+    const surveyKey = surveyKeys.survey(surveyId);
+    const participationKey = surveyKeys.participation(surveyId, participationHash);
+    const replayKey = surveyKeys.replay(surveyId, replayHash);
+    const hint = this.meetingHints.get(surveyId);
+    const found = await batchGet(this.client, this.tableName, [
+      surveyKey,
+      participationKey,
+      replayKey,
+      ...(hint ? [registrationKeys.email(hint, email)] : []),
+    ]);
+    const surveyItem = found.get(itemKey(surveyKey));
+    const survey = surveyItem ? SurveySchema.parse(surveyItem['survey']) : undefined;
+    const context: AnswerContext = {
+      survey,
+      answered: found.has(itemKey(participationKey)),
+      replayed: found.has(itemKey(replayKey)),
+      registration: undefined,
+    };
+    // A marker decides alone (replay, or already answered): no need for the registration.
+    if (!survey || context.answered || context.replayed) return context;
+    this.meetingHints.set(surveyId, survey.meeting_id);
+    const emailKey = registrationKeys.email(survey.meeting_id, email);
+    const pointer = hint === survey.meeting_id ? found.get(itemKey(emailKey)) : await this.get(emailKey);
+    if (pointer) context.registration = await this.findRegistration(PointerSchema.parse(pointer).registration_id);
+    return context;
+  }
+
+  async recordResponse(write: ResponseWrite, nonce: CallNonce | undefined): Promise<void> {
+    const { surveyId, response } = write;
+    const put = (tag: Tag, Item: Record<string, unknown>): TaggedItem<Tag> => ({
+      tag,
+      item: { Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    });
+    const items: TaggedItem<Tag>[] = [
+      put('response', { ...surveyKeys.response(surveyId, response.id), type: SURVEY_ITEM_TYPES.response, response }),
+      put('participation', { ...surveyKeys.participation(surveyId, write.participationHash), type: SURVEY_ITEM_TYPES.participation }),
+      put('replay', { ...surveyKeys.replay(surveyId, write.replayHash), type: SURVEY_ITEM_TYPES.replay }),
+      { tag: 'counters', item: counterDeltaItem(this.tableName, surveyKeys.counterSet(surveyId), write.tallies) },
+      ...write.texts.map((t) =>
+        put('text', { ...surveyKeys.text(surveyId, t.questionId, newTextId()), type: SURVEY_ITEM_TYPES.text, text: t.text }),
+      ),
+    ];
+    try {
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
+    } catch (error) {
+      if (error instanceof TransactionRefusedError) throw new ResponseRaceError(error.message);
+      throw error;
+    }
+  }
+
+  async listTexts(surveyId: string, questionId: string, limit: number, after?: string): Promise<TextsPage> {
+    const pk = surveyKeys.textsPartition(surveyId, questionId);
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        Limit: limit,
+        ...(after && CURSOR.test(after) ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => TextItemSchema.parse(i));
+    const last = out.LastEvaluatedKey?.['sk'];
+    return { texts: items.map((i) => i.text), ...(typeof last === 'string' ? { next: last } : {}) };
+  }
+
+  async listResponses(surveyId: string): Promise<StoredResponse[]> {
+    const responses: StoredResponse[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': surveyKeys.responsesPartition(surveyId) },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) responses.push(StoredResponseSchema.parse(item['response']));
+    return responses;
+  }
+
+  async participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < hashes.length; i += MAX_BATCH_GET_KEYS) {
+      const chunk = hashes.slice(i, i + MAX_BATCH_GET_KEYS);
+      const found = await batchGet(this.client, this.tableName, chunk.map((h) => surveyKeys.participation(surveyId, h)));
+      for (const h of chunk) if (found.has(itemKey(surveyKeys.participation(surveyId, h)))) out.add(h);
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  private async findRegistration(registrationId: string): Promise<Registration | undefined> {
+    const item = await this.get(registrationKeys.registration(registrationId));
+    return item ? RegistrationSchema.parse(item['registration']) : undefined;
+  }
+}
+
+/** Random key of a free text, unrelated to the response id. Also the page cursor's shape. */
+const newTextId = () => randomBytes(16).toString('hex');

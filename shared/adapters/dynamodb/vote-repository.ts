@@ -1,0 +1,590 @@
+// The vote context on the data table (keys: voteKeys in keys.ts). Reads: one consistent Query
+// of a campaign's partition, or the few keys a use case decides on in one BatchGetItem (a
+// second round only when a key depends on the first: the registration an email points to).
+// Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
+// or conflicting transaction becomes StaleWriteError (the service reads and decides again).
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import {
+  StaleWriteError,
+  type BallotContext,
+  type BallotFormMarker,
+  type CampaignRecord,
+  type CampaignSnapshot,
+  type CosignContext,
+  type ProposeContext,
+  type VoteStore,
+} from '#shared/domain/votes/ports.ts';
+import { organisationKey } from '#shared/domain/votes/organisation.ts';
+import {
+  BallotSchema,
+  CampaignSchema,
+  ProposalSchema,
+  SupportSchema,
+  type Ballot,
+  type Campaign,
+  type Proposal,
+  type Support,
+} from '#shared/domain/votes/schema.ts';
+import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { DEFAULT_SHARDS, counterDeltaItem, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
+import { registrationKeys, voteKeys as vk } from '#shared/adapters/dynamodb/keys.ts';
+import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
+
+type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
+type Item = Record<string, unknown>;
+
+const ProposalMarkerSchema = z.object({ proposal_id: z.string(), request_hash: z.string() });
+const CosignMarkerSchema = z.object({ proposal_id: z.string(), organisation_key: z.string() });
+const BallotMarkerSchema = z.object({
+  campaign_id: z.string(),
+  organisation_key: z.string(),
+  request_hash: z.string(),
+  cast_at: z.string(),
+  replaced: z.boolean(),
+  version: z.number().int(),
+});
+const CampaignKeysSchema = z.object({ electorate: z.unknown(), meeting_id: z.string().optional() });
+const EmailMarkerSchema = z.object({ registration_id: z.string() });
+const VoterRegistrationSchema = z.object({ registration: z.object({ id: z.string(), organisation: z.string(), state: z.string() }) });
+
+/** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
+const SEALED = 'sealed';
+
+function campaignRecord(item: Item): CampaignRecord {
+  return {
+    campaign: CampaignSchema.parse(item['campaign']),
+    changeSeq: z.number().int().parse(item['change_seq'] ?? 0),
+    proposalCount: z.number().int().parse(item['proposal_count'] ?? 0),
+  };
+}
+
+const proposalOf = (item: Item): Proposal => ProposalSchema.parse({ ...(item['proposal'] as object), supporters: item['supporters'] });
+const supportOf = (item: Item): Support => SupportSchema.parse(item['support']);
+const nameOf = (item: Item | undefined): string | undefined => (typeof item?.['name'] === 'string' ? item['name'] : undefined);
+
+export class DynamoVoteStore implements VoteStore {
+  // The campaign's meeting, remembered by this instance (one per Lambda instance): it lets the
+  // first read of a ballot fetch the voter's email marker together with the campaign. A stale
+  // entry only costs another round (the campaign read decides).
+  private readonly meetingOfCampaign = new Map<string, string>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly nonceTable: string,
+    private readonly shards: number = DEFAULT_SHARDS,
+  ) {}
+
+  // -------------------------------------------------------------------------------------
+  // Reads
+
+  async listCampaigns(): Promise<Campaign[]> {
+    const out: Campaign[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': vk.CAMPAIGN_LISTING },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) out.push(CampaignSchema.parse(item['campaign']));
+    return out;
+  }
+
+  async loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined> {
+    let record: CampaignRecord | undefined;
+    const proposals: Proposal[] = [];
+    const supports: Support[] = [];
+    const names = new Map<string, string>();
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': vk.campaignPartition(campaignId) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const sk = String(item['sk']);
+        if (sk === 'META') record = campaignRecord(item);
+        else if (sk.startsWith(vk.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
+        else if (sk.startsWith(vk.SUPPORT_PREFIX)) supports.push(supportOf(item));
+        else if (sk.startsWith(vk.NAME_PREFIX)) names.set(sk.slice(vk.NAME_PREFIX.length), String(item['name']));
+      }
+    }
+    if (!record) return undefined;
+    if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
+    return { ...record, proposals, supports, names };
+  }
+
+  /**
+   * Reads `first` in one BatchGetItem, then whatever `needed` adds once it sees the items
+   * (keys that depend on an item just read), until nothing is missing.
+   */
+  private async readRounds(first: ItemKey[], needed: (get: (k: ItemKey) => Item | undefined) => ItemKey[]) {
+    const fetched = new Set<string>();
+    const items = new Map<string, Item>();
+    const get = (k: ItemKey) => items.get(itemKey(k));
+    let wanted = first;
+    // The longest chain: campaign → email marker → registration → ballot.
+    for (let round = 0; round <= 4; round++) {
+      const missing = wanted.filter((k) => !fetched.has(itemKey(k)));
+      if (missing.length === 0) return get;
+      if (round === 4) break;
+      const found = await batchGet(this.client, this.tableName, missing);
+      for (const k of missing) fetched.add(itemKey(k));
+      for (const [key, item] of found) items.set(key, item);
+      wanted = needed(get);
+    }
+    throw new Error('readRounds: keys still depend on each other after 4 rounds');
+  }
+
+  async loadProposeContext(campaignId: string, formUuid: string): Promise<ProposeContext> {
+    const base = [vk.campaign(campaignId), vk.proposalForm(formUuid)];
+    const get = await this.readRounds(base, (got) => {
+      const marker = got(vk.proposalForm(formUuid));
+      if (!marker) return base;
+      const proposalId = ProposalMarkerSchema.parse(marker).proposal_id;
+      const markerCampaign = String(marker['campaign_id'] ?? campaignId);
+      return [...base, vk.proposal(markerCampaign, proposalId)];
+    });
+    const campaignItem = get(vk.campaign(campaignId));
+    const markerItem = get(vk.proposalForm(formUuid));
+    const marker = markerItem ? ProposalMarkerSchema.parse(markerItem) : undefined;
+    const proposalItem = marker ? get(vk.proposal(String(markerItem?.['campaign_id'] ?? campaignId), marker.proposal_id)) : undefined;
+    return {
+      record: campaignItem ? campaignRecord(campaignItem) : undefined,
+      marker,
+      proposal: proposalItem ? proposalOf(proposalItem) : undefined,
+    };
+  }
+
+  async loadCosignContext(proposalId: string, campaignId: string, formUuid: string, orgKey: string): Promise<CosignContext> {
+    const keys = [
+      vk.campaign(campaignId),
+      vk.proposal(campaignId, proposalId),
+      vk.cosignForm(formUuid),
+      vk.support(campaignId, proposalId, orgKey),
+      vk.organisationName(campaignId, orgKey),
+    ];
+    const found = await batchGet(this.client, this.tableName, keys);
+    const [campaign, proposal, marker, support, name] = keys.map((k) => found.get(itemKey(k)));
+    return {
+      record: campaign ? campaignRecord(campaign) : undefined,
+      proposal: proposal ? proposalOf(proposal) : undefined,
+      marker: marker ? CosignMarkerSchema.parse(marker) : undefined,
+      support: support ? supportOf(support) : undefined,
+      organisationName: nameOf(name),
+    };
+  }
+
+  async loadBallotContext(campaignId: string, formUuid: string, email: string, hint: string | undefined): Promise<BallotContext> {
+    const base = [vk.campaign(campaignId), vk.ballotForm(formUuid)];
+    const orgKeys = (key: string) => [vk.ballot(campaignId, key), vk.organisationName(campaignId, key)];
+    /** The organisation the ballot is for, once the items that decide it are read. */
+    const resolve = (got: (k: ItemKey) => Item | undefined) => {
+      const campaignItem = got(vk.campaign(campaignId));
+      if (!campaignItem) return { keys: base };
+      // Only the two fields that decide the keys (the campaign is parsed once, at the end).
+      const campaign = CampaignKeysSchema.parse(campaignItem['campaign']);
+      if (campaign.electorate !== 'meeting') {
+        return { keys: hint === undefined ? base : [...base, ...orgKeys(hint)], orgKey: hint };
+      }
+      const emailKey = registrationKeys.email(campaign.meeting_id ?? '', email);
+      const marker = got(emailKey);
+      if (!marker) return { keys: [...base, emailKey] };
+      const regKey = registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id);
+      const reg = got(regKey);
+      if (!reg) return { keys: [...base, emailKey, regKey] };
+      const voter = VoterRegistrationSchema.parse(reg).registration;
+      if (voter.state !== 'active') return { keys: [...base, emailKey, regKey] };
+      const key = organisationKey(voter.organisation);
+      return {
+        keys: [...base, emailKey, regKey, ...orgKeys(key)],
+        orgKey: key,
+        voter: { registration_id: voter.id, organisation: voter.organisation },
+      };
+    };
+    // First round: guess what the later rounds would ask (the meeting seen last time, the
+    // organisation named in the body), so that the usual ballot is read in one or two calls.
+    const meeting = this.meetingOfCampaign.get(campaignId);
+    const first = [
+      ...base,
+      ...(meeting ? [registrationKeys.email(meeting, email)] : []),
+      ...(hint === undefined ? [] : orgKeys(hint)),
+    ];
+    const get = await this.readRounds(first, (got) => resolve(got).keys);
+    const resolved = resolve(get);
+    const campaignItem = get(vk.campaign(campaignId));
+    if (!campaignItem) return {};
+    const record = campaignRecord(campaignItem);
+    if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
+    const markerItem = get(vk.ballotForm(formUuid));
+    const ballotItem = resolved.orgKey === undefined ? undefined : get(vk.ballot(campaignId, resolved.orgKey));
+    return {
+      record,
+      marker: markerItem ? (BallotMarkerSchema.parse(markerItem) satisfies BallotFormMarker) : undefined,
+      voter: resolved.voter,
+      ballot: ballotItem ? BallotSchema.parse(ballotItem['ballot']) : undefined,
+      organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(vk.organisationName(campaignId, resolved.orgKey))),
+    };
+  }
+
+  async listBallots(campaignId: string): Promise<Ballot[]> {
+    const out: Ballot[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': vk.ballotPartition(campaignId) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) out.push(BallotSchema.parse(item['ballot']));
+    return out;
+  }
+
+  readTally(campaignId: string): Promise<Record<string, number>> {
+    return readCounterSet(this.client, this.tableName, vk.tallySet(campaignId));
+  }
+
+  async meetingOrganisations(meetingId: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
+        ProjectionExpression: '#r.#org, #r.#state',
+        ExpressionAttributeNames: { '#r': 'registration', '#org': 'organisation', '#state': 'state' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const reg = item['registration'] as { organisation?: unknown; state?: unknown } | undefined;
+        if (reg?.state === 'active' && typeof reg.organisation === 'string') out.add(organisationKey(reg.organisation));
+      }
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Writes
+
+  async saveCampaign(campaign: Campaign, expectedVersion: number, changeSeq?: number): Promise<void> {
+    const items: TaggedItem<Tag>[] = [];
+    if (expectedVersion === 0) {
+      items.push({
+        tag: 'campaign',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...vk.campaign(campaign.id),
+              ...vk.campaignListing(campaign.id),
+              type: 'campaign',
+              campaign,
+              version: campaign.version,
+              change_seq: 0,
+              proposal_count: 0,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    } else {
+      const guard = changeSeq === undefined ? '' : ' AND #seq = :seq';
+      items.push({
+        tag: 'campaign',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: vk.campaign(campaign.id),
+            UpdateExpression: 'SET #campaign = :campaign, #version = :next',
+            ConditionExpression: `#version = :expected${guard}`,
+            ExpressionAttributeNames: {
+              '#campaign': 'campaign',
+              '#version': 'version',
+              ...(changeSeq === undefined ? {} : { '#seq': 'change_seq' }),
+            },
+            ExpressionAttributeValues: {
+              ':campaign': campaign,
+              ':next': campaign.version,
+              ':expected': expectedVersion,
+              ...(changeSeq === undefined ? {} : { ':seq': changeSeq }),
+            },
+          },
+        },
+      });
+    }
+    // Closing seals every shard of the tally in the same transaction: a ballot decided just
+    // before the close and written after it fails its seal condition and is refused.
+    if (campaign.closed_at !== undefined) {
+      for (let shard = 0; shard < this.shards; shard++) {
+        items.push({
+          tag: 'seal',
+          item: {
+            Update: {
+              TableName: this.tableName,
+              Key: counterShardKey(vk.tallySet(campaign.id), shard),
+              UpdateExpression: 'SET #sealed = :true',
+              ExpressionAttributeNames: { '#sealed': SEALED },
+              ExpressionAttributeValues: { ':true': true },
+            },
+          },
+        });
+      }
+    }
+    await this.commit(items);
+  }
+
+  async createProposal(
+    write: { proposal: Proposal; support: Support; expectedProposalCount: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void> {
+    const { proposal: p, support } = write;
+    await this.commit(
+      [
+        { tag: 'proposal', item: this.putProposal(p, 0) },
+        { tag: 'support', item: this.putSupport(p.campaign_id, support) },
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+        { tag: 'name', item: this.keepName(p.campaign_id, support.organisation_key, support.organisation) },
+        {
+          tag: 'campaign',
+          item: this.touchCampaign(p.campaign_id, {
+            set: 'SET #count = :count',
+            condition: write.expectedProposalCount === 0 ? '(attribute_not_exists(#count) OR #count = :prev)' : '#count = :prev',
+            names: { '#count': 'proposal_count' },
+            values: { ':count': write.expectedProposalCount + 1, ':prev': write.expectedProposalCount },
+          }),
+        },
+      ],
+      nonce,
+    );
+  }
+
+  async editProposal(write: { proposal: Proposal; expectedVersion: number }, nonce: CallNonce | undefined): Promise<void> {
+    const p = write.proposal;
+    await this.commit(
+      [
+        { tag: 'proposal', item: this.putProposal(p, write.expectedVersion) },
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+            },
+          },
+        },
+        { tag: 'campaign', item: this.touchCampaign(p.campaign_id) },
+      ],
+      nonce,
+    );
+  }
+
+  async addSupport(write: { support: Support; campaignId: string; organisationName: string }, nonce: CallNonce | undefined): Promise<void> {
+    const { support: s, campaignId } = write;
+    await this.commit(
+      [
+        { tag: 'support', item: this.putSupport(campaignId, s) },
+        {
+          tag: 'proposal',
+          item: {
+            Update: {
+              TableName: this.tableName,
+              Key: vk.proposal(campaignId, s.proposal_id),
+              UpdateExpression: 'ADD #supporters :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#supporters': 'supporters' },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        },
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.cosignForm(s.form_uuid), type: 'cosign-form', proposal_id: s.proposal_id, organisation_key: s.organisation_key },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+        { tag: 'name', item: this.keepName(campaignId, s.organisation_key, write.organisationName) },
+        { tag: 'campaign', item: this.touchCampaign(campaignId) },
+      ],
+      nonce,
+    );
+  }
+
+  async castBallot(
+    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
+    nonce: CallNonce | undefined,
+  ): Promise<void> {
+    const b = write.ballot;
+    const marker: BallotFormMarker = {
+      campaign_id: b.campaign_id,
+      organisation_key: b.organisation_key,
+      request_hash: b.request_hash,
+      cast_at: b.cast_at,
+      replaced: b.replaced_count > 0,
+      version: write.markerVersion + 1,
+    };
+    await this.commit(
+      [
+        {
+          tag: 'ballot',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+              ...this.versionCondition(write.previousVersion),
+            },
+          },
+        },
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
+              ...this.versionCondition(write.markerVersion),
+            },
+          },
+        },
+        { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+      ],
+      nonce,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private versionCondition(expected: number) {
+    return expected === 0
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expected } };
+  }
+
+  /** The ballot's delta on one random shard, refused once the campaign's tally is sealed. */
+  private tallyItem(campaignId: string, delta: Record<string, number>): TransactItem {
+    const setId = vk.tallySet(campaignId);
+    if (Object.keys(delta).length === 0) {
+      // Same choices recast by another form: nothing to add, but the seal still decides.
+      return {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: counterShardKey(setId, Math.floor(Math.random() * this.shards)),
+          ConditionExpression: 'attribute_not_exists(#sealed)',
+          ExpressionAttributeNames: { '#sealed': SEALED },
+        },
+      };
+    }
+    const item = counterDeltaItem(this.tableName, setId, delta, this.shards);
+    if (!item.Update) throw new Error('counterDeltaItem: an Update was expected');
+    return {
+      Update: {
+        ...item.Update,
+        ConditionExpression: 'attribute_not_exists(#sealed)',
+        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, '#sealed': SEALED },
+      },
+    };
+  }
+
+  private putProposal(p: Proposal, expectedVersion: number): TransactItem {
+    const { supporters, ...stored } = p;
+    return expectedVersion === 0
+      ? {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...vk.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }
+      : {
+          // The supporters counter moves on its own (co-signatures): an edit leaves it alone.
+          Update: {
+            TableName: this.tableName,
+            Key: vk.proposal(p.campaign_id, p.id),
+            UpdateExpression: 'SET #proposal = :proposal, #version = :next',
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#proposal': 'proposal', '#version': 'version' },
+            ExpressionAttributeValues: { ':proposal': stored, ':next': p.version, ':expected': expectedVersion },
+          },
+        };
+  }
+
+  private putSupport(campaignId: string, s: Support): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...vk.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** The first spelling of an organisation stays; later ones change nothing (and never fail). */
+  private keepName(campaignId: string, orgKey: string, name: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: vk.organisationName(campaignId, orgKey),
+        UpdateExpression: 'SET #name = if_not_exists(#name, :name), #type = :type',
+        ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
+        ExpressionAttributeValues: { ':name': name, ':type': 'organisation-name' },
+      },
+    };
+  }
+
+  /**
+   * Every proposal or co-signature moves the campaign's change sequence, and only while the
+   * ballot is not frozen: a freeze conditioned on the sequence it read can then never miss a
+   * co-signature written meanwhile, and nothing changes the proposals after it.
+   */
+  private touchCampaign(
+    campaignId: string,
+    extra: { set?: string; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> } = {},
+  ): TransactItem {
+    const set = extra.set ? `${extra.set} ` : '';
+    const condition = `attribute_exists(pk) AND attribute_not_exists(#campaign.#ballot)${extra.condition ? ` AND ${extra.condition}` : ''}`;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: vk.campaign(campaignId),
+        UpdateExpression: `${set}ADD #seq :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#seq': 'change_seq', '#campaign': 'campaign', '#ballot': 'ballot', ...extra.names },
+        ExpressionAttributeValues: { ':one': 1, ...extra.values },
+      },
+    };
+  }
+
+  private async commit(items: TaggedItem<Tag>[], nonce?: CallNonce): Promise<void> {
+    try {
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
+    } catch (error) {
+      if (error instanceof TransactionRefusedError) throw new StaleWriteError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// The confirmation of a new subscription goes to the reminder engine's queue at once (its
+// consumer renders and sends the email with the iCalendar invitation).
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ConfirmationPublisher } from '#shared/domain/sessions/ports.ts';
+
+/** Message body, as the reminders queue consumer reads it. */
+export interface SessionConfirmationMessage {
+  type: 'session.confirmation';
+  series_id: string;
+  subscriber_id: string;
+  occurrence_id: string;
+}
+
+export class SqsConfirmationPublisher implements ConfirmationPublisher {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+    const body: SessionConfirmationMessage = {
+      type: 'session.confirmation',
+      series_id: m.seriesId,
+      subscriber_id: m.subscriberId,
+      occurrence_id: m.occurrenceId,
+    };
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(body),
+        MessageAttributes: { type: { DataType: 'String', StringValue: body.type } },
+      }),
+    );
+  }
+}
+
+/** No reminders queue configured (REMINDERS_QUEUE_URL unset): confirmations are skipped, with a warning. */
+export class MissingConfirmationQueue implements ConfirmationPublisher {
+  constructor(private readonly warn: (message: string, attributes: Record<string, unknown>) => void) {}
+
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+    this.warn('REMINDERS_QUEUE_URL is not configured: session confirmation skipped', {
+      seriesId: m.seriesId,
+      subscriberId: m.subscriberId,
+      occurrenceId: m.occurrenceId,
+    });
+  }
+}

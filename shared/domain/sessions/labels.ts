@@ -1,0 +1,38 @@
+// French wording of an occurrence's date and time, in the series' time zone. Used by the data
+// source (`Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent`) and by the
+// reminder emails (`mardi 12 janvier 2027 à 14 h 00`).
+import { DateTime } from 'luxon';
+
+type Timed = { starts_at: string; ends_at: string; timezone: string };
+
+const local = (instant: string, zone: string) => DateTime.fromISO(instant, { setZone: true }).setZone(zone).setLocale('fr');
+
+/** `14 h 00` (French typography: spaces around « h », minutes always shown). */
+export function frenchClock(dt: DateTime): string {
+  return `${dt.toFormat('H')} h ${dt.toFormat('mm')}`;
+}
+
+/** `mardi 12 janvier 2027`, `vendredi 1er octobre 2027`. */
+export function frenchDate(dt: DateTime): string {
+  return `${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL yyyy')}`;
+}
+
+const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
+
+/** `mardi 12 janvier 2027 à 14 h 00`: the start, as written inside a sentence. */
+export function occurrenceWhenInSentence(o: Pick<Timed, 'starts_at' | 'timezone'>): string {
+  const start = local(o.starts_at, o.timezone);
+  return `${frenchDate(start)} à ${frenchClock(start)}`;
+}
+
+/** `Mardi 12 janvier 2027, 14 h 00 – 15 h 30`. */
+export function occurrenceWhen(o: Timed): string {
+  const start = local(o.starts_at, o.timezone);
+  const end = local(o.ends_at, o.timezone);
+  return `${capitalise(frenchDate(start))}, ${frenchClock(start)} – ${frenchClock(end)}`;
+}
+
+/** `Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent`. */
+export function occurrenceLabel(o: Timed & { topic: string }): string {
+  return `${occurrenceWhen(o)} — ${o.topic}`;
+}

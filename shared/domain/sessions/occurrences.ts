@@ -1,0 +1,129 @@
+// Occurrences of a series: the rule's instances with the organiser's per-occurrence changes
+// applied (moved, cancelled, another topic, duration or video link). Pure; the reminder
+// engine and the data source read the same list.
+import { DateTime } from 'luxon';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import { horizonDate, isRuleDate, localStart, ruleDates } from './recurrence.ts';
+import { occurrenceId, type OccurrenceChange, type OccurrenceOverride, type Series } from './schema.ts';
+
+export interface Occurrence {
+  /** `{seriesId}-{YYYY-MM-DD}`: the local date of the rule instance, kept when moved. */
+  id: string;
+  series_id: string;
+  /** Local date of the rule instance. */
+  date: string;
+  /** Actual start and end, ISO 8601 with the offset of the series' time zone. */
+  starts_at: string;
+  ends_at: string;
+  duration_minutes: number;
+  topic: string;
+  visio_url: string;
+  timezone: string;
+  cancelled: boolean;
+  /** Moved away from the rule's time. */
+  moved: boolean;
+  /** iCalendar SEQUENCE: 0, raised on each move, duration change or cancellation. */
+  sequence: number;
+}
+
+const iso = (dt: DateTime) => dt.toISO({ suppressMilliseconds: true }) as string;
+
+/** One occurrence: the rule instance of `date` with its override, if any. */
+export function buildOccurrence(series: Series, date: string, override?: OccurrenceOverride): Occurrence {
+  const start = DateTime.fromISO(override?.starts_at ?? localStart(series, date), { setZone: true }).setZone(series.timezone);
+  const duration = override?.duration_minutes ?? series.duration_minutes;
+  return {
+    id: occurrenceId(series.id, date),
+    series_id: series.id,
+    date,
+    starts_at: iso(start),
+    ends_at: iso(start.plus({ minutes: duration })),
+    duration_minutes: duration,
+    topic: override?.topic ?? series.default_topic,
+    visio_url: override?.visio_url ?? series.visio_url,
+    timezone: series.timezone,
+    cancelled: override?.cancelled ?? false,
+    moved: override?.starts_at !== undefined && Date.parse(override.starts_at) !== Date.parse(localStart(series, date)),
+    sequence: override?.sequence ?? 0,
+  };
+}
+
+// Rule instances this far back are expanded too, so that an occurrence moved from the recent
+// past into the future still shows (overrides themselves are always included).
+const LOOKBACK_DAYS = 62;
+
+/**
+ * The occurrences whose start is after `now` (cancelled ones included, flagged), soonest
+ * first: every one of a bounded series, those within the horizon for an open-ended one.
+ */
+export function upcomingOccurrences(series: Series, overrides: OccurrenceOverride[], now: Date): Occurrence[] {
+  const fromDate = DateTime.fromJSDate(now, { zone: series.timezone }).minus({ days: LOOKBACK_DAYS }).toISODate() as string;
+  const toDate = horizonDate(series, now);
+  const byDate = new Map(overrides.map((o) => [o.date, o]));
+  const dates = new Set(ruleDates(series, { fromDate, ...(toDate ? { toDate } : {}) }));
+  for (const o of overrides) {
+    // An override of a date the current rule no longer produces is an orphan: not shown.
+    if (!dates.has(o.date) && o.starts_at !== undefined && isRuleDate(series, o.date)) dates.add(o.date);
+  }
+  return [...dates]
+    .map((date) => buildOccurrence(series, date, byDate.get(date)))
+    .filter((o) => Date.parse(o.starts_at) > now.getTime())
+    .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || a.id.localeCompare(b.id));
+}
+
+/** The next occurrence that will take place (not cancelled), if any. */
+export function nextOccurrence(series: Series, overrides: OccurrenceOverride[], now: Date): Occurrence | undefined {
+  return upcomingOccurrences(series, overrides, now).find((o) => !o.cancelled);
+}
+
+/**
+ * One occurrence by its date, past or future, when the rule produces that date (or it has an
+ * override). Undefined otherwise.
+ */
+export function findOccurrence(series: Series, overrides: OccurrenceOverride[], date: string): Occurrence | undefined {
+  const override = overrides.find((o) => o.date === date);
+  if (!override && !isRuleDate(series, date)) return undefined;
+  return buildOccurrence(series, date, override);
+}
+
+/**
+ * Applies an organiser's change to an occurrence: the new override. The sequence is raised
+ * when the start, the duration or the cancellation actually changes (what calendars must
+ * re-read); a new topic or link alone keeps it.
+ */
+export function applyOccurrenceChange(
+  series: Series,
+  date: string,
+  previous: OccurrenceOverride | undefined,
+  change: OccurrenceChange,
+  now: Date,
+): { override: OccurrenceOverride; before: Occurrence; after: Occurrence } {
+  if (!isRuleDate(series, date) && previous === undefined) {
+    throw new NotFoundError(`Séance inconnue : ${occurrenceId(series.id, date)}.`);
+  }
+  const before = buildOccurrence(series, date, previous);
+  const draft: OccurrenceOverride = {
+    series_id: series.id,
+    date,
+    ...(previous?.topic !== undefined ? { topic: previous.topic } : {}),
+    ...(previous?.starts_at !== undefined ? { starts_at: previous.starts_at } : {}),
+    ...(previous?.duration_minutes !== undefined ? { duration_minutes: previous.duration_minutes } : {}),
+    ...(previous?.visio_url !== undefined ? { visio_url: previous.visio_url } : {}),
+    cancelled: previous?.cancelled ?? false,
+    sequence: previous?.sequence ?? 0,
+    revision: (previous?.revision ?? 0) + 1,
+    updated_at: now.toISOString(),
+  };
+  if (change.topic !== undefined) draft.topic = change.topic;
+  if (change.starts_at !== undefined) draft.starts_at = change.starts_at;
+  if (change.duration_minutes !== undefined) draft.duration_minutes = change.duration_minutes;
+  if (change.visio_url !== undefined) draft.visio_url = change.visio_url;
+  if (change.cancelled !== undefined) draft.cancelled = change.cancelled;
+  const after = buildOccurrence(series, date, draft);
+  const significant =
+    Date.parse(after.starts_at) !== Date.parse(before.starts_at) ||
+    after.duration_minutes !== before.duration_minutes ||
+    after.cancelled !== before.cancelled;
+  const override = { ...draft, sequence: draft.sequence + (significant ? 1 : 0) };
+  return { override, before, after: { ...after, sequence: override.sequence } };
+}

@@ -1,0 +1,58 @@
+// Defining a survey (PUT /admin/surveys/{surveyId}). Pure. Once a response is stored, what it
+// was validated against and counted under is frozen: only the wording (title, labels, option
+// texts), the window and the invitations may change.
+import { ConflictError } from '#shared/domain/errors.ts';
+import type { Survey, SurveyInput } from './schema.ts';
+
+export function newSurvey(id: string, input: SurveyInput, now: Date, previous: Survey | undefined): Survey {
+  const at = now.toISOString();
+  return {
+    id,
+    meeting_id: input.meeting_id,
+    title: input.title,
+    opens_at: input.opens_at,
+    closes_at: input.closes_at,
+    eligibility: input.eligibility,
+    ...(input.previous_survey_id ? { previous_survey_id: input.previous_survey_id } : {}),
+    min_group_size: input.min_group_size,
+    questions: input.questions.map((q) => ({
+      id: q.id,
+      type: q.type,
+      label: q.label,
+      required: q.required,
+      ...(q.workshop ? { workshop: q.workshop } : {}),
+      options: q.options,
+    })),
+    ...(input.invitations ? { invitations: input.invitations } : {}),
+    version: (previous?.version ?? 0) + 1,
+    created_at: previous?.created_at ?? at,
+    updated_at: at,
+  };
+}
+
+/** The part of a survey that responses depend on (wording, window and invitations left out). */
+function frozenPart(s: Survey) {
+  return JSON.stringify({
+    meeting_id: s.meeting_id,
+    eligibility: s.eligibility,
+    previous_survey_id: s.previous_survey_id ?? null,
+    min_group_size: s.min_group_size,
+    questions: s.questions.map((q) => ({
+      id: q.id,
+      type: q.type,
+      required: q.required,
+      workshop: q.workshop ?? null,
+      options: q.options.map((o) => o.id),
+    })),
+  });
+}
+
+/** Throws 409 `survey-has-responses` when a survey with responses would change beyond its wording. */
+export function assertChangeAllowed(before: Survey, after: Survey, responses: number): void {
+  if (responses > 0 && frozenPart(before) !== frozenPart(after)) {
+    throw new ConflictError(
+      'survey-has-responses',
+      'L’enquête a déjà des réponses : seuls le titre, les libellés, les dates d’ouverture et de clôture et les invitations peuvent encore changer.',
+    );
+  }
+}

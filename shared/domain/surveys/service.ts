@@ -1,0 +1,221 @@
+// Survey use cases. Answering reads once (survey, both markers, the registration), decides in
+// pure code, and writes once (response, markers, counters, texts and the call's nonce in one
+// transaction). When the transaction is refused (a concurrent answer took a marker, or a
+// transaction on the same counter shard conflicted), the decision is made again from a fresh
+// read: the second form of a person then meets the marker and is refused.
+import { randomBytes } from 'node:crypto';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import type { Registration } from '#shared/domain/registrations/schema.ts';
+import { participationHash, replayHash } from './anonymity.ts';
+import { readAnswers } from './answers.ts';
+import { assertChangeAllowed, newSurvey } from './define.ts';
+import { eligibleRegistrations, isEligible, isOpen, participantOf } from './eligibility.ts';
+import { ResponseRaceError, SurveyChangedError, type SurveyStore } from './ports.ts';
+import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.ts';
+import { responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
+import { surveyNotFound } from './views.ts';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+// A room answering at once collides on the counter shards now and then; each attempt re-reads
+// and re-decides. Full jitter capped at 200 ms, as for registrations.
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, maxDelayMs: 200 };
+
+/** Free texts per question on a page of the results. */
+export const TEXTS_PAGE_SIZE = 25;
+
+export interface SurveyServiceDeps {
+  store: SurveyStore;
+  /** The registrations of a meeting (eligibility for invitations and the response rate). */
+  registrations: { listByMeeting(meetingId: string): Promise<Registration[]> };
+  /** Whether a meeting exists (a survey belongs to one). */
+  meetings: { findMeeting(meetingId: string): Promise<unknown> };
+  /** The secret key of the participation and replay markers (PARTICIPATION_HASH_KEY). */
+  participationKey: () => Promise<string>;
+  retry?: RetryPolicy;
+  /** Free texts per question on a page of the results (default TEXTS_PAGE_SIZE). */
+  textsPageSize?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface AnswerOutcome {
+  /** The new response's random id; null for a replay (nothing links a form to its response). */
+  response_id: string | null;
+  replayed: boolean;
+}
+
+export const newResponseId = () => randomBytes(16).toString('hex');
+
+export class SurveyService {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: SurveyServiceDeps) {
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async getSurvey(surveyId: string): Promise<Survey> {
+    const survey = await this.deps.store.findSurvey(surveyId);
+    if (!survey) throw surveyNotFound(surveyId);
+    return survey;
+  }
+
+  /** Creates or replaces a survey; after the first response only its wording, window and invitations. */
+  async putSurvey(surveyId: string, input: SurveyInput, now: Date): Promise<{ created: boolean; survey: Survey }> {
+    const { store } = this.deps;
+    const invalid = (path: string, message: string) => new InvalidRequestError(`Données invalides : ${path} : ${message}`, [{ path, message }]);
+    if (input.previous_survey_id === surveyId) throw invalid('previous_survey_id', 'Une enquête ne peut pas être sa propre enquête précédente.');
+    const [before, meeting] = await Promise.all([store.findSurvey(surveyId), this.deps.meetings.findMeeting(input.meeting_id)]);
+    if (!meeting) throw invalid('meeting_id', `Réunion inconnue : « ${input.meeting_id} ».`);
+    const after = newSurvey(surveyId, input, now, before);
+    if (before) assertChangeAllowed(before, after, (await store.readCounts(surveyId))['n'] ?? 0);
+    try {
+      await store.saveSurvey(after, before?.version ?? 0);
+    } catch (error) {
+      if (error instanceof SurveyChangedError) {
+        throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
+      }
+      throw error;
+    }
+    return { created: !before, survey: after };
+  }
+
+  async answer(surveyId: string, body: AnswerBody, now: Date, nonce?: CallNonce): Promise<AnswerOutcome> {
+    const { store } = this.deps;
+    const key = await this.deps.participationKey();
+    const hashes = { participation: participationHash(key, surveyId, body.email), replay: replayHash(key, surveyId, body.form_uuid) };
+    for (let attempt = 1; ; attempt++) {
+      const ctx = await store.loadAnswerContext(surveyId, hashes.participation, hashes.replay, body.email);
+      const survey = ctx.survey;
+      if (!survey) throw surveyNotFound(surveyId);
+      if (ctx.replayed) return { response_id: null, replayed: true };
+      if (!isOpen(survey, now)) throw closed(survey, now);
+      if (ctx.answered) {
+        throw new RefusalError('already-answered', 'Une réponse à cette enquête a déjà été enregistrée pour cette adresse électronique.');
+      }
+      const registration = ctx.registration;
+      if (!registration || !isEligible(survey.eligibility, registration, survey.meeting_id)) throw notEligible(survey);
+
+      const participant = participantOf(registration);
+      const answers = readAnswers(survey, body, participant.workshops);
+      const response: StoredResponse = { id: newResponseId(), answers, mode: participant.mode, profile: participant.profile };
+      const texts = survey.questions
+        .filter((q) => q.type === 'text' && typeof answers[q.id] === 'string')
+        .map((q) => ({ questionId: q.id, text: answers[q.id] as string }));
+      try {
+        await store.recordResponse(
+          {
+            surveyId,
+            response,
+            texts,
+            tallies: responseTallies(survey, answers, participant),
+            participationHash: hashes.participation,
+            replayHash: hashes.replay,
+          },
+          nonce,
+        );
+        return { response_id: response.id, replayed: false };
+      } catch (error) {
+        if (!(error instanceof ResponseRaceError)) throw error;
+        if (attempt >= this.retry.maxAttempts) throw new ServiceBusyError();
+        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        await this.sleep(Math.random() * cap);
+      }
+    }
+  }
+
+  async results(surveyId: string): Promise<SurveyResults> {
+    const { store } = this.deps;
+    const survey = await this.getSurvey(surveyId);
+    const textQuestions = survey.questions.filter((q) => q.type === 'text');
+    const [counts, eligible, pages, previous] = await Promise.all([
+      store.readCounts(surveyId),
+      this.eligibleRegistrations(survey).then((r) => r.length),
+      Promise.all(textQuestions.map((q) => this.textsPage(survey, q.id))),
+      this.previous(survey),
+    ]);
+    const texts = new Map(textQuestions.map((q, i) => [q.id, pages[i] as TextPage]));
+    return surveyResults({ survey, counts, eligible, texts, ...(previous ? { previous } : {}) });
+  }
+
+  /** A further page of a text question's answers (`after`: the `next_texts` of the previous page). */
+  async moreTexts(surveyId: string, questionId: string, after: string | undefined): Promise<{ id: string } & TextPage> {
+    const survey = await this.getSurvey(surveyId);
+    if (!survey.questions.some((q) => q.id === questionId && q.type === 'text')) {
+      throw new NotFoundError(`Question à réponse libre inconnue dans cette enquête : « ${questionId.slice(0, 40)} ».`, 'unknown-question');
+    }
+    return { id: questionId, ...(await this.textsPage(survey, questionId, after)) };
+  }
+
+  /** Every response, for the CSV (its size grows with the responses, unlike the results). */
+  async responses(surveyId: string): Promise<{ survey: Survey; responses: StoredResponse[] }> {
+    const survey = await this.getSurvey(surveyId);
+    return { survey, responses: await this.deps.store.listResponses(surveyId) };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // For the invitations (reminder engine): who the survey is for, and who has answered,
+  // known from the participation markers only.
+
+  /** The registrations of the people the survey is for (eligible now). */
+  async eligiblePeople(surveyId: string): Promise<Registration[]> {
+    return this.eligibleRegistrations(await this.getSurvey(surveyId));
+  }
+
+  /** Whether `email` has answered the survey (its participation marker exists). */
+  async hasAnswered(surveyId: string, email: string): Promise<boolean> {
+    return (await this.answeredAmong(surveyId, [email])).size > 0;
+  }
+
+  /** The addresses among `emails` (normalised: trimmed, lower-cased) that have answered. */
+  async answeredAmong(surveyId: string, emails: string[]): Promise<Set<string>> {
+    const key = await this.deps.participationKey();
+    const byHash = new Map(emails.map((e) => [participationHash(key, surveyId, e), e.trim().toLowerCase()]));
+    const found = await this.deps.store.participationsAmong(surveyId, [...byHash.keys()]);
+    return new Set([...found].map((h) => byHash.get(h) as string));
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private async eligibleRegistrations(survey: Survey): Promise<Registration[]> {
+    return eligibleRegistrations(survey, await this.deps.registrations.listByMeeting(survey.meeting_id));
+  }
+
+  private async textsPage(survey: Survey, questionId: string, after?: string): Promise<TextPage> {
+    const page = await this.deps.store.listTexts(survey.id, questionId, this.deps.textsPageSize ?? TEXTS_PAGE_SIZE, after);
+    return { texts: page.texts, ...(page.next ? { next_texts: page.next } : {}) };
+  }
+
+  private async previous(survey: Survey) {
+    if (!survey.previous_survey_id) return undefined;
+    const [previous, counts] = await Promise.all([
+      this.deps.store.findSurvey(survey.previous_survey_id),
+      this.deps.store.readCounts(survey.previous_survey_id),
+    ]);
+    return previous ? { survey: previous, counts } : undefined;
+  }
+}
+
+function closed(survey: Survey, now: Date): RefusalError {
+  const notYet = now.getTime() < Date.parse(survey.opens_at);
+  return new RefusalError(
+    'survey-closed',
+    notYet ? 'Cette enquête n’est pas encore ouverte aux réponses.' : 'Cette enquête est close : elle n’accepte plus de réponses.',
+    { opens_at: survey.opens_at, closes_at: survey.closes_at },
+  );
+}
+
+function notEligible(survey: Survey): RefusalError {
+  return new RefusalError(
+    'not-eligible',
+    survey.eligibility === 'checked-in'
+      ? 'Cette enquête est réservée aux personnes venues à la réunion (émargement) : aucune présence n’est enregistrée pour cette adresse électronique.'
+      : 'Cette enquête est réservée aux personnes inscrites à la réunion : aucune inscription n’est enregistrée pour cette adresse électronique.',
+  );
+}

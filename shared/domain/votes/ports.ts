@@ -1,0 +1,120 @@
+// Storage port of the vote context. Each use case reads what it decides on in one go (a
+// `load…` method: one BatchGetItem, a second one only when a key depends on the first),
+// decides in pure code, and commits in one transaction (a `…` write method) that carries the
+// Publik call's nonce. A write whose conditions no longer hold throws StaleWriteError:
+// read again and decide again.
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import type { Ballot, Campaign, Proposal, Support } from './schema.ts';
+
+/** The campaign item with its write guards. */
+export interface CampaignRecord {
+  campaign: Campaign;
+  /** Moves with every proposal or co-signature: freezing the ballot is conditioned on it. */
+  changeSeq: number;
+  /** Proposals created so far: the next proposal is `<campaignId>-p<proposalCount + 1>`. */
+  proposalCount: number;
+}
+
+/** Everything in a campaign's partition: the campaign, its proposals, supports and names. */
+export interface CampaignSnapshot extends CampaignRecord {
+  proposals: Proposal[];
+  supports: Support[];
+  /** Organisation key → the first spelling seen in this campaign. */
+  names: Map<string, string>;
+}
+
+export interface ProposalFormMarker {
+  proposal_id: string;
+  request_hash: string;
+}
+
+export interface CosignFormMarker {
+  proposal_id: string;
+  organisation_key: string;
+}
+
+export interface BallotFormMarker {
+  campaign_id: string;
+  organisation_key: string;
+  request_hash: string;
+  cast_at: string;
+  /** Whether that cast replaced an earlier ballot (repeated in a replay's answer). */
+  replaced: boolean;
+  version: number;
+}
+
+export interface ProposeContext {
+  record?: CampaignRecord;
+  marker?: ProposalFormMarker;
+  /** The proposal the form already created (an edit or a replay). */
+  proposal?: Proposal;
+}
+
+export interface CosignContext {
+  record?: CampaignRecord;
+  proposal?: Proposal;
+  marker?: CosignFormMarker;
+  /** This organisation's support of the proposal, if it already gave one. */
+  support?: Support;
+  /** First spelling of the organisation in the campaign. */
+  organisationName?: string;
+}
+
+export interface Voter {
+  registration_id: string;
+  organisation: string;
+}
+
+export interface BallotContext {
+  record?: CampaignRecord;
+  marker?: BallotFormMarker;
+  /** Meeting electorate: the active registration of the email to the campaign's meeting. */
+  voter?: Voter;
+  /** The organisation's current ballot. */
+  ballot?: Ballot;
+  organisationName?: string;
+}
+
+export interface VoteStore {
+  listCampaigns(): Promise<Campaign[]>;
+  /** One consistent Query over the campaign's partition. */
+  loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined>;
+  /** `expectedVersion` 0: create. `changeSeq`: also require no proposal change since that read (a freeze). */
+  saveCampaign(campaign: Campaign, expectedVersion: number, changeSeq?: number): Promise<void>;
+
+  loadProposeContext(campaignId: string, formUuid: string): Promise<ProposeContext>;
+  /** Proposal, proposer's support, form marker, name, and the campaign's counters, in one transaction. */
+  createProposal(
+    write: { proposal: Proposal; support: Support; expectedProposalCount: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void>;
+  editProposal(write: { proposal: Proposal; expectedVersion: number }, nonce: CallNonce | undefined): Promise<void>;
+
+  loadCosignContext(proposalId: string, campaignId: string, formUuid: string, organisationKey: string): Promise<CosignContext>;
+  /** The support (one per organisation), the proposal's supporters counter, the form marker. */
+  addSupport(write: { support: Support; campaignId: string; organisationName: string }, nonce: CallNonce | undefined): Promise<void>;
+
+  loadBallotContext(
+    campaignId: string,
+    formUuid: string,
+    email: string,
+    organisationKeyHint: string | undefined,
+  ): Promise<BallotContext>;
+  /**
+   * Puts the ballot (conditioned on the version read: `previousVersion` 0 for a first ballot),
+   * its form marker (conditioned on `markerVersion`) and the tally delta, in one transaction.
+   */
+  castBallot(
+    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
+    nonce: CallNonce | undefined,
+  ): Promise<void>;
+
+  listBallots(campaignId: string): Promise<Ballot[]>;
+  /** The live tally (sum of the sharded counters). */
+  readTally(campaignId: string): Promise<Record<string, number>>;
+  /** Distinct organisations (keys) with at least one active registration to the meeting. */
+  meetingOrganisations(meetingId: string): Promise<Set<string>>;
+}
+
+/** The state moved since it was read (a condition failed, or a concurrent transaction): decide again. */
+export class StaleWriteError extends Error {}

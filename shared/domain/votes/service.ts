@@ -1,0 +1,462 @@
+// Vote use cases: campaigns (organisers), proposals, co-signatures, ballots and results.
+// Each write use case reads once (the store's `load…`), decides in the pure functions of this
+// folder, and writes once (one transaction with the call's nonce). When the transaction finds
+// the state moved (StaleWriteError) the decision is made again from a fresh read, with
+// jittered backoff and bounded attempts; then "busy" (503), with nothing written.
+import { createHash } from 'node:crypto';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { logger } from '#shared/lambda/logger.ts';
+import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
+import {
+  assertProposalsOpen,
+  assertVoteOpen,
+  ballotProposals,
+  campaignNotFound,
+  closeCampaign,
+  defineCampaign,
+  electorateKeys,
+  freezeCampaign,
+  needsFreeze,
+  openCampaign,
+  proposalNotFound,
+  proposalStatus,
+  voteStatus,
+} from './campaign.ts';
+import { organisationKey } from './organisation.ts';
+import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
+import { resultsOf, type Results } from './ranking.ts';
+import {
+  campaignOfProposal,
+  type Ballot,
+  type BallotContent,
+  type BallotRequest,
+  type Campaign,
+  type CampaignInput,
+  type CosignatureRequest,
+  type Proposal,
+  type ProposalRequest,
+} from './schema.ts';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+// A room voting at once collides only inside one organisation (its ballot item) and on the
+// campaign's counters (sharded); 12 attempts with full jitter capped at 200 ms absorb a
+// 300-organisation burst with several agents per organisation (integration tests).
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
+
+export interface VoteServiceDeps {
+  store: VoteStore;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ProposalAnswer {
+  proposal_id: string;
+  campaign_id: string;
+  status: 'cosignable' | 'eligible';
+  supporters: number;
+  supporters_needed: number;
+  replayed: boolean;
+}
+
+export interface CosignAnswer {
+  proposal_id: string;
+  supporters: number;
+  status: 'cosignable' | 'eligible';
+  replayed: boolean;
+}
+
+function proposalHash(request: ProposalRequest): string {
+  const { form_uuid: _u, form_number: _n, form_url: _l, ...content } = request;
+  const sorted = Object.fromEntries(Object.entries(content).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url');
+}
+
+export class VoteService {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: VoteServiceDeps) {
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private get store(): VoteStore {
+    return this.deps.store;
+  }
+
+  /** Runs `decide` until its write holds, re-reading each time; busy after the last attempt. */
+  private async decideAndWrite<T>(what: string, decide: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      try {
+        return await decide();
+      } catch (error) {
+        if (!(error instanceof StaleWriteError)) throw error;
+        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        await this.sleep(Math.random() * ceiling);
+      }
+    }
+    logger.warn('vote write still contended after retries', { what, attempts: this.retry.maxAttempts });
+    throw new ServiceBusyError();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Campaigns
+
+  async putCampaign(campaignId: string, input: CampaignInput, now: Date): Promise<{ campaign: Campaign; created: boolean }> {
+    return this.decideAndWrite('put-campaign', async () => {
+      const snapshot = await this.store.loadCampaign(campaignId);
+      const next = defineCampaign(campaignId, input, snapshot?.campaign, now);
+      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0);
+      return { campaign: next, created: snapshot === undefined };
+    });
+  }
+
+  /**
+   * The campaign's partition, with the ballot frozen if the vote opened by its window since the
+   * last read: the first reader after `vote_opens_at` freezes it, conditioned on no proposal
+   * or co-signature having moved since its read, so every reader agrees on one ballot.
+   */
+  async snapshot(campaignId: string, now: Date): Promise<CampaignSnapshot> {
+    return this.decideAndWrite('freeze', async () => {
+      const snapshot = await this.store.loadCampaign(campaignId);
+      if (!snapshot) throw campaignNotFound(campaignId);
+      if (!needsFreeze(snapshot.campaign, now)) return snapshot;
+      const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
+      await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
+      logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
+      return { ...snapshot, campaign: frozen };
+    });
+  }
+
+  async listCampaigns(): Promise<Campaign[]> {
+    return (await this.store.listCampaigns()).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async openVote(campaignId: string, now: Date): Promise<{ campaign: Campaign; changed: boolean }> {
+    return this.decideAndWrite('open', async () => {
+      const snapshot = await this.store.loadCampaign(campaignId);
+      if (!snapshot) throw campaignNotFound(campaignId);
+      const next = openCampaign(snapshot.campaign, snapshot.proposals, now);
+      if (!next) return { campaign: snapshot.campaign, changed: false };
+      await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.changeSeq);
+      logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
+      return { campaign: next, changed: true };
+    });
+  }
+
+  async closeVote(campaignId: string, now: Date): Promise<{ campaign: Campaign; changed: boolean }> {
+    return this.decideAndWrite('close', async () => {
+      const snapshot = await this.store.loadCampaign(campaignId);
+      if (!snapshot) throw campaignNotFound(campaignId);
+      const next = closeCampaign(snapshot.campaign, snapshot.proposals, now);
+      if (!next) return { campaign: snapshot.campaign, changed: false };
+      await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
+      logger.info('vote closed', { campaignId });
+      return { campaign: next, changed: true };
+    });
+  }
+
+  /** `campaign=` of the proposals data source: required when several campaigns exist. */
+  async resolveCampaignId(campaignId: string | undefined): Promise<string | undefined> {
+    if (campaignId !== undefined) return campaignId;
+    const all = await this.store.listCampaigns();
+    if (all.length <= 1) return all[0]?.id;
+    throw new InvalidRequestError('Paramètres invalides : campaign : plusieurs campagnes existent, précisez laquelle.', [
+      { path: 'campaign', message: 'Plusieurs campagnes existent : précisez laquelle.' },
+    ]);
+  }
+
+  async getProposal(proposalId: string, now: Date): Promise<{ snapshot: CampaignSnapshot; proposal: Proposal }> {
+    const campaignId = campaignOfProposal(proposalId);
+    if (campaignId === undefined) throw proposalNotFound(proposalId);
+    const snapshot = await this.store.loadCampaign(campaignId).then((s) => (s ? this.snapshotOrFrozen(s, now) : undefined));
+    const proposal = snapshot?.proposals.find((p) => p.id === proposalId);
+    if (!snapshot || !proposal) throw proposalNotFound(proposalId);
+    return { snapshot, proposal };
+  }
+
+  private async snapshotOrFrozen(s: CampaignSnapshot, now: Date): Promise<CampaignSnapshot> {
+    return needsFreeze(s.campaign, now) ? this.snapshot(s.campaign.id, now) : s;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Proposals and co-signatures
+
+  async propose(request: ProposalRequest, nonce: CallNonce | undefined, now: Date): Promise<ProposalAnswer> {
+    const hash = proposalHash(request);
+    return this.decideAndWrite('propose', async () => {
+      const ctx = await this.store.loadProposeContext(request.campaign_id, request.form_uuid);
+      if (!ctx.record) throw campaignNotFound(request.campaign_id);
+      const campaign = ctx.record.campaign;
+      const answer = (p: Proposal, replayed: boolean): ProposalAnswer => ({
+        proposal_id: p.id,
+        campaign_id: p.campaign_id,
+        status: proposalStatus(p, campaign),
+        supporters: p.supporters,
+        supporters_needed: campaign.supporters_needed,
+        replayed,
+      });
+      if (ctx.proposal) {
+        // The same form again: a replay, or an edit of its proposal until the vote opens.
+        if (ctx.proposal.request_hash === hash) return answer(ctx.proposal, true);
+        if (ctx.proposal.campaign_id !== campaign.id) {
+          throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une proposition d’une autre campagne.');
+        }
+        assertProposalsOpen(campaign, now);
+        const edited: Proposal = {
+          ...ctx.proposal,
+          title: request.title,
+          description: request.description,
+          use_case: request.use_case,
+          component: request.component,
+          form_number: request.form_number ?? ctx.proposal.form_number,
+          form_url: request.form_url ?? ctx.proposal.form_url,
+          request_hash: hash,
+          updated_at: now.toISOString(),
+          version: ctx.proposal.version + 1,
+        };
+        await this.store.editProposal({ proposal: edited, expectedVersion: ctx.proposal.version }, nonce);
+        logger.info('proposal edited', { proposalId: edited.id });
+        return answer(edited, false);
+      }
+      assertProposalsOpen(campaign, now);
+      const orgKey = organisationKey(request.organisation);
+      const agent = { email: request.email, first_name: request.first_name, last_name: request.last_name };
+      const proposal: Proposal = {
+        id: `${campaign.id}-p${ctx.record.proposalCount + 1}`,
+        campaign_id: campaign.id,
+        title: request.title,
+        description: request.description,
+        use_case: request.use_case,
+        component: request.component,
+        organisation: request.organisation,
+        organisation_key: orgKey,
+        proposer: agent,
+        form_uuid: request.form_uuid,
+        form_number: request.form_number,
+        form_url: request.form_url,
+        request_hash: hash,
+        submitted_at: now.toISOString(),
+        updated_at: now.toISOString(),
+        supporters: 1,
+        version: 1,
+      };
+      await this.store.createProposal(
+        {
+          proposal,
+          support: {
+            proposal_id: proposal.id,
+            organisation: request.organisation,
+            organisation_key: orgKey,
+            role: 'proposer',
+            agent,
+            form_uuid: request.form_uuid,
+            at: now.toISOString(),
+          },
+          expectedProposalCount: ctx.record.proposalCount,
+        },
+        nonce,
+      );
+      logger.info('proposal created', { proposalId: proposal.id });
+      return answer(proposal, false);
+    });
+  }
+
+  async cosign(proposalId: string, request: CosignatureRequest, nonce: CallNonce | undefined, now: Date): Promise<CosignAnswer> {
+    const campaignId = campaignOfProposal(proposalId);
+    if (campaignId === undefined) throw proposalNotFound(proposalId);
+    const orgKey = organisationKey(request.organisation);
+    return this.decideAndWrite('cosign', async () => {
+      const ctx = await this.store.loadCosignContext(proposalId, campaignId, request.form_uuid, orgKey);
+      if (!ctx.record || !ctx.proposal) throw proposalNotFound(proposalId);
+      const campaign = ctx.record.campaign;
+      const answer = (supporters: number, replayed: boolean): CosignAnswer => ({
+        proposal_id: proposalId,
+        supporters,
+        status: proposalStatus({ supporters }, campaign),
+        replayed,
+      });
+      if (ctx.marker) {
+        if (ctx.marker.proposal_id !== proposalId) {
+          throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à co-signer une autre proposition.');
+        }
+        return answer(ctx.proposal.supporters, true);
+      }
+      if (ctx.support) {
+        throw new RefusalError(
+          'already-supported',
+          ctx.support.role === 'proposer'
+            ? 'Votre organisation a déposé cette proposition : elle la soutient déjà.'
+            : 'Votre organisation a déjà co-signé cette proposition.',
+          answer(ctx.proposal.supporters, false),
+        );
+      }
+      assertProposalsOpen(campaign, now);
+      await this.store.addSupport(
+        {
+          support: {
+            proposal_id: proposalId,
+            organisation: request.organisation,
+            organisation_key: orgKey,
+            role: 'cosigner',
+            agent: { email: request.email, first_name: request.first_name, last_name: request.last_name },
+            comment: request.comment,
+            form_uuid: request.form_uuid,
+            at: now.toISOString(),
+          },
+          campaignId,
+          organisationName: ctx.organisationName ?? request.organisation,
+        },
+        nonce,
+      );
+      logger.info('proposal co-signed', { proposalId });
+      return answer(ctx.proposal.supporters + 1, false);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Ballots
+
+  async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
+    const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
+    return this.decideAndWrite('ballot', async () => {
+      const ctx = await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint);
+      if (!ctx.record) throw campaignNotFound(campaignId);
+      const campaign = ctx.record.campaign;
+      if (needsFreeze(campaign, now)) {
+        await this.snapshot(campaignId, now);
+        throw new StaleWriteError(); // decide again on the frozen ballot
+      }
+      const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
+      const replay = this.replayOf(campaign, request, orgKey, ctx);
+      if (replay) return replay;
+      assertVoteOpen(campaign, now);
+      const content = validateBallot(campaign, campaign.ballot ?? [], request);
+      const previous = ctx.ballot;
+      const iso = now.toISOString();
+      const ballot: Ballot = {
+        campaign_id: campaignId,
+        // First spelling seen wins: the campaign's, else the organisation's first ballot.
+        organisation: ctx.organisationName ?? previous?.organisation ?? organisation,
+        organisation_key: orgKey,
+        ...('choices' in content ? { choices: content.choices } : { points: content.points }),
+        agent: { email: request.email, first_name: request.first_name, last_name: request.last_name, registration_id: registrationId },
+        form_uuid: request.form_uuid,
+        request_hash: ballotHash(orgKey, content),
+        cast_at: iso,
+        first_cast_at: previous?.first_cast_at ?? iso,
+        replaced_count: previous ? previous.replaced_count + 1 : 0,
+        version: (previous?.version ?? 0) + 1,
+      };
+      await this.store.castBallot(
+        { ballot, previousVersion: previous?.version ?? 0, markerVersion: ctx.marker?.version ?? 0, delta: tallyDelta(previous, content) },
+        nonce,
+      );
+      logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
+      return ballotAnswer(ballot, previous !== undefined, false);
+    });
+  }
+
+  /** The same form sent again with the same ballot: answered from the marker, nothing written. */
+  private replayOf(campaign: Campaign, request: BallotRequest, orgKey: string, ctx: BallotContext): BallotAnswer | undefined {
+    const marker = ctx.marker;
+    if (!marker || marker.campaign_id !== campaign.id || marker.organisation_key !== orgKey) return undefined;
+    let content: BallotContent;
+    try {
+      content = validateBallot(campaign, campaign.ballot ?? [], request);
+    } catch {
+      return undefined; // not what the form cast before: decided as a new ballot
+    }
+    if (marker.request_hash !== ballotHash(orgKey, content)) return undefined;
+    return {
+      ballot_id: ballotId(campaign.id, orgKey),
+      campaign_id: campaign.id,
+      organisation: ctx.ballot?.organisation ?? ctx.organisationName ?? request.organisation ?? '',
+      ...('points' in content ? { points: content.points } : { choices: content.choices }),
+      replaced: marker.replaced,
+      replayed: true,
+      cast_at: marker.cast_at,
+    };
+  }
+
+  private voterOf(campaign: Campaign, request: BallotRequest, ctx: { voter?: { registration_id: string; organisation: string } }) {
+    if (campaign.electorate === 'meeting') {
+      if (!ctx.voter) {
+        throw new RefusalError(
+          'not-in-electorate',
+          'Seules les organisations inscrites à la réunion votent : cette adresse électronique n’y a pas d’inscription active.',
+          { campaign_id: campaign.id },
+        );
+      }
+      return { organisation: ctx.voter.organisation, orgKey: organisationKey(ctx.voter.organisation), registrationId: ctx.voter.registration_id };
+    }
+    if (request.organisation === undefined) {
+      throw new InvalidRequestError('Données invalides : organisation : Ce champ est obligatoire.', [
+        { path: 'organisation', message: 'Ce champ est obligatoire.' },
+      ]);
+    }
+    const orgKey = organisationKey(request.organisation);
+    if (!electorateKeys(campaign).has(orgKey)) {
+      throw new RefusalError('not-in-electorate', 'Cette organisation ne fait pas partie du corps électoral de la campagne.', {
+        campaign_id: campaign.id,
+      });
+    }
+    return { organisation: request.organisation, orgKey, registrationId: undefined };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Results
+
+  async electorateSize(campaign: Campaign): Promise<number> {
+    if (campaign.electorate !== 'meeting') return electorateKeys(campaign).size;
+    if (campaign.meeting_id === undefined) return 0;
+    return (await this.store.meetingOrganisations(campaign.meeting_id)).size;
+  }
+
+  /** Results from the live tally; `publicView` refuses them before the close when not live. */
+  async results(campaignId: string, now: Date, opts: { publicView: boolean }): Promise<Results> {
+    const snapshot = await this.snapshot(campaignId, now);
+    const { campaign } = snapshot;
+    const status = voteStatus(campaign, now);
+    if (opts.publicView && campaign.results_visibility === 'after-close' && status !== 'closed') {
+      throw new RefusalError('results-not-visible', 'Les résultats seront publiés à la clôture du vote.', {
+        campaign_id: campaignId,
+        vote_status: status,
+      });
+    }
+    const [tally, electorate] = await Promise.all([this.store.readTally(campaignId), this.electorateSize(campaign)]);
+    return resultsOf(campaign, status, ballotProposals(campaign, snapshot.proposals), tally, electorate, snapshot.names);
+  }
+
+  async listBallots(campaignId: string, now: Date): Promise<{ snapshot: CampaignSnapshot; ballots: Ballot[] }> {
+    const snapshot = await this.snapshot(campaignId, now);
+    const ballots = await this.store.listBallots(campaignId);
+    return { snapshot, ballots: ballots.sort((a, b) => (a.organisation_key < b.organisation_key ? -1 : 1)) };
+  }
+
+  /** Every score recomputed from the stored ballots, beside the live tally. */
+  async recount(campaignId: string, now: Date) {
+    const snapshot = await this.snapshot(campaignId, now);
+    const [live, ballots] = await Promise.all([this.store.readTally(campaignId), this.store.listBallots(campaignId)]);
+    const counted = recount(ballots);
+    const equal = sameTally(live, counted);
+    if (!equal) logger.error('recount differs from the live tally', { campaignId });
+    const proposals = ballotProposals(snapshot.campaign, snapshot.proposals);
+    const status = voteStatus(snapshot.campaign, now);
+    const electorate = await this.electorateSize(snapshot.campaign);
+    return {
+      live: resultsOf(snapshot.campaign, status, proposals, live, electorate, snapshot.names),
+      recount: resultsOf(snapshot.campaign, status, proposals, counted, electorate, snapshot.names),
+      equal,
+      tally: { live: withoutZeros(live), recount: counted },
+    };
+  }
+}
+
+export type { CampaignRecord };

@@ -1,0 +1,18 @@
+// The session use cases over DynamoDB and the reminder engine's queue, built once per cold start.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
+import { MissingConfirmationQueue, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
+import { SessionService } from '#shared/domain/sessions/service.ts';
+import { logger } from '#shared/lambda/logger.ts';
+import type { ServiceContext } from '#shared/lambda/service-context.ts';
+
+export function createSessionsContext(ctx: ServiceContext) {
+  const store = new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
+  const warn = (message: string, attributes: Record<string, unknown> = {}) => logger.warn(message, attributes);
+  const confirmations = ctx.config.remindersQueueUrl
+    ? new SqsConfirmationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.remindersQueueUrl)
+    : new MissingConfirmationQueue(warn);
+  const sessions = new SessionService({ store, confirmations, baseUrl: ctx.config.publicBaseUrl, logger: { warn } });
+  return { store, sessions };
+}

@@ -1,0 +1,162 @@
+// The answer use case against an in-memory store: the order of the decisions, the retry after
+// a refused transaction, and the invitations' port (who answered), without any emulator.
+import { describe, expect, it } from 'vitest';
+import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import type { Registration } from '#shared/domain/registrations/schema.ts';
+import { participationHash } from '#shared/domain/surveys/anonymity.ts';
+import { ResponseRaceError, type AnswerContext, type ResponseWrite, type SurveyStore } from '#shared/domain/surveys/ports.ts';
+import { AnswerBodySchema, SurveyInputSchema, type Survey } from '#shared/domain/surveys/schema.ts';
+import { SurveyService } from '#shared/domain/surveys/service.ts';
+import { surveyInput } from './fixtures.ts';
+
+const now = new Date('2027-06-10T10:00:00Z');
+
+function registration(email: string, overrides: Partial<Registration> = {}): Registration {
+  return {
+    id: `r-${email}`,
+    meeting_id: 'club-12',
+    access_token: 't',
+    form_uuid: `reg-${email}`,
+    email,
+    last_name: 'Nom',
+    organisation: 'Ville',
+    days: [{ date: '2027-06-07', mode: 'onsite' }],
+    workshops: [],
+    evening_event: false,
+    items: [{ key: 'day:2027-06-07', status: 'confirmed' }],
+    state: 'active',
+    request_hash: 'h',
+    checked_in: {},
+    version: 1,
+    created_at: '2027-05-01T00:00:00Z',
+    updated_at: '2027-05-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+class FakeStore implements SurveyStore {
+  surveys = new Map<string, Survey>();
+  markers = new Set<string>();
+  writes: ResponseWrite[] = [];
+  counts: Record<string, number> = {};
+  registrations = new Map<string, Registration>();
+  /** Before the next write: what a concurrent request does meanwhile. */
+  race: (() => void) | undefined;
+  reads = 0;
+
+  async findSurvey(id: string) {
+    return this.surveys.get(id);
+  }
+  async saveSurvey(survey: Survey) {
+    this.surveys.set(survey.id, survey);
+  }
+  async readCounts() {
+    return this.counts;
+  }
+  async loadAnswerContext(surveyId: string, p: string, r: string, email: string): Promise<AnswerContext> {
+    this.reads++;
+    return { survey: this.surveys.get(surveyId), answered: this.markers.has(`p:${p}`), replayed: this.markers.has(`r:${r}`), registration: this.registrations.get(email) };
+  }
+  async recordResponse(write: ResponseWrite, _nonce: CallNonce | undefined) {
+    const race = this.race;
+    this.race = undefined;
+    race?.();
+    if (this.markers.has(`p:${write.participationHash}`) || this.markers.has(`r:${write.replayHash}`)) throw new ResponseRaceError();
+    this.markers.add(`p:${write.participationHash}`);
+    this.markers.add(`r:${write.replayHash}`);
+    this.writes.push(write);
+    for (const [k, v] of Object.entries(write.tallies)) this.counts[k] = (this.counts[k] ?? 0) + v;
+  }
+  async listTexts() {
+    return { texts: [] };
+  }
+  async listResponses() {
+    return this.writes.map((w) => w.response);
+  }
+  async participationsAmong(_surveyId: string, hashes: string[]) {
+    return new Set(hashes.filter((h) => this.markers.has(`p:${h}`)));
+  }
+}
+
+async function setUp() {
+  const store = new FakeStore();
+  const service = new SurveyService({
+    store,
+    registrations: { listByMeeting: async () => [...store.registrations.values()] },
+    meetings: { findMeeting: async (id: string) => (id === 'club-12' ? { id } : undefined) },
+    participationKey: async () => 'unit-key',
+    sleep: async () => undefined,
+  });
+  await service.putSurvey('club-12-avis', SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined }), new Date('2027-06-01T00:00:00Z'));
+  for (const email of ['ann@example.org', 'bob@example.org']) store.registrations.set(email, registration(email));
+  return { store, service };
+}
+
+const body = (email: string, form: string, answers: Record<string, unknown> = { global: 4, recommande: 9 }) =>
+  AnswerBodySchema.parse({ form_uuid: form, email, answers });
+
+describe('answering a survey', () => {
+  it('records a response holding the answers and the groups only', async () => {
+    const { store, service } = await setUp();
+    const outcome = await service.answer('club-12-avis', body('ann@example.org', 'f1', { global: 4, recommande: 9, remarques: 'Bien' }), now);
+    expect(outcome).toEqual({ response_id: expect.stringMatching(/^[0-9a-f]{32}$/), replayed: false });
+    const write = store.writes[0] as ResponseWrite;
+    expect(write.response).toEqual({ id: outcome.response_id, answers: { global: 4, recommande: 9, remarques: 'Bien' }, mode: 'onsite', profile: 'unknown' });
+    expect(write.texts).toEqual([{ questionId: 'remarques', text: 'Bien' }]);
+    expect(JSON.stringify(write)).not.toMatch(/ann@|f1/);
+  });
+
+  it('a replay wins over everything, even once closed; another form of the same person is refused', async () => {
+    const { service } = await setUp();
+    await service.answer('club-12-avis', body('ann@example.org', 'f1'), now);
+    expect(await service.answer('club-12-avis', body('ANN@example.org', 'f1'), new Date('2028-01-01T00:00:00Z'))).toEqual({ response_id: null, replayed: true });
+    await expect(service.answer('club-12-avis', body('ann@example.org', 'f2'), now)).rejects.toMatchObject({ code: 'already-answered' });
+  });
+
+  it('refuses a closed survey, then an unregistered or cancelled person, before reading the answers', async () => {
+    const { store, service } = await setUp();
+    await expect(service.answer('club-12-avis', body('ann@example.org', 'f1', { global: 99 }), new Date('2027-06-08T13:00:00Z'))).rejects.toMatchObject({ code: 'survey-closed' });
+    await expect(service.answer('club-12-avis', body('eve@example.org', 'f1', { global: 99 }), now)).rejects.toMatchObject({ code: 'not-eligible' });
+    store.registrations.set('bob@example.org', registration('bob@example.org', { state: 'cancelled' }));
+    await expect(service.answer('club-12-avis', body('bob@example.org', 'f3'), now)).rejects.toBeInstanceOf(RefusalError);
+    await expect(service.answer('club-12-avis', body('ann@example.org', 'f1', { global: 99 }), now)).rejects.toBeInstanceOf(InvalidRequestError);
+    expect(store.writes).toEqual([]);
+  });
+
+  it('checked-in eligibility: only people checked in on a day', async () => {
+    const { store, service } = await setUp();
+    await service.putSurvey('club-12-presents', SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined, eligibility: 'checked-in' }), now);
+    store.registrations.set('bob@example.org', registration('bob@example.org', { checked_in: { '2027-06-07': '2027-06-07T08:00:00Z' } }));
+    await expect(service.answer('club-12-presents', body('ann@example.org', 'f1'), now)).rejects.toMatchObject({ code: 'not-eligible' });
+    expect((await service.answer('club-12-presents', body('bob@example.org', 'f2'), now)).replayed).toBe(false);
+    expect((await service.eligiblePeople('club-12-presents')).map((r) => r.email)).toEqual(['bob@example.org']);
+  });
+
+  it('a refused transaction is decided again from a fresh read: the other form of the same person won meanwhile', async () => {
+    const { store, service } = await setUp();
+    // Another form of Ann is recorded between our read and our write.
+    store.race = () => store.markers.add(`p:${participationHash('unit-key', 'club-12-avis', 'ann@example.org')}`);
+    await expect(service.answer('club-12-avis', body('ann@example.org', 'f1'), now)).rejects.toMatchObject({ code: 'already-answered' });
+    expect(store.reads).toBe(2);
+    expect(store.writes).toEqual([]);
+  });
+
+  it('tells the invitations who has answered, from the markers only', async () => {
+    const { service } = await setUp();
+    await service.answer('club-12-avis', body('ann@example.org', 'f1'), now);
+    expect(await service.hasAnswered('club-12-avis', ' Ann@Example.org ')).toBe(true);
+    expect(await service.hasAnswered('club-12-avis', 'bob@example.org')).toBe(false);
+    expect(await service.answeredAmong('club-12-avis', ['ann@example.org', 'bob@example.org'])).toEqual(new Set(['ann@example.org']));
+    expect((await service.eligiblePeople('club-12-avis')).map((r) => r.email).sort()).toEqual(['ann@example.org', 'bob@example.org']);
+  });
+
+  it('refuses a survey on an unknown meeting, or being its own previous survey', async () => {
+    const { service } = await setUp();
+    await expect(service.putSurvey('x', SurveyInputSchema.parse({ ...surveyInput(), meeting_id: 'club-99' }), now)).rejects.toMatchObject({
+      statusCode: 400,
+      details: { errors: [{ path: 'meeting_id', message: 'Réunion inconnue : « club-99 ».' }] },
+    });
+    await expect(service.putSurvey('club-11-avis', SurveyInputSchema.parse(surveyInput()), now)).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
