@@ -21,6 +21,7 @@ import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { RemindersQueueMessageSchema, toDeliverMessage } from '#shared/domain/reminders/model.ts';
+import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
 import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
@@ -58,7 +59,7 @@ export async function runRemindersBench(opts: { quick: boolean }): Promise<boole
       createQueueWithDlq(sqs, `bench-raw-${suffix}`, { maxReceiveCount: 5, visibilityTimeout: 30 }),
     ]);
     const catalog = new FakeSessionCatalog();
-    const source = new SessionSeriesSource(catalog, { baseUrl: 'https://club.example.org', organizer: { name: 'Club', email: 'club@example.org' } });
+    const source = new SessionSeriesSource(catalog, { baseUrl: 'https://club.example.org', organizer: { name: 'Club', email: 'club@example.org' }, render: sessionEmail });
     const ledger = new DynamoReminderLedger(ddb, dataTable);
     const engine = new ReminderEngine({ sources: { 'session-series': source }, ledger, queue: new SqsReminderQueue(sqs, queue.queueUrl) });
 

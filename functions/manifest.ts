@@ -92,7 +92,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /admin/campaigns/{campaignId}/ballots',
       'POST /admin/campaigns/{campaignId}/recount',
     ],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'putOnly' },
     sendsNotifications: false,
     usesPublikKeys: true,
     usesAdminTokens: true,
@@ -113,8 +113,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /admin/session-series/{seriesId}/subscribers',
     ],
     linkTokenRoutes: ['GET /u/{token}', 'POST /u/{token}'],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
-    // Confirmations go to the reminder engine's queue (REMINDERS_QUEUE_URL), not the notify queue.
+    tables: { data: 'readWrite', nonces: 'putOnly' },
+    // Confirmations go to the reminder engine's queue, not the notify queue.
     sendsNotifications: false,
     sendsTo: ['REMINDERS_QUEUE_URL'],
     usesPublikKeys: true,
@@ -131,7 +131,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'PUT /admin/surveys/{surveyId}',
       'GET /admin/surveys/{surveyId}/results',
     ],
-    tables: { data: 'readWrite', nonces: 'readWrite' },
+    tables: { data: 'readWrite', nonces: 'putOnly' },
     sendsNotifications: false,
     usesPublikKeys: true,
     usesAdminTokens: true,

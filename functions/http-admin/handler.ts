@@ -20,11 +20,12 @@ import {
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
-import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
+import { createMeetingAdminContext } from '#shared/lambda/meeting-admin-context.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationStore, meetingChanges } = createRegistrationContext(ctx);
+const { meetings, registrations, registrationStore, meetingChanges } = createMeetingAdminContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });

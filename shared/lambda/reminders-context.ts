@@ -7,28 +7,25 @@ import { DynamoMeetingReminderCatalog } from '#shared/adapters/dynamodb/meeting-
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
-import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
-import type { OwnerKind } from '#shared/domain/reminders/model.ts';
-import type { ReminderQueue, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
+import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
 import { SessionSeriesSource, type SessionReminderCatalog } from '#shared/domain/reminders/session-source.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
+import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
+import { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
-export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
+export { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 
-/** `Name <address>` → its parts, for the ORGANIZER of the invitations. */
-export function organizerOf(mailFrom: string): { name: string; email: string } {
-  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(mailFrom);
-  return match ? { name: match[1] || 'Club utilisateurs Publik', email: match[2] as string } : { name: 'Club utilisateurs Publik', email: mailFrom.trim() };
-}
-
-/** The sources of every owner kind, over DynamoDB unless stores are given (tests, bench). */
+/**
+ * The sources of every owner kind. Stores not given are built over DynamoDB (tests pass fakes).
+ */
 export function createReminderSources(
   ctx: ServiceContext,
   stores: { meetings?: MeetingStore; registrations?: RegistrationStore; sessions?: SessionReminderCatalog } = {},
@@ -38,11 +35,11 @@ export function createReminderSources(
   const sources: ReminderSources = {
     meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
   };
-  // The sessions context's own repository, read through its catalog (the engine's port).
   const sessions = stores.sessions ?? new SessionCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
   sources['session-series'] = new SessionSeriesSource(sessions, {
     baseUrl: ctx.config.publicBaseUrl,
     organizer: organizerOf(ctx.config.mailFrom),
+    render: sessionEmail,
   });
   return sources;
 }

@@ -6,14 +6,12 @@ import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
-import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
 import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
-import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -61,6 +59,5 @@ export function createRegistrationContext(ctx: ServiceContext) {
     registrationStore,
     meetings,
     registrations,
-    meetingChanges: new MeetingChanges(meetings, meetingStore, registrations, registrationStore, createReminderSchedule(ctx, meetingStore, registrationStore)),
   };
 }

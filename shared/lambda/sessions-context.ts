@@ -3,7 +3,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { MissingConfirmationQueue, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
+import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
+import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
+import { createReminderSchedule, organizerOf } from '#shared/lambda/reminder-schedule.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
@@ -13,6 +16,12 @@ export function createSessionsContext(ctx: ServiceContext) {
   const confirmations = ctx.config.remindersQueueUrl
     ? new SqsConfirmationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.remindersQueueUrl)
     : new MissingConfirmationQueue(warn);
-  const sessions = new SessionService({ store, confirmations, baseUrl: ctx.config.publicBaseUrl, logger: { warn } });
+  const reminders = createReminderSchedule(ctx, {
+    'session-series': new SessionSeriesSource(new SessionCatalog(store), {
+      baseUrl: ctx.config.publicBaseUrl,
+      organizer: organizerOf(ctx.config.mailFrom),
+    }),
+  });
+  const sessions = new SessionService({ store, confirmations, baseUrl: ctx.config.publicBaseUrl, logger: { warn }, reminders });
   return { store, sessions };
 }

@@ -7,7 +7,8 @@ import { ruleDueAt, ruleId } from './rules.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
-import { sessionEmail } from './session-email.ts';
+import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
+import type { SessionEmailInput } from './session-email.ts';
 
 export interface SessionSeriesView {
   id: string;
@@ -53,6 +54,12 @@ export interface SessionSourceOptions {
   baseUrl: string;
   /** Sender address, the ORGANIZER of the invitations. */
   organizer: { name: string; email: string };
+  /**
+   * Renders the emails (`sessionEmail` of session-email.ts). Injected rather than imported so
+   * that the sessions admin function, which only plans (refreshNextDue after a change), does
+   * not carry the renderer and its iCalendar library in its bundle.
+   */
+  render?: (input: SessionEmailInput) => EmailMessage;
 }
 
 /** Pure planning of a series' occurrences (exported for tests). */
@@ -104,6 +111,8 @@ export class SessionSeriesSource implements ReminderSource {
     // A reminder planned before a move is stale: the new time has its own reminders.
     if (message.kind === 'reminder' && occurrence.sequence !== message.sequence) return { status: 'skip', reason: 'outdated', to };
     const kind = message.kind === 'cancellation' || message.kind === 'update' || message.kind === 'confirmation' ? message.kind : 'reminder';
-    return { status: 'send', email: sessionEmail({ kind, series, occurrence, subscriber, now, ...this.options }) };
+    const render = this.options.render;
+    if (!render) throw new Error('SessionSeriesSource built for planning only: it has no email renderer');
+    return { status: 'send', email: render({ kind, series, occurrence, subscriber, now, baseUrl: this.options.baseUrl, organizer: this.options.organizer }) };
   }
 }

@@ -22,6 +22,7 @@ import {
   type UnsubscribeRequest,
 } from './schema.ts';
 import { decideSubscribe, decideUnsubscribe, TornReadError } from './subscriptions.ts';
+import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
@@ -39,6 +40,12 @@ export interface SessionServiceDeps {
   confirmations: ConfirmationPublisher;
   baseUrl: string;
   logger: SessionLogger;
+  /**
+   * The reminder engine's schedule: after a series or an occurrence changes, its next due
+   * instant is computed again (a moved session's reminders follow it, a new series gets its
+   * first reminder scheduled). Absent in tests that do not look at reminders.
+   */
+  reminders?: ReminderSchedule | undefined;
   /** Injectable for tests. */
   newSubscriberId?: () => string;
   newToken?: () => string;
@@ -66,6 +73,21 @@ export class SessionService {
   // -------------------------------------------------------------------------------------
   // Organisers
 
+  /**
+   * Best effort after the write: the change stands whatever happens here. Should it fail, the
+   * series is planned again when it is next due (its reminders may then wait for that instant).
+   */
+  private async refreshReminders(seriesId: string, now: Date): Promise<void> {
+    try {
+      await this.deps.reminders?.refreshNextDue('session-series', seriesId, now);
+    } catch (error) {
+      this.deps.logger.warn('reminders not rescheduled after a series change', {
+        seriesId,
+        errClass: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+  }
+
   async putSeries(seriesId: string, input: SeriesInput, now: Date): Promise<{ created: boolean; series: Series }> {
     const at = now.toISOString();
     const series: Series = {
@@ -84,6 +106,7 @@ export class SessionService {
       updated_at: at,
     };
     const { created, createdAt } = await this.deps.store.putSeries(series);
+    await this.refreshReminders(seriesId, now);
     return { created, series: { ...series, created_at: createdAt } };
   }
 
@@ -97,6 +120,7 @@ export class SessionService {
       const { override, after } = applyOccurrenceChange(found.series, parsed.date, previous, change, now);
       try {
         await this.deps.store.saveOverride(override, previous);
+        await this.refreshReminders(parsed.seriesId, now);
         return after;
       } catch (error) {
         if (!(error instanceof OverrideOutdatedError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -1,6 +1,7 @@
 // The session source at delivery time: what it re-checks before composing.
 import { describe, expect, it } from 'vitest';
 import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
+import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
 import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
 import { FakeSessionCatalog, seriesFixture } from '#tests/integration/fixtures/fake-session-catalog.ts';
 
@@ -11,7 +12,7 @@ function setup() {
   const catalog = new FakeSessionCatalog();
   const f = seriesFixture('club', START, 2, 'ville.example.fr');
   catalog.addSeries(f.series, [f.occurrence], f.subscribers);
-  const source = new SessionSeriesSource(catalog, { baseUrl: 'https://club.example.org', organizer: { name: 'Club', email: 'club@example.org' } });
+  const source = new SessionSeriesSource(catalog, { baseUrl: 'https://club.example.org', organizer: { name: 'Club', email: 'club@example.org' }, render: sessionEmail });
   const message = (over: Partial<DeliverMessage> = {}): DeliverMessage => ({
     type: 'reminder.deliver',
     owner_kind: 'session-series',
