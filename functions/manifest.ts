@@ -137,6 +137,16 @@ export const httpFunctions: HttpFunctionSpec[] = [
     usesAdminTokens: true,
     usesParticipationKey: true,
   },
+  {
+    name: 'http-reminders',
+    entry: 'functions/http-reminders/handler.ts',
+    description: 'Reminder engine reports under /admin: deliveries of an occurrence (bearer tokens)',
+    routes: ['GET /admin/sessions/{occurrenceId}/deliveries'],
+    tables: { data: 'read' },
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */

@@ -6,7 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { httpEvent, lambdaContext as httpContext } from '#tests/unit/lambda/http-event.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
@@ -49,6 +51,25 @@ const source = new SessionSeriesSource(catalog, { baseUrl: BASE_URL, organizer: 
 let ledger: DynamoReminderLedger;
 let deliveries: DynamoDeliveryStore;
 let mailer: SesMailer;
+const ADMIN_TOKEN = `admin-${suffix}`;
+type HttpHandler = (event: ReturnType<typeof httpEvent>, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+let reportHandler: HttpHandler;
+
+async function report(occurrenceId: string, query = '') {
+  const path = `/admin/sessions/${occurrenceId}/deliveries`;
+  const res = await reportHandler(
+    httpEvent({
+      method: 'GET',
+      path,
+      routeKey: 'GET /admin/sessions/{occurrenceId}/deliveries',
+      pathParameters: { occurrenceId },
+      rawQueryString: query,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }),
+    httpContext,
+  );
+  return { status: res.statusCode, type: String(res.headers?.['content-type'] ?? ''), body: String(res.body ?? '') };
+}
 
 /** SES that fails for some addresses (an outage seen by one message). */
 class FlakyMailer implements Mailer {
@@ -149,9 +170,22 @@ beforeAll(async () => {
   ledger = new DynamoReminderLedger(ddb, dataTable);
   deliveries = new DynamoDeliveryStore(ddb, dataTable);
   mailer = new SesMailer(new SESv2Client(localClientConfig(endpoints.sesEndpoint)), 'Club utilisateurs Publik <club@example.org>');
+  for (const [name, value] of Object.entries({
+    DATA_TABLE: dataTable,
+    NONCE_TABLE: `rm-nonces-${suffix}`,
+    DYNAMODB_ENDPOINT: endpoints.dynamodbEndpoint,
+    ADMIN_TOKENS: ADMIN_TOKEN,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  })) {
+    vi.stubEnv(name, value);
+  }
+  // The handler reads its configuration when its module is first imported.
+  reportHandler = ((await import('#functions/http-reminders/handler.ts')) as { handler: HttpHandler }).handler;
 });
 
 afterAll(() => {
+  vi.unstubAllEnvs();
   sqs?.destroy();
   ddbClient?.destroy();
 });
@@ -275,6 +309,19 @@ describe('reminder engine (DynamoDB Local, fauxqs, SES emulator)', () => {
     expect(byRecipient.get('sub-00001')).toMatchObject({ state: 'failed' });
     expect(byRecipient.get('sub-00001')?.detail).toContain('Throttling');
     expect(byRecipient.get('sub-00000')).toMatchObject({ state: 'sent', to: `p0@${s.domain}` });
+
+    // The organiser's report: one line per (subscriber, message) and counts per status.
+    const json = await report(s.occurrence.id);
+    expect(json.status).toBe(200);
+    const answer = JSON.parse(json.body) as { data: { counts: Record<string, number>; deliveries: Array<Record<string, unknown>> } };
+    expect(answer.data.counts).toEqual({ sent: 2, failed: 1, skipped: 0, sending: 0 });
+    expect(answer.data.deliveries).toContainEqual(
+      expect.objectContaining({ email: failing, kind: 'reminder', rule: '7d-0900', sequence: 0, status: 'failed' }),
+    );
+    const csv = await report(s.occurrence.id, 'format=csv');
+    expect(csv.type).toContain('text/csv');
+    expect(csv.body).toContain('Courriel;Message;Règle;Séquence;Statut;Date;Motif');
+    expect(csv.body).toContain(`${failing};rappel;7d-0900;0;échec;`);
   });
 
   it('a subscriber who unsubscribes between fan-out and delivery gets nothing (marker skipped)', async () => {

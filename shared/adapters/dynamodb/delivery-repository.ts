@@ -104,11 +104,11 @@ export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore
     return this.finishKey(dispatchKey(ref), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, { ':at': at.toISOString(), ':detail': reason }, to);
   }
 
-  async releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string): Promise<void> {
+  async releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string, to?: string): Promise<void> {
     await this.finishKey(dispatchKey(ref), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
       ':at': at.toISOString(),
       ':detail': error.slice(0, 500),
-    });
+    }, to);
   }
 
   async listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {

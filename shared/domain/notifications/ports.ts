@@ -55,7 +55,7 @@ export interface DispatchDeliveryStore {
   claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult>;
   markDispatchSent(ref: DispatchDeliveryRef, token: string, at: Date, detail: string, to: string): Promise<boolean>;
   markDispatchSkipped(ref: DispatchDeliveryRef, token: string, at: Date, reason: string, to?: string): Promise<boolean>;
-  releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string): Promise<void>;
+  releaseDispatch(ref: DispatchDeliveryRef, token: string, at: Date, error: string, to?: string): Promise<void>;
   /** Every marker of a subject (an occurrence, a meeting), all kinds and recipients. */
   listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]>;
 }

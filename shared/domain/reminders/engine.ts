@@ -214,8 +214,10 @@ export class ReminderDelivery {
     const claim = await deliveries.claimDispatch(ref, this.clock(), DELIVERY_LEASE_SECONDS);
     if (claim.status === 'done') return 'already-done';
     if (claim.status === 'busy') throw new DeliveryInProgressError('email', claim.leaseUntil);
+    let to: string | undefined;
     try {
       const composition = await source.compose(message, this.clock());
+      to = composition.status === 'send' ? composition.email.to : composition.to;
       if (composition.status === 'skip') {
         await deliveries.markDispatchSkipped(ref, claim.token, this.clock(), composition.reason, composition.to);
         logger.info('reminder not sent', { ...log, reason: composition.reason });
@@ -227,7 +229,7 @@ export class ReminderDelivery {
       return 'sent';
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await deliveries.releaseDispatch(ref, claim.token, this.clock(), text).catch((releaseError: unknown) => {
+      await deliveries.releaseDispatch(ref, claim.token, this.clock(), text, to).catch((releaseError: unknown) => {
         logger.warn('could not release a delivery marker', { ...log, error: releaseError as Error });
       });
       throw error;
