@@ -36,7 +36,7 @@ type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'bal
 type Item = Record<string, unknown>;
 
 const ProposalMarkerSchema = z.object({ proposal_id: z.string(), request_hash: z.string() });
-const CosignMarkerSchema = z.object({ proposal_id: z.string(), organisation_key: z.string() });
+const CosignMarkerSchema = z.object({ proposal_id: z.string(), organisation_key: z.string(), supporters_after: z.number().int().optional() });
 const BallotMarkerSchema = z.object({
   campaign_id: z.string(),
   organisation_key: z.string(),
@@ -401,7 +401,10 @@ export class DynamoVoteStore implements VoteStore {
     );
   }
 
-  async addSupport(write: { support: Support; campaignId: string; organisationName: string }, nonce: CallNonce | undefined): Promise<void> {
+  async addSupport(
+    write: { support: Support; campaignId: string; organisationName: string; supportersAfter?: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void> {
     const { support: s, campaignId } = write;
     await this.commit(
       [
@@ -424,7 +427,13 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.cosignForm(s.form_uuid), type: 'cosign-form', proposal_id: s.proposal_id, organisation_key: s.organisation_key },
+              Item: {
+                ...vk.cosignForm(s.form_uuid),
+                type: 'cosign-form',
+                proposal_id: s.proposal_id,
+                organisation_key: s.organisation_key,
+                ...(write.supportersAfter !== undefined ? { supporters_after: write.supportersAfter } : {}),
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

@@ -29,6 +29,8 @@ export interface ProposalFormMarker {
 }
 
 export interface CosignFormMarker {
+  /** The proposal's supporters right after this form's co-signature (a lower bound for its replays). */
+  supporters_after?: number | undefined;
   proposal_id: string;
   organisation_key: string;
 }
@@ -92,7 +94,10 @@ export interface VoteStore {
 
   loadCosignContext(proposalId: string, campaignId: string, formUuid: string, organisationKey: string): Promise<CosignContext>;
   /** The support (one per organisation), the proposal's supporters counter, the form marker. */
-  addSupport(write: { support: Support; campaignId: string; organisationName: string }, nonce: CallNonce | undefined): Promise<void>;
+  addSupport(
+    write: { support: Support; campaignId: string; organisationName: string; supportersAfter?: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void>;
 
   loadBallotContext(
     campaignId: string,

@@ -317,7 +317,9 @@ export class VoteService {
         if (ctx.marker.proposal_id !== proposalId) {
           throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à co-signer une autre proposition.');
         }
-        return answer(ctx.proposal.supporters, true);
+        // The proposal may have been read an instant before this form's own co-signature
+        // committed (a BatchGetItem is not a snapshot): never answer fewer supporters than it made.
+        return answer(Math.max(ctx.proposal.supporters, ctx.marker.supporters_after ?? 0), true);
       }
       // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
       // very form may show its support before its marker and the counter (the support names its
@@ -347,6 +349,7 @@ export class VoteService {
           },
           campaignId,
           organisationName: ctx.organisationName ?? request.organisation,
+          supportersAfter: ctx.proposal.supporters + 1,
         },
         nonce,
       );

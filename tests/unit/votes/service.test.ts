@@ -75,3 +75,20 @@ describe('casting a ballot', () => {
     expect([replay.writes, refused.writes, outsider.writes]).toEqual([[], [], []]);
   });
 });
+
+describe('co-signing: a replay read an instant before its own write was visible', () => {
+  it('never answers fewer supporters than the co-signature itself made', async () => {
+    const proposal = { id: 'evol-2027-p1', campaign_id: 'evol-2027', supporters: 1 };
+    const store = {
+      // The marker of this form is visible, the proposal's counter not yet (a BatchGetItem is not a snapshot).
+      loadCosignContext: async () => ({
+        record: { campaign: campaign(), changeSeq: 1, proposalCount: 1 },
+        proposal,
+        marker: { proposal_id: 'evol-2027-p1', organisation_key: 'departement x', supporters_after: 2 },
+      }),
+    } as unknown as VoteStore;
+    const request = { form_uuid: 'copy', email: 'a@example.org', organisation: 'Département X' };
+    const answer = await service(store).cosign('evol-2027-p1', request as never, undefined, new Date('2027-03-10T10:00:00Z'));
+    expect(answer).toMatchObject({ supporters: 2, replayed: true, status: 'eligible' });
+  });
+});
