@@ -94,6 +94,7 @@ export class SurveyService {
     const { store } = this.deps;
     const key = await this.deps.participationKey();
     const hashes = { participation: participationHash(key, surveyId, body.email), replay: replayHash(key, surveyId, body.form_uuid) };
+    let answeredSeen = false;
     for (let attempt = 1; ; attempt++) {
       const ctx = await store.loadAnswerContext(surveyId, hashes.participation, hashes.replay, body.email);
       const survey = ctx.survey;
@@ -101,6 +102,14 @@ export class SurveyService {
       if (ctx.replayed) return { response_id: null, replayed: true };
       if (!isOpen(survey, now)) throw closed(survey, now);
       if (ctx.answered) {
+        // The one read is a BatchGetItem, not a snapshot: a copy of this very form committing at
+        // that instant can show its participation marker without its replay marker. Look once
+        // more before refusing; a real second answer is refused then.
+        if (!answeredSeen && attempt < this.retry.maxAttempts) {
+          answeredSeen = true;
+          await this.sleep(Math.random() * Math.max(1, this.retry.baseDelayMs));
+          continue;
+        }
         throw new RefusalError('already-answered', 'Une réponse à cette enquête a déjà été enregistrée pour cette adresse électronique.');
       }
       const registration = ctx.registration;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { participationHash } from '#shared/domain/surveys/anonymity.ts';
+import { participationHash, replayHash } from '#shared/domain/surveys/anonymity.ts';
 import { ResponseRaceError, type AnswerContext, type ResponseWrite, type SurveyStore } from '#shared/domain/surveys/ports.ts';
 import { AnswerBodySchema, SurveyInputSchema, type Survey } from '#shared/domain/surveys/schema.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
@@ -139,7 +139,22 @@ describe('answering a survey', () => {
     // Another form of Ann is recorded between our read and our write.
     store.race = () => store.markers.add(`p:${participationHash('unit-key', 'club-12-avis', 'ann@example.org')}`);
     await expect(service.answer('club-12-avis', body('ann@example.org', 'f1'), now)).rejects.toMatchObject({ code: 'already-answered' });
-    expect(store.reads).toBe(2);
+    // The refused write, then the read that finds Ann answered, then one more look before refusing.
+    expect(store.reads).toBe(3);
+    expect(store.writes).toEqual([]);
+  });
+
+  it('a copy of the same form seen half-committed (participation marker, not yet its replay marker) is a replay, not already-answered', async () => {
+    const { store, service } = await setUp();
+    const replay = `r:${replayHash('unit-key', 'club-12-avis', 'f1')}`;
+    store.markers.add(`p:${participationHash('unit-key', 'club-12-avis', 'ann@example.org')}`);
+    const read = store.loadAnswerContext.bind(store);
+    store.loadAnswerContext = async (...args) => {
+      const ctx = await read(...args);
+      store.markers.add(replay); // the rest of that transaction becomes visible a moment later
+      return ctx;
+    };
+    await expect(service.answer('club-12-avis', body('ann@example.org', 'f1'), now)).resolves.toEqual({ response_id: null, replayed: true });
     expect(store.writes).toEqual([]);
   });
 
