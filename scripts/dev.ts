@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { signUrl } from '#shared/publik/signature.ts';
 import { demoMeeting } from './local/demo-meeting.ts';
-import { DEMO_SERIES_ID, demoSubscription } from './local/demo-sessions.ts';
+import { DEMO_SERIES_ID, demoFirstReminderAt, demoSubscription } from './local/demo-sessions.ts';
 import { DEMO_SURVEY_ID, demoSurveyResponse } from './local/demo-surveys.ts';
 import { startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
 
@@ -124,6 +124,9 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions/subscriptions`)})" \\`,
     `    -d ${q(JSON.stringify(demoSubscription(1)))}`,
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/session-series`,
+    '  # the first session reminder (7 days before, 09:00 Paris) to the subscribers, then read the emails:',
+    `  npm run tick -- --at ${demoFirstReminderAt(new Date())}`,
+    `  curl -s ${rt.baseUrl}/__local/emails`,
     ...votesBanner(rt),
     '  # answer the demo survey as the person registered above (anonymous; a second form is refused):',
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/surveys/${DEMO_SURVEY_ID}/responses`)})" \\`,

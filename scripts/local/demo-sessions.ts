@@ -1,6 +1,9 @@
 // The demo session series `npm start` creates through the real routes: `club-en-ligne`, the
 // second Tuesday of every quarter at 14:00 Paris time, with three subscribers (subscribed as
 // w.c.s. would, signed; fixed form uuids, so a restart on kept data replays instead of adding).
+import { DateTime } from 'luxon';
+import { nextOccurrence } from '#shared/domain/sessions/occurrences.ts';
+import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import type { SigningKeys } from './dev-defaults.ts';
 
@@ -23,6 +26,21 @@ export const demoSubscribers = [
   { form_uuid: 'demo-sessions-2', email: 'paul.durand@example.org', first_name: 'Paul', last_name: 'Durand', organisation: 'Métropole de Lyon' },
   { form_uuid: 'demo-sessions-3', email: 'amina.benali@example.org', first_name: 'Amina', last_name: 'Benali', organisation: 'Département du Nord' },
 ];
+
+/**
+ * The instant the demo series' first reminder (7 days before, 09:00 Paris) falls due for its
+ * first session after `now`, for the banner's `npm run tick -- --at …`.
+ */
+export function demoFirstReminderAt(now: Date): string {
+  const series = SeriesInputSchema.parse(demoSeries);
+  const first = nextOccurrence({ ...series, id: DEMO_SERIES_ID, created_at: '', updated_at: '' }, [], now);
+  if (!first) return now.toISOString();
+  return DateTime.fromISO(first.starts_at, { zone: series.timezone })
+    .minus({ days: 7 })
+    .set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
+    .toUTC()
+    .toISO({ suppressMilliseconds: true }) as string;
+}
 
 /** A subscription body for the banner's example (a fourth person). */
 export function demoSubscription(n: number) {
