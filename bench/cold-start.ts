@@ -12,8 +12,8 @@
 // the real admin route):
 //   - HTTP function: its first GET route that is not a personal link, as an HTTP API v2 event,
 //     signed with the dev keys (fresh nonce each run) or carrying the dev admin token;
-//   - queue consumer: a batch of one message (a promotion notice for a registration that does
-//     not exist: one read, then the message is dropped as stale);
+//   - queue consumer: a batch of one message (a promotion notice for a registration, or a session
+//     confirmation for a series, that does not exist: a read, then the message is dropped as stale);
 //   - scheduled function: one tick at the current instant.
 // Measured inside the child: import of the bundle, then the handler's first call. Node's own
 // start-up, identical on both sides, is recorded apart (`processMs`, from spawn to exit).
@@ -168,7 +168,9 @@ function targets(rt: LocalRuntime, meetingId: string): Target[] {
     const gets = spec.routes.filter((r) => r.startsWith('GET ') && !links.has(r));
     const routeKey = gets.find((r) => !/\{(?!meetingId\})/.test(r)) ?? gets[0];
     if (routeKey === undefined) throw new Error(`${spec.name}: no GET route to measure a first request with`);
-    const params = Object.fromEntries([...routeKey.matchAll(/\{(\w+)\}/g)].map((m) => [m[1] as string, m[1] === 'meetingId' ? meetingId : 'x']));
+    // Ids of the right shape (an unknown one answers 404, which still runs the whole chain).
+    const idFor = (name: string) => (name === 'meetingId' ? meetingId : name === 'occurrenceId' ? 'bench-series-2027-01-12' : 'x');
+    const params = Object.fromEntries([...routeKey.matchAll(/\{(\w+)\}/g)].map((m) => [m[1] as string, idFor(m[1] as string)]));
     list.push({
       name: spec.name,
       kind: 'http',
@@ -198,15 +200,21 @@ function targets(rt: LocalRuntime, meetingId: string): Target[] {
       first: 'a batch of one message',
       baseline: 'get',
       event: () => {
-        const body = JSON.stringify({
-          id: `bench-${randomUUID()}`,
-          type: 'registration.promoted',
-          meeting_id: meetingId,
-          registration_id: `bench-gone-${randomUUID()}`,
-          item_key: 'day:bench',
-          dropped_workshops: [],
-          created_at: new Date().toISOString(),
-        });
+        // Each queue's own message shape, naming something that does not exist: one read, then
+        // the message is dropped as stale (a promotion notice, or a session confirmation).
+        const body = JSON.stringify(
+          spec.queue.name === 'reminders'
+            ? { type: 'session.confirmation', series_id: 'bench-gone', subscriber_id: randomUUID(), occurrence_id: 'bench-gone-2027-01-12' }
+            : {
+                id: `bench-${randomUUID()}`,
+                type: 'registration.promoted',
+                meeting_id: meetingId,
+                registration_id: `bench-gone-${randomUUID()}`,
+                item_key: 'day:bench',
+                dropped_workshops: [],
+                created_at: new Date().toISOString(),
+              },
+        );
         const messageId = randomUUID();
         return {
           Records: [
