@@ -7,6 +7,7 @@ import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts'
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { EmailMessage } from './ports.ts';
+import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
 
 export interface PromotionContext {
   notification: Notification;
@@ -25,7 +26,6 @@ export interface PromotedItem {
   phrase: string;
 }
 
-const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
 
 const frenchTime = (hhmm: string) => hhmm.replace(':', 'h');
 
@@ -102,9 +102,6 @@ export function summaryLines(meeting: Meeting, answer: RegistrationAnswer): stri
 function droppedTitles(meeting: Meeting, dropped: string[]): string[] {
   return dropped.map((id) => meeting.workshops.find((w) => w.id === id)?.title ?? id);
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * The email telling a person that a place freed and that they now have it. The registration's

@@ -14,6 +14,7 @@ import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts'
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
 import { ruleDueAt, ruleId } from './rules.ts';
+import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
 
 export interface MeetingReminderCatalog {
   findMeeting(meetingId: string): Promise<Meeting | undefined>;
@@ -36,10 +37,6 @@ export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[]
   const rules = meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) }));
   return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
 }
-
-const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer): EmailMessage {
   const dates = frenchDateRange(meeting.days.map((d) => d.date));

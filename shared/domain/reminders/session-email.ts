@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import { vtimezone } from '#shared/domain/registrations/calendar.ts';
 import type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView } from './session-source.ts';
+import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
 
 export type SessionMessageKind = 'reminder' | 'update' | 'cancellation' | 'confirmation';
 
@@ -22,7 +23,6 @@ export interface SessionEmailInput {
 
 /** Minutes before the start at which the calendar alarm rings. */
 export const ALARM_MINUTES = 15;
-const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
 
 export const occurrenceUid = (occurrenceId: string) => `${occurrenceId}@publik-club`;
 export const unsubscribeUrl = (baseUrl: string, token: string) => `${baseUrl}/u/${token}`;
@@ -35,9 +35,6 @@ export function frenchDateTime(iso: string, zone: string): string {
 function zoneNote(zone: string): string {
   return zone === 'Europe/Paris' ? 'heure de Paris' : `fuseau ${zone}`;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export function sessionCalendar(input: SessionEmailInput): string {
   const { kind, series, occurrence, subscriber, organizer, now } = input;

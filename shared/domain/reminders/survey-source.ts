@@ -24,6 +24,7 @@ import { InvitationsSchema, type Eligibility, type Invitations, type Survey } fr
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
 
 const DAY_MS = 86_400_000;
 /** The invitation's id among the planned « rules » (reminders are `r1`, `r2`…). */
@@ -89,10 +90,6 @@ export interface SurveyInvitationCatalog {
 export function eligibleIds(eligibility: Eligibility, meetingId: string, rows: readonly ListedRegistration[]): string[] {
   return rows.filter((r) => isEligible(eligibility, r, meetingId)).map((r) => r.id);
 }
-
-const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * The last day answers are taken, in the meeting's zone: `mercredi 30 juin 2027`. A survey that

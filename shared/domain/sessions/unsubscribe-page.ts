@@ -3,8 +3,7 @@
 // which POSTs to the same address, like the RFC 8058 one-click POST of mail clients. An
 // unknown link gets a page of the same look that says nothing about any subscription.
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+import { escapeHtml } from '#shared/domain/notifications/email-text.ts';
 
 function page(title: string, body: string): string {
   return `<!doctype html>
