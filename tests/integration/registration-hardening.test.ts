@@ -1,5 +1,7 @@
-// The registration hot path as the hardening issue asks for it, against DynamoDB Local: two
-// DynamoDB calls (one read, one transaction that also consumes the call's nonce), exact waiting
+// The registration hot path as the hardening issue asks for it, against DynamoDB Local: one
+// transaction when a remembered meeting says every place asked is free (refused by DynamoDB
+// whenever it is not), otherwise two DynamoDB calls (one read, one transaction that also
+// consumes the call's nonce), exact waiting
 // positions, an organiser's change racing registrations, and capacities that cannot fall below
 // what is confirmed.
 import { randomBytes } from 'node:crypto';
@@ -8,6 +10,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
@@ -77,10 +80,12 @@ const person = (i: number | string, over: Record<string, unknown> = {}) =>
     onsite_days: ['2026-06-07'],
     ...over,
   });
+const dayCounter = async (meetingId: string) =>
+  (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
 const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(now.getTime() / 1000) + 300);
 
 describe('the hot path', () => {
-  it('registers with two DynamoDB calls: one read, one transaction consuming the nonce', async () => {
+  it('joins a waiting list with two DynamoDB calls: one read, one transaction consuming the nonce', async () => {
     const meetingId = await createMeeting({
       workshops: [{ id: 'w1', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 1, waiting_list: true }],
       evening_event: { date: '2026-06-06', capacity: 5, waiting_list: true },
@@ -101,6 +106,99 @@ describe('the hot path', () => {
     const replay = service.register(meetingId, person('hot-2'), now, callNonce('n-hot'));
     await expect(replay).rejects.toBeInstanceOf(ReplayedCallError);
     expect(await store.listByMeeting(meetingId)).toHaveLength(before);
+  });
+
+  it('registers with ONE DynamoDB call when this container read the meeting lately and every place asked is free', async () => {
+    const meetingId = await createMeeting({
+      workshops: [{ id: 'w1', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 5, waiting_list: true }],
+    });
+    await service.register(meetingId, person('one-warm', { workshops: ['w1'] }), now);
+    const nonce = callNonce('n-one');
+    sent.length = 0;
+    const outcome = await service.register(meetingId, person('one-hot', { workshops: ['w1'] }), now, nonce);
+    expect(sent).toEqual(['TransactWriteItemsCommand']);
+    expect(outcome.answer.days[0]).toMatchObject({ status: 'confirmed' });
+    expect(outcome.answer.workshops[0]).toMatchObject({ status: 'confirmed' });
+    expect(nonce.consumed).toBe(true);
+    expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2 });
+  });
+
+  describe('a remembered meeting never decides: every change made elsewhere is seen', () => {
+    // `other` is another container: it registers and the organiser changes the meeting while
+    // `service` still remembers what it read.
+    const other = new RegistrationService({
+      meetings: meetingStore,
+      store,
+      publisher: { publish: async () => undefined },
+      baseUrl: 'http://club.test',
+    });
+
+    it('places taken elsewhere: the write is refused, the read path puts the person on the waiting list', async () => {
+      const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: true }] });
+      await service.register(meetingId, person('elsewhere-0'), now);
+      await other.register(meetingId, person('elsewhere-1'), now);
+      sent.length = 0;
+      const outcome = await service.register(meetingId, person('elsewhere-2'), now);
+      expect(sent).toEqual(['TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+      expect(outcome.answer.days[0]).toMatchObject({ status: 'waiting', waiting_position: 1 });
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2, waiting: 1 });
+    });
+
+    it('a full item without waiting list: refused with day-full, nothing written, nonce left free', async () => {
+      const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: false }] });
+      await service.register(meetingId, person('nowl-0'), now);
+      await other.register(meetingId, person('nowl-1'), now);
+      const nonce = callNonce('n-nowl');
+      await expect(service.register(meetingId, person('nowl-2'), now, nonce)).rejects.toMatchObject({ code: 'day-full' });
+      expect(nonce.consumed).toBe(false);
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2, waiting: 0 });
+    });
+
+    it('the organiser closed registrations: refused on the new meeting', async () => {
+      const meetingId = await createMeeting();
+      await service.register(meetingId, person('closed-0'), now);
+      await changes.putMeeting(meetingId, meetingBody({ registration_closes_at: '2026-05-01T00:00:00+02:00' }), now);
+      await expect(service.register(meetingId, person('closed-1'), now)).rejects.toMatchObject({ code: 'registration-closed' });
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 1 });
+    });
+
+    it('the organiser removed a workshop: refused as unknown, not booked on a ghost', async () => {
+      const withWorkshop = {
+        workshops: [{ id: 'w', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 5, waiting_list: true }],
+      };
+      const meetingId = await createMeeting(withWorkshop);
+      await service.register(meetingId, person('ghost-0'), now);
+      await service.register(meetingId, person('ghost-w', { workshops: ['w'] }), now); // remembers w
+      await service.cancel((await store.findByFormUuid(`hard-ghost-w-${suffix}`))!.id, now);
+      await changes.putMeeting(meetingId, meetingBody(), now);
+      await expect(service.register(meetingId, person('ghost-1', { workshops: ['w'] }), now)).rejects.toMatchObject({ code: 'unknown-workshop' });
+    });
+
+    it('the same form again: answered as a replay of the first registration', async () => {
+      const meetingId = await createMeeting();
+      const first = await service.register(meetingId, person('replay-0'), now);
+      const again = await service.register(meetingId, person('replay-0'), now);
+      expect(again.registration.id).toBe(first.registration.id);
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 1 });
+    });
+
+    it('an email registered by another form: already-registered, nothing written', async () => {
+      const meetingId = await createMeeting();
+      await service.register(meetingId, person('mail-0'), now);
+      await service.register(meetingId, person('mail-1'), now);
+      await expect(service.register(meetingId, person('mail-2', { email: 'hardmail-0@example.org' }), now)).rejects.toMatchObject({
+        code: 'already-registered',
+      });
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2 });
+    });
+
+    it('a signed call played twice on the one-call path: refused, nothing more written', async () => {
+      const meetingId = await createMeeting();
+      await service.register(meetingId, person('nonce-0'), now);
+      await service.register(meetingId, person('nonce-1'), now, callNonce('n-twice'));
+      await expect(service.register(meetingId, person('nonce-2'), now, callNonce('n-twice'))).rejects.toBeInstanceOf(ReplayedCallError);
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2 });
+    });
   });
 
   it('a refused registration leaves the nonce free', async () => {

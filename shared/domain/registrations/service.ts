@@ -13,6 +13,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { EVENING_KEY, dayKey, remoteKey, withCounters, itemDefinitionsOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { planPromotion, planRegistration, planRelease, positionsOf, type ItemAction } from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
+import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import {
   EmailTakenError,
   FormTakenError,
@@ -50,6 +51,8 @@ export interface RegistrationServiceDeps {
   baseUrl: string;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  /** Bounds of the per-container meeting hints (tests shorten the time to live). */
+  hints?: MeetingHintOptions;
 }
 
 export const newRegistrationId = () => 'r' + base32(randomBytes(16));
@@ -94,10 +97,13 @@ export interface RegistrationOutcome {
 export class RegistrationService {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** What this container last read of each meeting (one-call registrations). */
+  private readonly hints: MeetingHints;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.hints = new MeetingHints(deps.hints);
   }
 
   private async backoff(attempt: number): Promise<void> {
@@ -167,18 +173,27 @@ export class RegistrationService {
 
   /**
    * POST /meetings/{id}/registrations: create, replay, or modify when the form was seen.
-   * The happy path is two DynamoDB calls: one read of everything the decision needs (meeting,
-   * the requested items' counters, the form and email markers), one transaction (markers,
-   * registration, counters with their conditions, waiting entries, the call's nonce).
+   * The path of a request that only takes free places, on a meeting this container has read
+   * lately, is ONE DynamoDB call: the transaction (markers, registration, counters with their
+   * conditions, the call's nonce), decided on the remembered meeting and counters (see
+   * meeting-hints.ts) and refused by DynamoDB if any of them moved. Every other request, and any
+   * refused one, is two: one read of everything the decision needs (meeting, the requested
+   * items' counters, the form and email markers), then the transaction.
    */
   async register(meetingId: string, request: RegistrationRequest, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
     const hash = requestHash(request);
     const itemKeys = requestedItemKeys(request);
+    const direct = await this.registerOnHint(meetingId, request, hash, itemKeys, now, nonce);
+    if (direct) return direct;
     const deadline = Date.now() + (this.retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
     for (let attempt = 0; attempt < this.retry.maxAttempts && Date.now() < deadline; attempt++) {
       const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys);
       const meeting = read.meeting;
-      if (!meeting) throw meetingNotFound(meetingId);
+      if (!meeting) {
+        this.hints.forget(meetingId);
+        throw meetingNotFound(meetingId);
+      }
+      this.hints.remember(meeting, read.counters, Date.now());
       if (read.formHolder) {
         if (read.formHolder.meetingId !== meetingId) {
           throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une inscription à une autre réunion.');
@@ -196,24 +211,9 @@ export class RegistrationService {
       const wanted = wantedItems(meeting, request);
       try {
         const plan = planRegistration(meeting, countersFor(meeting, read.counters), wanted.items);
-        const registration: Registration = {
-          id: newRegistrationId(),
-          meeting_id: meetingId,
-          access_token: newToken(),
-          ...identityOf(request),
-          image_rights: imageRightsOf(meeting, request, undefined, now),
-          days: wanted.days,
-          workshops: wanted.workshops,
-          evening_event: wanted.evening_event,
-          items: plan.held,
-          state: 'active',
-          request_hash: hash,
-          checked_in: {},
-          version: 1,
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        };
+        const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
         await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
+        this.hints.noteTaken(meetingId, meeting.version, takenKeys(plan.actions));
         logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions) });
         return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
       } catch (error) {
@@ -227,6 +227,51 @@ export class RegistrationService {
       }
     }
     throw this.busy();
+  }
+
+  /**
+   * The one-call path: when the remembered meeting and counters say that every requested item
+   * has a free place and nobody waits, write at once. The hint only proposes: the transaction's
+   * conditions hold only on the current meeting version, with the place still free, nobody
+   * waiting, and the form and email unused. Anything else (a refusal to explain, a replay, a
+   * waiting list, a change) is answered by the read path, as if the hint did not exist.
+   */
+  private async registerOnHint(
+    meetingId: string,
+    request: RegistrationRequest,
+    hash: string,
+    itemKeys: string[],
+    now: Date,
+    nonce: CallNonce | undefined,
+  ): Promise<RegistrationOutcome | undefined> {
+    const hint = this.hints.recall(meetingId, itemKeys, Date.now());
+    if (!hint) return undefined;
+    const { meeting } = hint;
+    let wanted: ReturnType<typeof wantedItems>;
+    let plan: ReturnType<typeof planRegistration>;
+    try {
+      // A refusal decided on a remembered meeting could be outdated: the read path decides it.
+      checkRegistrationWindow(meeting, now);
+      wanted = wantedItems(meeting, request);
+      plan = planRegistration(meeting, countersFor(meeting, hint.counters), wanted.items);
+    } catch {
+      return undefined;
+    }
+    if (plan.actions.length === 0 || plan.actions.some((a) => a.type !== 'take')) return undefined;
+    const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
+    try {
+      // Every `take` holds only on this meeting version: the hint cannot outlive a change.
+      await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
+    } catch (error) {
+      if (error instanceof FormTakenError || error instanceof EmailTakenError || error instanceof PlanOutdatedError) {
+        this.hints.forget(meetingId);
+        return undefined;
+      }
+      throw error;
+    }
+    this.hints.noteTaken(meetingId, meeting.version, takenKeys(plan.actions));
+    logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions), read: false });
+    return this.answerFor(registration, false, meeting);
   }
 
   /** POST /registrations/{id}: a modification with the registering body. */
@@ -493,6 +538,39 @@ export function requestedItemKeys(request: RegistrationRequest): string[] {
 function countersFor(meeting: Meeting, read: ReadonlyMap<string, CapacityItem>): Map<string, CapacityItem> {
   const defs = itemDefinitionsOf(meeting).filter((d) => read.has(d.key));
   return new Map(withCounters(defs, new Map([...read].map(([k, c]) => [k, c]))).map((i) => [i.key, i]));
+}
+
+function takenKeys(actions: ItemAction[]): string[] {
+  return actions.filter((a) => a.type === 'take').map((a) => a.key);
+}
+
+/** A new registration holding what its plan decided. */
+function newRegistration(
+  meetingId: string,
+  meeting: Meeting,
+  request: RegistrationRequest,
+  wanted: ReturnType<typeof wantedItems>,
+  held: Registration['items'],
+  hash: string,
+  now: Date,
+): Registration {
+  return {
+    id: newRegistrationId(),
+    meeting_id: meetingId,
+    access_token: newToken(),
+    ...identityOf(request),
+    image_rights: imageRightsOf(meeting, request, undefined, now),
+    days: wanted.days,
+    workshops: wanted.workshops,
+    evening_event: wanted.evening_event,
+    items: held,
+    state: 'active',
+    request_hash: hash,
+    checked_in: {},
+    version: 1,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+  };
 }
 
 /** Counter changes for the logs: keys and kinds, no personal data. */

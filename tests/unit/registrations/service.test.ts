@@ -3,6 +3,7 @@ import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/er
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { PlanOutdatedError } from '#shared/domain/registrations/ports.ts';
 import { RegistrationService, requestHash, type RetryPolicy } from '#shared/domain/registrations/service.ts';
+import type { MeetingHintOptions } from '#shared/domain/registrations/meeting-hints.ts';
 import {
   BASE_URL,
   FakeMeetingStore,
@@ -20,7 +21,7 @@ import {
 const D1 = 'day:2025-06-07';
 const QUICK: RetryPolicy = { maxAttempts: 25, baseDelayMs: 1, maxDelayMs: 2 };
 
-function setup(opts: { meeting?: Meeting; retry?: RetryPolicy } = {}) {
+function setup(opts: { meeting?: Meeting; retry?: RetryPolicy; hints?: MeetingHintOptions } = {}) {
   const meetings = new FakeMeetingStore();
   const meeting = meetings.add(opts.meeting ?? smallMeeting());
   const store = new FakeRegistrationStore(meetings);
@@ -32,6 +33,7 @@ function setup(opts: { meeting?: Meeting; retry?: RetryPolicy } = {}) {
     publisher,
     baseUrl: BASE_URL,
     retry: opts.retry ?? QUICK,
+    ...(opts.hints ? { hints: opts.hints } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -143,7 +145,8 @@ describe('register', () => {
   });
 
   it('plans again when the counters changed before the write (the last place taken meanwhile)', async () => {
-    const { register, store, sleeps, meeting } = setup();
+    // No remembered meeting: every registration reads first, then writes.
+    const { register, store, sleeps, meeting } = setup({ hints: { maxMeetings: 0, ttlMs: 0 } });
     await register(1);
     store.before('create', async () => {
       await register(3);
@@ -151,6 +154,19 @@ describe('register', () => {
     const second = await register(2);
     expect(second.answer).toMatchObject({ status: 'waiting', days: [{ waiting_position: 1 }] });
     expect(sleeps).toHaveLength(1);
+    expect(store.invariantViolations(meeting.id)).toEqual([]);
+  });
+
+  it('a write decided on the remembered meeting and refused (the last place taken meanwhile) decides again from a fresh read', async () => {
+    const { register, store, sleeps, meeting } = setup();
+    await register(1);
+    store.before('create', async () => {
+      await register(3);
+    });
+    const second = await register(2);
+    expect(second.answer).toMatchObject({ status: 'waiting', days: [{ waiting_position: 1 }] });
+    // Refused on the hint: read at once, no backoff (nobody else was contending on fresh counters).
+    expect(sleeps).toHaveLength(0);
     expect(store.invariantViolations(meeting.id)).toEqual([]);
   });
 
