@@ -82,7 +82,7 @@ const INTERLEAVING_NOTE =
 
 /** CPU ms per request, per process. */
 interface CpuPerRequest {
-  /** The forked load generator (fetch or the SDK client). */
+  /** The forked load generator (node:http or the SDK client). */
   loadGenerator: number;
   /** This process: gateway + handlers (ours); idle for raw. */
   gatewayAndHandlers: number;
@@ -576,7 +576,7 @@ export async function runRegistrationBench(opts: BenchOptions): Promise<boolean>
       interleaving: INTERLEAVING_NOTE,
       processes:
         'gateway + handlers in the benchmark process (as `npm start` runs them); every timed call made by a forked load generator; DynamoDB Local as a java child',
-      ours: 'signed POST /meetings/{id}/registrations through the local gateway, fresh timestamp + nonce, distinct form_uuid and email per call; timed from fetch() to the last byte of the answer; signing excluded',
+      ours: 'signed POST /meetings/{id}/registrations through the local gateway, fresh timestamp + nonce, distinct form_uuid and email per call; called with node:http keep-alive (the lightest client: w.c.s. runs elsewhere); timed from the request to the last byte of the answer; signing excluded',
       raw: 'one TransactWriteCommand (Put FORM, Put EMAIL, Put REG, Update day counter with the take condition) with a client from createDocumentClient(); cancelled transactions are counted apart, not in the percentiles',
       percentiles: 'nearest rank over successful samples; req/s = successful requests / wall time of that side',
       cpu: 'user+system CPU ms per request of each process (/proc and process.cpuUsage), over the recorded rounds',
