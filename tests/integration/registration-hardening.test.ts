@@ -154,6 +154,22 @@ describe('the hot path', () => {
       expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2, waiting: 0 });
     });
 
+    it('a meeting known to the container is not read again while the counters carry its version; a raised capacity is seen', async () => {
+      const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: false }] });
+      await service.register(meetingId, person('known-0'), now);
+      // Full on what `service` knows: the read path, which does not read the meeting again.
+      sent.length = 0;
+      await expect(service.register(meetingId, person('known-1'), now)).rejects.toMatchObject({ code: 'day-full' });
+      expect(sent).toEqual(['BatchGetItemCommand']);
+      // The organiser raises the capacity: the counter's version moved, the meeting is read.
+      await changes.putMeeting(meetingId, meetingBody({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: false }] }), now);
+      sent.length = 0;
+      const outcome = await service.register(meetingId, person('known-2'), now);
+      expect(sent).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
+      expect(outcome.answer.days[0]).toMatchObject({ status: 'confirmed' });
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2 });
+    });
+
     it('the organiser closed registrations: refused on the new meeting', async () => {
       const meetingId = await createMeeting();
       await service.register(meetingId, person('closed-0'), now);

@@ -22,7 +22,7 @@ import {
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
-import { MeetingSchema } from '#shared/domain/meetings/schema.ts';
+import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
@@ -48,6 +48,8 @@ const CounterItemSchema = z.object({
   confirmed: z.number().int(),
   waiting: z.number().int(),
   seq: z.number().int().default(0),
+  /** The meeting version that defined the item (written by every admin PUT). */
+  meeting_version: z.number().int().optional(),
 });
 
 export class DynamoRegistrationStore implements RegistrationStore {
@@ -59,27 +61,44 @@ export class DynamoRegistrationStore implements RegistrationStore {
     private readonly nonceTable: string,
   ) {}
 
-  async loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[]): Promise<RegistrationContext> {
+  async loadRegistrationContext(
+    meetingId: string,
+    formUuid: string,
+    email: string,
+    itemKeys: string[],
+    known?: Meeting,
+  ): Promise<RegistrationContext> {
     const meetingKey = keys.meeting(meetingId);
     const formKey = rk.form(formUuid);
     const emailKey = rk.email(meetingId, email);
     const itemKeysRead = itemKeys.map((k) => keys.item(meetingId, k));
-    const found = await batchGet(this.client, this.tableName, [meetingKey, formKey, emailKey, ...itemKeysRead]);
-    const meetingItem = found.get(itemKey(meetingKey));
+    // A meeting known to this container is not read again when every counter read carries its
+    // version: the admin PUT writes the meeting and every counter's version in one transaction.
+    const readMeeting = known === undefined || itemKeys.length === 0;
+    const found = await batchGet(this.client, this.tableName, [...(readMeeting ? [meetingKey] : []), formKey, emailKey, ...itemKeysRead]);
     const form = found.get(itemKey(formKey));
     const emailMarker = found.get(itemKey(emailKey));
     const counters = new Map<string, CapacityItem>();
+    let current = true;
     for (const k of itemKeysRead) {
       const item = found.get(itemKey(k));
       if (item) {
         const c = CounterItemSchema.parse(item);
         counters.set(c.key, c);
-      }
+        if (c.meeting_version !== known?.version) current = false;
+      } else current = false;
+    }
+    let meeting: Meeting | undefined;
+    if (readMeeting) {
+      const meetingItem = found.get(itemKey(meetingKey));
+      meeting = meetingItem ? MeetingSchema.parse(meetingItem['meeting']) : undefined;
+    } else {
+      meeting = current ? known : await this.meetings.findMeeting(meetingId);
     }
     const formMarker = form ? FormMarkerSchema.parse(form) : undefined;
     const holder = emailMarker ? EmailMarkerSchema.parse(emailMarker) : undefined;
     return {
-      meeting: meetingItem ? MeetingSchema.parse(meetingItem['meeting']) : undefined,
+      meeting,
       counters,
       formHolder: formMarker ? { registrationId: formMarker.registration_id, meetingId: formMarker.meeting_id } : undefined,
       emailHolder: holder ? { registrationId: holder.registration_id, formUuid: holder.form_uuid } : undefined,

@@ -42,21 +42,29 @@ export class MeetingHints {
     }
   }
 
-  /** The meeting and the last known counters of `itemKeys`, if every one of them is known. */
-  recall(meetingId: string, itemKeys: readonly string[], nowMs: number): { meeting: Meeting; counters: Map<string, CapacityItem> } | undefined {
+  /** The meeting last read, while its hint lives. */
+  meeting(meetingId: string, nowMs: number): Meeting | undefined {
     const hint = this.hints.get(meetingId);
     if (!hint) return undefined;
     if (nowMs - hint.at > this.options.ttlMs) {
       this.hints.delete(meetingId);
       return undefined;
     }
+    return hint.meeting;
+  }
+
+  /** The meeting and the last known counters of `itemKeys`, if every one of them is known. */
+  recall(meetingId: string, itemKeys: readonly string[], nowMs: number): { meeting: Meeting; counters: Map<string, CapacityItem> } | undefined {
+    const meeting = this.meeting(meetingId, nowMs);
+    const hint = this.hints.get(meetingId);
+    if (!meeting || !hint) return undefined;
     const counters = new Map<string, CapacityItem>();
     for (const key of itemKeys) {
       const c = hint.counters.get(key);
       if (!c) return undefined;
       counters.set(key, c);
     }
-    return { meeting: hint.meeting, counters };
+    return { meeting, counters };
   }
 
   /**

@@ -48,8 +48,12 @@ export interface RegistrationContext {
 }
 
 export interface RegistrationStore {
-  /** One read: the meeting, the named items' counters, and the form and email markers. */
-  loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[]): Promise<RegistrationContext>;
+  /**
+   * One read: the meeting, the named items' counters, and the form and email markers. A `known`
+   * meeting (read earlier by this container) is answered without reading it again when every
+   * counter read belongs to its version; otherwise the current meeting is read.
+   */
+  loadRegistrationContext(meetingId: string, formUuid: string, email: string, itemKeys: string[], known?: Meeting): Promise<RegistrationContext>;
   readCounters(meetingId: string): Promise<Map<string, CapacityItem>>;
   findById(registrationId: string): Promise<Registration | undefined>;
   findByFormUuid(formUuid: string): Promise<Registration | undefined>;

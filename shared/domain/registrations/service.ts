@@ -187,7 +187,8 @@ export class RegistrationService {
     if (direct) return direct;
     const deadline = Date.now() + (this.retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
     for (let attempt = 0; attempt < this.retry.maxAttempts && Date.now() < deadline; attempt++) {
-      const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys);
+      const known = this.hints.meeting(meetingId, Date.now());
+      const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys, known);
       const meeting = read.meeting;
       if (!meeting) {
         this.hints.forget(meetingId);
