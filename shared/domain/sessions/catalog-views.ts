@@ -1,35 +1,15 @@
 // The sessions context mapped onto the reminder engine's views (SessionReminderCatalog).
 import type { Occurrence } from './occurrence-build.ts';
 import type { Series, Subscription } from './schema.ts';
+import type {
+  SessionOccurrenceView as CatalogOccurrence,
+  SessionSeriesView as CatalogSeries,
+  SessionSubscriberView as CatalogSubscriber,
+} from '#shared/domain/reminders/session-source.ts';
 
-export interface CatalogSeries {
-  id: string;
-  title: string;
-  timezone: string;
-  reminders: Series['reminders'];
-}
-
-export interface CatalogOccurrence {
-  id: string;
-  series_id: string;
-  starts_at: string;
-  ends_at: string;
-  topic: string;
-  visio_url: string;
-  cancelled: boolean;
-  /** Raised by each move, duration change or cancellation (a new topic or link alone keeps it). */
-  sequence: number;
-}
-
-export interface CatalogSubscriber {
-  id: string;
-  series_id: string;
-  email: string;
-  first_name?: string;
-  /** The one-click link `{PUBLIC_BASE_URL}/u/{token}`. Never logged. */
-  unsubscribe_token: string;
-  active: boolean;
-}
+// The views are the engine's own types (type-only imports: nothing of the reminders domain is
+// bundled for them).
+export type { CatalogOccurrence, CatalogSeries, CatalogSubscriber };
 
 export const seriesView = (s: Series): CatalogSeries => ({ id: s.id, title: s.title, timezone: s.timezone, reminders: s.reminders });
 
