@@ -128,7 +128,7 @@ export async function runRemindersBench(opts: { quick: boolean }): Promise<boole
         await delivery.deliver(toDeliverMessage(m));
       },
     });
-    const d = await addSeries('deliver', deliveryRecipients);
+    await addSeries('deliver', deliveryRecipients);
     await engine.tick(DUE);
     const t0 = performance.now();
     const pollers = await Promise.all([1, 2].map(() => startQueuePoller({ sqs, queueUrl: queue.queueUrl, handler, onError: () => undefined })));

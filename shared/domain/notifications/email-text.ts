@@ -5,3 +5,48 @@ export const SIGNATURE = 'L’équipe du Club utilisateurs Publik';
 
 export const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * One block of an email: a paragraph, a list under its heading, or a sentence ending on a link
+ * (the address itself in the text part, `label` as the link text in the HTML part).
+ */
+export type EmailBlock = string | { heading: string; items: string[] } | { text: string; href: string; label: string };
+
+/**
+ * Both parts of an email (plain text and HTML, same content) from its blocks, closed by the
+ * signature; `footer` (an unsubscribe link) goes after a `--` line, in small print in HTML.
+ * Every text is escaped in the HTML part.
+ */
+export function composeEmail(
+  subject: string,
+  blocks: ReadonlyArray<EmailBlock | false | null | undefined>,
+  footer?: { text: string; href: string; label: string },
+): { text: string; html: string } {
+  const kept = blocks.filter((b): b is EmailBlock => b !== false && b !== null && b !== undefined);
+  const text: string[] = [];
+  const html: string[] = [
+    '<!DOCTYPE html>',
+    `<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
+  ];
+  for (const block of kept) {
+    if (text.length > 0) text.push('');
+    if (typeof block === 'string') {
+      text.push(block);
+      html.push(`<p>${escapeHtml(block)}</p>`);
+    } else if ('items' in block) {
+      text.push(block.heading, ...block.items.map((l) => `- ${l}`));
+      html.push(`<p>${escapeHtml(block.heading)}</p>`, `<ul>${block.items.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`);
+    } else {
+      text.push(`${block.text} ${block.href}`);
+      html.push(`<p>${escapeHtml(block.text)} <a href="${escapeHtml(block.href)}">${escapeHtml(block.label)}</a></p>`);
+    }
+  }
+  text.push('', 'À bientôt,', SIGNATURE, '');
+  html.push(`<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`);
+  if (footer) {
+    text.push('--', `${footer.text} ${footer.href}`, '');
+    html.push(`<p><small>${escapeHtml(footer.text)} <a href="${escapeHtml(footer.href)}">${escapeHtml(footer.label)}</a></small></p>`);
+  }
+  html.push('</body></html>', '');
+  return { text: text.join('\n'), html: html.join('\n') };
+}

@@ -7,7 +7,7 @@ import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts'
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { EmailMessage } from './ports.ts';
-import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
+import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 export interface PromotionContext {
   notification: Notification;
@@ -128,41 +128,14 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
     `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
 
-  const calendar = 'Pour l’ajouter à votre agenda (fichier iCalendar) :';
-  const text = [
+  const { text, html } = composeEmail(subject, [
     greeting,
-    '',
     intro,
-    ...(dropped.length > 0 ? ['', droppedIntro, ...dropped.map((t) => `- ${t}`)] : []),
-    '',
-    'Votre inscription à ce jour :',
-    ...summary.map((l) => `- ${l}`),
-    '',
-    `${calendar} ${answer.api.ics_url}`,
-    '',
+    dropped.length > 0 && { heading: droppedIntro, items: dropped },
+    { heading: 'Votre inscription à ce jour :', items: summary },
+    { text: 'Pour l’ajouter à votre agenda (fichier iCalendar) :', href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     manage,
-    '',
-    'À bientôt,',
-    SIGNATURE,
-    '',
-  ].join('\n');
-
-  const list = (lines: string[]) => `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`;
-  const html = [
-    '<!DOCTYPE html>',
-    '<html lang="fr"><head><meta charset="utf-8"><title>' + escapeHtml(subject) + '</title></head><body>',
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    ...(dropped.length > 0 ? [`<p>${escapeHtml(droppedIntro)}</p>`, list(dropped)] : []),
-    `<p>Votre inscription à ce jour :</p>`,
-    list(summary),
-    `<p>${escapeHtml(calendar)} <a href="${escapeHtml(answer.api.ics_url)}">ajouter à mon agenda</a></p>`,
-    `<p>${escapeHtml(manage)}</p>`,
-    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
-
+  ]);
   return { to: reg.email, subject, text, html };
 }
 

@@ -27,7 +27,7 @@
 import { logger } from '#shared/lambda/logger.ts';
 import type { DispatchDeliveryStore, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
-import { dispatchId, type DeliverMessage, type Dispatch, type DispatchRecord, type OwnerKind, type OwnerRef } from './model.ts';
+import { dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
 import type { ReminderLedger, ReminderQueue, ReminderSource } from './ports.ts';
 import { unfinished } from './plan.ts';
 

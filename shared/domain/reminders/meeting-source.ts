@@ -14,7 +14,7 @@ import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts'
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
 import { ruleDueAt, ruleId } from './rules.ts';
-import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
+import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 export interface MeetingReminderCatalog {
   findMeeting(meetingId: string): Promise<Meeting | undefined>;
@@ -49,35 +49,13 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const manage =
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
     `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
-  const text = [
+  const { text, html } = composeEmail(subject, [
     greeting,
-    '',
     intro,
-    '',
-    'Votre inscription à ce jour :',
-    ...summary.map((l) => `- ${l}`),
-    '',
-    `${calendar} ${answer.api.ics_url}`,
-    '',
+    { heading: 'Votre inscription à ce jour :', items: summary },
+    { text: calendar, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     manage,
-    '',
-    'À bientôt,',
-    SIGNATURE,
-    '',
-  ].join('\n');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    '<p>Votre inscription à ce jour :</p>',
-    `<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
-    `<p>${escapeHtml(calendar)} <a href="${escapeHtml(answer.api.ics_url)}">ajouter à mon agenda</a></p>`,
-    `<p>${escapeHtml(manage)}</p>`,
-    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ]);
   return { to: registration.email, subject, text, html };
 }
 

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import { vtimezone } from '#shared/domain/registrations/calendar.ts';
 import type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView } from './session-source.ts';
-import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
+import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 export type SessionMessageKind = 'reminder' | 'update' | 'cancellation' | 'confirmation';
 
@@ -91,21 +91,13 @@ export function sessionEmail(input: SessionEmailInput): EmailMessage {
     cancellation: `La session « ${topic} » prévue le ${when} (${zoneNote(series.timezone)}) est annulée. L’invitation jointe la retire de votre agenda.`,
     confirmation: `Votre inscription aux « ${series.title} » est enregistrée. Prochaine session : « ${topic} », le ${when} (${zoneNote(series.timezone)}).`,
   }[kind];
-  const visio = kind === 'cancellation' ? null : `Lien de la visioconférence : ${occurrence.visio_url}`;
   const greeting = subscriber.first_name ? `Bonjour ${subscriber.first_name},` : 'Bonjour,';
-  const leave = `Pour ne plus recevoir ces messages, désinscrivez-vous en un clic : ${link}`;
-  const text = [greeting, '', intro, ...(visio ? ['', visio] : []), '', 'À bientôt,', SIGNATURE, '', '--', leave, ''].join('\n');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    ...(visio ? [`<p>Lien de la visioconférence : <a href="${escapeHtml(occurrence.visio_url)}">${escapeHtml(occurrence.visio_url)}</a></p>`] : []),
-    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
-    `<p><small>Pour ne plus recevoir ces messages : <a href="${escapeHtml(link)}">se désinscrire en un clic</a>.</small></p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  const visio = kind !== 'cancellation' && { text: 'Lien de la visioconférence :', href: occurrence.visio_url, label: occurrence.visio_url };
+  const { text, html } = composeEmail(subject, [greeting, intro, visio], {
+    text: 'Pour ne plus recevoir ces messages, désinscrivez-vous en un clic :',
+    href: link,
+    label: 'se désinscrire',
+  });
   const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
   return {
     to: subscriber.email,

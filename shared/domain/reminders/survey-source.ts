@@ -24,7 +24,7 @@ import { InvitationsSchema, type Eligibility, type Invitations, type Survey } fr
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
 import { planTimedSubjects } from './plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
-import { escapeHtml, SIGNATURE } from '#shared/domain/notifications/email-text.ts';
+import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 const DAY_MS = 86_400_000;
 /** The invitation's id among the planned « rules » (reminders are `r1`, `r2`…). */
@@ -119,35 +119,14 @@ export function surveyInvitationEmail(
   const anonymous = 'Vos réponses sont anonymes : elles ne sont enregistrées ni avec votre nom ni avec votre adresse.';
   const already = 'Si vous venez de répondre, merci beaucoup, et ne tenez pas compte de ce message.';
   const thanks = 'Merci d’avance pour le temps que vous nous accordez, chacun de vos retours compte.';
-  const text = [
+  const { text, html } = composeEmail(subject, [
     greeting,
-    '',
     intro,
-    '',
-    `${link} ${invitations.form_url}`,
-    '',
+    { text: link, href: invitations.form_url, label: 'répondre à l’enquête' },
     anonymous,
-    ...(reminder ? ['', already] : []),
-    '',
+    reminder && already,
     thanks,
-    '',
-    'À bientôt,',
-    SIGNATURE,
-    '',
-  ].join('\n');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    `<p>${escapeHtml(link)} <a href="${escapeHtml(invitations.form_url)}">répondre à l’enquête</a></p>`,
-    `<p>${escapeHtml(anonymous)}</p>`,
-    ...(reminder ? [`<p>${escapeHtml(already)}</p>`] : []),
-    `<p>${escapeHtml(thanks)}</p>`,
-    `<p>À bientôt,<br>${escapeHtml(SIGNATURE)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ]);
   return { to: registration.email, subject, text, html };
 }
 

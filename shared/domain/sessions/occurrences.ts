@@ -3,7 +3,7 @@
 // engine and the data source read the same list.
 import { DateTime } from 'luxon';
 import { NotFoundError } from '#shared/domain/errors.ts';
-import { horizonDate, isRuleDate, localStart, ruleDates } from './recurrence.ts';
+import { horizonDate, isRuleDate, ruleDates } from './recurrence.ts';
 import { occurrenceId, type OccurrenceChange, type OccurrenceOverride, type Series } from './schema.ts';
 
 export { buildOccurrence, type Occurrence } from './occurrence-build.ts';

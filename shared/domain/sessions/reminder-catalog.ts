@@ -2,7 +2,7 @@
 // applied) and active subscribers, mapped onto the engine's views. Shaped to satisfy the
 // engine's `SessionReminderCatalog` port (shared/domain/reminders/session-source.ts on the
 // reminders branch) structurally, so either side can land first.
-import { findOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
+import { findOccurrence, upcomingOccurrences } from './occurrences.ts';
 import type { SessionStore } from './ports.ts';
 import { parseOccurrenceId } from './schema.ts';
 

@@ -3,7 +3,7 @@
 // what is stored. Field names follow the contract (snake_case).
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
-import { zBool, zDate, zEmail, zInt, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
+import { zBool, zEmail, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
 export const httpUrl = (max = 500) =>
   zText({ max }).refine((v) => /^https?:\/\/[^\s]+$/i.test(v), { error: 'Adresse web (http ou https) attendue.' });

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
-
-import { zEmail, zList, zSlug } from '#shared/publik/coerce.ts';
 import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';
 
 describe('ok', () => {

@@ -7,7 +7,7 @@ import {
   nextOccurrence,
   upcomingOccurrences,
 } from '#shared/domain/sessions/occurrences.ts';
-import { OPEN_ENDED_HORIZON_DAYS, checkRuleText, ruleDates } from '#shared/domain/sessions/recurrence.ts';
+import { OPEN_ENDED_HORIZON_DAYS, ruleDates } from '#shared/domain/sessions/recurrence.ts';
 import { occurrenceLabel, occurrenceWhenInSentence } from '#shared/domain/sessions/labels.ts';
 import { type OccurrenceOverride, type Series } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
