@@ -133,15 +133,27 @@ describe('the hot path', () => {
       baseUrl: 'http://club.test',
     });
 
-    it('places taken elsewhere: the write is refused, the read path puts the person on the waiting list', async () => {
+    it('places taken elsewhere: the write is refused with the counter as it stands, and the person joins the waiting list without a read', async () => {
       const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 2, waiting_list: true }] });
       await service.register(meetingId, person('elsewhere-0'), now);
       await other.register(meetingId, person('elsewhere-1'), now);
       sent.length = 0;
       const outcome = await service.register(meetingId, person('elsewhere-2'), now);
-      expect(sent).toEqual(['TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+      expect(sent).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
       expect(outcome.answer.days[0]).toMatchObject({ status: 'waiting', waiting_position: 1 });
       expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 2, waiting: 1 });
+    });
+
+    it('a waiting list joined elsewhere: the ticket refused comes back as it stands, the next one is taken without a read, position exact', async () => {
+      const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: true }] });
+      await service.register(meetingId, person('queue-0'), now);
+      await service.register(meetingId, person('queue-1'), now); // waiting 1, remembered
+      await other.register(meetingId, person('queue-2'), now); // waiting 2, unknown to `service`
+      sent.length = 0;
+      const outcome = await service.register(meetingId, person('queue-3'), now);
+      expect(sent).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+      expect(outcome.answer.days[0]).toMatchObject({ status: 'waiting', waiting_position: 3 });
+      expect(await dayCounter(meetingId)).toMatchObject({ confirmed: 1, waiting: 3, seq: 3 });
     });
 
     it('a full item without waiting list: refused with day-full, nothing written, nonce left free', async () => {

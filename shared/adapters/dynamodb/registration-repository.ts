@@ -16,6 +16,7 @@ import {
   EmailTakenError,
   FormTakenError,
   PlanOutdatedError,
+  type CounterState,
   type Notification,
   type RegistrationContext,
   type RegistrationStore,
@@ -27,13 +28,10 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
-import { TransactionRefusedError, transactWrite, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
+import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
-interface Tagged {
-  tag: Tag;
-  item: TransactItem;
-}
+type Tagged = TaggedItem<Tag>;
 
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
@@ -358,6 +356,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
     const out: Tagged[] = [];
     const update = (Key: { pk: string; sk: string }, expression: string, condition: string, values: Record<string, unknown>): Tagged => ({
       tag: 'counter',
+      // A refused counter comes back as it stands: the plan is made again on it without a read.
+      returnCurrent: true,
       item: {
         Update: {
           TableName: this.tableName,
@@ -442,7 +442,23 @@ export class DynamoRegistrationStore implements RegistrationStore {
       if (error.failed('form')) throw new FormTakenError();
       if (error.failed('email')) throw new EmailTakenError();
       // Stale counters, a moved waiting entry, a concurrent edit or a transaction in flight.
-      throw new PlanOutdatedError();
+      throw new PlanOutdatedError(countersExplaining(error));
     }
   }
+}
+
+/**
+ * The counters that explain a refusal, as they stood when checked, when they alone explain it:
+ * only counter conditions failed (and the waiting entries of tickets those counters show taken),
+ * each counter came back, and no transaction conflicted.
+ */
+function countersExplaining(error: TransactionRefusedError<Tag>): CounterState[] | undefined {
+  if (error.conflict || !error.failed('counter') || [...error.failedTags].some((t) => t !== 'counter' && t !== 'waiting')) return undefined;
+  const counters: CounterState[] = [];
+  for (const { item } of error.current) {
+    const parsed = item ? CounterItemSchema.safeParse(item) : undefined;
+    if (!parsed?.success) return undefined; // a counter gone (its item removed): read again
+    counters.push(parsed.data);
+  }
+  return counters.length > 0 ? counters : undefined;
 }

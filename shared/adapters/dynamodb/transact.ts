@@ -3,6 +3,7 @@
 // longer allows the plan, a version that moved), optionally consuming the signed call's nonce
 // in the same write (shared/domain/call-nonce.ts).
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
 import { nonceItem } from '#shared/adapters/dynamodb/nonce-store.ts';
@@ -12,6 +13,17 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export interface TaggedItem<T extends string = string> {
   tag: T;
   item: TransactItem;
+  /**
+   * When its condition fails, DynamoDB returns the item as it stood (ReturnValuesOnConditionCheckFailure
+   * ALL_OLD, no extra cost): the caller decides again on it without reading.
+   */
+  returnCurrent?: boolean;
+}
+
+/** The item of a failed condition, as it stood when checked (absent: the item did not exist). */
+export interface CurrentItem<T extends string = string> {
+  tag: T;
+  item: Record<string, unknown> | undefined;
 }
 
 export interface NonceTarget {
@@ -32,6 +44,8 @@ export class TransactionRefusedError<T extends string = string> extends Error {
     readonly failedTags: ReadonlySet<T>,
     /** A concurrent transaction touched one of the items (no condition failed because of it). */
     readonly conflict: boolean,
+    /** Items marked `returnCurrent` whose condition failed, as they stood when checked. */
+    readonly current: ReadonlyArray<CurrentItem<T>> = [],
   ) {
     super(`transaction refused (${[...failedTags].join(', ') || (conflict ? 'conflict' : 'unknown')})`);
     this.name = 'TransactionRefusedError';
@@ -53,24 +67,43 @@ export async function transactWrite<T extends string>(
   items: TaggedItem<T>[],
   nonce?: NonceTarget,
 ): Promise<void> {
-  const all: Array<{ tag: T | '#nonce'; item: TransactItem }> = [...items];
+  const all: Array<{ tag: T | '#nonce'; item: TransactItem; returnCurrent?: boolean }> = [...items];
   if (nonce && !nonce.nonce.consumed) all.push({ tag: '#nonce', item: { Put: nonceItem(nonce.tableName, nonce.nonce) } });
   if (all.length > MAX_TRANSACTION_ITEMS) throw new Error(`transaction of ${all.length} items (at most ${MAX_TRANSACTION_ITEMS})`);
   try {
-    await client.send(new TransactWriteCommand({ TransactItems: all.map((t) => t.item) }));
+    await client.send(new TransactWriteCommand({ TransactItems: all.map(withReturnCurrent) }));
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
     const failedTags = new Set<T>();
+    const current: Array<CurrentItem<T>> = [];
     let replayed = false;
     all.forEach((t, i) => {
-      if (reasons[i]?.Code !== 'ConditionalCheckFailed') return;
-      if (t.tag === '#nonce') replayed = true;
-      else failedTags.add(t.tag);
+      const reason = reasons[i];
+      if (reason?.Code !== 'ConditionalCheckFailed') return;
+      if (t.tag === '#nonce') {
+        replayed = true;
+        return;
+      }
+      failedTags.add(t.tag);
+      // The low-level item (AttributeValues): lib-dynamodb does not unmarshall cancellation reasons.
+      if (t.returnCurrent) current.push({ tag: t.tag, item: reason.Item ? unmarshall(reason.Item as Parameters<typeof unmarshall>[0]) : undefined });
     });
     if (replayed) throw new ReplayedCallError();
     if (reasons.some((r) => !RETRYABLE_REASONS.has(r.Code ?? 'None'))) throw error;
-    throw new TransactionRefusedError(failedTags, reasons.some((r) => r.Code === 'TransactionConflict'));
+    throw new TransactionRefusedError(failedTags, reasons.some((r) => r.Code === 'TransactionConflict'), current);
   }
   nonce?.nonce.markConsumed();
+}
+
+/** The item to send, asking for its current values when its condition fails if the caller wants them. */
+function withReturnCurrent(t: { item: TransactItem; returnCurrent?: boolean }): TransactItem {
+  if (!t.returnCurrent) return t.item;
+  const { Put, Update, Delete, ConditionCheck } = t.item;
+  const ask = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+  if (Update) return { Update: { ...Update, ...ask } };
+  if (Put) return { Put: { ...Put, ...ask } };
+  if (Delete) return { Delete: { ...Delete, ...ask } };
+  if (ConditionCheck) return { ConditionCheck: { ...ConditionCheck, ...ask } };
+  return t.item;
 }

@@ -1,11 +1,13 @@
-// What a container last read of a meeting: the meeting and the counters of the items read. It
-// lets a registration that will only take free places skip the read and go straight to the
-// transaction (one DynamoDB call instead of two). A hint never decides anything: the write's
-// conditions (meeting version, free place, nobody waiting, unused form and email) are checked by
-// DynamoDB as always, and any refusal sends the request down the read-then-decide path, which
-// refreshes the hint. Bounded, per container, forgotten after `ttlMs`. Pure.
+// What a container last knew of a meeting: the meeting and the counters of the items it read or
+// saw refused. It lets a registration skip the read and go straight to the transaction (one
+// DynamoDB call instead of two). A hint never decides anything: the write's conditions (meeting
+// version, free place or exact ticket, unused form and email) are checked by DynamoDB as always;
+// a refusal returns the counters as they stand or sends the request to a read, and a refusal of
+// the request itself is only answered from a read. Bounded, per container, forgotten after
+// `ttlMs`. Pure.
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import type { ItemAction } from './allocation.ts';
 
 interface Hint {
   meeting: Meeting;
@@ -68,15 +70,17 @@ export class MeetingHints {
   }
 
   /**
-   * This container took a place on each of `itemKeys` (on `meetingVersion`): counted in the hint,
-   * so that a container filling an item alone foresees it full instead of being refused.
+   * What this container's write just did to the counters (on `meetingVersion`): a place taken,
+   * a ticket taken. A container filling an item alone then foresees it full, and its next ticket.
    */
-  noteTaken(meetingId: string, meetingVersion: number, itemKeys: readonly string[]): void {
+  noteWritten(meetingId: string, meetingVersion: number, actions: readonly ItemAction[]): void {
     const hint = this.hints.get(meetingId);
     if (!hint || hint.meeting.version !== meetingVersion) return;
-    for (const key of itemKeys) {
-      const c = hint.counters.get(key);
-      if (c) hint.counters.set(key, { ...c, confirmed: c.confirmed + 1 });
+    for (const action of actions) {
+      const c = hint.counters.get(action.key);
+      if (!c) continue;
+      if (action.type === 'take') hint.counters.set(action.key, { ...c, confirmed: c.confirmed + 1 });
+      else if (action.type === 'wait') hint.counters.set(action.key, { ...c, seq: action.ticket, waiting: c.waiting + 1 });
     }
   }
 

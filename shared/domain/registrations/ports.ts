@@ -78,5 +78,19 @@ export interface RegistrationStore {
 
 export class FormTakenError extends Error {}
 export class EmailTakenError extends Error {}
+/** A counter as it stood when a condition on it failed, with the meeting version that defined it. */
+export type CounterState = CapacityItem & { meeting_version?: number | undefined };
+
 /** The counters or the registration changed since the plan was made: plan again. */
-export class PlanOutdatedError extends Error {}
+export class PlanOutdatedError extends Error {
+  constructor(
+    /**
+     * When the refusal is explained by counters alone, each as it stood when checked: deciding
+     * again on them needs no read. Undefined otherwise (a conflict, another condition, a counter
+     * gone): read again.
+     */
+    readonly counters?: readonly CounterState[],
+  ) {
+    super('plan outdated');
+  }
+}

@@ -18,8 +18,10 @@ import {
   EmailTakenError,
   FormTakenError,
   PlanOutdatedError,
+  type CounterState,
   type Notification,
   type NotificationPublisher,
+  type RegistrationContext,
   type RegistrationStore,
 } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
@@ -173,106 +175,104 @@ export class RegistrationService {
 
   /**
    * POST /meetings/{id}/registrations: create, replay, or modify when the form was seen.
-   * The path of a request that only takes free places, on a meeting this container has read
-   * lately, is ONE DynamoDB call: the transaction (markers, registration, counters with their
-   * conditions, the call's nonce), decided on the remembered meeting and counters (see
-   * meeting-hints.ts) and refused by DynamoDB if any of them moved. Every other request, and any
-   * refused one, is two: one read of everything the decision needs (meeting, the requested
-   * items' counters, the form and email markers), then the transaction.
+   *
+   * The decision is made on the best knowledge at hand and verified by the transaction's
+   * conditions (meeting version, free place or exact ticket, unused form and email, the call's
+   * nonce): what this container remembers of the meeting and its counters (no read: ONE
+   * DynamoDB call when it holds), else one read of everything the decision needs (meeting, the
+   * requested items' counters, the form and email markers). A transaction refused by counters
+   * alone returns them as they stand, and the plan is made again on them without a read; any
+   * other refusal reads again. A refusal of the request (full, closed, unknown item) is only
+   * ever answered from a read.
    */
   async register(meetingId: string, request: RegistrationRequest, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
     const hash = requestHash(request);
     const itemKeys = requestedItemKeys(request);
-    const direct = await this.registerOnHint(meetingId, request, hash, itemKeys, now, nonce);
-    if (direct) return direct;
     const deadline = Date.now() + (this.retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
+    let guess = this.hints.recall(meetingId, itemKeys, Date.now());
     for (let attempt = 0; attempt < this.retry.maxAttempts && Date.now() < deadline; attempt++) {
-      const known = this.hints.meeting(meetingId, Date.now());
-      const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys, known);
-      const meeting = read.meeting;
-      if (!meeting) {
-        this.hints.forget(meetingId);
-        throw meetingNotFound(meetingId);
-      }
-      this.hints.remember(meeting, read.counters, Date.now());
-      if (read.formHolder) {
-        if (read.formHolder.meetingId !== meetingId) {
+      const guessed = guess !== undefined;
+      const ctx: KnownContext = guess ? { ...guess, formHolder: undefined, emailHolder: undefined } : await this.readContext(meetingId, request, itemKeys);
+      guess = undefined;
+      const meeting = ctx.meeting;
+      if (ctx.formHolder) {
+        if (ctx.formHolder.meetingId !== meetingId) {
           throw new RefusalError('form-already-used', 'Ce formulaire a déjà servi à une inscription à une autre réunion.');
         }
-        const existing = await this.deps.store.findById(read.formHolder.registrationId);
-        if (!existing) throw registrationNotFound(read.formHolder.registrationId);
+        const existing = await this.deps.store.findById(ctx.formHolder.registrationId);
+        if (!existing) throw registrationNotFound(ctx.formHolder.registrationId);
         return this.change(existing, request, now, meeting, nonce);
       }
-      if (read.emailHolder) {
+      if (ctx.emailHolder) {
         // A copy of this very form won the race between our reads: answer it as a replay.
-        if (read.emailHolder.formUuid === request.form_uuid) continue;
+        if (ctx.emailHolder.formUuid === request.form_uuid) continue;
         throw alreadyRegistered(request.email);
       }
-      checkRegistrationWindow(meeting, now);
-      const wanted = wantedItems(meeting, request);
+      let wanted: ReturnType<typeof wantedItems>;
+      let plan: ReturnType<typeof planRegistration>;
       try {
-        const plan = planRegistration(meeting, countersFor(meeting, read.counters), wanted.items);
-        const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
-        await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
-        this.hints.noteTaken(meetingId, meeting.version, takenKeys(plan.actions));
-        logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions) });
-        return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
+        checkRegistrationWindow(meeting, now);
+        wanted = wantedItems(meeting, request);
+        plan = planRegistration(meeting, countersFor(meeting, ctx.counters), wanted.items);
       } catch (error) {
-        if (error instanceof FormTakenError) continue; // a copy of this form won: answer as a replay
-        if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
         if (error instanceof PlanOutdatedError) {
           await this.backoff(attempt);
           continue;
         }
+        // Refused on remembered or refined knowledge: read, and decide on what is stored.
+        if (guessed) continue;
         throw error;
       }
+      // Nothing in the write would check a guess (no place taken, no list joined): read.
+      if (guessed && !plan.actions.some((a) => a.type === 'take' || a.type === 'wait')) continue;
+      const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
+      try {
+        await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
+      } catch (error) {
+        if (error instanceof FormTakenError) continue; // a copy of this form won: read, answer as a replay
+        if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
+        if (!(error instanceof PlanOutdatedError)) throw error;
+        guess = this.refine(meeting, ctx.counters, error.counters);
+        // The first refusal of a remembered state retries at once; contention backs off.
+        if (!(guessed && attempt === 0)) await this.backoff(attempt);
+        continue;
+      }
+      this.hints.noteWritten(meetingId, meeting.version, plan.actions);
+      logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions), read: !guessed });
+      return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
     }
     throw this.busy();
   }
 
+  /** One read of what a registration decision needs; remembered for the next requests. */
+  private async readContext(meetingId: string, request: RegistrationRequest, itemKeys: string[]): Promise<KnownContext> {
+    const known = this.hints.meeting(meetingId, Date.now());
+    const read = await this.deps.store.loadRegistrationContext(meetingId, request.form_uuid, request.email, itemKeys, known);
+    if (!read.meeting) {
+      this.hints.forget(meetingId);
+      throw meetingNotFound(meetingId);
+    }
+    this.hints.remember(read.meeting, read.counters, Date.now());
+    return { ...read, meeting: read.meeting };
+  }
+
   /**
-   * The one-call path: when the remembered meeting and counters say that every requested item
-   * has a free place and nobody waits, write at once. The hint only proposes: the transaction's
-   * conditions hold only on the current meeting version, with the place still free, nobody
-   * waiting, and the form and email unused. Anything else (a refusal to explain, a replay, a
-   * waiting list, a change) is answered by the read path, as if the hint did not exist.
+   * The knowledge to decide again on after a refusal explained by counters alone: the counters as
+   * they stood, when every one still belongs to the meeting version decided on. Otherwise (or
+   * when the refusal says nothing) undefined: read again.
    */
-  private async registerOnHint(
-    meetingId: string,
-    request: RegistrationRequest,
-    hash: string,
-    itemKeys: string[],
-    now: Date,
-    nonce: CallNonce | undefined,
-  ): Promise<RegistrationOutcome | undefined> {
-    const hint = this.hints.recall(meetingId, itemKeys, Date.now());
-    if (!hint) return undefined;
-    const { meeting } = hint;
-    let wanted: ReturnType<typeof wantedItems>;
-    let plan: ReturnType<typeof planRegistration>;
-    try {
-      // A refusal decided on a remembered meeting could be outdated: the read path decides it.
-      checkRegistrationWindow(meeting, now);
-      wanted = wantedItems(meeting, request);
-      plan = planRegistration(meeting, countersFor(meeting, hint.counters), wanted.items);
-    } catch {
+  private refine(
+    meeting: Meeting,
+    counters: ReadonlyMap<string, CapacityItem>,
+    current: readonly CounterState[] | undefined,
+  ): { meeting: Meeting; counters: Map<string, CapacityItem> } | undefined {
+    if (!current || current.some((c) => c.meeting_version !== meeting.version)) {
+      this.hints.forget(meeting.id);
       return undefined;
     }
-    if (plan.actions.length === 0 || plan.actions.some((a) => a.type !== 'take')) return undefined;
-    const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
-    try {
-      // Every `take` holds only on this meeting version: the hint cannot outlive a change.
-      await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
-    } catch (error) {
-      if (error instanceof FormTakenError || error instanceof EmailTakenError || error instanceof PlanOutdatedError) {
-        this.hints.forget(meetingId);
-        return undefined;
-      }
-      throw error;
-    }
-    this.hints.noteTaken(meetingId, meeting.version, takenKeys(plan.actions));
-    logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions), read: false });
-    return this.answerFor(registration, false, meeting);
+    const fresh = new Map(current.map((c) => [c.key, c] as const));
+    this.hints.remember(meeting, fresh, Date.now());
+    return { meeting, counters: new Map([...counters, ...fresh]) };
   }
 
   /** POST /registrations/{id}: a modification with the registering body. */
@@ -541,9 +541,8 @@ function countersFor(meeting: Meeting, read: ReadonlyMap<string, CapacityItem>):
   return new Map(withCounters(defs, new Map([...read].map(([k, c]) => [k, c]))).map((i) => [i.key, i]));
 }
 
-function takenKeys(actions: ItemAction[]): string[] {
-  return actions.filter((a) => a.type === 'take').map((a) => a.key);
-}
+/** What a registration decision starts from: read, or remembered (markers then unknown, checked by the write). */
+type KnownContext = RegistrationContext & { meeting: Meeting };
 
 /** A new registration holding what its plan decided. */
 function newRegistration(

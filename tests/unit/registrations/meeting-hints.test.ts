@@ -49,12 +49,17 @@ describe('meeting hints (what a container last read)', () => {
     expect(hints.recall('c', ['day:a'], 3003)).toBeDefined();
   });
 
-  it('counts the places this container took, on the version it took them on only', () => {
+  it('counts the places and tickets this container took, on the version it took them on only', () => {
     const hints = new MeetingHints({ maxMeetings: 2, ttlMs: 1000 });
-    hints.remember(meeting('m', 3), counters(counter('day:a', 9)), 0);
-    hints.noteTaken('m', 2, ['day:a']);
+    hints.remember(meeting('m', 3), counters(counter('day:a', 9), counter('day:b', 10)), 0);
+    hints.noteWritten('m', 2, [{ type: 'take', key: 'day:a' }]);
     expect(hints.recall('m', ['day:a'], 1)?.counters.get('day:a')?.confirmed).toBe(9);
-    hints.noteTaken('m', 3, ['day:a']);
-    expect(hints.recall('m', ['day:a'], 1)?.counters.get('day:a')?.confirmed).toBe(10);
+    hints.noteWritten('m', 3, [
+      { type: 'take', key: 'day:a' },
+      { type: 'wait', key: 'day:b', ticket: 1, ahead: 0 },
+    ]);
+    const after = hints.recall('m', ['day:a', 'day:b'], 1)?.counters;
+    expect(after?.get('day:a')?.confirmed).toBe(10);
+    expect(after?.get('day:b')).toMatchObject({ confirmed: 10, waiting: 1, seq: 1 });
   });
 });
