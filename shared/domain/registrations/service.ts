@@ -11,7 +11,16 @@ import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { EVENING_KEY, dayKey, remoteKey, withCounters, itemDefinitionsOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
-import { planPromotion, planRegistration, planRelease, positionsOf, type ItemAction } from './allocation.ts';
+import {
+  choiceDeltas,
+  countedChoices,
+  planPromotion,
+  planRegistration,
+  planRelease,
+  positionsOf,
+  withChoices,
+  type ItemAction,
+} from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import {
   EmailTakenError,
@@ -196,6 +205,8 @@ export class RegistrationService {
       const wanted = wantedItems(meeting, request);
       try {
         const plan = planRegistration(meeting, countersFor(meeting, read.counters), wanted.items);
+        // Every workshop chosen is counted, even one waiting for its day (it holds nothing yet).
+        const actions = withChoices(plan.actions, choiceDeltas([], wanted.workshops));
         const registration: Registration = {
           id: newRegistrationId(),
           meeting_id: meetingId,
@@ -206,6 +217,7 @@ export class RegistrationService {
           workshops: wanted.workshops,
           evening_event: wanted.evening_event,
           items: plan.held,
+          choices_counted: true,
           state: 'active',
           request_hash: hash,
           checked_in: {},
@@ -213,9 +225,9 @@ export class RegistrationService {
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
         };
-        await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
-        logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions) });
-        return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
+        await this.deps.store.create({ registration, actions, meetingVersion: meeting.version, nonce });
+        logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(actions) });
+        return this.answerFor(registration, false, meeting, positionsOf(actions));
       } catch (error) {
         if (error instanceof FormTakenError) continue; // a copy of this form won: answer as a replay
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
@@ -257,6 +269,7 @@ export class RegistrationService {
       try {
         const counters = await this.deps.store.readCounters(meeting.id);
         const plan = planRegistration(meeting, counters, wanted.items, existing.items);
+        const actions = withChoices(plan.actions, choiceDeltas(countedChoices(existing), wanted.workshops));
         const next: Registration = {
           ...existing,
           ...identityOf(request),
@@ -266,14 +279,15 @@ export class RegistrationService {
           workshops: wanted.workshops,
           evening_event: wanted.evening_event,
           items: plan.held,
+          choices_counted: true,
           request_hash: hash,
           version: existing.version + 1,
           updated_at: now.toISOString(),
         };
-        await this.deps.store.update({ registration: next, actions: plan.actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
-        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(plan.actions) });
-        await this.promoteAfterRelease(meeting.id, releasedKeys(plan.actions), now);
-        return this.answerFor(next, false, meeting, positionsOf(plan.actions));
+        await this.deps.store.update({ registration: next, actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
+        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
+        await this.promoteAfterRelease(meeting.id, releasedKeys(actions), now);
+        return this.answerFor(next, false, meeting, positionsOf(actions));
       } catch (error) {
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
         if (!(error instanceof PlanOutdatedError)) throw error;
@@ -296,7 +310,7 @@ export class RegistrationService {
         await this.completePromotionsSafely(existing.meeting_id, now);
         return this.answerFor(existing, true);
       }
-      const actions = planRelease(existing.items);
+      const actions = withChoices(planRelease(existing.items), choiceDeltas(countedChoices(existing), []));
       const next: Registration = {
         ...existing,
         items: [],
@@ -351,7 +365,7 @@ export class RegistrationService {
       }
       let promotion;
       try {
-        promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
+        promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key, countedChoices(reg));
       } catch (error) {
         if (!(error instanceof PlanOutdatedError)) throw error;
         failures++;
