@@ -18,7 +18,7 @@ import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
-import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
+import { RegistrationRequestSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
@@ -50,6 +50,19 @@ const service = new RegistrationService({
   retry: { maxAttempts: 10_000, maxElapsedMs: 60_000, baseDelayMs: 5, maxDelayMs: 250 },
 });
 const changes = new MeetingChanges(meetings, meetingStore, service, store);
+
+/**
+ * The organiser's early look at the registrations reads an index that lags the table by
+ * milliseconds. This store shows it the listing as it was before any registration (the fault
+ * injected); everything else reads and writes DynamoDB Local, so only the save's own
+ * conditions can see the people who chose a workshop.
+ */
+class LaggingListingStore extends DynamoRegistrationStore {
+  override async listByMeeting(): Promise<Registration[]> {
+    return [];
+  }
+}
+const laggingChanges = new MeetingChanges(meetings, meetingStore, service, new LaggingListingStore(ddb, tables.DataTable, meetingStore, tables.NonceTable));
 
 afterAll(() => {
   ddb.destroy();
@@ -275,6 +288,161 @@ describe('an organiser’s change racing registrations', () => {
         expect(meeting.workshops.map((w) => w.id)).toEqual(['w']);
         expect(holders.length).toBeGreaterThan(0);
       }
+    }
+  });
+});
+
+describe('a workshop removed or moved while people choose it, decided by the save’s conditions', () => {
+  const W = { id: 'w', day: '2026-06-07', title: 'Atelier', starts_at: '10:00', ends_at: '12:00', capacity: 50, waiting_list: true };
+  const D1 = '2026-06-07';
+  const D2 = '2026-06-08';
+  const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const settle = <T>(p: Promise<T>) => p.then((o) => ({ ok: true as const, o }), (e: unknown) => ({ ok: false as const, e }));
+  const choosers = async (meetingId: string) =>
+    (await store.listByMeeting(meetingId)).filter((reg) => reg.state === 'active' && reg.workshops.includes('w'));
+  const chosenCount = async (meetingId: string) => {
+    const out = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'workshop:w'), ConsistentRead: true }));
+    return out.Item ? Number(out.Item['chosen'] ?? 0) : undefined;
+  };
+
+  it('someone waiting for the full day chose the workshop: its removal is refused by the save, the listing lagging', async () => {
+    const meetingId = await createMeeting({ days: [{ date: D1, onsite_capacity: 1, waiting_list: true }], workshops: [W] });
+    await service.register(meetingId, person(`wd-filler-${meetingId}`), now);
+    const waiter = await service.register(meetingId, person(`wd-waiter-${meetingId}`, { workshops: ['w'] }), now);
+    expect(waiter.answer.workshops[0]).toMatchObject({ waiting_for_day: true });
+    expect(waiter.registration.items.map((h) => h.key)).toEqual([`day:${D1}`]); // nothing held on the workshop
+
+    const removal = laggingChanges.putMeeting(meetingId, meetingBody({ days: [{ date: D1, onsite_capacity: 1, waiting_list: true }] }), now);
+    await expect(removal).rejects.toBeInstanceOf(ConflictError);
+    await expect(removal).rejects.toMatchObject({ code: 'item-in-use', details: { data: { workshops: ['w'] } } });
+    expect((await meetings.getMeeting(meetingId)).meeting.workshops.map((w) => w.id)).toEqual(['w']);
+    expect(await chosenCount(meetingId)).toBe(1);
+
+    // Once they no longer choose it, the count is back to 0 and the workshop may go.
+    await service.modify(waiter.registration.id, person(`wd-waiter-${meetingId}`), now);
+    expect(await chosenCount(meetingId)).toBe(0);
+    await laggingChanges.putMeeting(meetingId, meetingBody({ days: [{ date: D1, onsite_capacity: 1, waiting_list: true }] }), now);
+    expect((await meetings.getMeeting(meetingId)).meeting.workshops).toEqual([]);
+  });
+
+  it('a modification adding the workshop, the removal committing between its read and its write: decided again, unknown-workshop', async () => {
+    // The modification of someone waiting for the day plans no counter change but the choice:
+    // only the count's own meeting-version condition can see the removal that came in between.
+    class RemovalFirst extends DynamoRegistrationStore {
+      before: (() => Promise<unknown>) | undefined;
+      override async update(...args: Parameters<DynamoRegistrationStore['update']>): Promise<void> {
+        const run = this.before;
+        this.before = undefined;
+        await run?.();
+        return super.update(...args);
+      }
+    }
+    const hooked = new RemovalFirst(ddb, tables.DataTable, meetingStore, tables.NonceTable);
+    const hookedService = new RegistrationService({ meetings: meetingStore, store: hooked, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
+    const days = [{ date: D1, onsite_capacity: 1, waiting_list: true }];
+    const meetingId = await createMeeting({ days, workshops: [W] });
+    await service.register(meetingId, person(`mf-filler-${meetingId}`), now);
+    const waiter = await service.register(meetingId, person(`mf-waiter-${meetingId}`), now);
+    hooked.before = () => changes.putMeeting(meetingId, meetingBody({ days }), now);
+    const modification = hookedService.modify(waiter.registration.id, person(`mf-waiter-${meetingId}`, { workshops: ['w'] }), now);
+    await expect(modification).rejects.toMatchObject({ code: 'unknown-workshop' });
+    expect((await meetings.getMeeting(meetingId)).meeting.workshops).toEqual([]);
+    expect((await store.findById(waiter.registration.id))?.workshops).toEqual([]);
+  });
+
+  it('people waiting for the full day register while the workshop they choose is removed: 409 and they keep it, or the removal first and unknown-workshop', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 8; round++) {
+      const days = [{ date: D1, onsite_capacity: 1, waiting_list: true }];
+      const meetingId = await createMeeting({ days, workshops: [W] });
+      const filler = await service.register(meetingId, person(`rw-${round}-filler-${meetingId}`), now);
+      const registering = Array.from({ length: 8 }, (_, i) =>
+        settle(later(6 * round + 3 * i).then(() => service.register(meetingId, person(`rw-${round}-${i}-${meetingId}`, { workshops: ['w'] }), now))),
+      );
+      // The registrations start later each round: the change lands at a different point among them.
+      const removal = settle(later(12).then(() => (round % 2 === 0 ? laggingChanges : changes).putMeeting(meetingId, meetingBody({ days }), now)));
+      const [results, removed] = await Promise.all([Promise.all(registering), removal]);
+      const { meeting } = await meetings.getMeeting(meetingId);
+      const active = await choosers(meetingId);
+      if (removed.ok) {
+        outcomes.add('removed');
+        // The removal won: every registration decided again on the meeting without the workshop.
+        for (const r of results) expect(r.ok ? 'registered' : (r.e as RefusalError).code, String(r.ok || r.e)).toBe('unknown-workshop');
+        expect(meeting.workshops).toEqual([]);
+        expect(active).toEqual([]);
+      } else {
+        outcomes.add('refused');
+        expect(removed.e).toBeInstanceOf(ConflictError);
+        expect(removed.e).toMatchObject({ code: 'item-in-use', details: { data: { workshops: ['w'] } } });
+        expect(meeting.workshops.map((w) => w.id)).toEqual(['w']);
+        for (const r of results) {
+          if (r.ok) expect(r.o.registration.workshops).toEqual(['w']);
+          else expect((r.e as RefusalError).code).toBe('unknown-workshop');
+        }
+        expect(active.length).toBeGreaterThan(0);
+        expect(await chosenCount(meetingId)).toBe(active.length);
+        // The first in line gets the day and then the workshop; the count does not move.
+        await service.cancel(filler.registration.id, now);
+        expect(await chosenCount(meetingId)).toBe(active.length);
+      }
+    }
+    expect(outcomes.size).toBeGreaterThan(0);
+  });
+
+  it('a confirmed holder of the workshop: moving it to another day is refused by the save, the listing lagging', async () => {
+    const days = [
+      { date: D1, onsite_capacity: 30, waiting_list: true },
+      { date: D2, onsite_capacity: 30, waiting_list: true },
+    ];
+    const meetingId = await createMeeting({ days, workshops: [W] });
+    const holder = await service.register(meetingId, person(`mv-holder-${meetingId}`, { workshops: ['w'] }), now);
+    expect(holder.answer.workshops[0]).toMatchObject({ status: 'confirmed' });
+    const move = laggingChanges.putMeeting(meetingId, meetingBody({ days, workshops: [{ ...W, day: D2 }] }), now);
+    await expect(move).rejects.toMatchObject({ code: 'item-in-use', details: { data: { workshops: ['w'] } } });
+    expect((await meetings.getMeeting(meetingId)).meeting.workshops[0]?.day).toBe(D1);
+    // Other changes of the workshop (its capacity) are not refused.
+    await laggingChanges.putMeeting(meetingId, meetingBody({ days, workshops: [{ ...W, capacity: 40 }] }), now);
+
+    // Cancelled, the holder no longer counts: the move goes through.
+    await service.cancel(holder.registration.id, now);
+    expect(await chosenCount(meetingId)).toBe(0);
+    await laggingChanges.putMeeting(meetingId, meetingBody({ days, workshops: [{ ...W, day: D2 }] }), now);
+    expect((await meetings.getMeeting(meetingId)).meeting.workshops[0]?.day).toBe(D2);
+  });
+
+  it('people register for the workshop while it moves to another day: 409, or the move first and they are decided on its new day', async () => {
+    const days = [
+      { date: D1, onsite_capacity: 30, waiting_list: true },
+      { date: D2, onsite_capacity: 30, waiting_list: true },
+    ];
+    for (let round = 0; round < 8; round++) {
+      const meetingId = await createMeeting({ days, workshops: [W] });
+      // Half come on the workshop's day only, half on both days (they may follow it).
+      const registering = Array.from({ length: 8 }, (_, i) =>
+        settle(
+          later(6 * round + 3 * i).then(() =>
+            service.register(meetingId, person(`mv-${round}-${i}-${meetingId}`, { workshops: ['w'], onsite_days: i % 2 === 0 ? [D1] : [D1, D2] }), now),
+          ),
+        ),
+      );
+      const move = settle(
+        later(12).then(() => (round % 2 === 0 ? laggingChanges : changes).putMeeting(meetingId, meetingBody({ days, workshops: [{ ...W, day: D2 }] }), now)),
+      );
+      const [results, moved] = await Promise.all([Promise.all(registering), move]);
+      const { meeting } = await meetings.getMeeting(meetingId);
+      const active = await choosers(meetingId);
+      for (const r of results) if (!r.ok) expect((r.e as RefusalError).code, String(r.e)).toBe('workshop-requires-onsite');
+      if (moved.ok) {
+        expect(meeting.workshops[0]?.day).toBe(D2);
+        // Nobody kept a choice made on its former day: each chose it on its new day.
+        for (const reg of active) expect(reg.days).toContainEqual({ date: D2, mode: 'onsite' });
+        for (const r of results) if (r.ok) expect(r.o.registration.days).toContainEqual({ date: D2, mode: 'onsite' });
+      } else {
+        expect(moved.e).toMatchObject({ code: 'item-in-use', details: { data: { workshops: ['w'] } } });
+        expect(meeting.workshops[0]?.day).toBe(D1);
+        expect(active.length).toBeGreaterThan(0);
+      }
+      expect(await chosenCount(meetingId)).toBe(active.length);
     }
   });
 });

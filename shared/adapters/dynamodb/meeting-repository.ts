@@ -8,21 +8,34 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
-import { CapacityBelowConfirmedError, ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import {
+  CapacityBelowConfirmedError,
+  ItemInUseError,
+  StaleMeetingError,
+  type MeetingChange,
+  type MeetingStore,
+  type MeetingWithItems,
+} from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-// Every counter carries the meeting version it was defined by: registrations take places only
-// on items of the version they decided on (shared/adapters/dynamodb/registration-repository.ts).
+// Every counter carries the meeting version it was defined by: registrations take places and
+// count their choices only on items of the version they decided on
+// (shared/adapters/dynamodb/registration-repository.ts). `chosen` counts the active
+// registrations whose workshops name the item, whatever they hold; counters stored before it
+// existed lack it until their next save (missing reads as 0 in the conditions below).
 const UPSERT_ITEM =
   'SET #key = :key, #kind = :kind, #ref = :ref, #capacity = :capacity, #waiting_list = :wl, #meeting_version = :mv, ' +
-  '#confirmed = if_not_exists(#confirmed, :zero), #waiting = if_not_exists(#waiting, :zero), #seq = if_not_exists(#seq, :zero), #type = :type';
+  '#confirmed = if_not_exists(#confirmed, :zero), #waiting = if_not_exists(#waiting, :zero), #seq = if_not_exists(#seq, :zero), ' +
+  '#chosen = if_not_exists(#chosen, :zero), #type = :type';
 /** A capacity is never set below the places already confirmed, unless overbooking is allowed. */
 const CAPACITY_HOLDS = 'attribute_not_exists(pk) OR #confirmed <= :capacity';
-const ITEM_UNUSED = 'attribute_not_exists(pk) OR (#confirmed = :zero AND #waiting = :zero)';
+const NOT_CHOSEN = '(attribute_not_exists(#chosen) OR #chosen = :zero)';
+/** Removed: nobody holds a place, waits, or chose it (a workshop waiting for its day holds nothing). */
+const ITEM_UNUSED = `attribute_not_exists(pk) OR (#confirmed = :zero AND #waiting = :zero AND ${NOT_CHOSEN})`;
 
 const CounterSchema = z.object({
   key: z.string(),
@@ -84,7 +97,7 @@ export class DynamoMeetingStore implements MeetingStore {
     return meetings;
   }
 
-  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking = false): Promise<void> {
+  async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
     const firstDate = next.days[0]?.date ?? '9999-12-31';
     const meta: TransactItem = {
       Put: {
@@ -99,17 +112,26 @@ export class DynamoMeetingStore implements MeetingStore {
         ...versionCondition(expectedVersion),
       },
     };
-    // Counters are created at zero and never overwritten here: registrations own them.
+    // Counters are created at zero and never overwritten here: registrations own them. A moved
+    // workshop keeps its item: the same update requires that nobody chose it, so that a choice
+    // made on its former day, committed first, refuses the move (ALL_OLD tells which condition
+    // failed when a capacity condition rides along).
     const definitions = itemDefinitionsOf(next);
+    const moved = new Set(change.moved);
     const upserts: TransactItem[] = definitions.map((def) => {
-      const guarded = !allowOverbooking && def.capacity !== null;
+      const conditions = [
+        ...(!change.allowOverbooking && def.capacity !== null ? [`(${CAPACITY_HOLDS})`] : []),
+        ...(moved.has(def.key) ? [NOT_CHOSEN] : []),
+      ];
+      const condition = conditions.join(' AND ');
       return {
         Update: {
           TableName: this.tableName,
           Key: keys.item(next.id, def.key),
           UpdateExpression: UPSERT_ITEM,
-          ...(guarded ? { ConditionExpression: CAPACITY_HOLDS } : {}),
-          ExpressionAttributeNames: guarded ? exprNames(UPSERT_ITEM, CAPACITY_HOLDS) : exprNames(UPSERT_ITEM),
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ...(moved.has(def.key) ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+          ExpressionAttributeNames: exprNames(UPSERT_ITEM, condition),
           ExpressionAttributeValues: {
             ':key': def.key,
             ':kind': def.kind,
@@ -123,7 +145,7 @@ export class DynamoMeetingStore implements MeetingStore {
         },
       };
     });
-    const removals: TransactItem[] = removedItems.map((itemKey) => ({
+    const removals: TransactItem[] = change.removed.map((itemKey) => ({
       Delete: {
         TableName: this.tableName,
         Key: keys.item(next.id, itemKey),
@@ -141,9 +163,15 @@ export class DynamoMeetingStore implements MeetingStore {
         if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) {
           throw new StaleMeetingError();
         }
-        const busy = removedItems.filter((_, i) => reasons[1 + upserts.length + i]?.Code === 'ConditionalCheckFailed');
+        const failedUpsert = (i: number) => reasons[1 + i]?.Code === 'ConditionalCheckFailed';
+        // The old item as the failed condition saw it (low-level attribute values).
+        const chosenBefore = (i: number) => Number(reasons[1 + i]?.Item?.['chosen']?.N ?? 0);
+        const busy = [
+          ...change.removed.filter((_, i) => reasons[1 + upserts.length + i]?.Code === 'ConditionalCheckFailed'),
+          ...definitions.filter((d, i) => moved.has(d.key) && failedUpsert(i) && chosenBefore(i) > 0).map((d) => d.key),
+        ];
         if (busy.length > 0) throw new ItemInUseError(busy);
-        const below = definitions.filter((_, i) => reasons[1 + i]?.Code === 'ConditionalCheckFailed').map((d) => d.key);
+        const below = definitions.filter((_, i) => failedUpsert(i)).map((d) => d.key);
         if (below.length > 0) throw new CapacityBelowConfirmedError(below);
       }
       throw error;

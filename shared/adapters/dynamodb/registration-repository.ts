@@ -351,6 +351,12 @@ export class DynamoRegistrationStore implements RegistrationStore {
    * made on (an organiser's change in between makes the registration decide again); joining a
    * waiting list takes the ticket `seq + 1` from the very counter it updates, behind exactly the
    * `ahead` requests read, so the position announced is exact at commit.
+   *
+   * A workshop's `chosen` count moves in the same update (one operation per item per
+   * transaction). Counting a new choice requires the meeting version too: an organiser's save
+   * that removed or moved the workshop first makes the registration decide again, and a save
+   * coming after finds the count above 0 and is refused. Counters stored before `chosen`
+   * existed lack it: ADD treats it as 0, and only registrations counted in it take it back.
    */
   private actionItems(meetingId: string, registrationId: string, actions: ItemAction[], meetingVersion: number): Tagged[] {
     const out: Tagged[] = [];
@@ -371,15 +377,19 @@ export class DynamoRegistrationStore implements RegistrationStore {
     });
     for (const action of actions) {
       const Key = keys.item(meetingId, action.key);
+      const chosen = action.chosen === undefined ? '' : ', #chosen :chosen';
+      const chosenValue = action.chosen === undefined ? {} : { ':chosen': action.chosen };
+      const counting = action.chosen === 1 ? ' AND #meeting_version = :mv' : '';
+      const countingValue = action.chosen === 1 ? { ':mv': meetingVersion } : {};
       switch (action.type) {
         case 'take':
           // A place is free and nobody waits for it (a freed place belongs to the waiting list).
           out.push(
             update(
               Key,
-              'ADD #confirmed :one',
+              `ADD #confirmed :one${chosen}`,
               '(attribute_type(#capacity, :nullType) OR #confirmed < #capacity) AND #waiting = :zero AND #meeting_version = :mv',
-              { ':one': 1, ':zero': 0, ':nullType': 'NULL', ':mv': meetingVersion },
+              { ':one': 1, ':zero': 0, ':nullType': 'NULL', ':mv': meetingVersion, ...chosenValue },
             ),
           );
           break;
@@ -388,7 +398,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
           out.push(
             update(
               Key,
-              'SET #seq = :ticket ADD #waiting :one',
+              `SET #seq = :ticket ADD #waiting :one${chosen}`,
               `#waiting_list = :true AND (#waiting > :zero OR #confirmed >= #capacity) AND #waiting = :ahead AND ${seqCondition} AND #meeting_version = :mv`,
               {
                 ':one': 1,
@@ -398,6 +408,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
                 ':ahead': action.ahead,
                 ':mv': meetingVersion,
                 ...(action.ticket === 1 ? {} : { ':previous': action.ticket - 1 }),
+                ...chosenValue,
               },
             ),
             {
@@ -414,20 +425,34 @@ export class DynamoRegistrationStore implements RegistrationStore {
           break;
         }
         case 'release':
-          out.push(update(Key, 'ADD #confirmed :minus', '#confirmed > :zero', { ':minus': -1, ':zero': 0 }));
+          out.push(
+            update(Key, `ADD #confirmed :minus${chosen}`, `#confirmed > :zero${counting}`, { ':minus': -1, ':zero': 0, ...chosenValue, ...countingValue }),
+          );
           break;
         case 'leave':
-          out.push(update(Key, 'ADD #waiting :minus', '#waiting > :zero', { ':minus': -1, ':zero': 0 }), {
-            tag: 'waiting',
-            item: {
-              Delete: {
-                TableName: this.tableName,
-                Key: rk.waiting(meetingId, action.key, action.ticket),
-                ConditionExpression: 'registration_id = :id',
-                ExpressionAttributeValues: { ':id': registrationId },
+          out.push(
+            update(Key, `ADD #waiting :minus${chosen}`, `#waiting > :zero${counting}`, { ':minus': -1, ':zero': 0, ...chosenValue, ...countingValue }),
+            {
+              tag: 'waiting',
+              item: {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: rk.waiting(meetingId, action.key, action.ticket),
+                  ConditionExpression: 'registration_id = :id',
+                  ExpressionAttributeValues: { ':id': registrationId },
+                },
               },
             },
-          });
+          );
+          break;
+        case 'choose':
+          // Taking a choice back needs only the counter to exist (an ADD would otherwise create
+          // a bare item); a counted choice keeps its workshop from being removed, so it does.
+          out.push(
+            action.chosen === 1
+              ? update(Key, 'ADD #chosen :chosen', '#meeting_version = :mv', { ':chosen': 1, ':mv': meetingVersion })
+              : update(Key, 'ADD #chosen :chosen', 'attribute_exists(#key)', { ':chosen': -1 }),
+          );
           break;
       }
     }

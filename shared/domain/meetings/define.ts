@@ -1,4 +1,4 @@
-import { itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
+import { itemDefinitionsOf, workshopKey } from '#shared/domain/meetings/items.ts';
 import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
 import { frenchDayLabel } from '#shared/domain/meetings/views.ts';
 
@@ -42,4 +42,16 @@ export function removedItemKeys(previous: Meeting | undefined, next: Meeting): s
   return itemDefinitionsOf(previous)
     .map((i) => i.key)
     .filter((key) => !kept.has(key));
+}
+
+/**
+ * Keys of the workshops the new definition moves to another day. Their item stays (same key),
+ * but whoever chose them chose them on their day: each must be chosen by nobody to move.
+ */
+export function movedWorkshopKeys(previous: Meeting | undefined, next: Meeting): string[] {
+  if (!previous) return [];
+  return previous.workshops.flatMap((w) => {
+    const moved = next.workshops.find((n) => n.id === w.id);
+    return moved && moved.day !== w.day ? [workshopKey(w.id)] : [];
+  });
 }

@@ -13,11 +13,21 @@ export interface MeetingStore {
   listMeetings(): Promise<Meeting[]>;
   /**
    * Stores `next` if the stored version is still `expectedVersion` (0: absent), creating its
-   * items and dropping `removedItems`. Throws StaleMeetingError, ItemInUseError, or
-   * CapacityBelowConfirmedError when a capacity would fall below the places confirmed on it
-   * (decided by the write's own conditions, unless `allowOverbooking`).
+   * items and dropping `change.removed`. Decided by the write's own conditions: a removed item
+   * must be free (nobody confirmed, waiting, or having chosen it), a moved workshop chosen by
+   * nobody (ItemInUseError otherwise), and a capacity may not fall below the places confirmed
+   * on it unless `allowOverbooking` (CapacityBelowConfirmedError). StaleMeetingError when the
+   * meeting changed meanwhile.
    */
-  saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking?: boolean): Promise<void>;
+  saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void>;
+}
+
+export interface MeetingChange {
+  /** Item keys the new definition drops. */
+  removed: string[];
+  /** Workshop item keys the new definition moves to another day (their key stays). */
+  moved: string[];
+  allowOverbooking?: boolean | undefined;
 }
 
 export class StaleMeetingError extends Error {}

@@ -1,6 +1,6 @@
 // Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
 import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { defineMeeting, removedItemKeys } from '#shared/domain/meetings/define.ts';
+import { defineMeeting, movedWorkshopKeys, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
 import {
   CapacityBelowConfirmedError,
@@ -37,7 +37,11 @@ export class MeetingService {
       const previous = await this.store.findMeeting(meetingId);
       const next = defineMeeting(meetingId, input, previous, now);
       try {
-        await this.store.saveMeeting(next, previous?.version ?? 0, removedItemKeys(previous, next), input.allow_overbooking);
+        await this.store.saveMeeting(next, previous?.version ?? 0, {
+          removed: removedItemKeys(previous, next),
+          moved: movedWorkshopKeys(previous, next),
+          allowOverbooking: input.allow_overbooking,
+        });
         return { meeting: next, created: previous === undefined };
       } catch (error) {
         if (error instanceof StaleMeetingError) continue;
@@ -57,18 +61,30 @@ export class MeetingService {
             { items: below },
           );
         }
-        if (error instanceof ItemInUseError) {
-          throw new ConflictError(
-            'item-in-use',
-            `Impossible de retirer ${error.itemKeys.join(', ')} : des personnes y sont inscrites ou en liste d’attente.`,
-            { items: error.itemKeys },
-          );
-        }
+        if (error instanceof ItemInUseError) throw itemInUse(error.itemKeys, previous);
         throw error;
       }
     }
     throw new ServiceBusyError('La réunion est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
   }
+}
+
+/**
+ * The 409 for items the save found in use. Workshops are named as MeetingChanges' early check
+ * names them (by id, in `workshops`), so the answer is the same whichever check saw the people.
+ */
+export function itemInUse(itemKeys: string[], previous: Meeting | undefined): ConflictError {
+  const workshops = itemKeys.filter((k) => k.startsWith('workshop:')).map((k) => k.slice('workshop:'.length));
+  const others = itemKeys.filter((k) => !k.startsWith('workshop:'));
+  const sentences = [
+    ...(workshops.length > 0
+      ? [`Impossible de retirer ou de changer de jour ${workshops.map((id) => `l’atelier « ${id} »`).join(', ')} : des personnes l’ont choisi.`]
+      : []),
+    ...(others.length > 0
+      ? [`Impossible de retirer ${others.map((k) => (previous ? describeItemKey(previous, k) : k)).join(', ')} : des personnes y sont inscrites ou en liste d’attente.`]
+      : []),
+  ];
+  return new ConflictError('item-in-use', sentences.join(' '), { items: itemKeys, workshops });
 }
 
 function itemCapacity(meeting: Meeting, key: string): number | null {

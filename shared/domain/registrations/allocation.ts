@@ -2,23 +2,32 @@
 // only a proposal: the repository writes it with DynamoDB conditions that hold only if the
 // counters still allow it, and plans again when they do not. Pure.
 import { RefusalError } from '#shared/domain/errors.ts';
-import { placesOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
+import { placesOf, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';
 import { PlanOutdatedError } from './ports.ts';
 import type { WantedItem } from './rules.ts';
-import type { HeldItem } from './schema.ts';
+import type { HeldItem, Registration } from './schema.ts';
+
+/**
+ * +1 when the registration starts choosing a workshop, -1 when it stops: the workshop item's
+ * `chosen` count (active registrations whose `workshops` name it, whatever they hold). An
+ * organiser removes or moves a workshop only while its count is 0, in the write itself.
+ */
+export type ChoiceDelta = 1 | -1;
 
 export type ItemAction =
-  | { type: 'take'; key: string }
+  | { type: 'take'; key: string; chosen?: ChoiceDelta }
   /**
    * Joins the waiting list with ticket `ticket` (the item's `seq + 1` as read), behind the
    * `ahead` requests waiting when read. The write holds only if both are still true, so the
    * position announced (`ahead + 1`) is exact at commit.
    */
-  | { type: 'wait'; key: string; ticket: number; ahead: number }
-  | { type: 'release'; key: string }
-  | { type: 'leave'; key: string; ticket: number };
+  | { type: 'wait'; key: string; ticket: number; ahead: number; chosen?: ChoiceDelta }
+  | { type: 'release'; key: string; chosen?: ChoiceDelta }
+  | { type: 'leave'; key: string; ticket: number; chosen?: ChoiceDelta }
+  /** Only the `chosen` count moves (a workshop waiting for its day, or kept as it is held). */
+  | { type: 'choose'; key: string; chosen: ChoiceDelta };
 
 export interface Plan {
   /** Counter changes to write; unchanged items appear in neither list. */
@@ -135,6 +144,8 @@ export interface PromotionPlan {
 /**
  * The first person waiting for `itemKey` gets its place. When the item is an on-site day, the
  * workshops they chose that day are decided now: a free place, or the workshop's waiting list.
+ * `counted` are the workshops the registration is counted in (countedChoices): one dropped is
+ * no longer chosen, and its item's `chosen` count goes down with the promotion.
  */
 export function planPromotion(
   meeting: Meeting,
@@ -142,6 +153,7 @@ export function planPromotion(
   held: HeldItem[],
   chosenWorkshops: string[],
   itemKey: string,
+  counted: readonly string[],
 ): PromotionPlan {
   const next: HeldItem[] = held.map((h) => (h.key === itemKey ? { key: h.key, status: 'confirmed' } : h));
   const actions: ItemAction[] = [];
@@ -170,5 +182,41 @@ export function planPromotion(
       }
     }
   }
-  return { actions, held: next, dropped };
+  // A workshop the meeting no longer has has no item left to count on (only a registration
+  // stored before the counts existed can have chosen it, and it is counted in none).
+  const defined = new Set(meeting.workshops.map((w) => w.id));
+  const lost = counted.filter((id) => dropped.includes(id) && defined.has(id));
+  return { actions: withChoices(actions, choiceDeltas(lost, [])), held: next, dropped };
+}
+
+/**
+ * The workshops a registration is counted in. Registrations stored before the counts existed
+ * (`choices_counted` false) are counted in none: their cancellation takes nothing away, and
+ * their next modification counts every workshop they then choose.
+ */
+export function countedChoices(registration: Pick<Registration, 'workshops' | 'choices_counted' | 'state'>): string[] {
+  return registration.state === 'active' && registration.choices_counted === true ? registration.workshops : [];
+}
+
+/** `chosen` changes of workshop items, from the workshops counted before to those chosen after. */
+export function choiceDeltas(before: readonly string[], after: readonly string[]): Map<string, ChoiceDelta> {
+  const deltas = new Map<string, ChoiceDelta>();
+  for (const id of new Set(after)) if (!before.includes(id)) deltas.set(workshopKey(id), 1);
+  for (const id of new Set(before)) if (!after.includes(id)) deltas.set(workshopKey(id), -1);
+  return deltas;
+}
+
+/**
+ * The plan's actions with the `chosen` deltas folded in: a delta rides on the action the plan
+ * already makes on that item (a transaction may touch an item only once), or becomes a
+ * `choose` action of its own.
+ */
+export function withChoices(actions: ItemAction[], deltas: ReadonlyMap<string, ChoiceDelta>): ItemAction[] {
+  const merged = actions.map((a) => {
+    const chosen = deltas.get(a.key);
+    return chosen === undefined ? a : { ...a, chosen };
+  });
+  const touched = new Set(actions.map((a) => a.key));
+  for (const [key, chosen] of deltas) if (!touched.has(key)) merged.push({ type: 'choose', key, chosen });
+  return merged;
 }

@@ -1,9 +1,9 @@
 // An organiser redefines a meeting: what registrations allow to change, and the promotions a
 // raised capacity makes possible.
-import { ConflictError } from '#shared/domain/errors.ts';
+import { workshopKey } from '#shared/domain/meetings/items.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { MeetingInput } from '#shared/domain/meetings/schema.ts';
-import type { MeetingService } from '#shared/domain/meetings/service.ts';
+import { itemInUse, type MeetingService } from '#shared/domain/meetings/service.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import type { RegistrationStore } from './ports.ts';
 import type { RegistrationService } from './service.ts';
@@ -22,6 +22,11 @@ export class MeetingChanges {
    * Creates or updates the meeting, then promotes waiting requests where places opened. A
    * workshop that someone chose cannot be removed or moved to another day (their place, or
    * their wait for the day, would point to nothing); capacities and times may change.
+   * The save decides it in its own transaction: every registration counts its choices in the
+   * workshop items (`chosen`), and a removed or moved workshop must be chosen by nobody, so a
+   * registration racing the change is either seen (409) or decided again on the new meeting.
+   * The early look below only answers sooner from the listing, and covers registrations stored
+   * before the counts existed (counted at their next change); it may lag by milliseconds.
    * Promotions are best-effort: the meeting is saved whatever happens to them, and the
    * maintenance sweep finishes what is left.
    */
@@ -34,13 +39,7 @@ export class MeetingChanges {
       if (touched.length > 0) {
         const active = (await this.registrationStore.listByMeeting(meetingId)).filter((r) => r.state === 'active');
         const inUse = touched.filter((id) => active.some((r) => r.workshops.includes(id)));
-        if (inUse.length > 0) {
-          throw new ConflictError(
-            'item-in-use',
-            `Impossible de retirer ou de changer de jour ${inUse.map((id) => `l’atelier « ${id} »`).join(', ')} : des personnes l’ont choisi.`,
-            { workshops: inUse },
-          );
-        }
+        if (inUse.length > 0) throw itemInUse(inUse.map(workshopKey), previous);
       }
     }
     const { created } = await this.meetings.putMeeting(meetingId, input, now);

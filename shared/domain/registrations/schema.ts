@@ -78,6 +78,11 @@ export const RegistrationSchema = z.object({
   evening_event: z.boolean(),
   /** Places and waiting tickets held, by item key. Workshops waiting for their day hold nothing. */
   items: z.array(HeldItemSchema),
+  /**
+   * The workshops chosen are counted in their items' `chosen` (allocation.ts, countedChoices).
+   * Absent on registrations stored before the counts existed: counted at their next change.
+   */
+  choices_counted: z.boolean().optional(),
   state: z.enum(['active', 'cancelled']),
   /** Fingerprint of the last request: the same form sent again with it is a replay. */
   request_hash: z.string(),

@@ -11,7 +11,16 @@ import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { EVENING_KEY, dayKey, remoteKey, withCounters, itemDefinitionsOf, type CapacityItem } from '#shared/domain/meetings/items.ts';
-import { planPromotion, planRegistration, planRelease, positionsOf, type ItemAction } from './allocation.ts';
+import {
+  choiceDeltas,
+  countedChoices,
+  planPromotion,
+  planRegistration,
+  planRelease,
+  positionsOf,
+  withChoices,
+  type ItemAction,
+} from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import {
@@ -225,9 +234,11 @@ export class RegistrationService {
       }
       // Nothing in the write would check a guess (no place taken, no list joined): read.
       if (guessed && !plan.actions.some((a) => a.type === 'take' || a.type === 'wait')) continue;
+      // Every workshop chosen is counted, even one waiting for its day (it holds nothing yet).
+      const actions = withChoices(plan.actions, choiceDeltas([], wanted.workshops));
       const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
       try {
-        await this.deps.store.create({ registration, actions: plan.actions, meetingVersion: meeting.version, nonce });
+        await this.deps.store.create({ registration, actions, meetingVersion: meeting.version, nonce });
       } catch (error) {
         if (error instanceof FormTakenError) continue; // a copy of this form won: read, answer as a replay
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
@@ -237,9 +248,9 @@ export class RegistrationService {
         if (!(guessed && attempt === 0)) await this.backoff(attempt);
         continue;
       }
-      this.hints.noteWritten(meetingId, meeting.version, plan.actions);
-      logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(plan.actions), read: !guessed });
-      return this.answerFor(registration, false, meeting, positionsOf(plan.actions));
+      this.hints.noteWritten(meetingId, meeting.version, actions);
+      logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(actions), read: !guessed });
+      return this.answerFor(registration, false, meeting, positionsOf(actions));
     }
     throw this.busy();
   }
@@ -303,6 +314,7 @@ export class RegistrationService {
       try {
         const counters = await this.deps.store.readCounters(meeting.id);
         const plan = planRegistration(meeting, counters, wanted.items, existing.items);
+        const actions = withChoices(plan.actions, choiceDeltas(countedChoices(existing), wanted.workshops));
         const next: Registration = {
           ...existing,
           ...identityOf(request),
@@ -312,14 +324,15 @@ export class RegistrationService {
           workshops: wanted.workshops,
           evening_event: wanted.evening_event,
           items: plan.held,
+          choices_counted: true,
           request_hash: hash,
           version: existing.version + 1,
           updated_at: now.toISOString(),
         };
-        await this.deps.store.update({ registration: next, actions: plan.actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
-        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(plan.actions) });
-        await this.promoteAfterRelease(meeting.id, releasedKeys(plan.actions), now);
-        return this.answerFor(next, false, meeting, positionsOf(plan.actions));
+        await this.deps.store.update({ registration: next, actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
+        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
+        await this.promoteAfterRelease(meeting.id, releasedKeys(actions), now);
+        return this.answerFor(next, false, meeting, positionsOf(actions));
       } catch (error) {
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
         if (!(error instanceof PlanOutdatedError)) throw error;
@@ -342,7 +355,7 @@ export class RegistrationService {
         await this.completePromotionsSafely(existing.meeting_id, now);
         return this.answerFor(existing, true);
       }
-      const actions = planRelease(existing.items);
+      const actions = withChoices(planRelease(existing.items), choiceDeltas(countedChoices(existing), []));
       const next: Registration = {
         ...existing,
         items: [],
@@ -397,7 +410,7 @@ export class RegistrationService {
       }
       let promotion;
       try {
-        promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key);
+        promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key, countedChoices(reg));
       } catch (error) {
         if (!(error instanceof PlanOutdatedError)) throw error;
         failures++;
@@ -564,6 +577,7 @@ function newRegistration(
     workshops: wanted.workshops,
     evening_event: wanted.evening_event,
     items: held,
+    choices_counted: true,
     state: 'active',
     request_hash: hash,
     checked_in: {},

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RefusalError } from '#shared/domain/errors.ts';
-import { planPromotion, planRegistration, planRelease, positionsOf } from '#shared/domain/registrations/allocation.ts';
+import {
+  choiceDeltas,
+  countedChoices,
+  planPromotion,
+  planRegistration,
+  planRelease,
+  positionsOf,
+  withChoices,
+} from '#shared/domain/registrations/allocation.ts';
 import { wantedItems } from '#shared/domain/registrations/rules.ts';
 import type { HeldItem } from '#shared/domain/registrations/schema.ts';
 import { buildMeeting, countersOf, request } from '#tests/unit/registrations/fakes.ts';
@@ -268,7 +276,7 @@ describe('planPromotion', () => {
   const chosen = ['chrono', 'mutualiser-publik', 'formulaires', 'socle-personnes-morales'];
 
   it('confirms the day and takes the free workshops of that day', () => {
-    const plan = planPromotion(m, countersOf(m, { [D2]: { confirmed: 9, waiting: 1 } }), held, chosen, D2);
+    const plan = planPromotion(m, countersOf(m, { [D2]: { confirmed: 9, waiting: 1 } }), held, chosen, D2, chosen);
     expect(plan.held).toEqual([
       { key: D1, status: 'confirmed' },
       { key: D2, status: 'confirmed' },
@@ -292,10 +300,12 @@ describe('planPromotion', () => {
       'workshop:formulaires': { confirmed: 20 },
       'workshop:socle-personnes-morales': { confirmed: 24, waiting: 2, seq: 5 },
     });
-    const plan = planPromotion(m, counters, held, chosen, D2);
+    const plan = planPromotion(m, counters, held, chosen, D2, chosen);
     expect(plan.actions).toEqual([
       { type: 'wait', key: 'workshop:formulaires', ticket: 1, ahead: 0 },
       { type: 'wait', key: 'workshop:socle-personnes-morales', ticket: 6, ahead: 2 },
+      // Dropped, it is no longer chosen: its `chosen` count goes down with the promotion.
+      { type: 'choose', key: 'workshop:mutualiser-publik', chosen: -1 },
     ]);
     expect(plan.dropped).toEqual(['mutualiser-publik']);
     expect(plan.held).toContainEqual({ key: D2, status: 'confirmed' });
@@ -308,7 +318,7 @@ describe('planPromotion', () => {
       { key: D2, status: 'confirmed' },
       { key: 'workshop:rgpd', status: 'waiting', ticket: 7 },
     ];
-    const plan = planPromotion(m, countersOf(m, { 'workshop:rgpd': { confirmed: 19, waiting: 1 } }), h, ['rgpd'], 'workshop:rgpd');
+    const plan = planPromotion(m, countersOf(m, { 'workshop:rgpd': { confirmed: 19, waiting: 1 } }), h, ['rgpd'], 'workshop:rgpd', ['rgpd']);
     expect(plan).toEqual({
       actions: [],
       held: [
@@ -317,5 +327,121 @@ describe('planPromotion', () => {
       ],
       dropped: [],
     });
+  });
+});
+
+// The `chosen` count of a workshop item: active registrations whose `workshops` name it,
+// whatever they hold. It moves inside the registration's own transaction, folded into the
+// update the plan already makes on that item (one operation per item per transaction).
+describe('chosen counts of workshops', () => {
+  const keysOf = (actions: { key: string }[]) => actions.map((a) => a.key);
+  const once = (actions: { key: string }[]) => expect(new Set(keysOf(actions)).size).toBe(actions.length);
+
+  it('a new registration counts every workshop it chose, riding on the take or wait it makes there', () => {
+    const counters = countersOf(meeting, { 'workshop:formulaires': { confirmed: 20 } });
+    const want = wantedItems(meeting, request({ onsite_days: ['2025-06-08'], workshops: ['socle-personnes-morales', 'formulaires'] }));
+    const plan = planRegistration(meeting, counters, want.items);
+    const actions = withChoices(plan.actions, choiceDeltas([], want.workshops));
+    expect(actions).toEqual([
+      { type: 'take', key: D2 },
+      { type: 'take', key: 'workshop:socle-personnes-morales', chosen: 1 },
+      { type: 'wait', key: 'workshop:formulaires', ticket: 1, ahead: 0, chosen: 1 },
+    ]);
+    once(actions);
+  });
+
+  it('a workshop waiting for its full day holds nothing, yet is counted (a choose action of its own)', () => {
+    const want = wantedItems(meeting, request({ onsite_days: ['2025-06-07'], workshops: ['chrono'] }));
+    const plan = planRegistration(meeting, countersOf(meeting, { [D1]: { confirmed: 60 } }), want.items);
+    const actions = withChoices(plan.actions, choiceDeltas([], want.workshops));
+    expect(actions).toEqual([
+      { type: 'wait', key: D1, ticket: 1, ahead: 0 },
+      { type: 'choose', key: 'workshop:chrono', chosen: 1 },
+    ]);
+  });
+
+  it('a modification counts the workshops added and uncounts those removed; kept ones do not move', () => {
+    const previous: HeldItem[] = [
+      { key: D2, status: 'confirmed' },
+      { key: 'workshop:mutualiser-publik', status: 'confirmed' },
+      { key: 'workshop:rgpd', status: 'waiting', ticket: 2 },
+    ];
+    const before = { workshops: ['mutualiser-publik', 'rgpd', 'socle-personnes-morales'], choices_counted: true, state: 'active' as const };
+    previous.push({ key: 'workshop:socle-personnes-morales', status: 'confirmed' });
+    const want = wantedItems(meeting, request({ onsite_days: ['2025-06-08'], workshops: ['formulaires', 'socle-personnes-morales'] }));
+    const plan = planRegistration(meeting, countersOf(meeting), want.items, previous);
+    const actions = withChoices(plan.actions, choiceDeltas(countedChoices(before), want.workshops));
+    expect(actions).toEqual([
+      { type: 'take', key: 'workshop:formulaires', chosen: 1 },
+      { type: 'release', key: 'workshop:mutualiser-publik', chosen: -1 },
+      { type: 'leave', key: 'workshop:rgpd', ticket: 2, chosen: -1 },
+    ]);
+    once(actions);
+  });
+
+  it('a modification removing a workshop that waited for its day uncounts it alone', () => {
+    const before = { workshops: ['chrono'], choices_counted: true, state: 'active' as const };
+    const want = wantedItems(meeting, request({ onsite_days: ['2025-06-07'], workshops: [] }));
+    const plan = planRegistration(meeting, countersOf(meeting), want.items, [{ key: D1, status: 'waiting', ticket: 4 }]);
+    expect(withChoices(plan.actions, choiceDeltas(countedChoices(before), want.workshops))).toEqual([
+      { type: 'choose', key: 'workshop:chrono', chosen: -1 },
+    ]);
+  });
+
+  it('a registration stored before the counts is counted in none: its modification counts all it chooses then', () => {
+    const legacy = { workshops: ['chrono'], state: 'active' as const };
+    expect(countedChoices(legacy)).toEqual([]);
+    expect(countedChoices({ ...legacy, choices_counted: false })).toEqual([]);
+    expect(choiceDeltas(countedChoices(legacy), ['chrono'])).toEqual(new Map([['workshop:chrono', 1]]));
+  });
+
+  it('a cancellation uncounts every counted workshop, on the release or leave it makes there or alone', () => {
+    const reg = { workshops: ['chrono', 'rgpd', 'formulaires'], choices_counted: true, state: 'active' as const };
+    const held: HeldItem[] = [
+      { key: D1, status: 'confirmed' },
+      { key: D2, status: 'confirmed' },
+      { key: 'workshop:chrono', status: 'confirmed' },
+      { key: 'workshop:rgpd', status: 'waiting', ticket: 3 },
+    ];
+    const actions = withChoices(planRelease(held), choiceDeltas(countedChoices(reg), []));
+    expect(actions).toEqual([
+      { type: 'release', key: D1 },
+      { type: 'release', key: D2 },
+      { type: 'release', key: 'workshop:chrono', chosen: -1 },
+      { type: 'leave', key: 'workshop:rgpd', ticket: 3, chosen: -1 },
+      { type: 'choose', key: 'workshop:formulaires', chosen: -1 },
+    ]);
+    once(actions);
+    // Nothing to take back from a registration that was never counted, nor twice from a cancelled one.
+    expect(withChoices(planRelease(held), choiceDeltas(countedChoices({ ...reg, choices_counted: undefined }), []))).toEqual(planRelease(held));
+    expect(countedChoices({ ...reg, state: 'cancelled' })).toEqual([]);
+  });
+
+  it('a promotion that drops a counted workshop uncounts it; one the meeting no longer has, or an uncounted one, moves nothing', () => {
+    const m = buildMeeting({
+      days: [
+        { date: '2025-06-07', label: 'Mercredi 7 juin', onsite_capacity: 10, waiting_list: true },
+        { date: '2025-06-08', label: 'Jeudi 8 juin', onsite_capacity: 10, waiting_list: true },
+      ],
+    });
+    const held: HeldItem[] = [{ key: D2, status: 'waiting', ticket: 1 }];
+    const counters = countersOf(m, { [D2]: { confirmed: 9, waiting: 1 }, 'workshop:mutualiser-publik': { confirmed: 20 } });
+    const chosen = ['mutualiser-publik', 'rgpd', 'gone'];
+    const counted = planPromotion(m, counters, held, chosen, D2, chosen);
+    expect(counted.dropped).toEqual(['gone', 'mutualiser-publik']);
+    expect(counted.actions).toEqual([
+      { type: 'take', key: 'workshop:rgpd' },
+      { type: 'choose', key: 'workshop:mutualiser-publik', chosen: -1 },
+    ]);
+    expect(planPromotion(m, counters, held, chosen, D2, []).actions).toEqual([{ type: 'take', key: 'workshop:rgpd' }]);
+  });
+
+  it('choiceDeltas treats lists as sets', () => {
+    expect(choiceDeltas(['a', 'b', 'b'], ['b', 'c', 'c'])).toEqual(
+      new Map([
+        ['workshop:c', 1],
+        ['workshop:a', -1],
+      ]),
+    );
   });
 });

@@ -7,9 +7,16 @@
 // repository, so that the service tests show what the service really does on top of it.
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
-import { CapacityBelowConfirmedError, ItemInUseError, StaleMeetingError, type MeetingStore, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
+import {
+  CapacityBelowConfirmedError,
+  ItemInUseError,
+  StaleMeetingError,
+  type MeetingChange,
+  type MeetingStore,
+  type MeetingWithItems,
+} from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
-import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
+import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
 import {
   EmailTakenError,
   FormTakenError,
@@ -120,7 +127,9 @@ interface Counts {
   confirmed: number;
   waiting: number;
   seq: number;
-  /** The meeting version that last defined the item (checked by take and wait). */
+  /** Active registrations whose workshops name the item (counted ones), whatever they hold. */
+  chosen: number;
+  /** The meeting version that last defined the item (checked by take, wait and a choice counted). */
   meetingVersion: number;
 }
 
@@ -138,7 +147,7 @@ export class FakeMeetingStore implements MeetingStore {
     for (const def of itemDefinitionsOf(meeting)) {
       const c = counts.get(def.key);
       if (c) c.meetingVersion = meeting.version;
-      else counts.set(def.key, { confirmed: 0, waiting: 0, seq: 0, meetingVersion: meeting.version });
+      else counts.set(def.key, { confirmed: 0, waiting: 0, seq: 0, chosen: 0, meetingVersion: meeting.version });
     }
     this.counts.set(meeting.id, counts);
     return meeting;
@@ -172,22 +181,26 @@ export class FakeMeetingStore implements MeetingStore {
     return [...this.meetings.values()].map(json);
   }
 
-  async saveMeeting(next: Meeting, expectedVersion: number, removedItems: string[], allowOverbooking = false): Promise<void> {
+  async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
     const stored = this.meetings.get(next.id);
     if ((stored?.version ?? 0) !== expectedVersion) throw new StaleMeetingError();
-    if (!allowOverbooking) {
+    // As the repository's conditions: removed items free of anyone, moved workshops chosen by nobody.
+    const busy = [
+      ...change.removed.filter((k) => {
+        const c = this.countsOf(next.id, k);
+        return c !== undefined && (c.confirmed !== 0 || c.waiting !== 0 || c.chosen !== 0);
+      }),
+      ...change.moved.filter((k) => (this.countsOf(next.id, k)?.chosen ?? 0) !== 0),
+    ];
+    if (busy.length > 0) throw new ItemInUseError(busy);
+    if (!change.allowOverbooking) {
       const below = itemDefinitionsOf(next).filter((d) => {
         const c = this.countsOf(next.id, d.key);
         return d.capacity !== null && c !== undefined && c.confirmed > d.capacity;
       });
       if (below.length > 0) throw new CapacityBelowConfirmedError(below.map((d) => d.key));
     }
-    const busy = removedItems.filter((k) => {
-      const c = this.countsOf(next.id, k);
-      return c !== undefined && (c.confirmed !== 0 || c.waiting !== 0);
-    });
-    if (busy.length > 0) throw new ItemInUseError(busy);
-    for (const k of removedItems) this.counts.get(next.id)?.delete(k);
+    for (const k of change.removed) this.counts.get(next.id)?.delete(k);
     this.add(next);
   }
 }
@@ -485,6 +498,11 @@ export class FakeRegistrationStore implements RegistrationStore {
       const target = `ITEM#${meetingId}#${action.key}`;
       const item = () => this.meetings.item(meetingId, action.key);
       const counts = () => this.meetings.countsOf(meetingId, action.key) as Counts;
+      // A choice counted needs the meeting version, as in the repository; the count moves with the action.
+      const counting = () => action.chosen !== 1 || this.meetings.countsOf(meetingId, action.key)?.meetingVersion === meetingVersion;
+      const count = () => {
+        if (action.chosen !== undefined) counts().chosen += action.chosen;
+      };
       const entries = () => {
         const key = waitKey(meetingId, action.key);
         const found = this.waiting.get(key) ?? new Map<number, string>();
@@ -507,6 +525,7 @@ export class FakeRegistrationStore implements RegistrationStore {
             },
             apply: () => {
               counts().confirmed += 1;
+              count();
             },
           });
           break;
@@ -531,6 +550,7 @@ export class FakeRegistrationStore implements RegistrationStore {
               apply: () => {
                 counts().waiting += 1;
                 counts().seq = ticket;
+                count();
               },
             },
             {
@@ -546,9 +566,10 @@ export class FakeRegistrationStore implements RegistrationStore {
           steps.push({
             target,
             tag: 'counter',
-            check: () => (item()?.confirmed ?? 0) > 0,
+            check: () => (item()?.confirmed ?? 0) > 0 && counting(),
             apply: () => {
               counts().confirmed -= 1;
+              count();
             },
           });
           break;
@@ -557,9 +578,10 @@ export class FakeRegistrationStore implements RegistrationStore {
             {
               target,
               tag: 'counter',
-              check: () => (item()?.waiting ?? 0) > 0,
+              check: () => (item()?.waiting ?? 0) > 0 && counting(),
               apply: () => {
                 counts().waiting -= 1;
+                count();
               },
             },
             {
@@ -569,6 +591,14 @@ export class FakeRegistrationStore implements RegistrationStore {
               apply: () => entries().delete(action.ticket),
             },
           );
+          break;
+        case 'choose':
+          steps.push({
+            target,
+            tag: 'counter',
+            check: () => (action.chosen === 1 ? counting() : this.meetings.countsOf(meetingId, action.key) !== undefined),
+            apply: count,
+          });
           break;
       }
     }
@@ -622,7 +652,9 @@ export class FakeRegistrationStore implements RegistrationStore {
       const confirmed = active.filter((r) => r.items.some((h) => h.key === key && h.status === 'confirmed')).length;
       const waitingRegs = active.filter((r) => r.items.some((h) => h.key === key && h.status === 'waiting')).length;
       const entries = this.waiting.get(waitKey(meetingId, key)) ?? new Map<number, string>();
+      const chosen = active.filter((r) => countedChoices(r).some((id) => `workshop:${id}` === key)).length;
       if (c.confirmed !== confirmed) problems.push(`${key}: counter confirmed ${c.confirmed}, held by ${confirmed}`);
+      if (c.chosen !== chosen) problems.push(`${key}: counter chosen ${c.chosen}, chosen by ${chosen}`);
       if (c.waiting !== waitingRegs) problems.push(`${key}: counter waiting ${c.waiting}, held by ${waitingRegs}`);
       if (c.waiting !== entries.size) problems.push(`${key}: counter waiting ${c.waiting}, ${entries.size} waiting entries`);
       if (item && item.capacity !== null && c.confirmed > item.capacity) problems.push(`${key}: ${c.confirmed} confirmed over capacity ${item.capacity}`);

@@ -152,6 +152,52 @@ describe('organisers changing a meeting', () => {
     await expect(changes.putMeeting(meeting.id, input([{ ...chrono, capacity: 3 }]), NOW)).resolves.toMatchObject({ created: false });
   });
 
+  it('the save itself refuses a workshop chosen while the listing lags, and counts the choices it needs', async () => {
+    const { service, store, meetings, meeting, person, input } = organiser();
+    // The early look sees nobody (an index milliseconds behind): only the save's conditions can tell.
+    const lagging = new MeetingChanges(new MeetingService(meetings), meetings, service, Object.assign(Object.create(store) as typeof store, { listByMeeting: async () => [] }));
+    await service.register(meeting.id, person(1), NOW);
+    await service.register(meeting.id, person(2), NOW);
+    const waiting = await service.register(meeting.id, person(3, { workshops: ['chrono'] }), NOW);
+    expect(meetings.countsOf(meeting.id, 'workshop:chrono')?.chosen).toBe(1);
+    const chrono = meeting.workshops.find((w) => w.id === 'chrono');
+    const wcs = meeting.workshops.find((w) => w.id === 'wcs');
+    await expect(lagging.putMeeting(meeting.id, input([wcs]), NOW)).rejects.toMatchObject({
+      code: 'item-in-use',
+      details: { data: { items: ['workshop:chrono'], workshops: ['chrono'] } },
+    });
+    await expect(lagging.putMeeting(meeting.id, input([{ ...chrono, day: '2025-06-08' }, wcs]), NOW)).rejects.toMatchObject({
+      code: 'item-in-use',
+      details: { data: { workshops: ['chrono'] } },
+    });
+    await service.cancel(waiting.registration.id, NOW);
+    expect(meetings.countsOf(meeting.id, 'workshop:chrono')?.chosen).toBe(0);
+    await expect(lagging.putMeeting(meeting.id, input([{ ...chrono, day: '2025-06-08' }, wcs]), NOW)).resolves.toMatchObject({ created: false });
+    expect(store.invariantViolations(meeting.id)).toEqual([]);
+  });
+
+  it('a registration stored before the counts: its cancellation takes nothing back, its next change counts its choices', async () => {
+    const { service, store, meetings, meeting, person } = organiser();
+    const legacy = async (n: number) => {
+      const made = await service.register(meeting.id, person(n, { workshops: ['chrono'] }), NOW);
+      // As stored before this change: no flag on the registration, no `chosen` on the counter.
+      const stored = store.registrations.get(made.registration.id);
+      if (stored) delete stored.registration.choices_counted;
+      const counts = meetings.countsOf(meeting.id, 'workshop:chrono');
+      if (counts) counts.chosen -= 1;
+      return made.registration.id;
+    };
+    const a = await legacy(1);
+    const b = await legacy(2);
+    expect(meetings.countsOf(meeting.id, 'workshop:chrono')?.chosen).toBe(0);
+    await service.cancel(a, NOW);
+    expect(meetings.countsOf(meeting.id, 'workshop:chrono')?.chosen).toBe(0);
+    await service.modify(b, person(2, { workshops: ['chrono'], evening_event: true }), NOW);
+    expect(meetings.countsOf(meeting.id, 'workshop:chrono')?.chosen).toBe(1);
+    expect((await store.findById(b))?.choices_counted).toBe(true);
+    expect(store.invariantViolations(meeting.id)).toEqual([]);
+  });
+
   it('promotes waiting people when a capacity is raised', async () => {
     const { service, meeting, person, changes } = organiser();
     await service.register(meeting.id, person(1), NOW);
