@@ -95,7 +95,9 @@ const person = (i: number | string, over: Record<string, unknown> = {}) =>
   });
 const dayCounter = async (meetingId: string) =>
   (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
-const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(now.getTime() / 1000) + 300);
+// The nonce expires on the real clock (the decisions use the fixed `now`): an expiry in the past
+// could let DynamoDB Local's TTL sweep remove it mid-test and accept a replay.
+const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(Date.now() / 1000) + 300);
 
 describe('the hot path', () => {
   it('joins a waiting list with two DynamoDB calls: one read, one transaction consuming the nonce', async () => {
