@@ -57,7 +57,7 @@ async function newSeries(): Promise<string> {
 }
 
 let nonceSeq = 0;
-const nonce = () => new CallNonce('demarches.example.org', `n-${++nonceSeq}-${suffix}`, Math.floor(now.getTime() / 1000) + 300);
+const nonce = () => new CallNonce('demarches.example.org', `n-${++nonceSeq}-${suffix}`, Math.floor(Date.now() / 1000) + 300);
 const subscribeBody = (seriesId: string, form: string, email = 'claire.martin@example.org') =>
   SubscribeRequestSchema.parse({ series_id: seriesId, form_uuid: `${form}-${suffix}`, email, first_name: 'Claire', last_name: 'Martin' });
 
