@@ -11,7 +11,7 @@ import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
-import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
+import { extensionEndpoint, resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -23,10 +23,12 @@ export interface ServiceContext {
 export function createServiceContext(env: Record<string, string | undefined> = process.env): ServiceContext {
   const config = parseConfig(env);
   const ddb = createDocumentClient(config);
+  const extension = extensionEndpoint(env);
   let pending: Promise<Secrets> | undefined;
-  // Read once per cold start; a failed read is retried by the next invocation.
+  // Read once per cold start, on the first request (the extension does not answer during
+  // init); a failed read is retried by the next invocation.
   const secrets = () => {
-    pending ??= resolveSecrets(config).catch((error: unknown) => {
+    pending ??= resolveSecrets(config, extension).catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
