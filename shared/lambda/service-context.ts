@@ -1,7 +1,6 @@
 // What every function builds once per cold start: config, clients and the secrets loader.
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
@@ -47,7 +46,7 @@ export function createRegistrationContext(ctx: ServiceContext) {
   const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
   const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore, ctx.config.nonceTable);
   const publisher = ctx.config.notifyQueueUrl
-    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
+    ? new SqsNotificationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.notifyQueueUrl)
     : new MissingQueuePublisher();
   const meetings = new MeetingService(meetingStore);
   const registrations = new RegistrationService({
