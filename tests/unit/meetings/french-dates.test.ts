@@ -1,0 +1,33 @@
+// The French names of calendar dates are written out (no Intl on the first request's path):
+// they must be exactly what luxon, over Intl, wrote before.
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { FRENCH_MONTHS, FRENCH_WEEKDAYS, frenchDateRange, frenchDayLabel } from '#shared/domain/meetings/views.ts';
+
+const viaIntl = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr');
+const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
+
+describe('French calendar dates without Intl', () => {
+  it('has the month and weekday names Intl gives for fr', () => {
+    const months = new Intl.DateTimeFormat('fr', { month: 'long', timeZone: 'UTC' });
+    expect(FRENCH_MONTHS.map((_, m) => months.format(Date.UTC(2025, m, 15)))).toEqual([...FRENCH_MONTHS]);
+    const weekdays = new Intl.DateTimeFormat('fr', { weekday: 'long', timeZone: 'UTC' });
+    // 2025-06-01 is a Sunday.
+    expect(FRENCH_WEEKDAYS.map((_, d) => weekdays.format(Date.UTC(2025, 5, 1 + d)))).toEqual([...FRENCH_WEEKDAYS]);
+  });
+
+  it('labels every day of a leap year and the next as luxon did', () => {
+    for (let day = DateTime.fromISO('2028-01-01', { zone: 'UTC' }); day.year < 2030; day = day.plus({ days: 1 })) {
+      const date = day.toISODate() as string;
+      const dt = viaIntl(date);
+      expect(frenchDayLabel(date)).toBe(capitalise(`${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL')}`));
+    }
+  });
+
+  it('writes ranges across months and years as before', () => {
+    expect(frenchDateRange(['2025-06-30', '2025-07-01'])).toBe('30 juin et 1er juillet 2025');
+    expect(frenchDateRange(['2025-12-31', '2026-01-01'])).toBe('31 décembre et 1er janvier 2026');
+    expect(frenchDateRange(['2025-08-07', '2025-08-08', '2025-08-09'])).toBe('7, 8 et 9 août 2025');
+    expect(frenchDateRange([])).toBe('');
+  });
+});
