@@ -148,6 +148,7 @@ export class ServiceFunction extends Construct {
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         banner: LAMBDA_BUNDLING.banner,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
+        inject: [...LAMBDA_BUNDLING.inject],
       },
     });
 
