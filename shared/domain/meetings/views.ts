@@ -1,20 +1,13 @@
 // What data sources and the meeting route show: French labels with live places. Pure.
+import { frenchMonth, frenchWeekday } from '#shared/domain/french-calendar.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem, type Places } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
 
-// French names of calendar dates, written out rather than asked of Intl: the first
-// Intl.DateTimeFormat of a process costs 10–20 ms (ICU start-up), paid by the first request of
-// every data source that shows a date (bench/README.md, cold-start). A unit test checks them
-// against Intl's own French names.
-export const FRENCH_WEEKDAYS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'] as const;
-export const FRENCH_MONTHS = [
-  'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
-  'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre',
-] as const;
-
+// Calendar dates are named without Intl (shared/domain/french-calendar.ts): no ICU start-up on
+// the first request of a data source.
 interface CalendarDate {
   year: number;
   /** 1–12. */
@@ -30,12 +23,12 @@ function calendarDate(date: string): CalendarDate {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
 }
 
-const monthName = (d: CalendarDate) => FRENCH_MONTHS[d.month - 1] as string;
+const monthName = (d: CalendarDate) => frenchMonth(d.month);
 
 /** `2025-06-07` → `Samedi 7 juin`, `2026-01-01` → `Jeudi 1er janvier` (a calendar date, no time zone shift). */
 export function frenchDayLabel(date: string): string {
   const d = calendarDate(date);
-  return capitalise(`${FRENCH_WEEKDAYS[d.weekday] as string} ${d.day === 1 ? '1er' : d.day} ${monthName(d)}`);
+  return capitalise(`${frenchWeekday(d.weekday)} ${d.day === 1 ? '1er' : d.day} ${monthName(d)}`);
 }
 
 const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;

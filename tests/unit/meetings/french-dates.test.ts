@@ -2,7 +2,9 @@
 // they must be exactly what luxon, over Intl, wrote before.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { FRENCH_MONTHS, FRENCH_WEEKDAYS, frenchDateRange, frenchDayLabel } from '#shared/domain/meetings/views.ts';
+import { FRENCH_MONTHS, FRENCH_WEEKDAYS } from '#shared/domain/french-calendar.ts';
+import { frenchDateRange, frenchDayLabel } from '#shared/domain/meetings/views.ts';
+import { frenchClock, frenchDate } from '#shared/domain/sessions/labels.ts';
 
 const viaIntl = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr');
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
@@ -21,6 +23,16 @@ describe('French calendar dates without Intl', () => {
       const date = day.toISODate() as string;
       const dt = viaIntl(date);
       expect(frenchDayLabel(date)).toBe(capitalise(`${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL')}`));
+    }
+  });
+
+  it('writes session dates and times in a time zone as luxon did', () => {
+    for (const zone of ['Europe/Paris', 'America/Cayenne', 'Pacific/Noumea']) {
+      for (let t = DateTime.fromISO('2028-01-01T00:00:00Z'); t.year < 2029; t = t.plus({ hours: 37, minutes: 13 })) {
+        const dt = t.setZone(zone).setLocale('fr');
+        expect(frenchDate(dt)).toBe(`${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL yyyy')}`);
+        expect(frenchClock(dt)).toBe(`${dt.toFormat('H')} h ${dt.toFormat('mm')}`);
+      }
     }
   });
 
