@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FRENCH_MONTHS, FRENCH_WEEKDAYS } from '#shared/domain/french-calendar.ts';
 import { frenchDateRange, frenchDayLabel } from '#shared/domain/meetings/views.ts';
 import { frenchClock, frenchDate } from '#shared/domain/sessions/labels.ts';
+import { isCalendarDate } from '#shared/domain/calendar-date.ts';
 
 const viaIntl = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr');
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
@@ -41,5 +42,16 @@ describe('French calendar dates without Intl', () => {
     expect(frenchDateRange(['2025-12-31', '2026-01-01'])).toBe('31 décembre et 1er janvier 2026');
     expect(frenchDateRange(['2025-08-07', '2025-08-08', '2025-08-09'])).toBe('7, 8 et 9 août 2025');
     expect(frenchDateRange([])).toBe('');
+  });
+});
+
+describe('isCalendarDate', () => {
+  it('agrees with luxon on valid and invalid dates', () => {
+    const samples = ['2027-01-12', '2028-02-29', '2027-02-29', '2100-02-29', '2000-02-29', '2027-04-31', '2027-13-01', '2027-00-10', '2027-01-00', '0001-01-01', '0099-12-31', '9999-12-31', '2027-1-12', '27-01-12', '2027-01-12T00:00', ' 2027-01-12', ''];
+    for (let d = DateTime.fromISO('2027-12-25', { zone: 'UTC' }); d.year < 2029; d = d.plus({ days: 1 })) samples.push(d.toISODate() as string);
+    for (const s of samples) {
+      const luxon = /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: 'UTC' }).isValid;
+      expect(isCalendarDate(s), s).toBe(luxon);
+    }
   });
 });
