@@ -1,7 +1,7 @@
 // SDK clients that only some invocations need (a GET never queues a message, a message whose
 // subject is gone sends no email) are loaded on first use rather than at cold start. The
 // @aws-sdk/* packages stay external to the bundle, so `import()` is a real runtime import of
-// the SDK that Lambda ships: loading @aws-sdk/client-sqs or client-sesv2 cost 40–130 ms each
+// the SDK that Lambda ships: loading @aws-sdk/client-sqs or client-sesv2 cost 40–160 ms each
 // on the measuring machine (bench/README.md, cold-start).
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
