@@ -264,11 +264,19 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; by
   return { file, bytes: statSync(file).size };
 }
 
-function runChild(runner: string, bundleFile: string, eventFile: string, functionName: string, env: Record<string, string>): Promise<ChildOutcome> {
+function runChild(
+  runner: string,
+  bundleFile: string,
+  eventFile: string,
+  functionName: string,
+  env: Record<string, string>,
+  cpuProf?: { dir: string; name: string },
+): Promise<ChildOutcome> {
   const started = performance.now();
+  const profiling = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf.dir}`, `--cpu-prof-name=${cpuProf.name}`, '--cpu-prof-interval=100'] : [];
   return new Promise((resolve, reject) => {
     // --enable-source-maps: the deployed functions run with it (NODE_OPTIONS), so both sides do.
-    const child = spawn(process.execPath, ['--enable-source-maps', runner, bundleFile, eventFile, functionName], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...profiling, runner, bundleFile, eventFile, functionName], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -371,16 +379,18 @@ export async function runColdStartBench(opts: BenchOptions): Promise<boolean> {
       baselineBundles.set(call, await bundle(source.slice(projectRoot.length + 1), join(workDir, `baseline-${call}`)));
     }
 
-    for (const target of targets(rt, meetingId)) {
+    // COLD_START_FUNCTIONS=a,b: only those functions (to iterate on one; such a run is partial).
+    const only = process.env['COLD_START_FUNCTIONS']?.split(',').map((n) => n.trim()).filter(Boolean);
+    for (const target of targets(rt, meetingId).filter((t) => !only || only.includes(t.name))) {
       const ours = await bundle(target.entry, join(workDir, target.name));
       const baseline = baselineBundles.get(target.baseline) as { file: string; bytes: number };
       const env = { ...childEnv, POWERTOOLS_SERVICE_NAME: target.name };
       const failures: string[] = [];
       const sides = { ours: [] as RunSample[], baseline: [] as RunSample[] };
-      const runSide = async (side: 'ours' | 'baseline', record: boolean) => {
+      const runSide = async (side: 'ours' | 'baseline', record: boolean, cpuProf?: { dir: string; name: string }) => {
         const eventFile = join(workDir, `${target.name}-event.json`);
         writeFileSync(eventFile, JSON.stringify(side === 'ours' ? target.event() : {}));
-        const outcome = await runChild(runner, side === 'ours' ? ours.file : baseline.file, eventFile, target.name, env);
+        const outcome = await runChild(runner, side === 'ours' ? ours.file : baseline.file, eventFile, target.name, env, cpuProf);
         const good = outcome.error === undefined && (side === 'baseline' || target.succeeded(outcome.result));
         if (!good) failures.push(`${side}: ${outcome.error ?? JSON.stringify(outcome.result).slice(0, 300)}`);
         if (record) sides[side].push(outcome);
@@ -391,6 +401,12 @@ export async function runColdStartBench(opts: BenchOptions): Promise<boolean> {
       for (let i = 0; i < runs; i++) {
         const order = i % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
         for (const side of order) await runSide(side, true);
+      }
+      // BENCH_CPU_PROF_DIR: one more run per side under --cpu-prof (not recorded: profiling slows it).
+      const profDir = process.env['BENCH_CPU_PROF_DIR'];
+      if (profDir) {
+        mkdirSync(profDir, { recursive: true });
+        for (const side of ['ours', 'baseline'] as const) await runSide(side, false, { dir: profDir, name: `${target.name}-${side}.cpuprofile` });
       }
       const oursSide = summarizeSide(ours.bytes, sides.ours);
       const baselineSide = summarizeSide(baseline.bytes, sides.baseline);
@@ -453,7 +469,7 @@ export async function runColdStartBench(opts: BenchOptions): Promise<boolean> {
       ok,
       functions: results,
     },
-    { latest: ok && !opts.quick },
+    { latest: ok && !opts.quick && !process.env['COLD_START_FUNCTIONS'] },
   );
   log(`results: ${written.file}${written.latest ? ` (and ${written.latest})` : ''}`);
   return ok;

@@ -17,6 +17,8 @@ export const LAMBDA_BUNDLING = {
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   // The Lambda Node.js runtime ships AWS SDK v3; bundling it would only grow cold starts.
   externalModules: ['@aws-sdk/*'],
+  // Evaluated before every other module of the bundle (zod without its first-parse JIT).
+  inject: ['shared/lambda/bundle-prelude.ts'],
 } as const;
 
 /** Largest bundle (index.mjs, source map aside) a function may ship: cold starts grow with it. */
@@ -38,6 +40,7 @@ export function lambdaEsbuildOptions(projectRoot: string, entry: string, outfile
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     banner: { js: LAMBDA_BUNDLING.banner },
     external: [...LAMBDA_BUNDLING.externalModules],
+    inject: [...LAMBDA_BUNDLING.inject],
     logLevel: 'warning',
   };
 }

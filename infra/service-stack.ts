@@ -44,6 +44,10 @@ interface FunctionNeeds {
   sendsTo?: string[];
 }
 
+/** A function that reads a secret gets the Parameters and Secrets extension (and only such a one). */
+const readsParameters = (needs: FunctionNeeds): boolean =>
+  needs.usesPublikKeys === true || needs.usesAdminTokens === true || needs.usesParticipationKey === true;
+
 /** `http-registration` → `HttpRegistration`, for construct ids. */
 const pascalCase = (name: string): string =>
   name.replace(/(^|-)([a-z0-9])/g, (_m: string, _dash: string, c: string) => c.toUpperCase());
@@ -184,6 +188,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
       environment: this.baseEnvironment(),
+      readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.http,
     });
     this.grantNeeds(service, spec);
@@ -204,6 +209,7 @@ export class ServiceStack extends Stack {
       batchSize: spec.queue.batchSize,
       ...(spec.queue.maxConcurrency !== undefined ? { maxConcurrency: spec.queue.maxConcurrency } : {}),
       environment: this.baseEnvironment(),
+      readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.queue,
       removalPolicy: config.queueRemovalPolicy,
     });
@@ -221,6 +227,7 @@ export class ServiceStack extends Stack {
       logRemovalPolicy: config.logRemovalPolicy,
       rate: parseRateExpression(spec.schedule),
       environment: this.baseEnvironment(),
+      readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.scheduled,
       removalPolicy: config.queueRemovalPolicy,
     });

@@ -10,7 +10,10 @@ export const ENV = {
   PUBLIK_ORIG: 'PUBLIK_ORIG',
   ADMIN_TOKENS: 'ADMIN_TOKENS',
   PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
-  /** In AWS, secrets come from SSM SecureString parameters named by these variables. */
+  /**
+   * In AWS, secrets come from SSM SecureString parameters named by these variables, read through
+   * the Parameters and Secrets Lambda Extension (shared/lambda/secrets.ts).
+   */
   PUBLIK_SIGNATURE_KEYS_PARAMETER: 'PUBLIK_SIGNATURE_KEYS_PARAMETER',
   PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: 'PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER',
   ADMIN_TOKENS_PARAMETER: 'ADMIN_TOKENS_PARAMETER',
@@ -24,7 +27,6 @@ export const ENV = {
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   SQS_ENDPOINT: 'SQS_ENDPOINT',
   SES_ENDPOINT: 'SES_ENDPOINT',
-  SSM_ENDPOINT: 'SSM_ENDPOINT',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
   /** Secret key of the survey participation and replay markers (HMAC-SHA256). */
@@ -73,7 +75,6 @@ const EnvSchema = z.object({
   [ENV.DYNAMODB_ENDPOINT]: optionalString,
   [ENV.SQS_ENDPOINT]: optionalString,
   [ENV.SES_ENDPOINT]: optionalString,
-  [ENV.SSM_ENDPOINT]: optionalString,
   [ENV.PARTICIPATION_HASH_KEY]: optionalString,
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
 });
@@ -97,14 +98,13 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
     sqsEndpoint: c[ENV.SQS_ENDPOINT],
     sesEndpoint: c[ENV.SES_ENDPOINT],
-    /** SSM parameter names to resolve at cold start (AWS only). */
+    /** SSM parameter names to resolve on the first request (AWS only). */
     parameters: {
       signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],
       defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
       adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
       participationKey: c[ENV.PARTICIPATION_HASH_KEY_PARAMETER],
     },
-    ssmEndpoint: c[ENV.SSM_ENDPOINT],
   };
 });
 export type Config = z.output<typeof ConfigSchema>;

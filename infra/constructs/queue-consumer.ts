@@ -33,6 +33,8 @@ export interface QueueConsumerProps {
   /** Default 5 s: gathers bursts into fewer invocations; delivery is not latency-critical. */
   maxBatchingWindow?: Duration;
   environment?: Record<string, string>;
+  /** The function reads SSM parameters (ServiceFunctionProps.readsParameters). */
+  readsParameters?: boolean;
   /**
    * Reserved concurrency of the consumer, also the event source's maximum concurrency (so the
    * pollers never invoke more than the function may run: a throttled batch would count as a
@@ -102,6 +104,7 @@ export class QueueConsumer extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       timeout,
       ...(props.environment ? { environment: props.environment } : {}),
+      ...(props.readsParameters ? { readsParameters: true } : {}),
       ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
     });
 

@@ -69,6 +69,8 @@ export interface ScheduledFunctionProps {
   /** Fixed `detail` of every event; default `{}`. */
   detail?: Record<string, unknown>;
   environment?: Record<string, string>;
+  /** The function reads SSM parameters (ServiceFunctionProps.readsParameters). */
+  readsParameters?: boolean;
   /** Reserved concurrency of the function (1: a run never overlaps the next); unset: none. */
   reservedConcurrency?: number;
   /** What happens to the DLQ when the stack or the resource goes; default DESTROY. */
@@ -96,6 +98,7 @@ export class ScheduledFunction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       timeout: props.timeout ?? Duration.seconds(60),
       ...(props.environment ? { environment: props.environment } : {}),
+      ...(props.readsParameters ? { readsParameters: true } : {}),
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
     });
 

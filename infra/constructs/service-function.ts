@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,7 +42,21 @@ export interface ServiceFunctionProps {
    * cannot starve the others). Unset: the account's unreserved pool.
    */
   reservedConcurrency?: number;
+  /**
+   * The function reads SSM parameters (its secrets): it gets the AWS Parameters and Secrets
+   * Lambda Extension layer, which shared/lambda/secrets.ts calls on localhost. Only such a
+   * function may receive grantParameterRead().
+   */
+  readsParameters?: boolean;
 }
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension, pinned (the newest version aws-cdk-lib
+ * knows). The layer ARN is looked up per region and architecture (a mapping in an
+ * environment-agnostic stack). Defaults otherwise: port 2773, values cached 300 s (functions
+ * read their secrets once per cold start anyway).
+ */
+export const PARAMS_AND_SECRETS_EXTENSION = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103);
 
 /**
  * DynamoDB actions per access level of the manifest. Explicit lists rather than the CDK's
@@ -74,6 +88,8 @@ export class ServiceFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly timeout: Duration;
+  /** Whether the function has the Parameters and Secrets extension (see `readsParameters`). */
+  readonly readsParameters: boolean;
   /** Invocations that failed (unhandled error, timeout, out of memory). */
   readonly errorsAlarm: cloudwatch.Alarm;
   /** Invocations refused because the function reached its reserved concurrency. */
@@ -82,6 +98,7 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    this.readsParameters = props.readsParameters === true;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
@@ -112,6 +129,9 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
+      // Secrets through the extension (a localhost GET) instead of @aws-sdk/client-ssm, whose
+      // load alone cost more than a bare DynamoDB client's cold start (bench/README.md).
+      ...(this.readsParameters ? { paramsAndSecrets: PARAMS_AND_SECRETS_EXTENSION } : {}),
       environment: {
         [ENV.POWERTOOLS_SERVICE_NAME]: props.serviceName,
         // Stack traces point at the TypeScript sources through the bundled source map.
@@ -128,6 +148,7 @@ export class ServiceFunction extends Construct {
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         banner: LAMBDA_BUNDLING.banner,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
+        inject: [...LAMBDA_BUNDLING.inject],
       },
     });
 
@@ -174,15 +195,19 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Passes an SSM SecureString parameter NAME in `envVar`; the function reads and decrypts it at
-   * cold start (shared/lambda/secrets.ts calls GetParameters). The grant covers that one
-   * parameter only. Parameters encrypted with the default `aws/ssm` key need no KMS grant.
+   * Passes an SSM SecureString parameter NAME in `envVar`; on its first request the function
+   * reads it, decrypted, through the Parameters and Secrets extension (shared/lambda/secrets.ts),
+   * which calls GetParameter with the function's role. The grant covers that one parameter only.
+   * Parameters encrypted with the default `aws/ssm` key need no KMS grant.
    */
   grantParameterRead(envVar: string, parameterName: string): void {
+    if (!this.readsParameters) {
+      throw new Error(`${this.node.path}: grantParameterRead(${envVar}) on a function built without readsParameters (no extension layer to read it)`);
+    }
     this.fn.addEnvironment(envVar, parameterName);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        actions: ['ssm:GetParameter'],
         resources: [parameterArn(this, parameterName)],
       }),
     );

@@ -1,7 +1,7 @@
 // The reminder engine's tick over DynamoDB and the reminders queue: what schedule-reminders
 // builds once per cold start (the consumer's is reminder-delivery-context.ts).
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
 import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
@@ -16,7 +16,7 @@ export { organizerOf, type ReminderSources } from '#shared/lambda/reminder-sched
 
 export function createReminderQueue(ctx: ServiceContext, sqs?: SQSClient): ReminderQueue {
   return ctx.config.remindersQueueUrl
-    ? new SqsReminderQueue(sqs ?? new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.remindersQueueUrl)
+    ? new SqsReminderQueue(sqs ?? lazySqsClient(ctx.config.sqsEndpoint), ctx.config.remindersQueueUrl)
     : new MissingReminderQueue();
 }
 

@@ -1,9 +1,13 @@
 // Secrets are read once per cold start. Locally they come from the environment; in AWS the
-// environment only names SSM SecureString parameters, read here with decryption.
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+// environment only names SSM SecureString parameters, which the function reads, decrypted,
+// through the AWS Parameters and Secrets Lambda Extension (a layer the stack adds to exactly the
+// functions that read secrets): one GET on localhost per parameter, no SDK client. Loading
+// @aws-sdk/client-ssm (every SSM command) cost more than the bare DynamoDB client's whole cold
+// start (bench/README.md, cold-start). The extension only answers during an invocation, never
+// during init: resolveSecrets() is called from the handler, on the first request.
+import http from 'node:http';
 import * as z from 'zod';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
-import type { Config } from '#shared/config.ts';
+import { ENV, type Config } from '#shared/config.ts';
 
 export interface Secrets {
   signatureKeys: Record<string, string>;
@@ -13,31 +17,113 @@ export interface Secrets {
   participationKey?: string | undefined;
 }
 
-const KeysSchema = z.record(z.string().min(1), z.string().min(1));
+/** Where the extension listens (set by the layer's PARAMETERS_SECRETS_EXTENSION_HTTP_PORT). */
+export interface ExtensionEndpoint {
+  /** e.g. `http://localhost:2773`. */
+  baseUrl: string;
+  /** Sent as X-Aws-Parameters-Secrets-Token: the function's AWS_SESSION_TOKEN. */
+  token: string | undefined;
+  /** Gives up on one parameter after this long (the function's own timeout is 10–60 s). */
+  timeoutMs?: number;
+}
 
-export async function resolveSecrets(config: Config, ssm?: SSMClient): Promise<Secrets> {
-  const names = Object.values(config.parameters).filter((n): n is string => n !== undefined);
+/** The extension's default port, as documented by AWS and set by the CDK layer construct. */
+export const EXTENSION_DEFAULT_PORT = 2773;
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/** The endpoint the Lambda environment describes (the layer sets the port variable). */
+export function extensionEndpoint(env: Record<string, string | undefined> = process.env): ExtensionEndpoint {
+  const port = env['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT']?.trim() || String(EXTENSION_DEFAULT_PORT);
+  return { baseUrl: `http://localhost:${port}`, token: env['AWS_SESSION_TOKEN'] };
+}
+
+/** A secret could not be read or has the wrong shape; the message names the parameter, never its value. */
+export class SecretsError extends Error {}
+
+const KeysSchema = z.record(z.string().min(1), z.string().min(1));
+// The extension answers with the body of SSM GetParameter.
+const GetParameterAnswer = z.object({ Parameter: z.object({ Value: z.string() }) });
+
+/** GET one decrypted parameter from the extension. Node's http rather than fetch(): the SDK has
+ * already loaded it, while the first fetch() loads undici (about 50 ms more here). */
+function getParameter(endpoint: ExtensionEndpoint, name: string): Promise<string> {
+  const url = `${endpoint.baseUrl}/systemsmanager/parameters/get?name=${encodeURIComponent(name)}&withDecryption=true`;
+  const failed = (why: string) => new SecretsError(`Cannot read SSM parameter ${name} through the Parameters and Secrets extension: ${why}`);
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      url,
+      {
+        headers: endpoint.token === undefined ? {} : { 'X-Aws-Parameters-Secrets-Token': endpoint.token },
+        timeout: endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', () => reject(failed('the answer was cut off')));
+        response.on('end', () => {
+          // An error answer carries SSM's reason (ParameterNotFound, AccessDenied…), never a value.
+          if (response.statusCode !== 200) {
+            const reason = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200);
+            reject(failed(`HTTP ${response.statusCode}${reason ? ` (${reason})` : ''}`));
+            return;
+          }
+          let answer: z.output<typeof GetParameterAnswer> | undefined;
+          try {
+            answer = GetParameterAnswer.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch {
+            // Neither the parse error nor the body is repeated: a 200 body holds the secret.
+            reject(failed('the answer is not a GetParameter result'));
+            return;
+          }
+          resolve(answer.Parameter.Value);
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', (error) =>
+      reject(failed(error.message === 'timeout' ? `no answer within ${endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : `${(error as NodeJS.ErrnoException).code ?? error.message} (is the extension layer attached?)`)),
+    );
+  });
+}
+
+function signatureKeysFrom(name: string, raw: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const keys = KeysSchema.safeParse(parsed);
+  // JSON.parse and zod messages may quote the input: say what is wrong, not what was there.
+  if (!keys.success) throw new SecretsError(`SSM parameter ${name} (${ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER}) must be a JSON object {"<orig>": "<key>"}`);
+  return keys.data;
+}
+
+export async function resolveSecrets(config: Config, endpoint: ExtensionEndpoint = extensionEndpoint()): Promise<Secrets> {
   const fromEnv: Secrets = {
     signatureKeys: config.signatureKeys,
     defaultSignatureKey: config.defaultSignatureKey,
     adminTokens: config.adminTokens,
     participationKey: config.participationKey,
   };
-  if (names.length === 0) return fromEnv;
+  const names = config.parameters;
+  if (Object.values(names).every((n) => n === undefined)) return fromEnv;
 
-  const client = ssm ?? new SSMClient(clientOptions(config.ssmEndpoint));
-  const out = await client.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
-  if (out.InvalidParameters && out.InvalidParameters.length > 0) {
-    throw new Error(`Missing SSM parameters: ${out.InvalidParameters.join(', ')}`);
-  }
-  const value = (name: string | undefined) => out.Parameters?.find((p) => p.Name === name)?.Value;
-  const { signatureKeys, defaultSignatureKey, adminTokens, participationKey } = config.parameters;
+  const read = (name: string | undefined) => (name === undefined ? Promise.resolve(undefined) : getParameter(endpoint, name));
+  const [signatureKeys, defaultSignatureKey, adminTokens, participationKey] = await Promise.all([
+    read(names.signatureKeys),
+    read(names.defaultSignatureKey),
+    read(names.adminTokens),
+    read(names.participationKey),
+  ]);
   return {
-    signatureKeys: signatureKeys ? KeysSchema.parse(JSON.parse(value(signatureKeys) ?? '{}')) : fromEnv.signatureKeys,
-    defaultSignatureKey: defaultSignatureKey ? value(defaultSignatureKey)?.trim() || undefined : fromEnv.defaultSignatureKey,
-    adminTokens: adminTokens
-      ? (value(adminTokens) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
-      : fromEnv.adminTokens,
-    participationKey: participationKey ? value(participationKey)?.trim() || undefined : fromEnv.participationKey,
+    signatureKeys:
+      names.signatureKeys !== undefined && signatureKeys !== undefined ? signatureKeysFrom(names.signatureKeys, signatureKeys) : fromEnv.signatureKeys,
+    defaultSignatureKey: names.defaultSignatureKey !== undefined ? defaultSignatureKey?.trim() || undefined : fromEnv.defaultSignatureKey,
+    adminTokens:
+      names.adminTokens !== undefined
+        ? (adminTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean)
+        : fromEnv.adminTokens,
+    participationKey: names.participationKey !== undefined ? participationKey?.trim() || undefined : fromEnv.participationKey,
   };
 }

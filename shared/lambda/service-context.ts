@@ -1,7 +1,6 @@
 // What every function builds once per cold start: config, clients and the secrets loader.
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
@@ -11,7 +10,7 @@ import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
-import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
+import { extensionEndpoint, resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
 
 export interface ServiceContext {
   config: Config;
@@ -23,10 +22,12 @@ export interface ServiceContext {
 export function createServiceContext(env: Record<string, string | undefined> = process.env): ServiceContext {
   const config = parseConfig(env);
   const ddb = createDocumentClient(config);
+  const extension = extensionEndpoint(env);
   let pending: Promise<Secrets> | undefined;
-  // Read once per cold start; a failed read is retried by the next invocation.
+  // Read once per cold start, on the first request (the extension does not answer during
+  // init); a failed read is retried by the next invocation.
   const secrets = () => {
-    pending ??= resolveSecrets(config).catch((error: unknown) => {
+    pending ??= resolveSecrets(config, extension).catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
@@ -45,7 +46,7 @@ export function createRegistrationContext(ctx: ServiceContext) {
   const meetingStore = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
   const registrationStore = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetingStore, ctx.config.nonceTable);
   const publisher = ctx.config.notifyQueueUrl
-    ? new SqsNotificationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.notifyQueueUrl)
+    ? new SqsNotificationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.notifyQueueUrl)
     : new MissingQueuePublisher();
   const meetings = new MeetingService(meetingStore);
   const registrations = new RegistrationService({

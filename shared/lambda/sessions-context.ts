@@ -1,6 +1,5 @@
 // The session use cases over DynamoDB and the reminder engine's queue, built once per cold start.
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { MissingConfirmationQueue, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
@@ -14,7 +13,7 @@ export function createSessionsContext(ctx: ServiceContext) {
   const store = new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
   const warn = (message: string, attributes: Record<string, unknown> = {}) => logger.warn(message, attributes);
   const confirmations = ctx.config.remindersQueueUrl
-    ? new SqsConfirmationPublisher(new SQSClient(clientOptions(ctx.config.sqsEndpoint)), ctx.config.remindersQueueUrl)
+    ? new SqsConfirmationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.remindersQueueUrl)
     : new MissingConfirmationQueue(warn);
   const reminders = createReminderSchedule(ctx, {
     'session-series': new SessionSeriesSource(new SessionCatalog(store), {

@@ -30,7 +30,7 @@ beforeAll(() => {
     logRemovalPolicy: RemovalPolicy.DESTROY,
   };
   reader = new ServiceFunction(stack, 'Reader', { ...props, description: 'reads' });
-  writer = new ServiceFunction(stack, 'Writer', { ...props, description: 'writes' });
+  writer = new ServiceFunction(stack, 'Writer', { ...props, description: 'writes', readsParameters: true });
   nonceWriter = new ServiceFunction(stack, 'NonceWriter', { ...props, description: 'claims nonces', reservedConcurrency: 7 });
   nonces = new DataTable(stack, 'Nonces', { definition: nonceTable, retainData: false });
   reader.grantTable(table, 'read');
@@ -136,7 +136,27 @@ describe('ServiceFunction grants', () => {
     const ssm = statementsOfRole(template, logicalIdOf(writer.role)).filter((s) => JSON.stringify(s.Action).includes('ssm:'));
     expect(ssm).toHaveLength(1);
     expect(JSON.stringify(ssm[0]?.Resource)).toMatch(/:parameter\/publik-club\/test\/secret"\]\]\}$/);
+    expect(ssm[0]?.Action).toBe('ssm:GetParameter');
     expect(JSON.stringify(statementsOfRole(template, logicalIdOf(reader.role)))).not.toContain('ssm:');
+  });
+
+  it('gives the Parameters and Secrets extension layer (port 2773) to a function that reads parameters, and to no other', () => {
+    const fnResource = (service: ServiceFunction) => template.toJSON().Resources[logicalIdOf(service.fn)].Properties;
+    const layers = fnResource(writer).Layers as unknown[];
+    expect(layers).toHaveLength(1);
+    // Environment-agnostic stack: the layer ARN is looked up in a per-region mapping.
+    expect(layers[0]).toEqual({ 'Fn::FindInMap': [expect.stringMatching(/^Paramsandsecrets/), { Ref: 'AWS::Region' }, '1x0x103xarm64'] });
+    const [mapping] = (layers[0] as { 'Fn::FindInMap': [string] })['Fn::FindInMap'];
+    expect(template.toJSON().Mappings[mapping]['eu-west-3']['1x0x103xarm64']).toMatch(
+      /^arn:aws:lambda:eu-west-3:\d+:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/,
+    );
+    expect(envOf(writer).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
+    expect(fnResource(reader).Layers).toBeUndefined();
+    expect(envOf(reader)).not.toHaveProperty('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT');
+  });
+
+  it('refuses a parameter grant to a function built without the extension', () => {
+    expect(() => reader.grantParameterRead('OTHER_PARAMETER', '/publik-club/test/other')).toThrow(/readsParameters/);
   });
 
   it('grants sqs:SendMessage on that one queue, nothing else, and passes its URL', () => {

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { httpFunctions, queueConsumers, scheduledFunctions, type TableAccess } from '#functions/manifest.ts';
 import { tableDefinitions } from '#shared/adapters/dynamodb/tables.ts';
 import { ENV } from '#shared/config.ts';
+import { EXTENSION_DEFAULT_PORT } from '#shared/lambda/secrets.ts';
 import { ServiceStack } from '#infra/service-stack.ts';
 import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
 import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
@@ -402,7 +403,7 @@ describe('least privilege', () => {
       );
       if (spec[flag] === true) {
         expect(readers).toHaveLength(1);
-        expect(readers[0]?.Action).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);
+        expect(readers[0]?.Action).toBe('ssm:GetParameter');
         expect(envOf(prod, spec.name)[envVar]).toBe(parameterName);
       } else {
         expect(readers).toEqual([]);
@@ -412,6 +413,21 @@ describe('least privilege', () => {
     // The parameter name is never part of a wildcard grant.
     for (const policy of Object.values(prod.template.findResources('AWS::IAM::Policy'))) {
       expect(JSON.stringify(policy)).not.toMatch(/:parameter\/[^"]*\*/);
+    }
+  });
+
+  it('gives the Parameters and Secrets extension layer to exactly the functions that read a secret', () => {
+    for (const spec of allFunctions) {
+      const properties = resourceOf(prod, logicalIdOf(fnOf(prod, spec.name).fn)).Properties;
+      const readsSecret = spec.usesAdminTokens === true || spec.usesPublikKeys === true || spec.usesParticipationKey === true;
+      if (readsSecret) {
+        expect(properties.Layers, spec.name).toHaveLength(1);
+        expect(JSON.stringify(properties.Layers[0])).toMatch(/"Fn::FindInMap":\["Paramsandsecrets\w*",\{"Ref":"AWS::Region"\},"1x0x103xarm64"\]/);
+        expect(envOf(prod, spec.name).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe(String(EXTENSION_DEFAULT_PORT));
+      } else {
+        expect(properties.Layers, spec.name).toBeUndefined();
+        expect(envOf(prod, spec.name)).not.toHaveProperty('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT');
+      }
     }
   });
 

@@ -1,7 +1,7 @@
 // Emails through SES v2 with Simple content: SES builds the MIME message (UTF-8 subject and
 // bodies, attachments such as the iCalendar invitations of session reminders).
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { lazySesClient, resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { Config } from '#shared/config.ts';
 import type { EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
 
@@ -11,18 +11,20 @@ const UTF8 = 'UTF-8';
 
 export class SesMailer implements Mailer {
   constructor(
-    private readonly ses: SESv2Client,
+    /** The client, or its lazy loader (@aws-sdk/client-sesv2 is loaded by the first email). */
+    private readonly ses: ClientSource<SESv2Client>,
     /** `Name <address>`; the address must be a verified SES identity in AWS. */
     private readonly from: string,
   ) {}
 
-  /** One client per process, pointed at the SES emulator when SES_ENDPOINT is set. */
+  /** One client per process, loaded by the first email, pointed at the SES emulator when SES_ENDPOINT is set. */
   static fromConfig(config: Pick<Config, 'sesEndpoint' | 'mailFrom'>): SesMailer {
-    return new SesMailer(new SESv2Client(clientOptions(config.sesEndpoint)), config.mailFrom);
+    return new SesMailer(lazySesClient(config.sesEndpoint), config.mailFrom);
   }
 
   async send(message: EmailMessage): Promise<{ messageId: string }> {
-    const out = await this.ses.send(
+    const [{ SendEmailCommand }, ses] = await Promise.all([import('@aws-sdk/client-sesv2'), resolveClient(this.ses)]);
+    const out = await ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: [message.to] },

@@ -1,18 +1,22 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { Notification, NotificationPublisher } from '#shared/domain/registrations/ports.ts';
 
 const SQS_BATCH = 10;
 
 export class SqsNotificationPublisher implements NotificationPublisher {
   constructor(
-    private readonly sqs: SQSClient,
+    /** The client, or its lazy loader (@aws-sdk/client-sqs is loaded by the first publish). */
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
   ) {}
 
   async publish(notifications: Notification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const [{ SendMessageBatchCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
     for (let i = 0; i < notifications.length; i += SQS_BATCH) {
       const batch = notifications.slice(i, i + SQS_BATCH);
-      const out = await this.sqs.send(
+      const out = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
           Entries: batch.map((n) => ({

@@ -1,6 +1,7 @@
 // The reminders queue: one message per recipient, SendMessageBatch of 10 (the SQS maximum),
 // several batches in flight so that a page of recipients is queued in about one round trip.
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { RemindersQueueMessage } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
 
@@ -10,7 +11,8 @@ const IN_FLIGHT = 10;
 
 export class SqsReminderQueue implements ReminderQueue {
   constructor(
-    private readonly sqs: SQSClient,
+    /** The client, or its lazy loader (@aws-sdk/client-sqs is loaded by the first send). */
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
   ) {}
 
@@ -29,7 +31,8 @@ export class SqsReminderQueue implements ReminderQueue {
 
   private async sendBatch(batch: RemindersQueueMessage[], attempt = 0): Promise<void> {
     const byId = new Map(batch.map((m, i) => [String(i), m]));
-    const out = await this.sqs.send(
+    const [{ SendMessageBatchCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
+    const out = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: this.queueUrl,
         Entries: [...byId].map(([Id, m]) => ({

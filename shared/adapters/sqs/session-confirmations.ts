@@ -1,6 +1,7 @@
 // The confirmation of a new subscription goes to the reminder engine's queue at once (its
 // consumer renders and sends the email with the iCalendar invitation).
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { ConfirmationPublisher } from '#shared/domain/sessions/ports.ts';
 
 /** Message body, as the reminders queue consumer reads it. */
@@ -13,7 +14,8 @@ export interface SessionConfirmationMessage {
 
 export class SqsConfirmationPublisher implements ConfirmationPublisher {
   constructor(
-    private readonly sqs: SQSClient,
+    /** The client, or its lazy loader (@aws-sdk/client-sqs is loaded by the first confirmation). */
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
   ) {}
 
@@ -24,7 +26,8 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
       subscriber_id: m.subscriberId,
       occurrence_id: m.occurrenceId,
     };
-    await this.sqs.send(
+    const [{ SendMessageCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
+    await sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(body),

@@ -1,15 +1,34 @@
 // What data sources and the meeting route show: French labels with live places. Pure.
-import { DateTime } from 'luxon';
+import { frenchMonth, frenchWeekday } from '#shared/domain/french-calendar.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem, type Places } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
 
+// Calendar dates are named without Intl (shared/domain/french-calendar.ts): no ICU start-up on
+// the first request of a data source.
+interface CalendarDate {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+}
+
+/** `2025-06-07` as a calendar date (UTC midnight: no time zone shift). */
+function calendarDate(date: string): CalendarDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+}
+
+const monthName = (d: CalendarDate) => frenchMonth(d.month);
+
 /** `2025-06-07` → `Samedi 7 juin`, `2026-01-01` → `Jeudi 1er janvier` (a calendar date, no time zone shift). */
 export function frenchDayLabel(date: string): string {
-  const dt = DateTime.fromISO(date, { zone: 'UTC' }).setLocale('fr');
-  return capitalise(`${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL')}`);
+  const d = calendarDate(date);
+  return capitalise(`${frenchWeekday(d.weekday)} ${d.day === 1 ? '1er' : d.day} ${monthName(d)}`);
 }
 
 const WEEKDAY = /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;
@@ -51,18 +70,18 @@ export function isRegistrationOpen(meeting: Pick<Meeting, 'registration_opens_at
 /** `7 et 8 juin 2025`, `30 juin et 1er juillet 2025`, `7 juin 2025`. */
 export function frenchDateRange(dates: string[]): string {
   const sorted = [...dates].sort();
-  const parts = sorted.map((d) => DateTime.fromISO(d, { zone: 'UTC' }).setLocale('fr'));
-  const dayOf = (dt: DateTime) => (dt.day === 1 ? '1er' : String(dt.day));
+  const parts = sorted.map(calendarDate);
+  const dayOf = (dt: CalendarDate) => (dt.day === 1 ? '1er' : String(dt.day));
   if (parts.length === 0) return '';
-  const last = parts[parts.length - 1] as DateTime;
+  const last = parts[parts.length - 1] as CalendarDate;
   const sameMonth = parts.every((p) => p.month === last.month && p.year === last.year);
-  const full = (dt: DateTime) => `${dayOf(dt)} ${dt.toFormat('LLLL yyyy')}`;
+  const full = (dt: CalendarDate) => `${dayOf(dt)} ${monthName(dt)} ${dt.year}`;
   if (parts.length === 1) return full(last);
   if (sameMonth) {
     const days = parts.slice(0, -1).map(dayOf).join(', ');
     return `${days} et ${full(last)}`;
   }
-  const head = parts.slice(0, -1).map((dt) => `${dayOf(dt)} ${dt.toFormat('LLLL')}`).join(', ');
+  const head = parts.slice(0, -1).map((dt) => `${dayOf(dt)} ${monthName(dt)}`).join(', ');
   return `${head} et ${full(last)}`;
 }
 

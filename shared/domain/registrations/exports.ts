@@ -78,10 +78,13 @@ export const ITEM_VALUES = {
   waitingForDay: 'En attente du jour',
 } as const;
 
-const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+// Built on first use: an Intl.Collator costs 10–20 ms to create (ICU start-up), and every
+// function that can export a sheet bundles this module though most requests never sort names.
+let collator: Intl.Collator | undefined;
 
 /** Alphabetical by last name, then first name, then email (stable for homonyms). */
 function byName(a: Registration, b: Registration): number {
+  collator ??= new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
   return (
     collator.compare(a.last_name, b.last_name) ||
     collator.compare(a.first_name ?? '', b.first_name ?? '') ||

@@ -2,19 +2,23 @@
 // source (`Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent`) and by the
 // reminder emails (`mardi 12 janvier 2027 à 14 h 00`).
 import { DateTime } from 'luxon';
+import { frenchMonth, frenchWeekday } from '#shared/domain/french-calendar.ts';
 
 type Timed = { starts_at: string; ends_at: string; timezone: string };
 
+// The zone conversion needs Intl (IANA time zones); the French names and the digits do not, so
+// they are written out (shared/domain/french-calendar.ts): no Intl.NumberFormat nor French
+// Intl.DateTimeFormat to start on the first request of the data source.
 const local = (instant: string, zone: string) => DateTime.fromISO(instant, { setZone: true }).setZone(zone).setLocale('fr');
 
 /** `14 h 00` (French typography: spaces around « h », minutes always shown). */
 export function frenchClock(dt: DateTime): string {
-  return `${dt.toFormat('H')} h ${dt.toFormat('mm')}`;
+  return `${dt.hour} h ${String(dt.minute).padStart(2, '0')}`;
 }
 
 /** `mardi 12 janvier 2027`, `vendredi 1er octobre 2027`. */
 export function frenchDate(dt: DateTime): string {
-  return `${dt.toFormat('cccc')} ${dt.day === 1 ? '1er' : dt.day} ${dt.toFormat('LLLL yyyy')}`;
+  return `${frenchWeekday(dt.weekday)} ${dt.day === 1 ? '1er' : dt.day} ${frenchMonth(dt.month)} ${String(dt.year).padStart(4, '0')}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);

@@ -2,6 +2,7 @@
 // definition and occurrence changes, the subscription requests form designers send, and
 // what is stored. Field names follow the contract (snake_case).
 import { DateTime, IANAZone } from 'luxon';
+import { isCalendarDate } from '#shared/domain/calendar-date.ts';
 import * as z from 'zod';
 import { zBool, zEmail, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
@@ -106,7 +107,7 @@ const OCCURRENCE_ID = /^([a-z0-9][a-z0-9_-]{0,62})-(\d{4}-\d{2}-\d{2})$/;
 /** `{seriesId}-{YYYY-MM-DD}` → its parts; undefined when it is not of that form. */
 export function parseOccurrenceId(id: string): { seriesId: string; date: string } | undefined {
   const m = OCCURRENCE_ID.exec(id);
-  if (!m || !DateTime.fromISO(m[2] as string, { zone: 'UTC' }).isValid) return undefined;
+  if (!m || !isCalendarDate(m[2] as string)) return undefined;
   return { seriesId: m[1] as string, date: m[2] as string };
 }
 

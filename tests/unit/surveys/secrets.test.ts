@@ -1,7 +1,10 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
+// The survey participation key, like every secret: from the environment locally, from its SSM
+// SecureString parameter in AWS (through the Parameters and Secrets extension, here a stand-in
+// HTTP server on loopback).
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config.ts';
 import { resolveSecrets } from '#shared/lambda/secrets.ts';
+import { startParametersExtension } from '#tests/support/parameters-extension.ts';
 
 describe('the participation hash key', () => {
   it('comes from PARTICIPATION_HASH_KEY locally', async () => {
@@ -10,15 +13,14 @@ describe('the participation hash key', () => {
   });
 
   it('comes from the SSM SecureString named by PARTICIPATION_HASH_KEY_PARAMETER in AWS', async () => {
-    const sent: unknown[] = [];
-    const ssm = {
-      send: async (command: { input: unknown }) => {
-        sent.push(command.input);
-        return { Parameters: [{ Name: '/p/participation', Value: 'secret-key\n' }], InvalidParameters: [] };
-      },
-    } as unknown as SSMClient;
-    const secrets = await resolveSecrets(parseConfig({ PARTICIPATION_HASH_KEY_PARAMETER: '/p/participation', PARTICIPATION_HASH_KEY: 'ignored' }), ssm);
-    expect(sent).toEqual([{ Names: ['/p/participation'], WithDecryption: true }]);
-    expect(secrets.participationKey).toBe('secret-key');
+    const ext = await startParametersExtension({ '/p/participation': 'secret-key\n' });
+    try {
+      const config = parseConfig({ PARTICIPATION_HASH_KEY_PARAMETER: '/p/participation', PARTICIPATION_HASH_KEY: 'ignored' });
+      const secrets = await resolveSecrets(config, { baseUrl: ext.baseUrl, token: ext.token });
+      expect(ext.requests.map((r) => [r.name, r.withDecryption])).toEqual([['/p/participation', 'true']]);
+      expect(secrets.participationKey).toBe('secret-key');
+    } finally {
+      await ext.stop();
+    }
   });
 });

@@ -1,0 +1,49 @@
+// SDK clients that only some invocations need (a GET never queues a message, a message whose
+// subject is gone sends no email) are loaded on first use rather than at cold start. The
+// @aws-sdk/* packages stay external to the bundle, so `import()` is a real runtime import of
+// the SDK that Lambda ships: loading @aws-sdk/client-sqs or client-sesv2 cost 40–160 ms each
+// on the measuring machine (bench/README.md, cold-start).
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+
+/** A client, or the way to get it the first time it is needed (tests pass a client). */
+export type ClientSource<C> = C | (() => Promise<C>);
+
+export function resolveClient<C extends object>(source: ClientSource<C>): Promise<C> {
+  return typeof source === 'function' ? (source as () => Promise<C>)() : Promise.resolve(source);
+}
+
+/** Memoises an async factory for the life of the container; a failed attempt is retried by the next call. */
+export function memoize<T>(factory: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= factory().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+// One client per endpoint and container, whichever context asks for it.
+const sqsClients = new Map<string, () => Promise<SQSClient>>();
+const sesClients = new Map<string, () => Promise<SESv2Client>>();
+
+export function lazySqsClient(endpoint: string | undefined): () => Promise<SQSClient> {
+  const key = endpoint ?? '';
+  let client = sqsClients.get(key);
+  if (client === undefined) {
+    client = memoize(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientOptions(endpoint)));
+    sqsClients.set(key, client);
+  }
+  return client;
+}
+
+export function lazySesClient(endpoint: string | undefined): () => Promise<SESv2Client> {
+  const key = endpoint ?? '';
+  let client = sesClients.get(key);
+  if (client === undefined) {
+    client = memoize(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client(clientOptions(endpoint)));
+    sesClients.set(key, client);
+  }
+  return client;
+}
