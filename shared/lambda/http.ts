@@ -59,7 +59,8 @@ export interface HttpRequest<B, Q, P> {
   /**
    * For `publik` routes other than GET: the call's nonce, not yet consumed. A use case that
    * writes consumes it inside its one transaction; otherwise the chain claims it after the
-   * answer is built (and answers 403 if it was already used). GET routes claim it up front.
+   * answer is built (and answers 403 if it was already used). GET routes claim it while they
+   * read and get undefined here.
    */
   nonce: CallNonce | undefined;
 }
@@ -112,11 +113,17 @@ export function route<
       const secrets = await deps.secrets();
       let caller: VerifiedSignature | undefined;
       let nonce: CallNonce | undefined;
+      let claimed: Promise<void> | undefined;
       if (spec.auth === 'publik') {
         caller = verifyPublikSignature(event, secrets, now);
         nonce = new CallNonce(caller.orig, caller.nonce, Math.floor(now.getTime() / 1000) + NONCE_LIFETIME_SECONDS);
-        // Reads consume their nonce at once; writes consume it in their own transaction.
-        if (spec.method === 'GET') await claimNonce(deps.nonceStore, nonce);
+        if (spec.method === 'GET') {
+          // A read changes nothing: its nonce is claimed while it reads (one round trip instead of
+          // two), and its answer is given only once the claim holds: a replay is refused (403)
+          // whatever the read found or failed with. Writes consume theirs in their own transaction.
+          claimed = claimNonce(deps.nonceStore, nonce);
+          claimed.catch(() => undefined); // awaited below, on every path
+        }
       } else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
 
       let response: HttpResponse;
@@ -135,15 +142,18 @@ export function route<
           event,
           now,
           caller,
-          nonce,
+          nonce: claimed ? undefined : nonce,
         });
       } catch (error) {
+        // A replayed read is refused before anything else is said about it.
+        if (claimed) await claimed;
         // A refusal answers the caller's question: the signed URL is spent like for a success.
         // Bad input and failures leave the nonce free, so the same call may be sent again.
         if (error instanceof RefusalError && nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
         throw error;
       }
-      if (nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
+      if (claimed) await claimed;
+      else if (nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
       if (spec.method !== 'GET' && isJsonResponse(response) && findDisplayId(JSON.parse(String(response.body)))) {
         // w.c.s. would replace the form's number with it: a programming error, never sent.
         throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach, vi } from 'vitest';
 import * as z from 'zod';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
-import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -125,6 +125,50 @@ describe('the HTTP chain', () => {
     const replay = await call(api, httpEvent({ method: 'GET', path: '/things/abc', rawQueryString: query }));
     expect(replay.status).toBe(403);
     expect(replay.body.err_desc).toBe('Appel rejoué : ce nonce a déjà été utilisé.');
+  });
+
+  it('claims a read’s nonce while it reads, and refuses a replayed read before anything else is said', async () => {
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class SlowNonceStore extends MemoryNonceStore {
+      override async claim(nonce: CallNonce) {
+        events.push('claim started');
+        await gate;
+        events.push('claim ended');
+        return super.claim(nonce);
+      }
+    }
+    const api = httpApi(
+      [
+        route({
+          method: 'GET',
+          path: '/gone/{id}',
+          auth: 'publik',
+          params: z.object({ id: z.string() }),
+          handle: async () => {
+            events.push('read');
+            release();
+            throw new NotFoundError('Chose inconnue.', 'unknown-thing');
+          },
+        }),
+      ],
+      {
+        secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }),
+        nonceStore: new SlowNonceStore(),
+        clock: () => now,
+      },
+    );
+    const query = signed('', 'n-gone');
+    const first = await call(api, httpEvent({ method: 'GET', path: '/gone/x', rawQueryString: query }));
+    expect(first.status).toBe(404);
+    // The read ran while the claim was in flight (one round trip), not after it.
+    expect(events).toEqual(['claim started', 'read', 'claim ended']);
+    const replay = await call(api, httpEvent({ method: 'GET', path: '/gone/x', rawQueryString: query }));
+    expect(replay.status).toBe(403);
+    expect(replay.body.err_class).toBe('access-denied');
   });
 
   it('parses key/value bodies with w.c.s. string values', async () => {
