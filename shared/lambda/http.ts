@@ -11,7 +11,7 @@ import {
   RequestLimitExceeded,
   ThrottlingException,
   TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
+} from '#shared/adapters/aws/sdk.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';

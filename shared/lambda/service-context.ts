@@ -1,5 +1,5 @@
 // What every function builds once per cold start: config, clients and the secrets loader.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';

@@ -1,11 +1,12 @@
 // SDK clients that only some invocations need (a GET never queues a message, a message whose
 // subject is gone sends no email) are loaded on first use rather than at cold start. The
-// @aws-sdk/* packages stay external to the bundle, so `import()` is a real runtime import of
-// the SDK that Lambda ships: loading @aws-sdk/client-sqs or client-sesv2 cost 40–160 ms each
-// on the measuring machine (bench/README.md, cold-start).
+// @aws-sdk/* packages stay external to the bundle, so the first call really loads the SDK that
+// Lambda ships (require(), see sdk.ts): loading @aws-sdk/client-sqs or client-sesv2 cost 40–160
+// ms each on the measuring machine (bench/README.md, cold-start).
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';
+import { loadSqs, loadSesV2 } from '#shared/adapters/aws/sdk.ts';
 
 /** A client, or the way to get it the first time it is needed (tests pass a client). */
 export type ClientSource<C> = C | (() => Promise<C>);
@@ -32,7 +33,7 @@ export function lazySqsClient(endpoint: string | undefined): () => Promise<SQSCl
   const key = endpoint ?? '';
   let client = sqsClients.get(key);
   if (client === undefined) {
-    client = memoize(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientOptions(endpoint)));
+    client = memoize(async () => new (loadSqs().SQSClient)(clientOptions(endpoint)));
     sqsClients.set(key, client);
   }
   return client;
@@ -42,7 +43,7 @@ export function lazySesClient(endpoint: string | undefined): () => Promise<SESv2
   const key = endpoint ?? '';
   let client = sesClients.get(key);
   if (client === undefined) {
-    client = memoize(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client(clientOptions(endpoint)));
+    client = memoize(async () => new (loadSesV2().SESv2Client)(clientOptions(endpoint)));
     sesClients.set(key, client);
   }
   return client;

@@ -1,5 +1,5 @@
 // The one read of a use case: every item its decision needs, by key, in one BatchGetItem.
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 
 export interface ItemKey {
   pk: string;

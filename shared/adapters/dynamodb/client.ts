@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import type { Config } from '#shared/config.ts';
 

@@ -4,7 +4,7 @@
 // hot item (DynamoDB serves about 1,000 writes/s per item, and transactions on one item conflict).
 // A read sums every shard of the set in one Query: its cost depends on the number of shards and
 // counters, never on the number of writes.
-import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import type { TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 export const DEFAULT_SHARDS = 16;

@@ -4,8 +4,13 @@
 // turns the queue's at-least-once delivery into exactly-once in effect. Both kinds of marker
 // share the one claim/lease/finish protocol below.
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  UpdateCommand,
+} from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type {
   ClaimResult,

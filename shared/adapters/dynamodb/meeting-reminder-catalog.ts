@@ -1,6 +1,6 @@
 // What the meeting reminder source reads: the meeting, its registrations page by page (gsi1,
 // in order of arrival; cancelled ones filtered out) and one registration with its positions.
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';

@@ -1,11 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  TransactionCanceledException,
   TransactWriteCommand,
-  type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import {

@@ -1,12 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  ConditionalCheckFailedException,
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
   QueryCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+} from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';

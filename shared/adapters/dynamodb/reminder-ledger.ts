@@ -8,8 +8,14 @@
 // Leases are measured on the run's scheduled instant (`now`), like every decision of a tick:
 // a run retried with the same instant finds the lease still held, the next scheduled run
 // (5 minutes later) finds a crashed holder's lease expired and resumes its fan-out.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '#shared/adapters/aws/sdk.ts';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';

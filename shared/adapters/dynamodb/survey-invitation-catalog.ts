@@ -1,7 +1,7 @@
 // What the survey invitation source reads: the survey, its meeting, the meeting's registrations
 // page by page (gsi1, in order of arrival: id, state and check-ins only), one registration, and
 // the participation markers of the survey (BatchGetItem by keyed hash).
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/meeting-reminder-catalog.ts';

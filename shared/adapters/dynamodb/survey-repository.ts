@@ -3,8 +3,14 @@
 // the markers hold nothing but their keyed-hash key; the free texts sit under keys of their own.
 // No item holds an email, a form uuid, a time or a link from a marker to a response.
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  PutCommand,
+  QueryCommand,
+} from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';

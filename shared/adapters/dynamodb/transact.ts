@@ -2,9 +2,13 @@
 // cancelled transaction says which condition failed (a marker already taken, a counter that no
 // longer allows the plan, a version that moved), optionally consuming the signed call's nonce
 // in the same write (shared/domain/call-nonce.ts).
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactionCanceledException,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  unmarshall,
+} from '#shared/adapters/aws/sdk.ts';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
 import { nonceItem } from '#shared/adapters/dynamodb/nonce-store.ts';
 

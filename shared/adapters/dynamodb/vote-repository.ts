@@ -3,7 +3,7 @@
 // second round only when a key depends on the first: the registration an email points to).
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
 // or conflicting transaction becomes StaleWriteError (the service reads and decides again).
-import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {

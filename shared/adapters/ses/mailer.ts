@@ -4,6 +4,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { lazySesClient, resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { Config } from '#shared/config.ts';
 import type { EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
+import { loadSesV2 } from '#shared/adapters/aws/sdk.ts';
 
 export type { EmailAttachment, EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
 
@@ -23,7 +24,8 @@ export class SesMailer implements Mailer {
   }
 
   async send(message: EmailMessage): Promise<{ messageId: string }> {
-    const [{ SendEmailCommand }, ses] = await Promise.all([import('@aws-sdk/client-sesv2'), resolveClient(this.ses)]);
+    const { SendEmailCommand } = loadSesV2();
+    const ses = await resolveClient(this.ses);
     const out = await ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,

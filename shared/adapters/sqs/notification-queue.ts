@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { Notification, NotificationPublisher } from '#shared/domain/registrations/ports.ts';
+import { loadSqs } from '#shared/adapters/aws/sdk.ts';
 
 const SQS_BATCH = 10;
 
@@ -13,7 +14,8 @@ export class SqsNotificationPublisher implements NotificationPublisher {
 
   async publish(notifications: Notification[]): Promise<void> {
     if (notifications.length === 0) return;
-    const [{ SendMessageBatchCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
+    const { SendMessageBatchCommand } = loadSqs();
+    const sqs = await resolveClient(this.sqs);
     for (let i = 0; i < notifications.length; i += SQS_BATCH) {
       const batch = notifications.slice(i, i + SQS_BATCH);
       const out = await sqs.send(

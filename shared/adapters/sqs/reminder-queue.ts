@@ -4,6 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { RemindersQueueMessage } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
+import { loadSqs } from '#shared/adapters/aws/sdk.ts';
 
 const SQS_BATCH = 10;
 /** Batches in flight at once (one page of 100 recipients = 10 batches). */
@@ -31,7 +32,8 @@ export class SqsReminderQueue implements ReminderQueue {
 
   private async sendBatch(batch: RemindersQueueMessage[], attempt = 0): Promise<void> {
     const byId = new Map(batch.map((m, i) => [String(i), m]));
-    const [{ SendMessageBatchCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
+    const { SendMessageBatchCommand } = loadSqs();
+    const sqs = await resolveClient(this.sqs);
     const out = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: this.queueUrl,

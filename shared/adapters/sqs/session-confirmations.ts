@@ -3,6 +3,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { ConfirmationPublisher } from '#shared/domain/sessions/ports.ts';
+import { loadSqs } from '#shared/adapters/aws/sdk.ts';
 
 /** Message body, as the reminders queue consumer reads it. */
 export interface SessionConfirmationMessage {
@@ -26,7 +27,8 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
       subscriber_id: m.subscriberId,
       occurrence_id: m.occurrenceId,
     };
-    const [{ SendMessageCommand }, sqs] = await Promise.all([import('@aws-sdk/client-sqs'), resolveClient(this.sqs)]);
+    const { SendMessageCommand } = loadSqs();
+    const sqs = await resolveClient(this.sqs);
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
