@@ -3,8 +3,10 @@
 // package, Node first scans the package's source with cjs-module-lexer to find its named exports,
 // and follows its re-exports; for client-dynamodb, lib-dynamodb and util-dynamodb that scan cost
 // 35–40 ms of a 100–160 ms load on the measuring machine, on every cold start. require() returns
-// the same module (one cache), without the scan (bench/README.md, cold-start). Types come from
-// the packages' own declarations (type-only imports, erased).
+// the same module (one cache), without the scan (bench/README.md, cold-start). In Lambda, the
+// runtime's bootstrap puts /var/runtime/node_modules (its SDK) on NODE_PATH, which require()
+// searches; locally it finds node_modules. Types come from the packages' own declarations
+// (type-only imports, erased).
 //
 // Names are re-exported one by one, value and type alike, so that the rest of the code reads as
 // if it imported the packages. client-sqs and client-sesv2 are loaded on first use only
