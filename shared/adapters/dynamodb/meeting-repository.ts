@@ -1,11 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  TransactionCanceledException,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '#shared/adapters/aws/sdk.ts';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import {
@@ -19,8 +12,7 @@ import {
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 // Every counter carries the meeting version it was defined by: registrations take places and
 // count their choices only on items of the version they decided on
@@ -99,81 +91,84 @@ export class DynamoMeetingStore implements MeetingStore {
 
   async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
     const firstDate = next.days[0]?.date ?? '9999-12-31';
-    const meta: TransactItem = {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.meeting(next.id),
-          ...keys.meetingListing(firstDate, next.id),
-          type: 'meeting',
-          version: next.version,
-          meeting: next,
+    const meta: TaggedItem = {
+      tag: 'meeting',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.meeting(next.id),
+            ...keys.meetingListing(firstDate, next.id),
+            type: 'meeting',
+            version: next.version,
+            meeting: next,
+          },
+          ...versionCondition(expectedVersion),
         },
-        ...versionCondition(expectedVersion),
       },
     };
     // Counters are created at zero and never overwritten here: registrations own them. A moved
     // workshop keeps its item: the same update requires that nobody chose it, so that a choice
-    // made on its former day, committed first, refuses the move (ALL_OLD tells which condition
-    // failed when a capacity condition rides along).
+    // made on its former day, committed first, refuses the move (the item as it stood tells
+    // which condition failed when a capacity condition rides along).
     const definitions = itemDefinitionsOf(next);
     const moved = new Set(change.moved);
-    const upserts: TransactItem[] = definitions.map((def) => {
+    const upserts: TaggedItem[] = definitions.map((def) => {
       const conditions = [
         ...(!change.allowOverbooking && def.capacity !== null ? [`(${CAPACITY_HOLDS})`] : []),
         ...(moved.has(def.key) ? [NOT_CHOSEN] : []),
       ];
       const condition = conditions.join(' AND ');
       return {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.item(next.id, def.key),
-          UpdateExpression: UPSERT_ITEM,
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ...(moved.has(def.key) ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-          ExpressionAttributeNames: exprNames(UPSERT_ITEM, condition),
-          ExpressionAttributeValues: {
-            ':key': def.key,
-            ':kind': def.kind,
-            ':ref': def.ref,
-            ':capacity': def.capacity,
-            ':wl': def.waiting_list,
-            ':mv': next.version,
-            ':zero': 0,
-            ':type': 'item',
+        tag: `upsert:${def.key}`,
+        returnCurrent: moved.has(def.key),
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.item(next.id, def.key),
+            UpdateExpression: UPSERT_ITEM,
+            ...(condition ? { ConditionExpression: condition } : {}),
+            ExpressionAttributeNames: exprNames(UPSERT_ITEM, condition),
+            ExpressionAttributeValues: {
+              ':key': def.key,
+              ':kind': def.kind,
+              ':ref': def.ref,
+              ':capacity': def.capacity,
+              ':wl': def.waiting_list,
+              ':mv': next.version,
+              ':zero': 0,
+              ':type': 'item',
+            },
           },
         },
       };
     });
-    const removals: TransactItem[] = change.removed.map((itemKey) => ({
-      Delete: {
-        TableName: this.tableName,
-        Key: keys.item(next.id, itemKey),
-        ConditionExpression: ITEM_UNUSED,
-        ExpressionAttributeNames: exprNames(ITEM_UNUSED),
-        ExpressionAttributeValues: { ':zero': 0 },
+    const removals: TaggedItem[] = change.removed.map((itemKey) => ({
+      tag: `remove:${itemKey}`,
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.item(next.id, itemKey),
+          ConditionExpression: ITEM_UNUSED,
+          ExpressionAttributeNames: exprNames(ITEM_UNUSED),
+          ExpressionAttributeValues: { ':zero': 0 },
+        },
       },
     }));
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [meta, ...upserts, ...removals] }));
+      await transactWrite(this.client, [meta, ...upserts, ...removals]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        // A concurrent writer (stale version or a transaction in flight): recompute and retry.
-        if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new StaleMeetingError();
-        }
-        const failedUpsert = (i: number) => reasons[1 + i]?.Code === 'ConditionalCheckFailed';
-        // The old item as the failed condition saw it (low-level attribute values).
-        const chosenBefore = (i: number) => Number(reasons[1 + i]?.Item?.['chosen']?.N ?? 0);
-        const busy = [
-          ...change.removed.filter((_, i) => reasons[1 + upserts.length + i]?.Code === 'ConditionalCheckFailed'),
-          ...definitions.filter((d, i) => moved.has(d.key) && failedUpsert(i) && chosenBefore(i) > 0).map((d) => d.key),
-        ];
-        if (busy.length > 0) throw new ItemInUseError(busy);
-        const below = definitions.filter((_, i) => failedUpsert(i)).map((d) => d.key);
-        if (below.length > 0) throw new CapacityBelowConfirmedError(below);
-      }
+      if (!(error instanceof TransactionRefusedError)) throw error;
+      // A concurrent writer (stale version or a transaction in flight): recompute and retry.
+      if (error.conflict || error.failed('meeting')) throw new StaleMeetingError();
+      const chosenBefore = new Map(error.current.map((c) => [c.tag, Number(c.item?.['chosen'] ?? 0)]));
+      const busy = [
+        ...change.removed.filter((key) => error.failed(`remove:${key}`)),
+        ...definitions.filter((d) => moved.has(d.key) && (chosenBefore.get(`upsert:${d.key}`) ?? 0) > 0).map((d) => d.key),
+      ];
+      if (busy.length > 0) throw new ItemInUseError(busy);
+      const below = definitions.filter((d) => error.failed(`upsert:${d.key}`)).map((d) => d.key);
+      if (below.length > 0) throw new CapacityBelowConfirmedError(below);
       throw error;
     }
   }
