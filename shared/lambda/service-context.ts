@@ -1,6 +1,6 @@
 // What every function builds once per cold start: config, clients and the secrets loader.
 import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
-import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
+import { lazySqsClient, memoize } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
@@ -23,16 +23,9 @@ export function createServiceContext(env: Record<string, string | undefined> = p
   const config = parseConfig(env);
   const ddb = createDocumentClient(config);
   const extension = extensionEndpoint(env);
-  let pending: Promise<Secrets> | undefined;
   // Read once per cold start, on the first request (the extension does not answer during
   // init); a failed read is retried by the next invocation.
-  const secrets = () => {
-    pending ??= resolveSecrets(config, extension).catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
+  const secrets = memoize(() => resolveSecrets(config, extension));
   return {
     config,
     ddb,
