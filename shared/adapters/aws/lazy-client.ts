@@ -29,22 +29,18 @@ export function memoize<T>(factory: () => Promise<T>): () => Promise<T> {
 const sqsClients = new Map<string, () => Promise<SQSClient>>();
 const sesClients = new Map<string, () => Promise<SESv2Client>>();
 
-export function lazySqsClient(endpoint: string | undefined): () => Promise<SQSClient> {
+function perEndpoint<C>(clients: Map<string, () => Promise<C>>, endpoint: string | undefined, create: () => C): () => Promise<C> {
   const key = endpoint ?? '';
-  let client = sqsClients.get(key);
+  let client = clients.get(key);
   if (client === undefined) {
-    client = memoize(async () => new (loadSqs().SQSClient)(clientOptions(endpoint)));
-    sqsClients.set(key, client);
+    client = memoize(async () => create());
+    clients.set(key, client);
   }
   return client;
 }
 
-export function lazySesClient(endpoint: string | undefined): () => Promise<SESv2Client> {
-  const key = endpoint ?? '';
-  let client = sesClients.get(key);
-  if (client === undefined) {
-    client = memoize(async () => new (loadSesV2().SESv2Client)(clientOptions(endpoint)));
-    sesClients.set(key, client);
-  }
-  return client;
-}
+export const lazySqsClient = (endpoint: string | undefined): (() => Promise<SQSClient>) =>
+  perEndpoint(sqsClients, endpoint, () => new (loadSqs().SQSClient)(clientOptions(endpoint)));
+
+export const lazySesClient = (endpoint: string | undefined): (() => Promise<SESv2Client>) =>
+  perEndpoint(sesClients, endpoint, () => new (loadSesV2().SESv2Client)(clientOptions(endpoint)));
