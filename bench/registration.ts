@@ -299,11 +299,11 @@ async function oversellRun(ctx: Context, settings: Settings['oversell']): Promis
   const counters = await readCounter(ddb, tableName, meetingId, day);
   // Read back through the repository the organiser listings use (gsi1). Imported only now:
   // the modules it pulls in must not load before the runtime has set the environment.
-  const [{ DynamoMeetingStore }, { DynamoRegistrationStore }] = await Promise.all([
+  const [{ DynamoMeetingRepository }, { DynamoRegistrationRepository }] = await Promise.all([
     import('#shared/adapters/dynamodb/meeting-repository.ts'),
     import('#shared/adapters/dynamodb/registration-repository.ts'),
   ]);
-  const store = new DynamoRegistrationStore(ddb, tableName, new DynamoMeetingStore(ddb, tableName), `${tableName}-nonces`);
+  const store = new DynamoRegistrationRepository(ddb, tableName, new DynamoMeetingRepository(ddb, tableName), `${tableName}-nonces`);
   const itemKey = dayKey(day);
   let regs = await store.listByMeeting(meetingId);
   // The index is eventually consistent in AWS; DynamoDB Local is immediate, but stay correct.

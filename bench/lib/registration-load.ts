@@ -162,7 +162,7 @@ async function postRegistration(target: LoadTarget, meetingId: string, body: Reg
 }
 
 /**
- * The transaction `DynamoRegistrationStore.create()` writes for a one-day on-site registration
+ * The transaction `DynamoRegistrationRepository.create()` writes for a one-day on-site registration
  * with a free place: Put FORM marker, Put EMAIL marker, Put REG item (with its listing keys),
  * Update of the day counter with the "take" condition (meeting version included), and the Put
  * of the call's nonce. Built here with lib-dynamodb directly.

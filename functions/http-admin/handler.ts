@@ -20,12 +20,12 @@ import {
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
-import { createMeetingAdminContext } from '#shared/lambda/meeting-admin-context.ts';
+import { createMeetingAdminContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationStore, meetingChanges } = createMeetingAdminContext(ctx);
+const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingAdminContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
@@ -35,7 +35,7 @@ const CheckInBody = z.object({ day: zDate() });
 /** The meeting, its live counters and every registration (organiser lists: ~100 people). */
 async function meetingState(meetingId: string) {
   const { meeting, items } = await meetings.getMeeting(meetingId);
-  return { meeting, items, regs: await registrationStore.listByMeeting(meetingId) };
+  return { meeting, items, regs: await registrationRepository.listByMeeting(meetingId) };
 }
 
 function csv(sheet: Sheet, filename: string): HttpResponse {

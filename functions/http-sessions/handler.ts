@@ -10,7 +10,7 @@ import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } fro
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
 import { httpApi, json, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createSessionsContext } from '#shared/lambda/sessions-context.ts';
+import { createSessionsContext } from '#shared/contexts/sessions.ts';
 
 const ctx = createServiceContext();
 const { sessions } = createSessionsContext(ctx);

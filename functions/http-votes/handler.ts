@@ -15,7 +15,7 @@ import {
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, json, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createVotesContext } from '#shared/lambda/votes-context.ts';
+import { createVotesContext } from '#shared/contexts/votes.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 

@@ -1,7 +1,7 @@
 // What an owner's admin use case needs of the reminder engine: refreshNextDue, planned with the
 // one source of its own kind. Kept apart from reminders-context.ts (the tick and the consumer,
 // which hold every source) so that each HTTP bundle carries only its own context's planning.
-import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
 import { MissingReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import { ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
@@ -20,7 +20,7 @@ export function organizerOf(mailFrom: string): { name: string; email: string } {
 export function createReminderSchedule(ctx: ServiceContext, sources: ReminderSources): ReminderSchedule {
   return new ReminderEngine({
     sources,
-    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
+    ledger: new DynamoReminderRepository(ctx.ddb, ctx.config.dataTable),
     queue: new MissingReminderQueue(),
   });
 }

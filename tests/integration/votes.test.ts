@@ -12,10 +12,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
@@ -41,7 +41,7 @@ const VOTING = new Date('2027-06-07T10:00:00Z');
 
 function services(opts: { retry?: RetryPolicy } = {}) {
   const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-  const store = new DynamoVoteStore(ddb, tables.DataTable, tables.NonceTable);
+  const store = new DynamoVoteRepository(ddb, tables.DataTable, tables.NonceTable);
   return { ddb, store, votes: new VoteService({ store, ...opts }) };
 }
 const main = services();
@@ -332,10 +332,10 @@ describe('closing by the window', () => {
 describe('meeting electorate', () => {
   it('the voter votes for the organisation of their registration; others are not in the electorate', async () => {
     const ddb = main.ddb;
-    const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
+    const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
     const registrations = new RegistrationService({
       meetings,
-      store: new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable),
+      store: new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable),
       publisher: { publish: async () => undefined },
       baseUrl: 'http://club.test',
     });

@@ -15,10 +15,10 @@ import * as z from 'zod';
 import type {
   ClaimResult,
   DeliveryChannel,
-  DeliveryStore,
+  DeliveryRepository,
   DispatchDeliveryRef,
   DispatchDeliveryRow,
-  DispatchDeliveryStore,
+  DispatchDeliveryRepository,
 } from '#shared/domain/notifications/ports.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
@@ -38,7 +38,7 @@ const CLAIMABLE = 'attribute_not_exists(#pk) OR #state = :failed OR (#state = :s
 const CLAIM = 'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, #type = :type, #ttl = :ttl';
 const OWNED = '#state = :sending AND #claim_token = :token';
 
-export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore {
+export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDeliveryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -95,7 +95,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore
     }
   }
 
-  // -- Reminder engine markers (DispatchDeliveryStore) -------------------------------------
+  // -- Reminder engine markers (DispatchDeliveryRepository) -------------------------------------
 
   claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult> {
     return this.claimKey(dispatchKey(ref), { subject: ref.subject, kind: ref.kind, rule: ref.rule, sequence: ref.sequence, recipient: ref.recipient }, now, leaseSeconds);

@@ -3,10 +3,10 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
-import type { MeetingReminderCatalog } from '#shared/domain/reminders/meeting-source.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
+import type { MeetingReminderCatalog } from '#shared/domain/registrations/reminder-source.ts';
 import type { AudiencePage } from '#shared/domain/reminders/ports.ts';
-import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
+import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema } from '#shared/domain/registrations/schema.ts';
 
 const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true }) });
@@ -20,8 +20,8 @@ export class DynamoMeetingReminderCatalog implements MeetingReminderCatalog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly meetings: Pick<MeetingStore, 'findMeeting'>,
-    private readonly registrationStore: Pick<RegistrationStore, 'findById' | 'waitingPositions'>,
+    private readonly meetings: Pick<MeetingRepository, 'findMeeting'>,
+    private readonly registrationRepository: Pick<RegistrationRepository, 'findById' | 'waitingPositions'>,
   ) {}
 
   findMeeting(meetingId: string) {
@@ -49,10 +49,10 @@ export class DynamoMeetingReminderCatalog implements MeetingReminderCatalog {
   }
 
   findRegistration(registrationId: string) {
-    return this.registrationStore.findById(registrationId);
+    return this.registrationRepository.findById(registrationId);
   }
 
-  waitingPositions(registration: Parameters<RegistrationStore['waitingPositions']>[0]) {
-    return this.registrationStore.waitingPositions(registration);
+  waitingPositions(registration: Parameters<RegistrationRepository['waitingPositions']>[0]) {
+    return this.registrationRepository.waitingPositions(registration);
   }
 }

@@ -6,7 +6,7 @@ import {
   ItemInUseError,
   StaleMeetingError,
   type MeetingChange,
-  type MeetingStore,
+  type MeetingRepository,
   type MeetingWithItems,
 } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
@@ -36,7 +36,7 @@ const CounterSchema = z.object({
   seq: z.number().int().default(0),
 });
 
-export class DynamoMeetingStore implements MeetingStore {
+export class DynamoMeetingRepository implements MeetingRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -9,7 +9,7 @@ import {
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
 import {
   NotificationSchema,
@@ -19,7 +19,7 @@ import {
   type CounterState,
   type Notification,
   type RegistrationContext,
-  type RegistrationStore,
+  type RegistrationRepository,
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
@@ -50,11 +50,11 @@ const CounterItemSchema = z.object({
   meeting_version: z.number().int().optional(),
 });
 
-export class DynamoRegistrationStore implements RegistrationStore {
+export class DynamoRegistrationRepository implements RegistrationRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly meetings: MeetingStore,
+    private readonly meetings: MeetingRepository,
     /** Where signed calls' nonces live: consumed inside our transactions. */
     private readonly nonceTable: string,
   ) {}

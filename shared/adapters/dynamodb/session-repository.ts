@@ -22,7 +22,7 @@ import {
   SubscriptionOutdatedError,
   type ActiveSubscriber,
   type SeriesWithOverrides,
-  type SessionStore,
+  type SessionRepository,
   type SubscriberPage,
   type SubscriptionReads,
   type SubscriptionWrite,
@@ -51,7 +51,7 @@ const CursorSchema = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.st
 
 type SubscriptionTag = 'subscription' | 'form' | 'pointer' | 'token';
 
-export class DynamoSessionStore implements SessionStore {
+export class DynamoSessionRepository implements SessionRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

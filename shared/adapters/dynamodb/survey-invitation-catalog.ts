@@ -5,11 +5,11 @@ import { QueryCommand, type DynamoDBDocumentClient } from '#shared/adapters/aws/
 import * as z from 'zod';
 import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/meeting-reminder-catalog.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
-import type { ListedRegistration, SurveyInvitationCatalog } from '#shared/domain/reminders/survey-source.ts';
-import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
+import type { ListedRegistration, SurveyInvitationCatalog } from '#shared/domain/surveys/invitation-source.ts';
+import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema } from '#shared/domain/registrations/schema.ts';
-import type { SurveyStore } from '#shared/domain/surveys/ports.ts';
+import type { SurveyRepository } from '#shared/domain/surveys/ports.ts';
 
 const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
 
@@ -17,9 +17,9 @@ export class DynamoSurveyInvitationCatalog implements SurveyInvitationCatalog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly surveys: Pick<SurveyStore, 'findSurvey' | 'participationsAmong'>,
-    private readonly meetings: Pick<MeetingStore, 'findMeeting'>,
-    private readonly registrationStore: Pick<RegistrationStore, 'findById'>,
+    private readonly surveys: Pick<SurveyRepository, 'findSurvey' | 'participationsAmong'>,
+    private readonly meetings: Pick<MeetingRepository, 'findMeeting'>,
+    private readonly registrationRepository: Pick<RegistrationRepository, 'findById'>,
     readonly participationKey: () => Promise<string>,
   ) {}
 
@@ -48,7 +48,7 @@ export class DynamoSurveyInvitationCatalog implements SurveyInvitationCatalog {
   }
 
   findRegistration(registrationId: string) {
-    return this.registrationStore.findById(registrationId);
+    return this.registrationRepository.findById(registrationId);
   }
 
   participationsAmong(surveyId: string, hashes: string[]) {

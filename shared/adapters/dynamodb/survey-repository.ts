@@ -19,7 +19,7 @@ import {
   SurveyChangedError,
   type AnswerContext,
   type ResponseWrite,
-  type SurveyStore,
+  type SurveyRepository,
   type TextsPage,
 } from '#shared/domain/surveys/ports.ts';
 import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
@@ -43,7 +43,7 @@ export const SURVEY_ITEM_TYPES = {
   text: 'survey-text',
 } as const;
 
-export class DynamoSurveyStore implements SurveyStore {
+export class DynamoSurveyRepository implements SurveyRepository {
   /**
    * Meeting of each survey seen by this container. It lets the one BatchGetItem of an answer
    * also fetch the person's email marker, whose key needs the meeting; a stale or missing hint

@@ -14,7 +14,7 @@ import {
   type CampaignSnapshot,
   type CosignContext,
   type ProposeContext,
-  type VoteStore,
+  type VoteRepository,
 } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import {
@@ -64,7 +64,7 @@ const proposalOf = (item: Item): Proposal => ProposalSchema.parse({ ...(item['pr
 const supportOf = (item: Item): Support => SupportSchema.parse(item['support']);
 const nameOf = (item: Item | undefined): string | undefined => (typeof item?.['name'] === 'string' ? item['name'] : undefined);
 
-export class DynamoVoteStore implements VoteStore {
+export class DynamoVoteRepository implements VoteRepository {
   // The campaign's meeting, remembered by this instance (one per Lambda instance): it lets the
   // first read of a ballot fetch the voter's email marker together with the campaign. A stale
   // entry only costs another round (the campaign read decides).

@@ -7,7 +7,7 @@ export interface MeetingWithItems {
 }
 
 /** Storage port of the meeting aggregate (its definition and its capacity items). */
-export interface MeetingStore {
+export interface MeetingRepository {
   findMeeting(meetingId: string): Promise<Meeting | undefined>;
   findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined>;
   listMeetings(): Promise<Meeting[]>;

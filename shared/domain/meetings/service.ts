@@ -1,4 +1,4 @@
-// Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
+// Meeting use cases: what the handlers call. Storage comes in through the MeetingRepository port.
 import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
 import { defineMeeting, movedWorkshopKeys, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
@@ -6,7 +6,7 @@ import {
   CapacityBelowConfirmedError,
   ItemInUseError,
   StaleMeetingError,
-  type MeetingStore,
+  type MeetingRepository,
   type MeetingWithItems,
 } from '#shared/domain/meetings/ports.ts';
 import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
@@ -15,7 +15,7 @@ import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
 export const meetingNotFound = (meetingId: string) => new NotFoundError(`Réunion inconnue : « ${meetingId} ».`, 'unknown-meeting');
 
 export class MeetingService {
-  constructor(private readonly store: MeetingStore) {}
+  constructor(private readonly store: MeetingRepository) {}
 
   /** Meetings open for registration now; with `includeClosed`, all of them. Soonest first. */
   async listMeetings(now: Date, includeClosed = false): Promise<Meeting[]> {

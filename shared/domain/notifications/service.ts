@@ -3,10 +3,10 @@
 // claimed, sent and marked in the delivery store, so a message seen twice sends nothing twice
 // and a retry after a failure sends only what is still missing.
 import { logger } from '#shared/lambda/logger.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import { registrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Notification, RegistrationStore } from '#shared/domain/registrations/ports.ts';
-import type { CallbackSender, DeliveryChannel, DeliveryStore, Mailer } from './ports.ts';
+import type { Notification, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
+import type { CallbackSender, DeliveryChannel, DeliveryRepository, Mailer } from './ports.ts';
 import { promotionCallbackBody, promotionEmail, type PromotionContext } from './promotion.ts';
 
 // Longer than the function timeout (30 s), so a consumer still working is never overtaken, and
@@ -44,9 +44,9 @@ export class DeliveryInProgressError extends Error {
 }
 
 export interface PromotionNotifierDeps {
-  registrations: Pick<RegistrationStore, 'findById' | 'waitingPositions'>;
-  meetings: Pick<MeetingStore, 'findMeeting'>;
-  deliveries: DeliveryStore;
+  registrations: Pick<RegistrationRepository, 'findById' | 'waitingPositions'>;
+  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  deliveries: DeliveryRepository;
   mailer: Mailer;
   callbacks: CallbackSender;
   baseUrl: string;

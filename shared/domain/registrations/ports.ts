@@ -47,7 +47,7 @@ export interface RegistrationContext {
   emailHolder: { registrationId: string; formUuid: string | undefined } | undefined;
 }
 
-export interface RegistrationStore {
+export interface RegistrationRepository {
   /**
    * One read: the meeting, the named items' counters, and the form and email markers. A `known`
    * meeting (read earlier by this container) is answered without reading it again when every

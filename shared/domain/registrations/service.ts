@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -31,7 +31,7 @@ import {
   type Notification,
   type NotificationPublisher,
   type RegistrationContext,
-  type RegistrationStore,
+  type RegistrationRepository,
 } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
 import { assertCanCheckIn } from './exports.ts';
@@ -56,8 +56,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
 export interface RegistrationServiceDeps {
-  meetings: MeetingStore;
-  store: RegistrationStore;
+  meetings: MeetingRepository;
+  store: RegistrationRepository;
   publisher: NotificationPublisher;
   baseUrl: string;
   retry?: RetryPolicy;

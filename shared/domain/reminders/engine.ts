@@ -25,10 +25,10 @@
 // closes_at; its compose() skips people whose participation marker exists. Nothing in the
 // engine is specific to them.
 import { logger } from '#shared/lambda/logger.ts';
-import type { DispatchDeliveryStore, Mailer } from '#shared/domain/notifications/ports.ts';
+import type { DispatchDeliveryRepository, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
 import { dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
-import type { ReminderLedger, ReminderQueue, ReminderSource } from './ports.ts';
+import type { ReminderRepository, ReminderQueue, ReminderSource } from './ports.ts';
 import { unfinished } from './plan.ts';
 
 /** Recipients per page: 100 = ten SendMessageBatch calls of 10 in flight, then one progress write. */
@@ -49,7 +49,7 @@ export interface TickSummary {
 
 export interface ReminderEngineDeps {
   sources: Partial<Record<OwnerKind, ReminderSource>>;
-  ledger: ReminderLedger;
+  ledger: ReminderRepository;
   queue: ReminderQueue;
   /**
    * Wall-clock milliseconds a tick may spend fanning out before it pauses between pages
@@ -187,7 +187,7 @@ export type DeliveryOutcome = 'sent' | 'skipped' | 'already-done';
 
 export interface ReminderDeliveryDeps {
   sources: Partial<Record<OwnerKind, ReminderSource>>;
-  deliveries: DispatchDeliveryStore;
+  deliveries: DispatchDeliveryRepository;
   mailer: Mailer;
   clock?: () => Date;
 }

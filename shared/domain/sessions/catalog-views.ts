@@ -5,7 +5,7 @@ import type {
   SessionOccurrenceView as CatalogOccurrence,
   SessionSeriesView as CatalogSeries,
   SessionSubscriberView as CatalogSubscriber,
-} from '#shared/domain/reminders/session-source.ts';
+} from '#shared/domain/sessions/reminder-source.ts';
 
 // The views are the engine's own types (type-only imports: nothing of the reminders domain is
 // bundled for them).

@@ -43,7 +43,7 @@ export interface SubscriptionWrite {
   isNew: boolean;
 }
 
-export interface SessionStore {
+export interface SessionRepository {
   findSeries(seriesId: string): Promise<Series | undefined>;
   /** The series and its per-occurrence changes, in one read. */
   findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined>;

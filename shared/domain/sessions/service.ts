@@ -11,7 +11,7 @@ import {
   OverrideOutdatedError,
   SubscriptionOutdatedError,
   type ConfirmationPublisher,
-  type SessionStore,
+  type SessionRepository,
 } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { type SeriesInput } from './series-input.ts';
@@ -30,7 +30,7 @@ export interface SessionLogger {
 }
 
 export interface SessionServiceDeps {
-  store: SessionStore;
+  store: SessionRepository;
   confirmations: ConfirmationPublisher;
   baseUrl: string;
   logger: SessionLogger;

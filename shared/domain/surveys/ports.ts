@@ -30,7 +30,7 @@ export interface TextsPage {
   next?: string;
 }
 
-export interface SurveyStore {
+export interface SurveyRepository {
   findSurvey(surveyId: string): Promise<Survey | undefined>;
   /** Conditional on `expectedVersion` (0: must not exist); SurveyChangedError otherwise. */
   saveSurvey(survey: Survey, expectedVersion: number): Promise<void>;

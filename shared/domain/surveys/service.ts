@@ -12,7 +12,7 @@ import { participationHash, replayHash } from './anonymity.ts';
 import { readAnswers } from './answers.ts';
 import { assertChangeAllowed, newSurvey } from './define.ts';
 import { eligibleRegistrations, isEligible, isOpen, participantOf } from './eligibility.ts';
-import { ResponseRaceError, SurveyChangedError, type SurveyStore } from './ports.ts';
+import { ResponseRaceError, SurveyChangedError, type SurveyRepository } from './ports.ts';
 import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.ts';
 import { responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
 import { surveyNotFound } from './views.ts';
@@ -31,7 +31,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, max
 export const TEXTS_PAGE_SIZE = 25;
 
 export interface SurveyServiceDeps {
-  store: SurveyStore;
+  store: SurveyRepository;
   /** The registrations of a meeting (eligibility for invitations and the response rate). */
   registrations: { listByMeeting(meetingId: string): Promise<Registration[]> };
   /** Whether a meeting exists (a survey belongs to one). */

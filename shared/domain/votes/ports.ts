@@ -77,7 +77,7 @@ export interface BallotContext {
   organisationName?: string;
 }
 
-export interface VoteStore {
+export interface VoteRepository {
   listCampaigns(): Promise<Campaign[]>;
   /** One consistent Query over the campaign's partition. */
   loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined>;

@@ -31,7 +31,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
+import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -57,7 +57,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
 
 export interface VoteServiceDeps {
-  store: VoteStore;
+  store: VoteRepository;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -93,7 +93,7 @@ export class VoteService {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  private get store(): VoteStore {
+  private get store(): VoteRepository {
     return this.deps.store;
   }
 

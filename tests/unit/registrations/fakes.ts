@@ -12,7 +12,7 @@ import {
   ItemInUseError,
   StaleMeetingError,
   type MeetingChange,
-  type MeetingStore,
+  type MeetingRepository,
   type MeetingWithItems,
 } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
@@ -25,7 +25,7 @@ import {
   type Notification,
   type NotificationPublisher,
   type RegistrationContext,
-  type RegistrationStore,
+  type RegistrationRepository,
   type RegistrationWrite,
 } from '#shared/domain/registrations/ports.ts';
 import {
@@ -135,7 +135,7 @@ interface Counts {
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class FakeMeetingStore implements MeetingStore {
+export class FakeMeetingRepository implements MeetingRepository {
   private readonly meetings = new Map<string, Meeting>();
   /** meetingId → item key → counters (the counter items of the meeting partition). */
   readonly counts = new Map<string, Map<string, Counts>>();
@@ -241,7 +241,7 @@ interface StoredRegistration {
 const waitKey = (meetingId: string, itemKey: string) => `${meetingId}#${itemKey}`;
 const emailKey = (meetingId: string, email: string) => `${meetingId}#${email}`;
 
-export class FakeRegistrationStore implements RegistrationStore {
+export class FakeRegistrationRepository implements RegistrationRepository {
   readonly registrations = new Map<string, StoredRegistration>();
   readonly forms = new Map<string, string>();
   readonly emails = new Map<string, string>();
@@ -255,7 +255,7 @@ export class FakeRegistrationStore implements RegistrationStore {
   private readonly persistent = new Map<StoreOperation, () => Error>();
   private readonly hooks = new Map<StoreOperation, (() => void | Promise<void>)[]>();
 
-  constructor(readonly meetings: FakeMeetingStore) {}
+  constructor(readonly meetings: FakeMeetingRepository) {}
 
   /** The next `times` calls of `op` throw `make()` before doing anything. */
   fail(op: StoreOperation, make: () => Error, times = 1): void {

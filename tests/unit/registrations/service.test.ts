@@ -6,9 +6,9 @@ import { RegistrationService, requestHash, type RetryPolicy } from '#shared/doma
 import type { MeetingHintOptions } from '#shared/domain/registrations/meeting-hints.ts';
 import {
   BASE_URL,
-  FakeMeetingStore,
+  FakeMeetingRepository,
   FakePublisher,
-  FakeRegistrationStore,
+  FakeRegistrationRepository,
   NOW,
   buildMeeting,
   request,
@@ -22,9 +22,9 @@ const D1 = 'day:2025-06-07';
 const QUICK: RetryPolicy = { maxAttempts: 25, baseDelayMs: 1, maxDelayMs: 2 };
 
 function setup(opts: { meeting?: Meeting; retry?: RetryPolicy; hints?: MeetingHintOptions } = {}) {
-  const meetings = new FakeMeetingStore();
+  const meetings = new FakeMeetingRepository();
   const meeting = meetings.add(opts.meeting ?? smallMeeting());
-  const store = new FakeRegistrationStore(meetings);
+  const store = new FakeRegistrationRepository(meetings);
   const publisher = new FakePublisher();
   const sleeps: number[] = [];
   const service = new RegistrationService({

@@ -1,16 +1,16 @@
-// An in-memory SessionStore with the same conditions as the DynamoDB one (form marker taken,
+// An in-memory SessionRepository with the same conditions as the DynamoDB one (form marker taken,
 // subscription version), for the use-case tests.
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
   FormTakenError,
   OverrideOutdatedError,
   SubscriptionOutdatedError,
-  type SessionStore,
+  type SessionRepository,
   type SubscriptionWrite,
 } from '#shared/domain/sessions/ports.ts';
 import type { FormMarker, OccurrenceOverride, Series, Subscription } from '#shared/domain/sessions/schema.ts';
 
-export class MemorySessionStore implements SessionStore {
+export class MemorySessionRepository implements SessionRepository {
   series = new Map<string, Series>();
   overrides = new Map<string, OccurrenceOverride>();
   subscriptions = new Map<string, Subscription>();

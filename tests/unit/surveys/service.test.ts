@@ -5,7 +5,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash, replayHash } from '#shared/domain/surveys/anonymity.ts';
-import { ResponseRaceError, type AnswerContext, type ResponseWrite, type SurveyStore } from '#shared/domain/surveys/ports.ts';
+import { ResponseRaceError, type AnswerContext, type ResponseWrite, type SurveyRepository } from '#shared/domain/surveys/ports.ts';
 import { AnswerBodySchema, SurveyInputSchema, type Survey } from '#shared/domain/surveys/schema.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { surveyInput } from './fixtures.ts';
@@ -35,7 +35,7 @@ function registration(email: string, overrides: Partial<Registration> = {}): Reg
   };
 }
 
-class FakeStore implements SurveyStore {
+class FakeStore implements SurveyRepository {
   surveys = new Map<string, Survey>();
   markers = new Set<string>();
   writes: ResponseWrite[] = [];

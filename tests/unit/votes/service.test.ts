@@ -2,7 +2,7 @@
 // write that finds the state moved is decided again (then "busy", with nothing written).
 import { describe, expect, it } from 'vitest';
 import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { StaleWriteError, type BallotContext, type VoteStore } from '#shared/domain/votes/ports.ts';
+import { StaleWriteError, type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
 import { campaign } from './fixtures.ts';
@@ -22,11 +22,11 @@ function fakeStore(contexts: BallotContext[], failures = 0) {
       if (failures-- > 0) throw new StaleWriteError();
       writes.push(write);
     },
-  } as unknown as VoteStore;
+  } as unknown as VoteRepository;
   return { store, writes, reads: () => reads };
 }
 const record = { campaign: frozen, changeSeq: 3, proposalCount: 2 };
-const service = (store: VoteStore, maxAttempts = 3) =>
+const service = (store: VoteRepository, maxAttempts = 3) =>
   new VoteService({ store, retry: { maxAttempts, baseDelayMs: 0, maxDelayMs: 0 }, sleep: async () => undefined });
 
 describe('casting a ballot', () => {
@@ -86,7 +86,7 @@ describe('co-signing: a replay read an instant before its own write was visible'
         proposal,
         marker: { proposal_id: 'evol-2027-p1', organisation_key: 'departement x', supporters_after: 2 },
       }),
-    } as unknown as VoteStore;
+    } as unknown as VoteRepository;
     const request = { form_uuid: 'copy', email: 'a@example.org', organisation: 'Département X' };
     const answer = await service(store).cosign('evol-2027-p1', request as never, undefined, new Date('2027-03-10T10:00:00Z'));
     expect(answer).toMatchObject({ supporters: 2, replayed: true, status: 'eligible' });

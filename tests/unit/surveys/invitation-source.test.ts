@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { DeliverMessage, DispatchRecord } from '#shared/domain/reminders/model.ts';
-import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvitationCatalog } from '#shared/domain/reminders/survey-source.ts';
+import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvitationCatalog } from '#shared/domain/surveys/invitation-source.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import type { Survey } from '#shared/domain/surveys/schema.ts';

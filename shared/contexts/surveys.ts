@@ -1,7 +1,7 @@
 // The survey use cases over DynamoDB, built once per cold start by the functions that need them.
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { participationKeyOf } from '#shared/lambda/participation-key.ts';
 import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
@@ -9,9 +9,9 @@ import type { ServiceContext } from '#shared/lambda/service-context.ts';
 import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
 export function createSurveyContext(ctx: ServiceContext) {
-  const store = new DynamoSurveyStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
-  const meetings = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-  const registrations = new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
+  const store = new DynamoSurveyRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
+  const meetings = new DynamoMeetingRepository(ctx.ddb, ctx.config.dataTable);
+  const registrations = new DynamoRegistrationRepository(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   const surveys = new SurveyService({
     store,
     registrations,

@@ -2,8 +2,8 @@
 // builds once per cold start (the consumer's is reminder-delivery-context.ts).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
-import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
-import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
+import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
+import { DynamoSessionRepository } from '#shared/adapters/dynamodb/session-repository.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import { ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
@@ -21,10 +21,10 @@ export function createReminderQueue(ctx: ServiceContext, sqs?: SQSClient): Remin
 }
 
 export function createReminderEngine(ctx: ServiceContext, opts: { sources?: ReminderSources; queue?: ReminderQueue; budgetMs?: number } = {}) {
-  const sessions = new SessionCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
+  const sessions = new SessionCatalog(new DynamoSessionRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
   return new ReminderEngine({
     sources: opts.sources ?? createReminderSources(ctx, { sessions }),
-    ledger: new DynamoReminderLedger(ctx.ddb, ctx.config.dataTable),
+    ledger: new DynamoReminderRepository(ctx.ddb, ctx.config.dataTable),
     queue: opts.queue ?? createReminderQueue(ctx),
     ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
   });

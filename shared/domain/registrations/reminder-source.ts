@@ -10,10 +10,10 @@ import { summaryLines } from '#shared/domain/notifications/promotion.ts';
 import { registrationAnswer, type RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { frenchDateRange } from '#shared/domain/meetings/views.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
-import { ruleDueAt, ruleId } from './rules.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 export interface MeetingReminderCatalog {

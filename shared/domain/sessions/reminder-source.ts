@@ -2,13 +2,13 @@
 // (`{seriesId}-{YYYY-MM-DD}`), audience = the series' active subscribers. The sessions context
 // provides the data through SessionReminderCatalog (its adapter maps its own model onto these
 // views); this file only plans and composes.
-import type { ReminderRule } from './rules.ts';
-import { ruleDueAt, ruleId } from './rules.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+import type { ReminderRule } from '#shared/domain/reminders/rules.ts';
+import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
-import type { SessionEmailInput } from './session-email.ts';
+import type { SessionEmailInput } from './reminder-email.ts';
 
 export interface SessionSeriesView {
   id: string;

@@ -22,7 +22,7 @@ import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { reminderKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
-import type { FanOutClaim, ReminderLedger } from '#shared/domain/reminders/ports.ts';
+import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
 
 // Records of past occurrences are kept a year (delivery reports, « was it sent? »), then expire.
 const RECORD_LIFETIME_SECONDS = 366 * 24 * 3600;
@@ -59,7 +59,7 @@ const ClaimSchema = z.object({ cursor: z.string().nullable().optional(), queued:
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-export class DynamoReminderLedger implements ReminderLedger {
+export class DynamoReminderRepository implements ReminderRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

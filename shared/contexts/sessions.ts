@@ -1,16 +1,16 @@
 // The session use cases over DynamoDB and the reminder engine's queue, built once per cold start.
 import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
-import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
+import { DynamoSessionRepository } from '#shared/adapters/dynamodb/session-repository.ts';
 import { MissingConfirmationQueue, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
-import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
+import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
 import { createReminderSchedule, organizerOf } from '#shared/lambda/reminder-schedule.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 export function createSessionsContext(ctx: ServiceContext) {
-  const store = new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
+  const store = new DynamoSessionRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
   const warn = (message: string, attributes: Record<string, unknown> = {}) => logger.warn(message, attributes);
   const confirmations = ctx.config.remindersQueueUrl
     ? new SqsConfirmationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.remindersQueueUrl)

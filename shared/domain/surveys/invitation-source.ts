@@ -21,9 +21,9 @@ import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { isEligible } from '#shared/domain/surveys/eligibility.ts';
 import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from '#shared/domain/surveys/schema.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 const DAY_MS = 86_400_000;
