@@ -2,6 +2,7 @@
 // ballot per organisation, live tally = recount), co-signatures racing, the ballot frozen at
 // opening, the tally sealed at closing, the meeting electorate read from registrations, and
 // faults the emulator cannot produce (injected into the client).
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -22,7 +23,7 @@ import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
-import { StaleWriteError } from '#shared/domain/votes/ports.ts';
+
 import {
   BallotRequestSchema,
   CampaignInputSchema,
@@ -294,7 +295,7 @@ describe('opening and closing', () => {
       },
       undefined,
     );
-    await expect(late).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(late).rejects.toBeInstanceOf(StaleReadError);
     expect(
       await refusalOf(main.votes.castBallot(id, ballot(`seal-${id}-3`, { organisation: 'Commune 3', choices: [] }), nonce(), VOTING)),
     ).toBe('campaign-closed');
@@ -324,7 +325,7 @@ describe('closing by the window', () => {
       },
       undefined,
     );
-    await expect(late).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(late).rejects.toBeInstanceOf(StaleReadError);
     expect((await main.votes.results(id, after, { publicView: true })).ballots).toBe(1);
   });
 });

@@ -1,14 +1,8 @@
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
-import {
-  CapacityBelowConfirmedError,
-  ItemInUseError,
-  StaleMeetingError,
-  type MeetingChange,
-  type MeetingRepository,
-  type MeetingWithItems,
-} from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { keys } from '#shared/adapters/dynamodb/keys.ts';
@@ -160,7 +154,7 @@ export class DynamoMeetingRepository implements MeetingRepository {
     } catch (error) {
       if (!(error instanceof TransactionRefusedError)) throw error;
       // A concurrent writer (stale version or a transaction in flight): recompute and retry.
-      if (error.conflict || error.failed('meeting')) throw new StaleMeetingError();
+      if (error.conflict || error.failed('meeting')) throw new StaleReadError();
       const chosenBefore = new Map(error.current.map((c) => [c.tag, Number(c.item?.['chosen'] ?? 0)]));
       const busy = [
         ...change.removed.filter((key) => error.failed(`remove:${key}`)),

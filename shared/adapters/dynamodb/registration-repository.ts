@@ -1,3 +1,4 @@
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import {
   ConditionalCheckFailedException,
   DeleteCommand,
@@ -11,17 +12,7 @@ import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import {
-  NotificationSchema,
-  EmailTakenError,
-  FormTakenError,
-  PlanOutdatedError,
-  type CounterState,
-  type Notification,
-  type RegistrationContext,
-  type RegistrationRepository,
-  type RegistrationWrite,
-} from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CounterState, type Notification, type RegistrationContext, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -304,7 +295,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       );
       return RegistrationSchema.parse(out.Attributes?.registration);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new PlanOutdatedError();
+      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
   }
@@ -467,7 +458,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       if (error.failed('form')) throw new FormTakenError();
       if (error.failed('email')) throw new EmailTakenError();
       // Stale counters, a moved waiting entry, a concurrent edit or a transaction in flight.
-      throw new PlanOutdatedError(countersExplaining(error));
+      throw new StaleReadError('plan outdated', countersExplaining(error));
     }
   }
 }

@@ -4,6 +4,7 @@
 // Tokens: the one-click item is keyed by the token's SHA-256, so the credential never shows in
 // a key (keys appear in errors and metrics); the token itself lives only inside the
 // subscription, which is never logged.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
@@ -16,17 +17,7 @@ import {
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import {
-  FormTakenError,
-  OverrideOutdatedError,
-  SubscriptionOutdatedError,
-  type ActiveSubscriber,
-  type SeriesWithOverrides,
-  type SessionRepository,
-  type SubscriberPage,
-  type SubscriptionReads,
-  type SubscriptionWrite,
-} from '#shared/domain/sessions/ports.ts';
+import { type ActiveSubscriber, type SeriesWithOverrides, type SessionRepository, type SubscriberPage, type SubscriptionReads, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import {
   FormMarkerSchema,
   OccurrenceOverrideSchema,
@@ -162,7 +153,7 @@ export class DynamoSessionRepository implements SessionRepository {
     try {
       await transactWrite(this.client, items);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new OverrideOutdatedError();
+      if (error instanceof TransactionRefusedError) throw new StaleReadError();
       throw error;
     }
   }
@@ -243,7 +234,7 @@ export class DynamoSessionRepository implements SessionRepository {
     } catch (error) {
       if (error instanceof TransactionRefusedError) {
         if (error.failedTags.has('form')) throw new FormTakenError();
-        throw new SubscriptionOutdatedError();
+        throw new StaleReadError();
       }
       throw error;
     }

@@ -2,6 +2,7 @@
 // the shapes written here: a response item holds its random id, the answers and the two groups;
 // the markers hold nothing but their keyed-hash key; the free texts sit under keys of their own.
 // No item holds an email, a form uuid, a time or a link from a marker to a response.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
@@ -14,14 +15,7 @@ import {
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
-import {
-  ResponseRaceError,
-  SurveyChangedError,
-  type AnswerContext,
-  type ResponseWrite,
-  type SurveyRepository,
-  type TextsPage,
-} from '#shared/domain/surveys/ports.ts';
+import { type AnswerContext, type ResponseWrite, type SurveyRepository, type TextsPage } from '#shared/domain/surveys/ports.ts';
 import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
 import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb/batch-get.ts';
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
@@ -72,7 +66,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new SurveyChangedError();
+      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
   }
@@ -127,7 +121,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new ResponseRaceError(error.message);
+      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
       throw error;
     }
   }

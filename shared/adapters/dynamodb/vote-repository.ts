@@ -2,20 +2,12 @@
 // of a campaign's partition, or the few keys a use case decides on in one BatchGetItem (a
 // second round only when a key depends on the first: the registration an email points to).
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
-// or conflicting transaction becomes StaleWriteError (the service reads and decides again).
+// or conflicting transaction becomes StaleReadError (the service reads and decides again).
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import {
-  StaleWriteError,
-  type BallotContext,
-  type BallotFormMarker,
-  type CampaignRecord,
-  type CampaignSnapshot,
-  type CosignContext,
-  type ProposeContext,
-  type VoteRepository,
-} from '#shared/domain/votes/ports.ts';
+import { type BallotContext, type BallotFormMarker, type CampaignRecord, type CampaignSnapshot, type CosignContext, type ProposeContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import {
   BallotSchema,
@@ -592,7 +584,7 @@ export class DynamoVoteRepository implements VoteRepository {
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new StaleWriteError(error.message);
+      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
       throw error;
     }
   }

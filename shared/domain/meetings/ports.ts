@@ -16,7 +16,7 @@ export interface MeetingRepository {
    * items and dropping `change.removed`. Decided by the write's own conditions: a removed item
    * must be free (nobody confirmed, waiting, or having chosen it), a moved workshop chosen by
    * nobody (ItemInUseError otherwise), and a capacity may not fall below the places confirmed
-   * on it unless `allowOverbooking` (CapacityBelowConfirmedError). StaleMeetingError when the
+   * on it unless `allowOverbooking` (CapacityBelowConfirmedError). StaleReadError when the
    * meeting changed meanwhile.
    */
   saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void>;
@@ -30,7 +30,6 @@ export interface MeetingChange {
   allowOverbooking?: boolean | undefined;
 }
 
-export class StaleMeetingError extends Error {}
 
 export class ItemInUseError extends Error {
   constructor(readonly itemKeys: string[]) {

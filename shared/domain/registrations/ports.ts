@@ -58,7 +58,7 @@ export interface RegistrationRepository {
   findById(registrationId: string): Promise<Registration | undefined>;
   findByFormUuid(formUuid: string): Promise<Registration | undefined>;
   findIdByEmail(meetingId: string, email: string): Promise<string | undefined>;
-  /** Throws FormTakenError, EmailTakenError, PlanOutdatedError or ReplayedCallError; writes nothing then. */
+  /** Throws FormTakenError, EmailTakenError, StaleReadError or ReplayedCallError; writes nothing then. */
   create(write: RegistrationWrite): Promise<void>;
   /** Conditional on `expectedVersion`; moves the email marker when the email changed. */
   update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void>;
@@ -69,28 +69,14 @@ export interface RegistrationRepository {
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
   promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
-  /** Records the first check-in of the day; PlanOutdatedError when the version moved. */
+  /** Records the first check-in of the day; StaleReadError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;
 }
 
-export class FormTakenError extends Error {}
 export class EmailTakenError extends Error {}
 /** A counter as it stood when a condition on it failed, with the meeting version that defined it. */
 export type CounterState = CapacityItem & { meeting_version?: number | undefined };
 
-/** The counters or the registration changed since the plan was made: plan again. */
-export class PlanOutdatedError extends Error {
-  constructor(
-    /**
-     * When the refusal is explained by counters alone, each as it stood when checked: deciding
-     * again on them needs no read. Undefined otherwise (a conflict, another condition, a counter
-     * gone): read again.
-     */
-    readonly counters?: readonly CounterState[],
-  ) {
-    super('plan outdated');
-  }
-}

@@ -24,7 +24,7 @@
 // `reminder` `r1`, `r2`… every reminder_after_days up to max_reminders, none at or after
 // closes_at; its compose() skips people whose participation marker exists. Nothing in the
 // engine is specific to them.
-import { logger } from '#shared/lambda/logger.ts';
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import type { DispatchDeliveryRepository, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
 import { dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
@@ -48,6 +48,8 @@ export interface TickSummary {
 }
 
 export interface ReminderEngineDeps {
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
   sources: Partial<Record<OwnerKind, ReminderSource>>;
   ledger: ReminderRepository;
   queue: ReminderQueue;
@@ -63,6 +65,10 @@ type FanOutResult = { status: 'done' | 'busy' | 'lost' | 'stopped'; queued: numb
 
 export class ReminderEngine {
   private deadline = Infinity;
+
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
 
   constructor(private readonly deps: ReminderEngineDeps) {}
 
@@ -83,7 +89,7 @@ export class ReminderEngine {
         await this.runOwner(owner, now, summary);
       } catch (error) {
         // One broken owner never holds back the others; it stays due and is retried next tick.
-        logger.error('reminders: owner failed', { ownerKind: owner.kind, ownerId: owner.id, error: error as Error });
+        this.logger.error('reminders: owner failed', { ownerKind: owner.kind, ownerId: owner.id, error: error as Error });
         summary.unfinished += 1;
       }
     }
@@ -115,7 +121,7 @@ export class ReminderEngine {
       // An unfinished fan-out keeps the owner due, so the next tick resumes it.
       const next = pending ? now.toISOString() : plan.nextDueAt;
       if (await this.deps.ledger.setNextDue(owner, next, revision, now)) return;
-      logger.info('reminders: owner changed while planned; planning again', { ownerKind: owner.kind, ownerId: owner.id });
+      this.logger.info('reminders: owner changed while planned; planning again', { ownerKind: owner.kind, ownerId: owner.id });
     }
     throw new Error(`owner ${owner.kind}/${owner.id} kept changing while planned`);
   }
@@ -146,16 +152,16 @@ export class ReminderEngine {
       queuedNow += page.recipients.length;
       if (page.cursor === null) {
         if (!(await ledger.finishFanOut(owner, dispatch, claim.token, queued, now))) return { status: 'lost', queued: queuedNow };
-        logger.info('reminders: fan-out done', { ...log, queued });
+        this.logger.info('reminders: fan-out done', { ...log, queued });
         return { status: 'done', queued: queuedNow };
       }
       cursor = page.cursor;
       if (!(await ledger.advanceFanOut(owner, dispatch, claim.token, cursor, queued, now, FANOUT_LEASE_SECONDS))) {
-        logger.warn('reminders: fan-out lease lost; the holder continues', log);
+        this.logger.warn('reminders: fan-out lease lost; the holder continues', log);
         return { status: 'lost', queued: queuedNow };
       }
       if (Date.now() > this.deadline) {
-        logger.warn('reminders: fan-out paused for lack of time; the next tick resumes it', { ...log, queued });
+        this.logger.warn('reminders: fan-out paused for lack of time; the next tick resumes it', { ...log, queued });
         return { status: 'stopped', queued: queuedNow };
       }
     }
@@ -186,6 +192,8 @@ const DELIVERY_LEASE_SECONDS = 60;
 export type DeliveryOutcome = 'sent' | 'skipped' | 'already-done';
 
 export interface ReminderDeliveryDeps {
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
   sources: Partial<Record<OwnerKind, ReminderSource>>;
   deliveries: DispatchDeliveryRepository;
   mailer: Mailer;
@@ -195,6 +203,10 @@ export interface ReminderDeliveryDeps {
 /** Sends one recipient's message at most once in effect (queue consumer use case). */
 export class ReminderDelivery {
   private readonly clock: () => Date;
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
+
   constructor(private readonly deps: ReminderDeliveryDeps) {
     this.clock = deps.clock ?? (() => new Date());
   }
@@ -220,17 +232,17 @@ export class ReminderDelivery {
       to = composition.status === 'send' ? composition.email.to : composition.to;
       if (composition.status === 'skip') {
         await deliveries.markDispatchSkipped(ref, claim.token, this.clock(), composition.reason, composition.to);
-        logger.info('reminder not sent', { ...log, reason: composition.reason });
+        this.logger.info('reminder not sent', { ...log, reason: composition.reason });
         return 'skipped';
       }
       const { messageId } = await this.deps.mailer.send(composition.email);
       const kept = await deliveries.markDispatchSent(ref, claim.token, this.clock(), `ses:${messageId}`, composition.email.to);
-      if (!kept) logger.warn('delivery marker taken over while sending (lease expired)', log);
+      if (!kept) this.logger.warn('delivery marker taken over while sending (lease expired)', log);
       return 'sent';
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await deliveries.releaseDispatch(ref, claim.token, this.clock(), text, to).catch((releaseError: unknown) => {
-        logger.warn('could not release a delivery marker', { ...log, error: releaseError as Error });
+        this.logger.warn('could not release a delivery marker', { ...log, error: releaseError as Error });
       });
       throw error;
     }

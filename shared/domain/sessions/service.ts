@@ -1,21 +1,17 @@
 // Use cases of the online sessions: organisers define series and change occurrences; people
 // subscribe and unsubscribe (by form or by one-click link). Each subscription call reads once,
 // decides in ./subscriptions.ts, writes once (the call's nonce inside the write).
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from '#shared/domain/logger.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
-import {
-  FormTakenError,
-  OverrideOutdatedError,
-  SubscriptionOutdatedError,
-  type ConfirmationPublisher,
-  type SessionRepository,
-} from './ports.ts';
+import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { type SeriesInput } from './series-input.ts';
-import { decideSubscribe, decideUnsubscribe, TornReadError } from './subscriptions.ts';
+import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
@@ -25,15 +21,11 @@ const MAX_ATTEMPTS = 5;
 /** A short random pause before deciding again, so that racing copies of a call spread out. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
 
-export interface SessionLogger {
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
-
 export interface SessionServiceDeps {
   store: SessionRepository;
   confirmations: ConfirmationPublisher;
   baseUrl: string;
-  logger: SessionLogger;
+  logger: Pick<Logger, 'warn'>;
   /**
    * The reminder engine's schedule: after a series or an occurrence changes, its next due
    * instant is computed again (a moved session's reminders follow it, a new series gets its
@@ -117,7 +109,7 @@ export class SessionService {
         await this.refreshReminders(parsed.seriesId, now);
         return after;
       } catch (error) {
-        if (!(error instanceof OverrideOutdatedError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof StaleReadError) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
@@ -192,7 +184,7 @@ export class SessionService {
       try {
         decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
       } catch (error) {
-        if (error instanceof TornReadError && attempt < MAX_ATTEMPTS) {
+        if (error instanceof StaleReadError && attempt < MAX_ATTEMPTS) {
           await pause(attempt);
           continue;
         }
@@ -204,11 +196,11 @@ export class SessionService {
       try {
         await this.deps.store.commitSubscription(decision.write, nonce);
       } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
+        if ((error instanceof FormTakenError || error instanceof StaleReadError) && attempt < MAX_ATTEMPTS) {
           await pause(attempt);
           continue;
         }
-        if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
+        if (error instanceof FormTakenError || error instanceof StaleReadError) throw new ServiceBusyError();
         throw error;
       }
       if (decision.kind === 'subscribe' && next) await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id);
@@ -257,11 +249,11 @@ export class SessionService {
         await this.deps.store.commitSubscription(decision.write, nonce);
         return answer(true, false);
       } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
+        if ((error instanceof FormTakenError || error instanceof StaleReadError) && attempt < MAX_ATTEMPTS) {
           await pause(attempt);
           continue;
         }
-        if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
+        if (error instanceof FormTakenError || error instanceof StaleReadError) throw new ServiceBusyError();
         throw error;
       }
     }

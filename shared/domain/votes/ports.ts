@@ -1,7 +1,7 @@
 // Storage port of the vote context. Each use case reads what it decides on in one go (a
 // `load…` method: one BatchGetItem, a second one only when a key depends on the first),
 // decides in pure code, and commits in one transaction (a `…` write method) that carries the
-// Publik call's nonce. A write whose conditions no longer hold throws StaleWriteError:
+// Publik call's nonce. A write whose conditions no longer hold throws StaleReadError:
 // read again and decide again.
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { Ballot, Campaign, Proposal, Support } from './schema.ts';
@@ -121,5 +121,3 @@ export interface VoteRepository {
   meetingOrganisations(meetingId: string): Promise<Set<string>>;
 }
 
-/** The state moved since it was read (a condition failed, or a concurrent transaction): decide again. */
-export class StaleWriteError extends Error {}

@@ -1,12 +1,13 @@
 // Vote use cases: campaigns (organisers), proposals, co-signatures, ballots and results.
 // Each write use case reads once (the store's `load…`), decides in the pure functions of this
 // folder, and writes once (one transaction with the call's nonce). When the transaction finds
-// the state moved (StaleWriteError) the decision is made again from a fresh read, with
+// the state moved (StaleReadError) the decision is made again from a fresh read, with
 // jittered backoff and bounded attempts; then "busy" (503), with nothing written.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { logger } from '#shared/lambda/logger.ts';
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
 import {
   assertProposalsOpen,
@@ -31,7 +32,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository } from './ports.ts';
+import { type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -57,6 +58,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
 
 export interface VoteServiceDeps {
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
   store: VoteRepository;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -88,6 +91,10 @@ export class VoteService {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
 
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
+
   constructor(private readonly deps: VoteServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -103,12 +110,12 @@ export class VoteService {
       try {
         return await decide();
       } catch (error) {
-        if (!(error instanceof StaleWriteError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
         await this.sleep(Math.random() * ceiling);
       }
     }
-    logger.warn('vote write still contended after retries', { what, attempts: this.retry.maxAttempts });
+    this.logger.warn('vote write still contended after retries', { what, attempts: this.retry.maxAttempts });
     throw new ServiceBusyError();
   }
 
@@ -137,13 +144,13 @@ export class VoteService {
       if (needsSeal(snapshot.campaign, now)) {
         const sealed = sealCampaign(snapshot.campaign, snapshot.proposals, now);
         await this.store.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
-        logger.info('vote closed by its window', { campaignId });
+        this.logger.info('vote closed by its window', { campaignId });
         return { ...snapshot, campaign: sealed };
       }
       if (!needsFreeze(snapshot.campaign, now)) return snapshot;
       const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
       await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
-      logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
+      this.logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
       return { ...snapshot, campaign: frozen };
     });
   }
@@ -159,7 +166,7 @@ export class VoteService {
       const next = openCampaign(snapshot.campaign, snapshot.proposals, now);
       if (!next) return { campaign: snapshot.campaign, changed: false };
       await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.changeSeq);
-      logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
+      this.logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
       return { campaign: next, changed: true };
     });
   }
@@ -171,7 +178,7 @@ export class VoteService {
       const next = closeCampaign(snapshot.campaign, snapshot.proposals, now);
       if (!next) return { campaign: snapshot.campaign, changed: false };
       await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
-      logger.info('vote closed', { campaignId });
+      this.logger.info('vote closed', { campaignId });
       return { campaign: next, changed: true };
     });
   }
@@ -253,7 +260,7 @@ export class VoteService {
           version: ctx.proposal.version + 1,
         };
         await this.store.editProposal({ proposal: edited, expectedVersion: ctx.proposal.version }, nonce);
-        logger.info('proposal edited', { proposalId: edited.id });
+        this.logger.info('proposal edited', { proposalId: edited.id });
         return answer(edited, false);
       }
       assertProposalsOpen(campaign, now);
@@ -294,7 +301,7 @@ export class VoteService {
         },
         nonce,
       );
-      logger.info('proposal created', { proposalId: proposal.id });
+      this.logger.info('proposal created', { proposalId: proposal.id });
       return answer(proposal, false);
     });
   }
@@ -324,7 +331,7 @@ export class VoteService {
       // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
       // very form may show its support before its marker and the counter (the support names its
       // form). Read again: the whole transaction is visible a moment later.
-      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleWriteError('half-committed co-signature: read again');
+      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleReadError('half-committed co-signature: read again');
       if (ctx.support) {
         throw new RefusalError(
           'already-supported',
@@ -353,7 +360,7 @@ export class VoteService {
         },
         nonce,
       );
-      logger.info('proposal co-signed', { proposalId });
+      this.logger.info('proposal co-signed', { proposalId });
       return answer(ctx.proposal.supporters + 1, false);
     });
   }
@@ -369,7 +376,7 @@ export class VoteService {
       const campaign = ctx.record.campaign;
       if (needsFreeze(campaign, now)) {
         await this.snapshot(campaignId, now);
-        throw new StaleWriteError(); // decide again on the frozen ballot
+        throw new StaleReadError(); // decide again on the frozen ballot
       }
       const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
       const replay = this.replayOf(campaign, request, orgKey, ctx);
@@ -396,7 +403,7 @@ export class VoteService {
         { ballot, previousVersion: previous?.version ?? 0, markerVersion: ctx.marker?.version ?? 0, delta: tallyDelta(previous, content) },
         nonce,
       );
-      logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
+      this.logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
       return ballotAnswer(ballot, previous !== undefined, false);
     });
   }
@@ -494,7 +501,7 @@ export class VoteService {
     }
     const counted = recount(ballots);
     const equal = sameTally(live, counted);
-    if (!equal) logger.error('recount differs from the live tally', { campaignId });
+    if (!equal) this.logger.error('recount differs from the live tally', { campaignId });
     const proposals = ballotProposals(snapshot.campaign, snapshot.proposals);
     const status = voteStatus(snapshot.campaign, now);
     const electorate = await this.electorateSize(snapshot.campaign);

@@ -3,31 +3,15 @@
 // shared/adapters/dynamodb/registration-repository.ts (each write is one all-or-nothing
 // "transaction": every condition is evaluated on the state before the write, then everything
 // is applied), and maps failures the same way: the form marker → FormTakenError, the email
-// marker → EmailTakenError, anything else → PlanOutdatedError. It also mirrors the
+// marker → EmailTakenError, anything else → StaleReadError. It also mirrors the
 // repository, so that the service tests show what the service really does on top of it.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
-import {
-  CapacityBelowConfirmedError,
-  ItemInUseError,
-  StaleMeetingError,
-  type MeetingChange,
-  type MeetingRepository,
-  type MeetingWithItems,
-} from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
-import {
-  EmailTakenError,
-  FormTakenError,
-  NotificationSchema,
-  PlanOutdatedError,
-  type Notification,
-  type NotificationPublisher,
-  type RegistrationContext,
-  type RegistrationRepository,
-  type RegistrationWrite,
-} from '#shared/domain/registrations/ports.ts';
+import { EmailTakenError, NotificationSchema, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
   RegistrationSchema,
@@ -183,7 +167,7 @@ export class FakeMeetingRepository implements MeetingRepository {
 
   async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
     const stored = this.meetings.get(next.id);
-    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleMeetingError();
+    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleReadError();
     // As the repository's conditions: removed items free of anyone, moved workshops chosen by nobody.
     const busy = [
       ...change.removed.filter((k) => {
@@ -371,7 +355,7 @@ export class FakeRegistrationRepository implements RegistrationRepository {
   async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     await this.enter('setCheckIn');
     const stored = this.registrations.get(registrationId);
-    if (!stored || stored.version !== expectedVersion) throw new PlanOutdatedError();
+    if (!stored || stored.version !== expectedVersion) throw new StaleReadError();
     const checked = (stored.registration.checked_in ??= {});
     checked[day] ??= at;
     stored.version += 1;
@@ -615,7 +599,7 @@ export class FakeRegistrationRepository implements RegistrationRepository {
     const failed = steps.filter((s) => !s.check()).map((s) => s.tag);
     if (failed.includes('form')) throw new FormTakenError();
     if (failed.includes('email')) throw new EmailTakenError();
-    if (failed.length > 0) throw new PlanOutdatedError();
+    if (failed.length > 0) throw new StaleReadError();
     for (const s of steps) s.apply();
     this.commits += 1;
   }

@@ -1,8 +1,9 @@
 // The vote use cases over a fake store: what is decided from a read, what is written, and how a
 // write that finds the state moved is decided again (then "busy", with nothing written).
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
 import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { StaleWriteError, type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
+import { type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
 import { campaign } from './fixtures.ts';
@@ -19,7 +20,7 @@ function fakeStore(contexts: BallotContext[], failures = 0) {
   const store = {
     loadBallotContext: async () => contexts[Math.min(reads++, contexts.length - 1)] as BallotContext,
     castBallot: async (write: (typeof writes)[number]) => {
-      if (failures-- > 0) throw new StaleWriteError();
+      if (failures-- > 0) throw new StaleReadError();
       writes.push(write);
     },
   } as unknown as VoteRepository;
