@@ -30,7 +30,7 @@ import {
   ServiceBusyError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
-} from '#shared/domain/errors.ts';
+} from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';

@@ -14,7 +14,7 @@ import { keys } from '#shared/adapters/dynamodb/keys.ts';
 import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
+import { ConflictError, RefusalError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';

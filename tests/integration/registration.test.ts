@@ -15,7 +15,7 @@ import { MeetingService } from '#shared/domain/meetings/service.ts';
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import { RegistrationRequestSchema, type RegistrationRequest } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService, type RetryPolicy } from '#shared/domain/registrations/service.ts';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 

@@ -12,7 +12,7 @@ import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { DynamoSessionRepository, tokenHash } from '#shared/adapters/dynamodb/session-repository.ts';
 import { SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';

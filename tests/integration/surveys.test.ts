@@ -12,7 +12,7 @@ import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';

@@ -18,7 +18,7 @@ import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';

@@ -1,6 +1,6 @@
 // Meeting use cases: what the handlers call. Storage comes in through the MeetingRepository port.
 import { StaleReadError } from '#shared/domain/conflicts.ts';
-import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/errors.ts';
 import { defineMeeting, movedWorkshopKeys, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';

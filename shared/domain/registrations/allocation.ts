@@ -2,7 +2,7 @@
 // only a proposal: the repository writes it with DynamoDB conditions that hold only if the
 // counters still allow it, and plans again when they do not. Pure.
 import { StaleReadError } from '#shared/domain/conflicts.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { placesOf, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';

@@ -5,7 +5,7 @@
 import { stripUnsafeCharacters } from '#shared/publik/coerce.ts';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';

@@ -6,7 +6,7 @@ import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';

@@ -5,7 +5,7 @@ import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '#shared/domain/logger.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';

@@ -1,6 +1,6 @@
 // Pure decisions of subscribing and unsubscribing, from what one read returned.
 import { StaleReadError } from '#shared/domain/conflicts.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import type { SubscriptionReads, SubscriptionWrite } from './ports.ts';
 import type { FormMarker, SubscribeRequest, Subscription, UnsubscribeRequest } from './schema.ts';
 

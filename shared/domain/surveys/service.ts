@@ -6,7 +6,7 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';

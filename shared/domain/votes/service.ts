@@ -6,7 +6,7 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
 import {

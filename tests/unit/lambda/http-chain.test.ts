@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach, vi } from 'vitest';
 import * as z from 'zod';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
-import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import type { NonceRepository } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';

@@ -20,7 +20,7 @@ import {
   type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
 
 const now = new Date('2025-05-02T10:00:00Z');
 const meeting = defineMeeting(

@@ -7,7 +7,7 @@ import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
-import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
+import { ConflictError, RefusalError } from '#shared/errors.ts';
 import { BASE_URL, FakeMeetingRepository, FakePublisher, FakeRegistrationRepository, NOW, meetingInput, request, smallMeeting } from './fakes.ts';
 
 function setup() {

@@ -1,6 +1,6 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 
 import { RegistrationService, requestHash, type RetryPolicy } from '#shared/domain/registrations/service.ts';

@@ -2,7 +2,7 @@
 // link decide and answer, the confirmation sent only to a new subscriber, and the data source.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';

@@ -1,6 +1,6 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { decideSubscribe } from '#shared/domain/sessions/subscriptions.ts';
 

@@ -3,7 +3,7 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash, replayHash } from '#shared/domain/surveys/anonymity.ts';
 import { type AnswerContext, type ResponseWrite, type SurveyRepository } from '#shared/domain/surveys/ports.ts';

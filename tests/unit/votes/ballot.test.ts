@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { recount, sameTally, tallyDelta, validateBallot } from '#shared/domain/votes/ballot.ts';
 import { BallotRequestSchema } from '#shared/domain/votes/schema.ts';
 import { campaign } from './fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import {
   ballotProposals,
   ballotToFreeze,

@@ -2,7 +2,7 @@
 // write that finds the state moved is decided again (then "busy", with nothing written).
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
