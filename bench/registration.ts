@@ -13,7 +13,7 @@
 import os from 'node:os';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { dayKey } from '#shared/domain/meetings/items.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
 import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
@@ -172,7 +172,7 @@ async function putMeeting(rt: LocalRuntime, meetingId: string, day: string, capa
 }
 
 async function readCounter(ddb: DynamoDBDocumentClient, tableName: string, meetingId: string, day: string) {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.item(meetingId, dayKey(day)), ConsistentRead: true }));
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: meetingKeys.item(meetingId, dayKey(day)), ConsistentRead: true }));
   const item = out.Item ?? {};
   return { confirmed: Number(item['confirmed'] ?? Number.NaN), waiting: Number(item['waiting'] ?? Number.NaN) };
 }

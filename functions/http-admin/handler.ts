@@ -20,12 +20,12 @@ import {
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
-import { createMeetingAdminContext } from '#shared/contexts/meetings.ts';
+import { createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingAdminContext(ctx);
+const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingsContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });

@@ -1,7 +1,7 @@
 // Organiser reports of the reminder engine, under /admin (bearer tokens): who got which
 // message of an occurrence. JSON by default, CSV with `?format=csv`.
 import * as z from 'zod';
-import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { createRemindersContext } from '#shared/contexts/reminders.ts';
 import { deliveriesSheet, deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
 import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
 import { httpApi, json, route, text } from '#shared/lambda/http.ts';
@@ -9,7 +9,7 @@ import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const deliveries = new DynamoDeliveryRepository(ctx.ddb, ctx.config.dataTable);
+const { deliveries } = createRemindersContext(ctx);
 
 const OccurrenceParams = z.object({
   occurrenceId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,150}-\d{4}-\d{2}-\d{2}$/, { error: 'Identifiant de séance invalide.' }),

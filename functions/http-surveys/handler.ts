@@ -7,12 +7,12 @@ import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, json, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createSurveyContext } from '#shared/contexts/surveys.ts';
+import { createSurveysContext } from '#shared/contexts/surveys.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { surveys } = createSurveyContext(ctx);
+const { surveys } = createSurveysContext(ctx);
 
 const ResultsQuery = z.object({
   format: zOptional(zEnum(['json', 'csv'], 'le format')),

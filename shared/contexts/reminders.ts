@@ -1,18 +1,21 @@
-// The reminder engine's tick over DynamoDB and the reminders queue: what schedule-reminders
-// builds once per cold start (the consumer's is reminder-delivery-context.ts).
+// The reminder engine's context: the ledger (schedules and dispatch records), the reminders
+// queue, the delivery markers and SES. The engine itself knows no workflow: each context exports
+// its own source (createMeetingReminderSource, createSurveyInvitationSource,
+// createSessionReminderSource / createSessionDeliverySource) and the entry points say which
+// sources they run with (functions/schedule-reminders, functions/queue-reminders).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
+import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
-import { DynamoSessionRepository } from '#shared/adapters/dynamodb/session-repository.ts';
+import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
-import { ReminderEngine } from '#shared/domain/reminders/engine.ts';
-import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
-import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
-import type { ReminderSources } from '#shared/lambda/reminder-schedule.ts';
-import { createReminderSources } from '#shared/lambda/reminder-sources.ts';
+import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
+import type { OwnerKind } from '#shared/domain/reminders/model.ts';
+import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import { useCaseLogger as logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
-export { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
+export type ReminderSources = Partial<Record<OwnerKind, ReminderSource>>;
 
 export function createReminderQueue(ctx: ServiceContext, sqs?: SQSClient): ReminderQueue {
   return ctx.config.remindersQueueUrl
@@ -20,12 +23,37 @@ export function createReminderQueue(ctx: ServiceContext, sqs?: SQSClient): Remin
     : new MissingReminderQueue();
 }
 
-export function createReminderEngine(ctx: ServiceContext, opts: { sources?: ReminderSources; queue?: ReminderQueue; budgetMs?: number } = {}) {
-  const sessions = new SessionCatalog(new DynamoSessionRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
+/**
+ * What an owner's admin use case needs of the engine: refreshNextDue, planned with the one
+ * source of its own kind (no queue: nothing is sent from there). Each HTTP bundle then carries
+ * only its own context's planning.
+ */
+export function createReminderSchedule(ctx: ServiceContext, sources: ReminderSources): ReminderSchedule {
   return new ReminderEngine({
-    sources: opts.sources ?? createReminderSources(ctx, { sessions }),
+    sources,
     ledger: new DynamoReminderRepository(ctx.ddb, ctx.config.dataTable),
-    queue: opts.queue ?? createReminderQueue(ctx),
-    ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
+    queue: new MissingReminderQueue(),
+    logger,
   });
+}
+
+/**
+ * The tick (`engine`: plan, record, fan out) and the consumer (`delivery`: compose and send
+ * once in effect) over the given sources, and the delivery records (`deliveries`) the admin
+ * reports read.
+ */
+export function createRemindersContext(ctx: ServiceContext, opts: { sources?: ReminderSources; queue?: ReminderQueue; budgetMs?: number } = {}) {
+  const sources = opts.sources ?? {};
+  const deliveries = new DynamoDeliveryRepository(ctx.ddb, ctx.config.dataTable);
+  return {
+    deliveries,
+    engine: new ReminderEngine({
+      sources,
+      ledger: new DynamoReminderRepository(ctx.ddb, ctx.config.dataTable),
+      queue: opts.queue ?? createReminderQueue(ctx),
+      ...(opts.budgetMs ? { budgetMs: opts.budgetMs } : {}),
+      logger,
+    }),
+    delivery: new ReminderDelivery({ sources, deliveries, mailer: SesMailer.fromConfig(ctx.config), logger }),
+  };
 }

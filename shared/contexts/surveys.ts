@@ -1,24 +1,49 @@
-// The survey use cases over DynamoDB, built once per cold start by the functions that need them.
-import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+// The surveys context over DynamoDB (http-surveys), and the survey invitation source the
+// reminder engine plans and composes with. The participation key (PARTICIPATION_HASH_KEY, an SSM
+// SecureString in AWS) is read only when an answer or a delivery needs it, by the functions
+// whose manifest entry says `usesParticipationKey`.
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
+import { createRegistrationRepositories, type RegistrationRepositories } from '#shared/contexts/registrations.ts';
+import { createReminderSchedule } from '#shared/contexts/reminders.ts';
+import { SurveyInvitationSource } from '#shared/domain/surveys/invitation-source.ts';
+import type { SurveyRepository } from '#shared/domain/surveys/ports.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
-import { participationKeyOf } from '#shared/lambda/participation-key.ts';
-import { createReminderSchedule } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
-import { createSurveyInvitationSource } from '#shared/lambda/survey-reminders.ts';
 
-export function createSurveyContext(ctx: ServiceContext) {
-  const store = new DynamoSurveyRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
-  const meetings = new DynamoMeetingRepository(ctx.ddb, ctx.config.dataTable);
-  const registrations = new DynamoRegistrationRepository(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
+export function participationKeyOf(ctx: ServiceContext): () => Promise<string> {
+  return async () => {
+    const key = (await ctx.secrets()).participationKey;
+    // Fail loudly (500 / a failed delivery, logged) rather than hash with a guessable key.
+    if (!key) throw new Error('PARTICIPATION_HASH_KEY is not configured');
+    return key;
+  };
+}
+
+const repositoryOf = (ctx: ServiceContext) => new DynamoSurveyRepository(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
+
+/** The survey invitations and reminders (a survey's `invitations`) for the reminder engine. */
+export function createSurveyInvitationSource(
+  ctx: ServiceContext,
+  repositories: RegistrationRepositories & { surveyRepository?: SurveyRepository } = createRegistrationRepositories(ctx),
+) {
+  return new SurveyInvitationSource({
+    surveys: repositories.surveyRepository ?? repositoryOf(ctx),
+    meetings: repositories.meetingRepository,
+    registrations: repositories.registrationRepository,
+    participationKey: participationKeyOf(ctx),
+  });
+}
+
+export function createSurveysContext(ctx: ServiceContext) {
+  const store = repositoryOf(ctx);
+  const repositories = createRegistrationRepositories(ctx);
   const surveys = new SurveyService({
     store,
-    registrations,
-    meetings,
+    registrations: repositories.registrationRepository,
+    meetings: repositories.meetingRepository,
     participationKey: participationKeyOf(ctx),
     // A PUT reschedules the survey's invitations (the reminder engine's sparse index).
-    reminders: createReminderSchedule(ctx, { survey: createSurveyInvitationSource(ctx, { meetings, registrations, surveys: store }) }),
+    reminders: createReminderSchedule(ctx, { survey: createSurveyInvitationSource(ctx, { ...repositories, surveyRepository: store }) }),
   });
   return { store, surveys };
 }

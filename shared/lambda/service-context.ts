@@ -1,11 +1,8 @@
-// What every function builds once per cold start: config, clients and the secrets loader.
+// What every function builds once per cold start: config, the DynamoDB client, the secrets
+// loader and the HTTP chain's dependencies. Each context's composition root (shared/contexts/)
+// builds on it.
 import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
-import { lazySqsClient, memoize } from '#shared/adapters/aws/lazy-client.ts';
-import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { MissingQueuePublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
-import { MeetingService } from '#shared/domain/meetings/service.ts';
-import { RegistrationService } from '#shared/domain/registrations/service.ts';
+import { memoize } from '#shared/adapters/aws/lazy-client.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceRepository } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
@@ -31,27 +28,5 @@ export function createServiceContext(env: Record<string, string | undefined> = p
     ddb,
     secrets,
     httpDeps: { secrets, nonceRepository: new DynamoNonceRepository(ddb, config.nonceTable) },
-  };
-}
-
-/** The meeting and registration use cases over DynamoDB and the notification queue. */
-export function createRegistrationContext(ctx: ServiceContext) {
-  const meetingRepository = new DynamoMeetingRepository(ctx.ddb, ctx.config.dataTable);
-  const registrationRepository = new DynamoRegistrationRepository(ctx.ddb, ctx.config.dataTable, meetingRepository, ctx.config.nonceTable);
-  const publisher = ctx.config.notifyQueueUrl
-    ? new SqsNotificationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.notifyQueueUrl)
-    : new MissingQueuePublisher();
-  const meetings = new MeetingService(meetingRepository);
-  const registrations = new RegistrationService({
-    meetings: meetingRepository,
-    store: registrationRepository,
-    publisher,
-    baseUrl: ctx.config.publicBaseUrl,
-  });
-  return {
-    meetingRepository,
-    registrationRepository,
-    meetings,
-    registrations,
   };
 }

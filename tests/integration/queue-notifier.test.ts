@@ -7,7 +7,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSCli
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { deliveryKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
@@ -175,7 +175,7 @@ async function promote(label: string, opts: { callbackHost?: string } = {}): Pro
 }
 
 async function marker(notificationId: string, channel: 'email' | 'callback') {
-  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: keys.delivery(notificationId, channel), ConsistentRead: true }));
+  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: deliveryKeys.delivery(notificationId, channel), ConsistentRead: true }));
   return out.Item;
 }
 

@@ -10,7 +10,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
@@ -94,7 +94,7 @@ const person = (i: number | string, over: Record<string, unknown> = {}) =>
     ...over,
   });
 const dayCounter = async (meetingId: string) =>
-  (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
+  (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: meetingKeys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
 // The nonce expires on the real clock (the decisions use the fixed `now`): an expiry in the past
 // could let DynamoDB Local's TTL sweep remove it mid-test and accept a replay.
 const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(Date.now() / 1000) + 300);
@@ -303,7 +303,7 @@ describe('a workshop removed or moved while people choose it, decided by the sav
   const choosers = async (meetingId: string) =>
     (await store.listByMeeting(meetingId)).filter((reg) => reg.state === 'active' && reg.workshops.includes('w'));
   const chosenCount = async (meetingId: string) => {
-    const out = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'workshop:w'), ConsistentRead: true }));
+    const out = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: meetingKeys.item(meetingId, 'workshop:w'), ConsistentRead: true }));
     return out.Item ? Number(out.Item['chosen'] ?? 0) : undefined;
   };
 

@@ -15,7 +15,6 @@ import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
-import { DynamoSurveyInvitationCatalog } from '#shared/adapters/dynamodb/survey-invitation-catalog.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
@@ -44,9 +43,7 @@ const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
 const registrationRepository = new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable);
 const registrations = new RegistrationService({ meetings, store: registrationRepository, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
 const surveyRepository = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
-const source = new SurveyInvitationSource(
-  new DynamoSurveyInvitationCatalog(ddb, tables.DataTable, surveyRepository, meetings, registrationRepository, async () => KEY),
-);
+const source = new SurveyInvitationSource({ surveys: surveyRepository, meetings, registrations: registrationRepository, participationKey: async () => KEY });
 const ledger = new DynamoReminderRepository(ddb, tables.DataTable);
 const deliveries = new DynamoDeliveryRepository(ddb, tables.DataTable);
 const mailer = new SesMailer(new SESv2Client(localClientConfig(endpoints.sesEndpoint)), 'Club utilisateurs Publik <club@example.org>');

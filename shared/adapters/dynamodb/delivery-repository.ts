@@ -21,7 +21,7 @@ import type {
   DispatchDeliveryRepository,
 } from '#shared/domain/notifications/ports.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { deliveryKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 // Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
@@ -45,7 +45,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
   ) {}
 
   claim(notificationId: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
-    return this.claimKey(keys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
+    return this.claimKey(deliveryKeys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
   }
 
   /** Claims `key`, writing `identity` (attributes naming what the marker is for) with the claim. */
@@ -131,21 +131,21 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
   }
 
   markSent(notificationId: string, channel: DeliveryChannel, token: string, at: Date, detail: string): Promise<boolean> {
-    return this.finishKey(keys.delivery(notificationId, channel), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
+    return this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': detail,
     });
   }
 
   markSkipped(notificationId: string, channel: DeliveryChannel, token: string, at: Date, reason: string): Promise<boolean> {
-    return this.finishKey(keys.delivery(notificationId, channel), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
+    return this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': reason,
     });
   }
 
   async release(notificationId: string, channel: DeliveryChannel, token: string, at: Date, error: string): Promise<void> {
-    await this.finishKey(keys.delivery(notificationId, channel), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
+    await this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
       ':at': at.toISOString(),
       // Error texts come from remote answers: bounded so a marker never grows large.
       ':detail': error.slice(0, 500),

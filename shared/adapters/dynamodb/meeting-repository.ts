@@ -5,7 +5,7 @@ import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.t
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 // Every counter carries the meeting version it was defined by: registrations take places and
@@ -38,7 +38,7 @@ export class DynamoMeetingRepository implements MeetingRepository {
 
   async findMeeting(meetingId: string): Promise<Meeting | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.meeting(meetingId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: meetingKeys.meeting(meetingId), ConsistentRead: true }),
     );
     return out.Item ? MeetingSchema.parse(out.Item.meeting) : undefined;
   }
@@ -51,14 +51,14 @@ export class DynamoMeetingRepository implements MeetingRepository {
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.meetingPartition(meetingId) },
+        ExpressionAttributeValues: { ':pk': meetingKeys.meetingPartition(meetingId) },
         ConsistentRead: true,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (item.sk === keys.META) meeting = MeetingSchema.parse(item.meeting);
-        else if (typeof item.sk === 'string' && item.sk.startsWith(keys.ITEM_PREFIX)) {
+        if (item.sk === meetingKeys.META) meeting = MeetingSchema.parse(item.meeting);
+        else if (typeof item.sk === 'string' && item.sk.startsWith(meetingKeys.ITEM_PREFIX)) {
           const c = CounterSchema.parse(item);
           counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
         }
@@ -91,8 +91,8 @@ export class DynamoMeetingRepository implements MeetingRepository {
         Put: {
           TableName: this.tableName,
           Item: {
-            ...keys.meeting(next.id),
-            ...keys.meetingListing(firstDate, next.id),
+            ...meetingKeys.meeting(next.id),
+            ...meetingKeys.meetingListing(firstDate, next.id),
             type: 'meeting',
             version: next.version,
             meeting: next,
@@ -119,7 +119,7 @@ export class DynamoMeetingRepository implements MeetingRepository {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: keys.item(next.id, def.key),
+            Key: meetingKeys.item(next.id, def.key),
             UpdateExpression: UPSERT_ITEM,
             ...(condition ? { ConditionExpression: condition } : {}),
             ExpressionAttributeNames: exprNames(UPSERT_ITEM, condition),
@@ -142,7 +142,7 @@ export class DynamoMeetingRepository implements MeetingRepository {
       item: {
         Delete: {
           TableName: this.tableName,
-          Key: keys.item(next.id, itemKey),
+          Key: meetingKeys.item(next.id, itemKey),
           ConditionExpression: ITEM_UNUSED,
           ExpressionAttributeNames: exprNames(ITEM_UNUSED),
           ExpressionAttributeValues: { ':zero': 0 },

@@ -12,13 +12,14 @@ import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CounterState, type Notification, type RegistrationContext, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
@@ -27,6 +28,7 @@ type Tagged = TaggedItem<Tag>;
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
+const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
 const CounterItemSchema = z.object({
   key: z.string(),
@@ -57,10 +59,10 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     itemKeys: string[],
     known?: Meeting,
   ): Promise<RegistrationContext> {
-    const meetingKey = keys.meeting(meetingId);
-    const formKey = rk.form(formUuid);
-    const emailKey = rk.email(meetingId, email);
-    const itemKeysRead = itemKeys.map((k) => keys.item(meetingId, k));
+    const meetingKey = meetingKeys.meeting(meetingId);
+    const formKey = registrationKeys.form(formUuid);
+    const emailKey = registrationKeys.email(meetingId, email);
+    const itemKeysRead = itemKeys.map((k) => meetingKeys.item(meetingId, k));
     // A meeting known to this container is not read again when every counter read carries its
     // version: the admin PUT writes the meeting and every counter's version in one transaction.
     const readMeeting = known === undefined || itemKeys.length === 0;
@@ -101,7 +103,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
 
   async findById(registrationId: string): Promise<Registration | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: rk.registration(registrationId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: registrationKeys.registration(registrationId), ConsistentRead: true }),
     );
     return out.Item ? RegistrationSchema.parse(out.Item.registration) : undefined;
   }
@@ -112,12 +114,12 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
   }
 
   async findByFormUuid(formUuid: string): Promise<Registration | undefined> {
-    const id = await this.pointer(rk.form(formUuid));
+    const id = await this.pointer(registrationKeys.form(formUuid));
     return id ? this.findById(id) : undefined;
   }
 
   findIdByEmail(meetingId: string, email: string): Promise<string | undefined> {
-    return this.pointer(rk.email(meetingId, email));
+    return this.pointer(registrationKeys.email(meetingId, email));
   }
 
   async create(write: RegistrationWrite): Promise<void> {
@@ -128,21 +130,12 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...rk.form(reg.form_uuid), type: 'form', registration_id: reg.id, meeting_id: reg.meeting_id },
+            Item: { ...registrationKeys.form(reg.form_uuid), type: 'form', registration_id: reg.id, meeting_id: reg.meeting_id },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       },
-      {
-        tag: 'email',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      this.putEmailMarker(reg),
       { tag: 'registration', item: this.putRegistration(reg, 0) },
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
     ];
@@ -153,20 +146,11 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     const reg = write.registration;
     const emailMoves: Tagged[] = [];
     if (reg.state === 'cancelled') {
-      emailMoves.push({ tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: rk.email(reg.meeting_id, previousEmail) } } });
+      emailMoves.push({ tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: registrationKeys.email(reg.meeting_id, previousEmail) } } });
     } else if (previousEmail !== reg.email) {
       emailMoves.push(
-        { tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: rk.email(reg.meeting_id, previousEmail) } } },
-        {
-          tag: 'email',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        { tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: registrationKeys.email(reg.meeting_id, previousEmail) } } },
+        this.putEmailMarker(reg),
       );
     }
     await this.transact(
@@ -192,7 +176,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: keys.item(reg.meeting_id, write.itemKey),
+            Key: meetingKeys.item(reg.meeting_id, write.itemKey),
             UpdateExpression: 'ADD #confirmed :one, #waiting :minus',
             ConditionExpression: 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity',
             ExpressionAttributeNames: exprNames('ADD #confirmed :one, #waiting :minus', 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity'),
@@ -205,7 +189,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         item: {
           Delete: {
             TableName: this.tableName,
-            Key: rk.waiting(reg.meeting_id, write.itemKey, write.ticket),
+            Key: registrationKeys.waiting(reg.meeting_id, write.itemKey, write.ticket),
             ConditionExpression: 'registration_id = :id',
             ExpressionAttributeValues: { ':id': reg.id },
           },
@@ -214,7 +198,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
       {
         tag: 'outbox',
-        item: { Put: { TableName: this.tableName, Item: { ...rk.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
+        item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
       },
     ]);
   }
@@ -230,8 +214,8 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk < :sk',
             ExpressionAttributeValues: {
-              ':pk': rk.waitingPartition(registration.meeting_id, h.key),
-              ':sk': rk.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
+              ':pk': registrationKeys.waitingPartition(registration.meeting_id, h.key),
+              ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
             },
             Select: 'COUNT',
             ConsistentRead: true,
@@ -249,7 +233,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.waitingPartition(meetingId, itemKey) },
+        ExpressionAttributeValues: { ':pk': registrationKeys.waitingPartition(meetingId, itemKey) },
         Limit: 1,
         ConsistentRead: true,
       }),
@@ -258,6 +242,40 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     if (!first) return undefined;
     const entry = WaitingEntrySchema.parse(first);
     return { registrationId: entry.registration_id, ticket: entry.ticket };
+  }
+
+  /** One registration per (meeting, normalised email): the marker a create or an email change takes. */
+  private putEmailMarker(reg: Registration): Tagged {
+    return {
+      tag: 'email',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...registrationKeys.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    };
+  }
+
+  /**
+   * One page of a meeting's registrations (gsi1, in order of arrival): id, state, meeting and
+   * check-ins only. The pager of the meeting reminder and survey invitation sources.
+   */
+  async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
+        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
+        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
   async listByMeeting(meetingId: string): Promise<Registration[]> {
@@ -269,7 +287,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.meetingListingPartition(meetingId) },
+        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
       },
     );
     for await (const page of pages) for (const item of page.Items ?? []) regs.push(RegistrationSchema.parse(item.registration));
@@ -281,7 +299,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.registration(registrationId),
+          Key: registrationKeys.registration(registrationId),
           // The version moves too: a writer holding an older copy (a promotion, a modification)
           // then fails its version condition and re-reads, instead of erasing the check-in.
           UpdateExpression:
@@ -302,7 +320,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
 
   async clearOutbox(notification: Notification): Promise<void> {
     await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: rk.outbox(notification.created_at, notification.id) }),
+      new DeleteCommand({ TableName: this.tableName, Key: registrationKeys.outbox(notification.created_at, notification.id) }),
     );
   }
 
@@ -311,7 +329,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk < :sk',
-        ExpressionAttributeValues: { ':pk': rk.outboxPartition, ':sk': olderThan },
+        ExpressionAttributeValues: { ':pk': registrationKeys.outboxPartition, ':sk': olderThan },
         Limit: 100,
       }),
     );
@@ -325,8 +343,8 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       Put: {
         TableName: this.tableName,
         Item: {
-          ...rk.registration(reg.id),
-          ...rk.meetingListing(reg.meeting_id, reg.created_at, reg.id),
+          ...registrationKeys.registration(reg.id),
+          ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
           type: 'registration',
           version: reg.version,
           registration: reg,
@@ -367,7 +385,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       },
     });
     for (const action of actions) {
-      const Key = keys.item(meetingId, action.key);
+      const Key = meetingKeys.item(meetingId, action.key);
       const chosen = action.chosen === undefined ? '' : ', #chosen :chosen';
       const chosenValue = action.chosen === undefined ? {} : { ':chosen': action.chosen };
       const counting = action.chosen === 1 ? ' AND #meeting_version = :mv' : '';
@@ -407,7 +425,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
               item: {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...rk.waiting(meetingId, action.key, action.ticket), type: 'waiting', registration_id: registrationId, ticket: action.ticket },
+                  Item: { ...registrationKeys.waiting(meetingId, action.key, action.ticket), type: 'waiting', registration_id: registrationId, ticket: action.ticket },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -428,7 +446,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
               item: {
                 Delete: {
                   TableName: this.tableName,
-                  Key: rk.waiting(meetingId, action.key, action.ticket),
+                  Key: registrationKeys.waiting(meetingId, action.key, action.ticket),
                   ConditionExpression: 'registration_id = :id',
                   ExpressionAttributeValues: { ':id': registrationId },
                 },

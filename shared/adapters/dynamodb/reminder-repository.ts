@@ -19,7 +19,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { reminderKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
 import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
@@ -72,7 +72,7 @@ export class DynamoReminderRepository implements ReminderRepository {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upto',
-        ExpressionAttributeValues: { ':pk': rk.duePartition, ':upto': `${now.toISOString()}#~` },
+        ExpressionAttributeValues: { ':pk': reminderKeys.duePartition, ':upto': `${now.toISOString()}#~` },
         Limit: limit,
       }),
     );
@@ -90,14 +90,14 @@ export class DynamoReminderRepository implements ReminderRepository {
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.ownerPartition(owner.kind, owner.id) },
+        ExpressionAttributeValues: { ':pk': reminderKeys.ownerPartition(owner.kind, owner.id) },
         ConsistentRead: true,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (item['sk'] === rk.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
-        else if (String(item['sk']).startsWith(rk.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
+        if (item['sk'] === reminderKeys.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
+        else if (String(item['sk']).startsWith(reminderKeys.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
       }
     }
     return { revision, records };
@@ -110,7 +110,7 @@ export class DynamoReminderRepository implements ReminderRepository {
           new PutCommand({
             TableName: this.tableName,
             Item: {
-              ...rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+              ...reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
               type: 'reminder-dispatch',
               owner_kind: owner.kind,
               owner_id: owner.id,
@@ -147,7 +147,7 @@ export class DynamoReminderRepository implements ReminderRepository {
       const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+          Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),
@@ -191,7 +191,7 @@ export class DynamoReminderRepository implements ReminderRepository {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+          Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),
@@ -212,12 +212,12 @@ export class DynamoReminderRepository implements ReminderRepository {
         ? `${base} REMOVE #next_due_at, #gsi1pk, #gsi1sk`
         : `${base}, #next_due_at = :due, #gsi1pk = :gpk, #gsi1sk = :gsk`;
     const condition = expectedRevision === 0 ? 'attribute_not_exists(#pk)' : '#revision = :expected';
-    const due = nextDueAt === null ? undefined : rk.due(nextDueAt, owner.kind, owner.id);
+    const due = nextDueAt === null ? undefined : reminderKeys.due(nextDueAt, owner.kind, owner.id);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.schedule(owner.kind, owner.id),
+          Key: reminderKeys.schedule(owner.kind, owner.id),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),

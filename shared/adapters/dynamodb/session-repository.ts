@@ -28,8 +28,9 @@ import {
   type Subscription,
 } from '#shared/domain/sessions/schema.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { sessionKeys as sk } from '#shared/adapters/dynamodb/keys.ts';
+import { sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 const GSI = 'gsi1';
@@ -38,7 +39,6 @@ export const tokenHash = (token: string) => createHash('sha256').update(token, '
 
 const TokenTargetSchema = z.object({ series_id: z.string(), email: z.string() });
 const PointerSchema = z.object({ email: z.string() });
-const CursorSchema = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.string(), sk: z.string() });
 
 type SubscriptionTag = 'subscription' | 'form' | 'pointer' | 'token';
 
@@ -53,12 +53,12 @@ export class DynamoSessionRepository implements SessionRepository {
   // Series and overrides
 
   async findSeries(seriesId: string): Promise<Series | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sessionKeys.series(seriesId), ConsistentRead: true }));
     return out.Item ? seriesOf(out.Item) : undefined;
   }
 
   async findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sessionKeys.series(seriesId), ConsistentRead: true }));
     return out.Item ? { series: seriesOf(out.Item), overrides: overridesOf(out.Item) } : undefined;
   }
 
@@ -75,7 +75,7 @@ export class DynamoSessionRepository implements SessionRepository {
         IndexName: GSI,
         KeyConditionExpression: '#gsi1pk = :pk',
         ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sk.SERIES_LISTING },
+        ExpressionAttributeValues: { ':pk': sessionKeys.SERIES_LISTING },
       },
     );
     for await (const page of pages) {
@@ -86,7 +86,7 @@ export class DynamoSessionRepository implements SessionRepository {
 
   async listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]> {
     const out: OccurrenceOverride[] = [];
-    for await (const item of this.queryPartition(sk.seriesPartition(seriesId), sk.OVERRIDE_PREFIX)) {
+    for await (const item of this.queryPartition(sessionKeys.seriesPartition(seriesId), sessionKeys.OVERRIDE_PREFIX)) {
       out.push(OccurrenceOverrideSchema.parse(item['override']));
     }
     return out;
@@ -101,14 +101,14 @@ export class DynamoSessionRepository implements SessionRepository {
     const out = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: sk.series(series.id),
+        Key: sessionKeys.series(series.id),
         UpdateExpression: update,
         ExpressionAttributeNames: exprNames(update),
         ExpressionAttributeValues: {
           ':series': series,
           ':type': 'session-series',
-          ':gpk': sk.seriesListing(series.id).gsi1pk,
-          ':gsk': sk.seriesListing(series.id).gsi1sk,
+          ':gpk': sessionKeys.seriesListing(series.id).gsi1pk,
+          ':gsk': sessionKeys.seriesListing(series.id).gsi1sk,
           ':now': series.created_at,
           ':none': {},
         },
@@ -128,7 +128,7 @@ export class DynamoSessionRepository implements SessionRepository {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...sk.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
+            Item: { ...sessionKeys.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
             ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
             ...(previous
               ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } }
@@ -141,7 +141,7 @@ export class DynamoSessionRepository implements SessionRepository {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: sk.series(override.series_id),
+            Key: sessionKeys.series(override.series_id),
             UpdateExpression: 'SET #overrides.#date = :o',
             ConditionExpression: 'attribute_exists(#overrides)',
             ExpressionAttributeNames: { '#overrides': 'overrides', '#date': override.date },
@@ -162,11 +162,11 @@ export class DynamoSessionRepository implements SessionRepository {
   // Subscriptions
 
   async readForSubscription(seriesId: string, email: string, formUuid: string | undefined): Promise<SubscriptionReads> {
-    const keys = [sk.series(seriesId), sk.subscription(seriesId, email), ...(formUuid ? [sk.form(formUuid)] : [])];
+    const keys = [sessionKeys.series(seriesId), sessionKeys.subscription(seriesId, email), ...(formUuid ? [sessionKeys.form(formUuid)] : [])];
     const found = await batchGet(this.client, this.tableName, keys);
-    const series = found.get(itemKey(sk.series(seriesId)));
-    const subscription = found.get(itemKey(sk.subscription(seriesId, email)));
-    const marker = formUuid ? found.get(itemKey(sk.form(formUuid))) : undefined;
+    const series = found.get(itemKey(sessionKeys.series(seriesId)));
+    const subscription = found.get(itemKey(sessionKeys.subscription(seriesId, email)));
+    const marker = formUuid ? found.get(itemKey(sessionKeys.form(formUuid))) : undefined;
     return {
       series: series ? seriesOf(series) : undefined,
       overrides: series ? overridesOf(series) : [],
@@ -190,7 +190,7 @@ export class DynamoSessionRepository implements SessionRepository {
       items.push({ tag: 'subscription', item: { Put: { TableName: this.tableName, Item: this.subscriptionItem(s), ...versionCheck } } });
     } else if (write.marker) {
       // Already subscribed: the subscription is not rewritten, but must still be as read.
-      const key = sk.subscription(write.marker.series_id, write.marker.email);
+      const key = sessionKeys.subscription(write.marker.series_id, write.marker.email);
       items.push({ tag: 'subscription', item: { ConditionCheck: { TableName: this.tableName, Key: key, ...versionCheck } } });
     }
     if (write.marker) {
@@ -199,7 +199,7 @@ export class DynamoSessionRepository implements SessionRepository {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...sk.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
+            Item: { ...sessionKeys.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -212,7 +212,7 @@ export class DynamoSessionRepository implements SessionRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sk.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
+              Item: { ...sessionKeys.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -222,7 +222,7 @@ export class DynamoSessionRepository implements SessionRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sk.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
+              Item: { ...sessionKeys.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -242,19 +242,19 @@ export class DynamoSessionRepository implements SessionRepository {
 
   private subscriptionItem(s: Subscription): Record<string, unknown> {
     return {
-      ...sk.subscription(s.series_id, s.email),
+      ...sessionKeys.subscription(s.series_id, s.email),
       type: 'session-subscription',
       version: s.version,
       subscription: s,
       // Sparse: only active subscriptions are listed for the fan-out.
-      ...(s.status === 'active' ? sk.activeListing(s.series_id, s.subscriber_id) : {}),
+      ...(s.status === 'active' ? sessionKeys.activeListing(s.series_id, s.subscriber_id) : {}),
     };
   }
 
   async findTokenTarget(token: string): Promise<{ seriesId: string; email: string } | undefined> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.unsubscribeToken(tokenHash(token)), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.unsubscribeToken(tokenHash(token)), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
     const target = TokenTargetSchema.parse(out.Item);
@@ -271,7 +271,7 @@ export class DynamoSessionRepository implements SessionRepository {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: sk.subscription(target.seriesId, target.email),
+          Key: sessionKeys.subscription(target.seriesId, target.email),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),
@@ -297,7 +297,7 @@ export class DynamoSessionRepository implements SessionRepository {
       IndexName: GSI,
       KeyConditionExpression: '#gsi1pk = :pk',
       ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-      ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
+      ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
       Limit: Math.max(1, Math.min(limit, 1000)),
       ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
     };
@@ -309,17 +309,17 @@ export class DynamoSessionRepository implements SessionRepository {
       if (s.status !== 'active') continue;
       items.push({ subscriber_id: s.subscriber_id, email: s.email, first_name: s.first_name, token: s.token });
     }
-    return { items, cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
+    return { items, cursor: encodeCursor(out.LastEvaluatedKey) ?? undefined };
   }
 
   async findSubscription(seriesId: string, subscriberId: string): Promise<Subscription | undefined> {
     const pointer = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.subscriberPointer(seriesId, subscriberId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.subscriberPointer(seriesId, subscriberId), ConsistentRead: true }),
     );
     if (!pointer.Item) return undefined;
     const { email } = PointerSchema.parse(pointer.Item);
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.subscription(seriesId, email), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.subscription(seriesId, email), ConsistentRead: true }),
     );
     return out.Item ? SubscriptionSchema.parse(out.Item['subscription']) : undefined;
   }
@@ -333,7 +333,7 @@ export class DynamoSessionRepository implements SessionRepository {
         IndexName: GSI,
         KeyConditionExpression: '#gsi1pk = :pk',
         ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
+        ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
         Select: 'COUNT',
       },
     );
@@ -343,7 +343,7 @@ export class DynamoSessionRepository implements SessionRepository {
 
   async listSubscriptions(seriesId: string): Promise<Subscription[]> {
     const out: Subscription[] = [];
-    for await (const item of this.queryPartition(sk.subscriptionsPartition(seriesId), sk.SUBSCRIPTION_PREFIX)) {
+    for await (const item of this.queryPartition(sessionKeys.subscriptionsPartition(seriesId), sessionKeys.SUBSCRIPTION_PREFIX)) {
       out.push(SubscriptionSchema.parse(item['subscription']));
     }
     return out;
@@ -375,10 +375,3 @@ function overridesOf(item: Record<string, unknown>): OccurrenceOverride[] {
   return Object.values(map).map((o) => OccurrenceOverrideSchema.parse(o));
 }
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-}

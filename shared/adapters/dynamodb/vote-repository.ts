@@ -21,7 +21,7 @@ import {
 } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { DEFAULT_SHARDS, counterDeltaItem, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
-import { registrationKeys, voteKeys as vk } from '#shared/adapters/dynamodb/keys.ts';
+import { registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
@@ -80,7 +80,7 @@ export class DynamoVoteRepository implements VoteRepository {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.CAMPAIGN_LISTING },
+        ExpressionAttributeValues: { ':pk': voteKeys.CAMPAIGN_LISTING },
       },
     );
     for await (const page of pages) for (const item of page.Items ?? []) out.push(CampaignSchema.parse(item['campaign']));
@@ -97,7 +97,7 @@ export class DynamoVoteRepository implements VoteRepository {
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.campaignPartition(campaignId) },
+        ExpressionAttributeValues: { ':pk': voteKeys.campaignPartition(campaignId) },
         ConsistentRead: true,
       },
     );
@@ -105,9 +105,9 @@ export class DynamoVoteRepository implements VoteRepository {
       for (const item of page.Items ?? []) {
         const sk = String(item['sk']);
         if (sk === 'META') record = campaignRecord(item);
-        else if (sk.startsWith(vk.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
-        else if (sk.startsWith(vk.SUPPORT_PREFIX)) supports.push(supportOf(item));
-        else if (sk.startsWith(vk.NAME_PREFIX)) names.set(sk.slice(vk.NAME_PREFIX.length), String(item['name']));
+        else if (sk.startsWith(voteKeys.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
+        else if (sk.startsWith(voteKeys.SUPPORT_PREFIX)) supports.push(supportOf(item));
+        else if (sk.startsWith(voteKeys.NAME_PREFIX)) names.set(sk.slice(voteKeys.NAME_PREFIX.length), String(item['name']));
       }
     }
     if (!record) return undefined;
@@ -138,18 +138,18 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   async loadProposeContext(campaignId: string, formUuid: string): Promise<ProposeContext> {
-    const base = [vk.campaign(campaignId), vk.proposalForm(formUuid)];
+    const base = [voteKeys.campaign(campaignId), voteKeys.proposalForm(formUuid)];
     const get = await this.readRounds(base, (got) => {
-      const marker = got(vk.proposalForm(formUuid));
+      const marker = got(voteKeys.proposalForm(formUuid));
       if (!marker) return base;
       const proposalId = ProposalMarkerSchema.parse(marker).proposal_id;
       const markerCampaign = String(marker['campaign_id'] ?? campaignId);
-      return [...base, vk.proposal(markerCampaign, proposalId)];
+      return [...base, voteKeys.proposal(markerCampaign, proposalId)];
     });
-    const campaignItem = get(vk.campaign(campaignId));
-    const markerItem = get(vk.proposalForm(formUuid));
+    const campaignItem = get(voteKeys.campaign(campaignId));
+    const markerItem = get(voteKeys.proposalForm(formUuid));
     const marker = markerItem ? ProposalMarkerSchema.parse(markerItem) : undefined;
-    const proposalItem = marker ? get(vk.proposal(String(markerItem?.['campaign_id'] ?? campaignId), marker.proposal_id)) : undefined;
+    const proposalItem = marker ? get(voteKeys.proposal(String(markerItem?.['campaign_id'] ?? campaignId), marker.proposal_id)) : undefined;
     return {
       record: campaignItem ? campaignRecord(campaignItem) : undefined,
       marker,
@@ -159,11 +159,11 @@ export class DynamoVoteRepository implements VoteRepository {
 
   async loadCosignContext(proposalId: string, campaignId: string, formUuid: string, orgKey: string): Promise<CosignContext> {
     const keys = [
-      vk.campaign(campaignId),
-      vk.proposal(campaignId, proposalId),
-      vk.cosignForm(formUuid),
-      vk.support(campaignId, proposalId, orgKey),
-      vk.organisationName(campaignId, orgKey),
+      voteKeys.campaign(campaignId),
+      voteKeys.proposal(campaignId, proposalId),
+      voteKeys.cosignForm(formUuid),
+      voteKeys.support(campaignId, proposalId, orgKey),
+      voteKeys.organisationName(campaignId, orgKey),
     ];
     const found = await batchGet(this.client, this.tableName, keys);
     const [campaign, proposal, marker, support, name] = keys.map((k) => found.get(itemKey(k)));
@@ -177,11 +177,11 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   async loadBallotContext(campaignId: string, formUuid: string, email: string, hint: string | undefined): Promise<BallotContext> {
-    const base = [vk.campaign(campaignId), vk.ballotForm(formUuid)];
-    const orgKeys = (key: string) => [vk.ballot(campaignId, key), vk.organisationName(campaignId, key)];
+    const base = [voteKeys.campaign(campaignId), voteKeys.ballotForm(formUuid)];
+    const orgKeys = (key: string) => [voteKeys.ballot(campaignId, key), voteKeys.organisationName(campaignId, key)];
     /** The organisation the ballot is for, once the items that decide it are read. */
     const resolve = (got: (k: ItemKey) => Item | undefined) => {
-      const campaignItem = got(vk.campaign(campaignId));
+      const campaignItem = got(voteKeys.campaign(campaignId));
       if (!campaignItem) return { keys: base };
       // Only the two fields that decide the keys (the campaign is parsed once, at the end).
       const campaign = CampaignKeysSchema.parse(campaignItem['campaign']);
@@ -213,18 +213,18 @@ export class DynamoVoteRepository implements VoteRepository {
     ];
     const get = await this.readRounds(first, (got) => resolve(got).keys);
     const resolved = resolve(get);
-    const campaignItem = get(vk.campaign(campaignId));
+    const campaignItem = get(voteKeys.campaign(campaignId));
     if (!campaignItem) return {};
     const record = campaignRecord(campaignItem);
     if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
-    const markerItem = get(vk.ballotForm(formUuid));
-    const ballotItem = resolved.orgKey === undefined ? undefined : get(vk.ballot(campaignId, resolved.orgKey));
+    const markerItem = get(voteKeys.ballotForm(formUuid));
+    const ballotItem = resolved.orgKey === undefined ? undefined : get(voteKeys.ballot(campaignId, resolved.orgKey));
     return {
       record,
       marker: markerItem ? (BallotMarkerSchema.parse(markerItem) satisfies BallotFormMarker) : undefined,
       voter: resolved.voter,
       ballot: ballotItem ? BallotSchema.parse(ballotItem['ballot']) : undefined,
-      organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(vk.organisationName(campaignId, resolved.orgKey))),
+      organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(voteKeys.organisationName(campaignId, resolved.orgKey))),
     };
   }
 
@@ -235,7 +235,7 @@ export class DynamoVoteRepository implements VoteRepository {
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.ballotPartition(campaignId) },
+        ExpressionAttributeValues: { ':pk': voteKeys.ballotPartition(campaignId) },
         ConsistentRead: true,
       },
     );
@@ -244,7 +244,7 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   readTally(campaignId: string): Promise<Record<string, number>> {
-    return readCounterSet(this.client, this.tableName, vk.tallySet(campaignId));
+    return readCounterSet(this.client, this.tableName, voteKeys.tallySet(campaignId));
   }
 
   async meetingOrganisations(meetingId: string): Promise<Set<string>> {
@@ -281,8 +281,8 @@ export class DynamoVoteRepository implements VoteRepository {
           Put: {
             TableName: this.tableName,
             Item: {
-              ...vk.campaign(campaign.id),
-              ...vk.campaignListing(campaign.id),
+              ...voteKeys.campaign(campaign.id),
+              ...voteKeys.campaignListing(campaign.id),
               type: 'campaign',
               campaign,
               version: campaign.version,
@@ -300,7 +300,7 @@ export class DynamoVoteRepository implements VoteRepository {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: vk.campaign(campaign.id),
+            Key: voteKeys.campaign(campaign.id),
             UpdateExpression: 'SET #campaign = :campaign, #version = :next',
             ConditionExpression: `#version = :expected${guard}`,
             ExpressionAttributeNames: {
@@ -327,7 +327,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Update: {
               TableName: this.tableName,
-              Key: counterShardKey(vk.tallySet(campaign.id), shard),
+              Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
               UpdateExpression: 'SET #sealed = :true',
               ExpressionAttributeNames: { '#sealed': SEALED },
               ExpressionAttributeValues: { ':true': true },
@@ -353,7 +353,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+              Item: { ...voteKeys.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -383,7 +383,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+              Item: { ...voteKeys.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
             },
           },
         },
@@ -406,7 +406,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Update: {
               TableName: this.tableName,
-              Key: vk.proposal(campaignId, s.proposal_id),
+              Key: voteKeys.proposal(campaignId, s.proposal_id),
               UpdateExpression: 'ADD #supporters :one',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeNames: { '#supporters': 'supporters' },
@@ -420,7 +420,7 @@ export class DynamoVoteRepository implements VoteRepository {
             Put: {
               TableName: this.tableName,
               Item: {
-                ...vk.cosignForm(s.form_uuid),
+                ...voteKeys.cosignForm(s.form_uuid),
                 type: 'cosign-form',
                 proposal_id: s.proposal_id,
                 organisation_key: s.organisation_key,
@@ -457,7 +457,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+              Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
               ...this.versionCondition(write.previousVersion),
             },
           },
@@ -467,7 +467,7 @@ export class DynamoVoteRepository implements VoteRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
+              Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
               ...this.versionCondition(write.markerVersion),
             },
           },
@@ -488,7 +488,7 @@ export class DynamoVoteRepository implements VoteRepository {
 
   /** The ballot's delta on one random shard, refused once the campaign's tally is sealed. */
   private tallyItem(campaignId: string, delta: Record<string, number>): TransactItem {
-    const setId = vk.tallySet(campaignId);
+    const setId = voteKeys.tallySet(campaignId);
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {
@@ -517,7 +517,7 @@ export class DynamoVoteRepository implements VoteRepository {
       ? {
           Put: {
             TableName: this.tableName,
-            Item: { ...vk.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
+            Item: { ...voteKeys.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         }
@@ -525,7 +525,7 @@ export class DynamoVoteRepository implements VoteRepository {
           // The supporters counter moves on its own (co-signatures): an edit leaves it alone.
           Update: {
             TableName: this.tableName,
-            Key: vk.proposal(p.campaign_id, p.id),
+            Key: voteKeys.proposal(p.campaign_id, p.id),
             UpdateExpression: 'SET #proposal = :proposal, #version = :next',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: { '#proposal': 'proposal', '#version': 'version' },
@@ -538,7 +538,7 @@ export class DynamoVoteRepository implements VoteRepository {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...vk.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
+        Item: { ...voteKeys.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -549,7 +549,7 @@ export class DynamoVoteRepository implements VoteRepository {
     return {
       Update: {
         TableName: this.tableName,
-        Key: vk.organisationName(campaignId, orgKey),
+        Key: voteKeys.organisationName(campaignId, orgKey),
         UpdateExpression: 'SET #name = if_not_exists(#name, :name), #type = :type',
         ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
         ExpressionAttributeValues: { ':name': name, ':type': 'organisation-name' },
@@ -571,7 +571,7 @@ export class DynamoVoteRepository implements VoteRepository {
     return {
       Update: {
         TableName: this.tableName,
-        Key: vk.campaign(campaignId),
+        Key: voteKeys.campaign(campaignId),
         UpdateExpression: `${set}ADD #seq :one`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#seq': 'change_seq', '#campaign': 'campaign', '#ballot': 'ballot', ...extra.names },

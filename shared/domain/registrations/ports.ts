@@ -69,11 +69,20 @@ export interface RegistrationRepository {
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
   promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
+  /** One page of a meeting's registrations, in order of arrival (the reminder sources' pager). */
+  pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage>;
   /** Records the first check-in of the day; StaleReadError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;
+}
+
+/** A registration as the reminder sources list it: who, in which state, checked in when. */
+export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in'>;
+export interface RegistrationPage {
+  registrations: ListedRegistration[];
+  cursor: string | null;
 }
 
 export class EmailTakenError extends Error {}

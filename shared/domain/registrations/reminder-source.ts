@@ -4,11 +4,13 @@
 // (confirmed or waiting); each reminder carries the person's days, workshops, waiting
 // positions and personal calendar link, as the promotion email does.
 import { DateTime } from 'luxon';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import { summaryLines } from '#shared/domain/notifications/promotion.ts';
-import { registrationAnswer, type RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Registration } from '#shared/domain/registrations/schema.ts';
+import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
+import type { RegistrationRepository } from './ports.ts';
+import type { Registration } from './schema.ts';
 import { frenchDateRange } from '#shared/domain/meetings/views.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
 import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
@@ -16,12 +18,10 @@ import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/r
 import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
+/** What the meeting source reads: the meeting, and its registrations a page at a time. */
 export interface MeetingReminderCatalog {
-  findMeeting(meetingId: string): Promise<Meeting | undefined>;
-  /** One page of the ids of the meeting's registrations that are not cancelled. */
-  registrations(meetingId: string, cursor: string | null, limit: number): Promise<AudiencePage>;
-  findRegistration(registrationId: string): Promise<Registration | undefined>;
-  waitingPositions(registration: Registration): Promise<Map<string, number>>;
+  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  registrations: Pick<RegistrationRepository, 'pageByMeeting' | 'findById' | 'waitingPositions'>;
 }
 
 /** The meeting's start for reminders: its first day at 00:00 local. */
@@ -67,23 +67,25 @@ export class MeetingReminderSource implements ReminderSource {
   ) {}
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
-    const meeting = await this.catalog.findMeeting(meetingId);
+    const meeting = await this.catalog.meetings.findMeeting(meetingId);
     return meeting ? planMeeting(meeting, history, now) : { fanOut: [], skip: [], nextDueAt: null };
   }
 
-  audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
-    return this.catalog.registrations(meetingId, cursor, limit);
+  /** Registrations not cancelled (confirmed or waiting), a page at a time. */
+  async audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
+    const page = await this.catalog.registrations.pageByMeeting(meetingId, cursor, limit);
+    return { recipients: page.registrations.filter((r) => r.state === 'active').map((r) => r.id), cursor: page.cursor };
   }
 
   async compose(message: DeliverMessage, now: Date): Promise<Composition> {
-    const registration = await this.catalog.findRegistration(message.recipient);
+    const registration = await this.catalog.registrations.findById(message.recipient);
     if (!registration || registration.meeting_id !== message.owner_id) return { status: 'skip', reason: 'registration-gone' };
     if (registration.state === 'cancelled') return { status: 'skip', reason: 'registration-cancelled', to: registration.email };
-    const meeting = await this.catalog.findMeeting(message.owner_id);
+    const meeting = await this.catalog.meetings.findMeeting(message.owner_id);
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to: registration.email };
     const start = meetingStart(meeting);
     if (!start || now.getTime() >= start.getTime()) return { status: 'skip', reason: 'past', to: registration.email };
-    const positions = await this.catalog.waitingPositions(registration);
+    const positions = await this.catalog.registrations.waitingPositions(registration);
     const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
     return { status: 'send', email: meetingReminderEmail(meeting, registration, answer) };
   }

@@ -1,7 +1,6 @@
-// The sessions context as the reminder engine reads it: series, occurrences (overrides
-// applied) and active subscribers, mapped onto the engine's views. Shaped to satisfy the
-// engine's `SessionReminderCatalog` port (shared/domain/reminders/session-source.ts on the
-// reminders branch) structurally, so either side can land first.
+// The sessions context as the reminder tick reads it: series, occurrences (overrides applied,
+// the recurrence rule expanded) and active subscribers, mapped onto the views of
+// catalog-views.ts. Implements SessionReminderCatalog (reminder-source.ts).
 import { findOccurrence, upcomingOccurrences } from './occurrences.ts';
 import type { SessionRepository } from './ports.ts';
 import { parseOccurrenceId } from './schema.ts';

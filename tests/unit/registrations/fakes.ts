@@ -11,7 +11,7 @@ import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { EmailTakenError, NotificationSchema, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { EmailTakenError, NotificationSchema, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
   RegistrationSchema,
@@ -349,6 +349,12 @@ export class FakeRegistrationRepository implements RegistrationRepository {
     return [...this.registrations.values()]
       .filter((s) => s.registration.meeting_id === meetingId)
       .map((s) => RegistrationSchema.parse(json(s.registration)));
+  }
+
+  /** The whole meeting in one page (the reminder sources' pager; paging itself is the adapter's). */
+  async pageByMeeting(meetingId: string): Promise<RegistrationPage> {
+    const registrations = await this.listByMeeting(meetingId);
+    return { registrations, cursor: null };
   }
 
   /** Like the repository: sets the check-in inside the stored document and moves the version. */

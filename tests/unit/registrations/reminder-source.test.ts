@@ -43,10 +43,12 @@ describe('meeting reminders: planning', () => {
 describe('meeting reminders: composing', () => {
   const registration = promotedRegistration();
   const catalog = (reg: Registration): MeetingReminderCatalog => ({
-    findMeeting: async () => withReminders(),
-    registrations: async () => ({ recipients: [reg.id], cursor: null }),
-    findRegistration: async (id) => (id === reg.id ? reg : undefined),
-    waitingPositions: async () => new Map([['workshop:socle-personnes-morales', 2]]),
+    meetings: { findMeeting: async () => withReminders() },
+    registrations: {
+      pageByMeeting: async () => ({ registrations: [reg], cursor: null }),
+      findById: async (id) => (id === reg.id ? reg : undefined),
+      waitingPositions: async () => new Map([['workshop:socle-personnes-morales', 2]]),
+    },
   });
   const message: DeliverMessage = {
     type: 'reminder.deliver',

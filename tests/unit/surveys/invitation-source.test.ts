@@ -122,20 +122,24 @@ describe('survey invitations: audience and composing', () => {
   function catalog(s: Survey): SurveyInvitationCatalog & { keyReads: number } {
     const c = {
       keyReads: 0,
-      findSurvey: async (id: string) => (id === s.id ? s : undefined),
-      findMeeting: async (id: string) => (id === meeting.id ? meeting : undefined),
-      registrations: async (_meetingId: string, cursor: string | null) =>
-        cursor === null
-          ? { registrations: [people.camille, people.answered], cursor: 'p2' }
-          : { registrations: [people.cancelled, people.checkedIn], cursor: null },
-      findRegistration: async (id: string) => Object.values(people).find((r) => r.id === id) as Registration | undefined,
+      surveys: {
+        findSurvey: async (id: string) => (id === s.id ? s : undefined),
+        // Only the marker of the person who answered exists (the address was normalised).
+        participationsAmong: async (surveyId: string, hashes: string[]) =>
+          new Set(hashes.filter((h) => h === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'))),
+      },
+      meetings: { findMeeting: async (id: string) => (id === meeting.id ? meeting : undefined) },
+      registrations: {
+        pageByMeeting: async (_meetingId: string, cursor: string | null) =>
+          cursor === null
+            ? { registrations: [people.camille, people.answered], cursor: 'p2' }
+            : { registrations: [people.cancelled, people.checkedIn], cursor: null },
+        findById: async (id: string) => Object.values(people).find((r) => r.id === id) as Registration | undefined,
+      },
       participationKey: async () => {
         c.keyReads += 1;
         return KEY;
       },
-      // Only the marker of the person who answered exists (the address was normalised).
-      participationsAmong: async (surveyId: string, hashes: string[]) =>
-        new Set(hashes.filter((h) => h === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'))),
     };
     return c;
   }
