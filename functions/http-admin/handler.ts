@@ -19,7 +19,7 @@ import {
   type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
@@ -50,7 +50,7 @@ export const routes = [
     handle: async ({ now }) => {
       const list = await meetings.listMeetings(now, true);
       const states = await Promise.all(list.map((m) => meetings.getMeeting(m.id)));
-      return json({ err: 0, data: states.map(({ meeting, items }) => meetingView(meeting, items, now)) });
+      return publikOk(states.map(({ meeting, items }) => meetingView(meeting, items, now)));
     },
   }),
   route({
@@ -65,10 +65,8 @@ export const routes = [
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
       // With allow_overbooking, the items now holding more people than places.
       const overbooked = overbookedItems(items);
-      return json(
-        { err: 0, data: { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) } },
-        created ? 201 : 200,
-      );
+      const data = { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) };
+      return publikOk(data, undefined, created ? 201 : 200);
     },
   }),
   route({
@@ -81,7 +79,7 @@ export const routes = [
       const { meeting, items, regs } = await meetingState(params.meetingId);
       const counts = meetingCounts(meeting, items, regs);
       if (query.format === 'csv') return csv(countsSheet(counts), `${meeting.id}-comptages.csv`);
-      return json({ err: 0, data: { ...meetingView(meeting, items, now), counts } });
+      return publikOk({ ...meetingView(meeting, items, now), counts });
     },
   }),
   route({
@@ -94,7 +92,7 @@ export const routes = [
       const { meeting, items, regs } = await meetingState(params.meetingId);
       if (query.format === 'csv') return csv(registrationsSheet(meeting, regs), `${meeting.id}-inscriptions.csv`);
       const data = registrationList(meeting, regs, { includeCancelled: query.include_cancelled === true });
-      return json({ err: 0, data, count: data.length, counts: meetingCounts(meeting, items, regs) });
+      return publikOk(data, { count: data.length, counts: meetingCounts(meeting, items, regs) });
     },
   }),
   route({
@@ -107,7 +105,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const roster = workshopRoster(meeting, regs, params.workshopId);
       if (query.format === 'csv') return csv(rosterSheet(meeting, roster), `${meeting.id}-atelier-${roster.workshop.id}.csv`);
-      return json({ err: 0, data: roster });
+      return publikOk(roster);
     },
   }),
   route({
@@ -120,7 +118,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const list = eveningList(meeting, regs);
       if (query.format === 'csv') return csv(eveningSheet(list), `${meeting.id}-soiree.csv`);
-      return json({ err: 0, data: list });
+      return publikOk(list);
     },
   }),
   route({
@@ -133,7 +131,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const refusals = imageRightsRefusals(meeting, regs);
       if (query.format === 'csv') return csv(refusalsSheet(refusals), `${meeting.id}-ne-pas-photographier.csv`);
-      return json({ err: 0, data: refusals, count: refusals.length });
+      return publikOk(refusals, { count: refusals.length });
     },
   }),
   route({
@@ -144,15 +142,12 @@ export const routes = [
     body: CheckInBody,
     handle: async ({ params, body, now }) => {
       const { registration, checkedInAt, already } = await registrations.checkIn(params.registrationId, body.day, now);
-      return json({
-        err: 0,
-        data: {
-          registration_id: registration.id,
-          day: body.day,
-          checked_in_at: checkedInAt,
-          already_checked_in: already,
-          checked_in: registration.checked_in,
-        },
+      return publikOk({
+        registration_id: registration.id,
+        day: body.day,
+        checked_in_at: checkedInAt,
+        already_checked_in: already,
+        checked_in: registration.checked_in,
       });
     },
   }),

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { createRemindersContext } from '#shared/contexts/reminders.ts';
 import { deliveriesSheet, deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
 import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
-import { httpApi, json, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
@@ -30,7 +30,7 @@ export const routes = [
           'content-disposition': `attachment; filename="${params.occurrenceId}-envois.csv"`,
         });
       }
-      return json({ err: 0, data: { occurrence_id: params.occurrenceId, ...report } });
+      return publikOk({ occurrence_id: params.occurrenceId, ...report });
     },
   }),
 ];

@@ -5,7 +5,7 @@ import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, json, publikOk, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSurveysContext } from '#shared/contexts/surveys.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
@@ -54,7 +54,7 @@ export const routes = [
     body: SurveyInputSchema,
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
-      return json({ err: 0, data: { ...survey, open: surveyView(survey, now).open, created } }, created ? 201 : 200);
+      return publikOk({ ...survey, open: surveyView(survey, now).open, created }, undefined, created ? 201 : 200);
     },
   }),
   route({
@@ -70,8 +70,8 @@ export const routes = [
           'content-disposition': `attachment; filename="${survey.id}-reponses.csv"`,
         });
       }
-      if (query.question !== undefined) return json({ err: 0, data: await surveys.moreTexts(params.surveyId, query.question, query.after) });
-      return json({ err: 0, data: await surveys.results(params.surveyId) });
+      if (query.question !== undefined) return publikOk(await surveys.moreTexts(params.surveyId, query.question, query.after));
+      return publikOk(await surveys.results(params.surveyId));
     },
   }),
 ];

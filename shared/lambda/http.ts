@@ -208,9 +208,9 @@ export function json(body: unknown, statusCode = 200, headers: Record<string, st
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-/** `{"err":0,"data":…}` with optional siblings (`meta`, `count`). */
-export function publikOk(data: unknown, siblings?: Record<string, unknown>): HttpResponse {
-  return json(ok(data, siblings));
+/** `{"err":0,"data":…}` with optional siblings (`meta`, `count`): every success answer, Publik or admin. */
+export function publikOk(data: unknown, siblings?: Record<string, unknown>, statusCode = 200): HttpResponse {
+  return json(ok(data, siblings), statusCode);
 }
 
 export function text(body: string, contentType: string, headers: Record<string, string> = {}): HttpResponse {
