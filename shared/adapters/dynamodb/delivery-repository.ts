@@ -8,7 +8,6 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
-  paginateQuery,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
@@ -22,6 +21,7 @@ import type {
 } from '#shared/domain/notifications/ports.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { deliveryKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 // Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
@@ -116,18 +116,9 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
     }, to);
   }
 
-  async listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {
-    const rows: DispatchDeliveryRow[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': reminderKeys.dispatchDeliveryPartition(subject) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) rows.push(DispatchRowSchema.parse(item));
-    return rows;
+  listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {
+    const rows = partitionItems(this.client, this.tableName, reminderKeys.dispatchDeliveryPartition(subject), { consistent: false });
+    return collect(rows, (item) => DispatchRowSchema.parse(item));
   }
 
   markSent(notificationId: string, channel: DeliveryChannel, token: string, at: Date, detail: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '#shared/adapters/aws/sdk.ts';
+import { type DynamoDBDocumentClient, GetCommand } from '#shared/adapters/aws/sdk.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
@@ -46,41 +47,19 @@ export class DynamoMeetingRepository implements MeetingRepository {
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
     let meeting: Meeting | undefined;
     const counters = new Map<string, { confirmed: number; waiting: number; seq: number }>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': meetingKeys.meetingPartition(meetingId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item.sk === meetingKeys.META) meeting = MeetingSchema.parse(item.meeting);
-        else if (typeof item.sk === 'string' && item.sk.startsWith(meetingKeys.ITEM_PREFIX)) {
-          const c = CounterSchema.parse(item);
-          counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
-        }
+    for await (const item of partitionItems(this.client, this.tableName, meetingKeys.meetingPartition(meetingId))) {
+      if (item['sk'] === meetingKeys.META) meeting = MeetingSchema.parse(item['meeting']);
+      else if (typeof item['sk'] === 'string' && item['sk'].startsWith(meetingKeys.ITEM_PREFIX)) {
+        const c = CounterSchema.parse(item);
+        counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
       }
     }
     if (!meeting) return undefined;
     return { meeting, items: withCounters(itemDefinitionsOf(meeting), counters) };
   }
 
-  async listMeetings(): Promise<Meeting[]> {
-    const meetings: Meeting[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'MEETINGS' },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) meetings.push(MeetingSchema.parse(item.meeting));
-    return meetings;
+  listMeetings(): Promise<Meeting[]> {
+    return collect(listingItems(this.client, this.tableName, 'MEETINGS'), (item) => MeetingSchema.parse(item['meeting']));
   }
 
   async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {

@@ -4,7 +4,6 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   QueryCommand,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
@@ -18,6 +17,7 @@ import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { collect, countItems, listingItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
@@ -207,21 +207,15 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     const waiting = registration.items.filter((h) => h.status === 'waiting' && h.ticket !== undefined);
     const entries = await Promise.all(
       waiting.map(async (h) => {
-        let ahead = 0;
-        const pages = paginateQuery(
-          { client: this.client },
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk < :sk',
-            ExpressionAttributeValues: {
-              ':pk': registrationKeys.waitingPartition(registration.meeting_id, h.key),
-              ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
-            },
-            Select: 'COUNT',
-            ConsistentRead: true,
+        const ahead = await countItems(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk < :sk',
+          ExpressionAttributeValues: {
+            ':pk': registrationKeys.waitingPartition(registration.meeting_id, h.key),
+            ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
           },
-        );
-        for await (const page of pages) ahead += page.Count ?? 0;
+          ConsistentRead: true,
+        });
         return [h.key, ahead + 1] as const;
       }),
     );
@@ -278,20 +272,10 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
-  async listByMeeting(meetingId: string): Promise<Registration[]> {
+  listByMeeting(meetingId: string): Promise<Registration[]> {
     // Read from the index (eventually consistent, milliseconds behind): organiser lists.
-    const regs: Registration[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) regs.push(RegistrationSchema.parse(item.registration));
-    return regs;
+    const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId));
+    return collect(listing, (item) => RegistrationSchema.parse(item['registration']));
   }
 
   async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {

@@ -11,7 +11,6 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
-  paginateQuery,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -20,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
 import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
@@ -85,20 +85,9 @@ export class DynamoReminderRepository implements ReminderRepository {
   async history(owner: OwnerRef): Promise<{ revision: number; records: DispatchRecord[] }> {
     let revision = 0;
     const records: DispatchRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': reminderKeys.ownerPartition(owner.kind, owner.id) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item['sk'] === reminderKeys.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
-        else if (String(item['sk']).startsWith(reminderKeys.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
-      }
+    for await (const item of partitionItems(this.client, this.tableName, reminderKeys.ownerPartition(owner.kind, owner.id))) {
+      if (item['sk'] === reminderKeys.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
+      else if (String(item['sk']).startsWith(reminderKeys.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
     }
     return { revision, records };
   }

@@ -10,7 +10,6 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -29,6 +28,7 @@ import {
 } from '#shared/domain/sessions/schema.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { collect, countItems, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
@@ -66,27 +66,14 @@ export class DynamoSessionRepository implements SessionRepository {
     return (await this.listSeriesWithOverrides()).map((s) => s.series);
   }
 
-  async listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
-    const out: SeriesWithOverrides[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: GSI,
-        KeyConditionExpression: '#gsi1pk = :pk',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sessionKeys.SERIES_LISTING },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) out.push({ series: seriesOf(item), overrides: overridesOf(item) });
-    }
-    return out;
+  listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
+    const listing = listingItems(this.client, this.tableName, sessionKeys.SERIES_LISTING);
+    return collect(listing, (item) => ({ series: seriesOf(item), overrides: overridesOf(item) }));
   }
 
   async listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]> {
     const out: OccurrenceOverride[] = [];
-    for await (const item of this.queryPartition(sessionKeys.seriesPartition(seriesId), sessionKeys.OVERRIDE_PREFIX)) {
+    for await (const item of partitionItems(this.client, this.tableName, sessionKeys.seriesPartition(seriesId), { prefix: sessionKeys.OVERRIDE_PREFIX })) {
       out.push(OccurrenceOverrideSchema.parse(item['override']));
     }
     return out;
@@ -325,42 +312,22 @@ export class DynamoSessionRepository implements SessionRepository {
   }
 
   async countSubscribers(seriesId: string): Promise<number> {
-    let count = 0;
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: GSI,
-        KeyConditionExpression: '#gsi1pk = :pk',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
-        Select: 'COUNT',
-      },
-    );
-    for await (const page of pages) count += page.Count ?? 0;
-    return count;
+    return countItems(this.client, {
+      TableName: this.tableName,
+      IndexName: GSI,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
+    });
   }
 
   async listSubscriptions(seriesId: string): Promise<Subscription[]> {
     const out: Subscription[] = [];
-    for await (const item of this.queryPartition(sessionKeys.subscriptionsPartition(seriesId), sessionKeys.SUBSCRIPTION_PREFIX)) {
+    for await (const item of partitionItems(this.client, this.tableName, sessionKeys.subscriptionsPartition(seriesId), { prefix: sessionKeys.SUBSCRIPTION_PREFIX })) {
       out.push(SubscriptionSchema.parse(item['subscription']));
     }
     return out;
   }
 
-  private async *queryPartition(pk: string, prefix?: string): AsyncGenerator<Record<string, unknown>> {
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) yield* page.Items ?? [];
-  }
 }
 
 /** The stored definition; its creation date is the item's first one (a replacement keeps it). */

@@ -8,7 +8,6 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   PutCommand,
   QueryCommand,
 } from '#shared/adapters/aws/sdk.ts';
@@ -21,6 +20,7 @@ import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
 import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text';
@@ -142,18 +142,9 @@ export class DynamoSurveyRepository implements SurveyRepository {
     return { texts: items.map((i) => i.text), ...(typeof last === 'string' ? { next: last } : {}) };
   }
 
-  async listResponses(surveyId: string): Promise<StoredResponse[]> {
-    const responses: StoredResponse[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': surveyKeys.responsesPartition(surveyId) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) responses.push(StoredResponseSchema.parse(item['response']));
-    return responses;
+  listResponses(surveyId: string): Promise<StoredResponse[]> {
+    const items = partitionItems(this.client, this.tableName, surveyKeys.responsesPartition(surveyId), { consistent: false });
+    return collect(items, (item) => StoredResponseSchema.parse(item['response']));
   }
 
   async participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>> {

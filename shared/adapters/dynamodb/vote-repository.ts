@@ -4,7 +4,8 @@
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
 // or conflicting transaction becomes StaleReadError (the service reads and decides again).
 import { StaleReadError } from '#shared/domain/conflicts.ts';
-import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { type BallotContext, type BallotFormMarker, type CampaignRecord, type CampaignSnapshot, type CosignContext, type ProposeContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
@@ -72,19 +73,8 @@ export class DynamoVoteRepository implements VoteRepository {
   // -------------------------------------------------------------------------------------
   // Reads
 
-  async listCampaigns(): Promise<Campaign[]> {
-    const out: Campaign[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': voteKeys.CAMPAIGN_LISTING },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) out.push(CampaignSchema.parse(item['campaign']));
-    return out;
+  listCampaigns(): Promise<Campaign[]> {
+    return collect(listingItems(this.client, this.tableName, voteKeys.CAMPAIGN_LISTING), (item) => CampaignSchema.parse(item['campaign']));
   }
 
   async loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined> {
@@ -92,23 +82,12 @@ export class DynamoVoteRepository implements VoteRepository {
     const proposals: Proposal[] = [];
     const supports: Support[] = [];
     const names = new Map<string, string>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': voteKeys.campaignPartition(campaignId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const sk = String(item['sk']);
-        if (sk === 'META') record = campaignRecord(item);
-        else if (sk.startsWith(voteKeys.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
-        else if (sk.startsWith(voteKeys.SUPPORT_PREFIX)) supports.push(supportOf(item));
-        else if (sk.startsWith(voteKeys.NAME_PREFIX)) names.set(sk.slice(voteKeys.NAME_PREFIX.length), String(item['name']));
-      }
+    for await (const item of partitionItems(this.client, this.tableName, voteKeys.campaignPartition(campaignId))) {
+      const sortKey = String(item['sk']);
+      if (sortKey === 'META') record = campaignRecord(item);
+      else if (sortKey.startsWith(voteKeys.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
+      else if (sortKey.startsWith(voteKeys.SUPPORT_PREFIX)) supports.push(supportOf(item));
+      else if (sortKey.startsWith(voteKeys.NAME_PREFIX)) names.set(sortKey.slice(voteKeys.NAME_PREFIX.length), String(item['name']));
     }
     if (!record) return undefined;
     if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
@@ -228,19 +207,8 @@ export class DynamoVoteRepository implements VoteRepository {
     };
   }
 
-  async listBallots(campaignId: string): Promise<Ballot[]> {
-    const out: Ballot[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': voteKeys.ballotPartition(campaignId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) out.push(BallotSchema.parse(item['ballot']));
-    return out;
+  listBallots(campaignId: string): Promise<Ballot[]> {
+    return collect(partitionItems(this.client, this.tableName, voteKeys.ballotPartition(campaignId)), (item) => BallotSchema.parse(item['ballot']));
   }
 
   readTally(campaignId: string): Promise<Record<string, number>> {
@@ -249,22 +217,13 @@ export class DynamoVoteRepository implements VoteRepository {
 
   async meetingOrganisations(meetingId: string): Promise<Set<string>> {
     const out = new Set<string>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: '#r.#org, #r.#state',
-        ExpressionAttributeNames: { '#r': 'registration', '#org': 'organisation', '#state': 'state' },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const reg = item['registration'] as { organisation?: unknown; state?: unknown } | undefined;
-        if (reg?.state === 'active' && typeof reg.organisation === 'string') out.add(organisationKey(reg.organisation));
-      }
+    const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), {
+      ProjectionExpression: '#r.#org, #r.#state',
+      ExpressionAttributeNames: { '#r': 'registration', '#org': 'organisation', '#state': 'state' },
+    });
+    for await (const item of listing) {
+      const reg = item['registration'] as { organisation?: unknown; state?: unknown } | undefined;
+      if (reg?.state === 'active' && typeof reg.organisation === 'string') out.add(organisationKey(reg.organisation));
     }
     return out;
   }
