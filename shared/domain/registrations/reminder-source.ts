@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
-import { summaryLines } from '#shared/domain/notifications/promotion.ts';
+import { registrationStatusBlocks } from '#shared/domain/notifications/promotion.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import type { RegistrationRepository } from './ports.ts';
 import type { Registration } from './schema.ts';
@@ -43,19 +43,7 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
-  const summary = summaryLines(meeting, answer);
-  const calendar = 'Pour l’ajouter à votre agenda (fichier iCalendar) :';
-  const form = registration.form_number ? ` (demande n° ${registration.form_number})` : '';
-  const manage =
-    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
-    `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
-  const { text, html } = composeEmail(subject, [
-    greeting,
-    intro,
-    { heading: 'Votre inscription à ce jour :', items: summary },
-    { text: calendar, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
-    manage,
-  ]);
+  const { text, html } = composeEmail(subject, [greeting, intro, ...registrationStatusBlocks(meeting, registration, answer)]);
   return { to: registration.email, subject, text, html };
 }
 
