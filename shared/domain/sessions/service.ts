@@ -174,35 +174,17 @@ export class SessionService {
 
   async subscribe(request: SubscribeRequest, nonce: CallNonce | undefined, now: Date): Promise<SubscribeAnswer> {
     const seriesId = await this.resolveSeriesId(request.series_id);
-    for (let attempt = 1; ; attempt++) {
+    return this.decideAgainOnRace(async () => {
       // The one read of the decision: series (with its occurrence changes), subscription, form.
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       const series = reads.series;
       if (!series) throw this.unknownSeries(seriesId);
       const next = nextOccurrence(series, reads.overrides, now);
-      let decision;
-      try {
-        decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
-      } catch (error) {
-        if (error instanceof StaleReadError && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        throw error;
-      }
+      const decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
       if (decision.kind === 'replay') {
         return subscribeAnswer(decision.subscription, { alreadySubscribed: decision.alreadySubscribed, replayed: true }, next, this.deps.baseUrl);
       }
-      try {
-        await this.deps.store.commitSubscription(decision.write, nonce);
-      } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof StaleReadError) && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        if (error instanceof FormTakenError || error instanceof StaleReadError) throw new ServiceBusyError();
-        throw error;
-      }
+      await this.deps.store.commitSubscription(decision.write, nonce);
       if (decision.kind === 'subscribe' && next) await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id);
       return subscribeAnswer(
         decision.subscription,
@@ -210,6 +192,24 @@ export class SessionService {
         next,
         this.deps.baseUrl,
       );
+    });
+  }
+
+  /**
+   * The retry of the subscription calls, written once: `decide` reads, decides and commits; a
+   * lost race (a torn read, the form taken by a copy of the call, the subscription changed) is
+   * decided again on a fresh read after a short pause, and the last one answers busy (503,
+   * nothing written).
+   */
+  private async decideAgainOnRace<T>(decide: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await decide();
+      } catch (error) {
+        if (!(error instanceof FormTakenError || error instanceof StaleReadError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
+        await pause(attempt);
+      }
     }
   }
 
@@ -233,30 +233,21 @@ export class SessionService {
     now: Date,
   ): Promise<{ series_id: string; status: 'unsubscribed'; was_subscribed: boolean; replayed: boolean }> {
     const seriesId = await this.resolveSeriesId(request.series_id);
-    for (let attempt = 1; ; attempt++) {
+    const answer = (wasSubscribed: boolean, replayed: boolean) => ({
+      series_id: seriesId,
+      status: 'unsubscribed' as const,
+      was_subscribed: wasSubscribed,
+      replayed,
+    });
+    return this.decideAgainOnRace(async () => {
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       if (!reads.series) throw this.unknownSeries(seriesId);
       const decision = decideUnsubscribe(seriesId, reads, request, now);
-      const answer = (wasSubscribed: boolean, replayed: boolean) => ({
-        series_id: seriesId,
-        status: 'unsubscribed' as const,
-        was_subscribed: wasSubscribed,
-        replayed,
-      });
       if (decision.kind === 'replay') return answer(decision.wasSubscribed, true);
       if (decision.kind === 'noop') return answer(false, false);
-      try {
-        await this.deps.store.commitSubscription(decision.write, nonce);
-        return answer(true, false);
-      } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof StaleReadError) && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        if (error instanceof FormTakenError || error instanceof StaleReadError) throw new ServiceBusyError();
-        throw error;
-      }
-    }
+      await this.deps.store.commitSubscription(decision.write, nonce);
+      return answer(true, false);
+    });
   }
 
   private async tokenTarget(token: string) {
