@@ -19,7 +19,7 @@ import {
   type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { httpApi, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
@@ -66,7 +66,7 @@ export const routes = [
       // With allow_overbooking, the items now holding more people than places.
       const overbooked = overbookedItems(items);
       const data = { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) };
-      return publikOk(data, undefined, created ? 201 : 200);
+      return putAnswer(data, created);
     },
   }),
   route({

@@ -8,7 +8,7 @@ import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSessionsContext } from '#shared/contexts/sessions.ts';
 
@@ -80,7 +80,7 @@ export const routes = [
     body: SeriesInputSchema,
     handle: async ({ params, body, now }) => {
       const { created, series } = await sessions.putSeries(params.seriesId, body, now);
-      return publikOk({ ...series, created }, undefined, created ? 201 : 200);
+      return putAnswer(series, created);
     },
   }),
   route({

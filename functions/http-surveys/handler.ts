@@ -5,7 +5,7 @@ import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSurveysContext } from '#shared/contexts/surveys.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
@@ -54,7 +54,7 @@ export const routes = [
     body: SurveyInputSchema,
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
-      return publikOk({ ...survey, open: surveyView(survey, now).open, created }, undefined, created ? 201 : 200);
+      return putAnswer({ ...survey, open: surveyView(survey, now).open }, created);
     },
   }),
   route({

@@ -13,7 +13,7 @@ import {
   ProposalRequestSchema,
 } from '#shared/domain/votes/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createVotesContext } from '#shared/contexts/votes.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
@@ -113,7 +113,7 @@ export const routes = [
     body: CampaignInputSchema,
     handle: async ({ params, body, now }) => {
       const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
-      return publikOk({ ...campaignView(campaign, now), created }, undefined, created ? 201 : 200);
+      return putAnswer(campaignView(campaign, now), created);
     },
   }),
   route({

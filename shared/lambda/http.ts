@@ -213,6 +213,11 @@ export function publikOk(data: unknown, siblings?: Record<string, unknown>, stat
   return json(ok(data, siblings), statusCode);
 }
 
+/** An admin PUT's answer: `created` in the data, 201 when the PUT created, 200 when it replaced. */
+export function putAnswer(data: object, created: boolean): HttpResponse {
+  return publikOk({ ...data, created }, undefined, created ? 201 : 200);
+}
+
 export function text(body: string, contentType: string, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store', ...headers }, body };
 }
