@@ -1,14 +1,13 @@
 // What organisers read about a meeting's registrations: live counts, the registrations list
 // (JSON and CSV), per-workshop rosters, the evening list with dietary needs, the "do not
-// photograph" list, and the check-in rule. Pure: the handler loads the meeting, its capacity
+// photograph" list. Pure: the handler loads the meeting, its capacity
 // items and its registrations, these functions shape them.
 import { stripUnsafeCharacters } from '#shared/publik/coerce.ts';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
-import { onDay } from '#shared/domain/meetings/views.ts';
 import { overallStatus, registrationAnswer, type OverallStatus } from './answer.ts';
 import type { HeldItem, Registration } from './schema.ts';
 
@@ -527,27 +526,4 @@ export function refusalsSheet(refusals: ImageRightsRefusal[]): Sheet {
         : r.onsite_days.map((d) => (d.status === 'confirmed' ? d.label : `${d.label} (liste d’attente)`)).join(' ; '),
     ]),
   };
-}
-
-// ---------------------------------------------------------------------------------------
-// Check-in
-
-/**
- * Check-in is for people confirmed on site that day: anyone else (remote, waiting, not
- * registered that day, cancelled) is refused with `not-attending` (HTTP 409), so that a
- * scanner at the door shows why.
- */
-export function assertCanCheckIn(meeting: Meeting, reg: Registration, day: string): void {
-  const who = [reg.first_name, reg.last_name].filter(Boolean).join(' ');
-  const dayLabel = meeting.days.find((d) => d.date === day)?.label;
-  const on = dayLabel === undefined ? undefined : onDay(dayLabel);
-  const refuse = (message: string) => new ConflictError('not-attending', message, { registration_id: reg.id, day });
-  if (reg.state === 'cancelled') throw refuse(`Cette inscription (${who}) a été annulée.`);
-  if (!on) throw refuse(`Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`);
-  const attendance = reg.days.find((d) => d.date === day);
-  if (!attendance) throw refuse(`${who} n’est pas inscrit·e ${on}.`);
-  if (attendance.mode === 'remote') throw refuse(`${who} participe à distance ${on}.`);
-  if (heldItem(reg, dayKey(day))?.status !== 'confirmed') {
-    throw refuse(`${who} est en liste d’attente pour ${on} : sa place sur place n’est pas confirmée.`);
-  }
 }

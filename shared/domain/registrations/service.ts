@@ -26,7 +26,7 @@ import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import { EmailTakenError, type CounterState, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
-import { assertCanCheckIn } from './exports.ts';
+import { assertCanCheckIn } from './check-in.ts';
 import { checkRegistrationWindow, wantedItems } from './rules.ts';
 import type { Registration, RegistrationRequest } from './schema.ts';
 

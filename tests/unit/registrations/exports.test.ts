@@ -3,8 +3,8 @@ import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'j
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
+import { assertCanCheckIn } from '#shared/domain/registrations/check-in.ts';
 import {
-  assertCanCheckIn,
   countsSheet,
   eveningList,
   eveningSheet,
