@@ -11,7 +11,7 @@ import type {
 } from '#shared/domain/notifications/ports.ts';
 import { DeliveryFailedError, PromotionNotifier } from '#shared/domain/notifications/service.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { BASE_URL, NOW, club12Meeting, promotedRegistration, promotionNotification } from './fixtures.ts';
+import { BASE_URL, NOW, club12Meeting, promotedRegistration, promotionNotification } from './fakes.ts';
 
 interface Marker {
   state: 'sending' | 'sent' | 'skipped' | 'failed';

@@ -4,7 +4,7 @@ import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
 import { MeetingReminderSource, meetingStart, planMeeting, type MeetingReminderCatalog } from '#shared/domain/registrations/reminder-source.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import club12 from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
-import { BASE_URL, club12Meeting, promotedRegistration } from '../notifications/fixtures.ts';
+import { BASE_URL, club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
 
 const withReminders = (): Meeting => ({
   ...club12Meeting(),

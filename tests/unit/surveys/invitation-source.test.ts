@@ -7,8 +7,8 @@ import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvita
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import type { Survey } from '#shared/domain/surveys/schema.ts';
-import { club12Meeting, promotedRegistration } from '../notifications/fixtures.ts';
-import { survey as surveyFixture } from '../surveys/fixtures.ts';
+import { club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
+import { survey as surveyFixture } from '../surveys/fakes.ts';
 
 // The contract example: send_at 2027-06-09 09:00 Paris, every 4 days, at most 2 reminders,
 // closing 2027-06-30 23:59:59 Paris.

@@ -9,7 +9,7 @@ import { participationHash, replayHash } from '#shared/domain/surveys/anonymity.
 import { type AnswerContext, type ResponseWrite, type SurveyRepository } from '#shared/domain/surveys/ports.ts';
 import { AnswerBodySchema, SurveyInputSchema, type Survey } from '#shared/domain/surveys/schema.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
-import { surveyInput } from './fixtures.ts';
+import { surveyInput } from './fakes.ts';
 
 const now = new Date('2027-06-10T10:00:00Z');
 

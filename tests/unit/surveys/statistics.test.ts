@@ -8,7 +8,7 @@ import {
   type Counts,
   type Groups,
 } from '#shared/domain/surveys/statistics.ts';
-import { survey } from './fixtures.ts';
+import { survey } from './fakes.ts';
 
 const s = survey();
 const onsiteExpert: Groups = { mode: 'onsite', profile: 'expert' };

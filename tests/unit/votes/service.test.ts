@@ -6,7 +6,7 @@ import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
-import { campaign } from './fixtures.ts';
+import { campaign } from './fakes.ts';
 
 const VOTING = new Date('2027-06-07T10:00:00Z');
 const open = campaign({ electorate: ['Ville de Test', 'Autre Ville'], meeting_id: undefined, min_choices: 0 });
