@@ -1,29 +1,9 @@
-// THE reminder engine: one engine for session series, meetings and survey invitations.
-//
-// Design (docs/operations.md, « Reminders »):
-// - A *source* per kind of owner (session series, meeting, survey) plans *dispatches* — the
-//   (subject, kind, rule, sequence) pairs with the instant they fall due — in pure code from its
-//   definition, what the ledger already holds and `now`; it also pages the dispatch's audience
-//   and composes each recipient's email (re-checking that they still want it).
-// - Each owner has a schedule item carrying its next due instant in a SPARSE index (gsi1,
-//   gsi1pk `REMINDERS-DUE`, gsi1sk `<dueAt>#<kind>#<ownerId>`; absent when nothing is ahead).
-//   The tick reads due owners with ONE query (≤ now), so 100 series × 400 occurrences with
-//   nothing due cost one DynamoDB call. Whoever changes an owner calls refreshNextDue().
-// - Per due owner: read its ledger (one query), plan purely, record the new pairs (`fanning`)
-//   and the skipped ones with conditional puts, fan out, write the next due instant under the
-//   revision read first (a concurrent admin write bumps it; the tick then plans again).
-// - A fan-out holds a lease on its record; after each page of recipients is queued the cursor
-//   is saved under that lease. A crash resumes from the last saved cursor (that page may be
-//   queued twice: the per-recipient delivery markers make the copy a no-op); a second tick
-//   racing for the same pair finds the lease held and leaves it.
-// - Delivery (ReminderDelivery): one message per recipient; the marker (subject, kind, rule,
-//   sequence, recipient) is claimed with a condition before sending, then marked sent, skipped
-//   (no longer subscribed) or released as failed (the queue retries, then the DLQ).
-//
-// Survey invitations are one more source (survey-source.ts): `invitation` at send_at and
-// `reminder` `r1`, `r2`… every reminder_after_days up to max_reminders, none at or after
-// closes_at; its compose() skips people whose participation marker exists. Nothing in the
-// engine is specific to them.
+// The reminder engine: one engine for every owner kind (session series, meetings, surveys),
+// knowing nothing of any workflow. ReminderEngine plans due owners through their source, records
+// the dispatches in the ledger and fans them out to the queue under a lease; ReminderDelivery
+// sends one recipient's email once in effect (a conditional delivery marker). The design —
+// sparse due index, leases, resumable cursors, markers — is in docs/architecture.md
+// (« The reminder engine ») and operations in docs/operations.md (« Reminders »).
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import type { DispatchDeliveryRepository, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
