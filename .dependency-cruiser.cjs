@@ -32,6 +32,13 @@ module.exports = {
       to: { path: ['^shared/lambda/', '^shared/contexts/', '^functions/'] },
     },
     {
+      name: 'functions-through-contexts',
+      severity: 'error',
+      comment: 'Entry points build their repositories and clients through a composition root (shared/contexts/), never directly.',
+      from: { path: '^functions/' },
+      to: { path: '^shared/adapters/' },
+    },
+    {
       name: 'shared-below-functions',
       severity: 'error',
       comment: 'functions/ are entry points: nothing in shared/ imports them.',
