@@ -59,6 +59,8 @@ export type TransactWriteCommand = Documents.TransactWriteCommand;
 export type UpdateCommand = Documents.UpdateCommand;
 export type QueryCommandInput = Documents.QueryCommandInput;
 export type TransactWriteCommandInput = Documents.TransactWriteCommandInput;
+export type UpdateCommandInput = Documents.UpdateCommandInput;
+export type UpdateCommandOutput = Documents.UpdateCommandOutput;
 
 export const { unmarshall } = util;
 

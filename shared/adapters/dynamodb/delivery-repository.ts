@@ -19,7 +19,7 @@ import type {
   DispatchDeliveryRow,
   DispatchDeliveryRepository,
 } from '#shared/domain/notifications/ports.ts';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
 import { deliveryKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
@@ -153,22 +153,15 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
     to?: string,
   ): Promise<boolean> {
     const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to' : ''} REMOVE #lease_until`;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: OWNED,
-          ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
-          ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const out = await updateIfHolds(this.client, {
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: update,
+      ConditionExpression: OWNED,
+      ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
+      ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
+    });
+    return out !== undefined;
   }
 }
 

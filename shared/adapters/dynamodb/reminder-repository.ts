@@ -17,11 +17,11 @@ import {
 } from '#shared/adapters/aws/sdk.ts';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
+import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
-import { dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
+import { dispatchFields, dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
 import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
 
 // Records of past occurrences are kept a year (delivery reports, « was it sent? »), then expire.
@@ -101,12 +101,7 @@ export class DynamoReminderRepository implements ReminderRepository {
             Item: {
               ...reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
               type: 'reminder-dispatch',
-              owner_kind: owner.kind,
-              owner_id: owner.id,
-              subject: dispatch.subject,
-              kind: dispatch.kind,
-              rule: dispatch.rule,
-              sequence: dispatch.sequence,
+              ...dispatchFields(owner, dispatch),
               due_at: dispatch.dueAt,
               starts_at: dispatch.startsAt,
               status,
@@ -132,30 +127,17 @@ export class DynamoReminderRepository implements ReminderRepository {
     const token = randomUUID();
     const update = 'SET #lease_token = :token, #lease_until = :until ADD #claims :one';
     const condition = '#status = :fanning AND (attribute_not_exists(#lease_until) OR #lease_until < :now)';
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: exprNames(update, condition),
-          ExpressionAttributeValues: {
-            ':token': token,
-            ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-            ':now': now.toISOString(),
-            ':fanning': 'fanning',
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const claim = ClaimSchema.parse(out.Attributes);
-      return { token, cursor: claim.cursor ?? null, queued: claim.queued };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const values = {
+      ':token': token,
+      ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+      ':now': now.toISOString(),
+      ':fanning': 'fanning',
+      ':one': 1,
+    };
+    const out = await this.updateRecord(owner, dispatch, update, condition, values, true);
+    if (!out) return undefined;
+    const claim = ClaimSchema.parse(out.Attributes);
+    return { token, cursor: claim.cursor ?? null, queued: claim.queued };
   }
 
   async advanceFanOut(owner: OwnerRef, dispatch: Dispatch, token: string, cursor: string, queued: number, now: Date, leaseSeconds: number): Promise<boolean> {
@@ -176,22 +158,21 @@ export class DynamoReminderRepository implements ReminderRepository {
 
   private async underLease(owner: OwnerRef, dispatch: Dispatch, token: string, update: string, values: Record<string, unknown>): Promise<boolean> {
     const condition = '#status = :fanning AND #lease_token = :token';
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: exprNames(update, condition),
-          ExpressionAttributeValues: { ':fanning': 'fanning', ':token': token, ...values },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const out = await this.updateRecord(owner, dispatch, update, condition, { ':fanning': 'fanning', ':token': token, ...values });
+    return out !== undefined;
+  }
+
+  /** A conditional update of a dispatch record; undefined when the condition failed. */
+  private updateRecord(owner: OwnerRef, dispatch: Dispatch, update: string, condition: string, values: Record<string, unknown>, returnNew = false) {
+    return updateIfHolds(this.client, {
+      TableName: this.tableName,
+      Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: exprNames(update, condition),
+      ExpressionAttributeValues: values,
+      ...(returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
+    });
   }
 
   async setNextDue(owner: OwnerRef, nextDueAt: string | null, expectedRevision: number, now: Date): Promise<boolean> {

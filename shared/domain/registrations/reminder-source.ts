@@ -13,7 +13,7 @@ import type { RegistrationRepository } from './ports.ts';
 import type { Registration } from './schema.ts';
 import { frenchDateRange } from '#shared/domain/meetings/views.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
-import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
@@ -33,7 +33,7 @@ export function meetingStart(meeting: Meeting): Date | undefined {
 /** Pure planning of a meeting's reminders (exported for tests). */
 export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[], now: Date): Plan {
   const startsAt = meetingStart(meeting);
-  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return { fanOut: [], skip: [], nextDueAt: null };
+  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return nothingPlanned();
   const rules = meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) }));
   return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
 }
@@ -56,7 +56,7 @@ export class MeetingReminderSource implements ReminderSource {
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
     const meeting = await this.catalog.meetings.findMeeting(meetingId);
-    return meeting ? planMeeting(meeting, history, now) : { fanOut: [], skip: [], nextDueAt: null };
+    return meeting ? planMeeting(meeting, history, now) : nothingPlanned();
   }
 
   /** Registrations not cancelled (confirmed or waiting), a page at a time. */

@@ -7,7 +7,7 @@
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import type { DispatchDeliveryRepository, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
-import { dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
+import { dispatchFields, dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
 import type { ReminderRepository, ReminderQueue, ReminderSource } from './ports.ts';
 import { unfinished } from './plan.ts';
 
@@ -117,16 +117,7 @@ export class ReminderEngine {
     for (;;) {
       const page = await source.audience(owner.id, dispatch, cursor, pageSize);
       await queue.send(
-        page.recipients.map((recipient) => ({
-          type: 'reminder.deliver' as const,
-          owner_kind: owner.kind,
-          owner_id: owner.id,
-          subject: dispatch.subject,
-          kind: dispatch.kind,
-          rule: dispatch.rule,
-          sequence: dispatch.sequence,
-          recipient,
-        })),
+        page.recipients.map((recipient) => ({ type: 'reminder.deliver' as const, ...dispatchFields(owner, dispatch), recipient })),
       );
       queued += page.recipients.length;
       queuedNow += page.recipients.length;

@@ -4,7 +4,7 @@
 // both mapping the sessions model onto the views of catalog-views.ts); this file plans and composes.
 import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
-import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import type { SessionEmailInput } from './reminder-email.ts';
@@ -61,7 +61,7 @@ export class SessionSeriesSource implements ReminderSource {
 
   async plan(seriesId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
     const found = await this.catalog.upcoming(seriesId, now);
-    if (!found) return { fanOut: [], skip: [], nextDueAt: null };
+    if (!found) return nothingPlanned();
     return planSeries(found.series, found.occurrences, history, now);
   }
 

@@ -25,7 +25,7 @@ import { participationHash } from './anonymity.ts';
 import { isEligible } from './eligibility.ts';
 import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from './schema.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
-import { planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
@@ -62,7 +62,7 @@ export function invitationSchedule(survey: Pick<Survey, 'closes_at'>, invitation
 export function planSurvey(survey: Survey, history: readonly DispatchRecord[], now: Date): Plan {
   const invitations = invitationsOf(survey);
   const rules = invitations ? invitationSchedule(survey, invitations) : [];
-  if (rules.length === 0) return { fanOut: [], skip: [], nextDueAt: null };
+  if (rules.length === 0) return nothingPlanned();
   const startsAt = new Date(survey.closes_at);
   const startsIso = startsAt.toISOString();
   // The invitation as a rule of its own, and every record tied to the current closing instant.
@@ -133,7 +133,7 @@ export class SurveyInvitationSource implements ReminderSource {
 
   async plan(surveyId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
     const survey = await this.catalog.surveys.findSurvey(surveyId);
-    return survey ? planSurvey(survey, history, now) : { fanOut: [], skip: [], nextDueAt: null };
+    return survey ? planSurvey(survey, history, now) : nothingPlanned();
   }
 
   /** Eligible registrations, a page at a time (a page may hold fewer than `limit` ids, even none). */
