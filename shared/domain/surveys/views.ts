@@ -2,7 +2,7 @@
 // options data source of a choice question, and the CSV of the responses. Pure.
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
-import type { Sheet } from '#shared/domain/registrations/exports.ts';
+import type { Sheet } from '#shared/domain/csv.ts';
 import { isOpen } from './eligibility.ts';
 import type { Mode, ProfileGroup, StoredResponse, Survey } from './schema.ts';
 
