@@ -4,6 +4,7 @@ import { NotFoundError } from '#shared/domain/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import type { Sheet } from '#shared/domain/csv.ts';
 import { isOpen } from './eligibility.ts';
+import { countsOfResponses, questionShown, shownGroups } from './statistics.ts';
 import type { Mode, ProfileGroup, StoredResponse, Survey } from './schema.ts';
 
 export const surveyNotFound = (id: string) => new NotFoundError(`Enquête inconnue : « ${id} ».`, 'survey-not-found');
@@ -40,22 +41,35 @@ export function optionItems(survey: Survey, questionId: string): DataSourceItem[
 const MODE_LABELS: Record<Mode, string> = { onsite: 'Sur place', remote: 'À distance' };
 const PROFILE_LABELS: Record<ProfileGroup, string> = { newcomer: 'Nouvel·le utilisateur·rice', expert: 'Expert·e', unknown: 'Non renseigné' };
 
+/** What the CSV writes in place of a hidden group or answer. */
+export const HIDDEN = '';
+
 /**
  * One line per response, in the order of the random response ids (which reveals neither who
  * nor when), with no identity and no time: the groups, then one column per question.
+ *
+ * The CSV hides what the results hide (`min_group_size`): a group the breakdowns suppress is
+ * left blank on its lines, and a question whose figures are suppressed (answered by too few)
+ * is blank on every line. Lines are never left out: the results list every free text and count
+ * every answer, so a missing line would be found again by difference (the one text of the
+ * results that is not in the CSV is the remote respondent's). A blank group cell only says
+ * "one of the hidden groups", which together hold at least `min_group_size` responses.
  */
 export function responsesSheet(survey: Survey, responses: StoredResponse[]): Sheet {
   const sorted = [...responses].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const counts = countsOfResponses(survey, responses);
+  const groups = shownGroups(survey, counts);
+  const shownQuestions = new Set(survey.questions.filter((q) => questionShown(survey, counts, q.id)).map((q) => q.id));
   const optionText = (qid: string, id: string) =>
     survey.questions.find((q) => q.id === qid)?.options.find((o) => o.id === id)?.text ?? id;
   return {
     headers: ['Mode', 'Profil', ...survey.questions.map((q) => q.label)],
     rows: sorted.map((r) => [
-      MODE_LABELS[r.mode],
-      PROFILE_LABELS[r.profile],
+      groups.mode.has(r.mode) ? MODE_LABELS[r.mode] : HIDDEN,
+      groups.profile.has(r.profile) ? PROFILE_LABELS[r.profile] : HIDDEN,
       ...survey.questions.map((q) => {
         const v = r.answers[q.id];
-        if (v === undefined) return '';
+        if (v === undefined || !shownQuestions.has(q.id)) return HIDDEN;
         if (Array.isArray(v)) return v.map((id) => optionText(q.id, id)).join(', ');
         if (q.type === 'single') return optionText(q.id, String(v));
         return v;
