@@ -24,11 +24,14 @@ const HOSTILE = [
   '12.5',
 ];
 
+// A spreadsheet ends a row at CRLF, and at a bare LF or CR outside quotes too (csv-parse, left to
+// itself, would take the first CRLF as the only row end and keep a bare LF inside the cell).
+const SPREADSHEET_ROW_ENDS = ['\r\n', '\n', '\r'];
 const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 function readBack(csv: string): string[][] {
   // bom: strips the UTF-8 BOM as Excel does; relax_quotes off: a stray quote is an error.
-  return parse(csv, { bom: true, delimiter: ';', record_delimiter: '\r\n' }) as string[][];
+  return parse(csv, { bom: true, delimiter: ';', record_delimiter: SPREADSHEET_ROW_ENDS }) as string[][];
 }
 
 describe('sheetToCsv', () => {
