@@ -212,14 +212,14 @@ export type BreakdownGroup =
   | { group: string; responses: number; suppressed: true }
   | { group: string; responses: number; suppressed: false; questions: BreakdownQuestion[] };
 
-type Dimension = 'mode' | 'profile';
-const DIMENSIONS: Record<Dimension, readonly string[]> = { mode: MODES, profile: PROFILE_GROUPS };
+export type Dimension = 'mode' | 'profile';
+export const DIMENSIONS: Record<Dimension, readonly string[]> = { mode: MODES, profile: PROFILE_GROUPS };
 
 /**
  * The members shown out of `sizes` (name → answers in it) whose total is `total`: those with
  * at least `min` answers, less the smallest of them until the hidden remainder is 0 or ≥ min.
  */
-function shownMembers(sizes: ReadonlyArray<readonly [string, number]>, total: number, min: number): Set<string> {
+export function shownMembers(sizes: ReadonlyArray<readonly [string, number]>, total: number, min: number): Set<string> {
   const shown = sizes.filter(([, n]) => n >= min).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
   let hidden = total - shown.reduce((sum, [, n]) => sum + n, 0);
   while (hidden > 0 && hidden < min && shown.length > 0) hidden += (shown.shift() as readonly [string, number])[1];
