@@ -67,10 +67,13 @@ export function ballotProposals(c: Campaign, proposals: Proposal[]): Proposal[] 
   return c.ballot.map((id) => byId.get(id)).filter((p): p is Proposal => p !== undefined);
 }
 
-/** The organisation keys of a listed electorate (folded once, when the campaign was defined). */
+/**
+ * The organisation keys of a listed electorate, folded from the names at each use: a campaign
+ * defined before the key last changed still admits its organisations under today's key.
+ */
 export function electorateKeys(c: Campaign): ReadonlySet<string> {
   if (c.electorate === 'meeting') return new Set();
-  return new Set(c.electorate_keys ?? c.electorate.map(organisationKey));
+  return new Set(c.electorate.map(organisationKey));
 }
 
 /** Fields that define what a ballot is: frozen with the ballot once the vote opened. */
@@ -99,7 +102,6 @@ export function defineCampaign(id: string, input: CampaignInput, previous: Campa
   return {
     id,
     ...input,
-    electorate_keys: input.electorate === 'meeting' ? undefined : [...new Set(input.electorate.map(organisationKey))].sort(),
     max_choices: input.method === 'approval' ? input.max_choices : undefined,
     points_total: input.method === 'points' ? input.points_total : undefined,
     opened_at: previous?.opened_at,
