@@ -4,8 +4,10 @@
 // proposal under 13 spellings. Replayed here against DynamoDB Local through the real services.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
@@ -22,6 +24,7 @@ import {
   ProposalRequestSchema,
 } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
+import { checkOrganisationKeys } from '#scripts/check-organisation-keys.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 
@@ -199,5 +202,48 @@ describe('look-alike spellings of one organisation', () => {
     const results = await votes.results(id, VOTING, { publicView: false });
     expect(results).toMatchObject({ ballots: 2, electorate: 2 });
     expect(results.proposals.find((r) => r.proposal_id === p.proposal_id)?.score).toBe(2);
+  });
+
+  it('items stored under a key of the earlier rule are reported by the check, for an active campaign only', async () => {
+    const id = await createCampaign({ electorate: ['Métropole Test', 'Ville de Lyon'] });
+    const p = await propose(id, `audit-${suffix}`, 'Ville de Lyon');
+    await cosign(p.proposal_id, `audit-co-${suffix}`, 'Métropole Test');
+    await votes.openVote(id, VOTING);
+    await votes.castBallot(
+      id,
+      BallotRequestSchema.parse({ form_uuid: `audit-b-${suffix}`, email: 'audit@example.org', organisation: 'Métropole Test', choices: [p.proposal_id] }),
+      nonce(),
+      VOTING,
+    );
+    // What the earlier rule wrote for a Cyrillic spelling: its own key, hence its own ballot and support.
+    const cyrillic = 'M\u0435tropole Test';
+    const oldKey = 'm\u0435tropole test';
+    const [stored] = await store.listBallots(id);
+    await ddb.send(new PutCommand({
+      TableName: tables.DataTable,
+      Item: { ...voteKeys.ballot(id, oldKey), type: 'ballot', version: 1, ballot: { ...stored!, organisation: cyrillic, organisation_key: oldKey, form_uuid: 'old', version: 1 } },
+    }));
+    const { snapshot } = await votes.getProposal(p.proposal_id, VOTING);
+    const support = snapshot.supports.find((s) => s.organisation === 'Métropole Test')!;
+    await ddb.send(new PutCommand({
+      TableName: tables.DataTable,
+      Item: { ...voteKeys.support(id, p.proposal_id, oldKey), type: 'support', support: { ...support, organisation: cyrillic, organisation_key: oldKey, form_uuid: 'old' } },
+    }));
+
+    const report = (await checkOrganisationKeys(store, VOTING)).find((r) => r.campaign_id === id);
+    expect(report).toEqual({
+      campaign_id: id,
+      status: 'active',
+      stale_supports: 1,
+      stale_ballots: 1,
+      merged_supports: [{ proposal_id: p.proposal_id, organisations: expect.arrayContaining(['Métropole Test', cyrillic]) }],
+      merged_ballots: [{ organisations: expect.arrayContaining(['Métropole Test', cyrillic]) }],
+      action_needed: true,
+    });
+    const clean = (await checkOrganisationKeys(store, VOTING)).filter((r) => r.campaign_id !== id && r.campaign_id.endsWith(suffix));
+    expect(clean.length).toBeGreaterThan(0);
+    for (const r of clean) expect(r).toMatchObject({ stale_supports: 0, stale_ballots: 0, merged_supports: [], merged_ballots: [], action_needed: false });
+    const later = (await checkOrganisationKeys(store, new Date('2027-07-01T00:00:00Z'))).find((r) => r.campaign_id === id);
+    expect(later).toMatchObject({ status: 'closed', action_needed: false });
   });
 });
