@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { organisationKey, sameOrganisation } from '#shared/domain/votes/organisation.ts';
 import { CONFUSABLES } from '#shared/domain/votes/confusables.generated.ts';
 import { parseTable } from '#shared/domain/votes/confusable-folding.ts';
+import { electorateKeys } from '#shared/domain/votes/campaign.ts';
+import { campaign } from './fixtures.ts';
 
 describe('organisation key', () => {
   it('folds accents, case, hyphens, apostrophes and spaces', () => {
@@ -75,5 +77,13 @@ describe('organisation key', () => {
 
   it('gives an empty key to a name without any letter or digit', () => {
     expect(organisationKey('\u200b - . \u200e')).toBe('');
+  });
+
+  it('a listed electorate is folded from its names with today\'s rule, whatever keys were stored with it', () => {
+    const stale = campaign({ electorate: ['M\u0435tropole Test', 'Ville de Lyon'] });
+    const keys = electorateKeys({ ...stale, electorate_keys: ['m\u0435tropole test', 'ville de lyon'] });
+    expect([...keys].sort()).toEqual(['metropole test', 'ville de lyon']);
+    // Same campaign, other names (a PUT): folded again, not served from the instance's cache.
+    expect([...electorateKeys(campaign({ electorate: ['Brest Métropole'] }))]).toEqual(['brest metropole']);
   });
 });
