@@ -329,6 +329,56 @@ describe('closing by the window', () => {
   });
 });
 
+describe('a vote closed by its window stays closed whatever the order of calls (issue 13)', () => {
+  const after = new Date('2027-06-08T16:00:00Z'); // an hour past vote_closes_at
+  const later = { vote_closes_at: '2027-06-20T17:00:00+02:00' };
+  const inputWith = (overrides: Record<string, unknown>) =>
+    CampaignInputSchema.parse({
+      title: 'Évolutions 2027',
+      proposals_open_at: '2027-03-01T00:00:00+01:00',
+      proposals_close_at: '2027-05-31T23:59:59+02:00',
+      vote_opens_at: '2027-06-07T09:00:00+02:00',
+      vote_closes_at: '2027-06-08T17:00:00+02:00',
+      method: 'approval',
+      max_choices: 5,
+      electorate: Array.from({ length: 400 }, (_, i) => `Commune ${i}`),
+      ...overrides,
+    });
+
+  async function expectClosed(id: string, ids: string[]) {
+    const { campaign } = await main.votes.snapshot(id, after);
+    expect(campaign).toMatchObject({ closed_at: '2027-06-08T15:00:00.000Z', ballot: ids, vote_closes_at: later.vote_closes_at });
+    const late = main.votes.castBallot(id, ballot(`late-${id}`, { organisation: 'Commune 2', choices: [ids[0]] }), nonce(), after);
+    expect(await refusalOf(late)).toBe('campaign-closed');
+    expect(await main.votes.results(id, after, { publicView: true })).toMatchObject({ vote_status: 'closed', ballots: 1 });
+    expect((await main.votes.recount(id, after)).equal).toBe(true);
+  }
+
+  it('PUT moving vote_closes_at later, before any read: sealed by the PUT, not reopened', async () => {
+    const { id, ids } = await eligibleCampaign(2);
+    await main.votes.castBallot(id, ballot(`put-${id}-1`, { organisation: 'Commune 1', choices: [ids[0]] }), nonce(), VOTING);
+    const { campaign } = await main.votes.putCampaign(id, inputWith(later), after);
+    expect(campaign.closed_at).toBe('2027-06-08T15:00:00.000Z');
+    await expectClosed(id, ids);
+  });
+
+  it('read first, then the same PUT: still closed', async () => {
+    const { id, ids } = await eligibleCampaign(2);
+    await main.votes.castBallot(id, ballot(`read-${id}-1`, { organisation: 'Commune 1', choices: [ids[0]] }), nonce(), VOTING);
+    expect((await main.votes.results(id, after, { publicView: true })).vote_status).toBe('closed');
+    await main.votes.putCampaign(id, inputWith(later), after);
+    await expectClosed(id, ids);
+  });
+
+  it('a vote never read while open: the PUT after its window freezes the ballot and seals it', async () => {
+    const { id, ids } = await eligibleCampaign(2);
+    const { campaign } = await main.votes.putCampaign(id, inputWith(later), after);
+    expect(campaign).toMatchObject({ closed_at: '2027-06-08T15:00:00.000Z', ballot: ids, opened_at: '2027-06-07T07:00:00.000Z' });
+    const late = main.votes.castBallot(id, ballot(`never-${id}`, { organisation: 'Commune 2', choices: [ids[0]] }), nonce(), after);
+    expect(await refusalOf(late)).toBe('campaign-closed');
+  });
+});
+
 describe('meeting electorate', () => {
   it('the voter votes for the organisation of their registration; others are not in the electorate', async () => {
     const ddb = main.ddb;

@@ -26,6 +26,7 @@ import {
   proposalNotFound,
   proposalStatus,
   sealCampaign,
+  settleCampaign,
   voteStatus,
   type ProposalStatus,
 } from './campaign.ts';
@@ -118,8 +119,11 @@ export class VoteService {
   async putCampaign(campaignId: string, input: CampaignInput, now: Date): Promise<{ campaign: Campaign; created: boolean }> {
     return this.decideAndWrite('put-campaign', async () => {
       const snapshot = await this.store.loadCampaign(campaignId);
-      const next = defineCampaign(campaignId, input, snapshot?.campaign, now);
-      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0);
+      // Sealed or frozen first if its window passed (one write: the seal goes with the PUT).
+      const previous = snapshot && settleCampaign(snapshot.campaign, snapshot.proposals, now);
+      const next = defineCampaign(campaignId, input, previous, now);
+      const settledBallot = snapshot !== undefined && snapshot.campaign.ballot === undefined && next.ballot !== undefined;
+      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0, settledBallot ? snapshot.changeSeq : undefined);
       return { campaign: next, created: snapshot === undefined };
     });
   }
