@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { createRemindersContext } from '#shared/contexts/reminders.ts';
 import { deliveriesSheet, deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
-import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv } from '#shared/domain/csv.ts';
 import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';

@@ -8,7 +8,16 @@ import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { type BallotContext, type BallotFormMarker, type CampaignRecord, type CampaignSnapshot, type CosignContext, type ProposeContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
+import {
+  staleBallot,
+  type BallotContext,
+  type BallotFormMarker,
+  type CampaignRecord,
+  type CampaignSnapshot,
+  type CosignContext,
+  type ProposeContext,
+  type VoteRepository,
+} from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import {
   BallotSchema,
@@ -409,18 +418,18 @@ export class DynamoVoteRepository implements VoteRepository {
       replaced: b.replaced_count > 0,
       version: write.markerVersion + 1,
     };
-    await this.commit(
-      [
-        {
-          tag: 'ballot',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
-              ...this.versionCondition(write.previousVersion),
-            },
+    const items: TaggedItem<Tag>[] = [
+      {
+        tag: 'ballot',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+            ...this.versionCondition(write.previousVersion),
           },
         },
+        returnCurrent: true,
+      },
         {
           tag: 'form',
           item: {
@@ -431,7 +440,54 @@ export class DynamoVoteRepository implements VoteRepository {
             },
           },
         },
-        { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+      { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+    ];
+    try {
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
+    } catch (error) {
+      if (!(error instanceof TransactionRefusedError)) throw error;
+      // Agents of one organisation replacing its ballot at once collide on the ballot item
+      // alone: the refusal carries that item as it stands, so the service re-plans on it
+      // without reading again; a bare conflict (no condition failed) retries the same plan.
+      if (error.failedTags.size === 0 && error.conflict) throw staleBallot('as-planned');
+      const current = error.current.find((c) => c.tag === 'ballot');
+      if (error.failedTags.size === 1 && current) {
+        throw staleBallot({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
+      }
+      throw new StaleReadError(error.message);
+    }
+  }
+
+  async recordOvertakenBallot(
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void> {
+    const m = write.marker;
+    await this.commit(
+      [
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...voteKeys.ballotForm(write.formUuid), type: 'ballot-form', ...m },
+              ...this.versionCondition(write.markerVersion),
+            },
+          },
+        },
+        {
+          tag: 'ballot',
+          item: {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: voteKeys.ballot(m.campaign_id, m.organisation_key),
+              ConditionExpression: '#version > :planned',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':planned': write.plannedVersion },
+            },
+          },
+        },
+        { tag: 'tally', item: this.tallyItem(m.campaign_id, {}) },
       ],
       nonce,
     );

@@ -122,13 +122,13 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     dropped.length === 1
       ? 'Un atelier que vous aviez choisi, complet entre-temps et sans liste d’attente, n’a pas pu être conservé :'
       : 'Des ateliers que vous aviez choisis, complets entre-temps et sans liste d’attente, n’ont pas pu être conservés :';
-  const { text, html } = composeEmail(subject, [
+  const email = composeEmail(subject, [
     greeting,
     intro,
     dropped.length > 0 && { heading: droppedIntro, items: dropped },
     ...registrationStatusBlocks(meeting, reg, answer),
   ]);
-  return { to: reg.email, subject, text, html };
+  return { to: reg.email, ...email };
 }
 
 /**

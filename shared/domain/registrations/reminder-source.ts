@@ -43,8 +43,8 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
-  const { text, html } = composeEmail(subject, [greeting, intro, ...registrationStatusBlocks(meeting, registration, answer)]);
-  return { to: registration.email, subject, text, html };
+  const email = composeEmail(subject, [greeting, intro, ...registrationStatusBlocks(meeting, registration, answer)]);
+  return { to: registration.email, ...email };
 }
 
 export class MeetingReminderSource implements ReminderSource {

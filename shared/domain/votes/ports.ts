@@ -3,6 +3,7 @@
 // decides in pure code, and commits in one transaction (a `…` write method) that carries the
 // Publik call's nonce. A write whose conditions no longer hold throws StaleReadError:
 // read again and decide again.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { Ballot, Campaign, Proposal, Support } from './schema.ts';
 
@@ -113,6 +114,16 @@ export interface VoteRepository {
     write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
     nonce: CallNonce | undefined,
   ): Promise<void>;
+  /**
+   * A replacement overtaken by another replacement of the same organisation's ballot that
+   * committed after it was planned: only its form marker is written (conditioned on
+   * `markerVersion`), checked against the ballot item still being past `plannedVersion` and the
+   * tally not sealed; the ballot and the tally stay as the later replacement left them.
+   */
+  recordOvertakenBallot(
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void>;
 
   listBallots(campaignId: string): Promise<Ballot[]>;
   /** The live tally (sum of the sharded counters). */
@@ -121,3 +132,19 @@ export interface VoteRepository {
   meetingOrganisations(meetingId: string): Promise<Set<string>>;
 }
 
+/**
+ * What a ballot write refused only because of the organisation's ballot item carries (the
+ * `current` of its StaleReadError), to decide the next attempt without a read: the ballot as it
+ * stood when its condition failed (DynamoDB returns it with the refusal), or `as-planned` when
+ * nothing failed but a concurrent transaction touched an item (the same plan may be sent
+ * again). Every other input of the decision is re-checked by the retried transaction's own
+ * conditions.
+ */
+export type BallotRefusal = { ballot: Ballot | undefined } | 'as-planned';
+
+export const staleBallot = (current: BallotRefusal) =>
+  new StaleReadError<BallotRefusal>(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved', current);
+
+/** The ballot refusal a StaleReadError of the vote repository carries, if it is one. */
+export const ballotRefusalOf = (error: unknown): BallotRefusal | undefined =>
+  error instanceof StaleReadError ? (error.current as BallotRefusal | undefined) : undefined;
