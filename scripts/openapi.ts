@@ -51,7 +51,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const file = process.argv[outIndex + 1];
     if (!file) throw new Error('--out needs a file');
     writeFileSync(file, text);
-  } else process.stdout.write(text);
-  // Handler modules hold SDK clients with keep-alive agents: nothing else to wait for.
-  process.exit(0);
+    process.exit(0);
+  }
+  // Handler modules hold SDK clients with keep-alive agents: exit once the output is flushed.
+  process.stdout.write(text, () => process.exit(0));
 }
