@@ -3,14 +3,16 @@
 // (answer schemas, error classes, examples).
 //   tsx scripts/openapi.ts              prints the document
 //   tsx scripts/openapi.ts --out <file> writes it (the synth step that ships it beside the bundle)
+//   tsx scripts/openapi.ts --guides     rewrites the reference block of each guide (docs/*.md)
 // Importing a handler builds its clients (no network) from the environment: the defaults of
 // shared/config.ts suffice.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { httpFunctions } from '#functions/manifest.ts';
 import type { RouteDefinition } from '#shared/lambda/http.ts';
 import { buildOpenApiDocument, serializeDocument, type DocumentedFunction, type OpenApiDocument } from '#shared/openapi/document.ts';
+import { guideBlock, guideFiles, withGuideBlock } from '#shared/openapi/guide-tables.ts';
 import type { RouteDocs } from '#shared/openapi/route-doc.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -45,6 +47,15 @@ export async function generateDocumentText(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--guides')) {
+    const document = await generateDocument();
+    for (const file of guideFiles(document)) {
+      const full = path.join(root, file);
+      writeFileSync(full, withGuideBlock(readFileSync(full, 'utf8'), guideBlock(document, file), file));
+      console.log(`${file}: reference block written`);
+    }
+    process.exit(0);
+  }
   const outIndex = process.argv.indexOf('--out');
   const text = await generateDocumentText();
   if (outIndex > 0) {

@@ -15,7 +15,7 @@ import {
 
 const TAG = 'Meetings: organisers';
 const CSV = { type: 'text/csv', description: '`?format=csv`: a sheet for Excel or LibreOffice', jsonToo: true };
-const GUIDE = 'docs/operations.md';
+const GUIDE = 'docs/operations.md#changing-a-meeting-organisers';
 
 export const docs: RouteDocs = {
   'GET /admin/meetings': {
