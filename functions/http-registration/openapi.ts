@@ -28,6 +28,34 @@ const REGISTRATION_REFUSALS = [
 
 const GUIDE = 'docs/publik-integration.md';
 
+const REGISTRATION_EXAMPLE_BODY = {
+  form_uuid: '6f1f0c2e-1d2b-4c55-9d7e-0b7f1f1c2a3b',
+  form_number: '12-34',
+  email: 'camille.martin@exemple-commune.fr',
+  first_name: 'Camille',
+  last_name: 'Martin',
+  organisation: 'Ville de Villejuif',
+  onsite_days: ['2025-06-07'],
+  remote_days: [],
+  workshops: ['socle-personnes-morales'],
+  evening_event: true,
+  image_rights: 'accepted',
+};
+
+const REGISTRATION_EXAMPLE_DATA = {
+  registration_id: 'r…',
+  meeting_id: 'club-12',
+  status: 'partial',
+  in_waiting_list: true,
+  email: 'camille.martin@exemple-commune.fr',
+  days: [{ date: '2025-06-07', mode: 'onsite', status: 'confirmed', waiting_position: null }],
+  workshops: [{ id: 'socle-personnes-morales', title: '…', status: 'waiting', waiting_position: 2, waiting_for_day: false }],
+  evening_event: { status: 'confirmed', waiting_position: null },
+  image_rights: 'accepted',
+  replayed: false,
+  api: { status_url: '…', update_url: '…', cancel_url: '…', ics_url: '…' },
+};
+
 export const docs: RouteDocs = {
   'GET /meetings': {
     operationId: 'listMeetings',
@@ -70,19 +98,9 @@ export const docs: RouteDocs = {
     refusals: REGISTRATION_REFUSALS,
     guide: `${GUIDE}#the-webservice-call`,
     example: {
-      body: {
-        form_uuid: '6f1f0c2e-1d2b-4c55-9d7e-0b7f1f1c2a3b',
-        form_number: '12-34',
-        email: 'camille.martin@exemple-commune.fr',
-        first_name: 'Camille',
-        last_name: 'Martin',
-        organisation: 'Ville de Villejuif',
-        onsite_days: ['2025-06-07'],
-        remote_days: [],
-        workshops: ['socle-personnes-morales'],
-        evening_event: true,
-        image_rights: 'accepted',
-      },
+      // docs/publik-integration.md, "The answer and what to branch on".
+      body: REGISTRATION_EXAMPLE_BODY,
+      data: REGISTRATION_EXAMPLE_DATA,
     },
   },
   'GET /registrations/{registrationId}': {
@@ -92,6 +110,7 @@ export const docs: RouteDocs = {
     summary: 'The status of a registration',
     data: RegistrationAnswerSchema,
     guide: `${GUIDE}#modifying-and-cancelling`,
+    example: { data: REGISTRATION_EXAMPLE_DATA },
   },
   'POST /registrations/{registrationId}': {
     notFound: ['unknown-registration'],
@@ -101,6 +120,7 @@ export const docs: RouteDocs = {
     data: RegistrationAnswerSchema,
     refusals: REGISTRATION_REFUSALS,
     guide: `${GUIDE}#modifying-and-cancelling`,
+    example: { body: REGISTRATION_EXAMPLE_BODY, data: REGISTRATION_EXAMPLE_DATA },
   },
   'POST /registrations/{registrationId}/cancel': {
     notFound: ['unknown-registration'],

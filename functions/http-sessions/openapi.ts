@@ -23,6 +23,20 @@ export const docs: RouteDocs = {
     summary: 'Data source: the upcoming occurrences of the session series',
     data: OccurrenceItemsSchema,
     guide: `${GUIDE}#2-the-data-source-upcoming-sessions`,
+    example: {
+      // docs/forms-sessions.md, "The data source: upcoming sessions".
+      data: [
+        {
+          id: 'club-en-ligne-2027-01-12',
+          text: 'Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent',
+          series_id: 'club-en-ligne',
+          starts_at: '2027-01-12T14:00:00+01:00',
+          ends_at: '2027-01-12T15:30:00+01:00',
+          topic: 'Le nouveau portail agent',
+          cancelled: false,
+        },
+      ],
+    },
   },
   'POST /sessions/subscriptions': {
     operationId: 'subscribe',
@@ -32,7 +46,25 @@ export const docs: RouteDocs = {
     refusals: ['unknown-series', 'form-already-used'],
     guide: `${GUIDE}#3-the-subscription-form`,
     example: {
+      // docs/forms-sessions.md, "The subscription form".
       body: { form_uuid: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', email: 'camille.martin@exemple-commune.fr', first_name: 'Camille', series_id: 'club-en-ligne' },
+      data: {
+        subscription_id: '9b0c…',
+        series_id: 'club-en-ligne',
+        status: 'subscribed',
+        already_subscribed: false,
+        replayed: false,
+        next_session: {
+          id: 'club-en-ligne-2027-01-12',
+          text: 'Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Session en ligne du club',
+          starts_at: '2027-01-12T14:00:00+01:00',
+          ends_at: '…',
+          topic: '…',
+          series_id: 'club-en-ligne',
+          cancelled: false,
+        },
+        unsubscribe_url: 'https://club.example.org/u/Zk3…',
+      },
     },
   },
   'POST /sessions/subscriptions/cancel': {

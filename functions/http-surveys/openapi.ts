@@ -40,7 +40,9 @@ export const docs: RouteDocs = {
     refusals: ['survey-closed', 'not-eligible', 'already-answered', 'form-already-used'],
     guide: `${GUIDE}#3-the-webservice-call`,
     example: {
-      body: { form_uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', email: 'camille.martin@exemple-commune.fr', answers: { satisfaction: '4', recommandation: '9' } },
+      // docs/forms-survey.md, "The webservice call" and "The answer and what to branch on".
+      body: { form_uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', email: 'camille.martin@exemple-commune.fr', answers: { global: '4', recommande: '9', format: 'hybride' } },
+      data: { response_id: '9f0c…', replayed: false },
     },
   },
   'PUT /admin/surveys/{surveyId}': {
@@ -51,6 +53,34 @@ export const docs: RouteDocs = {
     successStatuses: [200, 201],
     conflicts: ['survey-has-responses', 'survey-changed'],
     guide: `${GUIDE}#1-the-survey-as-the-organisers-define-it`,
+    example: {
+      // docs/forms-survey.md, "The survey, as the organisers define it".
+      body: {
+        meeting_id: 'club-12',
+        title: 'Votre avis sur le 12e club',
+        opens_at: '2027-06-08T16:00:00+02:00',
+        closes_at: '2027-06-30T23:59:59+02:00',
+        eligibility: 'registered',
+        previous_survey_id: 'club-11-avis',
+        min_group_size: 5,
+        questions: [
+          { id: 'global', type: 'rating', label: 'Note globale du club', required: true },
+          { id: 'recommande', type: 'nps', label: 'Recommanderiez-vous le club à un collègue ?', required: true },
+          {
+            id: 'format',
+            type: 'single',
+            label: 'Le format qui vous convient',
+            options: [
+              { id: 'sur-place', text: 'Sur place' },
+              { id: 'distance', text: 'À distance' },
+              { id: 'hybride', text: 'Hybride' },
+            ],
+          },
+          { id: 'remarques', type: 'text', label: 'Vos remarques' },
+        ],
+        invitations: { form_url: 'https://demarches.example.org/club/avis-12e-club/', send_at: '2027-06-09T09:00:00+02:00', reminder_after_days: 4, max_reminders: 2 },
+      },
+    },
   },
   'GET /admin/surveys/{surveyId}/results': {
     notFound: ['survey-not-found', 'unknown-question'],

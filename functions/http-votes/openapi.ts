@@ -19,6 +19,20 @@ import {
 const TAG = 'Improvement vote';
 const ADMIN_TAG = 'Improvement vote: organisers';
 const GUIDE = 'docs/forms-vote.md';
+const RESULTS_EXAMPLE = {
+  campaign_id: 'evol-2027',
+  vote_status: 'closed',
+  method: 'approval',
+  retain: 10,
+  ballots: 37,
+  electorate: 52,
+  turnout: 0.7115,
+  tie_at_cutoff: false,
+  proposals: [
+    { proposal_id: 'evol-2027-p3', title: '…', organisation: '…', score: 21, supporters: 4, rank: 1, retained: true, tied_at_cutoff: false },
+  ],
+};
+
 const CSV = { type: 'text/csv', description: '`?format=csv`: a sheet for Excel or LibreOffice', jsonToo: true };
 
 export const docs: RouteDocs = {
@@ -91,7 +105,8 @@ export const docs: RouteDocs = {
     data: BallotAnswerSchema,
     refusals: ['campaign-closed', 'not-in-electorate', 'too-many-choices', 'too-few-choices', 'points-exceeded', 'unknown-proposal', 'form-already-used'],
     guide: `${GUIDE}#form-3--vote`,
-    example: { body: { form_uuid: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', email: 'camille.martin@exemple-commune.fr', choices: ['p-1', 'p-4'] } },
+    // docs/forms-vote.md, "Form 3 — Vote" (approval).
+    example: { body: { form_uuid: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', email: 'camille.martin@exemple-commune.fr', choices: ['evol-2027-p3', 'evol-2027-p7'] } },
   },
   'GET /campaigns/{campaignId}/results': {
     notFound: ['unknown-campaign'],
@@ -101,6 +116,8 @@ export const docs: RouteDocs = {
     data: ResultsSchema,
     refusals: ['results-not-visible'],
     guide: `${GUIDE}#results`,
+    // docs/forms-vote.md, "Results".
+    example: { data: RESULTS_EXAMPLE },
   },
   'PUT /admin/campaigns/{campaignId}': {
     operationId: 'adminPutCampaign',
@@ -110,6 +127,24 @@ export const docs: RouteDocs = {
     successStatuses: [200, 201],
     conflicts: ['campaign-started'],
     guide: `${GUIDE}#organisers-the-campaign`,
+    example: {
+      // docs/forms-vote.md, "Organisers: the campaign".
+      body: {
+        title: 'Évolutions 2027 : le vote des collectivités',
+        meeting_id: 'club-12',
+        proposals_open_at: '2027-03-01T00:00:00+01:00',
+        proposals_close_at: '2027-05-31T23:59:59+02:00',
+        supporters_needed: 2,
+        vote_opens_at: '2027-06-07T09:00:00+02:00',
+        vote_closes_at: '2027-06-08T17:00:00+02:00',
+        method: 'approval',
+        max_choices: 5,
+        min_choices: 1,
+        retain: 10,
+        results_visibility: 'after-close',
+        electorate: 'meeting',
+      },
+    },
   },
   'POST /admin/campaigns/{campaignId}/open': {
     notFound: ['unknown-campaign'],
@@ -136,6 +171,7 @@ export const docs: RouteDocs = {
     data: ResultsSchema,
     otherMedia: CSV,
     guide: `${GUIDE}#results`,
+    example: { data: RESULTS_EXAMPLE },
   },
   'GET /admin/campaigns/{campaignId}/ballots': {
     notFound: ['unknown-campaign'],
