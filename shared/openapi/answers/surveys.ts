@@ -47,19 +47,24 @@ const base = { id: z.string(), label: z.string(), workshop: z.string().optional(
 const scale = { n: count(), mean: z.number().nullable(), median: z.number().nullable(), distribution: distribution() };
 const textPage = { texts: z.array(z.string()), next_texts: z.string().optional().meta({ description: 'Cursor of the next page (`after`).' }) };
 
-const QuestionResultSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('rating'), ...scale }),
+const shown = { suppressed: z.literal(false) };
+const QuestionResultSchema = z.union([
+  z.object({ ...base, type: z.literal('rating'), ...shown, ...scale }),
   z.object({
     ...base,
     type: z.literal('nps'),
+    ...shown,
     ...scale,
     nps: z.number().nullable(),
     promoters: count(),
     passives: count(),
     detractors: count(),
   }),
-  z.object({ ...base, type: z.enum(['single', 'multiple']), n: count(), options: z.array(option().extend({ count: count() })) }),
-  z.object({ ...base, type: z.literal('text'), n: count(), ...textPage }),
+  z.object({ ...base, type: z.enum(['single', 'multiple']), ...shown, n: count(), options: z.array(option().extend({ count: count() })) }),
+  z.object({ ...base, type: z.literal('text'), ...shown, n: count(), ...textPage }),
+  z
+    .object({ ...base, type: z.enum(QUESTION_TYPES), suppressed: z.literal(true), n: count() })
+    .meta({ description: 'Answered by fewer than `min_group_size`: the count only.' }),
 ]);
 
 const BreakdownGroupSchema = z.union([
