@@ -30,7 +30,8 @@ export function failureEnvelope(classes: readonly [string, ...string[]], opts: {
     err_class: z.enum(classes).meta({ description: 'Stable code to branch on.' }),
     err_desc: z.string().meta({ description: 'French sentence for a person.' }),
     data: z.unknown().optional().meta({ description: 'Details of some refusals (limits, counts, the faulty ids).' }),
-    ...(opts.errors ? { errors: z.array(FieldIssue).optional() } : {}),
+    // contract.md: a 400 always names the faulty fields in `errors`.
+    ...(opts.errors ? { errors: z.array(FieldIssue) } : {}),
   });
 }
 
