@@ -188,6 +188,7 @@ function operation(routeKey: string, fn: DocumentedFunction, definition: RouteDe
       ? { description: [doc.description, doc.guide ? `Guide: \`${doc.guide}\`.` : undefined].filter(Boolean).join('\n\n') }
       : {}),
     tags: [doc.tag],
+    ...(doc.guide ? { 'x-guide': doc.guide } : {}),
     security:
       auth === 'publik' ? [{ publikSignature: [] }] : auth === 'admin' ? [{ adminBearer: [] }] : [],
     responses,

@@ -42,8 +42,8 @@ export function guideRoutes(document: OpenApiDocument, file: string): GuideRoute
   const out: GuideRoute[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      const description = String(operation['description'] ?? '');
-      if (!description.includes(`Guide: \`${file}`)) continue;
+      const guide = String(operation['x-guide'] ?? '');
+      if (guide.split('#')[0] !== file) continue;
       out.push({ routeKey: `${method.toUpperCase()} ${path}`, operationId: operation.operationId, classes: classesOf(document, operation) });
     }
   }
@@ -54,8 +54,8 @@ export function guideFiles(document: OpenApiDocument): string[] {
   const files = new Set<string>();
   for (const methods of Object.values(document.paths)) {
     for (const operation of Object.values(methods)) {
-      const match = /Guide: `([^`#]+)/.exec(String(operation['description'] ?? ''));
-      if (match) files.add(match[1] as string);
+      const guide = operation['x-guide'];
+      if (typeof guide === 'string') files.add(guide.split('#')[0] as string);
     }
   }
   return [...files].sort();

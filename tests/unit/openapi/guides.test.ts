@@ -64,7 +64,7 @@ describe('the guides and the reference', () => {
   it('link from the reference to sections that exist', () => {
     for (const methods of Object.values(document.paths)) {
       for (const operation of Object.values(methods)) {
-        const match = /Guide: `([^`#]+)(?:#([^`]+))?`/.exec(String(operation['description'] ?? ''));
+        const match = /^([^#]+)(?:#(.+))?$/.exec(String(operation['x-guide'] ?? ''));
         if (!match?.[2]) continue;
         expect(anchors(read(match[1]!)), `${operation.operationId} → ${match[1]}#${match[2]}`).toContain(match[2]);
       }
