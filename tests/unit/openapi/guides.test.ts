@@ -61,6 +61,25 @@ describe('the guides and the reference', () => {
     }
   });
 
+  it('branch, in their prose, only on classes the document gives their routes', () => {
+    for (const file of guideFiles(document)) {
+      const text = read(file);
+      const documented = new Set(guideRoutes(document, file).flatMap((r) => r.classes.flatMap((c) => c.classes)));
+      const branched = new Set<string>();
+      // Rows of the "| `err_class` | when |" tables, and `…_err_class == "x"` conditions.
+      let inTable = false;
+      for (const line of text.split('\n')) {
+        if (/^\| `err_class` \|/.test(line)) inTable = true;
+        else if (!line.startsWith('|')) inTable = false;
+        else if (inTable && !line.startsWith('|---')) for (const m of (line.split('|')[1] ?? '').matchAll(/`([a-z-]+)`/g)) branched.add(m[1]!);
+        for (const m of line.matchAll(/err_class\s*==\s*"([a-z-]+)"(?:\s*\/\s*"([a-z-]+)")?/g)) for (const c of m.slice(1)) if (c) branched.add(c);
+        for (const m of line.matchAll(/` \/ `"([a-z-]+)"`/g)) branched.add(m[1]!);
+      }
+      for (const errClass of branched) expect(documented, `${file}: ${errClass}`).toContain(errClass);
+      if (file !== 'docs/operations.md') expect(branched.size, file).toBeGreaterThan(0);
+    }
+  });
+
   it('link from the reference to sections that exist', () => {
     for (const methods of Object.values(document.paths)) {
       for (const operation of Object.values(methods)) {
