@@ -25,9 +25,15 @@ export type OpenApiDocument = Record<string, unknown> & {
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, JsonSchema> } & Record<string, unknown>;
 };
+/** A response object, or (`$ref`) one of `components.responses`. */
+export interface OpenApiResponse {
+  $ref?: string;
+  description?: string;
+  content?: Record<string, { schema: JsonSchema }>;
+}
 export interface OpenApiOperation {
   operationId: string;
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<string, OpenApiResponse>;
   [key: string]: unknown;
 }
 
@@ -164,22 +170,22 @@ function operation(routeKey: string, fn: DocumentedFunction, definition: RouteDe
     responses[String(status)] = { description: doc.otherMedia ? `${what}; ${doc.otherMedia.description}` : what, content };
   }
   const hasInput = body !== undefined || definition.schemas.query !== undefined || definition.schemas.params !== undefined;
-  if (hasInput || body !== undefined) responses['400'] = { $ref: '#/components/responses/InvalidRequest' } as never;
-  if (auth === 'admin') responses['401'] = { $ref: '#/components/responses/Unauthorized' } as never;
-  if (auth === 'publik' || auth === 'admin') responses['403'] = { $ref: '#/components/responses/AccessDenied' } as never;
+  if (hasInput) responses['400'] = { $ref: '#/components/responses/InvalidRequest' };
+  if (auth === 'admin') responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+  if (auth === 'publik' || auth === 'admin') responses['403'] = { $ref: '#/components/responses/AccessDenied' };
   responses['404'] = doc.notFoundMedia
     ? { description: 'Unknown or spent link: a page for a person', content: { [doc.notFoundMedia]: { schema: { type: 'string' } } } }
     : doc.notFound?.length
     ? errorResponse('Unknown route or resource', ref(`${id}NotFound`, toJsonSchema(failureEnvelope(classes([GENERIC_CLASSES.notFound], doc.notFound)), 'output')))
-    : ({ $ref: '#/components/responses/NotFound' } as never);
+    : { $ref: '#/components/responses/NotFound' };
   if (doc.conflicts?.length) {
     responses['409'] = errorResponse('Conflicts with the stored state', ref(`${id}Conflict`, toJsonSchema(failureEnvelope(classes(doc.conflicts)), 'output')));
   }
   if (body !== undefined) {
-    responses['413'] = { $ref: '#/components/responses/PayloadTooLarge' } as never;
-    responses['415'] = { $ref: '#/components/responses/UnsupportedMediaType' } as never;
+    responses['413'] = { $ref: '#/components/responses/PayloadTooLarge' };
+    responses['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
   }
-  if (auth !== 'public') responses['503'] = { $ref: '#/components/responses/ServiceBusy' } as never;
+  if (auth !== 'public') responses['503'] = { $ref: '#/components/responses/ServiceBusy' };
 
   const op: OpenApiOperation = {
     operationId: doc.operationId,

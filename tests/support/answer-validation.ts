@@ -8,7 +8,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { GatewayFunction, HttpHandler } from '../../scripts/local/gateway.ts';
 import { generateDocument } from '../../scripts/openapi.ts';
-import type { JsonSchema, OpenApiDocument } from '#shared/openapi/document.ts';
+import type { JsonSchema, OpenApiDocument, OpenApiResponse } from '#shared/openapi/document.ts';
 
 export interface Drift {
   routeKey: string;
@@ -42,7 +42,7 @@ export function createAnswerValidator(document: OpenApiDocument): AnswerValidato
       const operation = document.paths[path]?.[method.toLowerCase()];
       if (!operation) return `no operation ${routeKey} in the document`;
       const status = result.statusCode ?? 200;
-      let response = operation.responses[String(status)] as OpenApiResponse | undefined;
+      let response: OpenApiResponse | undefined = operation.responses[String(status)];
       if (response?.$ref) response = responses[response.$ref.replace('#/components/responses/', '')];
       if (!response) return `status ${status} is not documented`;
       const contentType = String(result.headers?.['content-type'] ?? '').split(';')[0]?.trim() ?? '';
@@ -66,11 +66,6 @@ export function createAnswerValidator(document: OpenApiDocument): AnswerValidato
       return `status ${status}: ${ajv.errorsText(validate.errors?.slice(0, 8), { separator: '; ' })}`;
     },
   };
-}
-
-interface OpenApiResponse {
-  $ref?: string;
-  content?: Record<string, { schema: JsonSchema }>;
 }
 
 let validator: Promise<AnswerValidator> | undefined;
