@@ -1,6 +1,9 @@
 // Every Lambda entry point and, for HTTP functions, the API routes it serves. The CDK stack
 // and the local gateway both read this list; a unit test checks that each handler's own
 // router declares exactly these routes.
+// The OpenAPI document (GET /openapi.json) lists these routes too: each HTTP function has a
+// `functions/<name>/openapi.ts` describing every route of its entry here (answer schema, error
+// classes, guide, example); the generator refuses a route without one (README, "The API reference").
 
 /**
  * `read`: get, batch get, query (table and named indexes), condition checks; `readWrite`: plus
