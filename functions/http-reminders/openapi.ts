@@ -6,7 +6,7 @@ export const docs: RouteDocs = {
   'GET /admin/sessions/{occurrenceId}/deliveries': {
     operationId: 'adminListDeliveries',
     tag: 'Online sessions: organisers',
-    summary: 'Who got which reminder of an occurrence (`?format=csv`)',
+    summary: 'Who got which reminder of an occurrence (?format=csv)',
     data: DeliveryReportSchema,
     otherMedia: { type: 'text/csv', description: '`?format=csv`: a sheet for Excel or LibreOffice', jsonToo: true },
     guide: 'docs/operations.md#reminders',

@@ -41,7 +41,7 @@ export const docs: RouteDocs = {
   'POST /sessions/subscriptions': {
     operationId: 'subscribe',
     tag: TAG,
-    summary: 'Subscribe to a series (idempotent on `form_uuid`; one subscription per email)',
+    summary: 'Subscribe to a series (idempotent on form_uuid; one subscription per email)',
     data: SubscribeAnswerSchema,
     refusals: ['unknown-series', 'form-already-used'],
     guide: `${GUIDE}#3-the-subscription-form`,
@@ -86,7 +86,7 @@ export const docs: RouteDocs = {
   'POST /u/{token}': {
     operationId: 'unsubscribeLink',
     tag: TAG,
-    summary: 'The one-click unsubscribe (RFC 8058 `List-Unsubscribe-Post` too)',
+    summary: 'The one-click unsubscribe (RFC 8058 List-Unsubscribe-Post too)',
     otherMedia: PAGE,
     notFoundMedia: 'text/html',
     guide: `${GUIDE}#5-the-one-click-link`,
@@ -117,7 +117,7 @@ export const docs: RouteDocs = {
   'GET /admin/session-series/{seriesId}/subscribers': {
     operationId: 'adminListSubscribers',
     tag: ADMIN_TAG,
-    summary: 'The subscribers of a series (`?format=csv`)',
+    summary: 'The subscribers of a series (?format=csv)',
     data: SubscribersSchema,
     siblings: { counts: z.object({ active: z.int().min(0), unsubscribed: z.int().min(0) }) },
     otherMedia: { type: 'text/csv', description: '`?format=csv`: a sheet for Excel or LibreOffice', jsonToo: true },
