@@ -91,6 +91,7 @@ export const routes = [
     auth: 'publik',
     params: CampaignIdSchema,
     body: BallotRequestSchema,
+    contextIssues: ({ fields, params }) => votes.ballotFieldIssues(params.campaignId, fields),
     handle: async ({ params, body, nonce, now }) => publikOk(await votes.castBallot(params.campaignId, body, nonce, now)),
   }),
   route({

@@ -5,9 +5,9 @@
 // jittered backoff and bounded attempts; then "busy" (503), with nothing written.
 import { createHash } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/domain/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
-import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
+import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
 import {
   assertProposalsOpen,
   assertVoteOpen,
@@ -383,6 +383,12 @@ export class VoteService {
   // -------------------------------------------------------------------------------------
   // Ballots
 
+  /** The campaign's field rules on a ballot body that failed its schema (`contextIssues`). */
+  async ballotFieldIssues(campaignId: string, fields: Partial<BallotRequest>): Promise<FieldIssue[]> {
+    const snapshot = await this.store.loadCampaign(campaignId);
+    return snapshot ? ballotFieldIssues(snapshot.campaign, fields) : [];
+  }
+
   async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
     const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
     // Kept between attempts when the refusal says what changed (StaleBallotError): one read,
@@ -411,6 +417,8 @@ export class VoteService {
       await this.snapshot(campaignId, now);
       throw new StaleWriteError(); // decide again on the frozen ballot
     }
+    const issues = ballotFieldIssues(campaign, request);
+    if (issues.length > 0) throw new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
     const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
     const replay = this.replayOf(campaign, request, orgKey, ctx);
     if (replay) return replay;
