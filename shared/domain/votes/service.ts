@@ -170,6 +170,13 @@ export class VoteService {
     });
   }
 
+  /** The campaign as stored (no freeze or seal: an organiser reading its definition). */
+  async getCampaign(campaignId: string): Promise<Campaign> {
+    const snapshot = await this.store.loadCampaign(campaignId);
+    if (!snapshot) throw campaignNotFound(campaignId);
+    return snapshot.campaign;
+  }
+
   async listCampaigns(): Promise<Campaign[]> {
     return (await this.store.listCampaigns()).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
