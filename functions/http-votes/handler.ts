@@ -184,7 +184,7 @@ export const routes = [
     query: FormatQuery,
     handle: async ({ params, query, now }) => {
       const { snapshot, ballots } = await votes.listBallots(params.campaignId, now);
-      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots), `${params.campaignId}-bulletins.csv`);
+      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots, snapshot.proposals), `${params.campaignId}-bulletins.csv`);
       return json({ err: 0, data: ballots.map(({ request_hash: _h, version: _v, ...b }) => b) });
     },
   }),

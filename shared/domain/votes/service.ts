@@ -32,7 +32,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { StaleBallotError, StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
+import { StaleBallotError, StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore, type Voter } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -439,7 +439,7 @@ export class VoteService {
       organisation: ctx.organisationName ?? previous?.organisation ?? organisation,
       organisation_key: orgKey,
       ...('choices' in content ? { choices: content.choices } : { points: content.points }),
-      agent: { email: request.email, first_name: request.first_name, last_name: request.last_name, registration_id: registrationId },
+      agent: { email: request.email, ...agentNames(request, ctx.voter), registration_id: registrationId },
       form_uuid: request.form_uuid,
       request_hash: ballotHash(orgKey, content),
       cast_at: iso,
@@ -575,3 +575,16 @@ export class VoteService {
 }
 
 export type { CampaignRecord };
+
+/**
+ * The agent's names on a ballot: those the form sent, else (a meeting electorate) those of the
+ * registration the vote was allowed by, so that the ballots list always says who voted.
+ */
+function agentNames(request: BallotRequest, voter: Voter | undefined): { first_name?: string; last_name?: string } {
+  const fromForm = request.first_name !== undefined || request.last_name !== undefined;
+  const names: { first_name?: string | undefined; last_name?: string | undefined } = fromForm ? request : (voter ?? {});
+  return {
+    ...(names.first_name !== undefined ? { first_name: names.first_name } : {}),
+    ...(names.last_name !== undefined ? { last_name: names.last_name } : {}),
+  };
+}
