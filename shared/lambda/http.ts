@@ -148,7 +148,11 @@ export function route<
             if (spec.contextIssues) {
               const fields = parsedFields(spec.body, input) as Partial<Out<B>>;
               const known = new Set(issues.map((i) => i.path));
-              const more = await spec.contextIssues({ fields, params: params as Out<P>, now });
+              // The answer is a 400 either way: a failed read only leaves these issues out.
+              const more = await spec.contextIssues({ fields, params: params as Out<P>, now }).catch((error: unknown) => {
+                logger.warn('field rules of stored state not read', { error: error as Error });
+                return [] as FieldIssue[];
+              });
               issues.push(...more.filter((i) => !known.has(i.path)));
             }
             throw new InvalidRequestError(describeIssues(issues, 'Données invalides'), issues);

@@ -260,6 +260,27 @@ describe('the HTTP chain', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('still answers 400 with the schema’s issues when the stored-state rules cannot be read', async () => {
+    const api = httpApi(
+      [
+        route({
+          method: 'POST',
+          path: '/things',
+          auth: 'publik',
+          body: z.object({ email: zEmail() }),
+          contextIssues: async () => {
+            throw new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+          },
+          handle: () => publikOk({}),
+        }),
+      ],
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceStore: nonces, clock: () => now },
+    );
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: {} }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'email', message: 'Ce champ est obligatoire.' }]);
+  });
+
   it('answers 400 for a body that is not JSON', async () => {
     const api = buildApi();
     const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: '{"email":' }));
