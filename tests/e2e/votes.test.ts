@@ -262,8 +262,9 @@ describe('the vote, from proposals to results', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csvText).toContain('Rang;Proposition;Titre');
     const ballots = await (await stack.fetchAdmin(`/admin/campaigns/${CAMPAIGN}/ballots?format=csv`)).text();
-    expect(ballots.split('\r\n')[1]).toContain(`Métropole de Lyon;${ids[1]};`);
-    expect(ballots).toMatch(/Ville de Villejuif;[^;]+;;bruno@villejuif\.fr;[^;]+;[^;]+;1/);
+    // Each choice with its title; the agent named as registered (the ballot form sent no name).
+    expect(ballots.split('\r\n')[1]).toMatch(new RegExp(`^Métropole de Lyon;${ids[1]} « Proposition \\d+ »;Agent;carla@lyon\\.fr;`));
+    expect(ballots).toMatch(/Ville de Villejuif;[^;]+;Agent;bruno@villejuif\.fr;\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2};\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2};1/);
   });
 });
 
