@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { httpFunctions, queueConsumers, scheduledFunctions } from '#functions/manifest.ts';
 import { stageConfig } from '#infra/stage-config.ts';
-import { applyGenerated, generatedBlocks, LAMBDA_MIN_UNRESERVED, OPERATIONS_DOC, staleBlocks } from '../../../scripts/operations-doc.ts';
+import { applyGenerated, costLines, generatedBlocks, LAMBDA_MIN_UNRESERVED, OPERATIONS_DOC, staleBlocks } from '../../../scripts/operations-doc.ts';
 
 const doc = readFileSync(OPERATIONS_DOC, 'utf8');
 
@@ -39,6 +39,13 @@ describe('docs/operations.md generated blocks', () => {
     expect(names.length).toBe(4);
     for (const name of names) expect(block).toContain(`\`${name}\``);
     expect(block).toContain(`${names.length} SecureString parameters`);
+  });
+
+  it('prices every scheduled run: 8,640 a month per 5-minute schedule', () => {
+    const lambda = costLines().find((l) => l.item === 'Lambda requests');
+    expect(lambda?.quantity).toContain(`${(scheduledFunctions.length * 8640).toLocaleString('en-US')} scheduled ticks`);
+    const total = costLines().reduce((sum, l) => sum + l.cost, 0);
+    expect(generatedBlocks()['cost']).toContain(`**$${total.toFixed(2)}**`);
   });
 
   it('detects a block edited by hand, and names it', () => {
