@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { sheetToCsv } from '#shared/domain/csv.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
+import { surveyDefinition } from '#shared/domain/surveys/define.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, json, publikOk, route, text } from '#shared/lambda/http.ts';
@@ -55,6 +56,22 @@ export const routes = [
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
       return json({ err: 0, data: { ...survey, open: surveyView(survey, now).open, created } }, created ? 201 : 200);
+    },
+  }),
+  route({
+    // The stored definition in the PUT's shape (change a field, PUT it back); `meta` says what
+    // the service keeps beside it.
+    method: 'GET',
+    path: '/admin/surveys/{surveyId}',
+    auth: 'admin',
+    params: SurveyIdSchema,
+    handle: async ({ params, now }) => {
+      const survey = await surveys.getSurvey(params.surveyId);
+      return json({
+        err: 0,
+        data: surveyDefinition(survey),
+        meta: { survey_id: survey.id, open: surveyView(survey, now).open, version: survey.version, created_at: survey.created_at, updated_at: survey.updated_at },
+      });
     },
   }),
   route({

@@ -11,6 +11,7 @@ export interface SessionConfirmationMessage {
   series_id: string;
   subscriber_id: string;
   occurrence_id: string;
+  subscription_version: number;
 }
 
 export class SqsConfirmationPublisher implements ConfirmationPublisher {
@@ -20,12 +21,13 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
     private readonly queueUrl: string,
   ) {}
 
-  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
     const body: SessionConfirmationMessage = {
       type: 'session.confirmation',
       series_id: m.seriesId,
       subscriber_id: m.subscriberId,
       occurrence_id: m.occurrenceId,
+      subscription_version: m.subscriptionVersion,
     };
     const { SendMessageCommand } = loadSqs();
     const sqs = await resolveClient(this.sqs);
@@ -43,7 +45,7 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
 export class MissingConfirmationQueue implements ConfirmationPublisher {
   constructor(private readonly warn: (message: string, attributes: Record<string, unknown>) => void) {}
 
-  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
     this.warn('REMINDERS_QUEUE_URL is not configured: session confirmation skipped', {
       seriesId: m.seriesId,
       subscriberId: m.subscriberId,

@@ -211,7 +211,9 @@ export class SessionService {
         if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
         throw error;
       }
-      if (decision.kind === 'subscribe' && next) await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id);
+      if (decision.kind === 'subscribe' && next) {
+        await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id, decision.subscription.version);
+      }
       return subscribeAnswer(
         decision.subscription,
         { alreadySubscribed: decision.kind === 'already', replayed: false },
@@ -222,9 +224,9 @@ export class SessionService {
   }
 
   /** Best effort after the commit: the subscription stands even if the queue is down. */
-  private async publishConfirmation(seriesId: string, subscriberId: string, occurrenceId: string): Promise<void> {
+  private async publishConfirmation(seriesId: string, subscriberId: string, occurrenceId: string, subscriptionVersion: number): Promise<void> {
     try {
-      await this.deps.confirmations.publishConfirmation({ seriesId, subscriberId, occurrenceId });
+      await this.deps.confirmations.publishConfirmation({ seriesId, subscriberId, occurrenceId, subscriptionVersion });
     } catch (error) {
       this.deps.logger.warn('session confirmation not queued', {
         seriesId,
