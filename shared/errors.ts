@@ -7,6 +7,13 @@ export interface FieldIssue {
   message: string;
 }
 
+/** `Données invalides : a : … ; b : …`, the `err_desc` of every 400 naming its fields. */
+export function describeFieldIssues(issues: FieldIssue[], what: string): string {
+  const parts = issues.slice(0, 8).map((i) => (i.path === '' ? i.message : `${i.path} : ${i.message}`));
+  const more = issues.length > 8 ? ` (et ${issues.length - 8} autre(s))` : '';
+  return `${what} : ${parts.join(' ; ')}${more}`;
+}
+
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
   /** Whether `message` may be shown to the caller. Unexposed errors answer a generic text. */

@@ -79,6 +79,7 @@ export const routes = [
     auth: 'publik',
     params: MeetingIdSchema,
     body: RegistrationRequestSchema,
+    contextIssues: ({ fields, params }) => registrations.requestFieldIssues({ meetingId: params.meetingId }, fields),
     handle: async ({ params, body, now, caller, nonce }) => {
       checkCallbackHost(body.callback_url, caller);
       return publikOk((await registrations.register(params.meetingId, body, now, nonce)).answer);
@@ -97,6 +98,7 @@ export const routes = [
     auth: 'publik',
     params: RegistrationIdSchema,
     body: RegistrationRequestSchema,
+    contextIssues: ({ fields, params }) => registrations.requestFieldIssues({ registrationId: params.registrationId }, fields),
     handle: async ({ params, body, now, caller, nonce }) => {
       checkCallbackHost(body.callback_url, caller);
       return publikOk((await registrations.modify(params.registrationId, body, now, nonce)).answer);

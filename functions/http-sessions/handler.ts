@@ -109,7 +109,7 @@ export const routes = [
     handle: async ({ params, query }) => {
       const { series, subscriptions } = await sessions.listSubscriptions(params.seriesId);
       if (query.format === 'csv') {
-        return text(sheetToCsv(subscribersSheet(subscriptions)), 'text/csv; charset=utf-8', {
+        return text(sheetToCsv(subscribersSheet(subscriptions, series.timezone)), 'text/csv; charset=utf-8', {
           'content-disposition': `attachment; filename="${series.id}-abonnes.csv"`,
         });
       }

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { sheetToCsv } from '#shared/domain/csv.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
+import { surveyDefinition } from '#shared/domain/surveys/define.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, putAnswer, route, text } from '#shared/lambda/http.ts';
@@ -55,6 +56,18 @@ export const routes = [
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
       return putAnswer({ ...survey, open: surveyView(survey, now).open }, created);
+    },
+  }),
+  route({
+    // The stored definition in the PUT's shape (change a field, PUT it back); `meta` says what
+    // the service keeps beside it.
+    method: 'GET',
+    path: '/admin/surveys/{surveyId}',
+    auth: 'admin',
+    params: SurveyIdSchema,
+    handle: async ({ params, now }) => {
+      const survey = await surveys.getSurvey(params.surveyId);
+      return publikOk(surveyDefinition(survey), { meta: { survey_id: survey.id, open: surveyView(survey, now).open, version: survey.version, created_at: survey.created_at, updated_at: survey.updated_at } });
     },
   }),
   route({

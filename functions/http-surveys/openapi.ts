@@ -45,6 +45,27 @@ export const docs: RouteDocs = {
       data: { response_id: '9f0c…', replayed: false },
     },
   },
+  'GET /admin/surveys/{surveyId}': {
+    notFound: ['survey-not-found'],
+    operationId: 'adminGetSurvey',
+    tag: ADMIN_TAG,
+    summary: 'The stored definition, in the shape the PUT accepts (change a field, PUT it back)',
+    data: z.looseObject({
+      meeting_id: z.string(),
+      title: z.string(),
+      opens_at: z.string(),
+      closes_at: z.string(),
+      eligibility: z.string(),
+      previous_survey_id: z.string().optional(),
+      min_group_size: z.number().int(),
+      questions: z.array(z.looseObject({ id: z.string(), type: z.string(), label: z.string(), required: z.boolean() })),
+      invitations: z.looseObject({}).optional(),
+    }),
+    siblings: {
+      meta: z.looseObject({ survey_id: z.string(), open: z.boolean(), version: z.number().int(), created_at: z.string(), updated_at: z.string() }),
+    },
+    guide: `${GUIDE}#1-the-survey-as-the-organisers-define-it`,
+  },
   'PUT /admin/surveys/{surveyId}': {
     operationId: 'adminPutSurvey',
     tag: ADMIN_TAG,

@@ -2,7 +2,7 @@
 // w.c.s. webservices and data sources, and the organisers' /admin/campaigns routes.
 import * as z from 'zod';
 import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
-import { campaignView, proposalView } from '#shared/domain/votes/campaign.ts';
+import { campaignDefinition, campaignView, proposalView } from '#shared/domain/votes/campaign.ts';
 import { ballotsSheet, resultsSheet } from '#shared/domain/votes/exports.ts';
 import {
   BallotRequestSchema,
@@ -91,6 +91,7 @@ export const routes = [
     auth: 'publik',
     params: CampaignIdSchema,
     body: BallotRequestSchema,
+    contextIssues: ({ fields, params }) => votes.ballotFieldIssues(params.campaignId, fields),
     handle: async ({ params, body, nonce, now }) => publikOk(await votes.castBallot(params.campaignId, body, nonce, now)),
   }),
   route({
@@ -114,6 +115,29 @@ export const routes = [
     handle: async ({ params, body, now }) => {
       const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
       return putAnswer(campaignView(campaign, now), created);
+    },
+  }),
+  route({
+    // The stored definition in the PUT's shape (change a field, PUT it back); `meta` says what
+    // the service recorded beside it (opening, closing, the frozen ballot's size).
+    method: 'GET',
+    path: '/admin/campaigns/{campaignId}',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => {
+      const campaign = await votes.getCampaign(params.campaignId);
+      const view = campaignView(campaign, now);
+      return publikOk(campaignDefinition(campaign), { meta: {
+          campaign_id: campaign.id,
+          proposals_open: view.proposals_open,
+          vote_status: view.vote_status,
+          opened_at: view.opened_at,
+          closed_at: view.closed_at,
+          ballot_size: view.ballot_size,
+          version: campaign.version,
+          created_at: campaign.created_at,
+          updated_at: campaign.updated_at,
+        } });
     },
   }),
   route({
@@ -156,7 +180,7 @@ export const routes = [
     query: FormatQuery,
     handle: async ({ params, query, now }) => {
       const { snapshot, ballots } = await votes.listBallots(params.campaignId, now);
-      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots), `${params.campaignId}-bulletins.csv`);
+      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots, snapshot.proposals), `${params.campaignId}-bulletins.csv`);
       return publikOk(ballots.map(({ request_hash: _h, version: _v, ...b }) => b));
     },
   }),

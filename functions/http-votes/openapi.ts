@@ -1,5 +1,6 @@
 // The OpenAPI description of this function's routes (shared/openapi/route-doc.ts).
 import type { RouteDocs } from '#shared/openapi/route-doc.ts';
+import * as z from 'zod';
 import {
   AdminBallotsSchema,
   BallotAnswerSchema,
@@ -118,6 +119,26 @@ export const docs: RouteDocs = {
     guide: `${GUIDE}#results`,
     // docs/forms-vote.md, "Results".
     example: { data: RESULTS_EXAMPLE },
+  },
+  'GET /admin/campaigns/{campaignId}': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminGetCampaign',
+    tag: ADMIN_TAG,
+    summary: 'The stored definition, in the shape the PUT accepts (change a field, PUT it back)',
+    data: z.looseObject({
+      title: z.string(),
+      meeting_id: z.string().optional(),
+      supporters_needed: z.number().int(),
+      method: z.string(),
+      min_choices: z.number().int(),
+      retain: z.number().int(),
+      results_visibility: z.string(),
+      electorate: z.union([z.literal('meeting'), z.array(z.string())]),
+    }),
+    siblings: {
+      meta: z.looseObject({ campaign_id: z.string(), vote_status: z.string(), version: z.number().int(), created_at: z.string(), updated_at: z.string() }),
+    },
+    guide: `${GUIDE}#organisers-the-campaign`,
   },
   'PUT /admin/campaigns/{campaignId}': {
     operationId: 'adminPutCampaign',

@@ -3,6 +3,7 @@
 // reminder deliveries) builds a Sheet and writes it here, so that the injection rules below
 // hold for all of them at once.
 import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
 import { stripUnsafeCharacters } from '#shared/publik/coerce.ts';
 
 export type Cell = string | number;
@@ -11,6 +12,21 @@ export type Cell = string | number;
 export interface Sheet {
   headers: string[];
   rows: Cell[][];
+}
+
+/** The club's time zone, for exports of things that carry none (a campaign, a delivery report). */
+export const DEFAULT_CSV_ZONE = 'Europe/Paris';
+
+/**
+ * An instant as every export writes it: `YYYY-MM-DD HH:MM:SS` on the wall clock of `zone` (the
+ * meeting's or the series', else Paris). Excel and LibreOffice read that as a date and time
+ * they can sort and filter; an ISO text with its `T` and `Z` stays a string, in UTC. '' for
+ * no instant.
+ */
+export function csvDateTime(iso: string | undefined | null, zone: string = DEFAULT_CSV_ZONE): string {
+  if (!iso) return '';
+  const at = DateTime.fromISO(iso, { setZone: true }).setZone(zone);
+  return at.isValid ? at.toFormat('yyyy-LL-dd HH:mm:ss') : '';
 }
 
 /**

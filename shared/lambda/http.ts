@@ -24,6 +24,7 @@ import {
   AccessDeniedError,
   AppError,
   InvalidRequestError,
+  type FieldIssue,
   NotFoundError,
   PayloadTooLargeError,
   RefusalError,
@@ -34,7 +35,7 @@ import {
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
-import { parseInput } from '#shared/lambda/validation.ts';
+import { describeIssues, issuesOf, parseInput, parsedFields } from '#shared/lambda/validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -79,6 +80,13 @@ export interface RouteSpec<
   query?: Q;
   params?: P;
   handle: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResponse> | HttpResponse;
+  /**
+   * Field rules that depend on stored state (a meeting's image-rights notice, a campaign's
+   * method). The use case applies them to a valid body; when the body already fails its schema
+   * they are run here on the fields that did parse, so that one 400 names every missing or
+   * invalid field instead of revealing them one call at a time.
+   */
+  contextIssues?: (input: { fields: Partial<Out<B>>; params: Out<P>; now: Date }) => Promise<FieldIssue[]>;
 }
 
 export interface RouteDefinition {
@@ -136,7 +144,23 @@ export function route<
         let body: unknown;
         if (spec.body) {
           const raw = parseBody(event);
-          body = parseInput(spec.body, spec.auth === 'publik' ? unwrapPublikBody(raw) : raw, 'Données invalides');
+          const input = spec.auth === 'publik' ? unwrapPublikBody(raw) : raw;
+          const parsed = spec.body.safeParse(input);
+          if (!parsed.success) {
+            const issues = issuesOf(parsed.error);
+            if (spec.contextIssues) {
+              const fields = parsedFields(spec.body, input) as Partial<Out<B>>;
+              const known = new Set(issues.map((i) => i.path));
+              // The answer is a 400 either way: a failed read only leaves these issues out.
+              const more = await spec.contextIssues({ fields, params: params as Out<P>, now }).catch((error: unknown) => {
+                logger.warn('field rules of stored state not read', { error: error as Error });
+                return [] as FieldIssue[];
+              });
+              issues.push(...more.filter((i) => !known.has(i.path)));
+            }
+            throw new InvalidRequestError(describeIssues(issues, 'Données invalides'), issues);
+          }
+          body = parsed.data;
         }
         response = await spec.handle({
           body: body as Out<B>,

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 // Only the French locale: `z.locales` would bundle every language (~250 KB per function).
 import fr from 'zod/v4/locales/fr.js';
-import { InvalidRequestError, type FieldIssue } from '#shared/errors.ts';
+import { describeFieldIssues, InvalidRequestError, type FieldIssue } from '#shared/errors.ts';
 
 // French default messages for everything our schemas do not word themselves.
 z.config(fr());
@@ -22,9 +22,7 @@ export function issuesOf(error: z.ZodError): FieldIssue[] {
 }
 
 export function describeIssues(issues: FieldIssue[], what: string): string {
-  const parts = issues.slice(0, 8).map((i) => (i.path === '' ? i.message : `${i.path} : ${i.message}`));
-  const more = issues.length > 8 ? ` (et ${issues.length - 8} autre(s))` : '';
-  return `${what} : ${parts.join(' ; ')}${more}`;
+  return describeFieldIssues(issues, what);
 }
 
 /** Parses `input` or throws a 400 naming each faulty field. `what` says what was parsed. */
@@ -33,4 +31,19 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (result.success) return result.data;
   const issues = issuesOf(result.error);
   throw new InvalidRequestError(describeIssues(issues, what), issues);
+}
+
+/**
+ * The fields of an object body that parse on their own (each through its schema in `schema`'s
+ * shape), for rules that add their issues to a failed parse. Anything but an object schema and
+ * an object input gives {}.
+ */
+export function parsedFields(schema: z.ZodType, input: unknown): Record<string, unknown> {
+  if (!(schema instanceof z.ZodObject) || typeof input !== 'object' || input === null || Array.isArray(input)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const result = field.safeParse((input as Record<string, unknown>)[key]);
+    if (result.success && result.data !== undefined) out[key] = result.data;
+  }
+  return out;
 }

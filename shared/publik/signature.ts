@@ -222,7 +222,14 @@ export function verifyQuery(
   const expected = Buffer.from(hmacBase64(signed, key, algo), 'utf8');
   const provided = Buffer.from(formDecode(encodedSignature), 'utf8');
   if (expected.length !== provided.length || !timingSafeEqual(expected, provided)) {
-    throw new SignatureError('bad-signature', 'Signature invalide.');
+    // Which key was tried, never the key nor either MAC: the form designer can tell a key
+    // pasted wrong on one side from a call signed without `orig` by the action's own key.
+    throw new SignatureError(
+      'bad-signature',
+      orig !== undefined
+        ? `Signature invalide : l’appel vient de l’origine « ${quoteValue(orig)} » et la clé de signature configurée pour elle ne correspond pas (clé différente de part et d’autre, ou adresse modifiée après signature).`
+        : 'Signature invalide : l’appel est signé sans « orig » et la clé par défaut (clé de signature de la requête) ne correspond pas (clé différente de part et d’autre, ou adresse modifiée après signature).',
+    );
   }
 
   const timestamp = parseSignatureTimestamp(timestampText);

@@ -123,6 +123,17 @@ describe('URL signatures', () => {
   it('refuses a bad signature, a stale timestamp, an unknown orig and a replayed nonce', async () => {
     const wrongKey = await fetch(stack.sign('/meetings', { key: 'not-the-key' }));
     expect(wrongKey.status).toBe(403);
+    // It names the orig whose key was tried and says that key did not match, never a key or MAC.
+    const wrongKeyText = await wrongKey.text();
+    const wrongKeyBody = JSON.parse(wrongKeyText) as Record<string, unknown>;
+    expect(wrongKeyBody).toMatchObject({ err: 1, err_class: 'access-denied' });
+    expect(wrongKeyBody.err_desc).toBe(
+      `Signature invalide : l’appel vient de l’origine « ${stack.keys.orig} » et la clé de signature configurée pour elle ne correspond pas (clé différente de part et d’autre, ou adresse modifiée après signature).`,
+    );
+    for (const secret of [...Object.values(stack.keys.signatureKeys), stack.keys.defaultKey, 'not-the-key']) expect(wrongKeyText).not.toContain(secret);
+    const wrongDefault = await fetch(stack.sign('/meetings', { orig: null, key: 'not-the-key' }));
+    expect(wrongDefault.status).toBe(403);
+    expect((await body(wrongDefault)).err_desc).toMatch(/^Signature invalide : l’appel est signé sans « orig » et la clé par défaut .* ne correspond pas/);
     const stale = await fetch(stack.sign('/meetings', { timestamp: new Date(Date.now() - 60_000) }));
     expect(stale.status).toBe(403);
     expect((await body(stale)).err_desc).toMatch(/30 secondes/);

@@ -166,11 +166,38 @@ describe('registering as w.c.s. does', () => {
     expect(status.data.registration_id).toBe(res.body.data.registration_id);
   });
 
+  it('names every missing field at once: the email and the image-rights answer in one 400, nothing written', async () => {
+    const { email: _email, image_rights: _consent, ...incomplete } = keyvalue.body as Record<string, unknown>;
+    const res = await post('/meetings/club-kv/registrations', { ...incomplete, form_uuid: 'all-at-once' });
+    expect(res.status).toBe(400);
+    expect(res.body.err_class).toBe('invalid-request');
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'image_rights']);
+    expect(res.body.err_desc).toMatch(/^Données invalides : email : .*image_rights : Réponse requise : accepted ou refused/);
+    // A valid body without the consent still names it (the meeting's rule, decided by the use case).
+    const noConsent = await post('/meetings/club-kv/registrations', { ...incomplete, form_uuid: 'all-at-once', email: 'once@example.org' });
+    expect(noConsent.status).toBe(400);
+    expect(noConsent.body.errors.map((e: { path: string }) => e.path)).toEqual(['image_rights']);
+    // A modification reads the meeting through the registration: the same two fields.
+    const done = await post('/meetings/club-kv/registrations', { ...incomplete, form_uuid: 'all-at-once', email: 'once@example.org', image_rights: 'refused' });
+    expect(done.body).toMatchObject({ err: 0, data: { replayed: false, image_rights: 'refused' } });
+    const change = await post(`/registrations/${done.body.data.registration_id}`, { ...incomplete, form_uuid: 'all-at-once', remote_days: '' });
+    expect(change.status).toBe(400);
+    expect(change.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'image_rights']);
+  });
+
   it('bad input is a 400 naming the fields, and a business refusal names its class', async () => {
     const bad = await post('/meetings/club-kv/registrations', { form_uuid: 'x', email: 'pas-une-adresse', evening_event: 'peut-être' });
     expect(bad.status).toBe(400);
     expect(bad.body.err_class).toBe('invalid-request');
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'evening_event', 'last_name', 'organisation']);
+    // The meeting's own rules (a day, the image-rights answer) come in the same answer.
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'email',
+      'evening_event',
+      'image_rights',
+      'last_name',
+      'onsite_days',
+      'organisation',
+    ]);
     const overlap = await post('/meetings/club-kv/registrations', {
       ...keyvalue.body,
       form_uuid: 'remote-form',

@@ -96,4 +96,40 @@ describe('session confirmations and delivery report', () => {
     const report = (await (await stack.fetchAdmin(`/admin/sessions/${FIRST}/deliveries`)).json()) as { data: { counts: Record<string, number> } };
     expect(report.data.counts).toMatchObject({ sent: 3, failed: 0 });
   });
+
+  it('coming back after unsubscribing sends a new confirmation, once; a replayed form sends none', async () => {
+    const email = 'carla@sessions-confirmations.example.fr';
+    const confirmations = async () => (await emailsTo('carla')).filter((m) => m.subject.startsWith('Inscription confirmée'));
+    const send = async (path: string, json: Record<string, unknown>) => {
+      const res = await stack.fetchSigned(path, { method: 'POST', json });
+      return (await res.json()) as { err: number; data: Record<string, unknown> };
+    };
+    const first = await send('/sessions/subscriptions', { form_uuid: 'retour-1', email, first_name: 'Carla', series_id: SERIES });
+    expect(first).toMatchObject({ err: 0, data: { already_subscribed: false, replayed: false } });
+    await drained();
+    expect(await confirmations()).toHaveLength(1);
+
+    const left = await send('/sessions/subscriptions/cancel', { form_uuid: 'retour-desabonnement', email, series_id: SERIES });
+    expect(left).toMatchObject({ err: 0, data: { status: 'unsubscribed', was_subscribed: true } });
+
+    const back = await send('/sessions/subscriptions', { form_uuid: 'retour-2', email, first_name: 'Carla', series_id: SERIES });
+    expect(back).toMatchObject({ err: 0, data: { already_subscribed: false, replayed: false, unsubscribe_url: first.data.unsubscribe_url } });
+    await drained();
+    const [, again] = await confirmations();
+    expect(await confirmations()).toHaveLength(2);
+    expect(again?.body.text).toContain('mardi 14 janvier 2031 à 14 h 00');
+    expect(again?.body.text).toContain(String(first.data.unsubscribe_url));
+
+    // The same form sent again is a replay, and a form while subscribed confirms nothing new.
+    expect(await send('/sessions/subscriptions', { form_uuid: 'retour-2', email, first_name: 'Carla', series_id: SERIES })).toMatchObject({
+      err: 0,
+      data: { replayed: true },
+    });
+    expect(await send('/sessions/subscriptions', { form_uuid: 'retour-3', email, series_id: SERIES })).toMatchObject({
+      err: 0,
+      data: { already_subscribed: true },
+    });
+    await drained();
+    expect(await confirmations()).toHaveLength(2);
+  });
 });

@@ -79,6 +79,29 @@ describe('defining a survey (admin)', () => {
     expect(body.data).toMatchObject({ id: 'club-12-avis', created: false, open: true, invitations: survey.invitations, min_group_size: 3 });
   });
 
+  it('GET answers the stored definition in the PUT’s shape: one field changed and PUT back, only it changes; 404 unknown', async () => {
+    const read = async () => {
+      const res = await stack.fetchAdmin('/admin/surveys/club-12-avis');
+      expect(res.status).toBe(200);
+      return (await res.json()) as { data: Record<string, any>; meta: Record<string, any> };
+    };
+    const before = await read();
+    expect(before.meta).toMatchObject({ survey_id: 'club-12-avis', open: true, version: 2 });
+    expect(before.data).toMatchObject({ meeting_id: 'club-12', title: definition.title, min_group_size: 3, invitations: survey.invitations });
+    expect(before.data).not.toHaveProperty('id');
+    expect(before.data).not.toHaveProperty('version');
+    const put = await stack.fetchAdmin('/admin/surveys/club-12-avis', { method: 'PUT', json: { ...before.data, title: 'Votre avis sur le 12e club' } });
+    expect(put.status).toBe(200);
+    const after = await read();
+    expect(after.data).toEqual({ ...before.data, title: 'Votre avis sur le 12e club' });
+    expect(after.meta.version).toBe(3);
+    // Back as it was, for the tests below.
+    expect((await stack.fetchAdmin('/admin/surveys/club-12-avis', { method: 'PUT', json: before.data })).status).toBe(200);
+    const unknown = await stack.fetchAdmin('/admin/surveys/club-99-avis');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ err: 1, err_class: 'survey-not-found' });
+  });
+
   it('refuses a question named `email` with a French 400 naming it, and stores nothing', async () => {
     const bad = structuredClone(definition);
     bad.questions[0]!.id = 'email';

@@ -97,6 +97,22 @@ describe('the vote, from proposals to results', () => {
     expect(bad.body.errors).toEqual([{ path: 'points_total', message: 'Obligatoire pour un vote par points.' }]);
   });
 
+  it('GET answers the stored definition in the PUT’s shape: one field changed and PUT back, only it changes; 404 unknown', async () => {
+    const before = await admin(`/admin/campaigns/${CAMPAIGN}`);
+    expect(before.status).toBe(200);
+    expect(before.body.data).toEqual({ ...campaignBody });
+    expect(before.body.meta).toMatchObject({ campaign_id: CAMPAIGN, vote_status: 'not-open', proposals_open: true, version: 2 });
+    const put = await admin(`/admin/campaigns/${CAMPAIGN}`, 'PUT', { ...before.body.data, supporters_needed: 3 });
+    expect(put.status).toBe(200);
+    const after = await admin(`/admin/campaigns/${CAMPAIGN}`);
+    expect(after.body.data).toEqual({ ...before.body.data, supporters_needed: 3 });
+    expect(after.body.meta.version).toBe(3);
+    expect((await admin(`/admin/campaigns/${CAMPAIGN}`, 'PUT', before.body.data)).status).toBe(200);
+    const unknown = await admin('/admin/campaigns/evolutions-1999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ err: 1, err_class: 'unknown-campaign' });
+  });
+
   it('organisations propose (key/value data); the same form again is a replay', async () => {
     for (const [n, org] of [[1, 'Ville de Villejuif'], [2, 'Métropole de Lyon'], [3, 'Ville de Villejuif']] as const) {
       const r = await send('/proposals', { json: proposal(n, org) });
@@ -246,8 +262,9 @@ describe('the vote, from proposals to results', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csvText).toContain('Rang;Proposition;Titre');
     const ballots = await (await stack.fetchAdmin(`/admin/campaigns/${CAMPAIGN}/ballots?format=csv`)).text();
-    expect(ballots.split('\r\n')[1]).toContain(`Métropole de Lyon;${ids[1]};`);
-    expect(ballots).toMatch(/Ville de Villejuif;[^;]+;;bruno@villejuif\.fr;[^;]+;[^;]+;1/);
+    // Each choice with its title; the agent named as registered (the ballot form sent no name).
+    expect(ballots.split('\r\n')[1]).toMatch(new RegExp(`^Métropole de Lyon;${ids[1]} « Proposition \\d+ »;Agent;carla@lyon\\.fr;`));
+    expect(ballots).toMatch(/Ville de Villejuif;[^;]+;Agent;bruno@villejuif\.fr;\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2};\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2};1/);
   });
 });
 

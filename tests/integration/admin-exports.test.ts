@@ -240,7 +240,7 @@ describe('lists', () => {
     expect(martin[headers.indexOf('Droit à l’image')]).toBe('Refuse');
     expect(martin[headers.indexOf('Statut')]).toBe('Liste d’attente');
     expect(martin[headers.indexOf('N° du formulaire')]).toBe('42-bruno');
-    expect(martin[headers.indexOf('Inscrit·e le')]).toBe('02/05/2026 12:00');
+    expect(martin[headers.indexOf('Inscrit·e le')]).toBe('2026-05-02 12:00:00');
     expect(lines.some((l) => l.startsWith('Annulée;'))).toBe(false);
   });
 

@@ -139,7 +139,7 @@ describe('subscribing', () => {
 
     const messages = await receiveAll();
     expect(messages).toEqual([
-      { type: 'session.confirmation', series_id: id, subscriber_id: answer.subscription_id, occurrence_id: `${id}-2027-01-12` },
+      { type: 'session.confirmation', series_id: id, subscriber_id: answer.subscription_id, occurrence_id: `${id}-2027-01-12`, subscription_version: 0 },
     ]);
   });
 

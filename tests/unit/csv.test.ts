@@ -2,7 +2,7 @@
 // CSV parser (csv-parse), as a spreadsheet would split the file.
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { neutraliseCell, sheetToCsv } from '#shared/domain/csv.ts';
+import { csvDateTime, neutraliseCell, sheetToCsv } from '#shared/domain/csv.ts';
 
 /** The hostile strings of issue 13, each one a cell. */
 const HOSTILE = [
@@ -94,5 +94,15 @@ describe('sheetToCsv', () => {
       'a=b',
       '',
     ]);
+  });
+});
+
+describe('csvDateTime', () => {
+  it('writes an instant as YYYY-MM-DD HH:MM:SS on the zone’s wall clock (summer and winter time), no T nor Z', () => {
+    expect(csvDateTime('2025-06-07T07:12:05.123Z', 'Europe/Paris')).toBe('2025-06-07 09:12:05');
+    expect(csvDateTime('2025-01-07T07:12:05Z')).toBe('2025-01-07 08:12:05');
+    expect(csvDateTime('2025-06-07T09:12:05+02:00', 'America/Cayenne')).toBe('2025-06-07 04:12:05');
+    expect(csvDateTime(undefined)).toBe('');
+    expect(csvDateTime('')).toBe('');
   });
 });

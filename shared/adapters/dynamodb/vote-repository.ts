@@ -49,7 +49,15 @@ const BallotMarkerSchema = z.object({
 });
 const CampaignKeysSchema = z.object({ electorate: z.unknown(), meeting_id: z.string().optional() });
 const EmailMarkerSchema = z.object({ registration_id: z.string() });
-const VoterRegistrationSchema = z.object({ registration: z.object({ id: z.string(), organisation: z.string(), state: z.string() }) });
+const VoterRegistrationSchema = z.object({
+  registration: z.object({
+    id: z.string(),
+    organisation: z.string(),
+    state: z.string(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+  }),
+});
 
 /** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
 const SEALED = 'sealed';
@@ -188,7 +196,12 @@ export class DynamoVoteRepository implements VoteRepository {
       return {
         keys: [...base, emailKey, regKey, ...orgKeys(key)],
         orgKey: key,
-        voter: { registration_id: voter.id, organisation: voter.organisation },
+        voter: {
+          registration_id: voter.id,
+          organisation: voter.organisation,
+          ...(voter.first_name !== undefined ? { first_name: voter.first_name } : {}),
+          ...(voter.last_name !== undefined ? { last_name: voter.last_name } : {}),
+        },
       };
     };
     // First round: guess what the later rounds would ask (the meeting seen last time, the

@@ -12,6 +12,7 @@ export interface SessionConfirmationMessage {
   series_id: string;
   subscriber_id: string;
   occurrence_id: string;
+  subscription_version: number;
 }
 
 export class SqsConfirmationPublisher implements ConfirmationPublisher {
@@ -21,12 +22,13 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
     private readonly queueUrl: string,
   ) {}
 
-  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
     const body: SessionConfirmationMessage = {
       type: 'session.confirmation',
       series_id: m.seriesId,
       subscriber_id: m.subscriberId,
       occurrence_id: m.occurrenceId,
+      subscription_version: m.subscriptionVersion,
     };
     const { SendMessageCommand } = loadSqs();
     const sqs = await resolveClient(this.sqs);
@@ -44,7 +46,7 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
 export class MissingConfirmationPublisher implements ConfirmationPublisher {
   constructor(private readonly logger: Pick<Logger, 'warn'>) {}
 
-  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void> {
+  async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
     this.logger.warn('REMINDERS_QUEUE_URL is not configured: session confirmation skipped', {
       seriesId: m.seriesId,
       subscriberId: m.subscriberId,

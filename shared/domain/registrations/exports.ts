@@ -2,8 +2,7 @@
 // (JSON and CSV), per-workshop rosters, the evening list with dietary needs, the "do not
 // photograph" list. Pure: the handler loads the meeting, its capacity
 // items and its registrations, these functions shape them.
-import { DateTime } from 'luxon';
-import type { Cell, Sheet } from '#shared/domain/csv.ts';
+import { csvDateTime, type Cell, type Sheet } from '#shared/domain/csv.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
@@ -56,16 +55,6 @@ function byName(a: Registration, b: Registration): number {
 }
 
 const heldItem = (reg: Registration, key: string): HeldItem | undefined => reg.items.find((h) => h.key === key);
-
-/** `07/05/2025 14:32` in the meeting's time zone (what Excel FR reads as a date and time). */
-function localDateTime(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('dd/LL/yyyy HH:mm');
-}
-
-/** `09:12` in the meeting's time zone. */
-function localTime(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('HH:mm');
-}
 
 // ---------------------------------------------------------------------------------------
 // Waiting positions
@@ -293,11 +282,11 @@ export function registrationsSheet(meeting: Meeting, registrations: Registration
       r.accessibility_needs ?? '',
       ...meeting.days.map((d) => {
         const at = r.checked_in[d.date];
-        return at ? localTime(at, zone) : '';
+        return csvDateTime(at, zone);
       }),
       STATUS_LABELS[overallStatus(r)],
       r.form_number ?? '',
-      localDateTime(r.created_at, zone),
+      csvDateTime(r.created_at, zone),
     ]);
   return { headers, rows };
 }
@@ -405,7 +394,7 @@ export function rosterSheet(meeting: Meeting, roster: WorkshopRoster): Sheet {
       e.email,
       e.profile ? PROFILE_LABELS[e.profile] : NONE,
       e.accessibility_needs ?? '',
-      e.checked_in_at ? localTime(e.checked_in_at, meeting.timezone) : '',
+      csvDateTime(e.checked_in_at, meeting.timezone),
     ]),
   };
 }

@@ -1,5 +1,5 @@
 // What a registration request may ask for, checked against the meeting. Pure.
-import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
+import { describeFieldIssues, InvalidRequestError, RefusalError, type FieldIssue } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, remoteKey, workshopKey } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { isRegistrationOpen, onDay } from '#shared/domain/meetings/views.ts';
@@ -35,30 +35,41 @@ export function checkRegistrationWindow(meeting: Meeting, now: Date): void {
   }
 }
 
+/**
+ * The field rules that depend on the meeting, on whatever fields of the request are known
+ * (all of them for a valid body, the ones that parsed for an invalid one): every faulty field
+ * at once, so that a form designer fixes them in one go.
+ */
+export function requestFieldIssues(
+  meeting: Meeting,
+  request: Partial<Pick<RegistrationRequest, 'onsite_days' | 'remote_days' | 'image_rights'>>,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (request.onsite_days && request.remote_days) {
+    const onsite = unique(request.onsite_days).sort();
+    const remote = unique(request.remote_days);
+    if (onsite.length + remote.length === 0) {
+      issues.push({ path: 'onsite_days', message: 'Au moins un jour (sur place ou à distance) est requis.' });
+    }
+    const both = onsite.find((d) => remote.includes(d));
+    if (both) issues.push({ path: 'remote_days', message: `Le ${both} ne peut être à la fois sur place et à distance.` });
+  }
+  if (meeting.image_rights_notice && request.image_rights === undefined) {
+    issues.push({ path: 'image_rights', message: 'Réponse requise : accepted ou refused.' });
+  }
+  return issues;
+}
+
 /** Checks the request against the meeting and lists the items it asks for, in a fixed order. */
 export function wantedItems(meeting: Meeting, request: RegistrationRequest): Wanted {
+  const issues = requestFieldIssues(meeting, request);
+  if (issues.length > 0) throw new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
   const onsite = unique(request.onsite_days).sort();
   const remote = unique(request.remote_days).sort();
-  if (onsite.length + remote.length === 0) {
-    throw new InvalidRequestError('Données invalides : onsite_days : au moins un jour (sur place ou à distance) est requis.', [
-      { path: 'onsite_days', message: 'Au moins un jour (sur place ou à distance) est requis.' },
-    ]);
-  }
-  const both = onsite.filter((d) => remote.includes(d));
-  if (both.length > 0) {
-    throw new InvalidRequestError(`Données invalides : remote_days : le ${both[0]} est aussi demandé sur place.`, [
-      { path: 'remote_days', message: `Le ${both[0]} ne peut être à la fois sur place et à distance.` },
-    ]);
-  }
   const days = new Map(meeting.days.map((d) => [d.date, d]));
   const unknownDay = [...onsite, ...remote].find((d) => !days.has(d));
   if (unknownDay) {
     throw new RefusalError('unknown-day', `Le ${unknownDay} n’est pas un jour de cette réunion.`, { date: unknownDay });
-  }
-  if (meeting.image_rights_notice && request.image_rights === undefined) {
-    throw new InvalidRequestError('Données invalides : image_rights : la réponse au droit à l’image est requise (accepted ou refused).', [
-      { path: 'image_rights', message: 'Réponse requise : accepted ou refused.' },
-    ]);
   }
 
   const workshopsById = new Map(meeting.workshops.map((w) => [w.id, w]));

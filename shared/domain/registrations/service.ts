@@ -6,7 +6,7 @@ import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
@@ -27,7 +27,7 @@ import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import { EmailTakenError, type CounterState, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
 import { assertCanCheckIn } from './check-in.ts';
-import { checkRegistrationWindow, wantedItems } from './rules.ts';
+import { checkRegistrationWindow, requestFieldIssues, wantedItems } from './rules.ts';
 import type { Registration, RegistrationRequest } from './schema.ts';
 
 export interface RetryPolicy {
@@ -140,6 +140,26 @@ export class RegistrationService {
     const counted = unknown.length > 0 ? await this.deps.store.waitingPositions({ ...registration, items: unknown }) : new Map<string, number>();
     const positions = new Map([...known, ...counted]);
     return { registration, answer: registrationAnswer(registration, m, positions, this.deps.baseUrl, replayed) };
+  }
+
+  /**
+   * The meeting's field rules on a body that failed its schema (see `contextIssues` in the HTTP
+   * chain): the meeting is read by id, or through the registration being modified. An unknown
+   * meeting or registration adds nothing: the 400 stands on the schema's issues.
+   */
+  async requestFieldIssues(
+    target: { meetingId: string } | { registrationId: string },
+    fields: Partial<RegistrationRequest>,
+  ): Promise<FieldIssue[]> {
+    let meetingId: string;
+    if ('meetingId' in target) meetingId = target.meetingId;
+    else {
+      const reg = await this.deps.store.findById(target.registrationId);
+      if (!reg) return [];
+      meetingId = reg.meeting_id;
+    }
+    const meeting = await this.deps.meetings.findMeeting(meetingId);
+    return meeting ? requestFieldIssues(meeting, fields) : [];
   }
 
   async getRegistration(registrationId: string): Promise<RegistrationOutcome> {

@@ -1,7 +1,7 @@
 // What organisers read about one occurrence's emails (GET /admin/sessions/{occurrenceId}/deliveries):
 // one line per (subscriber, message) from the delivery markers, and counts per status. Pure.
 import type { DispatchDeliveryRow } from '#shared/domain/notifications/ports.ts';
-import type { Sheet } from '#shared/domain/csv.ts';
+import { csvDateTime, DEFAULT_CSV_ZONE, type Sheet } from '#shared/domain/csv.ts';
 
 /** `sending`: claimed by a consumer right now (or by one that crashed: retried within minutes). */
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped' | 'sending';
@@ -51,9 +51,9 @@ const KIND_FR: Record<string, string> = {
 };
 const STATUS_FR: Record<DeliveryStatus, string> = { sent: 'envoyé', failed: 'échec', skipped: 'non envoyé', sending: 'en cours' };
 
-export function deliveriesSheet(lines: readonly DeliveryLine[]): Sheet {
+export function deliveriesSheet(lines: readonly DeliveryLine[], zone: string = DEFAULT_CSV_ZONE): Sheet {
   return {
     headers: ['Courriel', 'Message', 'Règle', 'Séquence', 'Statut', 'Date', 'Motif'],
-    rows: lines.map((l) => [l.email ?? '', KIND_FR[l.kind] ?? l.kind, l.rule ?? '', l.sequence, STATUS_FR[l.status], l.at, l.reason ?? '']),
+    rows: lines.map((l) => [l.email ?? '', KIND_FR[l.kind] ?? l.kind, l.rule ?? '', l.sequence, STATUS_FR[l.status], csvDateTime(l.at, zone), l.reason ?? '']),
   };
 }

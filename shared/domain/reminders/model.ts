@@ -81,13 +81,22 @@ export const SessionConfirmationMessageSchema = z.object({
   series_id: z.string().min(1).max(200),
   subscriber_id: z.string().min(1).max(200),
   occurrence_id: z.string().min(1).max(200),
+  /**
+   * The subscription's version when it was (re)made: 0 for a first subscription, higher for a
+   * return after unsubscribing. Messages queued before it existed read as 0.
+   */
+  subscription_version: z.number().int().min(0).default(0),
 });
 export type SessionConfirmationMessage = z.infer<typeof SessionConfirmationMessageSchema>;
 
 export const RemindersQueueMessageSchema = z.discriminatedUnion('type', [DeliverMessageSchema, SessionConfirmationMessageSchema]);
 export type RemindersQueueMessage = z.infer<typeof RemindersQueueMessageSchema>;
 
-/** The subscription confirmation is one more dispatch of the occurrence: one per subscriber. */
+/**
+ * The subscription confirmation is one more dispatch of the occurrence, one per subscription:
+ * its sequence is the subscription's version, so that a person coming back after unsubscribing
+ * is confirmed again (once), while a redelivered message stays one email.
+ */
 export function toDeliverMessage(message: RemindersQueueMessage): DeliverMessage {
   if (message.type === 'reminder.deliver') return message;
   return {
@@ -97,7 +106,7 @@ export function toDeliverMessage(message: RemindersQueueMessage): DeliverMessage
     subject: message.occurrence_id,
     kind: 'confirmation',
     rule: null,
-    sequence: 0,
+    sequence: message.subscription_version,
     recipient: message.subscriber_id,
   };
 }

@@ -76,6 +76,7 @@ export interface SessionRepository {
 
 /** Tells the reminder engine's queue consumer to send a new subscriber's confirmation. */
 export interface ConfirmationPublisher {
-  publishConfirmation(message: { seriesId: string; subscriberId: string; occurrenceId: string }): Promise<void>;
+  /** `subscriptionVersion`: the subscription as just written; a return after unsubscribing is a new one. */
+  publishConfirmation(message: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void>;
 }
 

@@ -185,7 +185,9 @@ export class SessionService {
         return subscribeAnswer(decision.subscription, { alreadySubscribed: decision.alreadySubscribed, replayed: true }, next, this.deps.baseUrl);
       }
       await this.deps.store.commitSubscription(decision.write, nonce);
-      if (decision.kind === 'subscribe' && next) await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id);
+      if (decision.kind === 'subscribe' && next) {
+        await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id, decision.subscription.version);
+      }
       return subscribeAnswer(
         decision.subscription,
         { alreadySubscribed: decision.kind === 'already', replayed: false },
@@ -214,9 +216,9 @@ export class SessionService {
   }
 
   /** Best effort after the commit: the subscription stands even if the queue is down. */
-  private async publishConfirmation(seriesId: string, subscriberId: string, occurrenceId: string): Promise<void> {
+  private async publishConfirmation(seriesId: string, subscriberId: string, occurrenceId: string, subscriptionVersion: number): Promise<void> {
     try {
-      await this.deps.confirmations.publishConfirmation({ seriesId, subscriberId, occurrenceId });
+      await this.deps.confirmations.publishConfirmation({ seriesId, subscriberId, occurrenceId, subscriptionVersion });
     } catch (error) {
       this.deps.logger.warn('session confirmation not queued', {
         seriesId,

@@ -1,6 +1,6 @@
 // What the data source, the subscription answers and the admin routes show. Pure.
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
-import type { Sheet } from '#shared/domain/csv.ts';
+import { csvDateTime, type Sheet } from '#shared/domain/csv.ts';
 import { occurrenceLabel } from './labels.ts';
 import type { Occurrence } from './occurrences.ts';
 import type { Series, Subscription } from './schema.ts';
@@ -97,20 +97,20 @@ export function subscriptionAdminView(s: Subscription) {
 const STATUS_LABELS = { active: 'Abonné·e', unsubscribed: 'Désabonné·e' } as const;
 
 /** The subscriber sheet (CSV), active ones first, then by email. */
-export function subscribersSheet(list: Subscription[]): Sheet {
+export function subscribersSheet(list: Subscription[], zone: string): Sheet {
   const sorted = [...list].sort(
     (a, b) => (a.status === b.status ? a.email.localeCompare(b.email) : a.status === 'active' ? -1 : 1),
   );
   return {
-    headers: ['Email', 'Prénom', 'Nom', 'Organisation', 'Statut', 'Abonné·e le', 'Désabonné·e le'],
+    headers: ['Courriel', 'Prénom', 'Nom', 'Organisation', 'Statut', 'Abonné·e le', 'Désabonné·e le'],
     rows: sorted.map((s) => [
       s.email,
       s.first_name ?? '',
       s.last_name ?? '',
       s.organisation ?? '',
       STATUS_LABELS[s.status],
-      s.subscribed_at,
-      s.unsubscribed_at ?? '',
+      csvDateTime(s.subscribed_at, zone),
+      csvDateTime(s.unsubscribed_at, zone),
     ]),
   };
 }

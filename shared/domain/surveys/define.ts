@@ -30,6 +30,31 @@ export function newSurvey(id: string, input: SurveyInput, now: Date, previous: S
   };
 }
 
+/**
+ * The survey as its organiser defined it, in the shape `PUT /admin/surveys/{id}` accepts: change
+ * a field and send it back. Ids, versions and timestamps are left out.
+ */
+export function surveyDefinition(s: Survey) {
+  return {
+    meeting_id: s.meeting_id,
+    title: s.title,
+    opens_at: s.opens_at,
+    closes_at: s.closes_at,
+    eligibility: s.eligibility,
+    ...(s.previous_survey_id ? { previous_survey_id: s.previous_survey_id } : {}),
+    min_group_size: s.min_group_size,
+    questions: s.questions.map((q) => ({
+      id: q.id,
+      type: q.type,
+      label: q.label,
+      required: q.required,
+      ...(q.workshop ? { workshop: q.workshop } : {}),
+      ...(q.options.length > 0 ? { options: q.options } : {}),
+    })),
+    ...(s.invitations ? { invitations: s.invitations } : {}),
+  };
+}
+
 /** The part of a survey that responses depend on (wording, window and invitations left out). */
 function frozenPart(s: Survey) {
   return JSON.stringify({

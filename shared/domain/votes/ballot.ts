@@ -2,11 +2,29 @@
 // into tally deltas. The live tally is the sum of every delta ever written (one per cast,
 // minus the replaced ballot's contribution), so it always equals a recount of stored ballots.
 import { createHash } from 'node:crypto';
-import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
+import { InvalidRequestError, RefusalError, type FieldIssue } from '#shared/errors.ts';
 import type { Ballot, BallotContent, BallotRequest, Campaign } from './schema.ts';
 
 export const BALLOTS_COUNTER = 'ballots';
 export const scoreCounter = (proposalId: string) => `score:${proposalId}`;
+
+/**
+ * The fields a ballot needs on this campaign (the organisation when the electorate is a list,
+ * `choices` or `points` by method), on whatever fields are known: every missing one at once.
+ */
+export function ballotFieldIssues(c: Campaign, request: Partial<BallotRequest>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (c.electorate !== 'meeting' && request.organisation === undefined) {
+    issues.push({ path: 'organisation', message: 'Ce champ est obligatoire.' });
+  }
+  if (c.method === 'approval' && request.choices === undefined) {
+    issues.push({ path: 'choices', message: 'Ce champ est obligatoire (vote par approbation).' });
+  }
+  if (c.method !== 'approval' && request.points === undefined) {
+    issues.push({ path: 'points', message: 'Ce champ est obligatoire (vote par points).' });
+  }
+  return issues;
+}
 
 /** Checks the body against the method and the ballot's proposals; answers what is stored. */
 export function validateBallot(c: Campaign, ballotIds: readonly string[], request: BallotRequest): BallotContent {

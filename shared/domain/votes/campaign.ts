@@ -221,6 +221,31 @@ export function assertVoteOpen(c: Campaign, now: Date): void {
 // Views
 
 /** GET /campaigns/{campaignId}: state, method and limits, windows. */
+/**
+ * The campaign as its organiser defined it, in the shape `PUT /admin/campaigns/{id}` accepts:
+ * change a field and send it back. What the service recorded since (opening, closing, the
+ * frozen ballot, versions) is left out; absent optional fields are omitted.
+ */
+export function campaignDefinition(c: Campaign) {
+  return {
+    title: c.title,
+    ...(c.meeting_id !== undefined ? { meeting_id: c.meeting_id } : {}),
+    ...(c.proposals_open_at !== undefined ? { proposals_open_at: c.proposals_open_at } : {}),
+    ...(c.proposals_close_at !== undefined ? { proposals_close_at: c.proposals_close_at } : {}),
+    supporters_needed: c.supporters_needed,
+    ...(c.vote_opens_at !== undefined ? { vote_opens_at: c.vote_opens_at } : {}),
+    ...(c.vote_closes_at !== undefined ? { vote_closes_at: c.vote_closes_at } : {}),
+    method: c.method,
+    min_choices: c.min_choices,
+    ...(c.max_choices !== undefined ? { max_choices: c.max_choices } : {}),
+    ...(c.points_total !== undefined ? { points_total: c.points_total } : {}),
+    ...(c.max_points_per_proposal !== undefined ? { max_points_per_proposal: c.max_points_per_proposal } : {}),
+    retain: c.retain,
+    results_visibility: c.results_visibility,
+    electorate: c.electorate,
+  };
+}
+
 export function campaignView(c: Campaign, now: Date) {
   return {
     campaign_id: c.id,

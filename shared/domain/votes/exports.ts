@@ -1,7 +1,7 @@
 // What organisers export about a campaign (CSV for Excel/LibreOffice, written by shared/domain/csv.ts).
-import type { Sheet } from '#shared/domain/csv.ts';
+import { csvDateTime, type Sheet } from '#shared/domain/csv.ts';
 import type { Results } from './ranking.ts';
-import type { Ballot, Campaign } from './schema.ts';
+import type { Ballot, Campaign, Proposal } from './schema.ts';
 
 const yesNo = (b: boolean) => (b ? 'oui' : 'non');
 
@@ -12,15 +12,29 @@ export function resultsSheet(r: Results): Sheet {
   };
 }
 
-/** One row per organisation: its ballot, who cast it, when, and how many times it was replaced. */
-export function ballotsSheet(c: Campaign, ballots: Ballot[]): Sheet {
+/**
+ * One row per organisation: its ballot (each proposal's id with its title), who cast it (the
+ * names sent by the form or registered, else the address), when (Paris time: a campaign has no
+ * time zone of its own), and how many times it was replaced.
+ */
+export function ballotsSheet(c: Campaign, ballots: Ballot[], proposals: readonly Pick<Proposal, 'id' | 'title'>[]): Sheet {
+  const titles = new Map(proposals.map((p) => [p.id, p.title]));
+  const named = (id: string) => (titles.has(id) ? `${id} « ${titles.get(id)} »` : id);
   const content = (b: Ballot) =>
     c.method === 'points'
-      ? Object.entries(b.points ?? {}).map(([id, n]) => `${id}:${n}`).join(', ')
-      : (b.choices ?? []).join(', ');
-  const agent = (b: Ballot) => [b.agent.first_name, b.agent.last_name].filter(Boolean).join(' ');
+      ? Object.entries(b.points ?? {}).map(([id, n]) => `${named(id)} : ${n}`).join(' ; ')
+      : (b.choices ?? []).map(named).join(' ; ');
+  const agent = (b: Ballot) => [b.agent.first_name, b.agent.last_name].filter(Boolean).join(' ') || b.agent.email;
   return {
-    headers: ['Organisation', c.method === 'points' ? 'Points' : 'Choix', 'Agent', 'Adresse électronique', 'Déposé le', 'Premier dépôt le', 'Remplacé (fois)'],
-    rows: ballots.map((b) => [b.organisation, content(b), agent(b), b.agent.email, b.cast_at, b.first_cast_at, b.replaced_count]),
+    headers: ['Organisation', c.method === 'points' ? 'Points' : 'Choix', 'Agent', 'Courriel', 'Déposé le', 'Premier dépôt le', 'Remplacé (fois)'],
+    rows: ballots.map((b) => [
+      b.organisation,
+      content(b),
+      agent(b),
+      b.agent.email,
+      csvDateTime(b.cast_at),
+      csvDateTime(b.first_cast_at),
+      b.replaced_count,
+    ]),
   };
 }

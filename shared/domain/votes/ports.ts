@@ -66,6 +66,9 @@ export interface CosignContext {
 export interface Voter {
   registration_id: string;
   organisation: string;
+  /** The agent's names as registered: the ballot's agent when the form sends none. */
+  first_name?: string;
+  last_name?: string;
 }
 
 export interface BallotContext {

@@ -5,10 +5,10 @@
 // jittered backoff and bounded attempts; then "busy" (503), with nothing written.
 import { createHash } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
+import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
-import { ballotAnswer, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
+import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
 import {
   assertProposalsOpen,
   assertVoteOpen,
@@ -33,7 +33,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { ballotRefusalOf, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository } from './ports.ts';
+import { ballotRefusalOf, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -175,6 +175,13 @@ export class VoteService {
       this.logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
       return { ...snapshot, campaign: frozen };
     });
+  }
+
+  /** The campaign as stored (no freeze or seal: an organiser reading its definition). */
+  async getCampaign(campaignId: string): Promise<Campaign> {
+    const snapshot = await this.store.loadCampaign(campaignId);
+    if (!snapshot) throw campaignNotFound(campaignId);
+    return snapshot.campaign;
   }
 
   async listCampaigns(): Promise<Campaign[]> {
@@ -390,6 +397,12 @@ export class VoteService {
   // -------------------------------------------------------------------------------------
   // Ballots
 
+  /** The campaign's field rules on a ballot body that failed its schema (`contextIssues`). */
+  async ballotFieldIssues(campaignId: string, fields: Partial<BallotRequest>): Promise<FieldIssue[]> {
+    const snapshot = await this.store.loadCampaign(campaignId);
+    return snapshot ? ballotFieldIssues(snapshot.campaign, fields) : [];
+  }
+
   async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
     const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
     // Kept between attempts when the refusal says what changed (ballot refusal): one read,
@@ -419,6 +432,8 @@ export class VoteService {
       await this.snapshot(campaignId, now);
       throw new StaleReadError(); // decide again on the frozen ballot
     }
+    const issues = ballotFieldIssues(campaign, request);
+    if (issues.length > 0) throw new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
     const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
     const replay = this.replayOf(campaign, request, orgKey, ctx);
     if (replay) return replay;
@@ -432,7 +447,7 @@ export class VoteService {
       organisation: ctx.organisationName ?? previous?.organisation ?? organisation,
       organisation_key: orgKey,
       ...('choices' in content ? { choices: content.choices } : { points: content.points }),
-      agent: { email: request.email, first_name: request.first_name, last_name: request.last_name, registration_id: registrationId },
+      agent: { email: request.email, ...agentNames(request, ctx.voter), registration_id: registrationId },
       form_uuid: request.form_uuid,
       request_hash: ballotHash(orgKey, content),
       cast_at: iso,
@@ -569,3 +584,16 @@ export class VoteService {
 }
 
 export type { CampaignRecord };
+
+/**
+ * The agent's names on a ballot: those the form sent, else (a meeting electorate) those of the
+ * registration the vote was allowed by, so that the ballots list always says who voted.
+ */
+function agentNames(request: BallotRequest, voter: Voter | undefined): { first_name?: string; last_name?: string } {
+  const fromForm = request.first_name !== undefined || request.last_name !== undefined;
+  const names: { first_name?: string | undefined; last_name?: string | undefined } = fromForm ? request : (voter ?? {});
+  return {
+    ...(names.first_name !== undefined ? { first_name: names.first_name } : {}),
+    ...(names.last_name !== undefined ? { last_name: names.last_name } : {}),
+  };
+}

@@ -223,6 +223,64 @@ describe('the HTTP chain', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('adds the route’s stored-state rules to a failed parse, on the fields that parsed: one 400 for all', async () => {
+    const seen: unknown[] = [];
+    const api = httpApi(
+      [
+        route({
+          method: 'POST',
+          path: '/meetings/{meetingId}/things',
+          auth: 'publik',
+          params: z.object({ meetingId: z.string() }),
+          body: z.object({ email: zEmail(), consent: zText().optional(), days: zList(z.string()) }),
+          contextIssues: async ({ fields, params }) => {
+            seen.push({ fields, params });
+            return [
+              ...(fields.consent === undefined ? [{ path: 'consent', message: 'Réponse requise.' }] : []),
+              // An issue the schema already named is not repeated.
+              { path: 'email', message: 'doublon' },
+            ];
+          },
+          handle: () => publikOk({}),
+        }),
+      ],
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceRepository: nonces, clock: () => now },
+    );
+    const res = await call(api, httpEvent({ method: 'POST', path: '/meetings/m1/things', rawQueryString: signed(), body: { days: 'a,b' } }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'email', message: 'Ce champ est obligatoire.' },
+      { path: 'consent', message: 'Réponse requise.' },
+    ]);
+    expect(res.body.err_desc).toBe('Données invalides : email : Ce champ est obligatoire. ; consent : Réponse requise.');
+    expect(seen).toEqual([{ fields: { days: ['a', 'b'] }, params: { meetingId: 'm1' } }]);
+    // A valid body never runs them (the use case applies its own rules).
+    const valid = await call(api, httpEvent({ method: 'POST', path: '/meetings/m1/things', rawQueryString: signed(), body: { email: 'a@b.fr' } }));
+    expect(valid.status).toBe(200);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('still answers 400 with the schema’s issues when the stored-state rules cannot be read', async () => {
+    const api = httpApi(
+      [
+        route({
+          method: 'POST',
+          path: '/things',
+          auth: 'publik',
+          body: z.object({ email: zEmail() }),
+          contextIssues: async () => {
+            throw new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+          },
+          handle: () => publikOk({}),
+        }),
+      ],
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceRepository: nonces, clock: () => now },
+    );
+    const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: {} }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'email', message: 'Ce champ est obligatoire.' }]);
+  });
+
   it('answers 400 for a body that is not JSON', async () => {
     const api = buildApi();
     const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: '{"email":' }));

@@ -296,7 +296,11 @@ describe('SignatureError messages', () => {
       [signQuery('', secret, { timestamp: VECTOR_TIME, nonce: 'n', orig: 'autre.example.org' }), 'unknown-orig', 'Origine « autre.example.org » inconnue : aucune clé de signature configurée pour elle.'],
       [signQuery('', secret, { timestamp: VECTOR_TIME, nonce: 'n' }), 'no-default-key', 'Appel signé sans « orig » et aucune clé par défaut n’est configurée.'],
       [rawSign(`orig=wcs.example.org&algo=md5&${TS}&nonce=n`, secret, 'md5'), 'unsupported-algo', 'Algorithme de signature non accepté : « md5 ».'],
-      [good.replace('x=1', 'x=2'), 'bad-signature', 'Signature invalide.'],
+      [
+        good.replace('x=1', 'x=2'),
+        'bad-signature',
+        'Signature invalide : l’appel vient de l’origine « wcs.example.org » et la clé de signature configurée pour elle ne correspond pas (clé différente de part et d’autre, ou adresse modifiée après signature).',
+      ],
       [rawSign(`orig=wcs.example.org&algo=sha256&timestamp=demain&nonce=n`, secret), 'bad-timestamp', 'Horodatage invalide : format attendu AAAA-MM-JJTHH:MM:SSZ (UTC).'],
       [signQuery('', secret, { timestamp: new Date(VECTOR_TIME.getTime() - 3600_000), nonce: 'n', orig: 'wcs.example.org' }), 'stale-timestamp', 'Horodatage trop éloigné de l’heure du serveur (plus de 30 secondes).'],
     ];

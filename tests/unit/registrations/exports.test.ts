@@ -240,10 +240,10 @@ describe('registrations sheet', () => {
     expect(column(sheet, 0, 'Droit à l’image')).toBe('Accepte');
     expect(column(sheet, 0, 'Version de la mention')).toBe(1);
     expect(column(sheet, 0, 'Profil')).toBe('Expert·e');
-    expect(column(sheet, 0, 'Présent·e — Mercredi 7 juin')).toBe('09:12');
+    expect(column(sheet, 0, 'Présent·e — Mercredi 7 juin')).toBe('2025-06-07 09:12:00');
     expect(column(sheet, 0, 'Présent·e — Jeudi 8 juin')).toBe('');
     expect(column(sheet, 0, 'Statut')).toBe('Confirmée');
-    expect(column(sheet, 0, 'Inscrit·e le')).toBe('01/05/2025 10:30');
+    expect(column(sheet, 0, 'Inscrit·e le')).toBe('2025-05-01 10:30:00');
     expect(column(sheet, 0, 'N° du formulaire')).toBe(alice.form_number);
     // Martin: waiting on site day 1, remote day 2, workshop waiting for its day, evening waiting.
     expect(column(sheet, 2, 'Mercredi 7 juin')).toBe('Sur place (liste d’attente)');

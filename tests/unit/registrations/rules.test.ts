@@ -71,6 +71,15 @@ describe('wantedItems', () => {
     expect(error.message).toContain('2025-06-07');
   });
 
+  it('names every field the meeting’s rules find at once: no day and no image-rights answer', () => {
+    const error = thrown(() => wantedItems(meeting, request({ onsite_days: [], remote_days: [], image_rights: undefined })));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.details?.errors?.map((e) => e.path)).toEqual(['onsite_days', 'image_rights']);
+    expect(error.message).toBe(
+      'Données invalides : onsite_days : Au moins un jour (sur place ou à distance) est requis. ; image_rights : Réponse requise : accepted ou refused.',
+    );
+  });
+
   it('refuses a day that is not a day of the meeting: unknown-day', () => {
     const error = thrown(() => wantedItems(meeting, request({ onsite_days: ['2025-06-09'] })));
     expect(error).toBeInstanceOf(RefusalError);

@@ -12,6 +12,7 @@ describe('session confirmations', () => {
       seriesId: 'club-en-ligne',
       subscriberId: 'sub-1',
       occurrenceId: 'club-en-ligne-2027-01-12',
+      subscriptionVersion: 2,
     });
     expect(sent).toHaveLength(1);
     const input = sent[0] as { QueueUrl: string; MessageBody: string };
@@ -21,6 +22,7 @@ describe('session confirmations', () => {
       series_id: 'club-en-ligne',
       subscriber_id: 'sub-1',
       occurrence_id: 'club-en-ligne-2027-01-12',
+      subscription_version: 2,
     });
   });
 
@@ -30,6 +32,7 @@ describe('session confirmations', () => {
       seriesId: 's',
       subscriberId: 'sub-1',
       occurrenceId: 's-2027-01-12',
+      subscriptionVersion: 0,
     });
     expect(warnings).toEqual([[expect.stringContaining('REMINDERS_QUEUE_URL'), { seriesId: 's', subscriberId: 'sub-1', occurrenceId: 's-2027-01-12' }]]);
   });

@@ -19,7 +19,7 @@ const SERIES = SeriesInputSchema.parse({
 });
 
 let store: MemorySessionRepository;
-let sent: { seriesId: string; subscriberId: string; occurrenceId: string }[];
+let sent: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }[];
 let warnings: { message: string; attributes?: Record<string, unknown> }[];
 let failQueue: boolean;
 let service: SessionService;
@@ -71,7 +71,18 @@ describe('subscribe', () => {
       },
       unsubscribe_url: expect.stringMatching(/^https:\/\/club\.example\.org\/u\/tok-/),
     });
-    expect(sent).toEqual([{ seriesId: 'club-en-ligne', subscriberId: answer.subscription_id, occurrenceId: 'club-en-ligne-2027-01-12' }]);
+    expect(sent).toEqual([{ seriesId: 'club-en-ligne', subscriberId: answer.subscription_id, occurrenceId: 'club-en-ligne-2027-01-12', subscriptionVersion: 0 }]);
+  });
+
+  it('coming back after unsubscribing queues a confirmation of the new subscription (a new version)', async () => {
+    const first = await subscribe('f1');
+    await service.unsubscribe(UnsubscribeRequestSchema.parse({ email: 'claire@example.org', form_uuid: 'f2' }), nonce(), NOW);
+    const back = await subscribe('f3');
+    expect(back).toMatchObject({ subscription_id: first.subscription_id, already_subscribed: false, replayed: false });
+    expect(sent.map((m) => [m.subscriberId, m.subscriptionVersion])).toEqual([
+      [first.subscription_id, 0],
+      [first.subscription_id, 2],
+    ]);
   });
 
   it('a replayed form answers the same, writes nothing and sends nothing', async () => {

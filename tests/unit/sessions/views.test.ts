@@ -48,9 +48,9 @@ describe('subscriber sheet', () => {
   });
 
   it('active first, never the token, formulas neutralised', () => {
-    const csv = sheetToCsv(subscribersSheet([sub('b@example.org', 'unsubscribed'), sub('c@example.org', 'active'), sub('a@example.org', 'active')]));
+    const csv = sheetToCsv(subscribersSheet([sub('b@example.org', 'unsubscribed'), sub('c@example.org', 'active'), sub('a@example.org', 'active')], 'Europe/Paris'));
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines.map((l) => l.split(';')[0])).toEqual(['Email', 'a@example.org', 'c@example.org', 'b@example.org']);
+    expect(lines.map((l) => l.split(';')[0])).toEqual(['Courriel', 'a@example.org', 'c@example.org', 'b@example.org']);
     expect(csv).not.toContain('secret-token');
     expect(lines[1]).toContain(";'=cmd;");
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RefusalError } from '#shared/errors.ts';
-import { recount, sameTally, tallyDelta, validateBallot } from '#shared/domain/votes/ballot.ts';
+import { ballotFieldIssues, recount, sameTally, tallyDelta, validateBallot } from '#shared/domain/votes/ballot.ts';
 import { BallotRequestSchema } from '#shared/domain/votes/schema.ts';
 import { campaign } from './fakes.ts';
 
@@ -40,6 +40,15 @@ describe('points ballots', () => {
     expect(refusal(() => validateBallot(c, ids, request({ points: { 'e-p1': 5 } })))).toBe('points-exceeded');
     expect(refusal(() => validateBallot(c, ids, request({ points: 'e-p1:4,e-p2:4,e-p3:3' })))).toBe('points-exceeded');
     expect(refusal(() => validateBallot(c, ids, request({ points: { 'x-p1': 0 } })))).toBe('unknown-proposal');
+  });
+});
+
+describe('the fields a campaign requires', () => {
+  it('names the organisation (list electorate) and the method’s field together', () => {
+    const byList = campaign({ electorate: ['Ville de Lyon'] });
+    expect(ballotFieldIssues(byList, {}).map((i) => i.path)).toEqual(['organisation', 'choices']);
+    expect(ballotFieldIssues(campaign({ method: 'points', max_choices: undefined, points_total: 10 }), {}).map((i) => i.path)).toEqual(['points']);
+    expect(ballotFieldIssues(byList, { organisation: 'Ville de Lyon', choices: [] })).toEqual([]);
   });
 });
 
