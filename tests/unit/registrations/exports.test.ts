@@ -220,8 +220,8 @@ describe('registrations sheet', () => {
       'Nom sur le badge',
       'Régime alimentaire',
       'Accessibilité',
-      'Présent·e — Mercredi 7 juin',
-      'Présent·e — Jeudi 8 juin',
+      'Présent le mercredi 7 juin',
+      'Présent le jeudi 8 juin',
       'Statut',
       'N° du formulaire',
       'Inscrit·e le',
@@ -241,8 +241,8 @@ describe('registrations sheet', () => {
     expect(column(sheet, 0, 'Droit à l’image')).toBe('Accepte');
     expect(column(sheet, 0, 'Version de la mention')).toBe(1);
     expect(column(sheet, 0, 'Profil')).toBe('Expert·e');
-    expect(column(sheet, 0, 'Présent·e — Mercredi 7 juin')).toBe('09:12');
-    expect(column(sheet, 0, 'Présent·e — Jeudi 8 juin')).toBe('');
+    expect(column(sheet, 0, 'Présent le mercredi 7 juin')).toBe('09:12');
+    expect(column(sheet, 0, 'Présent le jeudi 8 juin')).toBe('');
     expect(column(sheet, 0, 'Statut')).toBe('Confirmée');
     expect(column(sheet, 0, 'Inscrit·e le')).toBe('01/05/2025 10:30');
     expect(column(sheet, 0, 'N° du formulaire')).toBe(alice.form_number);
