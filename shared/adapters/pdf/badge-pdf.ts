@@ -146,7 +146,7 @@ function drawBadge(page: PDFPage, badge: PrintedBadge, box: Box, scale: number, 
 
   // The name, large; the organisation under it.
   const textWidth = box.width - 2 * pad;
-  const name = fitName(fonts.clean(badge.name, true), textWidth, measureWith(fonts.bold), { max: 28 * s, min: 16 * s });
+  const name = fitName(fonts.clean(badge.name, true), textWidth, measureWith(fonts.bold), { max: 28 * s, min: 16 * s, twoLineMax: 21 * s });
   let top = drawLines(page, name, fonts.bold, box.x + pad, band.y - 9 * s, INK, 1.1);
   const organisation = fitBlock(fonts.clean(badge.organisation, false), textWidth, measureWith(fonts.regular), { size: 12 * s, min: 10 * s, maxLines: 2 });
   top = drawLines(page, organisation, fonts.regular, box.x + pad, top - 3 * s, GREY, 1.2);

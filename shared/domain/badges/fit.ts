@@ -77,16 +77,17 @@ function balancedTwoLines(text: string, size: number, measure: Measure): string[
 
 /**
  * A name: one line from `max` down to `min` points (half-point steps), else two balanced lines
- * from `max` down to `min`, else two lines shrinking below `min` until the widest word fits.
+ * from `twoLineMax` (default `max`) down to `min`, else two lines shrinking below `min` until the
+ * widest word fits.
  */
-export function fitName(text: string, width: number, measure: Measure, opts: { max: number; min: number }): FittedText {
+export function fitName(text: string, width: number, measure: Measure, opts: { max: number; min: number; twoLineMax?: number }): FittedText {
   const sizes = (from: number, to: number) => {
     const out: number[] = [];
     for (let s = from; s >= to - 1e-9; s -= 0.5) out.push(Math.round(s * 10) / 10);
     return out;
   };
   for (const size of sizes(opts.max, opts.min)) if (measure(text, size) <= width) return { size, lines: [text] };
-  for (const size of sizes(opts.max, opts.min)) {
+  for (const size of sizes(opts.twoLineMax ?? opts.max, opts.min)) {
     const lines = balancedTwoLines(text, size, measure);
     if (fits(lines, width, size, measure)) return { size, lines };
   }

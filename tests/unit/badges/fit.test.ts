@@ -83,3 +83,12 @@ describe('characters the font lacks', () => {
     expect(printable('Publik ; Atelier 3 : Socle', latinOnly).text).toBe('Publik\u00A0; Atelier 3\u00A0: Socle');
   });
 });
+
+describe('two-line names', () => {
+  it('wrap at most at `twoLineMax`, smaller than a one-line name, to leave room for the organisation', () => {
+    const fitted = fitName('Maximilien-Alexandre de La Rochefoucauld-Montmorency', WIDTH, mono, { max: 28, min: 16, twoLineMax: 21 });
+    expect(fitted.lines).toHaveLength(2);
+    expect(fitted.size).toBeLessThanOrEqual(21);
+    expect(fitted.size).toBeGreaterThanOrEqual(16);
+  });
+});
