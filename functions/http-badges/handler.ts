@@ -1,5 +1,5 @@
 // The badges PDF (GET /admin/meetings/{meetingId}/badges.pdf), a function of its own: the PDF
-// engine is loaded on the first request (shared/lambda/badge-engine.ts), never by http-admin.
+// engine is a chunk beside the bundle (shared/lambda/badge-engine.ts), never loaded by http-admin.
 import * as z from 'zod';
 import { BadgeService } from '#shared/domain/badges/service.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
@@ -18,6 +18,10 @@ const badges = new BadgeService({
   checkinKey: checkinKeyOf(ctx),
   baseUrl: ctx.config.publicBaseUrl,
 });
+
+// Started at init, in the background: the function serves nothing else, and Lambda runs init
+// at full CPU. A failure is retried by the first request (loadBadgeEngine forgets it).
+loadBadgeEngine().catch(() => undefined);
 
 const BadgesQuery = z
   .object({
