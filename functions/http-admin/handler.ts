@@ -1,6 +1,7 @@
 // Organiser API under /admin, authenticated with bearer tokens. Lists answer JSON by default
 // and CSV (for Excel/LibreOffice) with `?format=csv`.
 import * as z from 'zod';
+import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { overbookedItems } from '#shared/domain/meetings/items.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
@@ -14,9 +15,7 @@ import {
   registrationList,
   registrationsSheet,
   rosterSheet,
-  sheetToCsv,
   workshopRoster,
-  type Sheet,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';

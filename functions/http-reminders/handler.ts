@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { deliveriesSheet, deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
-import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv } from '#shared/domain/csv.ts';
 import { httpApi, json, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';

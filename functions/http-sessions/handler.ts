@@ -2,7 +2,7 @@
 // one-click unsubscribe link, and the organisers' routes under /admin.
 import * as z from 'zod';
 import { zBool, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
-import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv } from '#shared/domain/csv.ts';
 import { OccurrenceChangeSchema, OccurrenceIdSchema, SeriesIdSchema, SubscribeRequestSchema, TokenParamsSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';

@@ -1,7 +1,7 @@
 // The feedback survey: its questions and options for w.c.s. forms, the anonymous answer
 // webservice (signed Publik calls), and the organisers' definition and results (/admin).
 import * as z from 'zod';
-import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv } from '#shared/domain/csv.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';

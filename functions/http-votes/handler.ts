@@ -1,7 +1,7 @@
 // Improvement proposals, co-signatures and the organisation vote (contract-vote.md): signed
 // w.c.s. webservices and data sources, and the organisers' /admin/campaigns routes.
 import * as z from 'zod';
-import { sheetToCsv, type Sheet } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
 import { campaignView, proposalView } from '#shared/domain/votes/campaign.ts';
 import { ballotsSheet, resultsSheet } from '#shared/domain/votes/exports.ts';
 import {

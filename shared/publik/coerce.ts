@@ -42,22 +42,34 @@ export function isBlank(value: unknown): boolean {
 }
 
 /**
- * Characters never stored: C0 controls but tab and newline, DEL and C1 controls, and the
- * bidirectional overrides and isolates that make a text display other than it reads
- * (U+202A–U+202E, U+2066–U+2069). Carriage returns become newlines.
+ * Characters never stored: control characters (C0, DEL, C1) but tab and newline; every format
+ * character (general category Cf: zero-width space, joiners and non-joiners, LRM/RLM/ALM,
+ * soft hyphen, word joiner, BOM, the bidirectional embeddings, overrides and isolates that
+ * make a text display other than it reads); lone surrogates. Carriage returns and the Unicode
+ * line and paragraph separators become newlines.
  */
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_CHARACTERS = /(?![\t\n])[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
 export function stripUnsafeCharacters(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(UNSAFE_CHARACTERS, '');
+  return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(UNSAFE_CHARACTERS, '');
 }
 
-/** A scalar as trimmed text: strings, finite numbers and bigints; undefined when blank. */
+/**
+ * The one cleaning rule for every free text that enters the service (names, organisations,
+ * titles, proposals, comments, dietary notes, survey answers…): unsafe characters removed
+ * (`stripUnsafeCharacters`), canonical composition (NFC, so `e` + combining acute is `é`),
+ * trimmed. Applied by every text schema of this module and by the survey's free-text answers.
+ */
+export function cleanText(text: string): string {
+  return stripUnsafeCharacters(text).normalize('NFC').trim();
+}
+
+/** A scalar as cleaned text (`cleanText`): strings, finite numbers and bigints; undefined when blank. */
 function scalarText(input: unknown): string | undefined | Invalid {
   if (input === undefined || input === null) return undefined;
   if (typeof input === 'string') {
-    const trimmed = stripUnsafeCharacters(input).trim();
-    return trimmed === '' ? undefined : trimmed;
+    const cleaned = cleanText(input);
+    return cleaned === '' ? undefined : cleaned;
   }
   if (typeof input === 'number' && Number.isFinite(input)) return String(input);
   if (typeof input === 'bigint') return input.toString();

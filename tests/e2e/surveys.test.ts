@@ -19,8 +19,9 @@ const meeting = {
   ],
 };
 
-// The contract's example, open now, on this file's meeting; no previous survey at first.
-const definition = { ...structuredClone(survey), opens_at: '2026-01-01T00:00:00+01:00', closes_at: '2099-12-31T23:59:59+01:00' };
+// The contract's example, open now, on this file's meeting; no previous survey at first. Groups
+// of 3: the three answers below show their figures, the one workshop rating does not.
+const definition = { ...structuredClone(survey), opens_at: '2026-01-01T00:00:00+01:00', closes_at: '2099-12-31T23:59:59+01:00', min_group_size: 3 };
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const init =
@@ -75,7 +76,7 @@ describe('defining a survey (admin)', () => {
     const again = await stack.fetchAdmin('/admin/surveys/club-12-avis', { method: 'PUT', json: definition });
     expect(again.status).toBe(200);
     const body = (await again.json()) as { data: Record<string, any> };
-    expect(body.data).toMatchObject({ id: 'club-12-avis', created: false, open: true, invitations: survey.invitations, min_group_size: 5 });
+    expect(body.data).toMatchObject({ id: 'club-12-avis', created: false, open: true, invitations: survey.invitations, min_group_size: 3 });
   });
 
   it('refuses a question named `email` with a French 400 naming it, and stores nothing', async () => {
@@ -230,9 +231,11 @@ describe('results (admin)', () => {
       { id: 'workflows', text: 'Workflows', count: 1 },
       { id: 'stats', text: 'Statistiques', count: 2 },
     ]);
-    expect(q('atelier_socle')).toMatchObject({ n: 1, mean: 4 });
-    expect(q('remarques').texts.sort()).toEqual(['Le son à distance était faible.', 'Très bon club, merci !']);
-    // Three responses, groups of at least 5: every group suppressed, no figure, no text.
+    // One workshop participant answered: the count only, not their rating.
+    expect(q('atelier_socle')).toEqual({ id: 'atelier_socle', label: expect.any(String), workshop: 'socle-personnes-morales', type: 'rating', suppressed: true, n: 1 });
+    // Two free texts among groups of 3: their count only, no text.
+    expect(q('remarques')).toEqual({ id: 'remarques', label: expect.any(String), type: 'text', suppressed: true, n: 2 });
+    // Three responses, groups of at least 3: every group suppressed, no figure, no text.
     for (const group of [...data.breakdowns.mode, ...data.breakdowns.profile]) {
       expect(group).toEqual({ group: group.group, responses: expect.any(Number), suppressed: true });
     }
@@ -253,7 +256,7 @@ describe('results (admin)', () => {
   });
 
   it('comparison with the previous survey on shared questions', async () => {
-    const previous = { ...definition, meeting_id: 'club-12', previous_survey_id: undefined, questions: [{ id: 'global', type: 'rating', label: 'Note' }] };
+    const previous = { ...definition, meeting_id: 'club-12', previous_survey_id: undefined, min_group_size: 1, questions: [{ id: 'global', type: 'rating', label: 'Note' }] };
     expect((await stack.fetchAdmin('/admin/surveys/club-11-avis', { method: 'PUT', json: previous })).status).toBe(201);
     const ok = await post('/surveys/club-11-avis/responses', { form_uuid: 'old-1', email: 'marc@villejuif.fr', global: 2 });
     expect(ok.body.err).toBe(0);

@@ -13,15 +13,28 @@ export const escapeHtml = (s: string): string =>
 export type EmailBlock = string | { heading: string; items: string[] } | { text: string; href: string; label: string };
 
 /**
+ * A subject on one line: line feeds, carriage returns, tabs and every other control or format
+ * character (titles and topics come from organisers and may hold them) become one space.
+ */
+export function subjectLine(subject: string): string {
+  return subject
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
  * Both parts of an email (plain text and HTML, same content) from its blocks, closed by the
  * signature; `footer` (an unsubscribe link) goes after a `--` line, in small print in HTML.
- * Every text is escaped in the HTML part.
+ * Every text is escaped in the HTML part. The subject comes back on one line (`subjectLine`):
+ * every email takes its subject from here.
  */
 export function composeEmail(
-  subject: string,
+  rawSubject: string,
   blocks: ReadonlyArray<EmailBlock | false | null | undefined>,
   footer?: { text: string; href: string; label: string },
-): { text: string; html: string } {
+): { subject: string; text: string; html: string } {
+  const subject = subjectLine(rawSubject);
   const kept = blocks.filter((b): b is EmailBlock => b !== false && b !== null && b !== undefined);
   const text: string[] = [];
   const html: string[] = [
@@ -48,5 +61,5 @@ export function composeEmail(
     html.push(`<p><small>${escapeHtml(footer.text)} <a href="${escapeHtml(footer.href)}">${escapeHtml(footer.label)}</a></small></p>`);
   }
   html.push('</body></html>', '');
-  return { text: text.join('\n'), html: html.join('\n') };
+  return { subject, text: text.join('\n'), html: html.join('\n') };
 }

@@ -128,7 +128,7 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
     `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
 
-  const { text, html } = composeEmail(subject, [
+  const email = composeEmail(subject, [
     greeting,
     intro,
     dropped.length > 0 && { heading: droppedIntro, items: dropped },
@@ -136,7 +136,7 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     { text: 'Pour l’ajouter à votre agenda (fichier iCalendar) :', href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     manage,
   ]);
-  return { to: reg.email, subject, text, html };
+  return { to: reg.email, ...email };
 }
 
 /**

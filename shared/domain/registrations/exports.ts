@@ -2,50 +2,14 @@
 // (JSON and CSV), per-workshop rosters, the evening list with dietary needs, the "do not
 // photograph" list, and the check-in rule. Pure: the handler loads the meeting, its capacity
 // items and its registrations, these functions shape them.
-import { stripUnsafeCharacters } from '#shared/publik/coerce.ts';
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
+import type { Cell, Sheet } from '#shared/domain/csv.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '#shared/domain/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';
 import { overallStatus, registrationAnswer, type OverallStatus } from './answer.ts';
 import type { HeldItem, Registration } from './schema.ts';
-
-// ---------------------------------------------------------------------------------------
-// Sheets and CSV
-
-export type Cell = string | number;
-
-/** A table with French headers, ready for CSV. */
-export interface Sheet {
-  headers: string[];
-  rows: Cell[][];
-}
-
-/**
- * CSV the way French organisers open it, by double-click, in Excel or LibreOffice:
- * - a UTF-8 byte order mark: without it Excel decodes the file as Windows-1252 and every
- *   accent turns into mojibake ("PrÃ©nom"); LibreOffice honours it too;
- * - `;` between fields: Excel takes the list separator of the regional settings, which is
- *   `;` in French (the comma is the decimal separator), so a comma-separated file would land
- *   in a single column; LibreOffice's import dialog detects `;`;
- * - CRLF between records (RFC 4180, what Excel writes);
- * - cells that would start a formula (`=`, `+`, `-`, `@`) are prefixed with `'`: names and
- *   phone numbers come from public forms, and a spreadsheet must never run them (CSV
- *   injection). A phone number "+33 6…" then shows as "'+33 6…", which is the lesser harm.
- */
-export function sheetToCsv(sheet: Sheet): string {
-  // Control characters and bidi overrides are refused at input; text stored before that rule
-  // is cleaned here too, so a spreadsheet never shows a line that reads other than it is.
-  const clean = (row: readonly unknown[]) => row.map((cell) => (typeof cell === 'string' ? stripUnsafeCharacters(cell) : cell));
-  return stringify([clean(sheet.headers), ...sheet.rows.map(clean)], {
-    bom: true,
-    delimiter: ';',
-    record_delimiter: 'windows',
-    escape_formulas: true,
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // French values

@@ -1,7 +1,7 @@
 // What organisers read about one occurrence's emails (GET /admin/sessions/{occurrenceId}/deliveries):
 // one line per (subscriber, message) from the delivery markers, and counts per status. Pure.
 import type { DispatchDeliveryRow } from '#shared/domain/notifications/ports.ts';
-import type { Sheet } from '#shared/domain/registrations/exports.ts';
+import type { Sheet } from '#shared/domain/csv.ts';
 
 /** `sending`: claimed by a consumer right now (or by one that crashed: retried within minutes). */
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped' | 'sending';

@@ -49,14 +49,14 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const manage =
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
     `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
-  const { text, html } = composeEmail(subject, [
+  const email = composeEmail(subject, [
     greeting,
     intro,
     { heading: 'Votre inscription à ce jour :', items: summary },
     { text: calendar, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     manage,
   ]);
-  return { to: registration.email, subject, text, html };
+  return { to: registration.email, ...email };
 }
 
 export class MeetingReminderSource implements ReminderSource {

@@ -93,7 +93,7 @@ export function sessionEmail(input: SessionEmailInput): EmailMessage {
   }[kind];
   const greeting = subscriber.first_name ? `Bonjour ${subscriber.first_name},` : 'Bonjour,';
   const visio = kind !== 'cancellation' && { text: 'Lien de la visioconférence :', href: occurrence.visio_url, label: occurrence.visio_url };
-  const { text, html } = composeEmail(subject, [greeting, intro, visio], {
+  const email = composeEmail(subject, [greeting, intro, visio], {
     text: 'Pour ne plus recevoir ces messages, désinscrivez-vous en un clic :',
     href: link,
     label: 'se désinscrire',
@@ -101,9 +101,7 @@ export function sessionEmail(input: SessionEmailInput): EmailMessage {
   const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
   return {
     to: subscriber.email,
-    subject,
-    text,
-    html,
+    ...email,
     attachments: [
       {
         filename: kind === 'cancellation' ? 'annulation.ics' : 'invitation.ics',

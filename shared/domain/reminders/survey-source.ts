@@ -119,7 +119,7 @@ export function surveyInvitationEmail(
   const anonymous = 'Vos réponses sont anonymes : elles ne sont enregistrées ni avec votre nom ni avec votre adresse.';
   const already = 'Si vous venez de répondre, merci beaucoup, et ne tenez pas compte de ce message.';
   const thanks = 'Merci d’avance pour le temps que vous nous accordez, chacun de vos retours compte.';
-  const { text, html } = composeEmail(subject, [
+  const email = composeEmail(subject, [
     greeting,
     intro,
     { text: link, href: invitations.form_url, label: 'répondre à l’enquête' },
@@ -127,7 +127,7 @@ export function surveyInvitationEmail(
     reminder && already,
     thanks,
   ]);
-  return { to: registration.email, subject, text, html };
+  return { to: registration.email, ...email };
 }
 
 export class SurveyInvitationSource implements ReminderSource {

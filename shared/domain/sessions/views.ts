@@ -1,6 +1,6 @@
 // What the data source, the subscription answers and the admin routes show. Pure.
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
-import type { Sheet } from '#shared/domain/registrations/exports.ts';
+import type { Sheet } from '#shared/domain/csv.ts';
 import { occurrenceLabel } from './labels.ts';
 import type { Occurrence } from './occurrences.ts';
 import type { Series, Subscription } from './schema.ts';

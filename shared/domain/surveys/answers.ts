@@ -3,7 +3,7 @@
 // choice field's ids come from its `x_raw`): an `answers` object, or top-level keys named by
 // question id. Every wrong answer is a 400 naming its question; nothing is written then.
 import { InvalidRequestError, type FieldIssue } from '#shared/domain/errors.ts';
-import { isBlank, toList, zInt } from '#shared/publik/coerce.ts';
+import { cleanText, isBlank, toList, zInt } from '#shared/publik/coerce.ts';
 import { isPlainObject } from '#shared/publik/whole-form.ts';
 import { MAX_TEXT_ANSWER, type AnswerBody, type Answers, type AnswerValue, type Question, type Survey } from './schema.ts';
 
@@ -70,7 +70,7 @@ function readOne(question: Question, raw: unknown): AnswerValue | { error: strin
     }
     case 'text': {
       if (typeof raw !== 'string' && typeof raw !== 'number') return { error: 'Texte attendu.' };
-      const text = String(raw).trim();
+      const text = cleanText(String(raw));
       if ([...text].length > MAX_TEXT_ANSWER) return { error: `Texte trop long (${MAX_TEXT_ANSWER} caractères au plus).` };
       return text;
     }
@@ -103,7 +103,11 @@ export function readAnswers(survey: Pick<Survey, 'questions'>, body: AnswerBody,
       if (question.required) issues.push({ path: prefix + question.id, message: 'Réponse obligatoire.' });
       continue;
     }
-    if (value === '') continue;
+    if (value === '') {
+      // Nothing left once cleaned (only invisible characters): no answer.
+      if (question.required) issues.push({ path: prefix + question.id, message: 'Réponse obligatoire.' });
+      continue;
+    }
     answers[question.id] = value;
   }
   if (issues.length > 0) throw new InvalidRequestError(describe(issues), issues);

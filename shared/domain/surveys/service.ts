@@ -14,7 +14,7 @@ import { assertChangeAllowed, newSurvey } from './define.ts';
 import { eligibleRegistrations, isEligible, isOpen, participantOf } from './eligibility.ts';
 import { ResponseRaceError, SurveyChangedError, type SurveyStore } from './ports.ts';
 import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.ts';
-import { responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
+import { questionShown, responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
 import { surveyNotFound } from './views.ts';
 
 export interface RetryPolicy {
@@ -163,7 +163,9 @@ export class SurveyService {
     if (!survey.questions.some((q) => q.id === questionId && q.type === 'text')) {
       throw new NotFoundError(`Question à réponse libre inconnue dans cette enquête : « ${questionId.slice(0, 40)} ».`, 'unknown-question');
     }
-    return { id: questionId, ...(await this.textsPage(survey, questionId, after)) };
+    const [counts, page] = await Promise.all([this.deps.store.readCounts(surveyId), this.textsPage(survey, questionId, after)]);
+    // A question answered by fewer than min_group_size shows its count only, texts included.
+    return { id: questionId, ...(questionShown(survey, counts, questionId) ? page : { texts: [] }) };
   }
 
   /** Every response, for the CSV (its size grows with the responses, unlike the results). */

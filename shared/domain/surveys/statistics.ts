@@ -52,6 +52,19 @@ export function responseTallies(survey: Pick<Survey, 'questions'>, answers: Answ
   return out;
 }
 
+/**
+ * The counters of a list of responses, as the repository keeps them (the sum of their
+ * tallies): what the CSV of the responses decides its suppression from, so that it hides
+ * exactly what the results hide.
+ */
+export function countsOfResponses(survey: Pick<Survey, 'questions'>, responses: ReadonlyArray<{ answers: Answers } & Groups>): Counts {
+  const out: Record<string, number> = {};
+  for (const r of responses) {
+    for (const [k, v] of Object.entries(responseTallies(survey, r.answers, r))) out[k] = (out[k] ?? 0) + v;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Figures. Integer arithmetic where rounding matters, so that 4.125 or an NPS of 12.5 round
 // the same way on every machine: half away from zero.
@@ -128,40 +141,67 @@ export interface TextPage {
   next_texts?: string;
 }
 
-export type QuestionResult =
-  | ({ id: string; type: 'rating'; label: string; workshop?: string } & ScaleFigures)
-  | ({ id: string; type: 'nps'; label: string; workshop?: string } & ScaleFigures & NpsFigures)
-  | { id: string; type: 'single' | 'multiple'; label: string; workshop?: string; n: number; options: Array<{ id: string; text: string; count: number }> }
-  | ({ id: string; type: 'text'; label: string; workshop?: string; n: number } & TextPage);
+type QuestionBase = { id: string; label: string; workshop?: string };
 
-export function questionResult(question: Question, counts: Counts, texts?: TextPage): QuestionResult {
+export type QuestionResult =
+  | ({ type: 'rating'; suppressed: false } & QuestionBase & ScaleFigures)
+  | ({ type: 'nps'; suppressed: false } & QuestionBase & ScaleFigures & NpsFigures)
+  | ({ type: 'single' | 'multiple'; suppressed: false; n: number; options: Array<{ id: string; text: string; count: number }> } & QuestionBase)
+  | ({ type: 'text'; suppressed: false; n: number } & QuestionBase & TextPage)
+  /** Answered by fewer than `min_group_size`: the count only. */
+  | ({ type: Question['type']; suppressed: true; n: number } & QuestionBase);
+
+/** Responses that answered a question. */
+const answeredCount = (counts: Counts, questionId: string) => counts[`q:${questionId}:n`] ?? 0;
+
+/**
+ * The figures of one question. A question answered by fewer than `minGroupSize` people (a
+ * workshop question, or any question early on) shows its count only: a mean, a distribution,
+ * an option count or a free text of one or two people tells who said what as surely as a
+ * breakdown group would.
+ */
+export function questionResult(question: Question, counts: Counts, minGroupSize: number, texts?: TextPage): QuestionResult {
   const base = { id: question.id, label: question.label, ...(question.workshop ? { workshop: question.workshop } : {}) };
   const prefix = `q:${question.id}:`;
+  const n = answeredCount(counts, question.id);
+  if (n < minGroupSize) return { ...base, type: question.type, suppressed: true, n };
   switch (question.type) {
     case 'rating':
     case 'nps': {
       const scale = SCALES[question.type];
       const figures = scaleFigures(scale, distributionOf(counts, prefix, scale));
-      if (question.type === 'rating') return { ...base, type: 'rating', ...figures };
+      if (question.type === 'rating') return { ...base, type: 'rating', suppressed: false, ...figures };
       const { distribution, ...rest } = figures;
-      return { ...base, type: 'nps', ...rest, ...npsFigures(distribution), distribution };
+      return { ...base, type: 'nps', suppressed: false, ...rest, ...npsFigures(distribution), distribution };
     }
     case 'single':
     case 'multiple':
       return {
         ...base,
         type: question.type,
-        n: counts[`${prefix}n`] ?? 0,
+        suppressed: false,
+        n,
         options: question.options.map((o) => ({ id: o.id, text: o.text, count: counts[`${prefix}${o.id}`] ?? 0 })),
       };
     case 'text':
-      return { ...base, type: 'text', n: counts[`${prefix}n`] ?? 0, texts: texts?.texts ?? [], ...(texts?.next_texts ? { next_texts: texts.next_texts } : {}) };
+      return { ...base, type: 'text', suppressed: false, n, texts: texts?.texts ?? [], ...(texts?.next_texts ? { next_texts: texts.next_texts } : {}) };
   }
 }
+
+/** Whether a question's figures (and its texts, and its CSV column) may be shown. */
+export const questionShown = (survey: Pick<Survey, 'min_group_size'>, counts: Counts, questionId: string) =>
+  answeredCount(counts, questionId) >= survey.min_group_size;
 
 // ---------------------------------------------------------------------------------------
 // Breakdowns: only rating and NPS figures, never free texts; a group (or, within a group, a
 // question) with fewer than `min_group_size` answers carries no figures.
+//
+// Suppressing the small groups alone is not enough: the groups of a dimension add up to the
+// whole, so the total minus the shown groups gives the hidden ones (40 on site shown and 41 in
+// all: the one remote answer is the difference). So the hidden part of a dimension must be
+// empty or hold at least `min_group_size` answers; while it does not, the smallest shown group
+// is hidden too (complementary suppression). The same holds within the shown groups for each
+// question, against the question's overall count.
 
 export type BreakdownQuestion =
   | { id: string; suppressed: true }
@@ -172,62 +212,98 @@ export type BreakdownGroup =
   | { group: string; responses: number; suppressed: true }
   | { group: string; responses: number; suppressed: false; questions: BreakdownQuestion[] };
 
-function breakdownGroup(survey: Pick<Survey, 'questions' | 'min_group_size'>, counts: Counts, dim: string, group: string): BreakdownGroup {
-  const prefix = `g:${dim}:${group}:`;
-  const responses = counts[`${prefix}n`] ?? 0;
-  if (responses < survey.min_group_size) return { group, responses, suppressed: true };
-  const questions: BreakdownQuestion[] = [];
+export type Dimension = 'mode' | 'profile';
+export const DIMENSIONS: Record<Dimension, readonly string[]> = { mode: MODES, profile: PROFILE_GROUPS };
+
+/**
+ * The members shown out of `sizes` (name → answers in it) whose total is `total`: those with
+ * at least `min` answers, less the smallest of them until the hidden remainder is 0 or ≥ min.
+ */
+export function shownMembers(sizes: ReadonlyArray<readonly [string, number]>, total: number, min: number): Set<string> {
+  const shown = sizes.filter(([, n]) => n >= min).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  let hidden = total - shown.reduce((sum, [, n]) => sum + n, 0);
+  while (hidden > 0 && hidden < min && shown.length > 0) hidden += (shown.shift() as readonly [string, number])[1];
+  return new Set(shown.map(([name]) => name));
+}
+
+/** The groups of each dimension that may be shown (in the breakdowns and in the CSV). */
+export function shownGroups(survey: Pick<Survey, 'min_group_size'>, counts: Counts): Record<Dimension, Set<string>> {
+  const of = (dim: Dimension) =>
+    shownMembers(
+      DIMENSIONS[dim].map((g) => [g, counts[`g:${dim}:${g}:n`] ?? 0] as const),
+      counts['n'] ?? 0,
+      survey.min_group_size,
+    );
+  return { mode: of('mode'), profile: of('profile') };
+}
+
+function dimensionBreakdown(survey: Pick<Survey, 'questions' | 'min_group_size'>, counts: Counts, dim: Dimension, shown: Set<string>): BreakdownGroup[] {
+  const min = survey.min_group_size;
+  const figuresOf = (group: string, q: Question & { type: 'rating' | 'nps' }) =>
+    scaleFigures(SCALES[q.type], distributionOf(counts, `g:${dim}:${group}:q:${q.id}:`, SCALES[q.type]));
+  // Per question, the shown groups whose figures may be shown (same remainder rule).
+  const shownPerQuestion = new Map<string, Set<string>>();
   for (const q of survey.questions) {
     if (!isScale(q)) continue;
-    const scale = SCALES[q.type];
-    const figures = scaleFigures(scale, distributionOf(counts, `${prefix}q:${q.id}:`, scale));
-    // A workshop question answered by a handful within the group would expose them.
-    if (figures.n < survey.min_group_size) {
-      questions.push({ id: q.id, suppressed: true });
-    } else if (q.type === 'rating') {
-      questions.push({ id: q.id, suppressed: false, n: figures.n, mean: figures.mean });
-    } else {
-      questions.push({ id: q.id, suppressed: false, n: figures.n, nps: npsFigures(figures.distribution).nps, mean: figures.mean });
-    }
+    const sizes = [...shown].map((g) => [g, figuresOf(g, q).n] as const);
+    shownPerQuestion.set(q.id, shownMembers(sizes, answeredCount(counts, q.id), min));
   }
-  return { group, responses, suppressed: false, questions };
+  return DIMENSIONS[dim].map((group): BreakdownGroup => {
+    const responses = counts[`g:${dim}:${group}:n`] ?? 0;
+    if (!shown.has(group)) return { group, responses, suppressed: true };
+    const questions: BreakdownQuestion[] = [];
+    for (const q of survey.questions) {
+      if (!isScale(q)) continue;
+      const figures = figuresOf(group, q);
+      if (!shownPerQuestion.get(q.id)?.has(group)) {
+        questions.push({ id: q.id, suppressed: true });
+      } else if (q.type === 'rating') {
+        questions.push({ id: q.id, suppressed: false, n: figures.n, mean: figures.mean });
+      } else {
+        questions.push({ id: q.id, suppressed: false, n: figures.n, nps: npsFigures(figures.distribution).nps, mean: figures.mean });
+      }
+    }
+    return { group, responses, suppressed: false, questions };
+  });
 }
 
 export function breakdowns(survey: Pick<Survey, 'questions' | 'min_group_size'>, counts: Counts) {
+  const shown = shownGroups(survey, counts);
   return {
-    mode: MODES.map((g) => breakdownGroup(survey, counts, 'mode', g)),
-    profile: PROFILE_GROUPS.map((g) => breakdownGroup(survey, counts, 'profile', g)),
+    mode: dimensionBreakdown(survey, counts, 'mode', shown.mode),
+    profile: dimensionBreakdown(survey, counts, 'profile', shown.profile),
   };
 }
 
 // ---------------------------------------------------------------------------------------
 // Comparison with the previous survey: questions with the same id and type (rating: mean,
-// nps: nps), when both sides have answers.
+// nps: nps), when both sides show figures (each at least its survey's `min_group_size`
+// answers: a comparison must not give back a figure the results hide).
 
 export interface Comparison {
   previous_survey_id: string;
   questions: Array<{ id: string; type: 'rating' | 'nps'; current: number; previous: number; delta: number }>;
 }
 
-function headline(question: Question, counts: Counts): number | null {
-  if (!isScale(question)) return null;
+function headline(question: Question, counts: Counts, minGroupSize: number): number | null {
+  if (!isScale(question) || answeredCount(counts, question.id) < minGroupSize) return null;
   const scale = SCALES[question.type];
   const figures = scaleFigures(scale, distributionOf(counts, `q:${question.id}:`, scale));
   return question.type === 'rating' ? figures.mean : npsFigures(figures.distribution).nps;
 }
 
 export function comparison(
-  survey: Pick<Survey, 'questions'>,
+  survey: Pick<Survey, 'questions' | 'min_group_size'>,
   counts: Counts,
-  previous: { survey: Pick<Survey, 'id' | 'questions'>; counts: Counts },
+  previous: { survey: Pick<Survey, 'id' | 'questions' | 'min_group_size'>; counts: Counts },
 ): Comparison {
   const questions: Comparison['questions'] = [];
   for (const q of survey.questions) {
     if (!isScale(q)) continue;
     const before = previous.survey.questions.find((p) => p.id === q.id && p.type === q.type);
     if (!before) continue;
-    const current = headline(q, counts);
-    const prev = headline(before, previous.counts);
+    const current = headline(q, counts, survey.min_group_size);
+    const prev = headline(before, previous.counts, previous.survey.min_group_size);
     if (current === null || prev === null) continue;
     // Both sides carry at most 2 decimals: the difference in hundredths is a whole number.
     const delta = Math.round(current * 100 - prev * 100) / 100;
@@ -259,7 +335,7 @@ export function surveyResults(input: ResultsInput) {
     eligible,
     response_rate: eligible === 0 ? null : roundedRatio(responses, eligible, 4),
     min_group_size: survey.min_group_size,
-    questions: survey.questions.map((q) => questionResult(q, counts, input.texts.get(q.id))),
+    questions: survey.questions.map((q) => questionResult(q, counts, survey.min_group_size, input.texts.get(q.id))),
     breakdowns: breakdowns(survey, counts),
     ...(input.previous ? { comparison: comparison(survey, counts, input.previous) } : {}),
   };

@@ -2,8 +2,9 @@
 // options data source of a choice question, and the CSV of the responses. Pure.
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
-import type { Sheet } from '#shared/domain/registrations/exports.ts';
+import type { Sheet } from '#shared/domain/csv.ts';
 import { isOpen } from './eligibility.ts';
+import { DIMENSIONS, countsOfResponses, questionShown, shownGroups, shownMembers, type Dimension } from './statistics.ts';
 import type { Mode, ProfileGroup, StoredResponse, Survey } from './schema.ts';
 
 export const surveyNotFound = (id: string) => new NotFoundError(`Enquête inconnue : « ${id} ».`, 'survey-not-found');
@@ -40,22 +41,58 @@ export function optionItems(survey: Survey, questionId: string): DataSourceItem[
 const MODE_LABELS: Record<Mode, string> = { onsite: 'Sur place', remote: 'À distance' };
 const PROFILE_LABELS: Record<ProfileGroup, string> = { newcomer: 'Nouvel·le utilisateur·rice', expert: 'Expert·e', unknown: 'Non renseigné' };
 
+/** What the CSV writes in place of a hidden group or answer. */
+export const HIDDEN = '';
+
 /**
  * One line per response, in the order of the random response ids (which reveals neither who
  * nor when), with no identity and no time: the groups, then one column per question.
+ *
+ * The CSV hides what the results hide (`min_group_size`):
+ * - a group the breakdowns suppress is left blank on its lines;
+ * - a question whose figures are suppressed (answered by too few) is blank on every line;
+ * - on a line whose group is shown, an answer is blank when that group's answers to the
+ *   question are hidden by the breakdowns' per-question rule (6 on site and 1 remote answered
+ *   the workshop question: the line "À distance" with a workshop rating would be that one
+ *   person). The rule is applied to every question type, not only ratings.
+ * Lines are never left out: the results list every free text and count every answer, so a
+ * missing line would be found again by difference (the one text of the results that is not in
+ * the CSV is the remote respondent's). A blank group cell only says "one of the hidden groups",
+ * which together hold at least `min_group_size` responses.
  */
 export function responsesSheet(survey: Survey, responses: StoredResponse[]): Sheet {
   const sorted = [...responses].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const counts = countsOfResponses(survey, responses);
+  const groups = shownGroups(survey, counts);
+  const shownQuestions = new Set(survey.questions.filter((q) => questionShown(survey, counts, q.id)).map((q) => q.id));
+  // Per dimension and question: the shown groups whose answers to it may be shown.
+  const answered = (dim: Dimension, group: string, qid: string) =>
+    responses.filter((r) => r[dim] === group && r.answers[qid] !== undefined).length;
+  const shownAnswers = (dim: Dimension) =>
+    new Map(
+      survey.questions.map((q) => [
+        q.id,
+        shownMembers(
+          DIMENSIONS[dim].filter((g) => groups[dim].has(g)).map((g) => [g, answered(dim, g, q.id)] as const),
+          counts[`q:${q.id}:n`] ?? 0,
+          survey.min_group_size,
+        ),
+      ]),
+    );
+  const answersShown = { mode: shownAnswers('mode'), profile: shownAnswers('profile') };
+  const cellShown = (r: StoredResponse, qid: string) =>
+    shownQuestions.has(qid) &&
+    (['mode', 'profile'] as const).every((dim) => !groups[dim].has(r[dim]) || answersShown[dim].get(qid)?.has(r[dim]) === true);
   const optionText = (qid: string, id: string) =>
     survey.questions.find((q) => q.id === qid)?.options.find((o) => o.id === id)?.text ?? id;
   return {
     headers: ['Mode', 'Profil', ...survey.questions.map((q) => q.label)],
     rows: sorted.map((r) => [
-      MODE_LABELS[r.mode],
-      PROFILE_LABELS[r.profile],
+      groups.mode.has(r.mode) ? MODE_LABELS[r.mode] : HIDDEN,
+      groups.profile.has(r.profile) ? PROFILE_LABELS[r.profile] : HIDDEN,
       ...survey.questions.map((q) => {
         const v = r.answers[q.id];
-        if (v === undefined) return '';
+        if (v === undefined || !cellShown(r, q.id)) return HIDDEN;
         if (Array.isArray(v)) return v.map((id) => optionText(q.id, id)).join(', ');
         if (q.type === 'single') return optionText(q.id, String(v));
         return v;

@@ -67,10 +67,26 @@ export function ballotProposals(c: Campaign, proposals: Proposal[]): Proposal[] 
   return c.ballot.map((id) => byId.get(id)).filter((p): p is Proposal => p !== undefined);
 }
 
-/** The organisation keys of a listed electorate (folded once, when the campaign was defined). */
+/** The last folded electorate of a few campaigns, with the names it was folded from. */
+const foldedElectorates = new Map<string, { names: readonly string[]; keys: ReadonlySet<string> }>();
+const FOLDED_ELECTORATES_KEPT = 16;
+
+const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
+
+/**
+ * The organisation keys of a listed electorate, folded from the names with today's rule (a
+ * campaign defined before the key last changed still admits its organisations), once per list
+ * of names in an instance: up to 5,000 names are not folded again for every ballot.
+ */
 export function electorateKeys(c: Campaign): ReadonlySet<string> {
   if (c.electorate === 'meeting') return new Set();
-  return new Set(c.electorate_keys ?? c.electorate.map(organisationKey));
+  const cached = foldedElectorates.get(c.id);
+  if (cached && sameNames(cached.names, c.electorate)) return cached.keys;
+  const keys = new Set(c.electorate.map(organisationKey));
+  foldedElectorates.delete(c.id);
+  if (foldedElectorates.size >= FOLDED_ELECTORATES_KEPT) foldedElectorates.delete(foldedElectorates.keys().next().value!);
+  foldedElectorates.set(c.id, { names: [...c.electorate], keys });
+  return keys;
 }
 
 /** Fields that define what a ballot is: frozen with the ballot once the vote opened. */
@@ -99,7 +115,6 @@ export function defineCampaign(id: string, input: CampaignInput, previous: Campa
   return {
     id,
     ...input,
-    electorate_keys: input.electorate === 'meeting' ? undefined : [...new Set(input.electorate.map(organisationKey))].sort(),
     max_choices: input.method === 'approval' ? input.max_choices : undefined,
     points_total: input.method === 'points' ? input.points_total : undefined,
     opened_at: previous?.opened_at,

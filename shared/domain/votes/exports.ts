@@ -1,5 +1,5 @@
-// What organisers export about a campaign (CSV for Excel/LibreOffice, see sheetToCsv).
-import type { Sheet } from '#shared/domain/registrations/exports.ts';
+// What organisers export about a campaign (CSV for Excel/LibreOffice, written by shared/domain/csv.ts).
+import type { Sheet } from '#shared/domain/csv.ts';
 import type { Results } from './ranking.ts';
 import type { Ballot, Campaign } from './schema.ts';
 

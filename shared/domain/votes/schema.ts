@@ -13,6 +13,7 @@ import {
   zSlug,
   zText,
 } from '#shared/publik/coerce.ts';
+import { zOptionalOrganisation, zOrganisation } from './organisation.ts';
 
 export const METHODS = ['approval', 'points'] as const;
 export const VISIBILITIES = ['after-close', 'live'] as const;
@@ -43,7 +44,7 @@ const ElectorateSchema = z.preprocess(
     [
       z.literal('meeting'),
       z
-        .array(zText({ max: 200 }))
+        .array(zOrganisation())
         .min(1)
         .max(MAX_ELECTORATE)
         // The list is stored on the campaign item (with its folded keys): DynamoDB items are
@@ -121,7 +122,7 @@ export const CampaignSchema = z.object({
   retain: z.number().int(),
   results_visibility: z.enum(VISIBILITIES),
   electorate: z.union([z.literal('meeting'), z.array(z.string())]),
-  /** A listed electorate's organisation keys, folded once when the campaign is defined. */
+  /** Written by earlier versions (the keys folded when the campaign was defined); no longer read: keys are folded from the names. */
   electorate_keys: z.array(z.string()).optional(),
   /** Manual open (POST …/open), or the instant the ballot was frozen after vote_opens_at. */
   opened_at: z.string().optional(),
@@ -222,7 +223,7 @@ export const ProposalRequestSchema = z.object({
   description: zText({ max: 10_000 }),
   use_case: zText({ max: 10_000 }),
   component: zOptionalText({ max: 200 }),
-  organisation: zText({ max: 200 }),
+  organisation: zOrganisation(),
   email: zEmail(),
   first_name: zOptionalText({ max: 100 }),
   last_name: zOptionalText({ max: 100 }),
@@ -232,7 +233,7 @@ export type ProposalRequest = z.output<typeof ProposalRequestSchema>;
 export const CosignatureRequestSchema = z.object({
   form_uuid: zText({ max: ID_MAX }),
   email: zEmail(),
-  organisation: zText({ max: 200 }),
+  organisation: zOrganisation(),
   first_name: zOptionalText({ max: 100 }),
   last_name: zOptionalText({ max: 100 }),
   comment: zOptionalText({ max: 2000 }),
@@ -333,7 +334,7 @@ const PointsSchema = z.transform((input: unknown, ctx): Record<string, number> |
 export const BallotRequestSchema = z.object({
   form_uuid: zText({ max: ID_MAX }),
   email: zEmail(),
-  organisation: zOptionalText({ max: 200 }),
+  organisation: zOptionalOrganisation(),
   first_name: zOptionalText({ max: 100 }),
   last_name: zOptionalText({ max: 100 }),
   choices: ChoicesSchema,

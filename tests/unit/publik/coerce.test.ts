@@ -357,6 +357,31 @@ describe('hardening: unsafe characters and bounded lists', () => {
     expect(zOptionalText().parse('\u202E\u0000')).toBeUndefined();
   });
 
+  it('one cleaning rule: NUL and controls, bidi controls, zero-width and format characters removed; NFC; trimmed', async () => {
+    const { cleanText, zText, zOptionalText } = await import('#shared/publik/coerce.ts');
+    const cases: Array<[string, string]> = [
+      ['Métropole\u200b Test', 'Métropole Test'], // zero-width space
+      ['Mé\u00adtropole', 'Métropole'], // soft hyphen
+      ['\ufeffTitre\u2060', 'Titre'], // BOM, word joiner
+      ['Ville\u200c\u200d\u200e\u200f\u061c', 'Ville'], // ZWNJ, ZWJ, LRM, RLM, ALM
+      ['\u202aA\u202bB\u202cC\u202dD\u202eE', 'ABCDE'], // embeddings and overrides
+      ['\u2066A\u2067B\u2068C\u2069', 'ABC'], // isolates
+      ['Sans\u0000 NUL\u0007\u001b\u007f\u0085\u009f', 'Sans NUL'], // C0, DEL, C1
+      ['Me\u0301tropole', 'Métropole'], // NFC
+      ['a\r\nb\rc\u2028d\u2029e', 'a\nb\nc\nd\ne'], // line ends
+      ['\t tab\tet ligne\n ', 'tab\tet ligne'],
+      ['lone \ud800 surrogate', 'lone  surrogate'],
+    ];
+    for (const [input, expected] of cases) {
+      expect(cleanText(input)).toBe(expected);
+      expect(zText().parse(input)).toBe(expected);
+    }
+    expect(cleanText('Métropole Test')).toBe('Métropole Test');
+    expect(cleanText('emoji ✓ 😀 et accents àéîõü ß')).toBe('emoji ✓ 😀 et accents àéîõü ß');
+    expect(zOptionalText().parse('\u200b\u200e\u00ad')).toBeUndefined();
+    expect(zText().safeParse('\u200b\u202e').success).toBe(false);
+  });
+
   it('refuses lists longer than their bound with a French message', async () => {
     const { zList } = await import('#shared/publik/coerce.ts');
     const result = zList(z.string(), { max: 3 }).safeParse('a,b,c,d');

@@ -14,11 +14,10 @@ import {
   registrationList,
   registrationsSheet,
   rosterSheet,
-  sheetToCsv,
   waitingPositionsOf,
   workshopRoster,
-  type Sheet,
 } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 
@@ -464,7 +463,7 @@ describe('check-in rule', () => {
 
 describe('CSV hardening', () => {
   it('never writes control characters or bidi overrides, even from text stored before the input rule', async () => {
-    const { sheetToCsv } = await import('#shared/domain/registrations/exports.ts');
+    const { sheetToCsv } = await import('#shared/domain/csv.ts');
     const csv = sheetToCsv({ headers: ['Nom'], rows: [['Dupont\u202E\u0000gpj.exe'], ['=HYPERLINK("x")']] });
     expect(csv).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
     expect(csv).toContain('Dupontgpj.exe');

@@ -1,7 +1,7 @@
 // Request schemas of the Publik-facing routes, the subscriber sheet and the one-click pages.
 import { describe, expect, it } from 'vitest';
 import { unwrapPublikBody } from '#shared/publik/whole-form.ts';
-import { sheetToCsv } from '#shared/domain/registrations/exports.ts';
+import { sheetToCsv } from '#shared/domain/csv.ts';
 import { OccurrenceChangeSchema, SubscribeRequestSchema, UnsubscribeRequestSchema, parseOccurrenceId, type Subscription } from '#shared/domain/sessions/schema.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { subscribersSheet } from '#shared/domain/sessions/views.ts';
