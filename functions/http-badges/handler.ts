@@ -46,16 +46,15 @@ export const routes = [
     params: MeetingIdSchema,
     query: BadgesQuery,
     handle: async ({ params, query }) => {
-      const [print, engine] = await Promise.all([
-        badges.prepare(params.meetingId, {
-          day: query.day,
-          registrationId: query.registration,
-          reissue: query.reissue === true,
-          sort: query.sort,
-          layout: query.layout,
-        }),
-        loadBadgeEngine(),
-      ]);
+      // The data first: an unknown meeting or a bad day is answered whatever the engine's state.
+      const print = await badges.prepare(params.meetingId, {
+        day: query.day,
+        registrationId: query.registration,
+        reissue: query.reissue === true,
+        sort: query.sort,
+        layout: query.layout,
+      });
+      const engine = await loadBadgeEngine();
       const pdf = await engine.render(print, engine.fonts);
       return binary(Buffer.from(pdf), 'application/pdf', print.filename);
     },
