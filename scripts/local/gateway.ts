@@ -525,8 +525,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       else res.end();
     } finally {
       // The path only, like the deployed access log: the query string carries Publik
-      // signatures and personal-link tokens.
-      opts.log?.(`${method} ${rawPath} → ${status || res.statusCode} (${routeKey}, ${fnName}, ${Date.now() - started} ms)`);
+      // signatures and personal-link tokens; a path that carries a token itself (`/u/{token}`,
+      // `/admin/check-in/{checkinToken}`) shows as its route.
+      const shownPath = /\{\w*[tT]oken\}/.test(String(routeKey ?? '')) ? `(${routeKey})` : rawPath;
+      opts.log?.(`${method} ${shownPath} → ${status || res.statusCode} (${routeKey}, ${fnName}, ${Date.now() - started} ms)`);
     }
   };
 
