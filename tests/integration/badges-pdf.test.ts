@@ -172,6 +172,8 @@ describe('the A4 sheets', () => {
       return (pattern.exec(b.qr as string) as RegExpExecArray)[1] as string;
     });
     expect(new Set(tokens).size).toBe(tokens.length);
+    // At least 22 mm wide (the contract); drawn 24 mm.
+    for (const b of read) expect(b.qrWidthMm).toBeGreaterThanOrEqual(22);
     // Each token checks in the person whose badge carries it.
     for (const [i, token] of tokens.entries()) {
       const res = await stack.fetchAdmin(`/admin/check-in/${token}`, { method: 'POST', json: { day: DAY1, force: true } });

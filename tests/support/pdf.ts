@@ -20,6 +20,8 @@ export interface ReadBadge {
   text: string;
   /** The QR code's content, or undefined when none was found. */
   qr: string | undefined;
+  /** The QR code's printed width (its symbol, without the quiet zone), in millimetres. */
+  qrWidthMm: number | undefined;
 }
 
 export async function pdfStructure(bytes: Uint8Array) {
@@ -55,13 +57,18 @@ export async function readBadges(bytes: Uint8Array, count: number, layout: Badge
         png = PNG.sync.read(await readFile(`${prefix}.png`));
         pages.set(page, png);
       }
-      out.push({ text: stdout.replace(/\s+/g, ' ').trim(), qr: decodeRegion(png, box, top, dpi) });
+      const code = decodeRegion(png, box, top, dpi);
+      out.push({
+        text: stdout.replace(/\s+/g, ' ').trim(),
+        qr: code?.data,
+        qrWidthMm: code ? ((code.location.topRightCorner.x - code.location.topLeftCorner.x) / dpi) * 25.4 : undefined,
+      });
     }
     return out;
   });
 }
 
-function decodeRegion(png: PNG, box: Box, top: number, dpi: number): string | undefined {
+function decodeRegion(png: PNG, box: Box, top: number, dpi: number) {
   const k = dpi / 72;
   const x0 = Math.max(0, Math.floor(box.x * k));
   const y0 = Math.max(0, Math.floor(top * k));
@@ -72,7 +79,7 @@ function decodeRegion(png: PNG, box: Box, top: number, dpi: number): string | un
     const from = ((y0 + y) * png.width + x0) * 4;
     rgba.set(png.data.subarray(from, from + w * 4), y * w * 4);
   }
-  return jsQR(rgba, w, h)?.data;
+  return jsQR(rgba, w, h) ?? undefined;
 }
 
 async function withFile<T>(bytes: Uint8Array, use: (file: string, dir: string) => Promise<T>): Promise<T> {
