@@ -7,12 +7,13 @@
 //  - a tiny `sh` watchdog holds a pipe from us and kills java when that pipe closes, which
 //    also covers the cases where this process is SIGKILLed and no JavaScript runs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from './aws.ts';
 import { dynamoDbDataDir, dynamoDbLocalDir, projectRoot } from './paths.ts';
+import { dirname } from 'node:path';
 
 export interface DynamoDbLocalOptions {
   /** Fixed port; a free loopback port when absent or 0. */
@@ -86,6 +87,22 @@ function assertJarExtracted(): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The persistent database holds the local runtime's registrations (names, emails): its folder is
+ * its owner's only (0700; for the default path `.local/data` too) and the files already in it are
+ * made 0600. Java then creates new files under umask 077 (see the spawn below).
+ */
+export function secureDataDir(dir: string): void {
+  const folders = dir === dynamoDbDataDir ? [dirname(dir), dir] : [dir];
+  for (const folder of folders) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(folder, 0o700);
+  }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600);
+  }
+}
+
 /** Starts DynamoDB Local and resolves once it answers ListTables. */
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJarExtracted();
@@ -96,7 +113,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     storage.push('-inMemory');
   } else {
     const dir = opts.dbPath ? (isAbsolute(opts.dbPath) ? opts.dbPath : resolve(projectRoot, opts.dbPath)) : dynamoDbDataDir;
-    mkdirSync(dir, { recursive: true });
+    secureDataDir(dir);
     storage.push('-dbPath', dir);
   }
   const args = [
@@ -113,7 +130,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   ];
 
   // Own process group: a terminal Ctrl-C reaches us, and we stop java in order.
-  const child = spawn('java', args, { cwd: dynamoDbLocalDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Through `sh` for `umask 077` (files java creates are 0600); `exec` keeps java's pid as the child's.
+  const child = spawn('sh', ['-c', 'umask 077 && exec java "$@"', 'java', ...args], { cwd: dynamoDbLocalDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);

@@ -110,6 +110,24 @@ export function compileRouteKey(routeKey: string): { method: string; segments: S
   return { method, segments };
 }
 
+/**
+ * The path as the access log prints it: a path parameter that is a personal-link token (its
+ * name contains "token", e.g. `/u/{token}`, the one-click unsubscribe link) is printed as its
+ * name, never its value. A path no route matched keeps its first segment only (`/u/…`): what
+ * follows may be a token sent to a mistyped address.
+ */
+export function pathForLog(rawPath: string, stagePrefix: string, segments: Segment[] | undefined): string {
+  const rest = rawPath.slice(stagePrefix.length);
+  const parts = rest.split('/'); // parts[0] is '' (the path starts with '/')
+  if (segments === undefined) return parts.length > 2 ? `${stagePrefix}/${parts[1]}/…` : rawPath;
+  segments.forEach((segment, i) => {
+    if (segment.kind === 'literal' || !/token/i.test(segment.name)) return;
+    if (segment.kind === 'greedy') parts.splice(i + 1, parts.length, `{${segment.name}+}`);
+    else parts[i + 1] = `{${segment.name}}`;
+  });
+  return stagePrefix + parts.join('/');
+}
+
 function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -449,6 +467,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     let status = 0;
     let fnName = '-';
     let routeKey = '-';
+    let loggedPath = pathForLog(rawPath, '', undefined);
     try {
       const body = await readBody(req);
       const extra = extraRoutes.find(
@@ -456,6 +475,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       );
       if (extra) {
         fnName = 'local';
+        loggedPath = rawPath;
         await extra.handle(req, res, { url: new URL(target, `http://${req.headers.host ?? host}`), body });
         status = res.statusCode;
         return;
@@ -475,6 +495,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       fnName = match.route.fn.spec.name;
       routeKey = match.route.routeKey;
+      loggedPath = pathForLog(rawPath, stagePrefix, match.route.segments);
       const event = buildEvent({
         method,
         rawPath,
@@ -525,10 +546,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       else res.end();
     } finally {
       // The path only, like the deployed access log: the query string carries Publik
-      // signatures and personal-link tokens; a path that carries a token itself (`/u/{token}`,
-      // `/admin/check-in/{checkinToken}`) shows as its route.
-      const shownPath = /\{\w*[tT]oken\}/.test(String(routeKey ?? '')) ? `(${routeKey})` : rawPath;
-      opts.log?.(`${method} ${shownPath} → ${status || res.statusCode} (${routeKey}, ${fnName}, ${Date.now() - started} ms)`);
+      // signatures and personal-link tokens; a token in the path is redacted (pathForLog).
+      opts.log?.(`${method} ${loggedPath} → ${status || res.statusCode} (${routeKey}, ${fnName}, ${Date.now() - started} ms)`);
     }
   };
 

@@ -139,15 +139,22 @@ describe('registering as w.c.s. does', () => {
     // Nothing written: the same form on the signing host's own URL registers normally.
     const own = await post('/meetings/club-kv/registrations', { ...body, callback_url: `https://${stack.keys.orig}/x/jump/trigger/promu` });
     expect(own.body).toMatchObject({ err: 0, data: { replayed: false } });
-    // Signed with the default key (no orig): a host we hold a key for is accepted, another is not.
+    // Signed with the default key (no orig): no callback_url at all, not even on a host we hold
+    // a key for (issue 13); the same call without callback_url registers.
     const unsigned = await post('/meetings/club-kv/registrations', { ...body, form_uuid: 'cb-form-2', email: 'cb2@example.org' }, { orig: null });
     expect(unsigned.status).toBe(400);
-    const known = await post(
-      '/meetings/club-kv/registrations',
-      { ...body, form_uuid: 'cb-form-2', email: 'cb2@example.org', callback_url: `http://127.0.0.1:9/x` },
-      { orig: null },
-    );
-    expect(known.body).toMatchObject({ err: 0 });
+    for (const host of [stack.keys.orig, ...Object.keys(stack.keys.signatureKeys)]) {
+      const known = await post(
+        '/meetings/club-kv/registrations',
+        { ...body, form_uuid: 'cb-form-2', email: 'cb2@example.org', callback_url: `https://${host}/x/jump/trigger/promu` },
+        { orig: null },
+      );
+      expect(known.status, host).toBe(400);
+      expect(known.body).toMatchObject({ err_class: 'invalid-request', errors: [{ path: 'callback_url', message: expect.stringMatching(/sans « orig »/) }] });
+    }
+    const { callback_url: _dropped, ...withoutCallback } = body;
+    const plain = await post('/meetings/club-kv/registrations', { ...withoutCallback, form_uuid: 'cb-form-2', email: 'cb2@example.org' }, { orig: null });
+    expect(plain.body).toMatchObject({ err: 0, data: { replayed: false } });
   });
 
   it('a whole form (post_formdata) is read through fields, x_raw and extra', async () => {

@@ -144,6 +144,21 @@ describe('online sessions as w.c.s. and organisers use them', () => {
     expect(((await malformed.json()) as { err_class: string }).err_class).toBe('invalid-request');
   });
 
+  it('hostile rules (issue 13): a French 400 naming rrule, promptly, and nothing stored', async () => {
+    for (const rrule of ['FREQ=DAILY;INTERVAL=-1', 'FREQ=DAILY;INTERVAL=1.5', 'FREQ=DAILY;INTERVAL=abc', 'FREQ=MONTHLY;BYMONTH=13', 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30']) {
+      const started = Date.now();
+      const res = await admin('PUT', '/admin/session-series/hostile', { ...series, rrule });
+      expect(Date.now() - started, rrule).toBeLessThan(10_000);
+      expect(res.status, rrule).toBe(400);
+      const body = JSON.parse(res.text);
+      expect(body).toMatchObject({ err: 1, err_class: 'invalid-request', errors: [{ path: 'rrule' }] });
+      expect(body.err_desc).toMatch(/rrule/);
+    }
+    const list = await admin('GET', '/admin/session-series');
+    expect(list.status).toBe(200);
+    expect(list.text).not.toContain('hostile');
+  });
+
   it('unsubscribes by form: was_subscribed true, then false for an unknown email', async () => {
     const out = await call('POST', '/sessions/subscriptions/cancel', { email: 'claire.martin@villejuif.fr', form_uuid: 'e2e-unsub-1' });
     expect(out.body).toMatchObject({ err: 0, data: { series_id: 'club-en-ligne', status: 'unsubscribed', was_subscribed: true } });

@@ -21,7 +21,7 @@ import { signUrl } from '#shared/publik/signature.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { demoMeeting } from '../../scripts/local/demo-meeting.ts';
 import { frenchDayLabel } from '#shared/domain/meetings/views.ts';
-import { startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { secureDataDir, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
 import { startGateway, type Gateway, type HttpHandler } from '../../scripts/local/gateway.ts';
 import { createQueueWithDlq, startQueuePoller } from '../../scripts/local/queue-poller.ts';
 import { loadHandler } from '../../scripts/local/registry.ts';
@@ -319,6 +319,40 @@ describe('local access log (issue 6: no signatures or personal-link tokens)', ()
   });
 });
 
+describe('local access log (issue 13: no token in the path)', () => {
+  it('prints /u/{token} for the one-click link, and only the first segment of an unmatched path', async () => {
+    const lines: string[] = [];
+    const gateway = await startGateway({
+      port: 0,
+      log: (line) => lines.push(line),
+      logError: () => undefined,
+      functions: [
+        {
+          name: 'echo',
+          routes: ['GET /u/{token}', 'POST /u/{token}', 'GET /meetings/{meetingId}'],
+          load: async () => loadHandler<HttpHandler>('tests/integration/fixtures/echo-handler.ts'),
+        },
+      ],
+    });
+    try {
+      const token = 'ut4f1c9a7e2bq6x0';
+      const get = await rawRequest(gateway.url, `/u/${token}`);
+      const post = await rawRequest(gateway.url, `/u/${token}`, { method: 'POST' });
+      const meeting = await rawRequest(gateway.url, '/meetings/club-12');
+      const stray = await rawRequest(gateway.url, `/u/${token}/extra`);
+      expect([get.status, post.status, meeting.status, stray.status]).toEqual([200, 200, 200, 404]);
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toMatch(/^GET \/u\/\{token\} → 200 \(GET \/u\/\{token\}, echo, \d+ ms\)$/);
+      expect(lines[1]).toMatch(/^POST \/u\/\{token\} → 200 /);
+      expect(lines[2]).toMatch(/^GET \/meetings\/club-12 → 200 /);
+      expect(lines[3]).toMatch(/^GET \/u\/… → 404 \(-, -, \d+ ms\)$/);
+      expect(lines.join('\n')).not.toContain(token);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe('.local/runtime.json (issue 6: it holds keys)', () => {
   const state: RuntimeState = {
     baseUrl: 'http://127.0.0.1:3000',
@@ -523,6 +557,24 @@ describe('demo meeting', () => {
 });
 
 describe('DynamoDB Local process', () => {
+  it('the data folder is made 0700 and the files already in it 0600 (a database from before the fix)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddb-data-'));
+    try {
+      chmodSync(dir, 0o755);
+      writeFileSync(join(dir, 'shared-local-instance.db'), 'x', { mode: 0o644 });
+      chmodSync(join(dir, 'shared-local-instance.db'), 0o644);
+      secureDataDir(dir);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'shared-local-instance.db')).mode & 0o777).toBe(0o600);
+      const fresh = join(dir, 'sub', 'data');
+      secureDataDir(fresh);
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+
   it('persists in a dbPath folder and leaves no java process after stop()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ddb-local-'));
     try {
@@ -536,6 +588,9 @@ describe('DynamoDB Local process', () => {
       await db.stop();
       expect(() => process.kill(db.pid, 0)).toThrow();
       expect(existsSync(join(dir, 'shared-local-instance.db'))).toBe(true);
+      // Issue 13: the database (names, emails of the local runtime) is its owner's only.
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'shared-local-instance.db')).mode & 0o777).toBe(0o600);
 
       const again = await startDynamoDbLocal({ dbPath: dir });
       const client2 = new DynamoDBClient(localClientConfig(again.endpoint));

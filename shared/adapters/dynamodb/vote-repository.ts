@@ -7,6 +7,7 @@ import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
+  StaleBallotError,
   StaleWriteError,
   type BallotContext,
   type BallotFormMarker,
@@ -458,18 +459,18 @@ export class DynamoVoteStore implements VoteStore {
       replaced: b.replaced_count > 0,
       version: write.markerVersion + 1,
     };
-    await this.commit(
-      [
-        {
-          tag: 'ballot',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...vk.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
-              ...this.versionCondition(write.previousVersion),
-            },
+    const items: TaggedItem<Tag>[] = [
+      {
+        tag: 'ballot',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...vk.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+            ...this.versionCondition(write.previousVersion),
           },
         },
+        returnCurrent: true,
+      },
         {
           tag: 'form',
           item: {
@@ -480,7 +481,54 @@ export class DynamoVoteStore implements VoteStore {
             },
           },
         },
-        { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+      { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+    ];
+    try {
+      await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
+    } catch (error) {
+      if (!(error instanceof TransactionRefusedError)) throw error;
+      // Agents of one organisation replacing its ballot at once collide on the ballot item
+      // alone: the refusal carries that item as it stands, so the service re-plans on it
+      // without reading again; a bare conflict (no condition failed) retries the same plan.
+      if (error.failedTags.size === 0 && error.conflict) throw new StaleBallotError('as-planned');
+      const current = error.current.find((c) => c.tag === 'ballot');
+      if (error.failedTags.size === 1 && current) {
+        throw new StaleBallotError({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
+      }
+      throw new StaleWriteError(error.message);
+    }
+  }
+
+  async recordOvertakenBallot(
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void> {
+    const m = write.marker;
+    await this.commit(
+      [
+        {
+          tag: 'form',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...vk.ballotForm(write.formUuid), type: 'ballot-form', ...m },
+              ...this.versionCondition(write.markerVersion),
+            },
+          },
+        },
+        {
+          tag: 'ballot',
+          item: {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: vk.ballot(m.campaign_id, m.organisation_key),
+              ConditionExpression: '#version > :planned',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':planned': write.plannedVersion },
+            },
+          },
+        },
+        { tag: 'tally', item: this.tallyItem(m.campaign_id, {}) },
       ],
       nonce,
     );

@@ -3,7 +3,7 @@
 // context imports, so that only the functions defining series bundle the recurrence library.
 import * as z from 'zod';
 import { zDate, zInt, zOptionalInt, zOptionalText, zText } from '#shared/publik/coerce.ts';
-import { MAX_OCCURRENCES, checkRuleText, ruleDates } from './recurrence.ts';
+import { MAX_OCCURRENCES, RuleExpansionLimitError, checkRuleText, ruleDates } from './recurrence.ts';
 import { httpUrl, localDateTime, ReminderRuleSchema, timezoneSchema } from './schema.ts';
 
 export const SeriesInputSchema = z
@@ -35,13 +35,18 @@ export const SeriesInputSchema = z
       seen.add(r.id);
     });
     if (checkRuleText(s.rrule) === undefined) {
-      // A rule that never matches (BYMONTHDAY=40, INTERVAL=0…) would make every later
-      // expansion search up to year 9999: refused here, once.
+      // A rule that never matches (BYMONTH=2;BYMONTHDAY=30…) would make every later expansion
+      // walk to its bound: refused here, once.
       const tenYears = `${Number(s.dtstart.slice(0, 4)) + 10}${s.dtstart.slice(4, 10)}`;
-      if (ruleDates(s, { toDate: s.until ?? tenYears }).length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['rrule'], message: 'Cette règle ne produit aucune séance après dtstart.' });
-      } else if ((s.until !== undefined || s.count !== undefined) && ruleDates(s).length > MAX_OCCURRENCES) {
-        ctx.addIssue({ code: 'custom', path: ['until'], message: `Série trop longue : ${MAX_OCCURRENCES} séances au plus.` });
+      try {
+        if (ruleDates(s, { toDate: s.until ?? tenYears }).length === 0) {
+          ctx.addIssue({ code: 'custom', path: ['rrule'], message: 'Cette règle ne produit aucune séance après dtstart.' });
+        } else if ((s.until !== undefined || s.count !== undefined) && ruleDates(s).length > MAX_OCCURRENCES) {
+          ctx.addIssue({ code: 'custom', path: ['until'], message: `Série trop longue : ${MAX_OCCURRENCES} séances au plus.` });
+        }
+      } catch (error) {
+        if (!(error instanceof RuleExpansionLimitError)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['rrule'], message: error.message });
       }
     }
   })

@@ -172,6 +172,18 @@ export function sealCampaign(c: Campaign, proposals: Proposal[], now: Date): Cam
   };
 }
 
+/**
+ * The campaign as a read at `now` leaves it: sealed if its window closed, frozen if its window
+ * opened. A PUT starts from this, so moving `vote_closes_at` (or `vote_opens_at`) later after
+ * the instant passed cannot reopen (or un-open) a vote that no one happened to read in between:
+ * the state depends on the instants, not on the order of calls.
+ */
+export function settleCampaign(c: Campaign, proposals: Proposal[], now: Date): Campaign {
+  if (needsSeal(c, now)) return sealCampaign(c, proposals, now);
+  if (needsFreeze(c, now)) return freezeCampaign(c, proposals, now);
+  return c;
+}
+
 /** POST …/close: the vote closes now (idempotent; closing a vote never opened freezes nothing new). */
 export function closeCampaign(c: Campaign, proposals: Proposal[], now: Date): Campaign | undefined {
   if (c.closed_at !== undefined) return undefined;

@@ -113,6 +113,16 @@ export interface VoteStore {
     write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
     nonce: CallNonce | undefined,
   ): Promise<void>;
+  /**
+   * A replacement overtaken by another replacement of the same organisation's ballot that
+   * committed after it was planned: only its form marker is written (conditioned on
+   * `markerVersion`), checked against the ballot item still being past `plannedVersion` and the
+   * tally not sealed; the ballot and the tally stay as the later replacement left them.
+   */
+  recordOvertakenBallot(
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    nonce: CallNonce | undefined,
+  ): Promise<void>;
 
   listBallots(campaignId: string): Promise<Ballot[]>;
   /** The live tally (sum of the sharded counters). */
@@ -123,3 +133,16 @@ export interface VoteStore {
 
 /** The state moved since it was read (a condition failed, or a concurrent transaction): decide again. */
 export class StaleWriteError extends Error {}
+
+/**
+ * A ballot write refused only because of the organisation's ballot item, with what decides the
+ * next attempt without a read: the ballot as it stood when its condition failed (DynamoDB
+ * returns it with the refusal), or `as-planned` when nothing failed but a concurrent
+ * transaction touched an item (the same plan may be sent again). Every other input of the
+ * decision is re-checked by the retried transaction's own conditions.
+ */
+export class StaleBallotError extends StaleWriteError {
+  constructor(readonly current: { ballot: Ballot | undefined } | 'as-planned') {
+    super(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved');
+  }
+}

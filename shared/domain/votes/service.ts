@@ -26,12 +26,13 @@ import {
   proposalNotFound,
   proposalStatus,
   sealCampaign,
+  settleCampaign,
   voteStatus,
   type ProposalStatus,
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
+import { StaleBallotError, StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -46,7 +47,12 @@ import {
 } from './schema.ts';
 
 export interface RetryPolicy {
+  /** Attempts of one decision before answering "busy" (nothing written then). */
   maxAttempts: number;
+  /** …or this long spent deciding, whichever comes first (the function times out at 10 s)… */
+  maxElapsedMs?: number;
+  /** …but never fewer attempts than this (a slow store must not shorten the retries). */
+  minAttempts?: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
@@ -55,6 +61,14 @@ export interface RetryPolicy {
 // campaign's counters (sharded); 12 attempts with full jitter capped at 200 ms absorb a
 // 300-organisation burst with several agents per organisation (integration tests).
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 200 };
+
+// A ballot replacement is different: a burst of one organisation's agents all aim at its one
+// ballot item, one wins per round and the rest decide again — 12 attempts refused a third to
+// most of a 200-agent burst (503 service-busy). Ballots also retry on a time budget (7 s,
+// under the 10 s function timeout, as registrations do; at least the 12 attempts of before),
+// re-plan from the ballot item returned with the refusal rather than reading again
+// (StaleBallotError), and a replacement overtaken by another one stops there (castBallot).
+export const BALLOT_RETRY: RetryPolicy = { minAttempts: 12, maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
 export interface VoteServiceDeps {
   store: VoteStore;
@@ -86,10 +100,12 @@ function proposalHash(request: ProposalRequest): string {
 
 export class VoteService {
   private readonly retry: RetryPolicy;
+  private readonly ballotRetry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: VoteServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.ballotRetry = deps.retry ?? BALLOT_RETRY;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -98,17 +114,20 @@ export class VoteService {
   }
 
   /** Runs `decide` until its write holds, re-reading each time; busy after the last attempt. */
-  private async decideAndWrite<T>(what: string, decide: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+  private async decideAndWrite<T>(what: string, decide: () => Promise<T>, retry: RetryPolicy = this.retry): Promise<T> {
+    const deadline = Date.now() + (retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
+    let attempt = 0;
+    for (; attempt < retry.maxAttempts && (attempt < (retry.minAttempts ?? 0) || Date.now() < deadline); attempt++) {
       try {
         return await decide();
       } catch (error) {
         if (!(error instanceof StaleWriteError)) throw error;
-        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        // Full jitter: contenders spread over the window instead of colliding again in step.
+        const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 20));
         await this.sleep(Math.random() * ceiling);
       }
     }
-    logger.warn('vote write still contended after retries', { what, attempts: this.retry.maxAttempts });
+    logger.warn('vote write still contended after retries', { what, attempts: attempt });
     throw new ServiceBusyError();
   }
 
@@ -118,8 +137,11 @@ export class VoteService {
   async putCampaign(campaignId: string, input: CampaignInput, now: Date): Promise<{ campaign: Campaign; created: boolean }> {
     return this.decideAndWrite('put-campaign', async () => {
       const snapshot = await this.store.loadCampaign(campaignId);
-      const next = defineCampaign(campaignId, input, snapshot?.campaign, now);
-      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0);
+      // Sealed or frozen first if its window passed (one write: the seal goes with the PUT).
+      const previous = snapshot && settleCampaign(snapshot.campaign, snapshot.proposals, now);
+      const next = defineCampaign(campaignId, input, previous, now);
+      const settledBallot = snapshot !== undefined && snapshot.campaign.ballot === undefined && next.ballot !== undefined;
+      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0, settledBallot ? snapshot.changeSeq : undefined);
       return { campaign: next, created: snapshot === undefined };
     });
   }
@@ -363,42 +385,72 @@ export class VoteService {
 
   async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
     const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
-    return this.decideAndWrite('ballot', async () => {
-      const ctx = await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint);
-      if (!ctx.record) throw campaignNotFound(campaignId);
-      const campaign = ctx.record.campaign;
-      if (needsFreeze(campaign, now)) {
-        await this.snapshot(campaignId, now);
-        throw new StaleWriteError(); // decide again on the frozen ballot
-      }
-      const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
-      const replay = this.replayOf(campaign, request, orgKey, ctx);
-      if (replay) return replay;
-      assertVoteOpen(campaign, now);
-      const content = validateBallot(campaign, campaign.ballot ?? [], request);
-      const previous = ctx.ballot;
-      const iso = now.toISOString();
-      const ballot: Ballot = {
-        campaign_id: campaignId,
-        // First spelling seen wins: the campaign's, else the organisation's first ballot.
-        organisation: ctx.organisationName ?? previous?.organisation ?? organisation,
-        organisation_key: orgKey,
-        ...('choices' in content ? { choices: content.choices } : { points: content.points }),
-        agent: { email: request.email, first_name: request.first_name, last_name: request.last_name, registration_id: registrationId },
-        form_uuid: request.form_uuid,
-        request_hash: ballotHash(orgKey, content),
-        cast_at: iso,
-        first_cast_at: previous?.first_cast_at ?? iso,
-        replaced_count: previous ? previous.replaced_count + 1 : 0,
-        version: (previous?.version ?? 0) + 1,
-      };
-      await this.store.castBallot(
-        { ballot, previousVersion: previous?.version ?? 0, markerVersion: ctx.marker?.version ?? 0, delta: tallyDelta(previous, content) },
-        nonce,
-      );
-      logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
-      return ballotAnswer(ballot, previous !== undefined, false);
-    });
+    // Kept between attempts when the refusal says what changed (StaleBallotError): one read,
+    // then each attempt re-plans on the ballot item the refused transaction returned.
+    let known: BallotContext | undefined;
+    return this.decideAndWrite(
+      'ballot',
+      async () => {
+        const ctx = known ?? (await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint));
+        known = undefined;
+        try {
+          return await this.decideBallot(campaignId, request, ctx, nonce, now);
+        } catch (error) {
+          if (error instanceof StaleBallotError) known = error.current === 'as-planned' ? ctx : { ...ctx, ballot: error.current.ballot };
+          throw error;
+        }
+      },
+      this.ballotRetry,
+    );
+  }
+
+  private async decideBallot(campaignId: string, request: BallotRequest, ctx: BallotContext, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
+    if (!ctx.record) throw campaignNotFound(campaignId);
+    const campaign = ctx.record.campaign;
+    if (needsFreeze(campaign, now)) {
+      await this.snapshot(campaignId, now);
+      throw new StaleWriteError(); // decide again on the frozen ballot
+    }
+    const { organisation, orgKey, registrationId } = this.voterOf(campaign, request, ctx);
+    const replay = this.replayOf(campaign, request, orgKey, ctx);
+    if (replay) return replay;
+    assertVoteOpen(campaign, now);
+    const content = validateBallot(campaign, campaign.ballot ?? [], request);
+    const previous = ctx.ballot;
+    const iso = now.toISOString();
+    const ballot: Ballot = {
+      campaign_id: campaignId,
+      // First spelling seen wins: the campaign's, else the organisation's first ballot.
+      organisation: ctx.organisationName ?? previous?.organisation ?? organisation,
+      organisation_key: orgKey,
+      ...('choices' in content ? { choices: content.choices } : { points: content.points }),
+      agent: { email: request.email, first_name: request.first_name, last_name: request.last_name, registration_id: registrationId },
+      form_uuid: request.form_uuid,
+      request_hash: ballotHash(orgKey, content),
+      cast_at: iso,
+      first_cast_at: previous?.first_cast_at ?? iso,
+      replaced_count: previous ? previous.replaced_count + 1 : 0,
+      version: (previous?.version ?? 0) + 1,
+    };
+    const markerVersion = ctx.marker?.version ?? 0;
+    try {
+      await this.store.castBallot({ ballot, previousVersion: previous?.version ?? 0, markerVersion, delta: tallyDelta(previous, content) }, nonce);
+    } catch (error) {
+      // Overtaken: another agent of the organisation replaced the ballot this one was replacing,
+      // after it was read. The two requests overlapped, so their order is ours to choose: this
+      // ballot counts as cast just before the other one, which replaced it at once (the tally
+      // is the same as if they had arrived in that order). Only the form's marker is written,
+      // so the form gets its answer and a re-sent copy replays it, instead of every agent of a
+      // burst re-planning against every other one (one winner per round: 503s after the retries).
+      const current = error instanceof StaleBallotError && error.current !== 'as-planned' ? error.current.ballot : undefined;
+      if (!previous || !current || current.version <= previous.version) throw error;
+      const marker = { campaign_id: campaignId, organisation_key: orgKey, request_hash: ballot.request_hash, cast_at: iso, replaced: true, version: markerVersion + 1 };
+      await this.store.recordOvertakenBallot({ formUuid: request.form_uuid, marker, markerVersion, plannedVersion: previous.version }, nonce);
+      logger.info('ballot cast, overtaken by a concurrent replacement', { campaignId });
+      return ballotAnswer(ballot, true, false);
+    }
+    logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
+    return ballotAnswer(ballot, previous !== undefined, false);
   }
 
   /** The same form sent again with the same ballot: answered from the marker, nothing written. */

@@ -200,7 +200,8 @@ describe('series schema', () => {
   });
 
   it('refuses a rule that produces no session', () => {
-    expect(issuesOf({ ...valid, rrule: 'FREQ=MONTHLY;BYMONTHDAY=40' })).toEqual([{ path: 'rrule', message: expect.stringMatching(/aucune séance/) }]);
+    expect(issuesOf({ ...valid, rrule: 'FREQ=MONTHLY;BYMONTHDAY=40' })).toEqual([{ path: 'rrule', message: expect.stringMatching(/BYMONTHDAY invalide/) }]);
+    expect(issuesOf({ ...valid, rrule: 'FREQ=YEARLY;INTERVAL=11;BYMONTH=2;BYMONTHDAY=29' })).toEqual([{ path: 'rrule', message: expect.stringMatching(/aucune séance/) }]);
     expect(issuesOf({ ...valid, rrule: 'FREQ=MONTHLY;INTERVAL=0' })[0]).toMatchObject({ path: 'rrule' });
     expect(issuesOf({ ...valid, rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', until: undefined })[0]).toMatchObject({ path: 'rrule' });
   });

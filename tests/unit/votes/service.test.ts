@@ -2,7 +2,7 @@
 // write that finds the state moved is decided again (then "busy", with nothing written).
 import { describe, expect, it } from 'vitest';
 import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { StaleWriteError, type BallotContext, type VoteStore } from '#shared/domain/votes/ports.ts';
+import { StaleBallotError, StaleWriteError, type BallotContext, type VoteStore } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
 import { campaign } from './fixtures.ts';
@@ -56,6 +56,34 @@ describe('casting a ballot', () => {
     const busy = fakeStore([{ record }], 10);
     await expect(service(busy.store).castBallot('evol-2027', request(), undefined, VOTING)).rejects.toBeInstanceOf(ServiceBusyError);
     expect(busy.writes).toEqual([]);
+  });
+
+  it('a refusal carrying the ballot re-plans on it without reading; an overtaken replacement writes its marker only', async () => {
+    const stored = (version: number, choices: string[]) => ({
+      campaign_id: 'evol-2027', organisation: 'Ville de Test', organisation_key: 'ville de test', choices,
+      agent: { email: 'b@example.org' }, form_uuid: `f${version}`, request_hash: 'h', cast_at: 'x', first_cast_at: 'x', replaced_count: version - 1, version,
+    });
+    const refusals = [new StaleBallotError({ ballot: stored(1, ['evol-2027-p2']) }), new StaleBallotError({ ballot: stored(2, ['evol-2027-p1', 'evol-2027-p2']) })];
+    const casts: unknown[] = [];
+    const overtaken: unknown[] = [];
+    let reads = 0;
+    const store = {
+      loadBallotContext: async () => (reads++, { record }),
+      castBallot: async (write: { previousVersion: number }) => {
+        casts.push(write);
+        throw refusals.shift();
+      },
+      recordOvertakenBallot: async (write: unknown) => {
+        overtaken.push(write);
+      },
+    } as unknown as VoteStore;
+    const answer = await service(store).castBallot('evol-2027', request(), undefined, VOTING);
+    // First cast planned on no ballot: refused with version 1, re-planned on it (−p2 +p1), no read.
+    expect(reads).toBe(1);
+    expect(casts).toMatchObject([{ previousVersion: 0 }, { previousVersion: 1, delta: { 'score:evol-2027-p2': -1, 'score:evol-2027-p1': 1 } }]);
+    // Then overtaken by version 2: answered as cast and replaced at once; only the marker is written.
+    expect(overtaken).toMatchObject([{ formUuid: 'f1', markerVersion: 0, plannedVersion: 1, marker: { organisation_key: 'ville de test', replaced: true, version: 1 } }]);
+    expect(answer).toMatchObject({ choices: ['evol-2027-p1'], replaced: true, replayed: false });
   });
 
   it('the same form with the same ballot is a replay, even once the vote closed; refusals write nothing', async () => {
