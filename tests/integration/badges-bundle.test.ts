@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { httpFunctions } from '#functions/manifest.ts';
 import { lambdaEsbuildOptions } from '#infra/bundling.ts';
 import { buildLazyChunk } from '#infra/lazy-chunk.ts';
@@ -79,5 +79,15 @@ it('renders the PDF from the chunk beside the bundle', async () => {
 
 it('reads the engine’s fonts from beside the bundle (not from the sources): without them, a fresh instance fails', async () => {
   rmSync(path.join(dir, 'DejaVuSans.ttf'));
-  expect((await invoke('2')).statusCode).toBe(500);
+  const printed: string[] = [];
+  const capture = (chunk: unknown): boolean => (printed.push(String(chunk)), true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    expect((await invoke('2')).statusCode).toBe(500);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  // The logged cause: the font file beside the bundle, missing.
+  expect(printed.join('')).toContain(`${path.join(dir, 'DejaVuSans.ttf')}`);
 });
