@@ -114,7 +114,7 @@ export class ServiceStack extends Stack {
 
     for (const spec of httpFunctions) {
       const service = this.buildHttpFunction(spec);
-      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes, spec.linkTokenRoutes);
+      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes, spec.linkTokenRoutes, spec.publicRoutes);
       add(spec.name, service);
     }
 
@@ -194,6 +194,7 @@ export class ServiceStack extends Stack {
       ...(spec.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(spec.timeoutSeconds) }),
       ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
       ...(spec.lazyChunk === undefined ? {} : { lazyChunk: spec.lazyChunk }),
+      ...(spec.assets === 'reference' ? { afterBundling: referenceAssets } : {}),
     });
     this.grantNeeds(service, spec);
     return service;
@@ -286,6 +287,17 @@ export class ServiceStack extends Stack {
     }
     return consumer.queue;
   }
+}
+
+/**
+ * The API reference's files (functions/http-reference): the OpenAPI document generated from the
+ * routes' schemas at synth time, and Redoc's standalone build (MIT) from node_modules.
+ */
+function referenceAssets(outputDir: string): string[] {
+  return [
+    `NODE_NO_WARNINGS=1 node --import tsx scripts/openapi.ts --out "${outputDir}/openapi.json"`,
+    `cp node_modules/redoc/bundles/redoc.standalone.js "${outputDir}/redoc.standalone.js"`,
+  ];
 }
 
 /** The manifest names tables by role; this is the one place that ties roles to definitions. */

@@ -51,6 +51,11 @@ export interface ServiceFunctionProps {
   readsParameters?: boolean;
   /** Code loaded on demand from a file beside index.mjs, with the files it reads (infra/lazy-chunk.ts). */
   lazyChunk?: LazyChunk;
+  /**
+   * Shell commands run after esbuild, in the repository root, to put files beside the bundle
+   * (`outputDir`): data read from disk at run time rather than parsed at every cold start.
+   */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -152,7 +157,18 @@ export class ServiceFunction extends Construct {
         banner: LAMBDA_BUNDLING.banner,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         inject: [...LAMBDA_BUNDLING.inject],
-        ...(props.lazyChunk ? { commandHooks: lazyChunkHooks(props.lazyChunk) } : {}),
+        ...(props.lazyChunk || props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.lazyChunk ? lazyChunkHooks(props.lazyChunk).afterBundling(inputDir, outputDir) : []),
+                  ...(props.afterBundling ? [`cd "${inputDir}"`, ...props.afterBundling(outputDir)] : []),
+                ],
+              },
+            }
+          : {}),
       },
     });
 

@@ -94,6 +94,8 @@ export interface RouteDefinition {
   routeKey: string;
   /** Logs name the route, never the path (see RouteSpec.secretPath). */
   secretPath: boolean;
+  /** The schemas the route parses with: the OpenAPI document is generated from them (shared/openapi). */
+  schemas: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
   run: (event: HttpEvent, deps: HttpDeps) => Promise<HttpResponse>;
 }
 
@@ -115,6 +117,7 @@ export function route<
     auth: spec.auth,
     routeKey: `${spec.method} ${spec.path}`,
     secretPath: spec.secretPath === true || spec.auth === 'none',
+    schemas: { body: spec.body, query: spec.query, params: spec.params },
     run: async (event, deps) => {
       checkBodySize(event);
       const now = (deps.clock ?? (() => new Date()))();
