@@ -10,6 +10,7 @@ import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
+import { checkinKeyOf } from '#shared/lambda/checkin-key.ts';
 import { extensionEndpoint, resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
 
 export interface ServiceContext {
@@ -47,6 +48,7 @@ export function createRegistrationContext(ctx: ServiceContext) {
     store: registrationStore,
     publisher,
     baseUrl: ctx.config.publicBaseUrl,
+    checkinKey: checkinKeyOf(ctx),
   });
   return {
     meetingStore,

@@ -16,6 +16,7 @@ import {
   EmailTakenError,
   FormTakenError,
   PlanOutdatedError,
+  type CheckinTokenChange,
   type CounterState,
   type Notification,
   type RegistrationContext,
@@ -30,12 +31,15 @@ import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressio
 import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
+type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox' | 'checkin';
 type Tagged = TaggedItem<Tag>;
 
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
+const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
+/** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
+const TOKENS_PER_TRANSACTION = 33;
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
 const CounterItemSchema = z.object({
   key: z.string(),
@@ -153,6 +157,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
         },
       },
       { tag: 'registration', item: this.putRegistration(reg, 0) },
+      ...(reg.checkin_token ? [{ tag: 'checkin' as const, item: { Put: this.checkinTokenItem(reg, reg.checkin_token.hash) } }] : []),
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
     ];
     await this.transact(items, write.nonce);
@@ -285,6 +290,44 @@ export class DynamoRegistrationStore implements RegistrationStore {
     return regs;
   }
 
+  async findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: rk.checkinToken(hash), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const item = CheckinTokenItemSchema.parse(out.Item);
+    return { registrationId: item.registration_id, meetingId: item.meeting_id };
+  }
+
+  async setCheckinTokens(changes: CheckinTokenChange[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += TOKENS_PER_TRANSACTION) {
+      const items: Tagged[] = [];
+      for (const { registration: reg, next } of changes.slice(i, i + TOKENS_PER_TRANSACTION)) {
+        const previous = reg.checkin_token?.hash;
+        items.push(
+          {
+            tag: 'registration',
+            item: {
+              Update: {
+                TableName: this.tableName,
+                Key: rk.registration(reg.id),
+                // The version moves, like a check-in: a writer holding an older copy fails its
+                // version condition and re-reads, instead of putting back the old token record.
+                UpdateExpression: 'SET #reg.#token = :token, #version = #version + :one, #reg.#version = #reg.#version + :one',
+                ConditionExpression: '#version = :v',
+                ExpressionAttributeNames: { '#reg': 'registration', '#token': 'checkin_token', '#version': 'version' },
+                ExpressionAttributeValues: { ':token': next, ':one': 1, ':v': reg.version },
+              },
+            },
+          },
+          { tag: 'checkin', item: { Put: this.checkinTokenItem(reg, next.hash) } },
+        );
+        if (previous !== undefined && previous !== next.hash) {
+          items.push({ tag: 'checkin', item: { Delete: { TableName: this.tableName, Key: rk.checkinToken(previous) } } });
+        }
+      }
+      await this.transact(items);
+    }
+  }
+
   async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     try {
       const out = await this.client.send(
@@ -328,6 +371,14 @@ export class DynamoRegistrationStore implements RegistrationStore {
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** The lookup item of a check-in token hash (a derived token: putting it again is harmless). */
+  private checkinTokenItem(reg: Registration, hash: string) {
+    return {
+      TableName: this.tableName,
+      Item: { ...rk.checkinToken(hash), type: 'checkin-token', registration_id: reg.id, meeting_id: reg.meeting_id },
+    };
+  }
 
   private putRegistration(reg: Registration, expectedVersion: number): TransactItem {
     return {

@@ -2,8 +2,9 @@
 // (JSON and CSV), per-workshop rosters, the evening list with dietary needs, the "do not
 // photograph" list, and the check-in rule. Pure: the handler loads the meeting, its capacity
 // items and its registrations, these functions shape them.
+import { DateTime } from 'luxon';
 import { csvDateTime, type Cell, type Sheet } from '#shared/domain/csv.ts';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError } from '#shared/domain/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';
@@ -151,6 +152,16 @@ export function meetingCounts(meeting: Meeting, items: CapacityItem[], registrat
     evening_event: meeting.evening_event
       ? { date: meeting.evening_event.date, title: meeting.evening_event.title, ...itemCount(byKey, EVENING_KEY) }
       : null,
+    /**
+     * Who came, per day: people checked in (at the door by badge or by id, forced ones included)
+     * out of those confirmed on site that day.
+     */
+    attendance: meeting.days.map((d) => ({
+      date: d.date,
+      label: d.label,
+      checked_in: active.filter((r) => r.checked_in[d.date] !== undefined).length,
+      confirmed_onsite: active.filter((r) => confirmedOnsiteDays(r).includes(d.date)).length,
+    })),
   };
 }
 export type MeetingCounts = ReturnType<typeof meetingCounts>;
@@ -256,7 +267,7 @@ export function registrationsSheet(meeting: Meeting, registrations: Registration
     'Nom sur le badge',
     'Régime alimentaire',
     'Accessibilité',
-    ...meeting.days.map((d) => `Présent·e — ${d.label}`),
+    ...meeting.days.map((d) => `Présent ${onDay(d.label)}`),
     'Statut',
     'N° du formulaire',
     'Inscrit·e le',
@@ -503,4 +514,46 @@ export function assertCanCheckIn(meeting: Meeting, reg: Registration, day: strin
   if (heldItem(reg, dayKey(day))?.status !== 'confirmed') {
     throw refuse(`${who} est en liste d’attente pour ${on} : sa place sur place n’est pas confirmée.`);
   }
+}
+
+/** The calendar date (`YYYY-MM-DD`) of `now` in the meeting's time zone. */
+export function meetingToday(meeting: Meeting, now: Date): string {
+  return DateTime.fromJSDate(now, { zone: meeting.timezone }).toISODate() ?? now.toISOString().slice(0, 10);
+}
+
+/** The days a registration is confirmed on site (none once cancelled). */
+export function confirmedOnsiteDays(reg: Registration): string[] {
+  if (reg.state !== 'active') return [];
+  return reg.days.filter((d) => d.mode === 'onsite' && heldItem(reg, dayKey(d.date))?.status === 'confirmed').map((d) => d.date);
+}
+
+/**
+ * The door's rule (POST /admin/check-in/{token}): a day outside the meeting is bad input (400
+ * naming `day`); a day the person is not confirmed on site is refused with
+ * `not-onsite-that-day` (409, with the days they are on site) unless `force`, which records the
+ * attendance without taking a place.
+ */
+export function checkTokenCheckIn(meeting: Meeting, reg: Registration, day: string, opts: { force: boolean; dayGiven: boolean }): void {
+  if (!meeting.days.some((d) => d.date === day)) {
+    const message = opts.dayGiven
+      ? `Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`
+      : `Aujourd’hui (${day}) n’est pas un jour de la réunion « ${meeting.title} » : précisez le jour.`;
+    throw new InvalidRequestError(message, [{ path: 'day', message }]);
+  }
+  const onsite = confirmedOnsiteDays(reg);
+  if (onsite.includes(day) || opts.force) return;
+  const who = [reg.first_name, reg.last_name].filter(Boolean).join(' ');
+  const labels = new Map(meeting.days.map((d) => [d.date, d.label]));
+  const label = labels.get(day) ?? day;
+  const why =
+    reg.state === 'cancelled'
+      ? `l’inscription de ${who} a été annulée`
+      : onsite.length === 0
+        ? `${who} n’a aucun jour confirmé sur place`
+        : `${who} est attendu·e sur place : ${onsite.map((d) => labels.get(d) ?? d).join(', ')}`;
+  throw new ConflictError('not-onsite-that-day', `Pas de place sur place le jour « ${label} » : ${why}. Envoyez "force": true pour enregistrer la présence quand même.`, {
+    registration_id: reg.id,
+    day,
+    onsite_days: onsite,
+  });
 }

@@ -3,6 +3,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { ItemAction } from './allocation.ts';
+import type { CheckinTokenRecord } from './checkin-token.ts';
 import type { Registration } from './schema.ts';
 
 /** A notification to send after a state change, written in the same transaction (outbox). */
@@ -69,11 +70,24 @@ export interface RegistrationStore {
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
   promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
+  /** The registration a check-in token hash is stored for (checkin-token.ts), if any. */
+  findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined>;
+  /**
+   * Stores new check-in tokens (first print, reissue): per registration, its record and version
+   * move (conditional on `expectedVersion`), the new hash item is put and the old one deleted,
+   * in one transaction per batch. PlanOutdatedError when a registration moved meanwhile.
+   */
+  setCheckinTokens(changes: CheckinTokenChange[]): Promise<void>;
   /** Records the first check-in of the day; PlanOutdatedError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;
+}
+
+export interface CheckinTokenChange {
+  registration: Registration;
+  next: CheckinTokenRecord;
 }
 
 export class FormTakenError extends Error {}

@@ -22,6 +22,7 @@ import {
   FormTakenError,
   NotificationSchema,
   PlanOutdatedError,
+  type CheckinTokenChange,
   type Notification,
   type NotificationPublisher,
   type RegistrationContext,
@@ -221,6 +222,8 @@ export type StoreOperation =
   | 'firstWaiting'
   | 'listByMeeting'
   | 'setCheckIn'
+  | 'findByCheckinTokenHash'
+  | 'setCheckinTokens'
   | 'clearOutbox'
   | 'listOutbox';
 
@@ -377,6 +380,29 @@ export class FakeRegistrationStore implements RegistrationStore {
     stored.version += 1;
     stored.registration.version += 1;
     return this.read(registrationId) as Registration;
+  }
+
+  /** Check-in token hash → registration id (the lookup items). */
+  readonly checkinTokens = new Map<string, string>();
+
+  async findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined> {
+    await this.enter('findByCheckinTokenHash');
+    const id = this.checkinTokens.get(hash) ?? [...this.registrations.values()].find((s) => s.registration.checkin_token?.hash === hash)?.registration.id;
+    const reg = id ? this.read(id) : undefined;
+    return reg ? { registrationId: reg.id, meetingId: reg.meeting_id } : undefined;
+  }
+
+  async setCheckinTokens(changes: CheckinTokenChange[]): Promise<void> {
+    await this.enter('setCheckinTokens');
+    if (changes.some(({ registration }) => this.registrations.get(registration.id)?.version !== registration.version)) throw new PlanOutdatedError();
+    for (const { registration, next } of changes) {
+      const stored = this.registrations.get(registration.id) as StoredRegistration;
+      if (registration.checkin_token) this.checkinTokens.delete(registration.checkin_token.hash);
+      this.checkinTokens.set(next.hash, registration.id);
+      stored.registration.checkin_token = next;
+      stored.version += 1;
+      stored.registration.version += 1;
+    }
   }
 
   async clearOutbox(notification: Notification): Promise<void> {
