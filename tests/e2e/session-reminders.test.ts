@@ -66,11 +66,25 @@ describe('session reminders end to end', () => {
     expect(await reminders('bruno@rappels-sessions.example.fr')).toHaveLength(1);
 
     // The one-click link: GET shows a page and changes nothing, POST unsubscribes.
-    const page = await fetch(alice.unsubscribe_url);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Me désabonner');
+    // A mail scanner may open it any number of times: the person stays subscribed.
+    const statusOf = async (email: string) => {
+      const res = await stack.fetchAdmin(`/admin/session-series/${SERIES}/subscribers`);
+      const list = (await res.json()) as { data: Array<{ email: string; status: string }> };
+      return list.data.find((s) => s.email === email)?.status;
+    };
+    for (let i = 0; i < 2; i++) {
+      const page = await fetch(alice.unsubscribe_url);
+      expect(page.status).toBe(200);
+      const asked = await page.text();
+      expect(asked).toContain('Me désabonner');
+      expect(asked).toContain('Souhaitez-vous vous désabonner');
+      expect(asked).not.toContain('ne recevrez plus');
+    }
+    expect(await statusOf('alice@rappels-sessions.example.fr')).toBe('active');
     const done = await fetch(alice.unsubscribe_url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(done.status).toBe(200);
+    expect(await done.text()).toContain('vous ne recevrez plus leurs rappels');
+    expect(await statusOf('alice@rappels-sessions.example.fr')).toBe('unsubscribed');
 
     await stack.tick(ONE_HOUR_BEFORE);
     await stack.tick(new Date(ONE_HOUR_BEFORE.getTime() + 5 * 60_000));
