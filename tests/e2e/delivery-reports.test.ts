@@ -85,20 +85,18 @@ describe('delivery reports', () => {
     const SERIES = 'rapports-sessions';
     // Thursday 8 January 2097, 14:00 Paris (13:00Z): the 60-minute rule is due at 12:00Z.
     const OCCURRENCE = `${SERIES}-2097-01-08`;
-    const put = await stack.fetchAdmin(`/admin/session-series/${SERIES}`, {
-      method: 'PUT',
-      json: {
-        title: 'Sessions des rapports',
-        timezone: 'Europe/Paris',
-        rrule: 'FREQ=MONTHLY',
-        dtstart: '2097-01-08T14:00',
-        count: 2,
-        duration_minutes: 60,
-        visio_url: 'https://visio.example.org/rapports',
-        default_topic: 'Session des rapports',
-        reminders: [{ days_before: 7, at: '09:00' }, { days_before: 1, at: '09:00' }, { minutes_before: 60 }],
-      },
-    });
+    const seriesBody = {
+      title: 'Sessions des rapports',
+      timezone: 'Europe/Paris',
+      rrule: 'FREQ=MONTHLY',
+      dtstart: '2097-01-08T14:00',
+      count: 2,
+      duration_minutes: 60,
+      visio_url: 'https://visio.example.org/rapports',
+      default_topic: 'Session des rapports',
+      reminders: [{ days_before: 7, at: '09:00' }, { days_before: 1, at: '09:00' }, { minutes_before: 60 }],
+    };
+    const put = await stack.fetchAdmin(`/admin/session-series/${SERIES}`, { method: 'PUT', json: seriesBody });
     expect(put.status).toBe(201);
     const sub = await stack.fetchSigned('/sessions/subscriptions', {
       method: 'POST',
@@ -135,6 +133,12 @@ describe('delivery reports', () => {
     // The next occurrence (8 February) exists and has nothing yet: an empty 200.
     const empty = await report(`/admin/sessions/${SERIES}-2097-02-08/deliveries`);
     expect(empty.data.deliveries).toEqual([]);
+
+    // The series replaced by a rule that no longer produces 8 January: its history stays readable.
+    const replaced = await stack.fetchAdmin(`/admin/session-series/${SERIES}`, { method: 'PUT', json: { ...seriesBody, dtstart: '2097-01-09T14:00' } });
+    expect(replaced.status).toBe(200);
+    expect((await report(`/admin/sessions/${OCCURRENCE}/deliveries`)).data.counts).toEqual({ sent: 2, failed: 0, skipped: 2, sending: 0 });
+    await notFound(`/admin/sessions/${SERIES}-2097-02-08/deliveries`, 'not-found');
   });
 
   it('a meeting: the 1-day reminder sent (not to a cancelled registration), the 7-day reminder missed', async () => {

@@ -91,8 +91,9 @@ export interface DeliveryReportsDeps {
 /**
  * The report of one subject (`subject`, owned by `owner` in the ledger). Its existence, its
  * markers and its ledger records are three independent reads made at once (one round trip of
- * latency); an unknown subject is `undefined` — the caller answers its 404 — even when stray
- * markers remain under its id.
+ * latency). A subject that does not exist and never had a message is `undefined` (the caller
+ * answers its 404). One with history stays reportable even if it no longer exists as such — an
+ * occurrence whose date a replaced rule no longer produces keeps its delivery history.
  */
 export class DeliveryReports {
   constructor(private readonly deps: DeliveryReportsDeps) {}
@@ -103,6 +104,6 @@ export class DeliveryReports {
       this.deps.deliveries.listDispatchDeliveries(subject),
       this.deps.ledger.subjectRecords(owner, subject),
     ]);
-    return found ? deliveryReport(rows, records) : undefined;
+    return found || rows.length > 0 || records.length > 0 ? deliveryReport(rows, records) : undefined;
   }
 }

@@ -61,7 +61,14 @@ describe('DeliveryReports', () => {
     expect(report?.counts).toEqual({ sent: 1, failed: 0, skipped: 1, sending: 0 });
   });
 
-  it('answers undefined for an unknown subject, even with stray markers under its id', async () => {
-    await expect(reports.report({ kind: 'meeting', id: 'x' }, 'x', async () => false)).resolves.toBeUndefined();
+  it('answers undefined for an unknown subject without history', async () => {
+    const none = new DeliveryReports({ deliveries: { listDispatchDeliveries: async () => [] }, ledger: { subjectRecords: async () => [] } });
+    await expect(none.report({ kind: 'meeting', id: 'x' }, 'x', async () => false)).resolves.toBeUndefined();
+    await expect(none.report({ kind: 'meeting', id: 'x' }, 'x', async () => true)).resolves.toEqual({ deliveries: [], counts: { sent: 0, failed: 0, skipped: 0, sending: 0 } });
+  });
+
+  it('still reports a subject that no longer exists but has history (an occurrence a replaced rule dropped)', async () => {
+    const report = await reports.report({ kind: 'session-series', id: 'club' }, 'club-2027-01-12', async () => false);
+    expect(report?.deliveries).toHaveLength(2);
   });
 });
