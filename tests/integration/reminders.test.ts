@@ -12,7 +12,6 @@ import { httpEvent, lambdaContext as httpContext } from '#tests/unit/lambda/http
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
-import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { Mailer } from '#shared/domain/notifications/ports.ts';
@@ -311,24 +310,7 @@ describe('reminder engine (DynamoDB Local, fauxqs, SES emulator)', () => {
     expect(byRecipient.get('sub-00001')?.detail).toContain('Throttling');
     expect(byRecipient.get('sub-00000')).toMatchObject({ state: 'sent', to: `p0@${s.domain}` });
 
-    // The organiser's report: one line per (subscriber, message) and counts per status. It
-    // answers for an occurrence the sessions context knows (the fake catalog above stands for
-    // it in the engine): the series is stored as the admin PUT stores it.
-    expect((await report(s.occurrence.id)).status).toBe(404);
-    await new DynamoSessionStore(ddb, dataTable, `rm-nonces-${suffix}`).putSeries({
-      id: s.series.id,
-      title: s.series.title,
-      timezone: 'Europe/Paris',
-      rrule: 'FREQ=WEEKLY',
-      dtstart: '2031-01-14T14:00',
-      count: 1,
-      duration_minutes: 90,
-      visio_url: 'https://visio.example.org/club-publik',
-      default_topic: 'Le nouveau portail agent',
-      reminders: [{ id: '7d-0900', days_before: 7, at: '09:00' }],
-      created_at: '2030-12-01T00:00:00.000Z',
-      updated_at: '2030-12-01T00:00:00.000Z',
-    });
+    // The organiser's report: one line per (subscriber, message) and counts per status.
     const json = await report(s.occurrence.id);
     expect(json.status).toBe(200);
     const answer = JSON.parse(json.body) as { data: { counts: Record<string, number>; deliveries: Array<Record<string, unknown>> } };
