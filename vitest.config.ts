@@ -44,6 +44,8 @@ export default defineConfig({
           env,
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: emulatorSetup,
+          // Every answer is validated against the OpenAPI document; a drift fails the test.
+          setupFiles: ['tests/support/e2e-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
         },

@@ -1,6 +1,9 @@
 // Every Lambda entry point and, for HTTP functions, the API routes it serves. The CDK stack
 // and the local gateway both read this list; a unit test checks that each handler's own
 // router declares exactly these routes.
+// The OpenAPI document (GET /openapi.json) lists these routes too: each HTTP function has a
+// `functions/<name>/openapi.ts` describing every route of its entry here (answer schema, error
+// classes, guide, example); the generator refuses a route without one (README, "The API reference").
 
 /**
  * `read`: get, batch get, query (table and named indexes), condition checks; `readWrite`: plus
@@ -20,6 +23,8 @@ export interface HttpFunctionSpec {
    * (or, under /admin, needs a bearer token).
    */
   linkTokenRoutes?: string[];
+  /** Routes open to anyone by design (the API reference). */
+  publicRoutes?: string[];
   tables: { data?: TableAccess; nonces?: TableAccess };
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
@@ -30,6 +35,8 @@ export interface HttpFunctionSpec {
   usesAdminTokens: boolean;
   /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
   usesParticipationKey?: boolean;
+  /** Files shipped beside the bundle (infra/constructs/service-function.ts): `reference` = openapi.json + Redoc. */
+  assets?: 'reference';
 }
 
 export const httpFunctions: HttpFunctionSpec[] = [
@@ -146,6 +153,19 @@ export const httpFunctions: HttpFunctionSpec[] = [
     sendsNotifications: false,
     usesPublikKeys: false,
     usesAdminTokens: true,
+  },
+  {
+    name: 'http-reference',
+    entry: 'functions/http-reference/handler.ts',
+    description: 'The API reference: the OpenAPI document and its page (public, no store)',
+    routes: ['GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
+    publicRoutes: ['GET /openapi.json', 'GET /docs', 'GET /docs/{file}'],
+    tables: {},
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: false,
+    // The document and the renderer are files beside the bundle, made at synth time.
+    assets: 'reference',
   },
 ];
 

@@ -113,7 +113,7 @@ export class ServiceStack extends Stack {
 
     for (const spec of httpFunctions) {
       const service = this.buildHttpFunction(spec);
-      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes, spec.linkTokenRoutes);
+      this.httpApi.addFunctionRoutes(pascalCase(spec.name), service.fn, spec.routes, spec.linkTokenRoutes, spec.publicRoutes);
       add(spec.name, service);
     }
 
@@ -190,6 +190,7 @@ export class ServiceStack extends Stack {
       environment: this.baseEnvironment(),
       readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.http,
+      ...(spec.assets === 'reference' ? { afterBundling: referenceAssets } : {}),
     });
     this.grantNeeds(service, spec);
     return service;
@@ -279,6 +280,17 @@ export class ServiceStack extends Stack {
     }
     return consumer.queue;
   }
+}
+
+/**
+ * The API reference's files (functions/http-reference): the OpenAPI document generated from the
+ * routes' schemas at synth time, and Redoc's standalone build (MIT) from node_modules.
+ */
+function referenceAssets(outputDir: string): string[] {
+  return [
+    `NODE_NO_WARNINGS=1 node --import tsx scripts/openapi.ts --out "${outputDir}/openapi.json"`,
+    `cp node_modules/redoc/bundles/redoc.standalone.js "${outputDir}/redoc.standalone.js"`,
+  ];
 }
 
 /** The manifest names tables by role; this is the one place that ties roles to definitions. */

@@ -80,6 +80,7 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `publik-club is running locally (ready in ${seconds.toFixed(1)} s${inMemory ? ', in-memory data' : ', data kept in .local/data/dynamodb'})`,
     '',
     `  Base URL            ${rt.baseUrl}`,
+    `  API reference       ${rt.baseUrl}/docs   (OpenAPI 3.1: ${rt.baseUrl}/openapi.json)`,
     '  Signature keys (development only; PUBLIK_SIGNATURE_KEYS / PUBLIK_DEFAULT_SIGNATURE_KEY override them)',
     ...Object.entries(rt.keys.signatureKeys).map(([orig, key]) => `    orig=${orig.padEnd(24)} ${key}`),
     `    without orig (default)       ${rt.keys.defaultKey}`,

@@ -96,7 +96,13 @@ export class ServiceHttpApi extends Construct {
   }
 
   /** One Lambda integration per function, one route per route key. */
-  addFunctionRoutes(id: string, fn: IFunction, routeKeys: readonly string[], linkTokenRoutes: readonly string[] = []): void {
+  addFunctionRoutes(
+    id: string,
+    fn: IFunction,
+    routeKeys: readonly string[],
+    linkTokenRoutes: readonly string[] = [],
+    publicRoutes: readonly string[] = [],
+  ): void {
     const integration = new HttpLambdaIntegration(`${id}Integration`, fn, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
@@ -106,7 +112,9 @@ export class ServiceHttpApi extends Construct {
       if (route === undefined) throw new Error(`No route created for "${routeKey}"`);
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: linkTokenRoutes.includes(routeKey)
+        reason: publicRoutes.includes(routeKey)
+          ? 'The API reference (the OpenAPI document and its page) is public by design: it describes the routes and holds no data.'
+          : linkTokenRoutes.includes(routeKey)
           ? 'A personal link (e.g. a calendar file opened by a calendar application) authenticated inside the function by the unguessable token of the registration it names, compared in constant time; neither a Publik signature nor an authorizer applies.'
           : path.startsWith('/admin')
           ? 'Admin routes are authenticated inside the function: each request must carry an "Authorization: Bearer" token matching one of the tokens kept in SSM (shared/lambda/http.ts); an API Gateway authorizer would only duplicate that check.'

@@ -48,6 +48,11 @@ export interface ServiceFunctionProps {
    * function may receive grantParameterRead().
    */
   readsParameters?: boolean;
+  /**
+   * Shell commands run after esbuild, in the repository root, to put files beside the bundle
+   * (`outputDir`): data read from disk at run time rather than parsed at every cold start.
+   */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -149,6 +154,15 @@ export class ServiceFunction extends Construct {
         banner: LAMBDA_BUNDLING.banner,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         inject: [...LAMBDA_BUNDLING.inject],
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}"`, ...props.afterBundling!(outputDir)],
+              },
+            }
+          : {}),
       },
     });
 

@@ -87,6 +87,8 @@ export interface RouteDefinition {
   auth: Auth;
   /** Route key as API Gateway names it, e.g. `GET /meetings/{meetingId}`. */
   routeKey: string;
+  /** The schemas the route parses with: the OpenAPI document is generated from them (shared/openapi). */
+  schemas: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
   run: (event: HttpEvent, deps: HttpDeps) => Promise<HttpResponse>;
 }
 
@@ -107,6 +109,7 @@ export function route<
     path: spec.path,
     auth: spec.auth,
     routeKey: `${spec.method} ${spec.path}`,
+    schemas: { body: spec.body, query: spec.query, params: spec.params },
     run: async (event, deps) => {
       checkBodySize(event);
       const now = (deps.clock ?? (() => new Date()))();

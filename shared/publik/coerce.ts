@@ -15,6 +15,18 @@ export const DATE_MESSAGE = 'Date attendue au format AAAA-MM-JJ.';
 export const TIME_MESSAGE = 'Heure attendue au format HH:MM.';
 export const SLUG_MESSAGE = 'Identifiant invalide : lettres minuscules, chiffres et tirets.';
 
+// What each builder accepts, for the OpenAPI document (shared/openapi): the converters are
+// transforms, which JSON Schema cannot see through, so each describes its input with `.meta()`.
+const textDoc = (max: number | undefined) => ({ type: 'string', ...(max === undefined ? {} : { maxLength: max }) });
+const EMAIL_DOC = { type: 'string', format: 'email' };
+const BOOL_DOC = { type: ['boolean', 'string'], description: 'true/false, oui/non, on/off, 1/0 (as text too)' };
+const intDoc = (opts: { min?: number; max?: number }) => ({
+  type: ['integer', 'string'],
+  ...(opts.min === undefined ? {} : { minimum: opts.min }),
+  ...(opts.max === undefined ? {} : { maximum: opts.max }),
+  description: 'A whole number (as text too)',
+});
+
 /** A conversion failure carrying its French message. */
 class Invalid {
   constructor(readonly message: string) {}
@@ -90,7 +102,7 @@ export function zText(opts: { max?: number } = {}) {
     if (text === undefined) return new Invalid(REQUIRED_MESSAGE);
     if (text instanceof Invalid) return text;
     return checkMax(text, opts.max);
-  });
+  }).meta(textDoc(opts.max));
 }
 
 /** Optional text, trimmed; '', null and undefined give undefined. */
@@ -99,7 +111,9 @@ export function zOptionalText(opts: { max?: number } = {}) {
     const text = scalarText(input);
     if (text === undefined || text instanceof Invalid) return text;
     return checkMax(text, opts.max);
-  }).optional();
+  })
+    .meta(textDoc(opts.max))
+    .optional();
 }
 
 const emailSchema = z.email();
@@ -115,12 +129,12 @@ function toEmail(input: unknown): string | undefined | Invalid {
 
 /** Required e-mail address, trimmed and lower-cased. */
 export function zEmail() {
-  return fromUnknown((input): string | Invalid => toEmail(input) ?? new Invalid(REQUIRED_MESSAGE));
+  return fromUnknown((input): string | Invalid => toEmail(input) ?? new Invalid(REQUIRED_MESSAGE)).meta(EMAIL_DOC);
 }
 
 /** Optional e-mail address: '', null and undefined give undefined. */
 export function zOptionalEmail() {
-  return fromUnknown(toEmail).optional();
+  return fromUnknown(toEmail).meta(EMAIL_DOC).optional();
 }
 
 const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
@@ -157,7 +171,9 @@ export function zBool() {
       return BOOLEAN_WORDS.get(word) ?? new Invalid(BOOL_MESSAGE);
     }
     return new Invalid(BOOL_MESSAGE);
-  }).optional();
+  })
+    .meta(BOOL_DOC)
+    .optional();
 }
 
 const INTEGER_TEXT = /^[+-]?\d+(?:\.0*)?$/;
@@ -180,12 +196,12 @@ function toInt(input: unknown, opts: { min?: number; max?: number }): number | u
 
 /** Required integer from a number or a numeric string ('3', ' 3 ', '3.0'). */
 export function zInt(opts: { min?: number; max?: number } = {}) {
-  return fromUnknown((input): number | Invalid => toInt(input, opts) ?? new Invalid(REQUIRED_MESSAGE));
+  return fromUnknown((input): number | Invalid => toInt(input, opts) ?? new Invalid(REQUIRED_MESSAGE)).meta(intDoc(opts));
 }
 
 /** Optional integer: '', null and undefined give undefined. */
 export function zOptionalInt(opts: { min?: number; max?: number } = {}) {
-  return fromUnknown((input) => toInt(input, opts)).optional();
+  return fromUnknown((input) => toInt(input, opts)).meta(intDoc(opts)).optional();
 }
 
 function parseListText(text: string): unknown[] {
@@ -230,10 +246,9 @@ export const DEFAULT_LIST_MAX = 100;
  */
 export function zList<T extends z.ZodType>(item: T, opts: { max?: number } = {}) {
   const max = opts.max ?? DEFAULT_LIST_MAX;
-  return z.preprocess(
-    toList,
-    z.array(item, { error: LIST_MESSAGE }).max(max, { error: `Liste trop longue (${max} éléments au plus).` }),
-  );
+  return z
+    .preprocess(toList, z.array(item, { error: LIST_MESSAGE }).max(max, { error: `Liste trop longue (${max} éléments au plus).` }))
+    .meta({ description: 'A JSON array, or comma-separated text' });
 }
 
 function isRealDate(year: number, month: number, day: number): boolean {
@@ -255,7 +270,7 @@ export function zDate() {
     if (text === undefined) return new Invalid(REQUIRED_MESSAGE);
     if (text instanceof Invalid || !isIsoDate(text)) return new Invalid(DATE_MESSAGE);
     return text;
-  });
+  }).meta({ type: 'string', format: 'date' });
 }
 
 /** Required 'HH:MM' time (24 h); '9:05' is accepted and normalised to '09:05'. */
@@ -270,7 +285,7 @@ export function zTime() {
     const minutes = Number(m[2]);
     if (hours > 23 || minutes > 59) return new Invalid(TIME_MESSAGE);
     return `${String(hours).padStart(2, '0')}:${m[2]}`;
-  });
+  }).meta({ type: 'string', pattern: '^\\d{1,2}:\\d{2}$', description: 'HH:MM' });
 }
 
 /** 'a', 'a ou b', 'a, b ou c'. */
@@ -292,7 +307,7 @@ export function zEnum<const V extends readonly [string, ...string[]]>(values: V,
     if (text === undefined) return new Invalid(REQUIRED_MESSAGE);
     if (text instanceof Invalid) return new Invalid(message);
     return byLowerCase.get(text.toLowerCase()) ?? new Invalid(message);
-  });
+  }).meta({ type: 'string', enum: [...values] });
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -304,7 +319,7 @@ export function zSlug() {
     if (text === undefined) return new Invalid(REQUIRED_MESSAGE);
     if (text instanceof Invalid || !SLUG.test(text)) return new Invalid(SLUG_MESSAGE);
     return text;
-  });
+  }).meta({ type: 'string', pattern: SLUG.source });
 }
 
 /**

@@ -307,6 +307,16 @@ describe('functions', () => {
     }
   });
 
+  it('ships the API reference beside its bundle: the document generated from the schemas, and Redoc', async () => {
+    const { generateDocumentText } = await import('../../scripts/openapi.ts');
+    const asset = fnOf(prod, 'http-reference').fn.node.findChild('Code') as Asset;
+    const dir = path.join(prod.outdir, asset.assetPath);
+    expect(readFileSync(path.join(dir, 'openapi.json'), 'utf8')).toBe(await generateDocumentText());
+    expect(readFileSync(path.join(dir, 'redoc.standalone.js'), 'utf8')).toContain('Redoc');
+    // Read from disk on request: neither is inside the bundle.
+    expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8')).not.toContain('"openapi":"3.1.0"');
+  });
+
   it('gives each function the table names it uses, and only those', () => {
     for (const spec of allFunctions) {
       const env = envOf(prod, spec.name);
@@ -690,6 +700,10 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(reasonOf('calendar.ics')).not.toHaveLength(0);
     for (const reason of reasonOf('/admin')) expect(reason).toMatch(/Bearer/);
     for (const reason of reasonOf('/cancel')) expect(reason).toMatch(/URL signature/);
+    for (const fragment of ['openapi.json', 'docs']) {
+      expect(reasonOf(fragment)).not.toHaveLength(0);
+      for (const reason of reasonOf(fragment)) expect(reason).toMatch(/public by design/);
+    }
   });
 });
 

@@ -28,6 +28,7 @@ import { httpFunctions, queueConsumers, scheduledFunctions } from '../../scripts
 import { consumerQueue } from '../../scripts/local/runtime.ts';
 import { invokeScheduled } from '../../scripts/local/scheduler.ts';
 import { createTables, type TableId } from '../../scripts/local/tables.ts';
+import { validatingFunctions } from './answer-validation.ts';
 
 export interface SignOptions {
   /** `orig` to send; null = no orig (signed with the default key). Default: the demo Publik host. */
@@ -187,7 +188,7 @@ async function startStack(opts: { env?: Record<string, string> }, envKey: string
     delete process.env['AWS_PROFILE'];
     Object.assign(process.env, env);
 
-    const gateway: Gateway = await startGateway({ port, functions: httpFunctions });
+    const gateway: Gateway = await startGateway({ port, functions: validatingFunctions(httpFunctions) });
     cleanups.push(() => gateway.stop());
 
     const consumers: TestStack['consumers'] = {};

@@ -17,12 +17,12 @@ describe('functions manifest', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('keeps /admin routes behind admin tokens, link-token routes as declared, and the rest signed', async () => {
+  it('keeps /admin routes behind admin tokens, link-token and public routes as declared, and the rest signed', async () => {
     for (const fn of httpFunctions) {
       const mod = (await import(`#functions/${fn.name}/handler.ts`)) as {
         handler: { routes: { routeKey: string; path: string; auth: string }[] };
       };
-      const linkToken = new Set(fn.linkTokenRoutes ?? []);
+      const linkToken = new Set([...(fn.linkTokenRoutes ?? []), ...(fn.publicRoutes ?? [])]);
       for (const r of mod.handler.routes) {
         const expected = r.path.startsWith('/admin') ? 'admin' : linkToken.has(r.routeKey) ? 'none' : 'publik';
         expect(r.auth, `${fn.name} ${r.routeKey}`).toBe(expected);

@@ -1,0 +1,193 @@
+// The OpenAPI description of this function's routes (shared/openapi/route-doc.ts).
+import type { RouteDocs } from '#shared/openapi/route-doc.ts';
+import {
+  AdminBallotsSchema,
+  BallotAnswerSchema,
+  BallotItemsSchema,
+  CampaignAdminAnswerSchema,
+  CampaignCloseAnswerSchema,
+  CampaignOpenAnswerSchema,
+  CampaignViewSchema,
+  CosignatureAnswerSchema,
+  ProposalAnswerSchema,
+  ProposalItemsSchema,
+  ProposalViewSchema,
+  RecountSchema,
+  ResultsSchema,
+} from '#shared/openapi/answers/votes.ts';
+
+const TAG = 'Improvement vote';
+const ADMIN_TAG = 'Improvement vote: organisers';
+const GUIDE = 'docs/forms-vote.md';
+const RESULTS_EXAMPLE = {
+  campaign_id: 'evol-2027',
+  vote_status: 'closed',
+  method: 'approval',
+  retain: 10,
+  ballots: 37,
+  electorate: 52,
+  turnout: 0.7115,
+  tie_at_cutoff: false,
+  proposals: [
+    { proposal_id: 'evol-2027-p3', title: '…', organisation: '…', score: 21, supporters: 4, rank: 1, retained: true, tied_at_cutoff: false },
+  ],
+};
+
+const CSV = { type: 'text/csv', description: '`?format=csv`: a sheet for Excel or LibreOffice', jsonToo: true };
+
+export const docs: RouteDocs = {
+  'POST /proposals': {
+    notFound: ['unknown-campaign'],
+    operationId: 'propose',
+    tag: TAG,
+    summary: 'Propose an improvement',
+    data: ProposalAnswerSchema,
+    refusals: ['proposals-closed', 'form-already-used'],
+    guide: `${GUIDE}#form-1--propose-an-improvement`,
+    example: {
+      body: {
+        form_uuid: '0b0e7c9a-4a51-4f0e-9d7a-2c2b1f3e4d5c',
+        campaign_id: 'evol-2027',
+        title: 'Pouvoir joindre plusieurs fichiers à une demande',
+        description: 'Un champ fichier qui accepte plusieurs documents.',
+        use_case: 'Les usagers envoient leurs justificatifs en plusieurs fois.',
+        organisation: 'Ville de Villejuif',
+        email: 'camille.martin@exemple-commune.fr',
+      },
+    },
+  },
+  'GET /proposals': {
+    notFound: ['unknown-campaign'],
+    operationId: 'listProposals',
+    tag: TAG,
+    summary: 'Data source: the proposals of a campaign (campaign, status)',
+    data: ProposalItemsSchema,
+    guide: `${GUIDE}#form-2--co-sign-a-proposal`,
+  },
+  'GET /proposals/{proposalId}': {
+    notFound: ['unknown-proposal', 'unknown-campaign'],
+    operationId: 'getProposal',
+    tag: TAG,
+    summary: 'One proposal and its supports',
+    data: ProposalViewSchema,
+    guide: `${GUIDE}#form-2--co-sign-a-proposal`,
+  },
+  'POST /proposals/{proposalId}/cosignatures': {
+    notFound: ['unknown-proposal', 'unknown-campaign'],
+    operationId: 'cosign',
+    tag: TAG,
+    summary: 'Co-sign a proposal (one support per organisation)',
+    data: CosignatureAnswerSchema,
+    refusals: ['already-supported', 'proposals-closed', 'form-already-used'],
+    guide: `${GUIDE}#form-2--co-sign-a-proposal`,
+  },
+  'GET /campaigns/{campaignId}': {
+    notFound: ['unknown-campaign'],
+    operationId: 'getCampaign',
+    tag: TAG,
+    summary: 'A campaign: its phase, method and limits',
+    data: CampaignViewSchema,
+    guide: `${GUIDE}#form-3--vote`,
+  },
+  'GET /campaigns/{campaignId}/proposals': {
+    notFound: ['unknown-campaign'],
+    operationId: 'listBallotProposals',
+    tag: TAG,
+    summary: 'Data source: the proposals on the ballot',
+    data: BallotItemsSchema,
+    guide: `${GUIDE}#form-3--vote`,
+  },
+  'POST /campaigns/{campaignId}/ballots': {
+    notFound: ['unknown-campaign'],
+    operationId: 'castBallot',
+    tag: TAG,
+    summary: 'Cast (or replace) an organisation\'s ballot',
+    data: BallotAnswerSchema,
+    refusals: ['campaign-closed', 'not-in-electorate', 'too-many-choices', 'too-few-choices', 'points-exceeded', 'unknown-proposal', 'form-already-used'],
+    guide: `${GUIDE}#form-3--vote`,
+    // docs/forms-vote.md, "Form 3 — Vote" (approval).
+    example: { body: { form_uuid: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', email: 'camille.martin@exemple-commune.fr', choices: ['evol-2027-p3', 'evol-2027-p7'] } },
+  },
+  'GET /campaigns/{campaignId}/results': {
+    notFound: ['unknown-campaign'],
+    operationId: 'getResults',
+    tag: TAG,
+    summary: 'The results, as the campaign\'s visibility allows',
+    data: ResultsSchema,
+    refusals: ['results-not-visible'],
+    guide: `${GUIDE}#results`,
+    // docs/forms-vote.md, "Results".
+    example: { data: RESULTS_EXAMPLE },
+  },
+  'PUT /admin/campaigns/{campaignId}': {
+    operationId: 'adminPutCampaign',
+    tag: ADMIN_TAG,
+    summary: 'Create or update a campaign',
+    data: CampaignAdminAnswerSchema,
+    successStatuses: [200, 201],
+    conflicts: ['campaign-started'],
+    guide: `${GUIDE}#organisers-the-campaign`,
+    example: {
+      // docs/forms-vote.md, "Organisers: the campaign".
+      body: {
+        title: 'Évolutions 2027 : le vote des collectivités',
+        meeting_id: 'club-12',
+        proposals_open_at: '2027-03-01T00:00:00+01:00',
+        proposals_close_at: '2027-05-31T23:59:59+02:00',
+        supporters_needed: 2,
+        vote_opens_at: '2027-06-07T09:00:00+02:00',
+        vote_closes_at: '2027-06-08T17:00:00+02:00',
+        method: 'approval',
+        max_choices: 5,
+        min_choices: 1,
+        retain: 10,
+        results_visibility: 'after-close',
+        electorate: 'meeting',
+      },
+    },
+  },
+  'POST /admin/campaigns/{campaignId}/open': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminOpenCampaign',
+    tag: ADMIN_TAG,
+    summary: 'Open the vote (freezes the ballot)',
+    data: CampaignOpenAnswerSchema,
+    conflicts: ['campaign-closed'],
+    guide: `${GUIDE}#organisers-the-campaign`,
+  },
+  'POST /admin/campaigns/{campaignId}/close': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminCloseCampaign',
+    tag: ADMIN_TAG,
+    summary: 'Close the vote (seals the tally)',
+    data: CampaignCloseAnswerSchema,
+    guide: `${GUIDE}#organisers-the-campaign`,
+  },
+  'GET /admin/campaigns/{campaignId}/results': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminGetResults',
+    tag: ADMIN_TAG,
+    summary: 'The results at any time (?format=csv)',
+    data: ResultsSchema,
+    otherMedia: CSV,
+    guide: `${GUIDE}#results`,
+    example: { data: RESULTS_EXAMPLE },
+  },
+  'GET /admin/campaigns/{campaignId}/ballots': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminListBallots',
+    tag: ADMIN_TAG,
+    summary: 'Every ballot, for audit (?format=csv)',
+    data: AdminBallotsSchema,
+    otherMedia: CSV,
+    guide: `${GUIDE}#results`,
+  },
+  'POST /admin/campaigns/{campaignId}/recount': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminRecount',
+    tag: ADMIN_TAG,
+    summary: 'Recount every ballot and compare with the live tally',
+    data: RecountSchema,
+    guide: `${GUIDE}#results`,
+  },
+};
