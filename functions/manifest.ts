@@ -185,8 +185,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
   {
     name: 'http-reminders',
     entry: 'functions/http-reminders/handler.ts',
-    description: 'Reminder engine reports under /admin: deliveries of an occurrence (bearer tokens)',
-    routes: ['GET /admin/sessions/{occurrenceId}/deliveries'],
+    description: 'Reminder engine reports under /admin: deliveries of an occurrence, a meeting or a survey (bearer tokens)',
+    routes: ['GET /admin/sessions/{occurrenceId}/deliveries', 'GET /admin/meetings/{meetingId}/deliveries', 'GET /admin/surveys/{surveyId}/deliveries'],
     tables: { data: 'read' },
     sendsNotifications: false,
     usesPublikKeys: false,

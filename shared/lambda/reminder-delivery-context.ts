@@ -5,6 +5,7 @@ import { DynamoSessionStore } from '#shared/adapters/dynamodb/session-repository
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { ReminderDelivery } from '#shared/domain/reminders/engine.ts';
 import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import { SessionDeliveryCatalog } from '#shared/domain/sessions/delivery-catalog.ts';
 import type { ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import { createReminderSources } from '#shared/lambda/reminder-sources.ts';
@@ -13,7 +14,7 @@ import type { ServiceContext } from '#shared/lambda/service-context.ts';
 export function createReminderDelivery(ctx: ServiceContext, opts: { sources?: ReminderSources } = {}) {
   const sessions = new SessionDeliveryCatalog(new DynamoSessionStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable));
   return new ReminderDelivery({
-    sources: opts.sources ?? createReminderSources(ctx, { sessions, render: sessionEmail }),
+    sources: opts.sources ?? createReminderSources(ctx, { sessions, render: sessionEmail, meetingCalendar: registrationCalendar }),
     deliveries: new DynamoDeliveryStore(ctx.ddb, ctx.config.dataTable),
     mailer: SesMailer.fromConfig(ctx.config),
   });

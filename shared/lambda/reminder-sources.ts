@@ -7,7 +7,7 @@ import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository
 import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
 import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
 import type { RegistrationStore } from '#shared/domain/registrations/ports.ts';
-import { MeetingReminderSource } from '#shared/domain/reminders/meeting-source.ts';
+import { MeetingReminderSource, type MeetingCalendarRenderer } from '#shared/domain/reminders/meeting-source.ts';
 import { SessionSeriesSource, type SessionReminderCatalog, type SessionSourceOptions } from '#shared/domain/reminders/session-source.ts';
 import { organizerOf, type ReminderSources } from '#shared/lambda/reminder-schedule.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
@@ -19,6 +19,8 @@ export function createReminderSources(
     sessions: SessionReminderCatalog;
     /** The session emails' renderer (the consumer's); absent where nothing is composed. */
     render?: SessionSourceOptions['render'];
+    /** The meeting reminders' calendar renderer (the consumer's); absent where nothing is composed. */
+    meetingCalendar?: MeetingCalendarRenderer;
     meetings?: MeetingStore;
     registrations?: RegistrationStore;
   },
@@ -26,7 +28,11 @@ export function createReminderSources(
   const meetings = stores.meetings ?? new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
   const registrations = stores.registrations ?? new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable);
   return {
-    meeting: new MeetingReminderSource(new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations), ctx.config.publicBaseUrl),
+    meeting: new MeetingReminderSource(
+      new DynamoMeetingReminderCatalog(ctx.ddb, ctx.config.dataTable, meetings, registrations),
+      ctx.config.publicBaseUrl,
+      stores.meetingCalendar,
+    ),
     survey: createSurveyInvitationSource(ctx, { meetings, registrations }),
     'session-series': new SessionSeriesSource(stores.sessions, {
       baseUrl: ctx.config.publicBaseUrl,

@@ -38,6 +38,7 @@ const RecordSchema = z
     status: z.enum(['fanning', 'done', 'skipped']),
     queued: z.number().int().default(0),
     reason: z.string().optional(),
+    created_at: z.string().optional(),
   })
   .transform(
     (r): DispatchRecord => ({
@@ -50,6 +51,7 @@ const RecordSchema = z
       status: r.status,
       queued: r.queued,
       ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.created_at ? { recordedAt: r.created_at } : {}),
     }),
   );
 
@@ -101,6 +103,21 @@ export class DynamoReminderLedger implements ReminderLedger {
       }
     }
     return { revision, records };
+  }
+
+  async subjectRecords(owner: OwnerRef, subject: string): Promise<DispatchRecord[]> {
+    const records: DispatchRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        // Ids never hold `#`: the prefix `DISPATCH#<subject>#` names this subject's records only.
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': rk.ownerPartition(owner.kind, owner.id), ':prefix': `${rk.DISPATCH_PREFIX}${subject}#` },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) records.push(RecordSchema.parse(item));
+    return records;
   }
 
   async record(owner: OwnerRef, plan: Pick<Plan, 'fanOut' | 'skip'>, now: Date): Promise<void> {

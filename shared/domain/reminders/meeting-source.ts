@@ -38,13 +38,21 @@ export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[]
   return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
 }
 
-export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer): EmailMessage {
+/**
+ * Renders a registration's personal calendar (`registrationCalendar` of registrations/calendar.ts).
+ * Injected rather than imported, like the session emails' renderer: the tick and the meeting
+ * admin function only plan, and ical-generator would take their bundles past the size limit.
+ */
+export type MeetingCalendarRenderer = (meeting: Meeting, registration: Registration, opts: { now: Date }) => string;
+
+/** `ics`: the registration's personal calendar, attached. */
+export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer, ics: string): EmailMessage {
   const dates = frenchDateRange(meeting.days.map((d) => d.date));
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
   const summary = summaryLines(meeting, answer);
-  const calendar = 'Pour l’ajouter à votre agenda (fichier iCalendar) :';
+  const calendar = 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :';
   const form = registration.form_number ? ` (demande n° ${registration.form_number})` : '';
   const manage =
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
@@ -56,7 +64,13 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
     { text: calendar, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     manage,
   ]);
-  return { to: registration.email, ...email };
+  // The personal calendar itself (the same file as `ics_url`, METHOD:PUBLISH): opening the
+  // attachment adds the days, workshops and evening to the agenda without following a link.
+  return {
+    to: registration.email,
+    ...email,
+    attachments: [{ filename: `${meeting.id}.ics`, contentType: 'text/calendar; charset=UTF-8; method=PUBLISH', content: new TextEncoder().encode(ics) }],
+  };
 }
 
 export class MeetingReminderSource implements ReminderSource {
@@ -64,6 +78,8 @@ export class MeetingReminderSource implements ReminderSource {
   constructor(
     private readonly catalog: MeetingReminderCatalog,
     private readonly baseUrl: string,
+    /** Absent where nothing is composed (planning only). */
+    private readonly calendar?: MeetingCalendarRenderer,
   ) {}
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
@@ -85,6 +101,7 @@ export class MeetingReminderSource implements ReminderSource {
     if (!start || now.getTime() >= start.getTime()) return { status: 'skip', reason: 'past', to: registration.email };
     const positions = await this.catalog.waitingPositions(registration);
     const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
-    return { status: 'send', email: meetingReminderEmail(meeting, registration, answer) };
+    if (!this.calendar) throw new Error('MeetingReminderSource built for planning only: it has no calendar renderer');
+    return { status: 'send', email: meetingReminderEmail(meeting, registration, answer, this.calendar(meeting, registration, { now })) };
   }
 }

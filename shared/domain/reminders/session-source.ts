@@ -23,6 +23,8 @@ export interface SessionOccurrenceView {
   /** ISO 8601 with offset. */
   starts_at: string;
   ends_at: string;
+  /** The start before the last move, when it was moved (the update email shows both). */
+  previous_starts_at?: string;
   topic: string;
   visio_url: string;
   cancelled: boolean;

@@ -18,6 +18,7 @@ export const occurrenceView = (o: Occurrence): CatalogOccurrence => ({
   series_id: o.series_id,
   starts_at: o.starts_at,
   ends_at: o.ends_at,
+  ...(o.previous_starts_at !== undefined ? { previous_starts_at: o.previous_starts_at } : {}),
   topic: o.topic,
   visio_url: o.visio_url,
   cancelled: o.cancelled,
