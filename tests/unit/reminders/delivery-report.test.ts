@@ -41,7 +41,7 @@ describe('deliveryReport', () => {
       { email: 'bruno@example.fr', kind: 'reminder', rule: '60m', sequence: 0, status: 'skipped', at: '2027-01-12T12:00:05.000Z', reason: 'unsubscribed' },
     ]);
     expect(report.counts).toEqual({ sent: 1, failed: 0, skipped: 2, sending: 0 });
-    expect(deliveriesSheet(report.deliveries).rows[0]).toEqual(['', 'rappel', '1d-0900', 0, 'non envoyé', '2027-01-12T12:00:00.000Z', 'missed']);
+    expect(deliveriesSheet(report.deliveries).rows[0]).toEqual(['', 'rappel', '1d-0900', 0, 'non envoyé', '2027-01-12 13:00:00', 'missed']);
   });
 
   it('falls back on the due instant when a record has no recording time', () => {
