@@ -25,7 +25,9 @@ export default defineConfig({
           env,
           include: ['tests/infra/**/*.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 180_000,
+          // Two stacks bundle every function, and http-badges its PDF engine chunk too: on the
+          // shared 2-core machine under load that took more than 180 s.
+          hookTimeout: 300_000,
         },
       },
       {

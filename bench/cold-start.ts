@@ -28,6 +28,7 @@ import { build } from 'esbuild';
 import { httpFunctions, queueConsumers, scheduledFunctions } from '#functions/manifest.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
+import { buildLazyChunk } from '#infra/lazy-chunk.ts';
 import { parseQueryStringParameters } from '../scripts/local/gateway.ts';
 import { localDir, projectRoot } from '../scripts/local/paths.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
@@ -279,6 +280,9 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; by
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'index.mjs');
   await build(lambdaEsbuildOptions(projectRoot, entry, file));
+  // A function with a lazy chunk (http-badges) gets it beside its bundle, as the stack ships it.
+  const chunk = httpFunctions.find((f) => f.entry === entry)?.lazyChunk;
+  if (chunk) await buildLazyChunk(projectRoot, outDir, chunk);
   return { file, bytes: statSync(file).size };
 }
 

@@ -29,6 +29,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'survey answers/s vs raw PutItem/s at concurrency 64; results read at 100 vs 10,000 responses',
     run: async (opts) => (await import('./survey.ts')).runSurveyBench(opts),
   },
+  badges: {
+    description: '200 badges: time to the last byte of the PDF and its size, bundle and engine chunk sizes',
+    run: async (opts) => (await import('./badges.ts')).runBadgesBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

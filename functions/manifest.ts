@@ -35,6 +35,17 @@ export interface HttpFunctionSpec {
   usesAdminTokens: boolean;
   /** Reads the key of the survey participation markers (PARTICIPATION_HASH_KEY). */
   usesParticipationKey?: boolean;
+  /** Reads the key the badges' check-in tokens are derived from (CHECKIN_TOKEN_KEY). */
+  usesCheckinTokenKey?: boolean;
+  /** Default 10 s. */
+  timeoutSeconds?: number;
+  /** Default 512 MB. */
+  memorySize?: number;
+  /**
+   * Code loaded on demand from a file of its own beside the bundle (index.mjs), with files it
+   * reads: built at synth like the bundle (infra/lazy-chunk.ts). See http-badges.
+   */
+  lazyChunk?: { entry: string; outfile: string; files: string[] };
   /** Files shipped beside the bundle (infra/constructs/service-function.ts): `reference` = openapi.json + Redoc. */
   assets?: 'reference';
 }
@@ -60,6 +71,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
     sendsNotifications: true,
     usesPublikKeys: true,
     usesAdminTokens: false,
+    // A registration's check-in token is derived and its hash written in the registration's own transaction.
+    usesCheckinTokenKey: true,
   },
   {
     name: 'http-admin',
@@ -74,11 +87,34 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /admin/meetings/{meetingId}/evening',
       'GET /admin/meetings/{meetingId}/image-rights-refusals',
       'POST /admin/registrations/{registrationId}/check-in',
+      'POST /admin/check-in/{checkinToken}',
     ],
     tables: { data: 'readWrite' },
     sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
+  },
+  {
+    // A function of its own: the PDF engine (pdf-lib, fontkit, qrcode: 1.4 MB minified) and its
+    // fonts never ship with http-admin, whose check-in route must start fast at the door; it gets
+    // more memory (CPU) and time for 200 badges. The engine is a lazy chunk beside index.mjs
+    // (loaded on the first PDF), so the bundle itself stays within the size budget.
+    name: 'http-badges',
+    entry: 'functions/http-badges/handler.ts',
+    description: 'Badges PDF with QR check-in codes under /admin (bearer tokens)',
+    routes: ['GET /admin/meetings/{meetingId}/badges.pdf'],
+    tables: { data: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+    usesCheckinTokenKey: true,
+    timeoutSeconds: 20,
+    memorySize: 1024,
+    lazyChunk: {
+      entry: 'shared/adapters/pdf/badge-pdf.ts',
+      outfile: 'badge-pdf.mjs',
+      files: ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'],
+    },
   },  {
     name: 'http-votes',
     entry: 'functions/http-votes/handler.ts',
@@ -149,8 +185,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
   {
     name: 'http-reminders',
     entry: 'functions/http-reminders/handler.ts',
-    description: 'Reminder engine reports under /admin: deliveries of an occurrence (bearer tokens)',
-    routes: ['GET /admin/sessions/{occurrenceId}/deliveries'],
+    description: 'Reminder engine reports under /admin: deliveries of an occurrence, a meeting or a survey (bearer tokens)',
+    routes: ['GET /admin/sessions/{occurrenceId}/deliveries', 'GET /admin/meetings/{meetingId}/deliveries', 'GET /admin/surveys/{surveyId}/deliveries'],
     tables: { data: 'read' },
     sendsNotifications: false,
     usesPublikKeys: false,

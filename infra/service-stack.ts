@@ -2,7 +2,7 @@
 // per entry of functions/manifest.ts (HTTP functions behind the HTTP API, queue consumers with
 // their queues, scheduled functions with their schedules). Adding a function, a route, a queue
 // or a schedule is an edit of the manifest, not of this file.
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
   httpFunctions,
@@ -39,6 +39,7 @@ interface FunctionNeeds {
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
   usesParticipationKey?: boolean;
+  usesCheckinTokenKey?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -46,7 +47,7 @@ interface FunctionNeeds {
 
 /** A function that reads a secret gets the Parameters and Secrets extension (and only such a one). */
 const readsParameters = (needs: FunctionNeeds): boolean =>
-  needs.usesPublikKeys === true || needs.usesAdminTokens === true || needs.usesParticipationKey === true;
+  needs.usesPublikKeys === true || needs.usesAdminTokens === true || needs.usesParticipationKey === true || needs.usesCheckinTokenKey === true;
 
 /** `http-registration` → `HttpRegistration`, for construct ids. */
 const pascalCase = (name: string): string =>
@@ -190,6 +191,9 @@ export class ServiceStack extends Stack {
       environment: this.baseEnvironment(),
       readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.http,
+      ...(spec.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(spec.timeoutSeconds) }),
+      ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
+      ...(spec.lazyChunk === undefined ? {} : { lazyChunk: spec.lazyChunk }),
       ...(spec.assets === 'reference' ? { afterBundling: referenceAssets } : {}),
     });
     this.grantNeeds(service, spec);
@@ -255,6 +259,9 @@ export class ServiceStack extends Stack {
     }
     if (needs.usesParticipationKey) {
       service.grantParameterRead(ENV.PARTICIPATION_HASH_KEY_PARAMETER, config.parameters.participationHashKey);
+    }
+    if (needs.usesCheckinTokenKey) {
+      service.grantParameterRead(ENV.CHECKIN_TOKEN_KEY_PARAMETER, config.parameters.checkinTokenKey);
     }
     if (needs.sendsNotifications) {
       service.grantQueueSend(ENV.NOTIFY_QUEUE_URL, this.queueOf(ENV.NOTIFY_QUEUE_URL, needs.name));

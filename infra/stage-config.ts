@@ -50,6 +50,8 @@ export interface StageConfig {
     adminTokens: string;
     /** Key of the survey participation markers (functions with `usesParticipationKey`). */
     participationHashKey: string;
+    /** Key the badges' check-in tokens are derived from (functions with `usesCheckinTokenKey`). */
+    checkinTokenKey: string;
   };
   /**
    * Base URL put in the links we return. Unset: the stack passes the API's own execute-api
@@ -174,6 +176,7 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
       publikDefaultSignatureKey: `${prefix}/publik-default-signature-key`,
       adminTokens: `${prefix}/admin-tokens`,
       participationHashKey: `${prefix}/participation-hash-key`,
+      checkinTokenKey: `${prefix}/checkin-token-key`,
     },
     publicBaseUrl: overrides.publicBaseUrl,
     publikOrig: overrides.publikOrig,

@@ -71,6 +71,11 @@ function parameters(config: StageConfig): { name: string; envVar: string; reader
       envVar: ENV.PARTICIPATION_HASH_KEY_PARAMETER,
       readers: readers((s) => 'usesParticipationKey' in s && s.usesParticipationKey === true),
     },
+    {
+      name: config.parameters.checkinTokenKey,
+      envVar: ENV.CHECKIN_TOKEN_KEY_PARAMETER,
+      readers: readers((s) => 'usesCheckinTokenKey' in s && s.usesCheckinTokenKey === true),
+    },
   ];
 }
 
@@ -157,6 +162,7 @@ const HOLDS: Record<string, string> = {
   [ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER]: 'key of calls signed without `orig` (`PUBLIK_DEFAULT_SIGNATURE_KEY`)',
   [ENV.ADMIN_TOKENS_PARAMETER]: 'comma-separated admin bearer tokens (`ADMIN_TOKENS`)',
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: 'HMAC key of the survey participation markers (`PARTICIPATION_HASH_KEY`)',
+  [ENV.CHECKIN_TOKEN_KEY_PARAMETER]: 'HMAC key the badges\' check-in tokens are derived from (`CHECKIN_TOKEN_KEY`)',
 };
 
 // ---------------------------------------------------------------------------------------

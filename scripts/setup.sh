@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+# pdftotext / pdftoppm: the badges tests read the PDF back as a person would (tests/support/pdf.ts).
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # Headless Chromium for the tests that render a page (the API reference under its CSP).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then

@@ -32,6 +32,9 @@ export const ENV = {
   /** Secret key of the survey participation and replay markers (HMAC-SHA256). */
   PARTICIPATION_HASH_KEY: 'PARTICIPATION_HASH_KEY',
   PARTICIPATION_HASH_KEY_PARAMETER: 'PARTICIPATION_HASH_KEY_PARAMETER',
+  /** Secret key the check-in tokens printed on badges are derived from (HMAC-SHA256). */
+  CHECKIN_TOKEN_KEY: 'CHECKIN_TOKEN_KEY',
+  CHECKIN_TOKEN_KEY_PARAMETER: 'CHECKIN_TOKEN_KEY_PARAMETER',
 } as const;
 
 const optionalString = z
@@ -77,6 +80,8 @@ const EnvSchema = z.object({
   [ENV.SES_ENDPOINT]: optionalString,
   [ENV.PARTICIPATION_HASH_KEY]: optionalString,
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
+  [ENV.CHECKIN_TOKEN_KEY]: optionalString,
+  [ENV.CHECKIN_TOKEN_KEY_PARAMETER]: optionalString,
 });
 
 /** The environment, parsed and shaped for the code: the one definition of `Config`. */
@@ -91,6 +96,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     orig: c[ENV.PUBLIK_ORIG] ?? new URL(publicBaseUrl).hostname,
     adminTokens: c[ENV.ADMIN_TOKENS],
     participationKey: c[ENV.PARTICIPATION_HASH_KEY],
+    checkinTokenKey: c[ENV.CHECKIN_TOKEN_KEY],
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
     remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],
@@ -104,6 +110,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
       defaultSignatureKey: c[ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER],
       adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
       participationKey: c[ENV.PARTICIPATION_HASH_KEY_PARAMETER],
+      checkinTokenKey: c[ENV.CHECKIN_TOKEN_KEY_PARAMETER],
     },
   };
 });

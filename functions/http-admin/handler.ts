@@ -30,6 +30,9 @@ const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le form
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
 const WorkshopParams = MeetingIdSchema.extend({ workshopId: zSlug() });
 const CheckInBody = z.object({ day: zDate() });
+// The token's format is checked by the use case: a malformed token is as unknown as any (404).
+const CheckinTokenParams = z.object({ checkinToken: z.string().max(200) });
+const TokenCheckInBody = z.object({ day: zOptional(zDate()), force: zOptional(zBool()) });
 
 /** The meeting, its live counters and every registration (organiser lists: ~100 people). */
 async function meetingState(meetingId: string) {
@@ -147,6 +150,30 @@ export const routes = [
         checked_in_at: checkedInAt,
         already_checked_in: already,
         checked_in: registration.checked_in,
+      });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/check-in/{checkinToken}',
+    auth: 'admin',
+    // The path is the badge's secret: logs and errors name the route only.
+    secretPath: true,
+    params: CheckinTokenParams,
+    body: TokenCheckInBody,
+    handle: async ({ params, body, now }) => {
+      const { registration, day, checkedInAt, already } = await registrations.checkInByToken(
+        params.checkinToken,
+        { day: body.day, force: body.force === true },
+        now,
+      );
+      return publikOk({
+        registration_id: registration.id,
+        name: [registration.first_name, registration.last_name].filter(Boolean).join(' '),
+        organisation: registration.organisation,
+        day,
+        checked_in_at: checkedInAt,
+        already,
       });
     },
   }),

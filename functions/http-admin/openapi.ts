@@ -117,4 +117,20 @@ export const docs: RouteDocs = {
     guide: GUIDE,
     example: { body: { day: '2025-06-07' } },
   },
+  'POST /admin/check-in/{checkinToken}': {
+    notFound: ['unknown-checkin-token'],
+    operationId: 'adminCheckInByToken',
+    tag: TAG,
+    summary: 'Check a person in at the door with the token of their badge (idempotent)',
+    data: z.object({
+      registration_id: z.string(),
+      name: z.string(),
+      organisation: z.string(),
+      day: z.string(),
+      checked_in_at: z.string(),
+      already: z.boolean(),
+    }),
+    conflicts: ['not-onsite-that-day'],
+    guide: 'docs/operations.md#badges-and-check-in',
+  },
 };

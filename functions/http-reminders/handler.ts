@@ -1,36 +1,75 @@
 // Organiser reports of the reminder engine, under /admin (bearer tokens): who got which
-// message of an occurrence. JSON by default, CSV with `?format=csv`.
+// message of a session occurrence, a meeting or a survey, and which messages were not sent at
+// all (missed ticks). JSON by default, CSV with `?format=csv`. An unknown subject is a 404.
 import * as z from 'zod';
-import { createRemindersContext } from '#shared/contexts/reminders.ts';
-import { deliveriesSheet, deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
+import { createDeliveryReportsContext } from '#shared/contexts/reminders.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { meetingNotFound } from '#shared/domain/meetings/service.ts';
+import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
+import { deliveriesSheet, type DeliveryReport } from '#shared/domain/reminders/delivery-report.ts';
+import { OccurrenceIdSchema, parseOccurrenceId } from '#shared/domain/sessions/schema.ts';
+import { SurveyIdSchema } from '#shared/domain/surveys/schema.ts';
+import { surveyNotFound } from '#shared/domain/surveys/views.ts';
 import { sheetToCsv } from '#shared/domain/csv.ts';
 import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { deliveries } = createRemindersContext(ctx);
+const { reports, occurrenceExists, meetingExists, surveyExists } = createDeliveryReportsContext(ctx);
 
-const OccurrenceParams = z.object({
-  occurrenceId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,150}-\d{4}-\d{2}-\d{2}$/, { error: 'Identifiant de séance invalide.' }),
-});
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
+
+function answer(report: DeliveryReport, idField: string, id: string, format: 'json' | 'csv' | undefined) {
+  if (format === 'csv') {
+    return text(sheetToCsv(deliveriesSheet(report.deliveries)), 'text/csv; charset=utf-8', {
+      'content-disposition': `attachment; filename="${id}-envois.csv"`,
+    });
+  }
+  return publikOk({ [idField]: id, ...report });
+}
 
 export const routes = [
   route({
     method: 'GET',
     path: '/admin/sessions/{occurrenceId}/deliveries',
     auth: 'admin',
-    params: OccurrenceParams,
+    params: OccurrenceIdSchema,
     query: FormatQuery,
     handle: async ({ params, query }) => {
-      const report = deliveryReport(await deliveries.listDispatchDeliveries(params.occurrenceId));
-      if (query.format === 'csv') {
-        return text(sheetToCsv(deliveriesSheet(report.deliveries)), 'text/csv; charset=utf-8', {
-          'content-disposition': `attachment; filename="${params.occurrenceId}-envois.csv"`,
-        });
-      }
-      return publikOk({ occurrence_id: params.occurrenceId, ...report });
+      const id = params.occurrenceId;
+      const parsed = parseOccurrenceId(id);
+      const report =
+        parsed &&
+        (await reports.report({ kind: 'session-series', id: parsed.seriesId }, id, () => occurrenceExists(id)));
+      if (!report) throw new NotFoundError(`Séance inconnue : ${id}.`);
+      return answer(report, 'occurrence_id', id, query.format);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/meetings/{meetingId}/deliveries',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const id = params.meetingId;
+      const report = await reports.report({ kind: 'meeting', id }, id, () => meetingExists(id));
+      if (!report) throw meetingNotFound(id);
+      return answer(report, 'meeting_id', id, query.format);
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/admin/surveys/{surveyId}/deliveries',
+    auth: 'admin',
+    params: SurveyIdSchema,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const id = params.surveyId;
+      const report = await reports.report({ kind: 'survey', id }, id, () => surveyExists(id));
+      if (!report) throw surveyNotFound(id);
+      return answer(report, 'survey_id', id, query.format);
     },
   }),
 ];

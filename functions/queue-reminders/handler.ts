@@ -3,6 +3,7 @@
 // its context's source and sent at most once in effect. Survey messages read the participation
 // key (manifest: usesParticipationKey).
 import { createMeetingReminderSource } from '#shared/contexts/registrations.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import { createRemindersContext } from '#shared/contexts/reminders.ts';
 import { createSessionDeliverySource } from '#shared/contexts/sessions.ts';
 import { createSurveyInvitationSource } from '#shared/contexts/surveys.ts';
@@ -13,7 +14,7 @@ import { sqsConsumer } from '#shared/lambda/sqs.ts';
 const ctx = createServiceContext();
 const { delivery } = createRemindersContext(ctx, {
   sources: {
-    meeting: createMeetingReminderSource(ctx),
+    meeting: createMeetingReminderSource(ctx, undefined, registrationCalendar),
     survey: createSurveyInvitationSource(ctx),
     'session-series': createSessionDeliverySource(ctx),
   },

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import type { TableAccess } from '#functions/manifest.ts';
 import { ENV } from '#shared/config.ts';
 import { LAMBDA_BUNDLING } from '../bundling.ts';
+import type { LazyChunk } from '../lazy-chunk.ts';
 import { ALARM_PERIOD, thresholdAlarm } from './alarms.ts';
 import type { DataTable } from './data-table.ts';
 
@@ -48,6 +49,8 @@ export interface ServiceFunctionProps {
    * function may receive grantParameterRead().
    */
   readsParameters?: boolean;
+  /** Code loaded on demand from a file beside index.mjs, with the files it reads (infra/lazy-chunk.ts). */
+  lazyChunk?: LazyChunk;
   /**
    * Shell commands run after esbuild, in the repository root, to put files beside the bundle
    * (`outputDir`): data read from disk at run time rather than parsed at every cold start.
@@ -154,12 +157,15 @@ export class ServiceFunction extends Construct {
         banner: LAMBDA_BUNDLING.banner,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         inject: [...LAMBDA_BUNDLING.inject],
-        ...(props.afterBundling
+        ...(props.lazyChunk || props.afterBundling
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}"`, ...props.afterBundling!(outputDir)],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.lazyChunk ? lazyChunkHooks(props.lazyChunk).afterBundling(inputDir, outputDir) : []),
+                  ...(props.afterBundling ? [`cd "${inputDir}"`, ...props.afterBundling(outputDir)] : []),
+                ],
               },
             }
           : {}),
@@ -251,6 +257,25 @@ export class ServiceFunction extends Construct {
       }),
     );
   }
+}
+
+/** Builds the lazy chunk into the asset after the bundle, with the local tsx and esbuild (no Docker, no network). */
+function lazyChunkHooks(chunk: LazyChunk) {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      [
+        `cd ${quote(inputDir)} &&`,
+        'npx --no-install tsx infra/lazy-chunk.ts',
+        quote(outputDir),
+        quote(chunk.entry),
+        quote(chunk.outfile),
+        ...chunk.files.map(quote),
+      ].join(' '),
+    ],
+  };
 }
 
 /** ARN of an SES identity (`example.org` or `club@example.org`) in the stack's account and region. */

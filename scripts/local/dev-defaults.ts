@@ -13,6 +13,8 @@ export const DEV_DEFAULTS = {
   PUBLIK_ORIG: '127.0.0.1',
   /** Key of the survey participation markers (an SSM SecureString in AWS). */
   PARTICIPATION_HASH_KEY: 'dev-participation-hash-key',
+  /** Key the badges' check-in tokens are derived from (an SSM SecureString in AWS). */
+  CHECKIN_TOKEN_KEY: 'dev-checkin-token-key',
 } as const;
 
 export interface SigningKeys {

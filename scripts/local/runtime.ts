@@ -84,6 +84,7 @@ const OVERRIDABLE = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_SERVICE_NAME',
   'PARTICIPATION_HASH_KEY',
+  'CHECKIN_TOKEN_KEY',
 ] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -179,6 +180,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: '',
       ADMIN_TOKENS_PARAMETER: '',
       PARTICIPATION_HASH_KEY_PARAMETER: '',
+      CHECKIN_TOKEN_KEY_PARAMETER: '',
     });
     Object.assign(env, opts.env ?? {});
 

@@ -9,10 +9,11 @@ import { MissingNotificationPublisher, SqsNotificationPublisher } from '#shared/
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
-import { MeetingReminderSource } from '#shared/domain/registrations/reminder-source.ts';
+import { MeetingReminderSource, type MeetingCalendarRenderer } from '#shared/domain/registrations/reminder-source.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { useCaseLogger as logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
+import { checkinKeyOf } from '#shared/lambda/checkin-key.ts';
 
 export interface RegistrationRepositories {
   meetingRepository: MeetingRepository;
@@ -37,15 +38,22 @@ export function createRegistrationsContext(ctx: ServiceContext) {
     store: registrationRepository,
     publisher,
     baseUrl: ctx.config.publicBaseUrl,
+    checkinKey: checkinKeyOf(ctx),
     logger,
   });
   return { meetingRepository, registrationRepository, meetings, registrations };
 }
 
 /** The meeting reminders (a meeting's `reminders` rules) for the reminder engine. */
-export function createMeetingReminderSource(ctx: ServiceContext, repositories: RegistrationRepositories = createRegistrationRepositories(ctx)) {
+export function createMeetingReminderSource(
+  ctx: ServiceContext,
+  repositories: RegistrationRepositories = createRegistrationRepositories(ctx),
+  /** The personal calendar attached to each reminder: given by the consumer only (the tick composes nothing). */
+  calendar?: MeetingCalendarRenderer,
+) {
   return new MeetingReminderSource(
     { meetings: repositories.meetingRepository, registrations: repositories.registrationRepository },
     ctx.config.publicBaseUrl,
+    calendar,
   );
 }

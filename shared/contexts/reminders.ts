@@ -6,11 +6,17 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { lazySqsClient } from '#shared/adapters/aws/lazy-client.ts';
 import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoSessionRepository } from '#shared/adapters/dynamodb/session-repository.ts';
+import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { MissingReminderQueue, SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
+import { DeliveryReports } from '#shared/domain/reminders/delivery-report.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import type { OwnerKind } from '#shared/domain/reminders/model.ts';
+import { findOccurrence } from '#shared/domain/sessions/occurrences.ts';
+import { parseOccurrenceId } from '#shared/domain/sessions/schema.ts';
 import type { ReminderQueue, ReminderSchedule, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { useCaseLogger as logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
@@ -55,5 +61,32 @@ export function createRemindersContext(ctx: ServiceContext, opts: { sources?: Re
       logger,
     }),
     delivery: new ReminderDelivery({ sources, deliveries, mailer: SesMailer.fromConfig(ctx.config), logger }),
+  };
+}
+
+
+/**
+ * The delivery reports of GET /admin/{sessions,meetings,surveys}/{id}/deliveries: the reports
+ * over the delivery markers and the ledger, and whether each kind of subject exists (an unknown
+ * subject without history is a 404).
+ */
+export function createDeliveryReportsContext(ctx: ServiceContext) {
+  const { dataTable, nonceTable } = ctx.config;
+  const sessions = new DynamoSessionRepository(ctx.ddb, dataTable, nonceTable);
+  const meetings = new DynamoMeetingRepository(ctx.ddb, dataTable);
+  const surveys = new DynamoSurveyRepository(ctx.ddb, dataTable, nonceTable);
+  return {
+    reports: new DeliveryReports({
+      deliveries: new DynamoDeliveryRepository(ctx.ddb, dataTable),
+      ledger: new DynamoReminderRepository(ctx.ddb, dataTable),
+    }),
+    occurrenceExists: async (occurrenceId: string) => {
+      const parsed = parseOccurrenceId(occurrenceId);
+      if (!parsed) return false;
+      const found = await sessions.findSeriesWithOverrides(parsed.seriesId);
+      return found !== undefined && findOccurrence(found.series, found.overrides, parsed.date) !== undefined;
+    },
+    meetingExists: async (meetingId: string) => (await meetings.findMeeting(meetingId)) !== undefined,
+    surveyExists: async (surveyId: string) => (await surveys.findSurvey(surveyId)) !== undefined,
   };
 }

@@ -79,6 +79,11 @@ export interface RouteSpec<
   body?: B;
   query?: Q;
   params?: P;
+  /**
+   * The path carries a credential (a check-in token): logs and error messages name the route,
+   * never the path. Implied by `auth: 'none'` (one-click links).
+   */
+  secretPath?: boolean;
   handle: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResponse> | HttpResponse;
   /**
    * Field rules that depend on stored state (a meeting's image-rights notice, a campaign's
@@ -95,6 +100,8 @@ export interface RouteDefinition {
   auth: Auth;
   /** Route key as API Gateway names it, e.g. `GET /meetings/{meetingId}`. */
   routeKey: string;
+  /** Logs name the route, never the path (see RouteSpec.secretPath). */
+  secretPath: boolean;
   /** The schemas the route parses with: the OpenAPI document is generated from them (shared/openapi). */
   schemas: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
   run: (event: HttpEvent, deps: HttpDeps) => Promise<HttpResponse>;
@@ -117,6 +124,7 @@ export function route<
     path: spec.path,
     auth: spec.auth,
     routeKey: `${spec.method} ${spec.path}`,
+    secretPath: spec.secretPath === true || spec.auth === 'none',
     schemas: { body: spec.body, query: spec.query, params: spec.params },
     run: async (event, deps) => {
       checkBodySize(event);
@@ -140,7 +148,9 @@ export function route<
       let response: HttpResponse;
       try {
         const query = spec.query ? parseInput(spec.query, queryObject(event.rawQueryString), 'Paramètres invalides') : undefined;
-        const params = spec.params ? canonicalParams(spec.params, event) : undefined;
+        const params = spec.params
+          ? canonicalParams(spec.params, event, spec.secretPath === true || spec.auth === 'none' ? `${spec.method} ${spec.path}` : (event.rawPath ?? ''))
+          : undefined;
         let body: unknown;
         if (spec.body) {
           const raw = parseBody(event);
@@ -205,8 +215,8 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
     },
   });
   // Unauthenticated routes are opened by links whose path carries their credential (the
-  // one-click `/u/{token}`): their logs name the route, never the path.
-  const linkRouteKeys = new Set(routes.filter((r) => r.auth === 'none').map((r) => r.routeKey));
+  // one-click `/u/{token}`), and so is the check-in by token: their logs name the route, never the path.
+  const linkRouteKeys = new Set(routes.filter((r) => r.secretPath).map((r) => r.routeKey));
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -353,10 +363,10 @@ export function queryObject(rawQuery: string | undefined): Record<string, string
  * case-folded: `%20club-12`, `club-12%20` or `club%2d12` name no object (404), instead of
  * reaching `club-12` through decoding or normalisation.
  */
-function canonicalParams<S extends z.ZodType>(schema: S, event: HttpEvent): z.output<S> {
+function canonicalParams<S extends z.ZodType>(schema: S, event: HttpEvent, shownPath: string): z.output<S> {
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) raw[key] = value;
-  const notFound = () => new NotFoundError(`Adresse inconnue : ${event.rawPath ?? ''}`);
+  const notFound = () => new NotFoundError(`Adresse inconnue : ${shownPath}`);
   if ((event.rawPath ?? '').includes('%') || Object.values(raw).some((v) => v.includes('%'))) throw notFound();
   const parsed = parseInput(schema, raw, 'Adresse invalide') as Record<string, unknown>;
   for (const [key, value] of Object.entries(raw)) {

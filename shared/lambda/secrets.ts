@@ -14,6 +14,8 @@ export interface Secrets {
   adminTokens: string[];
   /** Key of the survey participation markers; undefined where the function does not need it. */
   participationKey?: string | undefined;
+  /** Key the badges' check-in tokens are derived from; undefined where the function does not need it. */
+  checkinTokenKey?: string | undefined;
 }
 
 /** Where the extension listens (set by the layer's PARAMETERS_SECRETS_EXTENSION_HTTP_PORT). */
@@ -104,16 +106,18 @@ export async function resolveSecrets(config: Config, endpoint: ExtensionEndpoint
     defaultSignatureKey: config.defaultSignatureKey,
     adminTokens: config.adminTokens,
     participationKey: config.participationKey,
+    checkinTokenKey: config.checkinTokenKey,
   };
   const names = config.parameters;
   if (Object.values(names).every((n) => n === undefined)) return fromEnv;
 
   const read = (name: string | undefined) => (name === undefined ? Promise.resolve(undefined) : getParameter(endpoint, name));
-  const [signatureKeys, defaultSignatureKey, adminTokens, participationKey] = await Promise.all([
+  const [signatureKeys, defaultSignatureKey, adminTokens, participationKey, checkinTokenKey] = await Promise.all([
     read(names.signatureKeys),
     read(names.defaultSignatureKey),
     read(names.adminTokens),
     read(names.participationKey),
+    read(names.checkinTokenKey),
   ]);
   return {
     signatureKeys:
@@ -124,5 +128,6 @@ export async function resolveSecrets(config: Config, endpoint: ExtensionEndpoint
         ? (adminTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean)
         : fromEnv.adminTokens,
     participationKey: names.participationKey !== undefined ? participationKey?.trim() || undefined : fromEnv.participationKey,
+    checkinTokenKey: names.checkinTokenKey !== undefined ? checkinTokenKey?.trim() || undefined : fromEnv.checkinTokenKey,
   };
 }

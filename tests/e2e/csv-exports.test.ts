@@ -17,7 +17,7 @@ const past = new Date(Date.now() - 86_400_000).toISOString();
 const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 // Headers that hold an instant; every other header must hold none.
-const DATE_HEADERS = /^(Inscrit·e le|Présent·e( — .*)?|Déposé le|Premier dépôt le|Abonné·e le|Désabonné·e le|Date)$/;
+const DATE_HEADERS = /^(Inscrit·e le|Présent·e|Présent le .*|Déposé le|Premier dépôt le|Abonné·e le|Désabonné·e le|Date)$/;
 const SPREADSHEET_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -95,7 +95,7 @@ describe('every CSV export: dates spreadsheets read, one header per concept', ()
 
     const [row] = await exported(`/admin/meetings/${MEETING}/registrations`);
     expect(row?.['Inscrit·e le']).toBe(paris(createdAt));
-    expect(row?.['Présent·e — Vendredi 7 juin']).toBe(paris(checkIn.data.checked_in_at as string));
+    expect(row?.['Présent le vendredi 7 juin']).toBe(paris(checkIn.data.checked_in_at as string));
     expect(row?.['Courriel']).toBe('claire@villejuif.fr');
     const [roster] = await exported(`/admin/meetings/${MEETING}/workshops/atelier/roster`);
     expect(roster?.['Présent·e']).toBe(paris(checkIn.data.checked_in_at as string));

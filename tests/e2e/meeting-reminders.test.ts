@@ -58,6 +58,17 @@ describe('meeting reminders', () => {
     expect(mail?.body.text).toContain('Bonjour anne,');
     expect(mail?.body.text).toContain(anne.api.ics_url);
     expect(mail?.body.text).toMatch(/: sur place, place confirmée/);
+    // The personal calendar is attached, as the SES emulator received it: the same events as the link.
+    const attachments = (mail?.attachments ?? []) as Array<{ filename?: string; contentType?: string; content?: string }>;
+    expect(attachments).toHaveLength(1);
+    expect(attachments[0]?.filename).toBe(`${MEETING}.ics`);
+    expect(attachments[0]?.contentType).toContain('text/calendar');
+    const attached = Buffer.from(attachments[0]?.content ?? '', 'base64').toString('utf8');
+    expect(attached).toContain('BEGIN:VCALENDAR');
+    expect(attached).toContain(`UID:${anne.registration_id}-day:${first}@publik-club`);
+    const linked = await (await fetch(anne.api.ics_url)).text();
+    const events = (ics: string) => ics.split('\r\n').filter((l) => l.startsWith('UID:') || l.startsWith('DTSTART') || l.startsWith('SUMMARY:'));
+    expect(events(attached)).toEqual(events(linked));
     expect((await stack.emails({ to: 'bruno@rappels.example.fr' })).filter((m) => m.subject.startsWith('Rappel :'))).toHaveLength(0);
 
     // The next runs find nothing due: one email in all.

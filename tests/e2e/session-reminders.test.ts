@@ -66,16 +66,44 @@ describe('session reminders end to end', () => {
     expect(await reminders('bruno@rappels-sessions.example.fr')).toHaveLength(1);
 
     // The one-click link: GET shows a page and changes nothing, POST unsubscribes.
-    const page = await fetch(alice.unsubscribe_url);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Me désabonner');
+    // A mail scanner may open it any number of times: the person stays subscribed.
+    const statusOf = async (email: string) => {
+      const res = await stack.fetchAdmin(`/admin/session-series/${SERIES}/subscribers`);
+      const list = (await res.json()) as { data: Array<{ email: string; status: string }> };
+      return list.data.find((s) => s.email === email)?.status;
+    };
+    for (let i = 0; i < 2; i++) {
+      const page = await fetch(alice.unsubscribe_url);
+      expect(page.status).toBe(200);
+      const asked = await page.text();
+      expect(asked).toContain('Me désabonner');
+      expect(asked).toContain('Souhaitez-vous vous désabonner');
+      expect(asked).not.toContain('ne recevrez plus');
+    }
+    expect(await statusOf('alice@rappels-sessions.example.fr')).toBe('active');
     const done = await fetch(alice.unsubscribe_url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(done.status).toBe(200);
+    expect(await done.text()).toContain('vous ne recevrez plus leurs rappels');
+    expect(await statusOf('alice@rappels-sessions.example.fr')).toBe('unsubscribed');
 
     await stack.tick(ONE_HOUR_BEFORE);
     await stack.tick(new Date(ONE_HOUR_BEFORE.getTime() + 5 * 60_000));
     await drained();
     expect(await reminders('alice@rappels-sessions.example.fr')).toHaveLength(1);
     expect(await reminders('bruno@rappels-sessions.example.fr')).toHaveLength(2);
+  });
+
+  it('a moved session: the « Changement » email gives the old date beside the new one', async () => {
+    // The second occurrence, Tuesday 13 April 2027 at 14:00 (Paris), moved to Thursday 15 April.
+    const moved = await stack.fetchAdmin(`/admin/sessions/${SERIES}-2027-04-13`, { method: 'PUT', json: { starts_at: '2027-04-15T14:00:00+02:00' } });
+    expect(moved.status).toBe(200);
+    expect(((await moved.json()) as { data: { sequence: number } }).data.sequence).toBe(1);
+    expect((await stack.tick(new Date('2027-02-01T08:00:00Z'))).find((r) => r.name === 'schedule-reminders')?.result).toMatchObject({ fannedOut: 1, queued: 1 });
+    await drained();
+    const updates = (await stack.emails({ to: 'bruno@rappels-sessions.example.fr' })).filter((m) => m.subject.startsWith('Changement :'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.subject).toBe('Changement : « Session en ligne du club » aura lieu le jeudi 15 avril 2027 à 14 h 00');
+    expect(updates[0]?.body.text).toContain('elle aura lieu le jeudi 15 avril 2027 à 14 h 00 au lieu du mardi 13 avril 2027 à 14 h 00 (heure de Paris)');
+    expect(updates[0]?.body.html).toContain('au lieu du mardi 13 avril 2027 à 14 h 00');
   });
 });

@@ -16,6 +16,7 @@ import { ENV } from '#shared/config.ts';
 import { EXTENSION_DEFAULT_PORT } from '#shared/lambda/secrets.ts';
 import { ServiceStack } from '#infra/service-stack.ts';
 import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
+import { MAX_LAZY_CHUNK_BYTES } from '#infra/lazy-chunk.ts';
 import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
 import { stageConfig, type StageName, type StageOverrides } from '#infra/stage-config.ts';
 import {
@@ -72,6 +73,9 @@ interface AnySpec {
   usesPublikKeys?: boolean;
   usesAdminTokens?: boolean;
   usesParticipationKey?: boolean;
+  usesCheckinTokenKey?: boolean;
+  timeoutSeconds?: number;
+  memorySize?: number;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -242,14 +246,14 @@ describe('functions', () => {
     }
   });
 
-  it.each(allFunctions.map((f) => [f.name, f.kind, TIMEOUTS[f.kind]] as const))(
-    '%s (%s) runs Node.js 22 on arm64 with tracing, 512 MB, %i s',
-    (name, _kind, timeout) => {
+  it.each(allFunctions.map((f) => [f.name, f.kind, f.memorySize ?? 512, f.timeoutSeconds ?? TIMEOUTS[f.kind]] as const))(
+    '%s (%s) runs Node.js 22 on arm64 with tracing, %i MB, %i s',
+    (name, _kind, memory, timeout) => {
       const fn = resourceOf(prod, logicalIdOf(fnOf(prod, name).fn));
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        MemorySize: 512,
+        MemorySize: memory,
         Timeout: timeout,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
@@ -290,6 +294,27 @@ describe('functions', () => {
     const bytes = statSync(path.join(prod.outdir, asset.assetPath, 'index.mjs')).size;
     expect(bytes).toBeGreaterThan(10 * 1024);
     expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+
+  it('ships the badges PDF engine as a lazy chunk beside the bundle, with its fonts, and no other function does', () => {
+    for (const spec of httpFunctions) {
+      const asset = fnOf(prod, spec.name).fn.node.findChild('Code') as Asset;
+      const dir = path.join(prod.outdir, asset.assetPath);
+      if (spec.lazyChunk) {
+        const chunk = statSync(path.join(dir, spec.lazyChunk.outfile)).size;
+        // The engine (pdf-lib, fontkit, qrcode) is far above the bundle budget: that is why it is lazy.
+        expect(chunk).toBeGreaterThan(MAX_BUNDLE_BYTES);
+        expect(chunk).toBeLessThanOrEqual(MAX_LAZY_CHUNK_BYTES);
+        for (const file of spec.lazyChunk.files) expect(statSync(path.join(dir, path.basename(file))).size).toBeGreaterThan(100 * 1024);
+        // The bundle itself never contains the engine: it imports the chunk at run time.
+        const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+        expect(code).not.toContain('registerFontkit');
+        expect(code).toContain(spec.lazyChunk.outfile);
+      } else {
+        expect(existsSync(path.join(dir, 'badge-pdf.mjs'))).toBe(false);
+      }
+    }
+    expect(httpFunctions.filter((f) => f.lazyChunk).map((f) => f.name)).toEqual(['http-badges']);
   });
 
   it('builds, from infra/bundling.ts with the esbuild API, byte for byte the bundles the stack deploys (what the cold-start bench measures)', async () => {
@@ -406,6 +431,7 @@ describe('least privilege', () => {
     ['publik-signature-keys', ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER, 'usesPublikKeys'],
     ['publik-default-signature-key', ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER, 'usesPublikKeys'],
     ['participation-hash-key', ENV.PARTICIPATION_HASH_KEY_PARAMETER, 'usesParticipationKey'],
+    ['checkin-token-key', ENV.CHECKIN_TOKEN_KEY_PARAMETER, 'usesCheckinTokenKey'],
   ] as const)('lets only the functions that need it read the %s parameter', (suffix, envVar, flag) => {
     const parameterName = `/publik-club/prod/${suffix}`;
     const arnTail = `:parameter${parameterName}`;
@@ -432,7 +458,8 @@ describe('least privilege', () => {
   it('gives the Parameters and Secrets extension layer to exactly the functions that read a secret', () => {
     for (const spec of allFunctions) {
       const properties = resourceOf(prod, logicalIdOf(fnOf(prod, spec.name).fn)).Properties;
-      const readsSecret = spec.usesAdminTokens === true || spec.usesPublikKeys === true || spec.usesParticipationKey === true;
+      const readsSecret =
+        spec.usesAdminTokens === true || spec.usesPublikKeys === true || spec.usesParticipationKey === true || spec.usesCheckinTokenKey === true;
       if (readsSecret) {
         expect(properties.Layers, spec.name).toHaveLength(1);
         expect(JSON.stringify(properties.Layers[0])).toMatch(/"Fn::FindInMap":\["Paramsandsecrets\w*",\{"Ref":"AWS::Region"\},"1x0x103xarm64"\]/);
@@ -445,7 +472,7 @@ describe('least privilege', () => {
   });
 
   it('grants no SSM access at all to a function that needs no secret', () => {
-    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey)) {
+    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey && !f.usesCheckinTokenKey)) {
       expect(JSON.stringify(roleStatements(spec.name))).not.toContain('ssm:');
     }
   });

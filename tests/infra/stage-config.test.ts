@@ -30,6 +30,7 @@ describe('stage configuration', () => {
       publikDefaultSignatureKey: '/publik-club/prod/publik-default-signature-key',
       adminTokens: '/publik-club/prod/admin-tokens',
       participationHashKey: '/publik-club/prod/participation-hash-key',
+      checkinTokenKey: '/publik-club/prod/checkin-token-key',
     });
     expect(fromContext({ parameterPrefix: '/club/' }).parameters.adminTokens).toBe('/club/admin-tokens');
     expect(() => fromContext({ parameterPrefix: 'club' })).toThrow(/must start with "\/"/);

@@ -37,6 +37,8 @@ export const registrationKeys = {
     pk: `WAIT#${meetingId}#${itemKey}`,
     sk: String(ticket).padStart(12, '0'),
   }),
+  /** Check-in token → registration, keyed by the SHA-256 of the token, never the token itself. */
+  checkinToken: (tokenHash: string) => ({ pk: `CHECKIN#${tokenHash}`, sk: 'META' }),
   outboxPartition: 'OUTBOX',
   outbox: (createdAt: string, notificationId: string) => ({ pk: 'OUTBOX', sk: `${createdAt}#${notificationId}` }),
 } as const;

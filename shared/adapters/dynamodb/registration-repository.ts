@@ -11,7 +11,7 @@ import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -22,13 +22,16 @@ import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressio
 import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox';
+type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox' | 'checkin';
 type Tagged = TaggedItem<Tag>;
 
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
 const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
+const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
+/** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
+const TOKENS_PER_TRANSACTION = 33;
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
 const CounterItemSchema = z.object({
   key: z.string(),
@@ -137,6 +140,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       },
       this.putEmailMarker(reg),
       { tag: 'registration', item: this.putRegistration(reg, 0) },
+      ...(reg.checkin_token ? [{ tag: 'checkin' as const, item: { Put: this.checkinTokenItem(reg, reg.checkin_token.hash) } }] : []),
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
     ];
     await this.transact(items, write.nonce);
@@ -278,6 +282,44 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     return collect(listing, (item) => RegistrationSchema.parse(item['registration']));
   }
 
+  async findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: registrationKeys.checkinToken(hash), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const item = CheckinTokenItemSchema.parse(out.Item);
+    return { registrationId: item.registration_id, meetingId: item.meeting_id };
+  }
+
+  async setCheckinTokens(changes: CheckinTokenChange[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += TOKENS_PER_TRANSACTION) {
+      const items: Tagged[] = [];
+      for (const { registration: reg, next } of changes.slice(i, i + TOKENS_PER_TRANSACTION)) {
+        const previous = reg.checkin_token?.hash;
+        items.push(
+          {
+            tag: 'registration',
+            item: {
+              Update: {
+                TableName: this.tableName,
+                Key: registrationKeys.registration(reg.id),
+                // The version moves, like a check-in: a writer holding an older copy fails its
+                // version condition and re-reads, instead of putting back the old token record.
+                UpdateExpression: 'SET #reg.#token = :token, #version = #version + :one, #reg.#version = #reg.#version + :one',
+                ConditionExpression: '#version = :v',
+                ExpressionAttributeNames: { '#reg': 'registration', '#token': 'checkin_token', '#version': 'version' },
+                ExpressionAttributeValues: { ':token': next, ':one': 1, ':v': reg.version },
+              },
+            },
+          },
+          { tag: 'checkin', item: { Put: this.checkinTokenItem(reg, next.hash) } },
+        );
+        if (previous !== undefined && previous !== next.hash) {
+          items.push({ tag: 'checkin', item: { Delete: { TableName: this.tableName, Key: registrationKeys.checkinToken(previous) } } });
+        }
+      }
+      await this.transact(items);
+    }
+  }
+
   async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     try {
       const out = await this.client.send(
@@ -321,6 +363,14 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** The lookup item of a check-in token hash (a derived token: putting it again is harmless). */
+  private checkinTokenItem(reg: Registration, hash: string) {
+    return {
+      TableName: this.tableName,
+      Item: { ...registrationKeys.checkinToken(hash), type: 'checkin-token', registration_id: reg.id, meeting_id: reg.meeting_id },
+    };
+  }
 
   private putRegistration(reg: Registration, expectedVersion: number): TransactItem {
     return {

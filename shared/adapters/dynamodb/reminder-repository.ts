@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { partitionItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { dispatchFields, dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
 import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
@@ -38,6 +38,7 @@ const RecordSchema = z
     status: z.enum(['fanning', 'done', 'skipped']),
     queued: z.number().int().default(0),
     reason: z.string().optional(),
+    created_at: z.string().optional(),
   })
   .transform(
     (r): DispatchRecord => ({
@@ -50,6 +51,7 @@ const RecordSchema = z
       status: r.status,
       queued: r.queued,
       ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.created_at ? { recordedAt: r.created_at } : {}),
     }),
   );
 
@@ -90,6 +92,16 @@ export class DynamoReminderRepository implements ReminderRepository {
       else if (String(item['sk']).startsWith(reminderKeys.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
     }
     return { revision, records };
+  }
+
+  subjectRecords(owner: OwnerRef, subject: string): Promise<DispatchRecord[]> {
+    // Ids never hold `#`: the prefix `DISPATCH#<subject>#` names this subject's records only.
+    const items = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': reminderKeys.ownerPartition(owner.kind, owner.id), ':prefix': `${reminderKeys.DISPATCH_PREFIX}${subject}#` },
+    });
+    return collect(items, (item) => RecordSchema.parse(item));
   }
 
   async record(owner: OwnerRef, plan: Pick<Plan, 'fanOut' | 'skip'>, now: Date): Promise<void> {

@@ -135,11 +135,17 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
  * The end of every email about a registration (a promotion, a meeting reminder): where it
  * stands now, the personal calendar link, and how to cancel or change it.
  */
-export function registrationStatusBlocks(meeting: Meeting, reg: Pick<Registration, 'form_number'>, answer: RegistrationAnswer): EmailBlock[] {
+export function registrationStatusBlocks(
+  meeting: Meeting,
+  reg: Pick<Registration, 'form_number'>,
+  answer: RegistrationAnswer,
+  /** The sentence before the calendar link (the meeting reminder attaches the file too). */
+  calendarText = 'Pour l’ajouter à votre agenda (fichier iCalendar) :',
+): EmailBlock[] {
   const form = reg.form_number ? ` (demande n° ${reg.form_number})` : '';
   return [
     { heading: 'Votre inscription à ce jour :', items: summaryLines(meeting, answer) },
-    { text: 'Pour l’ajouter à votre agenda (fichier iCalendar) :', href: answer.api.ics_url, label: 'ajouter à mon agenda' },
+    { text: calendarText, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
     `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
       `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`,
   ];

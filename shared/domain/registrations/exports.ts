@@ -6,6 +6,8 @@ import { csvDateTime, type Cell, type Sheet } from '#shared/domain/csv.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { onDay } from '#shared/domain/meetings/views.ts';
+import { confirmedOnsiteDays } from './check-in.ts';
 import { overallStatus, registrationAnswer, type OverallStatus } from './answer.ts';
 import type { HeldItem, Registration } from './schema.ts';
 
@@ -150,6 +152,16 @@ export function meetingCounts(meeting: Meeting, items: CapacityItem[], registrat
     evening_event: meeting.evening_event
       ? { date: meeting.evening_event.date, title: meeting.evening_event.title, ...itemCount(byKey, EVENING_KEY) }
       : null,
+    /**
+     * Who came, per day: people checked in (at the door by badge or by id, forced ones included)
+     * out of those confirmed on site that day.
+     */
+    attendance: meeting.days.map((d) => ({
+      date: d.date,
+      label: d.label,
+      checked_in: active.filter((r) => r.checked_in[d.date] !== undefined).length,
+      confirmed_onsite: active.filter((r) => confirmedOnsiteDays(r).includes(d.date)).length,
+    })),
   };
 }
 export type MeetingCounts = ReturnType<typeof meetingCounts>;
@@ -255,7 +267,7 @@ export function registrationsSheet(meeting: Meeting, registrations: Registration
     'Nom sur le badge',
     'Régime alimentaire',
     'Accessibilité',
-    ...meeting.days.map((d) => `Présent·e — ${d.label}`),
+    ...meeting.days.map((d) => `Présent ${onDay(d.label)}`),
     'Statut',
     'N° du formulaire',
     'Inscrit·e le',

@@ -3,6 +3,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { ItemAction } from './allocation.ts';
+import type { CheckinTokenRecord } from './checkin-token.ts';
 import type { Registration } from './schema.ts';
 
 /** A notification to send after a state change, written in the same transaction (outbox). */
@@ -71,6 +72,14 @@ export interface RegistrationRepository {
   listByMeeting(meetingId: string): Promise<Registration[]>;
   /** One page of a meeting's registrations, in order of arrival (the reminder sources' pager). */
   pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage>;
+  /** The registration a check-in token hash is stored for (checkin-token.ts), if any. */
+  findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined>;
+  /**
+   * Stores new check-in tokens (first print, reissue): per registration, its record and version
+   * move (conditional on `expectedVersion`), the new hash item is put and the old one deleted,
+   * in one transaction per batch. StaleReadError when a registration moved meanwhile.
+   */
+  setCheckinTokens(changes: CheckinTokenChange[]): Promise<void>;
   /** Records the first check-in of the day; StaleReadError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
@@ -85,6 +94,10 @@ export interface RegistrationPage {
   cursor: string | null;
 }
 
+export interface CheckinTokenChange {
+  registration: Registration;
+  next: CheckinTokenRecord;
+}
 export class EmailTakenError extends Error {}
 /** A counter as it stood when a condition on it failed, with the meeting version that defined it. */
 export type CounterState = CapacityItem & { meeting_version?: number | undefined };

@@ -38,13 +38,31 @@ export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[]
   return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
 }
 
-export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer): EmailMessage {
+/**
+ * Renders a registration's personal calendar (`registrationCalendar` of registrations/calendar.ts).
+ * Injected rather than imported, like the session emails' renderer: the tick and the meeting
+ * admin function only plan, and ical-generator would take their bundles past the size limit.
+ */
+export type MeetingCalendarRenderer = (meeting: Meeting, registration: Registration, opts: { now: Date }) => string;
+
+/** `ics`: the registration's personal calendar, attached. */
+export function meetingReminderEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer, ics: string): EmailMessage {
   const dates = frenchDateRange(meeting.days.map((d) => d.date));
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
-  const email = composeEmail(subject, [greeting, intro, ...registrationStatusBlocks(meeting, registration, answer)]);
-  return { to: registration.email, ...email };
+  const email = composeEmail(subject, [
+    greeting,
+    intro,
+    ...registrationStatusBlocks(meeting, registration, answer, 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :'),
+  ]);
+  // The personal calendar itself (the same file as `ics_url`, METHOD:PUBLISH): opening the
+  // attachment adds the days, workshops and evening to the agenda without following a link.
+  return {
+    to: registration.email,
+    ...email,
+    attachments: [{ filename: `${meeting.id}.ics`, contentType: 'text/calendar; charset=UTF-8; method=PUBLISH', content: new TextEncoder().encode(ics) }],
+  };
 }
 
 export class MeetingReminderSource implements ReminderSource {
@@ -52,6 +70,8 @@ export class MeetingReminderSource implements ReminderSource {
   constructor(
     private readonly catalog: MeetingReminderCatalog,
     private readonly baseUrl: string,
+    /** Absent where nothing is composed (planning only). */
+    private readonly calendar?: MeetingCalendarRenderer,
   ) {}
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
@@ -75,6 +95,7 @@ export class MeetingReminderSource implements ReminderSource {
     if (!start || now.getTime() >= start.getTime()) return { status: 'skip', reason: 'past', to: registration.email };
     const positions = await this.catalog.registrations.waitingPositions(registration);
     const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
-    return { status: 'send', email: meetingReminderEmail(meeting, registration, answer) };
+    if (!this.calendar) throw new Error('MeetingReminderSource built for planning only: it has no calendar renderer');
+    return { status: 'send', email: meetingReminderEmail(meeting, registration, answer, this.calendar(meeting, registration, { now })) };
   }
 }

@@ -1,6 +1,7 @@
 // Registration shapes: the request form designers send (contract.md, "Registration body
 // fields") and the registration as stored.
 import * as z from 'zod';
+import { CheckinTokenRecordSchema } from './checkin-token.ts';
 import { zBool, zDate, zEmail, zEnum, zList, zOptionalText, zSlug, zText } from '#shared/publik/coerce.ts';
 
 const optionalUrl = () =>
@@ -87,6 +88,11 @@ export const RegistrationSchema = z.object({
   /** Fingerprint of the last request: the same form sent again with it is a replay. */
   request_hash: z.string(),
   checked_in: z.record(z.string(), z.string()).default({}),
+  /**
+   * The check-in token's generation and hash (never the token: checkin-token.ts). Absent on
+   * registrations stored before badges existed: created on their first badge print.
+   */
+  checkin_token: CheckinTokenRecordSchema.optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -26,7 +26,8 @@ import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import { EmailTakenError, type CounterState, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
-import { assertCanCheckIn } from './check-in.ts';
+import { CHECKIN_TOKEN_PATTERN, checkinTokenHash, checkinTokenRecord } from './checkin-token.ts';
+import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './check-in.ts';
 import { checkRegistrationWindow, requestFieldIssues, wantedItems } from './rules.ts';
 import type { Registration, RegistrationRequest } from './schema.ts';
 
@@ -58,6 +59,11 @@ export interface RegistrationServiceDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Bounds of the per-container meeting hints (tests shorten the time to live). */
   hints?: MeetingHintOptions;
+  /**
+   * The key check-in tokens are derived from (checkin-token.ts): a new registration stores its
+   * token's hash in its own transaction. Absent: the token is created on the first badge print.
+   */
+  checkinKey?: () => Promise<string>;
 }
 
 export const newRegistrationId = () => 'r' + base32(randomBytes(16));
@@ -191,6 +197,39 @@ export class RegistrationService {
     throw this.busy();
   }
 
+  /**
+   * POST /admin/check-in/{token}: the badge's QR code at the door. The token is looked up by its
+   * hash; the registration's own record must still hold that hash (a reissued token is unknown).
+   * Default day: today in the meeting's time zone. Writes the same record as checkIn().
+   */
+  async checkInByToken(
+    token: string,
+    input: { day?: string | undefined; force: boolean },
+    now: Date,
+  ): Promise<{ registration: Registration; day: string; checkedInAt: string; already: boolean }> {
+    if (!CHECKIN_TOKEN_PATTERN.test(token)) throw unknownCheckinToken();
+    const hash = checkinTokenHash(token);
+    const found = await this.deps.store.findByCheckinTokenHash(hash);
+    if (!found) throw unknownCheckinToken();
+    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+      const [reg, meeting] = await Promise.all([this.deps.store.findById(found.registrationId), this.deps.meetings.findMeeting(found.meetingId)]);
+      if (!reg || !meeting || reg.checkin_token?.hash !== hash) throw unknownCheckinToken();
+      const day = input.day ?? meetingToday(meeting, now);
+      checkTokenCheckIn(meeting, reg, day, { force: input.force, dayGiven: input.day !== undefined });
+      const previous = reg.checked_in[day];
+      if (previous) return { registration: reg, day, checkedInAt: previous, already: true };
+      try {
+        const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+        this.logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
+        return { registration, day, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
+      } catch (error) {
+        if (!(error instanceof StaleReadError)) throw error;
+        await this.backoff(attempt);
+      }
+    }
+    throw this.busy();
+  }
+
   /** The personal iCalendar file, for the holder of the registration's token only. */
   async calendarFor(registrationId: string, token: string | undefined, now: Date): Promise<{ meetingId: string; ics: string }> {
     const reg = await this.deps.store.findById(registrationId);
@@ -216,6 +255,7 @@ export class RegistrationService {
     const hash = requestHash(request);
     const itemKeys = requestedItemKeys(request);
     const deadline = Date.now() + (this.retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
+    const checkinKey = this.deps.checkinKey ? await this.deps.checkinKey() : undefined;
     let guess = this.hints.recall(meetingId, itemKeys, Date.now());
     for (let attempt = 0; attempt < this.retry.maxAttempts && Date.now() < deadline; attempt++) {
       const guessed = guess !== undefined;
@@ -254,7 +294,7 @@ export class RegistrationService {
       if (guessed && !plan.actions.some((a) => a.type === 'take' || a.type === 'wait')) continue;
       // Every workshop chosen is counted, even one waiting for its day (it holds nothing yet).
       const actions = withChoices(plan.actions, choiceDeltas([], wanted.workshops));
-      const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now);
+      const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now, checkinKey);
       try {
         await this.deps.store.create({ registration, actions, meetingVersion: meeting.version, nonce });
       } catch (error) {
@@ -536,6 +576,9 @@ export class RegistrationService {
 
 }
 
+/** An unknown, malformed or reissued check-in token: one answer, nothing to learn from it (and never the token). */
+export const unknownCheckinToken = () => new NotFoundError('Badge inconnu ou remplacé par une réimpression.', 'unknown-checkin-token');
+
 export const registrationNotFound = (id: string) => new NotFoundError(`Inscription inconnue : « ${id} ».`, 'unknown-registration');
 
 function releasedKeys(actions: ItemAction[]): string[] {
@@ -584,9 +627,11 @@ function newRegistration(
   held: Registration['items'],
   hash: string,
   now: Date,
+  checkinKey: string | undefined,
 ): Registration {
+  const id = newRegistrationId();
   return {
-    id: newRegistrationId(),
+    id,
     meeting_id: meetingId,
     access_token: newToken(),
     ...identityOf(request),
@@ -599,6 +644,7 @@ function newRegistration(
     state: 'active',
     request_hash: hash,
     checked_in: {},
+    ...(checkinKey === undefined ? {} : { checkin_token: checkinTokenRecord(checkinKey, id, 1).record }),
     version: 1,
     created_at: now.toISOString(),
     updated_at: now.toISOString(),

@@ -1,7 +1,13 @@
-// What organisers read about one occurrence's emails (GET /admin/sessions/{occurrenceId}/deliveries):
-// one line per (subscriber, message) from the delivery markers, and counts per status. Pure.
-import type { DispatchDeliveryRow } from '#shared/domain/notifications/ports.ts';
+// What organisers read about the emails of one subject of the reminder engine — a session
+// occurrence, a meeting, a survey (GET /admin/{sessions,meetings,surveys}/{id}/deliveries): one
+// line per (recipient, message) from the delivery markers, one line per message the engine
+// decided not to send at all (a rule skipped because ticks were missed, or superseded by an
+// update: the ledger's `skipped` records, written by the tick that decided it), and counts per
+// status. The report functions are pure; DeliveryReports reads the three things it needs at once.
+import type { DispatchDeliveryRow, DispatchDeliveryRepository } from '#shared/domain/notifications/ports.ts';
 import { csvDateTime, DEFAULT_CSV_ZONE, type Sheet } from '#shared/domain/csv.ts';
+import type { DispatchRecord, OwnerRef } from './model.ts';
+import type { ReminderRepository } from './ports.ts';
 
 /** `sending`: claimed by a consumer right now (or by one that crashed: retried within minutes). */
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped' | 'sending';
@@ -19,9 +25,25 @@ export interface DeliveryLine {
 
 const KIND_ORDER = ['confirmation', 'reminder', 'update', 'cancellation', 'invitation'];
 
-export function deliveryReport(rows: readonly DispatchDeliveryRow[]) {
-  const deliveries: DeliveryLine[] = rows
+/**
+ * `rows`: the subject's delivery markers; `records`: its dispatch records in the ledger, of which
+ * the `skipped` ones become lines without an email (nobody was sent that message; `reason`
+ * `missed` or `superseded`).
+ */
+export function deliveryReport(rows: readonly DispatchDeliveryRow[], records: readonly DispatchRecord[] = []) {
+  const skippedDispatches: DeliveryLine[] = records
+    .filter((r) => r.status === 'skipped')
     .map((r) => ({
+      email: null,
+      kind: r.kind,
+      rule: r.rule,
+      sequence: r.sequence,
+      status: 'skipped' as const,
+      at: r.recordedAt ?? r.dueAt,
+      reason: r.reason ?? null,
+    }));
+  const deliveries: DeliveryLine[] = [
+    ...rows.map((r) => ({
       email: r.to ?? null,
       kind: r.kind,
       rule: r.rule,
@@ -29,8 +51,9 @@ export function deliveryReport(rows: readonly DispatchDeliveryRow[]) {
       status: r.state,
       at: r.at,
       reason: r.state === 'skipped' ? (r.detail ?? null) : null,
-    }))
-    .sort(
+    })),
+    ...skippedDispatches,
+  ].sort(
       (a, b) =>
         KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
         a.sequence - b.sequence ||
@@ -56,4 +79,31 @@ export function deliveriesSheet(lines: readonly DeliveryLine[], zone: string = D
     headers: ['Courriel', 'Message', 'Règle', 'Séquence', 'Statut', 'Date', 'Motif'],
     rows: lines.map((l) => [l.email ?? '', KIND_FR[l.kind] ?? l.kind, l.rule ?? '', l.sequence, STATUS_FR[l.status], csvDateTime(l.at, zone), l.reason ?? '']),
   };
+}
+
+export type DeliveryReport = ReturnType<typeof deliveryReport>;
+
+export interface DeliveryReportsDeps {
+  deliveries: Pick<DispatchDeliveryRepository, 'listDispatchDeliveries'>;
+  ledger: Pick<ReminderRepository, 'subjectRecords'>;
+}
+
+/**
+ * The report of one subject (`subject`, owned by `owner` in the ledger). Its existence, its
+ * markers and its ledger records are three independent reads made at once (one round trip of
+ * latency). A subject that does not exist and never had a message is `undefined` (the caller
+ * answers its 404). One with history stays reportable even if it no longer exists as such — an
+ * occurrence whose date a replaced rule no longer produces keeps its delivery history.
+ */
+export class DeliveryReports {
+  constructor(private readonly deps: DeliveryReportsDeps) {}
+
+  async report(owner: OwnerRef, subject: string, exists: () => Promise<boolean>): Promise<DeliveryReport | undefined> {
+    const [found, rows, records] = await Promise.all([
+      exists(),
+      this.deps.deliveries.listDispatchDeliveries(subject),
+      this.deps.ledger.subjectRecords(owner, subject),
+    ]);
+    return found || rows.length > 0 || records.length > 0 ? deliveryReport(rows, records) : undefined;
+  }
 }

@@ -38,6 +38,8 @@ export interface DispatchRecord extends Dispatch {
   /** Recipients queued so far (a resumed fan-out may queue a page twice: the markers dedupe). */
   queued: number;
   reason?: string;
+  /** ISO instant the record was written (for a skipped pair: when the skip was decided). */
+  recordedAt?: string;
 }
 
 export const dispatchId = (d: Pick<Dispatch, 'subject' | 'kind' | 'rule' | 'sequence'>) =>

@@ -45,6 +45,8 @@ export interface ReminderRepository {
   dueOwners(now: Date, limit: number): Promise<OwnerRef[]>;
   /** The owner's schedule revision (0: no schedule yet) and its dispatch records: one query. */
   history(owner: OwnerRef): Promise<{ revision: number; records: DispatchRecord[] }>;
+  /** The dispatch records of one subject of the owner (delivery reports): one query. */
+  subjectRecords(owner: OwnerRef, subject: string): Promise<DispatchRecord[]>;
   /** Records new fan-outs (`fanning`) and skipped pairs, each only if not recorded yet. */
   record(owner: OwnerRef, plan: Pick<Plan, 'fanOut' | 'skip'>, now: Date): Promise<void>;
   /** Takes the lease of an unfinished fan-out; undefined when finished or leased by someone else. */

@@ -17,6 +17,8 @@ export interface SessionOccurrenceView {
   /** ISO 8601 with offset. */
   starts_at: string;
   ends_at: string;
+  /** The start before the last move, when it was moved (the update email shows both). */
+  previous_starts_at?: string;
   topic: string;
   visio_url: string;
   cancelled: boolean;
@@ -46,6 +48,7 @@ export const occurrenceView = (o: Occurrence): CatalogOccurrence => ({
   series_id: o.series_id,
   starts_at: o.starts_at,
   ends_at: o.ends_at,
+  ...(o.previous_starts_at !== undefined ? { previous_starts_at: o.previous_starts_at } : {}),
   topic: o.topic,
   visio_url: o.visio_url,
   cancelled: o.cancelled,

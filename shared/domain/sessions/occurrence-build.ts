@@ -13,6 +13,8 @@ export interface Occurrence {
   /** Actual start and end, ISO 8601 with the offset of the series' time zone. */
   starts_at: string;
   ends_at: string;
+  /** The start before the last move (ISO 8601 with offset); absent until it is moved. */
+  previous_starts_at?: string;
   duration_minutes: number;
   topic: string;
   visio_url: string;
@@ -36,6 +38,7 @@ export function buildOccurrence(series: Series, date: string, override?: Occurre
     date,
     starts_at: iso(start),
     ends_at: iso(start.plus({ minutes: duration })),
+    ...(override?.previous_starts_at !== undefined ? { previous_starts_at: override.previous_starts_at } : {}),
     duration_minutes: duration,
     topic: override?.topic ?? series.default_topic,
     visio_url: override?.visio_url ?? series.visio_url,

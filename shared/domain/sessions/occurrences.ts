@@ -70,6 +70,7 @@ export function applyOccurrenceChange(
     date,
     ...(previous?.topic !== undefined ? { topic: previous.topic } : {}),
     ...(previous?.starts_at !== undefined ? { starts_at: previous.starts_at } : {}),
+    ...(previous?.previous_starts_at !== undefined ? { previous_starts_at: previous.previous_starts_at } : {}),
     ...(previous?.duration_minutes !== undefined ? { duration_minutes: previous.duration_minutes } : {}),
     ...(previous?.visio_url !== undefined ? { visio_url: previous.visio_url } : {}),
     cancelled: previous?.cancelled ?? false,
@@ -82,9 +83,16 @@ export function applyOccurrenceChange(
   if (change.duration_minutes !== undefined) draft.duration_minutes = change.duration_minutes;
   if (change.visio_url !== undefined) draft.visio_url = change.visio_url;
   if (change.cancelled !== undefined) draft.cancelled = change.cancelled;
-  const after = buildOccurrence(series, date, draft);
+  let after = buildOccurrence(series, date, draft);
+  const moved = Date.parse(after.starts_at) !== Date.parse(before.starts_at);
+  // The start people knew before this move, for the « Changement » email. Two moves between
+  // two scheduled runs announce the second against the first (the one never announced).
+  if (moved) {
+    draft.previous_starts_at = before.starts_at;
+    after = buildOccurrence(series, date, draft);
+  }
   const significant =
-    Date.parse(after.starts_at) !== Date.parse(before.starts_at) ||
+    moved ||
     after.duration_minutes !== before.duration_minutes ||
     after.cancelled !== before.cancelled;
   const override = { ...draft, sequence: draft.sequence + (significant ? 1 : 0) };

@@ -74,6 +74,14 @@ export function sessionCalendar(input: SessionEmailInput): string {
   return calendar.toString();
 }
 
+/** The update's first line: the old start beside the new one when the session was moved. */
+function updateIntro(topic: string, when: string, occurrence: SessionOccurrenceView, zone: string): string {
+  const before = occurrence.previous_starts_at;
+  const moved = before !== undefined && Date.parse(before) !== Date.parse(occurrence.starts_at);
+  const change = moved ? `elle aura lieu le ${when} au lieu du ${frenchDateTime(before, zone)}` : `elle aura lieu le ${when}`;
+  return `La session « ${topic} » a changé : ${change} (${zoneNote(zone)}). L’invitation jointe met à jour votre agenda.`;
+}
+
 export function sessionEmail(input: SessionEmailInput): EmailMessage {
   const { kind, series, occurrence, subscriber, baseUrl } = input;
   const when = frenchDateTime(occurrence.starts_at, series.timezone);
@@ -87,7 +95,7 @@ export function sessionEmail(input: SessionEmailInput): EmailMessage {
   }[kind];
   const intro = {
     reminder: `Nous vous rappelons la prochaine session en ligne du club : « ${topic} », le ${when} (${zoneNote(series.timezone)}).`,
-    update: `La session « ${topic} » a changé : elle aura lieu le ${when} (${zoneNote(series.timezone)}). L’invitation jointe met à jour votre agenda.`,
+    update: updateIntro(topic, when, occurrence, series.timezone),
     cancellation: `La session « ${topic} » prévue le ${when} (${zoneNote(series.timezone)}) est annulée. L’invitation jointe la retire de votre agenda.`,
     confirmation: `Votre inscription aux « ${series.title} » est enregistrée. Prochaine session : « ${topic} », le ${when} (${zoneNote(series.timezone)}).`,
   }[kind];

@@ -140,6 +140,8 @@ export const OccurrenceOverrideSchema = z.object({
   date: z.string(),
   topic: z.string().optional(),
   starts_at: z.string().optional(),
+  /** The start before the last change of start (ISO 8601 with offset): the « Changement » email shows it. */
+  previous_starts_at: z.string().optional(),
   duration_minutes: z.number().int().optional(),
   visio_url: z.string().optional(),
   cancelled: z.boolean().default(false),

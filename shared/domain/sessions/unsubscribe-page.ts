@@ -24,11 +24,15 @@ ${body}
 `;
 }
 
-/** GET: asks for confirmation; the form posts to the same address. */
+/**
+ * GET: asks; it says nothing has changed yet. « Vous ne recevrez plus… » belongs to the answer
+ * of the POST only: a person who opens the link and closes the page stays subscribed.
+ */
 export function unsubscribeConfirmPage(seriesTitle: string): string {
   return page(
-    'Se désabonner',
-    `<p>Vous ne recevrez plus les rappels des « ${escapeHtml(seriesTitle)} ».</p>
+    'Se désabonner ?',
+    `<p>Souhaitez-vous vous désabonner des « ${escapeHtml(seriesTitle)} » ?</p>
+<p>Rien n’est encore changé : vous restez abonné·e tant que vous n’avez pas confirmé avec le bouton ci-dessous.</p>
 <form method="post">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Me désabonner</button>

@@ -129,6 +129,8 @@ export const MeetingCountsSchema = z.object({
   days: z.array(z.object({ date: date(), label: z.string(), onsite: ItemCountSchema, remote: ItemCountSchema, checked_in: count() })),
   workshops: z.array(ItemCountSchema.extend({ id: z.string(), title: z.string(), day: date(), waiting_for_day: count() })),
   evening_event: ItemCountSchema.extend({ date: date(), title: z.string() }).nullable(),
+  /** Who came per day: checked in (by badge or id, forced ones included) out of those confirmed on site. */
+  attendance: z.array(z.object({ date: date(), label: z.string(), checked_in: count(), confirmed_onsite: count() })),
 });
 
 export const AdminMeetingViewSchema = z.object({ ...meetingViewShape, counts: MeetingCountsSchema });

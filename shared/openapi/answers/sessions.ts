@@ -82,18 +82,23 @@ export const SubscribersSchema = z.array(
 
 const deliveryStatus = () => z.enum(['sent', 'failed', 'skipped', 'sending']);
 
-export const DeliveryReportSchema = z.object({
-  occurrence_id: z.string(),
-  deliveries: z.array(
-    z.object({
-      email: z.string().nullable(),
-      kind: z.string().meta({ description: '`confirmation`, `reminder`, `update`, `cancellation` or `invitation`' }),
-      rule: z.string().nullable(),
-      sequence: count(),
-      status: deliveryStatus(),
-      at: instant(),
-      reason: z.string().nullable().meta({ description: 'Why nothing was sent (`unsubscribed`, `cancelled`…).' }),
-    }),
-  ),
-  counts: z.object({ sent: count(), failed: count(), skipped: count(), sending: count() }),
-});
+// One report shape for every subject of the reminder engine (occurrence, meeting, survey).
+const deliveryLines = z.array(
+  z.object({
+    email: z.string().nullable().meta({ description: 'null: a message sent to nobody (`reason` `missed` or `superseded`).' }),
+    kind: z.string().meta({ description: '`confirmation`, `reminder`, `update`, `cancellation` or `invitation`' }),
+    rule: z.string().nullable(),
+    sequence: count(),
+    status: deliveryStatus(),
+    at: instant(),
+    reason: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why nothing was sent (`unsubscribed`, `cancelled`, `answered`…; `missed`: ticks were missed and a rule closer to the start was sent instead).' }),
+  }),
+);
+const deliveryCounts = z.object({ sent: count(), failed: count(), skipped: count(), sending: count() });
+
+export const DeliveryReportSchema = z.object({ occurrence_id: z.string(), deliveries: deliveryLines, counts: deliveryCounts });
+export const MeetingDeliveryReportSchema = z.object({ meeting_id: z.string(), deliveries: deliveryLines, counts: deliveryCounts });
+export const SurveyDeliveryReportSchema = z.object({ survey_id: z.string(), deliveries: deliveryLines, counts: deliveryCounts });

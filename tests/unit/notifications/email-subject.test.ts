@@ -27,7 +27,7 @@ describe('email subjects', () => {
   it('every email builder sends a one-line subject when a title or topic holds line feeds', () => {
     const meeting = { ...club12Meeting(), title: '12e Club\r\nutilisateurs\nPublik' };
     const registration = promotedRegistration();
-    const reminder = meetingReminderEmail(meeting, registration, registrationAnswer(registration, meeting, new Map(), BASE_URL, false));
+    const reminder = meetingReminderEmail(meeting, registration, registrationAnswer(registration, meeting, new Map(), BASE_URL, false), 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
     expect(reminder.subject).toMatch(ONE_LINE);
     expect(reminder.subject).toContain('12e Club utilisateurs Publik');
 

@@ -140,7 +140,8 @@ describe('registrationAnswer', () => {
 
   it('gives the links of the contract that exist so far', () => {
     // contract.md: `api` (`status_url`, `update_url`, `cancel_url`, `badge_url`, `ics_url`).
-    // `badge_url` arrives with the printable badges (roadmap step 6): no link to a missing route.
+    // No `badge_url`: a badge carries the check-in token and only organisers print it (admin
+    // token), so neither w.c.s. nor the person could open it (docs/publik-integration.md).
     expect(Object.keys(answer.api).sort()).toEqual(['cancel_url', 'ics_url', 'status_url', 'update_url']);
     expect(answer.api.cancel_url).toBe(`${answer.api.status_url}/cancel`);
     expect(answer.api.ics_url).toMatch(new RegExp(`^${answer.api.status_url}/calendar\\.ics\\?token=[a-z2-7]+$`));

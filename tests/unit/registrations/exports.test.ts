@@ -219,8 +219,8 @@ describe('registrations sheet', () => {
       'Nom sur le badge',
       'Régime alimentaire',
       'Accessibilité',
-      'Présent·e — Mercredi 7 juin',
-      'Présent·e — Jeudi 8 juin',
+      'Présent le mercredi 7 juin',
+      'Présent le jeudi 8 juin',
       'Statut',
       'N° du formulaire',
       'Inscrit·e le',
@@ -240,8 +240,8 @@ describe('registrations sheet', () => {
     expect(column(sheet, 0, 'Droit à l’image')).toBe('Accepte');
     expect(column(sheet, 0, 'Version de la mention')).toBe(1);
     expect(column(sheet, 0, 'Profil')).toBe('Expert·e');
-    expect(column(sheet, 0, 'Présent·e — Mercredi 7 juin')).toBe('2025-06-07 09:12:00');
-    expect(column(sheet, 0, 'Présent·e — Jeudi 8 juin')).toBe('');
+    expect(column(sheet, 0, 'Présent le mercredi 7 juin')).toBe('2025-06-07 09:12:00');
+    expect(column(sheet, 0, 'Présent le jeudi 8 juin')).toBe('');
     expect(column(sheet, 0, 'Statut')).toBe('Confirmée');
     expect(column(sheet, 0, 'Inscrit·e le')).toBe('2025-05-01 10:30:00');
     expect(column(sheet, 0, 'N° du formulaire')).toBe(alice.form_number);

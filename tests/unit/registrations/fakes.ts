@@ -11,7 +11,7 @@ import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { EmailTakenError, NotificationSchema, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { EmailTakenError, NotificationSchema, type CheckinTokenChange, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
   RegistrationSchema,
@@ -205,6 +205,8 @@ export type StoreOperation =
   | 'firstWaiting'
   | 'listByMeeting'
   | 'setCheckIn'
+  | 'findByCheckinTokenHash'
+  | 'setCheckinTokens'
   | 'clearOutbox'
   | 'listOutbox';
 
@@ -367,6 +369,29 @@ export class FakeRegistrationRepository implements RegistrationRepository {
     stored.version += 1;
     stored.registration.version += 1;
     return this.read(registrationId) as Registration;
+  }
+
+  /** Check-in token hash → registration id (the lookup items). */
+  readonly checkinTokens = new Map<string, string>();
+
+  async findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined> {
+    await this.enter('findByCheckinTokenHash');
+    const id = this.checkinTokens.get(hash) ?? [...this.registrations.values()].find((s) => s.registration.checkin_token?.hash === hash)?.registration.id;
+    const reg = id ? this.read(id) : undefined;
+    return reg ? { registrationId: reg.id, meetingId: reg.meeting_id } : undefined;
+  }
+
+  async setCheckinTokens(changes: CheckinTokenChange[]): Promise<void> {
+    await this.enter('setCheckinTokens');
+    if (changes.some(({ registration }) => this.registrations.get(registration.id)?.version !== registration.version)) throw new StaleReadError();
+    for (const { registration, next } of changes) {
+      const stored = this.registrations.get(registration.id) as StoredRegistration;
+      if (registration.checkin_token) this.checkinTokens.delete(registration.checkin_token.hash);
+      this.checkinTokens.set(next.hash, registration.id);
+      stored.registration.checkin_token = next;
+      stored.version += 1;
+      stored.registration.version += 1;
+    }
   }
 
   async clearOutbox(notification: Notification): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
 import { MeetingReminderSource, meetingStart, planMeeting, type MeetingReminderCatalog } from '#shared/domain/registrations/reminder-source.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import club12 from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
 import { BASE_URL, club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
@@ -63,7 +64,7 @@ describe('meeting reminders: composing', () => {
   const now = new Date('2025-05-31T07:00:00Z');
 
   it('reminds a registrant of their days, workshops, waiting position and personal calendar link', async () => {
-    const composed = await new MeetingReminderSource(catalog(registration), BASE_URL).compose(message, now);
+    const composed = await new MeetingReminderSource(catalog(registration), BASE_URL, registrationCalendar).compose(message, now);
     if (composed.status !== 'send') throw new Error(`expected an email, got ${composed.reason}`);
     const mail = composed.email;
     expect(mail.to).toBe('camille.martin@ville.example.fr');
@@ -73,11 +74,20 @@ describe('meeting reminders: composing', () => {
     expect(mail.text).toMatch(/Atelier « .+ » \(.+\) : en liste d’attente \(position 2\)/);
     expect(mail.text).toContain(`${BASE_URL}/registrations/${registration.id}/calendar.ics?token=tok3n`);
     expect(mail.text).toContain('(demande n° 12-34)');
+    // The personal calendar itself is attached (the same file as the link), not only linked.
+    const [attachment] = mail.attachments ?? [];
+    expect(attachment?.filename).toBe('club-12.ics');
+    expect(attachment?.contentType).toBe('text/calendar; charset=UTF-8; method=PUBLISH');
+    expect(new TextDecoder().decode(attachment?.content)).toBe(registrationCalendar(club12Meeting(), registration, { now }));
+  });
+
+  it('refuses to compose without a calendar renderer (a source built for planning only)', async () => {
+    await expect(new MeetingReminderSource(catalog(registration), BASE_URL).compose(message, now)).rejects.toThrow(/planning only/);
   });
 
   it('sends nothing to a cancelled registration', async () => {
     const cancelled = promotedRegistration({ state: 'cancelled' });
-    const composed = await new MeetingReminderSource(catalog(cancelled), BASE_URL).compose(message, now);
+    const composed = await new MeetingReminderSource(catalog(cancelled), BASE_URL, registrationCalendar).compose(message, now);
     expect(composed).toEqual({ status: 'skip', reason: 'registration-cancelled', to: cancelled.email });
   });
 });

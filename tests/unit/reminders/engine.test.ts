@@ -30,6 +30,9 @@ class MemoryReminderRepository implements ReminderRepository {
   async history() {
     return { revision: this.revision, records: [...this.records.values()] };
   }
+  async subjectRecords(_owner: OwnerRef, subject: string) {
+    return [...this.records.values()].filter((r) => r.subject === subject);
+  }
   async record(_owner: OwnerRef, plan: Pick<Plan, 'fanOut' | 'skip'>) {
     for (const d of plan.fanOut) if (!this.records.has(dispatchId(d))) this.records.set(dispatchId(d), { ...d, status: 'fanning', queued: 0, cursor: null });
     for (const d of plan.skip) if (!this.records.has(dispatchId(d))) this.records.set(dispatchId(d), { ...d, status: 'skipped', queued: 0, cursor: null });

@@ -120,6 +120,17 @@ describe('moved and cancelled occurrences', () => {
     expect(list[0]).toMatchObject({ id: 'club-en-ligne-2027-01-12', starts_at: '2027-01-14T14:00:00+01:00', ends_at: '2027-01-14T15:30:00+01:00' });
   });
 
+  it('keeps the start before the last move (for the « Changement » email), and keeps it through other changes', () => {
+    const moved = applyOccurrenceChange(s, '2027-01-12', undefined, { starts_at: '2027-01-14T14:00:00+01:00' }, NOW);
+    expect(moved.override.previous_starts_at).toBe('2027-01-12T14:00:00+01:00');
+    expect(moved.after.previous_starts_at).toBe('2027-01-12T14:00:00+01:00');
+    const retitled = applyOccurrenceChange(s, '2027-01-12', moved.override, { topic: 'Autre sujet', duration_minutes: 60 }, NOW);
+    expect(retitled.after.previous_starts_at).toBe('2027-01-12T14:00:00+01:00');
+    const again = applyOccurrenceChange(s, '2027-01-12', retitled.override, { starts_at: '2027-01-15T10:00:00+01:00' }, NOW);
+    expect(again.after).toMatchObject({ previous_starts_at: '2027-01-14T14:00:00+01:00', sequence: 3 });
+    expect(applyOccurrenceChange(s, '2027-04-13', undefined, { topic: 'Sujet' }, NOW).after.previous_starts_at).toBeUndefined();
+  });
+
   it('a topic alone keeps the sequence; a cancellation raises it again', () => {
     const first = applyOccurrenceChange(s, '2027-04-13', undefined, { topic: 'Le nouveau portail agent' }, NOW).override;
     expect(first.sequence).toBe(0);

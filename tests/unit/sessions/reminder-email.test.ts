@@ -88,6 +88,18 @@ describe('session emails', () => {
     expect(event.startDate.toString()).toBe('2027-01-14T14:00:00');
   });
 
+  it('gives the old date beside the new one when the session was moved', () => {
+    const occurrence = { ...input().occurrence, starts_at: '2027-01-14T14:00:00+01:00', ends_at: '2027-01-14T15:00:00+01:00', sequence: 1 };
+    const moved = sessionEmail(input({ kind: 'update', occurrence: { ...occurrence, previous_starts_at: '2027-01-12T13:00:00Z' } }));
+    expect(moved.text).toContain(
+      'La session « Le nouveau portail agent » a changé : elle aura lieu le jeudi 14 janvier 2027 à 14 h 00 au lieu du mardi 12 janvier 2027 à 14 h 00 (heure de Paris).',
+    );
+    expect(moved.html).toContain('au lieu du mardi 12 janvier 2027 à 14 h 00');
+    // A change of duration alone (same start) says the time only once.
+    const longer = sessionEmail(input({ kind: 'update', occurrence: { ...occurrence, previous_starts_at: occurrence.starts_at } }));
+    expect(longer.text).not.toContain('au lieu du');
+  });
+
   it('cancels with METHOD:CANCEL, STATUS:CANCELLED, the same UID and no alarm', () => {
     const mail = sessionEmail(input({ kind: 'cancellation', occurrence: { ...input().occurrence, cancelled: true, sequence: 2 } }));
     expect(mail.subject).toBe('Annulation : « Le nouveau portail agent » du mardi 12 janvier 2027 à 14 h 00');

@@ -65,4 +65,13 @@ describe('one-click pages', () => {
     expect(unsubscribedPage('Sessions')).toContain('Désabonnement enregistré');
     expect(unknownLinkPage()).not.toMatch(/Sessions|abonné/);
   });
+
+  it('ask before saying anything is done: « Vous ne recevrez plus » only once the POST is made', () => {
+    const ask = unsubscribeConfirmPage('Sessions en ligne du club');
+    expect(ask).toContain('<title>Se désabonner ?</title>');
+    expect(ask).toContain('Souhaitez-vous vous désabonner des « Sessions en ligne du club » ?');
+    expect(ask).toContain('vous restez abonné·e tant que vous n’avez pas confirmé');
+    expect(ask).not.toMatch(/ne recevrez plus|êtes désabonné/);
+    expect(unsubscribedPage('Sessions en ligne du club')).toContain('vous ne recevrez plus leurs rappels');
+  });
 });
