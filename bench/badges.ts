@@ -87,15 +87,15 @@ export async function runBadgesBench(opts: { quick: boolean }): Promise<boolean>
     // runtime's check-in key: stored exactly as the signed route stores them, tokens included.
     // Imported only now: the logger they load takes its level from the runtime's environment.
     const { createDocumentClient } = await import('#shared/adapters/dynamodb/client.ts');
-    const { DynamoMeetingStore } = await import('#shared/adapters/dynamodb/meeting-repository.ts');
-    const { DynamoRegistrationStore } = await import('#shared/adapters/dynamodb/registration-repository.ts');
+    const { DynamoMeetingRepository } = await import('#shared/adapters/dynamodb/meeting-repository.ts');
+    const { DynamoRegistrationRepository } = await import('#shared/adapters/dynamodb/registration-repository.ts');
     const { RegistrationRequestSchema } = await import('#shared/domain/registrations/schema.ts');
     const { RegistrationService } = await import('#shared/domain/registrations/service.ts');
     const ddb = createDocumentClient({ dynamodbEndpoint: rt.endpoints.dynamodb });
-    const meetings = new DynamoMeetingStore(ddb, rt.tables.DataTable);
+    const meetings = new DynamoMeetingRepository(ddb, rt.tables.DataTable);
     const service = new RegistrationService({
       meetings,
-      store: new DynamoRegistrationStore(ddb, rt.tables.DataTable, meetings, rt.tables.NonceTable),
+      store: new DynamoRegistrationRepository(ddb, rt.tables.DataTable, meetings, rt.tables.NonceTable),
       publisher: { publish: async () => undefined },
       baseUrl: rt.baseUrl,
       checkinKey: async () => rt.env['CHECKIN_TOKEN_KEY'] as string,

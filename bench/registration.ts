@@ -13,7 +13,7 @@
 import os from 'node:os';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { dayKey } from '#shared/domain/meetings/items.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
 import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
@@ -172,7 +172,7 @@ async function putMeeting(rt: LocalRuntime, meetingId: string, day: string, capa
 }
 
 async function readCounter(ddb: DynamoDBDocumentClient, tableName: string, meetingId: string, day: string) {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.item(meetingId, dayKey(day)), ConsistentRead: true }));
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: meetingKeys.item(meetingId, dayKey(day)), ConsistentRead: true }));
   const item = out.Item ?? {};
   return { confirmed: Number(item['confirmed'] ?? Number.NaN), waiting: Number(item['waiting'] ?? Number.NaN) };
 }
@@ -299,11 +299,11 @@ async function oversellRun(ctx: Context, settings: Settings['oversell']): Promis
   const counters = await readCounter(ddb, tableName, meetingId, day);
   // Read back through the repository the organiser listings use (gsi1). Imported only now:
   // the modules it pulls in must not load before the runtime has set the environment.
-  const [{ DynamoMeetingStore }, { DynamoRegistrationStore }] = await Promise.all([
+  const [{ DynamoMeetingRepository }, { DynamoRegistrationRepository }] = await Promise.all([
     import('#shared/adapters/dynamodb/meeting-repository.ts'),
     import('#shared/adapters/dynamodb/registration-repository.ts'),
   ]);
-  const store = new DynamoRegistrationStore(ddb, tableName, new DynamoMeetingStore(ddb, tableName), `${tableName}-nonces`);
+  const store = new DynamoRegistrationRepository(ddb, tableName, new DynamoMeetingRepository(ddb, tableName), `${tableName}-nonces`);
   const itemKey = dayKey(day);
   let regs = await store.listByMeeting(meetingId);
   // The index is eventually consistent in AWS; DynamoDB Local is immediate, but stay correct.

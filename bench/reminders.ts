@@ -15,14 +15,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
-import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { RemindersQueueMessageSchema, toDeliverMessage } from '#shared/domain/reminders/model.ts';
-import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
-import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
+import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
+import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
 import { FakeSessionCatalog, seriesFixture } from '#tests/integration/fixtures/fake-session-catalog.ts';
@@ -60,7 +60,7 @@ export async function runRemindersBench(opts: { quick: boolean }): Promise<boole
     ]);
     const catalog = new FakeSessionCatalog();
     const source = new SessionSeriesSource(catalog, { baseUrl: 'https://club.example.org', organizer: { name: 'Club', email: 'club@example.org' }, render: sessionEmail });
-    const ledger = new DynamoReminderLedger(ddb, dataTable);
+    const ledger = new DynamoReminderRepository(ddb, dataTable);
     const engine = new ReminderEngine({ sources: { 'session-series': source }, ledger, queue: new SqsReminderQueue(sqs, queue.queueUrl) });
 
     const addSeries = async (label: string, count: number) => {
@@ -117,7 +117,7 @@ export async function runRemindersBench(opts: { quick: boolean }): Promise<boole
     // 2. Delivery through the consumer chain and SES.
     const delivery = new ReminderDelivery({
       sources: { 'session-series': source },
-      deliveries: new DynamoDeliveryStore(ddb, dataTable),
+      deliveries: new DynamoDeliveryRepository(ddb, dataTable),
       mailer: new SesMailer(new SESv2Client(localClientConfig(emulators.sesEndpoint)), 'Club <club@example.org>'),
     });
     const handler = sqsConsumer({

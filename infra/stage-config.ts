@@ -1,5 +1,6 @@
 // Everything that differs between stages lives here, so the stack itself reads the same for
 // dev and prod. Values come from CDK context (`-c stage=prod -c publicBaseUrl=https://...`).
+import { parseMailFrom } from '#shared/mail-from.ts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
@@ -101,8 +102,7 @@ export interface StageOverrides {
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
 export function mailAddressOf(mailFrom: string): string {
-  const match = /^\s*(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(mailFrom);
-  const address = match?.[1] ?? match?.[2];
+  const address = parseMailFrom(mailFrom)?.address;
   if (address === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) {
     throw new Error(`mailFrom must be "Name <address@domain>" or "address@domain" (got "${mailFrom}")`);
   }

@@ -8,11 +8,11 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
+import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { auditOrganisationKeys, type OrganisationKeyReport } from '#shared/domain/votes/organisation-audit.ts';
 import { readRuntimeState } from './local/runtime-state.ts';
 
-export async function checkOrganisationKeys(store: DynamoVoteStore, now: Date): Promise<OrganisationKeyReport[]> {
+export async function checkOrganisationKeys(store: DynamoVoteRepository, now: Date): Promise<OrganisationKeyReport[]> {
   const reports: OrganisationKeyReport[] = [];
   for (const campaign of await store.listCampaigns()) {
     const snapshot = await store.loadCampaign(campaign.id);
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const client = createDocumentClient({ dynamodbEndpoint: values.endpoint ?? state?.endpoints.dynamodb });
-  const reports = await checkOrganisationKeys(new DynamoVoteStore(client, table, state?.tables.NonceTable ?? ''), new Date());
+  const reports = await checkOrganisationKeys(new DynamoVoteRepository(client, table, state?.tables.NonceTable ?? ''), new Date());
   for (const report of reports) console.log(JSON.stringify(report));
   return reports.some((r) => r.action_needed) ? 1 : 0;
 }

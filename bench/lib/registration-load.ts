@@ -6,7 +6,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { dayKey } from '#shared/domain/meetings/items.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { runPool } from './pool.ts';
@@ -162,7 +162,7 @@ async function postRegistration(target: LoadTarget, meetingId: string, body: Reg
 }
 
 /**
- * The transaction `DynamoRegistrationStore.create()` writes for a one-day on-site registration
+ * The transaction `DynamoRegistrationRepository.create()` writes for a one-day on-site registration
  * with a free place: Put FORM marker, Put EMAIL marker, Put REG item (with its listing keys),
  * Update of the day counter with the "take" condition (meeting version included), and the Put
  * of the call's nonce. Built here with lib-dynamodb directly.
@@ -213,28 +213,28 @@ export function rawTransaction(
       {
         Put: {
           TableName: tableName,
-          Item: { ...rk.form(body.form_uuid), type: 'form', registration_id: id, meeting_id: meetingId },
+          Item: { ...registrationKeys.form(body.form_uuid), type: 'form', registration_id: id, meeting_id: meetingId },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
           TableName: tableName,
-          Item: { ...rk.email(meetingId, email), type: 'email', registration_id: id, form_uuid: body.form_uuid },
+          Item: { ...registrationKeys.email(meetingId, email), type: 'email', registration_id: id, form_uuid: body.form_uuid },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
           TableName: tableName,
-          Item: { ...rk.registration(id), ...rk.meetingListing(meetingId, at, id), type: 'registration', version: 1, registration },
+          Item: { ...registrationKeys.registration(id), ...registrationKeys.meetingListing(meetingId, at, id), type: 'registration', version: 1, registration },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Update: {
           TableName: tableName,
-          Key: keys.item(meetingId, itemKey),
+          Key: meetingKeys.item(meetingId, itemKey),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),

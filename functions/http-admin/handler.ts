@@ -18,13 +18,13 @@ import {
   workshopRoster,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { httpApi, json, route, text, type HttpResponse } from '#shared/lambda/http.ts';
-import { createMeetingAdminContext } from '#shared/lambda/meeting-admin-context.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations, registrationStore, meetingChanges } = createMeetingAdminContext(ctx);
+const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingsContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
@@ -37,7 +37,7 @@ const TokenCheckInBody = z.object({ day: zOptional(zDate()), force: zOptional(zB
 /** The meeting, its live counters and every registration (organiser lists: ~100 people). */
 async function meetingState(meetingId: string) {
   const { meeting, items } = await meetings.getMeeting(meetingId);
-  return { meeting, items, regs: await registrationStore.listByMeeting(meetingId) };
+  return { meeting, items, regs: await registrationRepository.listByMeeting(meetingId) };
 }
 
 function csv(sheet: Sheet, filename: string): HttpResponse {
@@ -52,7 +52,7 @@ export const routes = [
     handle: async ({ now }) => {
       const list = await meetings.listMeetings(now, true);
       const states = await Promise.all(list.map((m) => meetings.getMeeting(m.id)));
-      return json({ err: 0, data: states.map(({ meeting, items }) => meetingView(meeting, items, now)) });
+      return publikOk(states.map(({ meeting, items }) => meetingView(meeting, items, now)));
     },
   }),
   route({
@@ -67,10 +67,8 @@ export const routes = [
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
       // With allow_overbooking, the items now holding more people than places.
       const overbooked = overbookedItems(items);
-      return json(
-        { err: 0, data: { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) } },
-        created ? 201 : 200,
-      );
+      const data = { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) };
+      return putAnswer(data, created);
     },
   }),
   route({
@@ -83,7 +81,7 @@ export const routes = [
       const { meeting, items, regs } = await meetingState(params.meetingId);
       const counts = meetingCounts(meeting, items, regs);
       if (query.format === 'csv') return csv(countsSheet(counts), `${meeting.id}-comptages.csv`);
-      return json({ err: 0, data: { ...meetingView(meeting, items, now), counts } });
+      return publikOk({ ...meetingView(meeting, items, now), counts });
     },
   }),
   route({
@@ -96,7 +94,7 @@ export const routes = [
       const { meeting, items, regs } = await meetingState(params.meetingId);
       if (query.format === 'csv') return csv(registrationsSheet(meeting, regs), `${meeting.id}-inscriptions.csv`);
       const data = registrationList(meeting, regs, { includeCancelled: query.include_cancelled === true });
-      return json({ err: 0, data, count: data.length, counts: meetingCounts(meeting, items, regs) });
+      return publikOk(data, { count: data.length, counts: meetingCounts(meeting, items, regs) });
     },
   }),
   route({
@@ -109,7 +107,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const roster = workshopRoster(meeting, regs, params.workshopId);
       if (query.format === 'csv') return csv(rosterSheet(meeting, roster), `${meeting.id}-atelier-${roster.workshop.id}.csv`);
-      return json({ err: 0, data: roster });
+      return publikOk(roster);
     },
   }),
   route({
@@ -122,7 +120,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const list = eveningList(meeting, regs);
       if (query.format === 'csv') return csv(eveningSheet(list), `${meeting.id}-soiree.csv`);
-      return json({ err: 0, data: list });
+      return publikOk(list);
     },
   }),
   route({
@@ -135,7 +133,7 @@ export const routes = [
       const { meeting, regs } = await meetingState(params.meetingId);
       const refusals = imageRightsRefusals(meeting, regs);
       if (query.format === 'csv') return csv(refusalsSheet(refusals), `${meeting.id}-ne-pas-photographier.csv`);
-      return json({ err: 0, data: refusals, count: refusals.length });
+      return publikOk(refusals, { count: refusals.length });
     },
   }),
   route({
@@ -146,15 +144,12 @@ export const routes = [
     body: CheckInBody,
     handle: async ({ params, body, now }) => {
       const { registration, checkedInAt, already } = await registrations.checkIn(params.registrationId, body.day, now);
-      return json({
-        err: 0,
-        data: {
-          registration_id: registration.id,
-          day: body.day,
-          checked_in_at: checkedInAt,
-          already_checked_in: already,
-          checked_in: registration.checked_in,
-        },
+      return publikOk({
+        registration_id: registration.id,
+        day: body.day,
+        checked_in_at: checkedInAt,
+        already_checked_in: already,
+        checked_in: registration.checked_in,
       });
     },
   }),
@@ -172,16 +167,13 @@ export const routes = [
         { day: body.day, force: body.force === true },
         now,
       );
-      return json({
-        err: 0,
-        data: {
-          registration_id: registration.id,
-          name: [registration.first_name, registration.last_name].filter(Boolean).join(' '),
-          organisation: registration.organisation,
-          day,
-          checked_in_at: checkedInAt,
-          already,
-        },
+      return publikOk({
+        registration_id: registration.id,
+        name: [registration.first_name, registration.last_name].filter(Boolean).join(' '),
+        organisation: registration.organisation,
+        day,
+        checked_in_at: checkedInAt,
+        already,
       });
     },
   }),

@@ -1,23 +1,16 @@
 // The badges PDF (GET /admin/meetings/{meetingId}/badges.pdf), a function of its own: the PDF
 // engine is a chunk beside the bundle (shared/lambda/badge-engine.ts), never loaded by http-admin.
 import * as z from 'zod';
-import { BadgeService } from '#shared/domain/badges/service.ts';
+import { createBadgesContext } from '#shared/contexts/badges.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { loadBadgeEngine } from '#shared/lambda/badge-engine.ts';
-import { checkinKeyOf } from '#shared/lambda/checkin-key.ts';
 import { binary, httpApi, route } from '#shared/lambda/http.ts';
-import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetingStore, registrationStore } = createRegistrationContext(ctx);
-const badges = new BadgeService({
-  meetings: meetingStore,
-  store: registrationStore,
-  checkinKey: checkinKeyOf(ctx),
-  baseUrl: ctx.config.publicBaseUrl,
-});
+const { badges } = createBadgesContext(ctx);
 
 // Started at init, in the background: the function serves nothing else, and Lambda runs init
 // at full CPU. A failure is retried by the first request (loadBadgeEngine forgets it).

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
-import { NotFoundError } from '#shared/domain/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { httpApi, route, type HttpResponse } from '#shared/lambda/http.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -14,10 +14,11 @@ import {
 import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
-import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
+import { createRegistrationsContext } from '#shared/contexts/registrations.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations } = createRegistrationContext(ctx);
+const { meetings, registrations } = createRegistrationsContext(ctx);
 
 /** We only ever call back the Publik host that signed the call (see shared/publik/callback-host.ts). */
 function checkCallbackHost(callbackUrl: string | undefined, caller: VerifiedSignature | undefined): void {

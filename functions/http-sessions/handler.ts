@@ -8,9 +8,9 @@ import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
-import { httpApi, json, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createSessionsContext } from '#shared/lambda/sessions-context.ts';
+import { createSessionsContext } from '#shared/contexts/sessions.ts';
 
 const ctx = createServiceContext();
 const { sessions } = createSessionsContext(ctx);
@@ -80,7 +80,7 @@ export const routes = [
     body: SeriesInputSchema,
     handle: async ({ params, body, now }) => {
       const { created, series } = await sessions.putSeries(params.seriesId, body, now);
-      return json({ err: 0, data: { ...series, created } }, created ? 201 : 200);
+      return putAnswer(series, created);
     },
   }),
   route({
@@ -91,14 +91,14 @@ export const routes = [
     body: OccurrenceChangeSchema,
     handle: async ({ params, body, now }) => {
       const o = await sessions.changeOccurrence(params.occurrenceId, body, now);
-      return json({ err: 0, data: { ...occurrenceDataSourceItem(o), visio_url: o.visio_url, moved: o.moved, sequence: o.sequence } });
+      return publikOk({ ...occurrenceDataSourceItem(o), visio_url: o.visio_url, moved: o.moved, sequence: o.sequence });
     },
   }),
   route({
     method: 'GET',
     path: '/admin/session-series',
     auth: 'admin',
-    handle: async ({ now }) => json({ err: 0, data: await sessions.listSeriesForAdmin(now) }),
+    handle: async ({ now }) => publikOk(await sessions.listSeriesForAdmin(now)),
   }),
   route({
     method: 'GET',
@@ -114,7 +114,7 @@ export const routes = [
         });
       }
       const active = subscriptions.filter((s) => s.status === 'active').length;
-      return json({ err: 0, data: subscriptions.map(subscriptionAdminView), counts: { active, unsubscribed: subscriptions.length - active } });
+      return publikOk(subscriptions.map(subscriptionAdminView), { counts: { active, unsubscribed: subscriptions.length - active } });
     },
   }),
 ];

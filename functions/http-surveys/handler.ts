@@ -6,14 +6,14 @@ import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionPara
 import { surveyDefinition } from '#shared/domain/surveys/define.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, json, publikOk, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createSurveyContext } from '#shared/lambda/surveys-context.ts';
+import { createSurveysContext } from '#shared/contexts/surveys.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { surveys } = createSurveyContext(ctx);
+const { surveys } = createSurveysContext(ctx);
 
 const ResultsQuery = z.object({
   format: zOptional(zEnum(['json', 'csv'], 'le format')),
@@ -55,7 +55,7 @@ export const routes = [
     body: SurveyInputSchema,
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
-      return json({ err: 0, data: { ...survey, open: surveyView(survey, now).open, created } }, created ? 201 : 200);
+      return putAnswer({ ...survey, open: surveyView(survey, now).open }, created);
     },
   }),
   route({
@@ -67,11 +67,7 @@ export const routes = [
     params: SurveyIdSchema,
     handle: async ({ params, now }) => {
       const survey = await surveys.getSurvey(params.surveyId);
-      return json({
-        err: 0,
-        data: surveyDefinition(survey),
-        meta: { survey_id: survey.id, open: surveyView(survey, now).open, version: survey.version, created_at: survey.created_at, updated_at: survey.updated_at },
-      });
+      return publikOk(surveyDefinition(survey), { meta: { survey_id: survey.id, open: surveyView(survey, now).open, version: survey.version, created_at: survey.created_at, updated_at: survey.updated_at } });
     },
   }),
   route({
@@ -87,8 +83,8 @@ export const routes = [
           'content-disposition': `attachment; filename="${survey.id}-reponses.csv"`,
         });
       }
-      if (query.question !== undefined) return json({ err: 0, data: await surveys.moreTexts(params.surveyId, query.question, query.after) });
-      return json({ err: 0, data: await surveys.results(params.surveyId) });
+      if (query.question !== undefined) return publikOk(await surveys.moreTexts(params.surveyId, query.question, query.after));
+      return publikOk(await surveys.results(params.surveyId));
     },
   }),
 ];

@@ -13,9 +13,9 @@ import {
   ProposalRequestSchema,
 } from '#shared/domain/votes/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, json, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { createVotesContext } from '#shared/lambda/votes-context.ts';
+import { createVotesContext } from '#shared/contexts/votes.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
@@ -114,7 +114,7 @@ export const routes = [
     body: CampaignInputSchema,
     handle: async ({ params, body, now }) => {
       const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
-      return json({ err: 0, data: { ...campaignView(campaign, now), created } }, created ? 201 : 200);
+      return putAnswer(campaignView(campaign, now), created);
     },
   }),
   route({
@@ -127,10 +127,7 @@ export const routes = [
     handle: async ({ params, now }) => {
       const campaign = await votes.getCampaign(params.campaignId);
       const view = campaignView(campaign, now);
-      return json({
-        err: 0,
-        data: campaignDefinition(campaign),
-        meta: {
+      return publikOk(campaignDefinition(campaign), { meta: {
           campaign_id: campaign.id,
           proposals_open: view.proposals_open,
           vote_status: view.vote_status,
@@ -140,8 +137,7 @@ export const routes = [
           version: campaign.version,
           created_at: campaign.created_at,
           updated_at: campaign.updated_at,
-        },
-      });
+        } });
     },
   }),
   route({
@@ -151,7 +147,7 @@ export const routes = [
     params: CampaignIdSchema,
     handle: async ({ params, now }) => {
       const { campaign, changed } = await votes.openVote(params.campaignId, now);
-      return json({ err: 0, data: { ...campaignView(campaign, now), ballot: campaign.ballot ?? [], changed } });
+      return publikOk({ ...campaignView(campaign, now), ballot: campaign.ballot ?? [], changed });
     },
   }),
   route({
@@ -161,7 +157,7 @@ export const routes = [
     params: CampaignIdSchema,
     handle: async ({ params, now }) => {
       const { campaign, changed } = await votes.closeVote(params.campaignId, now);
-      return json({ err: 0, data: { ...campaignView(campaign, now), changed } });
+      return publikOk({ ...campaignView(campaign, now), changed });
     },
   }),
   route({
@@ -173,7 +169,7 @@ export const routes = [
     handle: async ({ params, query, now }) => {
       const results = await votes.results(params.campaignId, now, { publicView: false });
       if (query.format === 'csv') return csv(resultsSheet(results), `${params.campaignId}-resultats.csv`);
-      return json({ err: 0, data: results });
+      return publikOk(results);
     },
   }),
   route({
@@ -185,7 +181,7 @@ export const routes = [
     handle: async ({ params, query, now }) => {
       const { snapshot, ballots } = await votes.listBallots(params.campaignId, now);
       if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots, snapshot.proposals), `${params.campaignId}-bulletins.csv`);
-      return json({ err: 0, data: ballots.map(({ request_hash: _h, version: _v, ...b }) => b) });
+      return publikOk(ballots.map(({ request_hash: _h, version: _v, ...b }) => b));
     },
   }),
   route({
@@ -193,7 +189,7 @@ export const routes = [
     path: '/admin/campaigns/{campaignId}/recount',
     auth: 'admin',
     params: CampaignIdSchema,
-    handle: async ({ params, now }) => json({ err: 0, data: await votes.recount(params.campaignId, now) }),
+    handle: async ({ params, now }) => publikOk(await votes.recount(params.campaignId, now)),
   }),
 ];
 

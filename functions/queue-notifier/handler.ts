@@ -1,27 +1,11 @@
 // Notification queue consumer: promotion emails and signed callbacks to the w.c.s. forms.
-import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { PublikCallbackClient } from '#shared/adapters/publik/callback-client.ts';
-import { SesMailer } from '#shared/adapters/ses/mailer.ts';
-import { PromotionNotifier } from '#shared/domain/notifications/service.ts';
+import { createNotificationsContext } from '#shared/contexts/notifications.ts';
 import { NotificationSchema } from '#shared/domain/registrations/ports.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
 
 const ctx = createServiceContext();
-const meetings = new DynamoMeetingStore(ctx.ddb, ctx.config.dataTable);
-const notifier = new PromotionNotifier({
-  meetings,
-  registrations: new DynamoRegistrationStore(ctx.ddb, ctx.config.dataTable, meetings, ctx.config.nonceTable),
-  deliveries: new DynamoDeliveryStore(ctx.ddb, ctx.config.dataTable),
-  mailer: SesMailer.fromConfig(ctx.config),
-  callbacks: new PublikCallbackClient({
-    signatureKeys: async () => (await ctx.secrets()).signatureKeys,
-    orig: ctx.config.orig,
-  }),
-  baseUrl: ctx.config.publicBaseUrl,
-});
+const { notifier } = createNotificationsContext(ctx);
 
 export const handler = sqsConsumer({
   name: 'queue-notifier',

@@ -2,10 +2,11 @@
 // due (a place free while people wait) are made, and notifications that stayed in the outbox
 // (queue unreachable, crash before sending) are queued. Both are idempotent.
 import { scheduledTask } from '#shared/lambda/scheduled.ts';
-import { createRegistrationContext, createServiceContext } from '#shared/lambda/service-context.ts';
+import { createRegistrationsContext } from '#shared/contexts/registrations.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const { meetings, registrations } = createRegistrationContext(ctx);
+const { meetings, registrations } = createRegistrationsContext(ctx);
 
 // Meetings whose last day is more than this in the past are left alone.
 const PAST_MEETING_DAYS = 7;

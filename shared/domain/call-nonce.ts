@@ -2,7 +2,7 @@
 // transaction (so a replayed call and its write cannot both succeed, and a refused or failed
 // write leaves the nonce free for the caller's retry); when the use case writes nothing, the
 // HTTP chain claims it on its own after answering (shared/lambda/http.ts).
-import { AccessDeniedError } from '#shared/domain/errors.ts';
+import { AccessDeniedError } from '#shared/errors.ts';
 
 export class CallNonce {
   private used = false;

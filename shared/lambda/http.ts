@@ -18,7 +18,7 @@ import { failure, findDisplayId, ok } from '#shared/publik/envelope.ts';
 import { parseQuery } from '#shared/publik/form-encoding.ts';
 import { SignatureError, verifyQuery, type VerifiedSignature } from '#shared/publik/signature.ts';
 import { unwrapPublikBody } from '#shared/publik/whole-form.ts';
-import { NONCE_LIFETIME_SECONDS, type NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { NONCE_LIFETIME_SECONDS, type NonceRepository } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import {
   AccessDeniedError,
@@ -31,7 +31,7 @@ import {
   ServiceBusyError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
-} from '#shared/domain/errors.ts';
+} from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
@@ -110,7 +110,7 @@ export interface RouteDefinition {
 export interface HttpDeps {
   secrets: () => Promise<Secrets>;
   /** Required as soon as one route is `publik`. */
-  nonceStore?: NonceStore;
+  nonceRepository?: NonceRepository;
   clock?: () => Date;
 }
 
@@ -140,7 +140,7 @@ export function route<
           // A read changes nothing: its nonce is claimed while it reads (one round trip instead of
           // two), and its answer is given only once the claim holds: a replay is refused (403)
           // whatever the read found or failed with. Writes consume theirs in their own transaction.
-          claimed = claimNonce(deps.nonceStore, nonce);
+          claimed = claimNonce(deps.nonceRepository, nonce);
           claimed.catch(() => undefined); // awaited below, on every path
         }
       } else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
@@ -186,11 +186,11 @@ export function route<
         if (claimed) await claimed;
         // A refusal answers the caller's question: the signed URL is spent like for a success.
         // Bad input and failures leave the nonce free, so the same call may be sent again.
-        if (error instanceof RefusalError && nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
+        if (error instanceof RefusalError && nonce && !nonce.consumed) await claimNonce(deps.nonceRepository, nonce);
         throw error;
       }
       if (claimed) await claimed;
-      else if (nonce && !nonce.consumed) await claimNonce(deps.nonceStore, nonce);
+      else if (nonce && !nonce.consumed) await claimNonce(deps.nonceRepository, nonce);
       if (spec.method !== 'GET' && isJsonResponse(response) && findDisplayId(JSON.parse(String(response.body)))) {
         // w.c.s. would replace the form's number with it: a programming error, never sent.
         throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);
@@ -201,7 +201,7 @@ export function route<
 }
 
 export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
-  if (routes.some((r) => r.auth === 'publik') && !deps.nonceStore) {
+  if (routes.some((r) => r.auth === 'publik') && !deps.nonceRepository) {
     throw new Error('httpApi: publik routes need a nonce store');
   }
   const router = httpRouterHandler<HttpEvent, HttpResponse>({
@@ -245,9 +245,14 @@ export function json(body: unknown, statusCode = 200, headers: Record<string, st
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
-/** `{"err":0,"data":…}` with optional siblings (`meta`, `count`). */
-export function publikOk(data: unknown, siblings?: Record<string, unknown>): HttpResponse {
-  return json(ok(data, siblings));
+/** `{"err":0,"data":…}` with optional siblings (`meta`, `count`): every success answer, Publik or admin. */
+export function publikOk(data: unknown, siblings?: Record<string, unknown>, statusCode = 200): HttpResponse {
+  return json(ok(data, siblings), statusCode);
+}
+
+/** An admin PUT's answer: `created` in the data, 201 when the PUT created, 200 when it replaced. */
+export function putAnswer(data: object, created: boolean): HttpResponse {
+  return publikOk({ ...data, created }, undefined, created ? 201 : 200);
 }
 
 export function text(body: string, contentType: string, headers: Record<string, string> = {}): HttpResponse {
@@ -328,8 +333,8 @@ function verifyPublikSignature(event: HttpEvent, secrets: Secrets, now: Date): V
   }
 }
 
-async function claimNonce(nonceStore: NonceStore | undefined, nonce: CallNonce): Promise<void> {
-  if (!nonceStore || !(await nonceStore.claim(nonce))) throw new ReplayedCallError();
+async function claimNonce(nonceRepository: NonceRepository | undefined, nonce: CallNonce): Promise<void> {
+  if (!nonceRepository || !(await nonceRepository.claim(nonce))) throw new ReplayedCallError();
 }
 
 function checkAdminToken(event: HttpEvent, tokens: string[]): void {

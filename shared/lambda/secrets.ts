@@ -1,10 +1,9 @@
-// Secrets are read once per cold start. Locally they come from the environment; in AWS the
-// environment only names SSM SecureString parameters, which the function reads, decrypted,
-// through the AWS Parameters and Secrets Lambda Extension (a layer the stack adds to exactly the
-// functions that read secrets): one GET on localhost per parameter, no SDK client. Loading
-// @aws-sdk/client-ssm (every SSM command) cost more than the bare DynamoDB client's whole cold
-// start (bench/README.md, cold-start). The extension only answers during an invocation, never
-// during init: resolveSecrets() is called from the handler, on the first request.
+// Secrets are read once per cold start, on the first request. Locally they come from the
+// environment; in AWS the environment only names SSM SecureString parameters, read decrypted
+// through the AWS Parameters and Secrets Lambda Extension (a layer the stack adds to the
+// functions that read secrets): one GET on localhost per parameter, no SDK client (why:
+// bench/README.md, « Loading the AWS SDK »). The extension does not answer during init, hence
+// the first request.
 import http from 'node:http';
 import * as z from 'zod';
 import { ENV, type Config } from '#shared/config.ts';

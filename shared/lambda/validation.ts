@@ -3,7 +3,7 @@
 import * as z from 'zod';
 // Only the French locale: `z.locales` would bundle every language (~250 KB per function).
 import fr from 'zod/v4/locales/fr.js';
-import { describeFieldIssues, InvalidRequestError, type FieldIssue } from '#shared/domain/errors.ts';
+import { describeFieldIssues, InvalidRequestError, type FieldIssue } from '#shared/errors.ts';
 
 // French default messages for everything our schemas do not word themselves.
 z.config(fr());

@@ -1,7 +1,7 @@
 // Where we may call back: only the Publik host that signed the call that gave us the URL. A call
 // signed by one host must never make us POST personal data (signed with another host's key) to
 // another host. Pure.
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 
 /**
  * `callbackUrl`'s host must be `orig`, the host whose key signed the call. A call signed with

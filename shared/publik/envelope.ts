@@ -23,7 +23,8 @@ export type PublikEnvelope<T> = PublikSuccess<T> | PublikFailure;
 
 /** `{ err: 0, data, ...siblings }`; siblings (e.g. `count`, `meta`) cannot override `err`/`data`. */
 export function ok<T>(data: T, siblings: Record<string, unknown> = {}): PublikSuccess<T> {
-  return { ...siblings, err: 0, data };
+  const { err: _err, data: _data, ...rest } = siblings;
+  return { err: 0, data, ...rest };
 }
 
 /** `{ err: 1, err_class, err_desc }`, with `data` and `errors` only when given. */

@@ -7,8 +7,8 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import { RegistrationRequestSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
@@ -34,10 +34,10 @@ let queueUrl: string;
 // Registrations are made through the service directly, with a publisher that records.
 const recorded: Notification[] = [];
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-const meetingStore = new DynamoMeetingStore(ddb, dataTable);
-const store = new DynamoRegistrationStore(ddb, dataTable, meetingStore, `${dataTable}-nonces`);
+const meetingRepository = new DynamoMeetingRepository(ddb, dataTable);
+const store = new DynamoRegistrationRepository(ddb, dataTable, meetingRepository, `${dataTable}-nonces`);
 const service = new RegistrationService({
-  meetings: meetingStore,
+  meetings: meetingRepository,
   store,
   publisher: { publish: async (n) => void recorded.push(...n) },
   baseUrl: 'http://club.test',

@@ -4,8 +4,8 @@
 // badges existed created on its first print, and the bad inputs.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { SHEETS } from '#shared/domain/badges/layout.ts';
 import { checkinTokenHash } from '#shared/domain/registrations/checkin-token.ts';
@@ -96,10 +96,10 @@ beforeAll(async () => {
     ids.set(p.last_name, answer.data.registration_id);
   }
   // Stored the way registrations were before badges: no check-in key, so no token.
-  const meetingStore = new DynamoMeetingStore(stack.ddb, stack.dataTable);
+  const meetingStore = new DynamoMeetingRepository(stack.ddb, stack.dataTable);
   const before = new RegistrationService({
     meetings: meetingStore,
-    store: new DynamoRegistrationStore(stack.ddb, stack.dataTable, meetingStore, stack.nonceTable),
+    store: new DynamoRegistrationRepository(stack.ddb, stack.dataTable, meetingStore, stack.nonceTable),
     publisher: { publish: async () => undefined },
     baseUrl: stack.baseUrl,
   });

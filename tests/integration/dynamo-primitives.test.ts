@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
-import { DynamoNonceStore, nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { DynamoNonceRepository, nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import { TransactionRefusedError, transactWrite } from '#shared/adapters/dynamodb/transact.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
@@ -61,7 +61,7 @@ describe('transactWrite', () => {
   });
 
   it('lets the nonce store claim a nonce that no write consumed, once', async () => {
-    const store = new DynamoNonceStore(ddb, tables.NonceTable);
+    const store = new DynamoNonceRepository(ddb, tables.NonceTable);
     expect(await store.claim(nonce(`n3-${suffix}`))).toBe(true);
     expect(await store.claim(nonce(`n3-${suffix}`))).toBe(false);
   });

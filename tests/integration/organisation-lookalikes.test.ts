@@ -8,11 +8,11 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { CallNonce } from '#shared/domain/call-nonce.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
@@ -34,7 +34,7 @@ const tables = { DataTable: `lookalike-data-${suffix}`, NonceTable: `lookalike-n
 const PROPOSING = new Date('2027-04-15T10:00:00Z');
 const VOTING = new Date('2027-06-07T10:00:00Z');
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-const store = new DynamoVoteStore(ddb, tables.DataTable, tables.NonceTable);
+const store = new DynamoVoteRepository(ddb, tables.DataTable, tables.NonceTable);
 const votes = new VoteService({ store });
 const nonce = () => new CallNonce('demarches.example.org', randomUUID(), Math.floor(Date.now() / 1000) + 300);
 
@@ -145,10 +145,10 @@ describe('look-alike spellings of one organisation', () => {
   });
 
   it('9 registrations under look-alike spellings in a meeting electorate give 1 ballot per real organisation', async () => {
-    const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
+    const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
     const registrations = new RegistrationService({
       meetings,
-      store: new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable),
+      store: new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable),
       publisher: { publish: async () => undefined },
       baseUrl: 'http://club.test',
     });

@@ -7,9 +7,9 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSCli
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { deliveryKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
@@ -90,11 +90,11 @@ beforeAll(async () => {
   // The handler reads its configuration at module load: import it only now.
   ({ handler } = (await import('#functions/queue-notifier/handler.ts')) as unknown as { handler: Handler });
 
-  const meetingStore = new DynamoMeetingStore(ddb, dataTable);
-  meetings = new MeetingService(meetingStore);
+  const meetingRepository = new DynamoMeetingRepository(ddb, dataTable);
+  meetings = new MeetingService(meetingRepository);
   registrations = new RegistrationService({
-    meetings: meetingStore,
-    store: new DynamoRegistrationStore(ddb, dataTable, meetingStore, `${dataTable}-nonces`),
+    meetings: meetingRepository,
+    store: new DynamoRegistrationRepository(ddb, dataTable, meetingRepository, `${dataTable}-nonces`),
     publisher: new SqsNotificationPublisher(sqs, queue.queueUrl),
     baseUrl: 'https://club.test.example',
   });
@@ -175,7 +175,7 @@ async function promote(label: string, opts: { callbackHost?: string } = {}): Pro
 }
 
 async function marker(notificationId: string, channel: 'email' | 'callback') {
-  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: keys.delivery(notificationId, channel), ConsistentRead: true }));
+  const out = await ddb.send(new GetCommand({ TableName: dataTable, Key: deliveryKeys.delivery(notificationId, channel), ConsistentRead: true }));
   return out.Item;
 }
 

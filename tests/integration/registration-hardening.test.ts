@@ -9,12 +9,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
-import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
+import { ConflictError, RefusalError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
@@ -39,17 +39,17 @@ ddb.middlewareStack.add(
   },
   { step: 'initialize', name: 'countCalls' },
 );
-const meetingStore = new DynamoMeetingStore(ddb, tables.DataTable);
-const store = new DynamoRegistrationStore(ddb, tables.DataTable, meetingStore, tables.NonceTable);
-const meetings = new MeetingService(meetingStore);
+const meetingRepository = new DynamoMeetingRepository(ddb, tables.DataTable);
+const store = new DynamoRegistrationRepository(ddb, tables.DataTable, meetingRepository, tables.NonceTable);
+const meetings = new MeetingService(meetingRepository);
 const service = new RegistrationService({
-  meetings: meetingStore,
+  meetings: meetingRepository,
   store,
   publisher: { publish: async () => undefined },
   baseUrl: 'http://club.test',
   retry: { maxAttempts: 10_000, maxElapsedMs: 60_000, baseDelayMs: 5, maxDelayMs: 250 },
 });
-const changes = new MeetingChanges(meetings, meetingStore, service, store);
+const changes = new MeetingChanges(meetings, meetingRepository, service, store);
 
 /**
  * The organiser's early look at the registrations reads an index that lags the table by
@@ -57,12 +57,12 @@ const changes = new MeetingChanges(meetings, meetingStore, service, store);
  * injected); everything else reads and writes DynamoDB Local, so only the save's own
  * conditions can see the people who chose a workshop.
  */
-class LaggingListingStore extends DynamoRegistrationStore {
+class LaggingListingRepository extends DynamoRegistrationRepository {
   override async listByMeeting(): Promise<Registration[]> {
     return [];
   }
 }
-const laggingChanges = new MeetingChanges(meetings, meetingStore, service, new LaggingListingStore(ddb, tables.DataTable, meetingStore, tables.NonceTable));
+const laggingChanges = new MeetingChanges(meetings, meetingRepository, service, new LaggingListingRepository(ddb, tables.DataTable, meetingRepository, tables.NonceTable));
 
 afterAll(() => {
   ddb.destroy();
@@ -94,7 +94,7 @@ const person = (i: number | string, over: Record<string, unknown> = {}) =>
     ...over,
   });
 const dayCounter = async (meetingId: string) =>
-  (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
+  (await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: meetingKeys.item(meetingId, 'day:2026-06-07'), ConsistentRead: true }))).Item;
 // The nonce expires on the real clock (the decisions use the fixed `now`): an expiry in the past
 // could let DynamoDB Local's TTL sweep remove it mid-test and accept a replay.
 const callNonce = (v: string) => new CallNonce('demarches.example.org', `${v}-${suffix}`, Math.floor(Date.now() / 1000) + 300);
@@ -142,7 +142,7 @@ describe('the hot path', () => {
     // `other` is another container: it registers and the organiser changes the meeting while
     // `service` still remembers what it read.
     const other = new RegistrationService({
-      meetings: meetingStore,
+      meetings: meetingRepository,
       store,
       publisher: { publish: async () => undefined },
       baseUrl: 'http://club.test',
@@ -303,7 +303,7 @@ describe('a workshop removed or moved while people choose it, decided by the sav
   const choosers = async (meetingId: string) =>
     (await store.listByMeeting(meetingId)).filter((reg) => reg.state === 'active' && reg.workshops.includes('w'));
   const chosenCount = async (meetingId: string) => {
-    const out = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: keys.item(meetingId, 'workshop:w'), ConsistentRead: true }));
+    const out = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: meetingKeys.item(meetingId, 'workshop:w'), ConsistentRead: true }));
     return out.Item ? Number(out.Item['chosen'] ?? 0) : undefined;
   };
 
@@ -330,17 +330,17 @@ describe('a workshop removed or moved while people choose it, decided by the sav
   it('a modification adding the workshop, the removal committing between its read and its write: decided again, unknown-workshop', async () => {
     // The modification of someone waiting for the day plans no counter change but the choice:
     // only the count's own meeting-version condition can see the removal that came in between.
-    class RemovalFirst extends DynamoRegistrationStore {
+    class RemovalFirst extends DynamoRegistrationRepository {
       before: (() => Promise<unknown>) | undefined;
-      override async update(...args: Parameters<DynamoRegistrationStore['update']>): Promise<void> {
+      override async update(...args: Parameters<DynamoRegistrationRepository['update']>): Promise<void> {
         const run = this.before;
         this.before = undefined;
         await run?.();
         return super.update(...args);
       }
     }
-    const hooked = new RemovalFirst(ddb, tables.DataTable, meetingStore, tables.NonceTable);
-    const hookedService = new RegistrationService({ meetings: meetingStore, store: hooked, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
+    const hooked = new RemovalFirst(ddb, tables.DataTable, meetingRepository, tables.NonceTable);
+    const hookedService = new RegistrationService({ meetings: meetingRepository, store: hooked, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
     const days = [{ date: D1, onsite_capacity: 1, waiting_list: true }];
     const meetingId = await createMeeting({ days, workshops: [W] });
     await service.register(meetingId, person(`mf-filler-${meetingId}`), now);

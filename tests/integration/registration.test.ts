@@ -8,14 +8,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import { RegistrationRequestSchema, type RegistrationRequest } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService, type RetryPolicy } from '#shared/domain/registrations/service.ts';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 
@@ -30,8 +30,8 @@ const publisher = { publish: async (n: Notification[]) => void published.push(..
 
 function services(opts: { retry?: RetryPolicy } = {}) {
   const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-  const meetings = new DynamoMeetingStore(ddb, tableName);
-  const store = new DynamoRegistrationStore(ddb, tableName, meetings, `${tableName}-nonces`);
+  const meetings = new DynamoMeetingRepository(ddb, tableName);
+  const store = new DynamoRegistrationRepository(ddb, tableName, meetings, `${tableName}-nonces`);
   const service = new RegistrationService({ meetings, store, publisher, baseUrl: 'http://club.test', ...opts });
   return { ddb, meetings, store, service, meetingService: new MeetingService(meetings) };
 }
@@ -352,8 +352,8 @@ describe('faults the emulator cannot produce', () => {
   it('notifications the queue refused stay in the outbox until the sweep queues them', async () => {
     const meetingId = await createMeeting({ days: [{ date: '2026-06-07', onsite_capacity: 1, waiting_list: true }] });
     const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-    const meetings = new DynamoMeetingStore(ddb, tableName);
-    const store = new DynamoRegistrationStore(ddb, tableName, meetings, `${tableName}-nonces`);
+    const meetings = new DynamoMeetingRepository(ddb, tableName);
+    const store = new DynamoRegistrationRepository(ddb, tableName, meetings, `${tableName}-nonces`);
     const queued: Notification[] = [];
     let queueDown = true;
     const service = new RegistrationService({

@@ -9,16 +9,16 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { httpEvent, lambdaContext as httpContext } from '#tests/unit/lambda/http-event.ts';
-import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
+import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import type { Mailer } from '#shared/domain/notifications/ports.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { RemindersQueueMessageSchema, toDeliverMessage, type DeliverMessage } from '#shared/domain/reminders/model.ts';
-import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
-import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
+import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
+import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { lambdaContext } from '../../scripts/local/gateway.ts';
@@ -48,8 +48,8 @@ let sqs: SQSClient;
 let queue: QueueWithDlq;
 const catalog = new FakeSessionCatalog();
 const source = new SessionSeriesSource(catalog, { baseUrl: BASE_URL, organizer: { name: 'Club', email: 'club@example.org' }, render: sessionEmail });
-let ledger: DynamoReminderLedger;
-let deliveries: DynamoDeliveryStore;
+let ledger: DynamoReminderRepository;
+let deliveries: DynamoDeliveryRepository;
 let mailer: SesMailer;
 const ADMIN_TOKEN = `admin-${suffix}`;
 type HttpHandler = (event: ReturnType<typeof httpEvent>, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -167,8 +167,8 @@ beforeAll(async () => {
     createTables(ddbClient, { DataTable: dataTable, NonceTable: `rm-nonces-${suffix}` }),
     createQueueWithDlq(sqs, `rm-reminders-${suffix}`, { maxReceiveCount: 3, visibilityTimeout: 1 }),
   ]);
-  ledger = new DynamoReminderLedger(ddb, dataTable);
-  deliveries = new DynamoDeliveryStore(ddb, dataTable);
+  ledger = new DynamoReminderRepository(ddb, dataTable);
+  deliveries = new DynamoDeliveryRepository(ddb, dataTable);
   mailer = new SesMailer(new SESv2Client(localClientConfig(endpoints.sesEndpoint)), 'Club utilisateurs Publik <club@example.org>');
   for (const [name, value] of Object.entries({
     DATA_TABLE: dataTable,

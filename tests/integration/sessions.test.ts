@@ -8,11 +8,11 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
-import { DynamoSessionStore, tokenHash } from '#shared/adapters/dynamodb/session-repository.ts';
+import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
+import { DynamoSessionRepository, tokenHash } from '#shared/adapters/dynamodb/session-repository.ts';
 import { SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionCatalog } from '#shared/domain/sessions/reminder-catalog.ts';
@@ -29,7 +29,7 @@ const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint 
 const sqs = new SQSClient(clientOptions(endpoints.sqsEndpoint));
 const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `sess-reminders-${suffix}` }))).QueueUrl as string;
 
-const store = new DynamoSessionStore(ddb, tables.DataTable, tables.NonceTable);
+const store = new DynamoSessionRepository(ddb, tables.DataTable, tables.NonceTable);
 const warnings: unknown[] = [];
 const service = new SessionService({
   store,

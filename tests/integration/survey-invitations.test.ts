@@ -10,20 +10,19 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
 import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { DynamoReminderLedger } from '#shared/adapters/dynamodb/reminder-ledger.ts';
-import { DynamoSurveyInvitationCatalog } from '#shared/adapters/dynamodb/survey-invitation-catalog.ts';
-import { DynamoSurveyStore } from '#shared/adapters/dynamodb/survey-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
+import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { ReminderDelivery, ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { RemindersQueueMessageSchema, toDeliverMessage, type DeliverMessage } from '#shared/domain/reminders/model.ts';
-import { SurveyInvitationSource } from '#shared/domain/reminders/survey-source.ts';
+import { SurveyInvitationSource } from '#shared/domain/surveys/invitation-source.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { AnswerBodySchema, SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
@@ -40,22 +39,20 @@ const KEY = 'integration-participation-key';
 const raw = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
 const sqs = new SQSClient(localClientConfig(endpoints.sqsEndpoint));
-const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
-const registrationStore = new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable);
-const registrations = new RegistrationService({ meetings, store: registrationStore, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
-const surveyStore = new DynamoSurveyStore(ddb, tables.DataTable, tables.NonceTable);
-const source = new SurveyInvitationSource(
-  new DynamoSurveyInvitationCatalog(ddb, tables.DataTable, surveyStore, meetings, registrationStore, async () => KEY),
-);
-const ledger = new DynamoReminderLedger(ddb, tables.DataTable);
-const deliveries = new DynamoDeliveryStore(ddb, tables.DataTable);
+const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
+const registrationRepository = new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable);
+const registrations = new RegistrationService({ meetings, store: registrationRepository, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
+const surveyRepository = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
+const source = new SurveyInvitationSource({ surveys: surveyRepository, meetings, registrations: registrationRepository, participationKey: async () => KEY });
+const ledger = new DynamoReminderRepository(ddb, tables.DataTable);
+const deliveries = new DynamoDeliveryRepository(ddb, tables.DataTable);
 const mailer = new SesMailer(new SESv2Client(localClientConfig(endpoints.sesEndpoint)), 'Club utilisateurs Publik <club@example.org>');
 let queue: QueueWithDlq;
 // A small page size: the audience (6 registrations) is read over several pages.
 const engine = () => new ReminderEngine({ sources: { survey: source }, ledger, queue: new SqsReminderQueue(sqs, queue.queueUrl), pageSize: 4 });
 const surveys = new SurveyService({
-  store: surveyStore,
-  registrations: registrationStore,
+  store: surveyRepository,
+  registrations: registrationRepository,
   meetings,
   participationKey: async () => KEY,
   reminders: { refreshNextDue: (kind, id, now) => engine().refreshNextDue(kind, id, now) },

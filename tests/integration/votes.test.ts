@@ -2,6 +2,7 @@
 // ballot per organisation, live tally = recount), co-signatures racing, the ballot frozen at
 // opening, the tally sealed at closing, the meeting electorate read from registrations, and
 // faults the emulator cannot produce (injected into the client).
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -12,17 +13,17 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { DynamoMeetingStore } from '#shared/adapters/dynamodb/meeting-repository.ts';
-import { nonceKey } from '#shared/adapters/dynamodb/nonce-store.ts';
-import { DynamoRegistrationStore } from '#shared/adapters/dynamodb/registration-repository.ts';
-import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
+import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
+import { nonceKey } from '#shared/adapters/dynamodb/nonce-repository.ts';
+import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
-import { StaleWriteError } from '#shared/domain/votes/ports.ts';
+
 import {
   BallotRequestSchema,
   CampaignInputSchema,
@@ -41,7 +42,7 @@ const VOTING = new Date('2027-06-07T10:00:00Z');
 
 function services(opts: { retry?: RetryPolicy } = {}) {
   const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-  const store = new DynamoVoteStore(ddb, tables.DataTable, tables.NonceTable);
+  const store = new DynamoVoteRepository(ddb, tables.DataTable, tables.NonceTable);
   return { ddb, store, votes: new VoteService({ store, ...opts }) };
 }
 const main = services();
@@ -328,7 +329,7 @@ describe('opening and closing', () => {
       },
       undefined,
     );
-    await expect(late).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(late).rejects.toBeInstanceOf(StaleReadError);
     expect(
       await refusalOf(main.votes.castBallot(id, ballot(`seal-${id}-3`, { organisation: 'Commune 3', choices: [] }), nonce(), VOTING)),
     ).toBe('campaign-closed');
@@ -358,7 +359,7 @@ describe('closing by the window', () => {
       },
       undefined,
     );
-    await expect(late).rejects.toBeInstanceOf(StaleWriteError);
+    await expect(late).rejects.toBeInstanceOf(StaleReadError);
     expect((await main.votes.results(id, after, { publicView: true })).ballots).toBe(1);
   });
 });
@@ -416,10 +417,10 @@ describe('a vote closed by its window stays closed whatever the order of calls (
 describe('meeting electorate', () => {
   it('the voter votes for the organisation of their registration; others are not in the electorate', async () => {
     const ddb = main.ddb;
-    const meetings = new DynamoMeetingStore(ddb, tables.DataTable);
+    const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
     const registrations = new RegistrationService({
       meetings,
-      store: new DynamoRegistrationStore(ddb, tables.DataTable, meetings, tables.NonceTable),
+      store: new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable),
       publisher: { publish: async () => undefined },
       baseUrl: 'http://club.test',
     });

@@ -1,8 +1,6 @@
 // SDK clients that only some invocations need (a GET never queues a message, a message whose
-// subject is gone sends no email) are loaded on first use rather than at cold start. The
-// @aws-sdk/* packages stay external to the bundle, so the first call really loads the SDK that
-// Lambda ships (require(), see sdk.ts): loading @aws-sdk/client-sqs or client-sesv2 cost 40–160
-// ms each on the measuring machine (bench/README.md, cold-start).
+// subject is gone sends no email) are loaded on first use rather than at cold start, one per
+// endpoint and container. Why, with figures: bench/README.md (« Loading the AWS SDK »).
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptions } from '#shared/adapters/aws/client-options.ts';

@@ -1,16 +1,10 @@
-// The one way our code loads the AWS SDK: with require(), not import. The SDK stays external to
-// the bundles (Lambda's runtime ships it, as CommonJS). When an ES module imports a CommonJS
-// package, Node first scans the package's source with cjs-module-lexer to find its named exports,
-// and follows its re-exports; for client-dynamodb, lib-dynamodb and util-dynamodb that scan cost
-// 35–40 ms of a 100–160 ms load on the measuring machine, on every cold start. require() returns
-// the same module (one cache), without the scan (bench/README.md, cold-start). In Lambda, the
-// runtime's bootstrap puts /var/runtime/node_modules (its SDK) on NODE_PATH, which require()
-// searches; locally it finds node_modules. Types come from the packages' own declarations
-// (type-only imports, erased).
-//
-// Names are re-exported one by one, value and type alike, so that the rest of the code reads as
-// if it imported the packages. client-sqs and client-sesv2 are loaded on first use only
-// (shared/adapters/aws/lazy-client.ts).
+// The one way our code loads the AWS SDK: with require(), not import, so that Node does not scan
+// the CommonJS packages for their named exports on every cold start (figures and the Lambda
+// NODE_PATH detail: bench/README.md, « Loading the AWS SDK »). The SDK stays external to the
+// bundles (Lambda's runtime ships it). Names are re-exported one by one, value and type alike, so
+// the rest of the code reads as if it imported the packages; types come from the packages' own
+// declarations (type-only imports, erased). client-sqs and client-sesv2 load on first use
+// (lazy-client.ts).
 import { createRequire } from 'node:module';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as Documents from '@aws-sdk/lib-dynamodb';
@@ -65,6 +59,8 @@ export type TransactWriteCommand = Documents.TransactWriteCommand;
 export type UpdateCommand = Documents.UpdateCommand;
 export type QueryCommandInput = Documents.QueryCommandInput;
 export type TransactWriteCommandInput = Documents.TransactWriteCommandInput;
+export type UpdateCommandInput = Documents.UpdateCommandInput;
+export type UpdateCommandOutput = Documents.UpdateCommandOutput;
 
 export const { unmarshall } = util;
 

@@ -4,7 +4,8 @@
 // hot item (DynamoDB serves about 1,000 writes/s per item, and transactions on one item conflict).
 // A read sums every shard of the set in one Query: its cost depends on the number of shards and
 // counters, never on the number of writes.
-import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+import { partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import type { TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 export const DEFAULT_SHARDS = 16;
@@ -59,22 +60,11 @@ export async function readCounterSet(
   setId: string,
 ): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
-  const pages = paginateQuery(
-    { client },
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': counterSetPartition(setId) },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      for (const [name, value] of Object.entries(item)) {
-        if (!name.startsWith(PREFIX) || typeof value !== 'number') continue;
-        const key = name.slice(PREFIX.length);
-        totals[key] = (totals[key] ?? 0) + value;
-      }
+  for await (const item of partitionItems(client, tableName, counterSetPartition(setId))) {
+    for (const [name, value] of Object.entries(item)) {
+      if (!name.startsWith(PREFIX) || typeof value !== 'number') continue;
+      const key = name.slice(PREFIX.length);
+      totals[key] = (totals[key] ?? 0) + value;
     }
   }
   return totals;

@@ -8,20 +8,20 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
-  paginateQuery,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type {
   ClaimResult,
   DeliveryChannel,
-  DeliveryStore,
+  DeliveryRepository,
   DispatchDeliveryRef,
   DispatchDeliveryRow,
-  DispatchDeliveryStore,
+  DispatchDeliveryRepository,
 } from '#shared/domain/notifications/ports.ts';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
+import { deliveryKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 // Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
@@ -38,14 +38,14 @@ const CLAIMABLE = 'attribute_not_exists(#pk) OR #state = :failed OR (#state = :s
 const CLAIM = 'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, #type = :type, #ttl = :ttl';
 const OWNED = '#state = :sending AND #claim_token = :token';
 
-export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore {
+export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDeliveryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   claim(notificationId: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
-    return this.claimKey(keys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
+    return this.claimKey(deliveryKeys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
   }
 
   /** Claims `key`, writing `identity` (attributes naming what the marker is for) with the claim. */
@@ -95,7 +95,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore
     }
   }
 
-  // -- Reminder engine markers (DispatchDeliveryStore) -------------------------------------
+  // -- Reminder engine markers (DispatchDeliveryRepository) -------------------------------------
 
   claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult> {
     return this.claimKey(dispatchKey(ref), { subject: ref.subject, kind: ref.kind, rule: ref.rule, sequence: ref.sequence, recipient: ref.recipient }, now, leaseSeconds);
@@ -116,36 +116,27 @@ export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore
     }, to);
   }
 
-  async listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {
-    const rows: DispatchDeliveryRow[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': reminderKeys.dispatchDeliveryPartition(subject) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) rows.push(DispatchRowSchema.parse(item));
-    return rows;
+  listDispatchDeliveries(subject: string): Promise<DispatchDeliveryRow[]> {
+    const rows = partitionItems(this.client, this.tableName, reminderKeys.dispatchDeliveryPartition(subject), { consistent: false });
+    return collect(rows, (item) => DispatchRowSchema.parse(item));
   }
 
   markSent(notificationId: string, channel: DeliveryChannel, token: string, at: Date, detail: string): Promise<boolean> {
-    return this.finishKey(keys.delivery(notificationId, channel), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
+    return this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'sent', { '#sent_at': 'sent_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': detail,
     });
   }
 
   markSkipped(notificationId: string, channel: DeliveryChannel, token: string, at: Date, reason: string): Promise<boolean> {
-    return this.finishKey(keys.delivery(notificationId, channel), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
+    return this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'skipped', { '#sent_at': 'skipped_at', '#detail': 'detail' }, {
       ':at': at.toISOString(),
       ':detail': reason,
     });
   }
 
   async release(notificationId: string, channel: DeliveryChannel, token: string, at: Date, error: string): Promise<void> {
-    await this.finishKey(keys.delivery(notificationId, channel), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
+    await this.finishKey(deliveryKeys.delivery(notificationId, channel), token, 'failed', { '#sent_at': 'failed_at', '#detail': 'last_error' }, {
       ':at': at.toISOString(),
       // Error texts come from remote answers: bounded so a marker never grows large.
       ':detail': error.slice(0, 500),
@@ -162,22 +153,15 @@ export class DynamoDeliveryStore implements DeliveryStore, DispatchDeliveryStore
     to?: string,
   ): Promise<boolean> {
     const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to' : ''} REMOVE #lease_until`;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: OWNED,
-          ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
-          ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const out = await updateIfHolds(this.client, {
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: update,
+      ConditionExpression: OWNED,
+      ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
+      ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
+    });
+    return out !== undefined;
   }
 }
 

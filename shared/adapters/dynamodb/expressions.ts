@@ -1,3 +1,5 @@
+import { ConditionalCheckFailedException, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput, type UpdateCommandOutput } from '#shared/adapters/aws/sdk.ts';
+
 /**
  * `#name` placeholders of expressions mapped to attribute names. Every attribute in our
  * expressions is aliased: DynamoDB reserves hundreds of words (`capacity`, `key`, `type`…).
@@ -20,4 +22,14 @@ export function versionCondition(expectedVersion: number) {
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: { ':v': expectedVersion },
       };
+}
+
+/** An UpdateItem whose condition may fail: its output, or undefined when the condition failed (nothing written). */
+export async function updateIfHolds(client: DynamoDBDocumentClient, input: UpdateCommandInput): Promise<UpdateCommandOutput | undefined> {
+  try {
+    return await client.send(new UpdateCommand(input));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }

@@ -1,15 +1,21 @@
-// Every key format of the data table, in one place.
+// Every key format of the data table, in one place: one object per context (meetingKeys,
+// registrationKeys, deliveryKeys, reminderKeys, sessionKeys, voteKeys, surveyKeys), always
+// imported by its full name so that `pk` and `sk` only ever mean DynamoDB's attributes.
 
-export const keys = {
+/** Meetings and their capacity counters (one item per day, remote access, workshop, evening). */
+export const meetingKeys = {
   meeting: (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'META' }),
   /** All meetings, listed through gsi1, soonest first. */
   meetingListing: (firstDate: string, meetingId: string) => ({ gsi1pk: 'MEETINGS', gsi1sk: `${firstDate}#${meetingId}` }),
   meetingPartition: (meetingId: string) => `MEETING#${meetingId}`,
   item: (meetingId: string, itemKey: string) => ({ pk: `MEETING#${meetingId}`, sk: `ITEM#${itemKey}` }),
   ITEM_PREFIX: 'ITEM#',
-  /** Exactly-once marker of a notification on one channel (email, callback). */
-  delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}#${channel}`, sk: 'META' }),
   META: 'META',
+} as const;
+
+/** Exactly-once marker of a notification on one channel (email, callback). */
+export const deliveryKeys = {
+  delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}#${channel}`, sk: 'META' }),
 } as const;
 
 export const registrationKeys = {

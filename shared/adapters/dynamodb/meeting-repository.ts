@@ -1,17 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '#shared/adapters/aws/sdk.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { type DynamoDBDocumentClient, GetCommand } from '#shared/adapters/aws/sdk.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
-import {
-  CapacityBelowConfirmedError,
-  ItemInUseError,
-  StaleMeetingError,
-  type MeetingChange,
-  type MeetingStore,
-  type MeetingWithItems,
-} from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 // Every counter carries the meeting version it was defined by: registrations take places and
@@ -36,7 +31,7 @@ const CounterSchema = z.object({
   seq: z.number().int().default(0),
 });
 
-export class DynamoMeetingStore implements MeetingStore {
+export class DynamoMeetingRepository implements MeetingRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -44,7 +39,7 @@ export class DynamoMeetingStore implements MeetingStore {
 
   async findMeeting(meetingId: string): Promise<Meeting | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.meeting(meetingId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: meetingKeys.meeting(meetingId), ConsistentRead: true }),
     );
     return out.Item ? MeetingSchema.parse(out.Item.meeting) : undefined;
   }
@@ -52,41 +47,19 @@ export class DynamoMeetingStore implements MeetingStore {
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {
     let meeting: Meeting | undefined;
     const counters = new Map<string, { confirmed: number; waiting: number; seq: number }>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.meetingPartition(meetingId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item.sk === keys.META) meeting = MeetingSchema.parse(item.meeting);
-        else if (typeof item.sk === 'string' && item.sk.startsWith(keys.ITEM_PREFIX)) {
-          const c = CounterSchema.parse(item);
-          counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
-        }
+    for await (const item of partitionItems(this.client, this.tableName, meetingKeys.meetingPartition(meetingId))) {
+      if (item['sk'] === meetingKeys.META) meeting = MeetingSchema.parse(item['meeting']);
+      else if (typeof item['sk'] === 'string' && item['sk'].startsWith(meetingKeys.ITEM_PREFIX)) {
+        const c = CounterSchema.parse(item);
+        counters.set(c.key, { confirmed: c.confirmed, waiting: c.waiting, seq: c.seq });
       }
     }
     if (!meeting) return undefined;
     return { meeting, items: withCounters(itemDefinitionsOf(meeting), counters) };
   }
 
-  async listMeetings(): Promise<Meeting[]> {
-    const meetings: Meeting[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'MEETINGS' },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) meetings.push(MeetingSchema.parse(item.meeting));
-    return meetings;
+  listMeetings(): Promise<Meeting[]> {
+    return collect(listingItems(this.client, this.tableName, 'MEETINGS'), (item) => MeetingSchema.parse(item['meeting']));
   }
 
   async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
@@ -97,8 +70,8 @@ export class DynamoMeetingStore implements MeetingStore {
         Put: {
           TableName: this.tableName,
           Item: {
-            ...keys.meeting(next.id),
-            ...keys.meetingListing(firstDate, next.id),
+            ...meetingKeys.meeting(next.id),
+            ...meetingKeys.meetingListing(firstDate, next.id),
             type: 'meeting',
             version: next.version,
             meeting: next,
@@ -125,7 +98,7 @@ export class DynamoMeetingStore implements MeetingStore {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: keys.item(next.id, def.key),
+            Key: meetingKeys.item(next.id, def.key),
             UpdateExpression: UPSERT_ITEM,
             ...(condition ? { ConditionExpression: condition } : {}),
             ExpressionAttributeNames: exprNames(UPSERT_ITEM, condition),
@@ -148,7 +121,7 @@ export class DynamoMeetingStore implements MeetingStore {
       item: {
         Delete: {
           TableName: this.tableName,
-          Key: keys.item(next.id, itemKey),
+          Key: meetingKeys.item(next.id, itemKey),
           ConditionExpression: ITEM_UNUSED,
           ExpressionAttributeNames: exprNames(ITEM_UNUSED),
           ExpressionAttributeValues: { ':zero': 0 },
@@ -160,7 +133,7 @@ export class DynamoMeetingStore implements MeetingStore {
     } catch (error) {
       if (!(error instanceof TransactionRefusedError)) throw error;
       // A concurrent writer (stale version or a transaction in flight): recompute and retry.
-      if (error.conflict || error.failed('meeting')) throw new StaleMeetingError();
+      if (error.conflict || error.failed('meeting')) throw new StaleReadError();
       const chosenBefore = new Map(error.current.map((c) => [c.tag, Number(c.item?.['chosen'] ?? 0)]));
       const busy = [
         ...change.removed.filter((key) => error.failed(`remove:${key}`)),

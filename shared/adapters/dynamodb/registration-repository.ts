@@ -1,34 +1,25 @@
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import {
   ConditionalCheckFailedException,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   QueryCommand,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import {
-  NotificationSchema,
-  EmailTakenError,
-  FormTakenError,
-  PlanOutdatedError,
-  type CheckinTokenChange,
-  type CounterState,
-  type Notification,
-  type RegistrationContext,
-  type RegistrationStore,
-  type RegistrationWrite,
-} from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { collect, countItems, listingItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { keys, registrationKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox' | 'checkin';
@@ -37,6 +28,7 @@ type Tagged = TaggedItem<Tag>;
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
+const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
 const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 /** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
 const TOKENS_PER_TRANSACTION = 33;
@@ -54,11 +46,11 @@ const CounterItemSchema = z.object({
   meeting_version: z.number().int().optional(),
 });
 
-export class DynamoRegistrationStore implements RegistrationStore {
+export class DynamoRegistrationRepository implements RegistrationRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly meetings: MeetingStore,
+    private readonly meetings: MeetingRepository,
     /** Where signed calls' nonces live: consumed inside our transactions. */
     private readonly nonceTable: string,
   ) {}
@@ -70,10 +62,10 @@ export class DynamoRegistrationStore implements RegistrationStore {
     itemKeys: string[],
     known?: Meeting,
   ): Promise<RegistrationContext> {
-    const meetingKey = keys.meeting(meetingId);
-    const formKey = rk.form(formUuid);
-    const emailKey = rk.email(meetingId, email);
-    const itemKeysRead = itemKeys.map((k) => keys.item(meetingId, k));
+    const meetingKey = meetingKeys.meeting(meetingId);
+    const formKey = registrationKeys.form(formUuid);
+    const emailKey = registrationKeys.email(meetingId, email);
+    const itemKeysRead = itemKeys.map((k) => meetingKeys.item(meetingId, k));
     // A meeting known to this container is not read again when every counter read carries its
     // version: the admin PUT writes the meeting and every counter's version in one transaction.
     const readMeeting = known === undefined || itemKeys.length === 0;
@@ -114,7 +106,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
 
   async findById(registrationId: string): Promise<Registration | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: rk.registration(registrationId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: registrationKeys.registration(registrationId), ConsistentRead: true }),
     );
     return out.Item ? RegistrationSchema.parse(out.Item.registration) : undefined;
   }
@@ -125,12 +117,12 @@ export class DynamoRegistrationStore implements RegistrationStore {
   }
 
   async findByFormUuid(formUuid: string): Promise<Registration | undefined> {
-    const id = await this.pointer(rk.form(formUuid));
+    const id = await this.pointer(registrationKeys.form(formUuid));
     return id ? this.findById(id) : undefined;
   }
 
   findIdByEmail(meetingId: string, email: string): Promise<string | undefined> {
-    return this.pointer(rk.email(meetingId, email));
+    return this.pointer(registrationKeys.email(meetingId, email));
   }
 
   async create(write: RegistrationWrite): Promise<void> {
@@ -141,21 +133,12 @@ export class DynamoRegistrationStore implements RegistrationStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...rk.form(reg.form_uuid), type: 'form', registration_id: reg.id, meeting_id: reg.meeting_id },
+            Item: { ...registrationKeys.form(reg.form_uuid), type: 'form', registration_id: reg.id, meeting_id: reg.meeting_id },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       },
-      {
-        tag: 'email',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      this.putEmailMarker(reg),
       { tag: 'registration', item: this.putRegistration(reg, 0) },
       ...(reg.checkin_token ? [{ tag: 'checkin' as const, item: { Put: this.checkinTokenItem(reg, reg.checkin_token.hash) } }] : []),
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
@@ -167,20 +150,11 @@ export class DynamoRegistrationStore implements RegistrationStore {
     const reg = write.registration;
     const emailMoves: Tagged[] = [];
     if (reg.state === 'cancelled') {
-      emailMoves.push({ tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: rk.email(reg.meeting_id, previousEmail) } } });
+      emailMoves.push({ tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: registrationKeys.email(reg.meeting_id, previousEmail) } } });
     } else if (previousEmail !== reg.email) {
       emailMoves.push(
-        { tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: rk.email(reg.meeting_id, previousEmail) } } },
-        {
-          tag: 'email',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...rk.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
+        { tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: registrationKeys.email(reg.meeting_id, previousEmail) } } },
+        this.putEmailMarker(reg),
       );
     }
     await this.transact(
@@ -206,7 +180,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: keys.item(reg.meeting_id, write.itemKey),
+            Key: meetingKeys.item(reg.meeting_id, write.itemKey),
             UpdateExpression: 'ADD #confirmed :one, #waiting :minus',
             ConditionExpression: 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity',
             ExpressionAttributeNames: exprNames('ADD #confirmed :one, #waiting :minus', 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity'),
@@ -219,7 +193,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
         item: {
           Delete: {
             TableName: this.tableName,
-            Key: rk.waiting(reg.meeting_id, write.itemKey, write.ticket),
+            Key: registrationKeys.waiting(reg.meeting_id, write.itemKey, write.ticket),
             ConditionExpression: 'registration_id = :id',
             ExpressionAttributeValues: { ':id': reg.id },
           },
@@ -228,7 +202,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
       {
         tag: 'outbox',
-        item: { Put: { TableName: this.tableName, Item: { ...rk.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
+        item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
       },
     ]);
   }
@@ -237,21 +211,15 @@ export class DynamoRegistrationStore implements RegistrationStore {
     const waiting = registration.items.filter((h) => h.status === 'waiting' && h.ticket !== undefined);
     const entries = await Promise.all(
       waiting.map(async (h) => {
-        let ahead = 0;
-        const pages = paginateQuery(
-          { client: this.client },
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk < :sk',
-            ExpressionAttributeValues: {
-              ':pk': rk.waitingPartition(registration.meeting_id, h.key),
-              ':sk': rk.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
-            },
-            Select: 'COUNT',
-            ConsistentRead: true,
+        const ahead = await countItems(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk < :sk',
+          ExpressionAttributeValues: {
+            ':pk': registrationKeys.waitingPartition(registration.meeting_id, h.key),
+            ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
           },
-        );
-        for await (const page of pages) ahead += page.Count ?? 0;
+          ConsistentRead: true,
+        });
         return [h.key, ahead + 1] as const;
       }),
     );
@@ -263,7 +231,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.waitingPartition(meetingId, itemKey) },
+        ExpressionAttributeValues: { ':pk': registrationKeys.waitingPartition(meetingId, itemKey) },
         Limit: 1,
         ConsistentRead: true,
       }),
@@ -274,24 +242,48 @@ export class DynamoRegistrationStore implements RegistrationStore {
     return { registrationId: entry.registration_id, ticket: entry.ticket };
   }
 
-  async listByMeeting(meetingId: string): Promise<Registration[]> {
-    // Read from the index (eventually consistent, milliseconds behind): organiser lists.
-    const regs: Registration[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
+  /** One registration per (meeting, normalised email): the marker a create or an email change takes. */
+  private putEmailMarker(reg: Registration): Tagged {
+    return {
+      tag: 'email',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...registrationKeys.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    };
+  }
+
+  /**
+   * One page of a meeting's registrations (gsi1, in order of arrival): id, state, meeting and
+   * check-ins only. The pager of the meeting reminder and survey invitation sources.
+   */
+  async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
+    const out = await this.client.send(
+      new QueryCommand({
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.meetingListingPartition(meetingId) },
-      },
+        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
+        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
+        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
     );
-    for await (const page of pages) for (const item of page.Items ?? []) regs.push(RegistrationSchema.parse(item.registration));
-    return regs;
+    return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  listByMeeting(meetingId: string): Promise<Registration[]> {
+    // Read from the index (eventually consistent, milliseconds behind): organiser lists.
+    const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId));
+    return collect(listing, (item) => RegistrationSchema.parse(item['registration']));
   }
 
   async findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: rk.checkinToken(hash), ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: registrationKeys.checkinToken(hash), ConsistentRead: true }));
     if (!out.Item) return undefined;
     const item = CheckinTokenItemSchema.parse(out.Item);
     return { registrationId: item.registration_id, meetingId: item.meeting_id };
@@ -308,7 +300,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
             item: {
               Update: {
                 TableName: this.tableName,
-                Key: rk.registration(reg.id),
+                Key: registrationKeys.registration(reg.id),
                 // The version moves, like a check-in: a writer holding an older copy fails its
                 // version condition and re-reads, instead of putting back the old token record.
                 UpdateExpression: 'SET #reg.#token = :token, #version = #version + :one, #reg.#version = #reg.#version + :one',
@@ -321,7 +313,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
           { tag: 'checkin', item: { Put: this.checkinTokenItem(reg, next.hash) } },
         );
         if (previous !== undefined && previous !== next.hash) {
-          items.push({ tag: 'checkin', item: { Delete: { TableName: this.tableName, Key: rk.checkinToken(previous) } } });
+          items.push({ tag: 'checkin', item: { Delete: { TableName: this.tableName, Key: registrationKeys.checkinToken(previous) } } });
         }
       }
       await this.transact(items);
@@ -333,7 +325,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.registration(registrationId),
+          Key: registrationKeys.registration(registrationId),
           // The version moves too: a writer holding an older copy (a promotion, a modification)
           // then fails its version condition and re-reads, instead of erasing the check-in.
           UpdateExpression:
@@ -347,14 +339,14 @@ export class DynamoRegistrationStore implements RegistrationStore {
       );
       return RegistrationSchema.parse(out.Attributes?.registration);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new PlanOutdatedError();
+      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
   }
 
   async clearOutbox(notification: Notification): Promise<void> {
     await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: rk.outbox(notification.created_at, notification.id) }),
+      new DeleteCommand({ TableName: this.tableName, Key: registrationKeys.outbox(notification.created_at, notification.id) }),
     );
   }
 
@@ -363,7 +355,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk < :sk',
-        ExpressionAttributeValues: { ':pk': rk.outboxPartition, ':sk': olderThan },
+        ExpressionAttributeValues: { ':pk': registrationKeys.outboxPartition, ':sk': olderThan },
         Limit: 100,
       }),
     );
@@ -376,7 +368,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
   private checkinTokenItem(reg: Registration, hash: string) {
     return {
       TableName: this.tableName,
-      Item: { ...rk.checkinToken(hash), type: 'checkin-token', registration_id: reg.id, meeting_id: reg.meeting_id },
+      Item: { ...registrationKeys.checkinToken(hash), type: 'checkin-token', registration_id: reg.id, meeting_id: reg.meeting_id },
     };
   }
 
@@ -385,8 +377,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
       Put: {
         TableName: this.tableName,
         Item: {
-          ...rk.registration(reg.id),
-          ...rk.meetingListing(reg.meeting_id, reg.created_at, reg.id),
+          ...registrationKeys.registration(reg.id),
+          ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
           type: 'registration',
           version: reg.version,
           registration: reg,
@@ -427,7 +419,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       },
     });
     for (const action of actions) {
-      const Key = keys.item(meetingId, action.key);
+      const Key = meetingKeys.item(meetingId, action.key);
       const chosen = action.chosen === undefined ? '' : ', #chosen :chosen';
       const chosenValue = action.chosen === undefined ? {} : { ':chosen': action.chosen };
       const counting = action.chosen === 1 ? ' AND #meeting_version = :mv' : '';
@@ -467,7 +459,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
               item: {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...rk.waiting(meetingId, action.key, action.ticket), type: 'waiting', registration_id: registrationId, ticket: action.ticket },
+                  Item: { ...registrationKeys.waiting(meetingId, action.key, action.ticket), type: 'waiting', registration_id: registrationId, ticket: action.ticket },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -488,7 +480,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
               item: {
                 Delete: {
                   TableName: this.tableName,
-                  Key: rk.waiting(meetingId, action.key, action.ticket),
+                  Key: registrationKeys.waiting(meetingId, action.key, action.ticket),
                   ConditionExpression: 'registration_id = :id',
                   ExpressionAttributeValues: { ':id': registrationId },
                 },
@@ -518,7 +510,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
       if (error.failed('form')) throw new FormTakenError();
       if (error.failed('email')) throw new EmailTakenError();
       // Stale counters, a moved waiting entry, a concurrent edit or a transaction in flight.
-      throw new PlanOutdatedError(countersExplaining(error));
+      throw new StaleReadError('plan outdated', countersExplaining(error));
     }
   }
 }

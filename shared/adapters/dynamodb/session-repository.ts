@@ -4,29 +4,19 @@
 // Tokens: the one-click item is keyed by the token's SHA-256, so the credential never shows in
 // a key (keys appear in errors and metrics); the token itself lives only inside the
 // subscription, which is never logged.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import {
-  FormTakenError,
-  OverrideOutdatedError,
-  SubscriptionOutdatedError,
-  type ActiveSubscriber,
-  type SeriesWithOverrides,
-  type SessionStore,
-  type SubscriberPage,
-  type SubscriptionReads,
-  type SubscriptionWrite,
-} from '#shared/domain/sessions/ports.ts';
+import { type ActiveSubscriber, type SeriesWithOverrides, type SessionRepository, type SubscriberPage, type SubscriptionReads, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import {
   FormMarkerSchema,
   OccurrenceOverrideSchema,
@@ -37,8 +27,10 @@ import {
   type Subscription,
 } from '#shared/domain/sessions/schema.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { collect, countItems, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { sessionKeys as sk } from '#shared/adapters/dynamodb/keys.ts';
+import { sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 const GSI = 'gsi1';
@@ -47,11 +39,10 @@ export const tokenHash = (token: string) => createHash('sha256').update(token, '
 
 const TokenTargetSchema = z.object({ series_id: z.string(), email: z.string() });
 const PointerSchema = z.object({ email: z.string() });
-const CursorSchema = z.object({ gsi1pk: z.string(), gsi1sk: z.string(), pk: z.string(), sk: z.string() });
 
 type SubscriptionTag = 'subscription' | 'form' | 'pointer' | 'token';
 
-export class DynamoSessionStore implements SessionStore {
+export class DynamoSessionRepository implements SessionRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -62,12 +53,12 @@ export class DynamoSessionStore implements SessionStore {
   // Series and overrides
 
   async findSeries(seriesId: string): Promise<Series | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sessionKeys.series(seriesId), ConsistentRead: true }));
     return out.Item ? seriesOf(out.Item) : undefined;
   }
 
   async findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sk.series(seriesId), ConsistentRead: true }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: sessionKeys.series(seriesId), ConsistentRead: true }));
     return out.Item ? { series: seriesOf(out.Item), overrides: overridesOf(out.Item) } : undefined;
   }
 
@@ -75,27 +66,14 @@ export class DynamoSessionStore implements SessionStore {
     return (await this.listSeriesWithOverrides()).map((s) => s.series);
   }
 
-  async listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
-    const out: SeriesWithOverrides[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: GSI,
-        KeyConditionExpression: '#gsi1pk = :pk',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sk.SERIES_LISTING },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) out.push({ series: seriesOf(item), overrides: overridesOf(item) });
-    }
-    return out;
+  listSeriesWithOverrides(): Promise<SeriesWithOverrides[]> {
+    const listing = listingItems(this.client, this.tableName, sessionKeys.SERIES_LISTING);
+    return collect(listing, (item) => ({ series: seriesOf(item), overrides: overridesOf(item) }));
   }
 
   async listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]> {
     const out: OccurrenceOverride[] = [];
-    for await (const item of this.queryPartition(sk.seriesPartition(seriesId), sk.OVERRIDE_PREFIX)) {
+    for await (const item of partitionItems(this.client, this.tableName, sessionKeys.seriesPartition(seriesId), { prefix: sessionKeys.OVERRIDE_PREFIX })) {
       out.push(OccurrenceOverrideSchema.parse(item['override']));
     }
     return out;
@@ -110,14 +88,14 @@ export class DynamoSessionStore implements SessionStore {
     const out = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: sk.series(series.id),
+        Key: sessionKeys.series(series.id),
         UpdateExpression: update,
         ExpressionAttributeNames: exprNames(update),
         ExpressionAttributeValues: {
           ':series': series,
           ':type': 'session-series',
-          ':gpk': sk.seriesListing(series.id).gsi1pk,
-          ':gsk': sk.seriesListing(series.id).gsi1sk,
+          ':gpk': sessionKeys.seriesListing(series.id).gsi1pk,
+          ':gsk': sessionKeys.seriesListing(series.id).gsi1sk,
           ':now': series.created_at,
           ':none': {},
         },
@@ -137,7 +115,7 @@ export class DynamoSessionStore implements SessionStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...sk.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
+            Item: { ...sessionKeys.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
             ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
             ...(previous
               ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } }
@@ -150,7 +128,7 @@ export class DynamoSessionStore implements SessionStore {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: sk.series(override.series_id),
+            Key: sessionKeys.series(override.series_id),
             UpdateExpression: 'SET #overrides.#date = :o',
             ConditionExpression: 'attribute_exists(#overrides)',
             ExpressionAttributeNames: { '#overrides': 'overrides', '#date': override.date },
@@ -162,7 +140,7 @@ export class DynamoSessionStore implements SessionStore {
     try {
       await transactWrite(this.client, items);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new OverrideOutdatedError();
+      if (error instanceof TransactionRefusedError) throw new StaleReadError();
       throw error;
     }
   }
@@ -171,11 +149,11 @@ export class DynamoSessionStore implements SessionStore {
   // Subscriptions
 
   async readForSubscription(seriesId: string, email: string, formUuid: string | undefined): Promise<SubscriptionReads> {
-    const keys = [sk.series(seriesId), sk.subscription(seriesId, email), ...(formUuid ? [sk.form(formUuid)] : [])];
+    const keys = [sessionKeys.series(seriesId), sessionKeys.subscription(seriesId, email), ...(formUuid ? [sessionKeys.form(formUuid)] : [])];
     const found = await batchGet(this.client, this.tableName, keys);
-    const series = found.get(itemKey(sk.series(seriesId)));
-    const subscription = found.get(itemKey(sk.subscription(seriesId, email)));
-    const marker = formUuid ? found.get(itemKey(sk.form(formUuid))) : undefined;
+    const series = found.get(itemKey(sessionKeys.series(seriesId)));
+    const subscription = found.get(itemKey(sessionKeys.subscription(seriesId, email)));
+    const marker = formUuid ? found.get(itemKey(sessionKeys.form(formUuid))) : undefined;
     return {
       series: series ? seriesOf(series) : undefined,
       overrides: series ? overridesOf(series) : [],
@@ -199,7 +177,7 @@ export class DynamoSessionStore implements SessionStore {
       items.push({ tag: 'subscription', item: { Put: { TableName: this.tableName, Item: this.subscriptionItem(s), ...versionCheck } } });
     } else if (write.marker) {
       // Already subscribed: the subscription is not rewritten, but must still be as read.
-      const key = sk.subscription(write.marker.series_id, write.marker.email);
+      const key = sessionKeys.subscription(write.marker.series_id, write.marker.email);
       items.push({ tag: 'subscription', item: { ConditionCheck: { TableName: this.tableName, Key: key, ...versionCheck } } });
     }
     if (write.marker) {
@@ -208,7 +186,7 @@ export class DynamoSessionStore implements SessionStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...sk.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
+            Item: { ...sessionKeys.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -221,7 +199,7 @@ export class DynamoSessionStore implements SessionStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sk.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
+              Item: { ...sessionKeys.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -231,7 +209,7 @@ export class DynamoSessionStore implements SessionStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sk.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
+              Item: { ...sessionKeys.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -243,7 +221,7 @@ export class DynamoSessionStore implements SessionStore {
     } catch (error) {
       if (error instanceof TransactionRefusedError) {
         if (error.failedTags.has('form')) throw new FormTakenError();
-        throw new SubscriptionOutdatedError();
+        throw new StaleReadError();
       }
       throw error;
     }
@@ -251,19 +229,19 @@ export class DynamoSessionStore implements SessionStore {
 
   private subscriptionItem(s: Subscription): Record<string, unknown> {
     return {
-      ...sk.subscription(s.series_id, s.email),
+      ...sessionKeys.subscription(s.series_id, s.email),
       type: 'session-subscription',
       version: s.version,
       subscription: s,
       // Sparse: only active subscriptions are listed for the fan-out.
-      ...(s.status === 'active' ? sk.activeListing(s.series_id, s.subscriber_id) : {}),
+      ...(s.status === 'active' ? sessionKeys.activeListing(s.series_id, s.subscriber_id) : {}),
     };
   }
 
   async findTokenTarget(token: string): Promise<{ seriesId: string; email: string } | undefined> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.unsubscribeToken(tokenHash(token)), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.unsubscribeToken(tokenHash(token)), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
     const target = TokenTargetSchema.parse(out.Item);
@@ -280,7 +258,7 @@ export class DynamoSessionStore implements SessionStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: sk.subscription(target.seriesId, target.email),
+          Key: sessionKeys.subscription(target.seriesId, target.email),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),
@@ -306,7 +284,7 @@ export class DynamoSessionStore implements SessionStore {
       IndexName: GSI,
       KeyConditionExpression: '#gsi1pk = :pk',
       ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-      ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
+      ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
       Limit: Math.max(1, Math.min(limit, 1000)),
       ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
     };
@@ -318,58 +296,38 @@ export class DynamoSessionStore implements SessionStore {
       if (s.status !== 'active') continue;
       items.push({ subscriber_id: s.subscriber_id, email: s.email, first_name: s.first_name, token: s.token });
     }
-    return { items, cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
+    return { items, cursor: encodeCursor(out.LastEvaluatedKey) ?? undefined };
   }
 
   async findSubscription(seriesId: string, subscriberId: string): Promise<Subscription | undefined> {
     const pointer = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.subscriberPointer(seriesId, subscriberId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.subscriberPointer(seriesId, subscriberId), ConsistentRead: true }),
     );
     if (!pointer.Item) return undefined;
     const { email } = PointerSchema.parse(pointer.Item);
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: sk.subscription(seriesId, email), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: sessionKeys.subscription(seriesId, email), ConsistentRead: true }),
     );
     return out.Item ? SubscriptionSchema.parse(out.Item['subscription']) : undefined;
   }
 
   async countSubscribers(seriesId: string): Promise<number> {
-    let count = 0;
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: GSI,
-        KeyConditionExpression: '#gsi1pk = :pk',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':pk': sk.activeListingPartition(seriesId) },
-        Select: 'COUNT',
-      },
-    );
-    for await (const page of pages) count += page.Count ?? 0;
-    return count;
+    return countItems(this.client, {
+      TableName: this.tableName,
+      IndexName: GSI,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': sessionKeys.activeListingPartition(seriesId) },
+    });
   }
 
   async listSubscriptions(seriesId: string): Promise<Subscription[]> {
     const out: Subscription[] = [];
-    for await (const item of this.queryPartition(sk.subscriptionsPartition(seriesId), sk.SUBSCRIPTION_PREFIX)) {
+    for await (const item of partitionItems(this.client, this.tableName, sessionKeys.subscriptionsPartition(seriesId), { prefix: sessionKeys.SUBSCRIPTION_PREFIX })) {
       out.push(SubscriptionSchema.parse(item['subscription']));
     }
     return out;
   }
 
-  private async *queryPartition(pk: string, prefix?: string): AsyncGenerator<Record<string, unknown>> {
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) yield* page.Items ?? [];
-  }
 }
 
 /** The stored definition; its creation date is the item's first one (a replacement keeps it). */
@@ -384,10 +342,3 @@ function overridesOf(item: Record<string, unknown>): OccurrenceOverride[] {
   return Object.values(map).map((o) => OccurrenceOverrideSchema.parse(o));
 }
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-}

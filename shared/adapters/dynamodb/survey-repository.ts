@@ -2,31 +2,25 @@
 // the shapes written here: a response item holds its random id, the answers and the two groups;
 // the markers hold nothing but their keyed-hash key; the free texts sit under keys of their own.
 // No item holds an email, a form uuid, a time or a link from a marker to a response.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
   GetCommand,
-  paginateQuery,
   PutCommand,
   QueryCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
-import {
-  ResponseRaceError,
-  SurveyChangedError,
-  type AnswerContext,
-  type ResponseWrite,
-  type SurveyStore,
-  type TextsPage,
-} from '#shared/domain/surveys/ports.ts';
+import { type AnswerContext, type ResponseWrite, type SurveyRepository, type TextsPage } from '#shared/domain/surveys/ports.ts';
 import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
 import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb/batch-get.ts';
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
 import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text';
@@ -43,7 +37,7 @@ export const SURVEY_ITEM_TYPES = {
   text: 'survey-text',
 } as const;
 
-export class DynamoSurveyStore implements SurveyStore {
+export class DynamoSurveyRepository implements SurveyRepository {
   /**
    * Meeting of each survey seen by this container. It lets the one BatchGetItem of an answer
    * also fetch the person's email marker, whose key needs the meeting; a stale or missing hint
@@ -72,7 +66,7 @@ export class DynamoSurveyStore implements SurveyStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new SurveyChangedError();
+      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
   }
@@ -127,7 +121,7 @@ export class DynamoSurveyStore implements SurveyStore {
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new ResponseRaceError(error.message);
+      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
       throw error;
     }
   }
@@ -148,18 +142,9 @@ export class DynamoSurveyStore implements SurveyStore {
     return { texts: items.map((i) => i.text), ...(typeof last === 'string' ? { next: last } : {}) };
   }
 
-  async listResponses(surveyId: string): Promise<StoredResponse[]> {
-    const responses: StoredResponse[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': surveyKeys.responsesPartition(surveyId) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) responses.push(StoredResponseSchema.parse(item['response']));
-    return responses;
+  listResponses(surveyId: string): Promise<StoredResponse[]> {
+    const items = partitionItems(this.client, this.tableName, surveyKeys.responsesPartition(surveyId), { consistent: false });
+    return collect(items, (item) => StoredResponseSchema.parse(item['response']));
   }
 
   async participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>> {

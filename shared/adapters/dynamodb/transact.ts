@@ -10,7 +10,7 @@ import {
   unmarshall,
 } from '#shared/adapters/aws/sdk.ts';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
-import { nonceItem } from '#shared/adapters/dynamodb/nonce-store.ts';
+import { nonceItem } from '#shared/adapters/dynamodb/nonce-repository.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -2,20 +2,21 @@
 // of a campaign's partition, or the few keys a use case decides on in one BatchGetItem (a
 // second round only when a key depends on the first: the registration an email points to).
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
-// or conflicting transaction becomes StaleWriteError (the service reads and decides again).
-import { paginateQuery, type DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+// or conflicting transaction becomes StaleReadError (the service reads and decides again).
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
-  StaleBallotError,
-  StaleWriteError,
+  staleBallot,
   type BallotContext,
   type BallotFormMarker,
   type CampaignRecord,
   type CampaignSnapshot,
   type CosignContext,
   type ProposeContext,
-  type VoteStore,
+  type VoteRepository,
 } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import {
@@ -30,7 +31,7 @@ import {
 } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { DEFAULT_SHARDS, counterDeltaItem, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
-import { registrationKeys, voteKeys as vk } from '#shared/adapters/dynamodb/keys.ts';
+import { registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
@@ -73,7 +74,7 @@ const proposalOf = (item: Item): Proposal => ProposalSchema.parse({ ...(item['pr
 const supportOf = (item: Item): Support => SupportSchema.parse(item['support']);
 const nameOf = (item: Item | undefined): string | undefined => (typeof item?.['name'] === 'string' ? item['name'] : undefined);
 
-export class DynamoVoteStore implements VoteStore {
+export class DynamoVoteRepository implements VoteRepository {
   // The campaign's meeting, remembered by this instance (one per Lambda instance): it lets the
   // first read of a ballot fetch the voter's email marker together with the campaign. A stale
   // entry only costs another round (the campaign read decides).
@@ -89,19 +90,8 @@ export class DynamoVoteStore implements VoteStore {
   // -------------------------------------------------------------------------------------
   // Reads
 
-  async listCampaigns(): Promise<Campaign[]> {
-    const out: Campaign[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.CAMPAIGN_LISTING },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) out.push(CampaignSchema.parse(item['campaign']));
-    return out;
+  listCampaigns(): Promise<Campaign[]> {
+    return collect(listingItems(this.client, this.tableName, voteKeys.CAMPAIGN_LISTING), (item) => CampaignSchema.parse(item['campaign']));
   }
 
   async loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined> {
@@ -109,23 +99,12 @@ export class DynamoVoteStore implements VoteStore {
     const proposals: Proposal[] = [];
     const supports: Support[] = [];
     const names = new Map<string, string>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.campaignPartition(campaignId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const sk = String(item['sk']);
-        if (sk === 'META') record = campaignRecord(item);
-        else if (sk.startsWith(vk.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
-        else if (sk.startsWith(vk.SUPPORT_PREFIX)) supports.push(supportOf(item));
-        else if (sk.startsWith(vk.NAME_PREFIX)) names.set(sk.slice(vk.NAME_PREFIX.length), String(item['name']));
-      }
+    for await (const item of partitionItems(this.client, this.tableName, voteKeys.campaignPartition(campaignId))) {
+      const sortKey = String(item['sk']);
+      if (sortKey === 'META') record = campaignRecord(item);
+      else if (sortKey.startsWith(voteKeys.PROPOSAL_PREFIX)) proposals.push(proposalOf(item));
+      else if (sortKey.startsWith(voteKeys.SUPPORT_PREFIX)) supports.push(supportOf(item));
+      else if (sortKey.startsWith(voteKeys.NAME_PREFIX)) names.set(sortKey.slice(voteKeys.NAME_PREFIX.length), String(item['name']));
     }
     if (!record) return undefined;
     if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
@@ -155,18 +134,18 @@ export class DynamoVoteStore implements VoteStore {
   }
 
   async loadProposeContext(campaignId: string, formUuid: string): Promise<ProposeContext> {
-    const base = [vk.campaign(campaignId), vk.proposalForm(formUuid)];
+    const base = [voteKeys.campaign(campaignId), voteKeys.proposalForm(formUuid)];
     const get = await this.readRounds(base, (got) => {
-      const marker = got(vk.proposalForm(formUuid));
+      const marker = got(voteKeys.proposalForm(formUuid));
       if (!marker) return base;
       const proposalId = ProposalMarkerSchema.parse(marker).proposal_id;
       const markerCampaign = String(marker['campaign_id'] ?? campaignId);
-      return [...base, vk.proposal(markerCampaign, proposalId)];
+      return [...base, voteKeys.proposal(markerCampaign, proposalId)];
     });
-    const campaignItem = get(vk.campaign(campaignId));
-    const markerItem = get(vk.proposalForm(formUuid));
+    const campaignItem = get(voteKeys.campaign(campaignId));
+    const markerItem = get(voteKeys.proposalForm(formUuid));
     const marker = markerItem ? ProposalMarkerSchema.parse(markerItem) : undefined;
-    const proposalItem = marker ? get(vk.proposal(String(markerItem?.['campaign_id'] ?? campaignId), marker.proposal_id)) : undefined;
+    const proposalItem = marker ? get(voteKeys.proposal(String(markerItem?.['campaign_id'] ?? campaignId), marker.proposal_id)) : undefined;
     return {
       record: campaignItem ? campaignRecord(campaignItem) : undefined,
       marker,
@@ -176,11 +155,11 @@ export class DynamoVoteStore implements VoteStore {
 
   async loadCosignContext(proposalId: string, campaignId: string, formUuid: string, orgKey: string): Promise<CosignContext> {
     const keys = [
-      vk.campaign(campaignId),
-      vk.proposal(campaignId, proposalId),
-      vk.cosignForm(formUuid),
-      vk.support(campaignId, proposalId, orgKey),
-      vk.organisationName(campaignId, orgKey),
+      voteKeys.campaign(campaignId),
+      voteKeys.proposal(campaignId, proposalId),
+      voteKeys.cosignForm(formUuid),
+      voteKeys.support(campaignId, proposalId, orgKey),
+      voteKeys.organisationName(campaignId, orgKey),
     ];
     const found = await batchGet(this.client, this.tableName, keys);
     const [campaign, proposal, marker, support, name] = keys.map((k) => found.get(itemKey(k)));
@@ -194,11 +173,11 @@ export class DynamoVoteStore implements VoteStore {
   }
 
   async loadBallotContext(campaignId: string, formUuid: string, email: string, hint: string | undefined): Promise<BallotContext> {
-    const base = [vk.campaign(campaignId), vk.ballotForm(formUuid)];
-    const orgKeys = (key: string) => [vk.ballot(campaignId, key), vk.organisationName(campaignId, key)];
+    const base = [voteKeys.campaign(campaignId), voteKeys.ballotForm(formUuid)];
+    const orgKeys = (key: string) => [voteKeys.ballot(campaignId, key), voteKeys.organisationName(campaignId, key)];
     /** The organisation the ballot is for, once the items that decide it are read. */
     const resolve = (got: (k: ItemKey) => Item | undefined) => {
-      const campaignItem = got(vk.campaign(campaignId));
+      const campaignItem = got(voteKeys.campaign(campaignId));
       if (!campaignItem) return { keys: base };
       // Only the two fields that decide the keys (the campaign is parsed once, at the end).
       const campaign = CampaignKeysSchema.parse(campaignItem['campaign']);
@@ -235,58 +214,38 @@ export class DynamoVoteStore implements VoteStore {
     ];
     const get = await this.readRounds(first, (got) => resolve(got).keys);
     const resolved = resolve(get);
-    const campaignItem = get(vk.campaign(campaignId));
+    const campaignItem = get(voteKeys.campaign(campaignId));
     if (!campaignItem) return {};
     const record = campaignRecord(campaignItem);
     if (record.campaign.meeting_id) this.meetingOfCampaign.set(campaignId, record.campaign.meeting_id);
-    const markerItem = get(vk.ballotForm(formUuid));
-    const ballotItem = resolved.orgKey === undefined ? undefined : get(vk.ballot(campaignId, resolved.orgKey));
+    const markerItem = get(voteKeys.ballotForm(formUuid));
+    const ballotItem = resolved.orgKey === undefined ? undefined : get(voteKeys.ballot(campaignId, resolved.orgKey));
     return {
       record,
       marker: markerItem ? (BallotMarkerSchema.parse(markerItem) satisfies BallotFormMarker) : undefined,
       voter: resolved.voter,
       ballot: ballotItem ? BallotSchema.parse(ballotItem['ballot']) : undefined,
-      organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(vk.organisationName(campaignId, resolved.orgKey))),
+      organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(voteKeys.organisationName(campaignId, resolved.orgKey))),
     };
   }
 
-  async listBallots(campaignId: string): Promise<Ballot[]> {
-    const out: Ballot[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': vk.ballotPartition(campaignId) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) out.push(BallotSchema.parse(item['ballot']));
-    return out;
+  listBallots(campaignId: string): Promise<Ballot[]> {
+    return collect(partitionItems(this.client, this.tableName, voteKeys.ballotPartition(campaignId)), (item) => BallotSchema.parse(item['ballot']));
   }
 
   readTally(campaignId: string): Promise<Record<string, number>> {
-    return readCounterSet(this.client, this.tableName, vk.tallySet(campaignId));
+    return readCounterSet(this.client, this.tableName, voteKeys.tallySet(campaignId));
   }
 
   async meetingOrganisations(meetingId: string): Promise<Set<string>> {
     const out = new Set<string>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: '#r.#org, #r.#state',
-        ExpressionAttributeNames: { '#r': 'registration', '#org': 'organisation', '#state': 'state' },
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const reg = item['registration'] as { organisation?: unknown; state?: unknown } | undefined;
-        if (reg?.state === 'active' && typeof reg.organisation === 'string') out.add(organisationKey(reg.organisation));
-      }
+    const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), {
+      ProjectionExpression: '#r.#org, #r.#state',
+      ExpressionAttributeNames: { '#r': 'registration', '#org': 'organisation', '#state': 'state' },
+    });
+    for await (const item of listing) {
+      const reg = item['registration'] as { organisation?: unknown; state?: unknown } | undefined;
+      if (reg?.state === 'active' && typeof reg.organisation === 'string') out.add(organisationKey(reg.organisation));
     }
     return out;
   }
@@ -303,8 +262,8 @@ export class DynamoVoteStore implements VoteStore {
           Put: {
             TableName: this.tableName,
             Item: {
-              ...vk.campaign(campaign.id),
-              ...vk.campaignListing(campaign.id),
+              ...voteKeys.campaign(campaign.id),
+              ...voteKeys.campaignListing(campaign.id),
               type: 'campaign',
               campaign,
               version: campaign.version,
@@ -322,7 +281,7 @@ export class DynamoVoteStore implements VoteStore {
         item: {
           Update: {
             TableName: this.tableName,
-            Key: vk.campaign(campaign.id),
+            Key: voteKeys.campaign(campaign.id),
             UpdateExpression: 'SET #campaign = :campaign, #version = :next',
             ConditionExpression: `#version = :expected${guard}`,
             ExpressionAttributeNames: {
@@ -349,7 +308,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Update: {
               TableName: this.tableName,
-              Key: counterShardKey(vk.tallySet(campaign.id), shard),
+              Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
               UpdateExpression: 'SET #sealed = :true',
               ExpressionAttributeNames: { '#sealed': SEALED },
               ExpressionAttributeValues: { ':true': true },
@@ -375,7 +334,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+              Item: { ...voteKeys.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -405,7 +364,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
+              Item: { ...voteKeys.proposalForm(p.form_uuid), type: 'proposal-form', proposal_id: p.id, campaign_id: p.campaign_id, request_hash: p.request_hash },
             },
           },
         },
@@ -428,7 +387,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Update: {
               TableName: this.tableName,
-              Key: vk.proposal(campaignId, s.proposal_id),
+              Key: voteKeys.proposal(campaignId, s.proposal_id),
               UpdateExpression: 'ADD #supporters :one',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeNames: { '#supporters': 'supporters' },
@@ -442,7 +401,7 @@ export class DynamoVoteStore implements VoteStore {
             Put: {
               TableName: this.tableName,
               Item: {
-                ...vk.cosignForm(s.form_uuid),
+                ...voteKeys.cosignForm(s.form_uuid),
                 type: 'cosign-form',
                 proposal_id: s.proposal_id,
                 organisation_key: s.organisation_key,
@@ -478,7 +437,7 @@ export class DynamoVoteStore implements VoteStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...vk.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+            Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
             ...this.versionCondition(write.previousVersion),
           },
         },
@@ -489,7 +448,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
+              Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
               ...this.versionCondition(write.markerVersion),
             },
           },
@@ -503,12 +462,12 @@ export class DynamoVoteStore implements VoteStore {
       // Agents of one organisation replacing its ballot at once collide on the ballot item
       // alone: the refusal carries that item as it stands, so the service re-plans on it
       // without reading again; a bare conflict (no condition failed) retries the same plan.
-      if (error.failedTags.size === 0 && error.conflict) throw new StaleBallotError('as-planned');
+      if (error.failedTags.size === 0 && error.conflict) throw staleBallot('as-planned');
       const current = error.current.find((c) => c.tag === 'ballot');
       if (error.failedTags.size === 1 && current) {
-        throw new StaleBallotError({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
+        throw staleBallot({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
       }
-      throw new StaleWriteError(error.message);
+      throw new StaleReadError(error.message);
     }
   }
 
@@ -524,7 +483,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...vk.ballotForm(write.formUuid), type: 'ballot-form', ...m },
+              Item: { ...voteKeys.ballotForm(write.formUuid), type: 'ballot-form', ...m },
               ...this.versionCondition(write.markerVersion),
             },
           },
@@ -534,7 +493,7 @@ export class DynamoVoteStore implements VoteStore {
           item: {
             ConditionCheck: {
               TableName: this.tableName,
-              Key: vk.ballot(m.campaign_id, m.organisation_key),
+              Key: voteKeys.ballot(m.campaign_id, m.organisation_key),
               ConditionExpression: '#version > :planned',
               ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':planned': write.plannedVersion },
@@ -557,7 +516,7 @@ export class DynamoVoteStore implements VoteStore {
 
   /** The ballot's delta on one random shard, refused once the campaign's tally is sealed. */
   private tallyItem(campaignId: string, delta: Record<string, number>): TransactItem {
-    const setId = vk.tallySet(campaignId);
+    const setId = voteKeys.tallySet(campaignId);
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {
@@ -586,7 +545,7 @@ export class DynamoVoteStore implements VoteStore {
       ? {
           Put: {
             TableName: this.tableName,
-            Item: { ...vk.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
+            Item: { ...voteKeys.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         }
@@ -594,7 +553,7 @@ export class DynamoVoteStore implements VoteStore {
           // The supporters counter moves on its own (co-signatures): an edit leaves it alone.
           Update: {
             TableName: this.tableName,
-            Key: vk.proposal(p.campaign_id, p.id),
+            Key: voteKeys.proposal(p.campaign_id, p.id),
             UpdateExpression: 'SET #proposal = :proposal, #version = :next',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: { '#proposal': 'proposal', '#version': 'version' },
@@ -607,7 +566,7 @@ export class DynamoVoteStore implements VoteStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...vk.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
+        Item: { ...voteKeys.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -618,7 +577,7 @@ export class DynamoVoteStore implements VoteStore {
     return {
       Update: {
         TableName: this.tableName,
-        Key: vk.organisationName(campaignId, orgKey),
+        Key: voteKeys.organisationName(campaignId, orgKey),
         UpdateExpression: 'SET #name = if_not_exists(#name, :name), #type = :type',
         ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
         ExpressionAttributeValues: { ':name': name, ':type': 'organisation-name' },
@@ -640,7 +599,7 @@ export class DynamoVoteStore implements VoteStore {
     return {
       Update: {
         TableName: this.tableName,
-        Key: vk.campaign(campaignId),
+        Key: voteKeys.campaign(campaignId),
         UpdateExpression: `${set}ADD #seq :one`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#seq': 'change_seq', '#campaign': 'campaign', '#ballot': 'ballot', ...extra.names },
@@ -653,7 +612,7 @@ export class DynamoVoteStore implements VoteStore {
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new StaleWriteError(error.message);
+      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
       throw error;
     }
   }

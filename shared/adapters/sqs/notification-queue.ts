@@ -36,7 +36,7 @@ export class SqsNotificationPublisher implements NotificationPublisher {
 }
 
 /** Where no queue is configured (a function that never notifies): refuses loudly. */
-export class MissingQueuePublisher implements NotificationPublisher {
+export class MissingNotificationPublisher implements NotificationPublisher {
   async publish(notifications: Notification[]): Promise<void> {
     if (notifications.length > 0) throw new Error('NOTIFY_QUEUE_URL is not configured');
   }

@@ -2,6 +2,7 @@
 // consumer renders and sends the email with the iCalendar invitation).
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
+import type { Logger } from '#shared/domain/logger.ts';
 import type { ConfirmationPublisher } from '#shared/domain/sessions/ports.ts';
 import { loadSqs } from '#shared/adapters/aws/sdk.ts';
 
@@ -42,11 +43,11 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
 }
 
 /** No reminders queue configured (REMINDERS_QUEUE_URL unset): confirmations are skipped, with a warning. */
-export class MissingConfirmationQueue implements ConfirmationPublisher {
-  constructor(private readonly warn: (message: string, attributes: Record<string, unknown>) => void) {}
+export class MissingConfirmationPublisher implements ConfirmationPublisher {
+  constructor(private readonly logger: Pick<Logger, 'warn'>) {}
 
   async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
-    this.warn('REMINDERS_QUEUE_URL is not configured: session confirmation skipped', {
+    this.logger.warn('REMINDERS_QUEUE_URL is not configured: session confirmation skipped', {
       seriesId: m.seriesId,
       subscriberId: m.subscriberId,
       occurrenceId: m.occurrenceId,

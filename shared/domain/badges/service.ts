@@ -4,12 +4,13 @@
 // the next generation on a reissue), and hand the PDF engine what to draw. The tokens are
 // written in one transaction per 33 registrations, conditional on each registration's version:
 // a registration changed meanwhile is read again and planned again.
-import { ConflictError, ServiceBusyError } from '#shared/domain/errors.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import { ConflictError, ServiceBusyError } from '#shared/errors.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { checkinUrl } from '#shared/domain/registrations/checkin-token.ts';
-import { PlanOutdatedError, type RegistrationStore } from '#shared/domain/registrations/ports.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { registrationNotFound } from '#shared/domain/registrations/service.ts';
 import type { BadgeLayout } from './layout.ts';
@@ -49,8 +50,8 @@ export interface BadgePrint {
 }
 
 export interface BadgeServiceDeps {
-  meetings: MeetingStore;
-  store: RegistrationStore;
+  meetings: MeetingRepository;
+  store: RegistrationRepository;
   checkinKey: () => Promise<string>;
   baseUrl: string;
   maxAttempts?: number;
@@ -107,7 +108,7 @@ export class BadgeService {
         await this.deps.store.setCheckinTokens(plan.changes);
         return tokens;
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         // Some registration moved (or the list, read from an index, lagged): read the ones to
         // change again, consistently, and plan again; the others are already right.
         const fresh = await Promise.all(plan.changes.map((c) => this.deps.store.findById(c.registration.id)));

@@ -1,11 +1,11 @@
 // What goes on the badges of a meeting: who gets one (people confirmed on site, on a day or on
 // any day; one person for a reprint), in which order (French collation), and what each badge
 // says. Pure: tokens are planned here too (checkin-token.ts), the use case writes them.
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 import { workshopKey } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { checkinTokenRecord, type CheckinTokenRecord } from '#shared/domain/registrations/checkin-token.ts';
-import { confirmedOnsiteDays } from '#shared/domain/registrations/exports.ts';
+import { confirmedOnsiteDays } from '#shared/domain/registrations/check-in.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 
 export type BadgeSort = 'name' | 'organisation';

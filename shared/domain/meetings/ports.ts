@@ -7,7 +7,7 @@ export interface MeetingWithItems {
 }
 
 /** Storage port of the meeting aggregate (its definition and its capacity items). */
-export interface MeetingStore {
+export interface MeetingRepository {
   findMeeting(meetingId: string): Promise<Meeting | undefined>;
   findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined>;
   listMeetings(): Promise<Meeting[]>;
@@ -16,7 +16,7 @@ export interface MeetingStore {
    * items and dropping `change.removed`. Decided by the write's own conditions: a removed item
    * must be free (nobody confirmed, waiting, or having chosen it), a moved workshop chosen by
    * nobody (ItemInUseError otherwise), and a capacity may not fall below the places confirmed
-   * on it unless `allowOverbooking` (CapacityBelowConfirmedError). StaleMeetingError when the
+   * on it unless `allowOverbooking` (CapacityBelowConfirmedError). StaleReadError when the
    * meeting changed meanwhile.
    */
   saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void>;
@@ -30,7 +30,6 @@ export interface MeetingChange {
   allowOverbooking?: boolean | undefined;
 }
 
-export class StaleMeetingError extends Error {}
 
 export class ItemInUseError extends Error {
   constructor(readonly itemKeys: string[]) {

@@ -1,21 +1,16 @@
-// Meeting use cases: what the handlers call. Storage comes in through the MeetingStore port.
-import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/domain/errors.ts';
+// Meeting use cases: what the handlers call. Storage comes in through the MeetingRepository port.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/errors.ts';
 import { defineMeeting, movedWorkshopKeys, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
-import {
-  CapacityBelowConfirmedError,
-  ItemInUseError,
-  StaleMeetingError,
-  type MeetingStore,
-  type MeetingWithItems,
-} from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
 import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
 
 export const meetingNotFound = (meetingId: string) => new NotFoundError(`Réunion inconnue : « ${meetingId} ».`, 'unknown-meeting');
 
 export class MeetingService {
-  constructor(private readonly store: MeetingStore) {}
+  constructor(private readonly store: MeetingRepository) {}
 
   /** Meetings open for registration now; with `includeClosed`, all of them. Soonest first. */
   async listMeetings(now: Date, includeClosed = false): Promise<Meeting[]> {
@@ -44,7 +39,7 @@ export class MeetingService {
         });
         return { meeting: next, created: previous === undefined };
       } catch (error) {
-        if (error instanceof StaleMeetingError) continue;
+        if (error instanceof StaleReadError) continue;
         if (error instanceof CapacityBelowConfirmedError) {
           const items = (await this.store.findMeetingWithItems(meetingId))?.items ?? [];
           const below = error.itemKeys.map((key) => ({

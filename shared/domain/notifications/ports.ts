@@ -15,7 +15,7 @@ export type ClaimResult =
   | { status: 'done'; state: 'sent' | 'skipped' }
   | { status: 'busy'; leaseUntil: string };
 
-export interface DeliveryStore {
+export interface DeliveryRepository {
   /**
    * Takes the marker of (notification, channel) for `leaseSeconds` when it is new, failed, or
    * held by a lease that expired (a consumer that crashed mid-send).
@@ -51,7 +51,7 @@ export interface DispatchDeliveryRow extends DispatchDeliveryRef {
   detail?: string;
 }
 
-export interface DispatchDeliveryStore {
+export interface DispatchDeliveryRepository {
   claimDispatch(ref: DispatchDeliveryRef, now: Date, leaseSeconds: number): Promise<ClaimResult>;
   markDispatchSent(ref: DispatchDeliveryRef, token: string, at: Date, detail: string, to: string): Promise<boolean>;
   markDispatchSkipped(ref: DispatchDeliveryRef, token: string, at: Date, reason: string, to?: string): Promise<boolean>;

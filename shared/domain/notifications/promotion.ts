@@ -7,7 +7,7 @@ import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts'
 import type { Notification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { EmailMessage } from './ports.ts';
-import { composeEmail } from '#shared/domain/notifications/email-text.ts';
+import { composeEmail, type EmailBlock } from '#shared/domain/notifications/email-text.ts';
 
 export interface PromotionContext {
   notification: Notification;
@@ -122,21 +122,33 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     dropped.length === 1
       ? 'Un atelier que vous aviez choisi, complet entre-temps et sans liste d’attente, n’a pas pu être conservé :'
       : 'Des ateliers que vous aviez choisis, complets entre-temps et sans liste d’attente, n’ont pas pu être conservés :';
-  const summary = summaryLines(meeting, answer);
-  const form = reg.form_number ? ` (demande n° ${reg.form_number})` : '';
-  const manage =
-    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
-    `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
-
   const email = composeEmail(subject, [
     greeting,
     intro,
     dropped.length > 0 && { heading: droppedIntro, items: dropped },
-    { heading: 'Votre inscription à ce jour :', items: summary },
-    { text: 'Pour l’ajouter à votre agenda (fichier iCalendar) :', href: answer.api.ics_url, label: 'ajouter à mon agenda' },
-    manage,
+    ...registrationStatusBlocks(meeting, reg, answer),
   ]);
   return { to: reg.email, ...email };
+}
+
+/**
+ * The end of every email about a registration (a promotion, a meeting reminder): where it
+ * stands now, the personal calendar link, and how to cancel or change it.
+ */
+export function registrationStatusBlocks(
+  meeting: Meeting,
+  reg: Pick<Registration, 'form_number'>,
+  answer: RegistrationAnswer,
+  /** The sentence before the calendar link (the meeting reminder attaches the file too). */
+  calendarText = 'Pour l’ajouter à votre agenda (fichier iCalendar) :',
+): EmailBlock[] {
+  const form = reg.form_number ? ` (demande n° ${reg.form_number})` : '';
+  return [
+    { heading: 'Votre inscription à ce jour :', items: summaryLines(meeting, answer) },
+    { text: calendarText, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
+    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
+      `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`,
+  ];
 }
 
 /**

@@ -2,11 +2,11 @@
 // signed callback to the w.c.s. form. The queue delivers at least once; each channel is
 // claimed, sent and marked in the delivery store, so a message seen twice sends nothing twice
 // and a retry after a failure sends only what is still missing.
-import { logger } from '#shared/lambda/logger.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import { registrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Notification, RegistrationStore } from '#shared/domain/registrations/ports.ts';
-import type { CallbackSender, DeliveryChannel, DeliveryStore, Mailer } from './ports.ts';
+import type { Notification, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
+import type { CallbackSender, DeliveryChannel, DeliveryRepository, Mailer } from './ports.ts';
 import { promotionCallbackBody, promotionEmail, type PromotionContext } from './promotion.ts';
 
 // Longer than the function timeout (30 s), so a consumer still working is never overtaken, and
@@ -44,9 +44,11 @@ export class DeliveryInProgressError extends Error {
 }
 
 export interface PromotionNotifierDeps {
-  registrations: Pick<RegistrationStore, 'findById' | 'waitingPositions'>;
-  meetings: Pick<MeetingStore, 'findMeeting'>;
-  deliveries: DeliveryStore;
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
+  registrations: Pick<RegistrationRepository, 'findById' | 'waitingPositions'>;
+  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  deliveries: DeliveryRepository;
   mailer: Mailer;
   callbacks: CallbackSender;
   baseUrl: string;
@@ -60,6 +62,10 @@ export class PromotionNotifier {
   private readonly clock: () => Date;
   private readonly leaseSeconds: number;
 
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
+
   constructor(private readonly deps: PromotionNotifierDeps) {
     this.clock = deps.clock ?? (() => new Date());
     this.leaseSeconds = deps.leaseSeconds ?? DELIVERY_LEASE_SECONDS;
@@ -70,22 +76,22 @@ export class PromotionNotifier {
     const log = { notificationId: notification.id, registrationId: notification.registration_id, item: notification.item_key };
     const registration = await this.deps.registrations.findById(notification.registration_id);
     if (!registration || registration.meeting_id !== notification.meeting_id) {
-      logger.warn('promotion not notified: registration gone', log);
+      this.logger.warn('promotion not notified: registration gone', log);
       return { status: 'ignored', reason: 'registration-gone' };
     }
     if (registration.state === 'cancelled') {
-      logger.info('promotion not notified: registration cancelled since', log);
+      this.logger.info('promotion not notified: registration cancelled since', log);
       return { status: 'ignored', reason: 'registration-cancelled' };
     }
     // Changed since the promotion (item given up, registration modified): announcing the place
     // would be false. The person already has the current state from their own change.
     if (registration.items.find((h) => h.key === notification.item_key)?.status !== 'confirmed') {
-      logger.info('promotion not notified: the item is no longer confirmed', log);
+      this.logger.info('promotion not notified: the item is no longer confirmed', log);
       return { status: 'ignored', reason: 'item-not-confirmed' };
     }
     const meeting = await this.deps.meetings.findMeeting(notification.meeting_id);
     if (!meeting) {
-      logger.warn('promotion not notified: meeting gone', log);
+      this.logger.warn('promotion not notified: meeting gone', log);
       return { status: 'ignored', reason: 'meeting-gone' };
     }
     const positions = await this.deps.registrations.waitingPositions(registration);
@@ -103,7 +109,7 @@ export class PromotionNotifier {
         return await this.deliverOnce(notification.id, channel, send);
       } catch (error) {
         failures.push({ channel, error });
-        logger.warn('delivery failed; the message will be retried', { ...log, channel, error: error as Error });
+        this.logger.warn('delivery failed; the message will be retried', { ...log, channel, error: error as Error });
         return 'not-applicable';
       }
     };
@@ -116,7 +122,7 @@ export class PromotionNotifier {
       ? await run('callback', async () => {
           const result = await this.deps.callbacks.post(callbackUrl, promotionCallbackBody(ctx));
           if (result.status === 'skipped') {
-            logger.warn('callback not sent: no signature key for its host', { ...log, host: result.host });
+            this.logger.warn('callback not sent: no signature key for its host', { ...log, host: result.host });
             return { status: 'skipped', reason: `${result.reason}:${result.host}` };
           }
           return { status: 'sent', detail: `http:${result.httpStatus}` };
@@ -124,7 +130,7 @@ export class PromotionNotifier {
       : 'not-applicable';
 
     if (failures.length > 0) throw new DeliveryFailedError(notification.id, failures);
-    logger.info('promotion notified', { ...log, email, callback });
+    this.logger.info('promotion notified', { ...log, email, callback });
     return { status: 'delivered', email, callback };
   }
 
@@ -140,7 +146,7 @@ export class PromotionNotifier {
       const message = error instanceof Error ? error.message : String(error);
       await this.deps.deliveries.release(notificationId, channel, claim.token, this.clock(), message).catch((releaseError: unknown) => {
         // The lease then expires by itself; the retry waits for it.
-        logger.warn('could not release a delivery marker', { notificationId, channel, error: releaseError as Error });
+        this.logger.warn('could not release a delivery marker', { notificationId, channel, error: releaseError as Error });
       });
       throw error;
     }
@@ -148,7 +154,7 @@ export class PromotionNotifier {
       result.status === 'sent'
         ? await this.deps.deliveries.markSent(notificationId, channel, claim.token, this.clock(), result.detail)
         : await this.deps.deliveries.markSkipped(notificationId, channel, claim.token, this.clock(), result.reason);
-    if (!kept) logger.warn('delivery marker taken over while sending (lease expired)', { notificationId, channel });
+    if (!kept) this.logger.warn('delivery marker taken over while sending (lease expired)', { notificationId, channel });
     return result.status;
   }
 }

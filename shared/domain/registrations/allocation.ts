@@ -1,11 +1,12 @@
 // Who gets a place and who waits: plans computed from counters read just before. A plan is
 // only a proposal: the repository writes it with DynamoDB conditions that hold only if the
 // counters still allow it, and plans again when they do not. Pure.
-import { RefusalError } from '#shared/domain/errors.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { placesOf, workshopKey, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { onDay } from '#shared/domain/meetings/views.ts';
-import { PlanOutdatedError } from './ports.ts';
+
 import type { WantedItem } from './rules.ts';
 import type { HeldItem, Registration } from './schema.ts';
 
@@ -77,7 +78,7 @@ function takeOrWait(item: CapacityItem, meeting: Meeting): 'take' | 'wait' {
 function counter(counters: Map<string, CapacityItem>, key: string): CapacityItem {
   const item = counters.get(key);
   // The meeting changed between the reads (an item added or removed): decide again.
-  if (!item) throw new PlanOutdatedError();
+  if (!item) throw new StaleReadError();
   return item;
 }
 

@@ -1,19 +1,19 @@
 // An organiser redefines a meeting: what registrations allow to change, and the promotions a
 // raised capacity makes possible.
 import { workshopKey } from '#shared/domain/meetings/items.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { MeetingInput } from '#shared/domain/meetings/schema.ts';
 import { itemInUse, type MeetingService } from '#shared/domain/meetings/service.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
-import type { RegistrationStore } from './ports.ts';
+import type { RegistrationRepository } from './ports.ts';
 import type { RegistrationService } from './service.ts';
 
 export class MeetingChanges {
   constructor(
     private readonly meetings: MeetingService,
-    private readonly meetingStore: MeetingStore,
+    private readonly meetingRepository: MeetingRepository,
     private readonly registrations: RegistrationService,
-    private readonly registrationStore: RegistrationStore,
+    private readonly registrationRepository: RegistrationRepository,
     /** Reschedules the meeting's reminders after each change (the reminder engine). */
     private readonly reminders?: ReminderSchedule,
   ) {}
@@ -31,13 +31,13 @@ export class MeetingChanges {
    * maintenance sweep finishes what is left.
    */
   async putMeeting(meetingId: string, input: MeetingInput, now: Date): Promise<{ created: boolean; promoted: number }> {
-    const previous = await this.meetingStore.findMeeting(meetingId);
+    const previous = await this.meetingRepository.findMeeting(meetingId);
     if (previous) {
       const touched = previous.workshops
         .filter((w) => input.workshops.find((n) => n.id === w.id)?.day !== w.day)
         .map((w) => w.id);
       if (touched.length > 0) {
-        const active = (await this.registrationStore.listByMeeting(meetingId)).filter((r) => r.state === 'active');
+        const active = (await this.registrationRepository.listByMeeting(meetingId)).filter((r) => r.state === 'active');
         const inUse = touched.filter((id) => active.some((r) => r.workshops.includes(id)));
         if (inUse.length > 0) throw itemInUse(inUse.map(workshopKey), previous);
       }

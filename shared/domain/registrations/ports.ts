@@ -48,7 +48,7 @@ export interface RegistrationContext {
   emailHolder: { registrationId: string; formUuid: string | undefined } | undefined;
 }
 
-export interface RegistrationStore {
+export interface RegistrationRepository {
   /**
    * One read: the meeting, the named items' counters, and the form and email markers. A `known`
    * meeting (read earlier by this container) is answered without reading it again when every
@@ -59,7 +59,7 @@ export interface RegistrationStore {
   findById(registrationId: string): Promise<Registration | undefined>;
   findByFormUuid(formUuid: string): Promise<Registration | undefined>;
   findIdByEmail(meetingId: string, email: string): Promise<string | undefined>;
-  /** Throws FormTakenError, EmailTakenError, PlanOutdatedError or ReplayedCallError; writes nothing then. */
+  /** Throws FormTakenError, EmailTakenError, StaleReadError or ReplayedCallError; writes nothing then. */
   create(write: RegistrationWrite): Promise<void>;
   /** Conditional on `expectedVersion`; moves the email marker when the email changed. */
   update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void>;
@@ -70,41 +70,35 @@ export interface RegistrationStore {
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
   promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
+  /** One page of a meeting's registrations, in order of arrival (the reminder sources' pager). */
+  pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage>;
   /** The registration a check-in token hash is stored for (checkin-token.ts), if any. */
   findByCheckinTokenHash(hash: string): Promise<{ registrationId: string; meetingId: string } | undefined>;
   /**
    * Stores new check-in tokens (first print, reissue): per registration, its record and version
    * move (conditional on `expectedVersion`), the new hash item is put and the old one deleted,
-   * in one transaction per batch. PlanOutdatedError when a registration moved meanwhile.
+   * in one transaction per batch. StaleReadError when a registration moved meanwhile.
    */
   setCheckinTokens(changes: CheckinTokenChange[]): Promise<void>;
-  /** Records the first check-in of the day; PlanOutdatedError when the version moved. */
+  /** Records the first check-in of the day; StaleReadError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;
 }
 
+/** A registration as the reminder sources list it: who, in which state, checked in when. */
+export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in'>;
+export interface RegistrationPage {
+  registrations: ListedRegistration[];
+  cursor: string | null;
+}
+
 export interface CheckinTokenChange {
   registration: Registration;
   next: CheckinTokenRecord;
 }
-
-export class FormTakenError extends Error {}
 export class EmailTakenError extends Error {}
 /** A counter as it stood when a condition on it failed, with the meeting version that defined it. */
 export type CounterState = CapacityItem & { meeting_version?: number | undefined };
 
-/** The counters or the registration changed since the plan was made: plan again. */
-export class PlanOutdatedError extends Error {
-  constructor(
-    /**
-     * When the refusal is explained by counters alone, each as it stood when checked: deciding
-     * again on them needs no read. Undefined otherwise (a conflict, another condition, a counter
-     * gone): read again.
-     */
-    readonly counters?: readonly CounterState[],
-  ) {
-    super('plan outdated');
-  }
-}

@@ -1,5 +1,5 @@
 // What a registration request may ask for, checked against the meeting. Pure.
-import { describeFieldIssues, InvalidRequestError, RefusalError, type FieldIssue } from '#shared/domain/errors.ts';
+import { describeFieldIssues, InvalidRequestError, RefusalError, type FieldIssue } from '#shared/errors.ts';
 import { EVENING_KEY, dayKey, remoteKey, workshopKey } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { isRegistrationOpen, onDay } from '#shared/domain/meetings/views.ts';

@@ -2,11 +2,12 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
-import { logger } from '#shared/lambda/logger.ts';
-import { NotFoundError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/domain/errors.ts';
-import type { MeetingStore } from '#shared/domain/meetings/ports.ts';
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
+import { NotFoundError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -23,19 +24,10 @@ import {
 } from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
-import {
-  EmailTakenError,
-  FormTakenError,
-  PlanOutdatedError,
-  type CounterState,
-  type Notification,
-  type NotificationPublisher,
-  type RegistrationContext,
-  type RegistrationStore,
-} from './ports.ts';
+import { EmailTakenError, type CounterState, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash, checkinTokenRecord } from './checkin-token.ts';
-import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './exports.ts';
+import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './check-in.ts';
 import { checkRegistrationWindow, requestFieldIssues, wantedItems } from './rules.ts';
 import type { Registration, RegistrationRequest } from './schema.ts';
 
@@ -57,8 +49,10 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
 export interface RegistrationServiceDeps {
-  meetings: MeetingStore;
-  store: RegistrationStore;
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
+  meetings: MeetingRepository;
+  store: RegistrationRepository;
   publisher: NotificationPublisher;
   baseUrl: string;
   retry?: RetryPolicy;
@@ -116,6 +110,10 @@ export class RegistrationService {
   private readonly sleep: (ms: number) => Promise<void>;
   /** What this container last read of each meeting (one-call registrations). */
   private readonly hints: MeetingHints;
+
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -192,7 +190,7 @@ export class RegistrationService {
         const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
         return { registration, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         await this.backoff(attempt);
       }
     }
@@ -222,10 +220,10 @@ export class RegistrationService {
       if (previous) return { registration: reg, day, checkedInAt: previous, already: true };
       try {
         const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
-        logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
+        this.logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
         return { registration, day, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         await this.backoff(attempt);
       }
     }
@@ -284,7 +282,7 @@ export class RegistrationService {
         wanted = wantedItems(meeting, request);
         plan = planRegistration(meeting, countersFor(meeting, ctx.counters), wanted.items);
       } catch (error) {
-        if (error instanceof PlanOutdatedError) {
+        if (error instanceof StaleReadError) {
           await this.backoff(attempt);
           continue;
         }
@@ -302,14 +300,14 @@ export class RegistrationService {
       } catch (error) {
         if (error instanceof FormTakenError) continue; // a copy of this form won: read, answer as a replay
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
-        if (!(error instanceof PlanOutdatedError)) throw error;
-        guess = this.refine(meeting, ctx.counters, error.counters);
+        if (!(error instanceof StaleReadError)) throw error;
+        guess = this.refine(meeting, ctx.counters, error.current as readonly CounterState[] | undefined);
         // The first refusal of a remembered state retries at once; contention backs off.
         if (!(guessed && attempt === 0)) await this.backoff(attempt);
         continue;
       }
       this.hints.noteWritten(meetingId, meeting.version, actions);
-      logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(actions), read: !guessed });
+      this.logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(actions), read: !guessed });
       return this.answerFor(registration, false, meeting, positionsOf(actions));
     }
     throw this.busy();
@@ -390,12 +388,12 @@ export class RegistrationService {
           updated_at: now.toISOString(),
         };
         await this.deps.store.update({ registration: next, actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
-        logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
+        this.logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
         await this.promoteAfterRelease(meeting.id, releasedKeys(actions), now);
         return this.answerFor(next, false, meeting, positionsOf(actions));
       } catch (error) {
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         await this.backoff(attempt);
         const reread = await this.deps.store.findById(existing.id);
         if (!reread) throw registrationNotFound(existing.id);
@@ -427,11 +425,11 @@ export class RegistrationService {
       try {
         // Releasing needs no meeting version: a held item cannot be removed (it is in use).
         await this.deps.store.update({ registration: next, actions, meetingVersion: 0, nonce }, existing.version, existing.email);
-        logger.info('registration cancelled', { registrationId, actions: actionSummary(actions) });
+        this.logger.info('registration cancelled', { registrationId, actions: actionSummary(actions) });
         await this.promoteAfterRelease(existing.meeting_id, releasedKeys(actions), now);
         return this.answerFor(next, false);
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         await this.backoff(attempt);
       }
     }
@@ -472,7 +470,7 @@ export class RegistrationService {
       try {
         promotion = planPromotion(meeting, counters, reg.items, reg.workshops, key, countedChoices(reg));
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         failures++;
         if (failures >= this.retry.maxAttempts) {
           queue.shift();
@@ -501,15 +499,15 @@ export class RegistrationService {
           { registration: next, actions: promotion.actions, meetingVersion: meeting.version, itemKey: key, ticket: head.ticket, notification },
           reg.version,
         );
-        logger.info('waiting request promoted', { registrationId: reg.id, item: key });
+        this.logger.info('waiting request promoted', { registrationId: reg.id, item: key });
         sent.push(notification);
         failures = 0;
       } catch (error) {
-        if (!(error instanceof PlanOutdatedError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         failures++;
         if (failures >= this.retry.maxAttempts) {
           // Left for the next call or the maintenance sweep (completePromotions).
-          logger.warn('promotion postponed after repeated conflicts', { meetingId, item: key });
+          this.logger.warn('promotion postponed after repeated conflicts', { meetingId, item: key });
           queue.shift();
           failures = 0;
         } else await this.backoff(failures);
@@ -536,7 +534,7 @@ export class RegistrationService {
     try {
       return (await this.completePromotions(meetingId, now)).length;
     } catch (error) {
-      logger.error('promotions left for the maintenance sweep', { error: error as Error, meetingId });
+      this.logger.error('promotions left for the maintenance sweep', { error: error as Error, meetingId });
       return 0;
     }
   }
@@ -561,7 +559,7 @@ export class RegistrationService {
     try {
       await this.promoteWaiting(meetingId, keys, now);
     } catch (error) {
-      logger.error('promotion left for the maintenance sweep', { error: error as Error, meetingId, items: keys });
+      this.logger.error('promotion left for the maintenance sweep', { error: error as Error, meetingId, items: keys });
     }
   }
 
@@ -572,7 +570,7 @@ export class RegistrationService {
       await this.deps.publisher.publish(notifications);
       await Promise.all(notifications.map((n) => this.deps.store.clearOutbox(n)));
     } catch (error) {
-      logger.error('notifications left in the outbox', { error: error as Error, count: notifications.length });
+      this.logger.error('notifications left in the outbox', { error: error as Error, count: notifications.length });
     }
   }
 

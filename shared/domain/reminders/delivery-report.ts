@@ -4,10 +4,10 @@
 // decided not to send at all (a rule skipped because ticks were missed, or superseded by an
 // update: the ledger's `skipped` records, written by the tick that decided it), and counts per
 // status. The report functions are pure; DeliveryReports reads the three things it needs at once.
-import type { DispatchDeliveryRow, DispatchDeliveryStore } from '#shared/domain/notifications/ports.ts';
+import type { DispatchDeliveryRow, DispatchDeliveryRepository } from '#shared/domain/notifications/ports.ts';
 import { csvDateTime, DEFAULT_CSV_ZONE, type Sheet } from '#shared/domain/csv.ts';
 import type { DispatchRecord, OwnerRef } from './model.ts';
-import type { ReminderLedger } from './ports.ts';
+import type { ReminderRepository } from './ports.ts';
 
 /** `sending`: claimed by a consumer right now (or by one that crashed: retried within minutes). */
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped' | 'sending';
@@ -84,8 +84,8 @@ export function deliveriesSheet(lines: readonly DeliveryLine[], zone: string = D
 export type DeliveryReport = ReturnType<typeof deliveryReport>;
 
 export interface DeliveryReportsDeps {
-  deliveries: Pick<DispatchDeliveryStore, 'listDispatchDeliveries'>;
-  ledger: Pick<ReminderLedger, 'subjectRecords'>;
+  deliveries: Pick<DispatchDeliveryRepository, 'listDispatchDeliveries'>;
+  ledger: Pick<ReminderRepository, 'subjectRecords'>;
 }
 
 /**

@@ -1,34 +1,14 @@
-// THE reminder engine: one engine for session series, meetings and survey invitations.
-//
-// Design (docs/operations.md, « Reminders »):
-// - A *source* per kind of owner (session series, meeting, survey) plans *dispatches* — the
-//   (subject, kind, rule, sequence) pairs with the instant they fall due — in pure code from its
-//   definition, what the ledger already holds and `now`; it also pages the dispatch's audience
-//   and composes each recipient's email (re-checking that they still want it).
-// - Each owner has a schedule item carrying its next due instant in a SPARSE index (gsi1,
-//   gsi1pk `REMINDERS-DUE`, gsi1sk `<dueAt>#<kind>#<ownerId>`; absent when nothing is ahead).
-//   The tick reads due owners with ONE query (≤ now), so 100 series × 400 occurrences with
-//   nothing due cost one DynamoDB call. Whoever changes an owner calls refreshNextDue().
-// - Per due owner: read its ledger (one query), plan purely, record the new pairs (`fanning`)
-//   and the skipped ones with conditional puts, fan out, write the next due instant under the
-//   revision read first (a concurrent admin write bumps it; the tick then plans again).
-// - A fan-out holds a lease on its record; after each page of recipients is queued the cursor
-//   is saved under that lease. A crash resumes from the last saved cursor (that page may be
-//   queued twice: the per-recipient delivery markers make the copy a no-op); a second tick
-//   racing for the same pair finds the lease held and leaves it.
-// - Delivery (ReminderDelivery): one message per recipient; the marker (subject, kind, rule,
-//   sequence, recipient) is claimed with a condition before sending, then marked sent, skipped
-//   (no longer subscribed) or released as failed (the queue retries, then the DLQ).
-//
-// Survey invitations are one more source (survey-source.ts): `invitation` at send_at and
-// `reminder` `r1`, `r2`… every reminder_after_days up to max_reminders, none at or after
-// closes_at; its compose() skips people whose participation marker exists. Nothing in the
-// engine is specific to them.
-import { logger } from '#shared/lambda/logger.ts';
-import type { DispatchDeliveryStore, Mailer } from '#shared/domain/notifications/ports.ts';
+// The reminder engine: one engine for every owner kind (session series, meetings, surveys),
+// knowing nothing of any workflow. ReminderEngine plans due owners through their source, records
+// the dispatches in the ledger and fans them out to the queue under a lease; ReminderDelivery
+// sends one recipient's email once in effect (a conditional delivery marker). The design —
+// sparse due index, leases, resumable cursors, markers — is in docs/architecture.md
+// (« The reminder engine ») and operations in docs/operations.md (« Reminders »).
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
+import type { DispatchDeliveryRepository, Mailer } from '#shared/domain/notifications/ports.ts';
 import { DeliveryInProgressError } from '#shared/domain/notifications/service.ts';
-import { dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
-import type { ReminderLedger, ReminderQueue, ReminderSource } from './ports.ts';
+import { dispatchFields, dispatchId, type DeliverMessage, type Dispatch, type OwnerKind, type OwnerRef } from './model.ts';
+import type { ReminderRepository, ReminderQueue, ReminderSource } from './ports.ts';
 import { unfinished } from './plan.ts';
 
 /** Recipients per page: 100 = ten SendMessageBatch calls of 10 in flight, then one progress write. */
@@ -48,8 +28,10 @@ export interface TickSummary {
 }
 
 export interface ReminderEngineDeps {
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
   sources: Partial<Record<OwnerKind, ReminderSource>>;
-  ledger: ReminderLedger;
+  ledger: ReminderRepository;
   queue: ReminderQueue;
   /**
    * Wall-clock milliseconds a tick may spend fanning out before it pauses between pages
@@ -63,6 +45,10 @@ type FanOutResult = { status: 'done' | 'busy' | 'lost' | 'stopped'; queued: numb
 
 export class ReminderEngine {
   private deadline = Infinity;
+
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
 
   constructor(private readonly deps: ReminderEngineDeps) {}
 
@@ -83,7 +69,7 @@ export class ReminderEngine {
         await this.runOwner(owner, now, summary);
       } catch (error) {
         // One broken owner never holds back the others; it stays due and is retried next tick.
-        logger.error('reminders: owner failed', { ownerKind: owner.kind, ownerId: owner.id, error: error as Error });
+        this.logger.error('reminders: owner failed', { ownerKind: owner.kind, ownerId: owner.id, error: error as Error });
         summary.unfinished += 1;
       }
     }
@@ -115,7 +101,7 @@ export class ReminderEngine {
       // An unfinished fan-out keeps the owner due, so the next tick resumes it.
       const next = pending ? now.toISOString() : plan.nextDueAt;
       if (await this.deps.ledger.setNextDue(owner, next, revision, now)) return;
-      logger.info('reminders: owner changed while planned; planning again', { ownerKind: owner.kind, ownerId: owner.id });
+      this.logger.info('reminders: owner changed while planned; planning again', { ownerKind: owner.kind, ownerId: owner.id });
     }
     throw new Error(`owner ${owner.kind}/${owner.id} kept changing while planned`);
   }
@@ -131,31 +117,22 @@ export class ReminderEngine {
     for (;;) {
       const page = await source.audience(owner.id, dispatch, cursor, pageSize);
       await queue.send(
-        page.recipients.map((recipient) => ({
-          type: 'reminder.deliver' as const,
-          owner_kind: owner.kind,
-          owner_id: owner.id,
-          subject: dispatch.subject,
-          kind: dispatch.kind,
-          rule: dispatch.rule,
-          sequence: dispatch.sequence,
-          recipient,
-        })),
+        page.recipients.map((recipient) => ({ type: 'reminder.deliver' as const, ...dispatchFields(owner, dispatch), recipient })),
       );
       queued += page.recipients.length;
       queuedNow += page.recipients.length;
       if (page.cursor === null) {
         if (!(await ledger.finishFanOut(owner, dispatch, claim.token, queued, now))) return { status: 'lost', queued: queuedNow };
-        logger.info('reminders: fan-out done', { ...log, queued });
+        this.logger.info('reminders: fan-out done', { ...log, queued });
         return { status: 'done', queued: queuedNow };
       }
       cursor = page.cursor;
       if (!(await ledger.advanceFanOut(owner, dispatch, claim.token, cursor, queued, now, FANOUT_LEASE_SECONDS))) {
-        logger.warn('reminders: fan-out lease lost; the holder continues', log);
+        this.logger.warn('reminders: fan-out lease lost; the holder continues', log);
         return { status: 'lost', queued: queuedNow };
       }
       if (Date.now() > this.deadline) {
-        logger.warn('reminders: fan-out paused for lack of time; the next tick resumes it', { ...log, queued });
+        this.logger.warn('reminders: fan-out paused for lack of time; the next tick resumes it', { ...log, queued });
         return { status: 'stopped', queued: queuedNow };
       }
     }
@@ -186,8 +163,10 @@ const DELIVERY_LEASE_SECONDS = 60;
 export type DeliveryOutcome = 'sent' | 'skipped' | 'already-done';
 
 export interface ReminderDeliveryDeps {
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
   sources: Partial<Record<OwnerKind, ReminderSource>>;
-  deliveries: DispatchDeliveryStore;
+  deliveries: DispatchDeliveryRepository;
   mailer: Mailer;
   clock?: () => Date;
 }
@@ -195,6 +174,10 @@ export interface ReminderDeliveryDeps {
 /** Sends one recipient's message at most once in effect (queue consumer use case). */
 export class ReminderDelivery {
   private readonly clock: () => Date;
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
+
   constructor(private readonly deps: ReminderDeliveryDeps) {
     this.clock = deps.clock ?? (() => new Date());
   }
@@ -220,17 +203,17 @@ export class ReminderDelivery {
       to = composition.status === 'send' ? composition.email.to : composition.to;
       if (composition.status === 'skip') {
         await deliveries.markDispatchSkipped(ref, claim.token, this.clock(), composition.reason, composition.to);
-        logger.info('reminder not sent', { ...log, reason: composition.reason });
+        this.logger.info('reminder not sent', { ...log, reason: composition.reason });
         return 'skipped';
       }
       const { messageId } = await this.deps.mailer.send(composition.email);
       const kept = await deliveries.markDispatchSent(ref, claim.token, this.clock(), `ses:${messageId}`, composition.email.to);
-      if (!kept) logger.warn('delivery marker taken over while sending (lease expired)', log);
+      if (!kept) this.logger.warn('delivery marker taken over while sending (lease expired)', log);
       return 'sent';
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await deliveries.releaseDispatch(ref, claim.token, this.clock(), text, to).catch((releaseError: unknown) => {
-        logger.warn('could not release a delivery marker', { ...log, error: releaseError as Error });
+        this.logger.warn('could not release a delivery marker', { ...log, error: releaseError as Error });
       });
       throw error;
     }

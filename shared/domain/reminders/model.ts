@@ -45,6 +45,16 @@ export interface DispatchRecord extends Dispatch {
 export const dispatchId = (d: Pick<Dispatch, 'subject' | 'kind' | 'rule' | 'sequence'>) =>
   `${d.subject}#${d.kind}#${d.rule ?? '-'}#${d.sequence}`;
 
+/** What identifies a dispatch of an owner, as its record and its queue messages carry it. */
+export const dispatchFields = (owner: OwnerRef, d: Dispatch) => ({
+  owner_kind: owner.kind,
+  owner_id: owner.id,
+  subject: d.subject,
+  kind: d.kind,
+  rule: d.rule,
+  sequence: d.sequence,
+});
+
 export interface Plan {
   /** Pairs to fan out now (new ones; unfinished fan-outs are resumed from the ledger). */
   fanOut: Dispatch[];

@@ -24,8 +24,11 @@ export interface TimedSubject {
   rules: Array<{ id: string; dueAt: Date }>;
 }
 
+/** The plan of an owner with nothing ahead (gone, or no rule): nothing sent, never due again. */
+export const nothingPlanned = (): Plan => ({ fanOut: [], skip: [], nextDueAt: null });
+
 export function planTimedSubjects(subjects: readonly TimedSubject[], history: readonly DispatchRecord[], now: Date): Plan {
-  const plan: Plan = { fanOut: [], skip: [], nextDueAt: null };
+  const plan: Plan = nothingPlanned();
   const ahead = (at: Date) => {
     const iso = at.toISOString();
     if (plan.nextDueAt === null || iso < plan.nextDueAt) plan.nextDueAt = iso;

@@ -40,7 +40,7 @@ export interface FanOutClaim {
  * orders concurrent writers) and one record per dispatch (sent, skipped, or being fanned out
  * with its cursor and lease).
  */
-export interface ReminderLedger {
+export interface ReminderRepository {
   /** Owners whose next due instant is ≤ now: ONE query of a sparse index, soonest first. */
   dueOwners(now: Date, limit: number): Promise<OwnerRef[]>;
   /** The owner's schedule revision (0: no schedule yet) and its dispatch records: one query. */

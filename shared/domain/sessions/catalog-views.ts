@@ -1,14 +1,44 @@
-// The sessions context mapped onto the reminder engine's views (SessionReminderCatalog).
+// The views the session reminder source plans and composes with, and the sessions model mapped onto them.
 import type { Occurrence } from './occurrence-build.ts';
 import type { Series, Subscription } from './schema.ts';
-import type {
-  SessionOccurrenceView as CatalogOccurrence,
-  SessionSeriesView as CatalogSeries,
-  SessionSubscriberView as CatalogSubscriber,
-} from '#shared/domain/reminders/session-source.ts';
+import type { ReminderRule } from '#shared/domain/reminders/rules.ts';
 
-// The views are the engine's own types (type-only imports: nothing of the reminders domain is
-// bundled for them).
+/** What the session reminder source and its emails read of the sessions context. */
+export interface SessionSeriesView {
+  id: string;
+  title: string;
+  timezone: string;
+  reminders: ReminderRule[];
+}
+
+export interface SessionOccurrenceView {
+  id: string;
+  series_id: string;
+  /** ISO 8601 with offset. */
+  starts_at: string;
+  ends_at: string;
+  /** The start before the last move, when it was moved (the update email shows both). */
+  previous_starts_at?: string;
+  topic: string;
+  visio_url: string;
+  cancelled: boolean;
+  /** 0 as first published; raised by each change (move, new topic, cancellation). */
+  sequence: number;
+}
+
+export interface SessionSubscriberView {
+  id: string;
+  series_id: string;
+  email: string;
+  first_name?: string;
+  /** ≥ 128 bits; the one-click link `{PUBLIC_BASE_URL}/u/{token}`. Never logged. */
+  unsubscribe_token: string;
+  active: boolean;
+}
+
+type CatalogSeries = SessionSeriesView;
+type CatalogOccurrence = SessionOccurrenceView;
+type CatalogSubscriber = SessionSubscriberView;
 export type { CatalogOccurrence, CatalogSeries, CatalogSubscriber };
 
 export const seriesView = (s: Series): CatalogSeries => ({ id: s.id, title: s.title, timezone: s.timezone, reminders: s.reminders });

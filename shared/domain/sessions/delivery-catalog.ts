@@ -5,12 +5,12 @@
 // A message queued for a date that a replaced rule no longer produces is still delivered if it
 // was queued before the change: the same window as any message already in flight.
 import { buildOccurrence } from './occurrence-build.ts';
-import type { SessionStore } from './ports.ts';
+import type { SessionRepository } from './ports.ts';
 import { occurrenceView, seriesView, subscriberView, type CatalogOccurrence, type CatalogSeries, type CatalogSubscriber } from './catalog-views.ts';
 import { parseOccurrenceId } from './schema.ts';
 
 export class SessionDeliveryCatalog {
-  constructor(private readonly store: SessionStore) {}
+  constructor(private readonly store: SessionRepository) {}
 
   /** Planning is the tick's: the consumer never plans. */
   upcoming(): Promise<never> {

@@ -2,7 +2,7 @@
 // applied (moved, cancelled, another topic, duration or video link). Pure; the reminder
 // engine and the data source read the same list.
 import { DateTime } from 'luxon';
-import { NotFoundError } from '#shared/domain/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { horizonDate, isRuleDate, ruleDates } from './recurrence.ts';
 import { occurrenceId, type OccurrenceChange, type OccurrenceOverride, type Series } from './schema.ts';
 

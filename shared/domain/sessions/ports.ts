@@ -43,7 +43,7 @@ export interface SubscriptionWrite {
   isNew: boolean;
 }
 
-export interface SessionStore {
+export interface SessionRepository {
   findSeries(seriesId: string): Promise<Series | undefined>;
   /** The series and its per-occurrence changes, in one read. */
   findSeriesWithOverrides(seriesId: string): Promise<SeriesWithOverrides | undefined>;
@@ -55,12 +55,12 @@ export interface SessionStore {
   putSeries(series: Series): Promise<{ created: boolean; createdAt: string }>;
   /**
    * Writes the override item and its copy in the series item in one transaction, conditional
-   * on the previous override's `revision`; OverrideOutdatedError otherwise.
+   * on the previous override's `revision`; StaleReadError otherwise.
    */
   saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): Promise<void>;
 
   readForSubscription(seriesId: string, email: string, formUuid: string | undefined): Promise<SubscriptionReads>;
-  /** Throws FormTakenError / SubscriptionOutdatedError (nothing written), ReplayedCallError. */
+  /** Throws FormTakenError / StaleReadError (nothing written), ReplayedCallError. */
   commitSubscription(write: SubscriptionWrite, nonce: CallNonce | undefined): Promise<void>;
   /** The series and email the token unsubscribes; undefined for an unknown token. */
   findTokenTarget(token: string): Promise<{ seriesId: string; email: string } | undefined>;
@@ -80,9 +80,3 @@ export interface ConfirmationPublisher {
   publishConfirmation(message: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void>;
 }
 
-/** The form uuid was taken by a concurrent call: read again (it is now a replay). */
-export class FormTakenError extends Error {}
-/** The subscription changed since it was read: decide again. */
-export class SubscriptionOutdatedError extends Error {}
-/** The occurrence's override changed since it was read. */
-export class OverrideOutdatedError extends Error {}

@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import * as rruleModule from 'rrule';
 import type { Options } from 'rrule';
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 
 // rrule 2.8 ships CommonJS as `main` and extension-less ESM as `module`: Node (tests, tsx) sees
 // the CommonJS exports under `default`, esbuild (the Lambda bundle) the ESM named exports.

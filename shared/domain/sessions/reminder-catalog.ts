@@ -1,9 +1,8 @@
-// The sessions context as the reminder engine reads it: series, occurrences (overrides
-// applied) and active subscribers, mapped onto the engine's views. Shaped to satisfy the
-// engine's `SessionReminderCatalog` port (shared/domain/reminders/session-source.ts on the
-// reminders branch) structurally, so either side can land first.
+// The sessions context as the reminder tick reads it: series, occurrences (overrides applied,
+// the recurrence rule expanded) and active subscribers, mapped onto the views of
+// catalog-views.ts. Implements SessionReminderCatalog (reminder-source.ts).
 import { findOccurrence, upcomingOccurrences } from './occurrences.ts';
-import type { SessionStore } from './ports.ts';
+import type { SessionRepository } from './ports.ts';
 import { parseOccurrenceId } from './schema.ts';
 
 export {
@@ -17,7 +16,7 @@ export {
 import { occurrenceView, seriesView, subscriberView, type CatalogOccurrence, type CatalogSeries, type CatalogSubscriber } from './catalog-views.ts';
 
 export class SessionCatalog {
-  constructor(private readonly store: SessionStore) {}
+  constructor(private readonly store: SessionRepository) {}
 
   /** The series and its occurrences not yet started at `now` (cancelled ones included): one Query. */
   async upcoming(seriesId: string, now: Date): Promise<{ series: CatalogSeries; occurrences: CatalogOccurrence[] } | undefined> {

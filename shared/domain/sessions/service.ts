@@ -1,21 +1,17 @@
 // Use cases of the online sessions: organisers define series and change occurrences; people
 // subscribe and unsubscribe (by form or by one-click link). Each subscription call reads once,
 // decides in ./subscriptions.ts, writes once (the call's nonce inside the write).
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from '#shared/domain/logger.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
-import {
-  FormTakenError,
-  OverrideOutdatedError,
-  SubscriptionOutdatedError,
-  type ConfirmationPublisher,
-  type SessionStore,
-} from './ports.ts';
+import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { type SeriesInput } from './series-input.ts';
-import { decideSubscribe, decideUnsubscribe, TornReadError } from './subscriptions.ts';
+import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
@@ -25,15 +21,11 @@ const MAX_ATTEMPTS = 5;
 /** A short random pause before deciding again, so that racing copies of a call spread out. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
 
-export interface SessionLogger {
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
-
 export interface SessionServiceDeps {
-  store: SessionStore;
+  store: SessionRepository;
   confirmations: ConfirmationPublisher;
   baseUrl: string;
-  logger: SessionLogger;
+  logger: Pick<Logger, 'warn'>;
   /**
    * The reminder engine's schedule: after a series or an occurrence changes, its next due
    * instant is computed again (a moved session's reminders follow it, a new series gets its
@@ -117,7 +109,7 @@ export class SessionService {
         await this.refreshReminders(parsed.seriesId, now);
         return after;
       } catch (error) {
-        if (!(error instanceof OverrideOutdatedError) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof StaleReadError) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
@@ -182,35 +174,17 @@ export class SessionService {
 
   async subscribe(request: SubscribeRequest, nonce: CallNonce | undefined, now: Date): Promise<SubscribeAnswer> {
     const seriesId = await this.resolveSeriesId(request.series_id);
-    for (let attempt = 1; ; attempt++) {
+    return this.decideAgainOnRace(async () => {
       // The one read of the decision: series (with its occurrence changes), subscription, form.
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       const series = reads.series;
       if (!series) throw this.unknownSeries(seriesId);
       const next = nextOccurrence(series, reads.overrides, now);
-      let decision;
-      try {
-        decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
-      } catch (error) {
-        if (error instanceof TornReadError && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        throw error;
-      }
+      const decision = decideSubscribe(seriesId, reads, request, now, { subscriberId: this.newSubscriberId(), token: this.newToken() });
       if (decision.kind === 'replay') {
         return subscribeAnswer(decision.subscription, { alreadySubscribed: decision.alreadySubscribed, replayed: true }, next, this.deps.baseUrl);
       }
-      try {
-        await this.deps.store.commitSubscription(decision.write, nonce);
-      } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
-        throw error;
-      }
+      await this.deps.store.commitSubscription(decision.write, nonce);
       if (decision.kind === 'subscribe' && next) {
         await this.publishConfirmation(seriesId, decision.subscription.subscriber_id, next.id, decision.subscription.version);
       }
@@ -220,6 +194,24 @@ export class SessionService {
         next,
         this.deps.baseUrl,
       );
+    });
+  }
+
+  /**
+   * The retry of the subscription calls, written once: `decide` reads, decides and commits; a
+   * lost race (a torn read, the form taken by a copy of the call, the subscription changed) is
+   * decided again on a fresh read after a short pause, and the last one answers busy (503,
+   * nothing written).
+   */
+  private async decideAgainOnRace<T>(decide: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await decide();
+      } catch (error) {
+        if (!(error instanceof FormTakenError || error instanceof StaleReadError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
+        await pause(attempt);
+      }
     }
   }
 
@@ -243,30 +235,21 @@ export class SessionService {
     now: Date,
   ): Promise<{ series_id: string; status: 'unsubscribed'; was_subscribed: boolean; replayed: boolean }> {
     const seriesId = await this.resolveSeriesId(request.series_id);
-    for (let attempt = 1; ; attempt++) {
+    const answer = (wasSubscribed: boolean, replayed: boolean) => ({
+      series_id: seriesId,
+      status: 'unsubscribed' as const,
+      was_subscribed: wasSubscribed,
+      replayed,
+    });
+    return this.decideAgainOnRace(async () => {
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       if (!reads.series) throw this.unknownSeries(seriesId);
       const decision = decideUnsubscribe(seriesId, reads, request, now);
-      const answer = (wasSubscribed: boolean, replayed: boolean) => ({
-        series_id: seriesId,
-        status: 'unsubscribed' as const,
-        was_subscribed: wasSubscribed,
-        replayed,
-      });
       if (decision.kind === 'replay') return answer(decision.wasSubscribed, true);
       if (decision.kind === 'noop') return answer(false, false);
-      try {
-        await this.deps.store.commitSubscription(decision.write, nonce);
-        return answer(true, false);
-      } catch (error) {
-        if ((error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) && attempt < MAX_ATTEMPTS) {
-          await pause(attempt);
-          continue;
-        }
-        if (error instanceof FormTakenError || error instanceof SubscriptionOutdatedError) throw new ServiceBusyError();
-        throw error;
-      }
-    }
+      await this.deps.store.commitSubscription(decision.write, nonce);
+      return answer(true, false);
+    });
   }
 
   private async tokenTarget(token: string) {

@@ -1,5 +1,6 @@
 // Pure decisions of subscribing and unsubscribing, from what one read returned.
-import { RefusalError } from '#shared/domain/errors.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { RefusalError } from '#shared/errors.ts';
 import type { SubscriptionReads, SubscriptionWrite } from './ports.ts';
 import type { FormMarker, SubscribeRequest, Subscription, UnsubscribeRequest } from './schema.ts';
 
@@ -19,7 +20,6 @@ const formUsed = () =>
  * instant ago by a copy of the same form, without the subscription written in the same
  * transaction. Read again rather than refuse.
  */
-export class TornReadError extends Error {}
 
 const defined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -34,7 +34,7 @@ export function decideSubscribe(
   const { subscription: existing, marker } = reads;
   if (marker) {
     if (marker.action !== 'subscribe' || marker.series_id !== seriesId || marker.email !== request.email) throw formUsed();
-    if (!existing) throw new TornReadError();
+    if (!existing) throw new StaleReadError();
     return { kind: 'replay', subscription: existing, alreadySubscribed: marker.already_subscribed ?? false };
   }
   const at = now.toISOString();

@@ -2,7 +2,7 @@
 // w.c.s. in one of three shapes (already flattened by the HTTP chain for a whole form, where a
 // choice field's ids come from its `x_raw`): an `answers` object, or top-level keys named by
 // question id. Every wrong answer is a 400 naming its question; nothing is written then.
-import { InvalidRequestError, type FieldIssue } from '#shared/domain/errors.ts';
+import { InvalidRequestError, type FieldIssue } from '#shared/errors.ts';
 import { cleanText, isBlank, toList, zInt } from '#shared/publik/coerce.ts';
 import { isPlainObject } from '#shared/publik/whole-form.ts';
 import { MAX_TEXT_ANSWER, type AnswerBody, type Answers, type AnswerValue, type Question, type Survey } from './schema.ts';

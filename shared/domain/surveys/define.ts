@@ -1,7 +1,7 @@
 // Defining a survey (PUT /admin/surveys/{surveyId}). Pure. Once a response is stored, what it
 // was validated against and counted under is frozen: only the wording (title, labels, option
 // texts), the window and the invitations may change.
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import type { Survey, SurveyInput } from './schema.ts';
 
 export function newSurvey(id: string, input: SurveyInput, now: Date, previous: Survey | undefined): Survey {

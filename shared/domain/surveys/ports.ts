@@ -30,15 +30,15 @@ export interface TextsPage {
   next?: string;
 }
 
-export interface SurveyStore {
+export interface SurveyRepository {
   findSurvey(surveyId: string): Promise<Survey | undefined>;
-  /** Conditional on `expectedVersion` (0: must not exist); SurveyChangedError otherwise. */
+  /** Conditional on `expectedVersion` (0: must not exist); StaleReadError otherwise. */
   saveSurvey(survey: Survey, expectedVersion: number): Promise<void>;
   readCounts(surveyId: string): Promise<Record<string, number>>;
   loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext>;
   /**
    * Response, both markers (conditional), counters, texts and the call's nonce in one
-   * transaction. ResponseRaceError when a marker was taken or a transaction conflicted
+   * transaction. StaleReadError when a marker was taken or a transaction conflicted
    * meanwhile (nothing written: read again and decide again).
    */
   recordResponse(write: ResponseWrite, nonce: CallNonce | undefined): Promise<void>;
@@ -48,5 +48,3 @@ export interface SurveyStore {
   participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>>;
 }
 
-export class SurveyChangedError extends Error {}
-export class ResponseRaceError extends Error {}

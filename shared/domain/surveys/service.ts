@@ -3,16 +3,17 @@
 // transaction). When the transaction is refused (a concurrent answer took a marker, or a
 // transaction on the same counter shard conflicted), the decision is made again from a fresh
 // read: the second form of a person then meets the marker and is refused.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';
 import { readAnswers } from './answers.ts';
 import { assertChangeAllowed, newSurvey } from './define.ts';
 import { eligibleRegistrations, isEligible, isOpen, participantOf } from './eligibility.ts';
-import { ResponseRaceError, SurveyChangedError, type SurveyStore } from './ports.ts';
+import { type SurveyRepository } from './ports.ts';
 import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.ts';
 import { questionShown, responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
 import { surveyNotFound } from './views.ts';
@@ -31,7 +32,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, max
 export const TEXTS_PAGE_SIZE = 25;
 
 export interface SurveyServiceDeps {
-  store: SurveyStore;
+  store: SurveyRepository;
   /** The registrations of a meeting (eligibility for invitations and the response rate). */
   registrations: { listByMeeting(meetingId: string): Promise<Registration[]> };
   /** Whether a meeting exists (a survey belongs to one). */
@@ -81,7 +82,7 @@ export class SurveyService {
     try {
       await store.saveSurvey(after, before?.version ?? 0);
     } catch (error) {
-      if (error instanceof SurveyChangedError) {
+      if (error instanceof StaleReadError) {
         throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
       }
       throw error;
@@ -135,7 +136,7 @@ export class SurveyService {
         );
         return { response_id: response.id, replayed: false };
       } catch (error) {
-        if (!(error instanceof ResponseRaceError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         if (attempt >= this.retry.maxAttempts) throw new ServiceBusyError();
         const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
         await this.sleep(Math.random() * cap);

@@ -1,6 +1,6 @@
 // What forms and organisers read of a survey: the public view (questions and `open`), the
 // options data source of a choice question, and the CSV of the responses. Pure.
-import { NotFoundError } from '#shared/domain/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import type { Sheet } from '#shared/domain/csv.ts';
 import { isOpen } from './eligibility.ts';

@@ -2,7 +2,7 @@
 // into tally deltas. The live tally is the sum of every delta ever written (one per cast,
 // minus the replaced ballot's contribution), so it always equals a recount of stored ballots.
 import { createHash } from 'node:crypto';
-import { InvalidRequestError, RefusalError, type FieldIssue } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError, type FieldIssue } from '#shared/errors.ts';
 import type { Ballot, BallotContent, BallotRequest, Campaign } from './schema.ts';
 
 export const BALLOTS_COUNTER = 'ballots';

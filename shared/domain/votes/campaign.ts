@@ -1,7 +1,7 @@
 // Campaign rules: defining a campaign from an organiser's body, its phase at an instant
 // (proposal phase, vote not-open / open / closed), the ballot frozen when the vote opens,
 // and what proposals look like to forms (answers, data sources). Pure: `now` comes in.
-import { ConflictError, NotFoundError, RefusalError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
 import type { Campaign, CampaignInput, Proposal, Support } from './schema.ts';

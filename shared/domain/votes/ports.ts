@@ -1,8 +1,9 @@
 // Storage port of the vote context. Each use case reads what it decides on in one go (a
 // `load…` method: one BatchGetItem, a second one only when a key depends on the first),
 // decides in pure code, and commits in one transaction (a `…` write method) that carries the
-// Publik call's nonce. A write whose conditions no longer hold throws StaleWriteError:
+// Publik call's nonce. A write whose conditions no longer hold throws StaleReadError:
 // read again and decide again.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { Ballot, Campaign, Proposal, Support } from './schema.ts';
 
@@ -80,7 +81,7 @@ export interface BallotContext {
   organisationName?: string;
 }
 
-export interface VoteStore {
+export interface VoteRepository {
   listCampaigns(): Promise<Campaign[]>;
   /** One consistent Query over the campaign's partition. */
   loadCampaign(campaignId: string): Promise<CampaignSnapshot | undefined>;
@@ -134,18 +135,19 @@ export interface VoteStore {
   meetingOrganisations(meetingId: string): Promise<Set<string>>;
 }
 
-/** The state moved since it was read (a condition failed, or a concurrent transaction): decide again. */
-export class StaleWriteError extends Error {}
-
 /**
- * A ballot write refused only because of the organisation's ballot item, with what decides the
- * next attempt without a read: the ballot as it stood when its condition failed (DynamoDB
- * returns it with the refusal), or `as-planned` when nothing failed but a concurrent
- * transaction touched an item (the same plan may be sent again). Every other input of the
- * decision is re-checked by the retried transaction's own conditions.
+ * What a ballot write refused only because of the organisation's ballot item carries (the
+ * `current` of its StaleReadError), to decide the next attempt without a read: the ballot as it
+ * stood when its condition failed (DynamoDB returns it with the refusal), or `as-planned` when
+ * nothing failed but a concurrent transaction touched an item (the same plan may be sent
+ * again). Every other input of the decision is re-checked by the retried transaction's own
+ * conditions.
  */
-export class StaleBallotError extends StaleWriteError {
-  constructor(readonly current: { ballot: Ballot | undefined } | 'as-planned') {
-    super(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved');
-  }
-}
+export type BallotRefusal = { ballot: Ballot | undefined } | 'as-planned';
+
+export const staleBallot = (current: BallotRefusal) =>
+  new StaleReadError<BallotRefusal>(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved', current);
+
+/** The ballot refusal a StaleReadError of the vote repository carries, if it is one. */
+export const ballotRefusalOf = (error: unknown): BallotRefusal | undefined =>
+  error instanceof StaleReadError ? (error.current as BallotRefusal | undefined) : undefined;

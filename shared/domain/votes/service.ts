@@ -1,12 +1,13 @@
 // Vote use cases: campaigns (organisers), proposals, co-signatures, ballots and results.
 // Each write use case reads once (the store's `load…`), decides in the pure functions of this
 // folder, and writes once (one transaction with the call's nonce). When the transaction finds
-// the state moved (StaleWriteError) the decision is made again from a fresh read, with
+// the state moved (StaleReadError) the decision is made again from a fresh read, with
 // jittered backoff and bounded attempts; then "busy" (503), with nothing written.
 import { createHash } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/domain/errors.ts';
-import { logger } from '#shared/lambda/logger.ts';
+import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
 import {
   assertProposalsOpen,
@@ -32,7 +33,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { StaleBallotError, StaleWriteError, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteStore, type Voter } from './ports.ts';
+import { ballotRefusalOf, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -67,11 +68,13 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, ma
 // most of a 200-agent burst (503 service-busy). Ballots also retry on a time budget (7 s,
 // under the 10 s function timeout, as registrations do; at least the 12 attempts of before),
 // re-plan from the ballot item returned with the refusal rather than reading again
-// (StaleBallotError), and a replacement overtaken by another one stops there (castBallot).
+// (ballot refusal), and a replacement overtaken by another one stops there (castBallot).
 export const BALLOT_RETRY: RetryPolicy = { minAttempts: 12, maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
 export interface VoteServiceDeps {
-  store: VoteStore;
+  /** Where the use case logs (ids and classes only); silent when absent. */
+  logger?: Logger | undefined;
+  store: VoteRepository;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -103,13 +106,17 @@ export class VoteService {
   private readonly ballotRetry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
 
+  private get logger(): Logger {
+    return this.deps.logger ?? silentLogger;
+  }
+
   constructor(private readonly deps: VoteServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
     this.ballotRetry = deps.retry ?? BALLOT_RETRY;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  private get store(): VoteStore {
+  private get store(): VoteRepository {
     return this.deps.store;
   }
 
@@ -121,13 +128,13 @@ export class VoteService {
       try {
         return await decide();
       } catch (error) {
-        if (!(error instanceof StaleWriteError)) throw error;
+        if (!(error instanceof StaleReadError)) throw error;
         // Full jitter: contenders spread over the window instead of colliding again in step.
         const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 20));
         await this.sleep(Math.random() * ceiling);
       }
     }
-    logger.warn('vote write still contended after retries', { what, attempts: attempt });
+    this.logger.warn('vote write still contended after retries', { what, attempts: attempt });
     throw new ServiceBusyError();
   }
 
@@ -159,13 +166,13 @@ export class VoteService {
       if (needsSeal(snapshot.campaign, now)) {
         const sealed = sealCampaign(snapshot.campaign, snapshot.proposals, now);
         await this.store.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
-        logger.info('vote closed by its window', { campaignId });
+        this.logger.info('vote closed by its window', { campaignId });
         return { ...snapshot, campaign: sealed };
       }
       if (!needsFreeze(snapshot.campaign, now)) return snapshot;
       const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
       await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
-      logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
+      this.logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
       return { ...snapshot, campaign: frozen };
     });
   }
@@ -188,7 +195,7 @@ export class VoteService {
       const next = openCampaign(snapshot.campaign, snapshot.proposals, now);
       if (!next) return { campaign: snapshot.campaign, changed: false };
       await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.changeSeq);
-      logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
+      this.logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
       return { campaign: next, changed: true };
     });
   }
@@ -200,7 +207,7 @@ export class VoteService {
       const next = closeCampaign(snapshot.campaign, snapshot.proposals, now);
       if (!next) return { campaign: snapshot.campaign, changed: false };
       await this.store.saveCampaign(next, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
-      logger.info('vote closed', { campaignId });
+      this.logger.info('vote closed', { campaignId });
       return { campaign: next, changed: true };
     });
   }
@@ -282,7 +289,7 @@ export class VoteService {
           version: ctx.proposal.version + 1,
         };
         await this.store.editProposal({ proposal: edited, expectedVersion: ctx.proposal.version }, nonce);
-        logger.info('proposal edited', { proposalId: edited.id });
+        this.logger.info('proposal edited', { proposalId: edited.id });
         return answer(edited, false);
       }
       assertProposalsOpen(campaign, now);
@@ -323,7 +330,7 @@ export class VoteService {
         },
         nonce,
       );
-      logger.info('proposal created', { proposalId: proposal.id });
+      this.logger.info('proposal created', { proposalId: proposal.id });
       return answer(proposal, false);
     });
   }
@@ -353,7 +360,7 @@ export class VoteService {
       // A BatchGetItem is not isolated from a transaction committing meanwhile: a copy of this
       // very form may show its support before its marker and the counter (the support names its
       // form). Read again: the whole transaction is visible a moment later.
-      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleWriteError('half-committed co-signature: read again');
+      if (ctx.support?.form_uuid === request.form_uuid) throw new StaleReadError('half-committed co-signature: read again');
       if (ctx.support) {
         throw new RefusalError(
           'already-supported',
@@ -382,7 +389,7 @@ export class VoteService {
         },
         nonce,
       );
-      logger.info('proposal co-signed', { proposalId });
+      this.logger.info('proposal co-signed', { proposalId });
       return answer(ctx.proposal.supporters + 1, false);
     });
   }
@@ -398,7 +405,7 @@ export class VoteService {
 
   async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
     const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
-    // Kept between attempts when the refusal says what changed (StaleBallotError): one read,
+    // Kept between attempts when the refusal says what changed (ballot refusal): one read,
     // then each attempt re-plans on the ballot item the refused transaction returned.
     let known: BallotContext | undefined;
     return this.decideAndWrite(
@@ -409,7 +416,8 @@ export class VoteService {
         try {
           return await this.decideBallot(campaignId, request, ctx, nonce, now);
         } catch (error) {
-          if (error instanceof StaleBallotError) known = error.current === 'as-planned' ? ctx : { ...ctx, ballot: error.current.ballot };
+          const refusal = ballotRefusalOf(error);
+          if (refusal) known = refusal === 'as-planned' ? ctx : { ...ctx, ballot: refusal.ballot };
           throw error;
         }
       },
@@ -422,7 +430,7 @@ export class VoteService {
     const campaign = ctx.record.campaign;
     if (needsFreeze(campaign, now)) {
       await this.snapshot(campaignId, now);
-      throw new StaleWriteError(); // decide again on the frozen ballot
+      throw new StaleReadError(); // decide again on the frozen ballot
     }
     const issues = ballotFieldIssues(campaign, request);
     if (issues.length > 0) throw new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
@@ -457,14 +465,15 @@ export class VoteService {
       // is the same as if they had arrived in that order). Only the form's marker is written,
       // so the form gets its answer and a re-sent copy replays it, instead of every agent of a
       // burst re-planning against every other one (one winner per round: 503s after the retries).
-      const current = error instanceof StaleBallotError && error.current !== 'as-planned' ? error.current.ballot : undefined;
+      const refusal = ballotRefusalOf(error);
+      const current = refusal && refusal !== 'as-planned' ? refusal.ballot : undefined;
       if (!previous || !current || current.version <= previous.version) throw error;
       const marker = { campaign_id: campaignId, organisation_key: orgKey, request_hash: ballot.request_hash, cast_at: iso, replaced: true, version: markerVersion + 1 };
       await this.store.recordOvertakenBallot({ formUuid: request.form_uuid, marker, markerVersion, plannedVersion: previous.version }, nonce);
-      logger.info('ballot cast, overtaken by a concurrent replacement', { campaignId });
+      this.logger.info('ballot cast, overtaken by a concurrent replacement', { campaignId });
       return ballotAnswer(ballot, true, false);
     }
-    logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
+    this.logger.info('ballot cast', { campaignId, replaced: previous !== undefined });
     return ballotAnswer(ballot, previous !== undefined, false);
   }
 
@@ -561,7 +570,7 @@ export class VoteService {
     }
     const counted = recount(ballots);
     const equal = sameTally(live, counted);
-    if (!equal) logger.error('recount differs from the live tally', { campaignId });
+    if (!equal) this.logger.error('recount differs from the live tally', { campaignId });
     const proposals = ballotProposals(snapshot.campaign, snapshot.proposals);
     const status = voteStatus(snapshot.campaign, now);
     const electorate = await this.electorateSize(snapshot.campaign);

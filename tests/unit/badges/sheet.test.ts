@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
 import { badgeContent, badgeHolders, checkBadgeDay, planTokens, sortForBadges } from '#shared/domain/badges/sheet.ts';
-import { ConflictError, InvalidRequestError } from '#shared/domain/errors.ts';
+import { ConflictError, InvalidRequestError } from '#shared/errors.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { checkinTokenHash, checkinUrl, deriveCheckinToken, CHECKIN_TOKEN_PATTERN } from '#shared/domain/registrations/checkin-token.ts';
-import { checkTokenCheckIn, confirmedOnsiteDays, meetingToday } from '#shared/domain/registrations/exports.ts';
+import { checkTokenCheckIn, confirmedOnsiteDays, meetingToday } from '#shared/domain/registrations/check-in.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 
 const meeting = defineMeeting('club-12', MeetingInputSchema.parse(example), undefined, new Date('2025-05-02T10:00:00Z'));

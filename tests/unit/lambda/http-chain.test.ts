@@ -2,9 +2,9 @@ import { describe, expect, it, beforeEach, vi } from 'vitest';
 import * as z from 'zod';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { httpApi, json, publikOk, route, type HttpResponse } from '#shared/lambda/http.ts';
-import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
-import type { NonceStore } from '#shared/adapters/dynamodb/nonce-store.ts';
+import type { NonceRepository } from '#shared/adapters/dynamodb/nonce-repository.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { signQuery } from '#shared/publik/signature.ts';
 import { zBool, zEmail, zList, zSlug, zText } from '#shared/publik/coerce.ts';
@@ -14,7 +14,7 @@ import { httpEvent, lambdaContext } from './http-event.ts';
 const KEY = 'test-key-demarches';
 const now = new Date('2025-05-02T10:00:00Z');
 
-class MemoryNonceStore implements NonceStore {
+class MemoryNonceRepository implements NonceRepository {
   readonly tableName = 'nonces';
   seen = new Set<string>();
   async claim(nonce: CallNonce) {
@@ -26,7 +26,7 @@ class MemoryNonceStore implements NonceStore {
   }
 }
 
-let nonces: MemoryNonceStore;
+let nonces: MemoryNonceRepository;
 let failWith: unknown;
 const calls: unknown[] = [];
 
@@ -81,7 +81,7 @@ function buildApi() {
     ],
     {
       secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: ['tok-1', 'tok-2'] }),
-      nonceStore: nonces,
+      nonceRepository: nonces,
       clock: () => now,
     },
   );
@@ -97,7 +97,7 @@ async function call(api: ReturnType<typeof buildApi>, event: Parameters<typeof a
 }
 
 beforeEach(() => {
-  nonces = new MemoryNonceStore();
+  nonces = new MemoryNonceRepository();
   failWith = undefined;
   calls.length = 0;
 });
@@ -133,7 +133,7 @@ describe('the HTTP chain', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    class SlowNonceStore extends MemoryNonceStore {
+    class SlowNonceRepository extends MemoryNonceRepository {
       override async claim(nonce: CallNonce) {
         events.push('claim started');
         await gate;
@@ -157,7 +157,7 @@ describe('the HTTP chain', () => {
       ],
       {
         secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }),
-        nonceStore: new SlowNonceStore(),
+        nonceRepository: new SlowNonceRepository(),
         clock: () => now,
       },
     );
@@ -244,7 +244,7 @@ describe('the HTTP chain', () => {
           handle: () => publikOk({}),
         }),
       ],
-      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceStore: nonces, clock: () => now },
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceRepository: nonces, clock: () => now },
     );
     const res = await call(api, httpEvent({ method: 'POST', path: '/meetings/m1/things', rawQueryString: signed(), body: { days: 'a,b' } }));
     expect(res.status).toBe(400);
@@ -274,7 +274,7 @@ describe('the HTTP chain', () => {
           handle: () => publikOk({}),
         }),
       ],
-      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceStore: nonces, clock: () => now },
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceRepository: nonces, clock: () => now },
     );
     const res = await call(api, httpEvent({ method: 'POST', path: '/things', rawQueryString: signed(), body: {} }));
     expect(res.status).toBe(400);

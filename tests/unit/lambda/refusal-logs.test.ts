@@ -11,7 +11,7 @@ import {
   NotFoundError,
   RefusalError,
   ServiceBusyError,
-} from '#shared/domain/errors.ts';
+} from '#shared/errors.ts';
 import { errorResponse } from '#shared/lambda/http.ts';
 import { logger } from '#shared/lambda/logger.ts';
 

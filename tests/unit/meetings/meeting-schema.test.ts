@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { parseInput } from '#shared/lambda/validation.ts';
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 
 const clone = () => structuredClone(example) as Record<string, any>;
 

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { composeEmail, subjectLine } from '#shared/domain/notifications/email-text.ts';
 import { promotionEmail } from '#shared/domain/notifications/promotion.ts';
 import { registrationAnswer } from '#shared/domain/registrations/answer.ts';
-import { meetingReminderEmail } from '#shared/domain/reminders/meeting-source.ts';
-import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
-import { BASE_URL, club12Meeting, promotedRegistration, promotionContext } from './fixtures.ts';
+import { meetingReminderEmail } from '#shared/domain/registrations/reminder-source.ts';
+import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
+import { BASE_URL, club12Meeting, promotedRegistration, promotionContext } from './fakes.ts';
 
 const ONE_LINE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 

@@ -5,13 +5,13 @@ import type {
   CallbackSender,
   ClaimResult,
   DeliveryChannel,
-  DeliveryStore,
+  DeliveryRepository,
   EmailMessage,
   Mailer,
 } from '#shared/domain/notifications/ports.ts';
 import { DeliveryFailedError, PromotionNotifier } from '#shared/domain/notifications/service.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { BASE_URL, NOW, club12Meeting, promotedRegistration, promotionNotification } from './fixtures.ts';
+import { BASE_URL, NOW, club12Meeting, promotedRegistration, promotionNotification } from './fakes.ts';
 
 interface Marker {
   state: 'sending' | 'sent' | 'skipped' | 'failed';
@@ -20,8 +20,8 @@ interface Marker {
   detail?: string;
 }
 
-/** The conditions of DynamoDeliveryStore, in memory. */
-class MemoryDeliveryStore implements DeliveryStore {
+/** The conditions of DynamoDeliveryRepository, in memory. */
+class MemoryDeliveryRepository implements DeliveryRepository {
   markers = new Map<string, Marker>();
   private n = 0;
   async claim(id: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
@@ -79,7 +79,7 @@ class FakeCallbacks implements CallbackSender {
 
 let registrations: Map<string, Registration>;
 let meetings: Map<string, Meeting>;
-let deliveries: MemoryDeliveryStore;
+let deliveries: MemoryDeliveryRepository;
 let mailer: FakeMailer;
 let callbacks: FakeCallbacks;
 let clock: Date;
@@ -89,7 +89,7 @@ beforeEach(() => {
   const reg = promotedRegistration();
   registrations = new Map([[reg.id, reg]]);
   meetings = new Map([['club-12', club12Meeting()]]);
-  deliveries = new MemoryDeliveryStore();
+  deliveries = new MemoryDeliveryRepository();
   mailer = new FakeMailer();
   callbacks = new FakeCallbacks();
   clock = NOW;

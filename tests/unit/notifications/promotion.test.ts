@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeItem, promotionCallbackBody, promotionEmail } from '#shared/domain/notifications/promotion.ts';
-import { BASE_URL, club12Meeting, promotionContext } from './fixtures.ts';
+import { BASE_URL, club12Meeting, promotionContext } from './fakes.ts';
 
 describe('describeItem', () => {
   const meeting = club12Meeting();

@@ -1,7 +1,7 @@
 // Where a promotion may be called back: only on the host that signed the call (its `orig`); a
 // call signed with the default key (no `orig`) may not name a callback at all (issue 13).
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 import { assertCallbackHost } from '#shared/publik/callback-host.ts';
 
 describe('callback host', () => {

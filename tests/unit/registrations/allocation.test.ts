@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import {
   choiceDeltas,
   countedChoices,

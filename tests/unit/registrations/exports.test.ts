@@ -3,8 +3,8 @@ import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'j
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
+import { assertCanCheckIn } from '#shared/domain/registrations/check-in.ts';
 import {
-  assertCanCheckIn,
   countsSheet,
   eveningList,
   eveningSheet,
@@ -19,7 +19,7 @@ import {
 } from '#shared/domain/registrations/exports.ts';
 import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
 
 const now = new Date('2025-05-02T10:00:00Z');
 const meeting = defineMeeting(

@@ -3,32 +3,15 @@
 // shared/adapters/dynamodb/registration-repository.ts (each write is one all-or-nothing
 // "transaction": every condition is evaluated on the state before the write, then everything
 // is applied), and maps failures the same way: the form marker → FormTakenError, the email
-// marker → EmailTakenError, anything else → PlanOutdatedError. It also mirrors the
+// marker → EmailTakenError, anything else → StaleReadError. It also mirrors the
 // repository, so that the service tests show what the service really does on top of it.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
-import {
-  CapacityBelowConfirmedError,
-  ItemInUseError,
-  StaleMeetingError,
-  type MeetingChange,
-  type MeetingStore,
-  type MeetingWithItems,
-} from '#shared/domain/meetings/ports.ts';
+import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
-import {
-  EmailTakenError,
-  FormTakenError,
-  NotificationSchema,
-  PlanOutdatedError,
-  type CheckinTokenChange,
-  type Notification,
-  type NotificationPublisher,
-  type RegistrationContext,
-  type RegistrationStore,
-  type RegistrationWrite,
-} from '#shared/domain/registrations/ports.ts';
+import { EmailTakenError, NotificationSchema, type CheckinTokenChange, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
   RegistrationSchema,
@@ -136,7 +119,7 @@ interface Counts {
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class FakeMeetingStore implements MeetingStore {
+export class FakeMeetingRepository implements MeetingRepository {
   private readonly meetings = new Map<string, Meeting>();
   /** meetingId → item key → counters (the counter items of the meeting partition). */
   readonly counts = new Map<string, Map<string, Counts>>();
@@ -184,7 +167,7 @@ export class FakeMeetingStore implements MeetingStore {
 
   async saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void> {
     const stored = this.meetings.get(next.id);
-    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleMeetingError();
+    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleReadError();
     // As the repository's conditions: removed items free of anyone, moved workshops chosen by nobody.
     const busy = [
       ...change.removed.filter((k) => {
@@ -244,7 +227,7 @@ interface StoredRegistration {
 const waitKey = (meetingId: string, itemKey: string) => `${meetingId}#${itemKey}`;
 const emailKey = (meetingId: string, email: string) => `${meetingId}#${email}`;
 
-export class FakeRegistrationStore implements RegistrationStore {
+export class FakeRegistrationRepository implements RegistrationRepository {
   readonly registrations = new Map<string, StoredRegistration>();
   readonly forms = new Map<string, string>();
   readonly emails = new Map<string, string>();
@@ -258,7 +241,7 @@ export class FakeRegistrationStore implements RegistrationStore {
   private readonly persistent = new Map<StoreOperation, () => Error>();
   private readonly hooks = new Map<StoreOperation, (() => void | Promise<void>)[]>();
 
-  constructor(readonly meetings: FakeMeetingStore) {}
+  constructor(readonly meetings: FakeMeetingRepository) {}
 
   /** The next `times` calls of `op` throw `make()` before doing anything. */
   fail(op: StoreOperation, make: () => Error, times = 1): void {
@@ -370,11 +353,17 @@ export class FakeRegistrationStore implements RegistrationStore {
       .map((s) => RegistrationSchema.parse(json(s.registration)));
   }
 
+  /** The whole meeting in one page (the reminder sources' pager; paging itself is the adapter's). */
+  async pageByMeeting(meetingId: string): Promise<RegistrationPage> {
+    const registrations = await this.listByMeeting(meetingId);
+    return { registrations, cursor: null };
+  }
+
   /** Like the repository: sets the check-in inside the stored document and moves the version. */
   async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
     await this.enter('setCheckIn');
     const stored = this.registrations.get(registrationId);
-    if (!stored || stored.version !== expectedVersion) throw new PlanOutdatedError();
+    if (!stored || stored.version !== expectedVersion) throw new StaleReadError();
     const checked = (stored.registration.checked_in ??= {});
     checked[day] ??= at;
     stored.version += 1;
@@ -394,7 +383,7 @@ export class FakeRegistrationStore implements RegistrationStore {
 
   async setCheckinTokens(changes: CheckinTokenChange[]): Promise<void> {
     await this.enter('setCheckinTokens');
-    if (changes.some(({ registration }) => this.registrations.get(registration.id)?.version !== registration.version)) throw new PlanOutdatedError();
+    if (changes.some(({ registration }) => this.registrations.get(registration.id)?.version !== registration.version)) throw new StaleReadError();
     for (const { registration, next } of changes) {
       const stored = this.registrations.get(registration.id) as StoredRegistration;
       if (registration.checkin_token) this.checkinTokens.delete(registration.checkin_token.hash);
@@ -641,7 +630,7 @@ export class FakeRegistrationStore implements RegistrationStore {
     const failed = steps.filter((s) => !s.check()).map((s) => s.tag);
     if (failed.includes('form')) throw new FormTakenError();
     if (failed.includes('email')) throw new EmailTakenError();
-    if (failed.length > 0) throw new PlanOutdatedError();
+    if (failed.length > 0) throw new StaleReadError();
     for (const s of steps) s.apply();
     this.commits += 1;
   }

@@ -7,13 +7,13 @@ import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { MeetingChanges } from '#shared/domain/registrations/meeting-changes.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
-import { ConflictError, RefusalError } from '#shared/domain/errors.ts';
-import { BASE_URL, FakeMeetingStore, FakePublisher, FakeRegistrationStore, NOW, meetingInput, request, smallMeeting } from './fakes.ts';
+import { ConflictError, RefusalError } from '#shared/errors.ts';
+import { BASE_URL, FakeMeetingRepository, FakePublisher, FakeRegistrationRepository, NOW, meetingInput, request, smallMeeting } from './fakes.ts';
 
 function setup() {
-  const meetings = new FakeMeetingStore();
+  const meetings = new FakeMeetingRepository();
   const meeting = meetings.add(smallMeeting());
-  const store = new FakeRegistrationStore(meetings);
+  const store = new FakeRegistrationRepository(meetings);
   const service = new RegistrationService({
     meetings,
     store,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { AppError, InvalidRequestError, RefusalError } from '#shared/errors.ts';
 import { checkRegistrationWindow, wantedItems } from '#shared/domain/registrations/rules.ts';
 import { buildMeeting, request } from '#tests/unit/registrations/fakes.ts';
 

@@ -1,14 +1,15 @@
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
+import { NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
-import { PlanOutdatedError } from '#shared/domain/registrations/ports.ts';
+
 import { RegistrationService, requestHash, type RetryPolicy } from '#shared/domain/registrations/service.ts';
 import type { MeetingHintOptions } from '#shared/domain/registrations/meeting-hints.ts';
 import {
   BASE_URL,
-  FakeMeetingStore,
+  FakeMeetingRepository,
   FakePublisher,
-  FakeRegistrationStore,
+  FakeRegistrationRepository,
   NOW,
   buildMeeting,
   request,
@@ -22,9 +23,9 @@ const D1 = 'day:2025-06-07';
 const QUICK: RetryPolicy = { maxAttempts: 25, baseDelayMs: 1, maxDelayMs: 2 };
 
 function setup(opts: { meeting?: Meeting; retry?: RetryPolicy; hints?: MeetingHintOptions } = {}) {
-  const meetings = new FakeMeetingStore();
+  const meetings = new FakeMeetingRepository();
   const meeting = meetings.add(opts.meeting ?? smallMeeting());
-  const store = new FakeRegistrationStore(meetings);
+  const store = new FakeRegistrationRepository(meetings);
   const publisher = new FakePublisher();
   const sleeps: number[] = [];
   const service = new RegistrationService({
@@ -440,7 +441,7 @@ describe('bounded retries', () => {
   it('answers service-busy (503) after maxAttempts when registering keeps conflicting, with nothing written', async () => {
     const { service, store, sleeps, meeting } = setup({ retry: TIGHT });
     const before = store.snapshot();
-    store.failAlways('create', () => new PlanOutdatedError());
+    store.failAlways('create', () => new StaleReadError());
     const error = await service.register(meeting.id, person(1), NOW).then(
       () => undefined,
       (e: unknown) => e,
@@ -458,7 +459,7 @@ describe('bounded retries', () => {
     await register(2);
     await register(3);
     const before = store.snapshot();
-    store.failAlways('update', () => new PlanOutdatedError());
+    store.failAlways('update', () => new StaleReadError());
     await expect(service.register(meeting.id, person(1, { evening_event: true }), NOW)).rejects.toMatchObject({ code: 'service-busy' });
     await expect(service.cancel(p1.registration.id, NOW)).rejects.toBeInstanceOf(ServiceBusyError);
     expect(store.count('update')).toBe(6);
@@ -475,14 +476,14 @@ describe('bounded retries', () => {
     const p4 = await register(4, { onsite_days: [], remote_days: ['2025-06-07'], evening_event: true }); // waits for the evening
     // p1's cancellation frees day 1 then the evening; day 1's promotion meets a streak of
     // conflicts (maxAttempts of them), then the evening's first try meets one more.
-    store.fail('promote', () => new PlanOutdatedError(), TIGHT.maxAttempts + 1);
+    store.fail('promote', () => new StaleReadError(), TIGHT.maxAttempts + 1);
     await service.cancel(p1.registration.id, NOW);
     expect((await service.getRegistration(p4.registration.id)).answer.evening_event).toEqual({ status: 'confirmed', waiting_position: null });
   });
 
   it('succeeds when the conflicts stop before maxAttempts', async () => {
     const { service, store, meeting } = setup({ retry: TIGHT });
-    store.fail('create', () => new PlanOutdatedError(), 2);
+    store.fail('create', () => new StaleReadError(), 2);
     await expect(service.register(meeting.id, person(1), NOW)).resolves.toMatchObject({ answer: { status: 'confirmed' } });
     expect(store.registrations.size).toBe(1);
   });

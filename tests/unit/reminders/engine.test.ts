@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReminderEngine } from '#shared/domain/reminders/engine.ts';
 import { dispatchId, type Dispatch, type DispatchRecord, type OwnerRef, type Plan, type RemindersQueueMessage } from '#shared/domain/reminders/model.ts';
-import type { FanOutClaim, ReminderLedger, ReminderSource } from '#shared/domain/reminders/ports.ts';
-import { planSeries, type SessionOccurrenceView, type SessionSeriesView } from '#shared/domain/reminders/session-source.ts';
+import type { FanOutClaim, ReminderRepository, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import { planSeries, type SessionOccurrenceView, type SessionSeriesView } from '#shared/domain/sessions/reminder-source.ts';
 
 const series: SessionSeriesView = { id: 'club', title: 'Club', timezone: 'Europe/Paris', reminders: [{ days_before: 1, at: '09:00' }] };
 const occurrence: SessionOccurrenceView = {
@@ -18,7 +18,7 @@ const occurrence: SessionOccurrenceView = {
 };
 const DUE = new Date('2027-01-11T08:00:00.000Z');
 
-class MemoryLedger implements ReminderLedger {
+class MemoryReminderRepository implements ReminderRepository {
   revision = 0;
   next: string | null = null;
   records = new Map<string, DispatchRecord & { cursor: string | null; lease?: string }>();
@@ -69,7 +69,7 @@ class MemoryLedger implements ReminderLedger {
 }
 
 function setup(subscribers: number) {
-  const ledger = new MemoryLedger();
+  const ledger = new MemoryReminderRepository();
   const sent: RemindersQueueMessage[] = [];
   let plans = 0;
   const source: ReminderSource = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DispatchRecord } from '#shared/domain/reminders/model.ts';
-import { planSeries, type SessionOccurrenceView, type SessionSeriesView } from '#shared/domain/reminders/session-source.ts';
+import { planSeries, type SessionOccurrenceView, type SessionSeriesView } from '#shared/domain/sessions/reminder-source.ts';
 import { ReminderRulesSchema, ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 
 const series: SessionSeriesView = {

@@ -2,7 +2,7 @@
 // warning (ids only) when no reminders queue is configured.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { MissingConfirmationQueue, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
+import { MissingConfirmationPublisher, SqsConfirmationPublisher } from '#shared/adapters/sqs/session-confirmations.ts';
 
 describe('session confirmations', () => {
   it('sends one message with the contract body', async () => {
@@ -28,7 +28,7 @@ describe('session confirmations', () => {
 
   it('without a queue: a warning with the ids, nothing thrown', async () => {
     const warnings: Array<[string, Record<string, unknown>]> = [];
-    await new MissingConfirmationQueue((m, a) => void warnings.push([m, a])).publishConfirmation({
+    await new MissingConfirmationPublisher({ warn: (m, a) => void warnings.push([m, a ?? {}]) }).publishConfirmation({
       seriesId: 's',
       subscriberId: 'sub-1',
       occurrenceId: 's-2027-01-12',

@@ -1,16 +1,11 @@
-// An in-memory SessionStore with the same conditions as the DynamoDB one (form marker taken,
+// An in-memory SessionRepository with the same conditions as the DynamoDB one (form marker taken,
 // subscription version), for the use-case tests.
+import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import {
-  FormTakenError,
-  OverrideOutdatedError,
-  SubscriptionOutdatedError,
-  type SessionStore,
-  type SubscriptionWrite,
-} from '#shared/domain/sessions/ports.ts';
+import { type SessionRepository, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import type { FormMarker, OccurrenceOverride, Series, Subscription } from '#shared/domain/sessions/schema.ts';
 
-export class MemorySessionStore implements SessionStore {
+export class MemorySessionRepository implements SessionRepository {
   series = new Map<string, Series>();
   overrides = new Map<string, OccurrenceOverride>();
   subscriptions = new Map<string, Subscription>();
@@ -43,7 +38,7 @@ export class MemorySessionStore implements SessionStore {
   }
   async saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined) {
     const key = `${override.series_id}|${override.date}`;
-    if (this.overrides.get(key)?.revision !== previous?.revision) throw new OverrideOutdatedError();
+    if (this.overrides.get(key)?.revision !== previous?.revision) throw new StaleReadError();
     this.overrides.set(key, override);
   }
   async readForSubscription(seriesId: string, email: string, formUuid: string | undefined) {
@@ -59,7 +54,7 @@ export class MemorySessionStore implements SessionStore {
     const email = write.subscription?.email ?? write.marker?.email ?? '';
     const seriesId = write.subscription?.series_id ?? write.marker?.series_id ?? '';
     const current = this.subscriptions.get(this.subKey(seriesId, email));
-    if (current?.version !== write.expectedVersion) throw new SubscriptionOutdatedError();
+    if (current?.version !== write.expectedVersion) throw new StaleReadError();
     if (write.subscription) this.subscriptions.set(this.subKey(seriesId, email), write.subscription);
     if (write.marker) this.markers.set(write.marker.form_uuid, write.marker);
     if (write.isNew && write.subscription) this.tokens.set(write.subscription.token, { seriesId, email });

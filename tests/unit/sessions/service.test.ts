@@ -2,11 +2,11 @@
 // link decide and answer, the confirmation sent only to a new subscriber, and the data source.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { SessionService } from '#shared/domain/sessions/service.ts';
-import { MemorySessionStore } from './fakes.ts';
+import { MemorySessionRepository } from './fakes.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const SERIES = SeriesInputSchema.parse({
@@ -18,7 +18,7 @@ const SERIES = SeriesInputSchema.parse({
   visio_url: 'https://visio.example.org/club-publik',
 });
 
-let store: MemorySessionStore;
+let store: MemorySessionRepository;
 let sent: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }[];
 let warnings: { message: string; attributes?: Record<string, unknown> }[];
 let failQueue: boolean;
@@ -30,7 +30,7 @@ const subscribe = (form: string, email = 'claire@example.org', extra: Record<str
   service.subscribe(SubscribeRequestSchema.parse({ form_uuid: form, email, first_name: 'Claire', ...extra }), nonce(), NOW);
 
 beforeEach(async () => {
-  store = new MemorySessionStore();
+  store = new MemorySessionRepository();
   sent = [];
   warnings = [];
   failQueue = false;

@@ -1,7 +1,8 @@
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { SubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
-import { decideSubscribe, TornReadError } from '#shared/domain/sessions/subscriptions.ts';
+import { decideSubscribe } from '#shared/domain/sessions/subscriptions.ts';
 
 const now = new Date('2027-01-01T10:00:00Z');
 const request = SubscribeRequestSchema.parse({ form_uuid: 'f1', email: 'claire@example.org' });
@@ -11,7 +12,7 @@ const marker = { form_uuid: 'f1', action: 'subscribe' as const, series_id: 'club
 describe('deciding on one BatchGetItem, which is not a snapshot', () => {
   it('reads again when it sees this form’s marker without the subscription written with it', () => {
     const reads = { series: undefined, overrides: [], subscription: undefined, marker };
-    expect(() => decideSubscribe('club', reads, request, now, fresh)).toThrow(TornReadError);
+    expect(() => decideSubscribe('club', reads, request, now, fresh)).toThrow(StaleReadError);
   });
 
   it('still refuses a form used for another series or another email', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '#shared/domain/errors.ts';
+import { InvalidRequestError } from '#shared/errors.ts';
 import { readAnswers } from '#shared/domain/surveys/answers.ts';
 import { AnswerBodySchema } from '#shared/domain/surveys/schema.ts';
 import { unwrapPublikBody } from '#shared/publik/whole-form.ts';
-import { survey } from './fixtures.ts';
+import { survey } from './fakes.ts';
 
 const s = survey();
 const none = new Set<string>();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import { assertChangeAllowed, newSurvey } from '#shared/domain/surveys/define.ts';
 import { SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
-import { survey, surveyInput } from './fixtures.ts';
+import { survey, surveyInput } from './fakes.ts';
 
 const before = survey();
 const changed = (edit: (input: any) => void) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
-import { surveyInput } from './fixtures.ts';
+import { surveyInput } from './fakes.ts';
 
 const errorsOf = (input: unknown) => {
   const r = SurveyInputSchema.safeParse(input);

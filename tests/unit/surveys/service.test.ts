@@ -1,14 +1,15 @@
 // The answer use case against an in-memory store: the order of the decisions, the retry after
 // a refused transaction, and the invitations' port (who answered), without any emulator.
+import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { describe, expect, it } from 'vitest';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, RefusalError } from '#shared/domain/errors.ts';
+import { InvalidRequestError, RefusalError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash, replayHash } from '#shared/domain/surveys/anonymity.ts';
-import { ResponseRaceError, type AnswerContext, type ResponseWrite, type SurveyStore } from '#shared/domain/surveys/ports.ts';
+import { type AnswerContext, type ResponseWrite, type SurveyRepository } from '#shared/domain/surveys/ports.ts';
 import { AnswerBodySchema, SurveyInputSchema, type Survey } from '#shared/domain/surveys/schema.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
-import { surveyInput } from './fixtures.ts';
+import { surveyInput } from './fakes.ts';
 
 const now = new Date('2027-06-10T10:00:00Z');
 
@@ -35,7 +36,7 @@ function registration(email: string, overrides: Partial<Registration> = {}): Reg
   };
 }
 
-class FakeStore implements SurveyStore {
+class FakeStore implements SurveyRepository {
   surveys = new Map<string, Survey>();
   markers = new Set<string>();
   writes: ResponseWrite[] = [];
@@ -62,7 +63,7 @@ class FakeStore implements SurveyStore {
     const race = this.race;
     this.race = undefined;
     race?.();
-    if (this.markers.has(`p:${write.participationHash}`) || this.markers.has(`r:${write.replayHash}`)) throw new ResponseRaceError();
+    if (this.markers.has(`p:${write.participationHash}`) || this.markers.has(`r:${write.replayHash}`)) throw new StaleReadError();
     this.markers.add(`p:${write.participationHash}`);
     this.markers.add(`r:${write.replayHash}`);
     this.writes.push(write);

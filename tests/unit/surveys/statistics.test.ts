@@ -8,7 +8,7 @@ import {
   type Counts,
   type Groups,
 } from '#shared/domain/surveys/statistics.ts';
-import { survey } from './fixtures.ts';
+import { survey } from './fakes.ts';
 
 // Figures are checked at min_group_size 1; the suppression rules have their own tests.
 const s = survey({ min_group_size: 1 });

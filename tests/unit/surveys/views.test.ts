@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredResponse } from '#shared/domain/surveys/schema.ts';
 import { responsesSheet } from '#shared/domain/surveys/views.ts';
-import { survey } from './fixtures.ts';
+import { survey } from './fakes.ts';
 
 const five = survey({ min_group_size: 5 });
 let next = 0;

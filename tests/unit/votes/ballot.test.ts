@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RefusalError } from '#shared/domain/errors.ts';
+import { RefusalError } from '#shared/errors.ts';
 import { ballotFieldIssues, recount, sameTally, tallyDelta, validateBallot } from '#shared/domain/votes/ballot.ts';
 import { BallotRequestSchema } from '#shared/domain/votes/schema.ts';
-import { campaign } from './fixtures.ts';
+import { campaign } from './fakes.ts';
 
 const ids = ['e-p1', 'e-p2', 'e-p3', 'e-p4'];
 const request = (extra: Record<string, unknown>) => BallotRequestSchema.parse({ form_uuid: 'f', email: 'a@example.org', ...extra });

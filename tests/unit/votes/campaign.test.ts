@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError } from '#shared/errors.ts';
 import {
   ballotProposals,
   ballotToFreeze,
@@ -14,7 +14,7 @@ import {
   voteStatus,
 } from '#shared/domain/votes/campaign.ts';
 import { CampaignInputSchema } from '#shared/domain/votes/schema.ts';
-import { CONTRACT_CAMPAIGN, NOW, campaign, proposal } from './fixtures.ts';
+import { CONTRACT_CAMPAIGN, NOW, campaign, proposal } from './fakes.ts';
 
 const t = (iso: string) => new Date(iso);
 

@@ -3,7 +3,7 @@ import { organisationKey, sameOrganisation } from '#shared/domain/votes/organisa
 import { CONFUSABLES } from '#shared/domain/votes/confusables.generated.ts';
 import { parseTable } from '#shared/domain/votes/confusable-folding.ts';
 import { electorateKeys } from '#shared/domain/votes/campaign.ts';
-import { campaign } from './fixtures.ts';
+import { campaign } from './fakes.ts';
 
 describe('organisation key', () => {
   it('folds accents, case, hyphens, apostrophes and spaces', () => {

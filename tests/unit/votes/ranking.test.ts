@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankContenders, resultsOf, turnout, type Contender } from '#shared/domain/votes/ranking.ts';
-import { campaign, proposal } from './fixtures.ts';
+import { campaign, proposal } from './fakes.ts';
 
 const contender = (id: string, score: number, supporters = 2, submitted = '2027-04-01T00:00:00Z'): Contender => ({
   proposal_id: id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BallotRequestSchema, CampaignInputSchema } from '#shared/domain/votes/schema.ts';
-import { CONTRACT_CAMPAIGN } from './fixtures.ts';
+import { CONTRACT_CAMPAIGN } from './fakes.ts';
 
 const ballot = (extra: Record<string, unknown>) => BallotRequestSchema.safeParse({ form_uuid: 'f1', email: 'A@Example.org', ...extra });
 const messages = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>

@@ -1,11 +1,12 @@
 // The vote use cases over a fake store: what is decided from a read, what is written, and how a
 // write that finds the state moved is decided again (then "busy", with nothing written).
 import { describe, expect, it } from 'vitest';
-import { RefusalError, ServiceBusyError } from '#shared/domain/errors.ts';
-import { StaleBallotError, StaleWriteError, type BallotContext, type VoteStore } from '#shared/domain/votes/ports.ts';
+import { RefusalError, ServiceBusyError } from '#shared/errors.ts';
+import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { staleBallot, type BallotContext, type VoteRepository } from '#shared/domain/votes/ports.ts';
 import { BallotRequestSchema, type Ballot } from '#shared/domain/votes/schema.ts';
 import { VoteService } from '#shared/domain/votes/service.ts';
-import { campaign } from './fixtures.ts';
+import { campaign } from './fakes.ts';
 
 const VOTING = new Date('2027-06-07T10:00:00Z');
 const open = campaign({ electorate: ['Ville de Test', 'Autre Ville'], meeting_id: undefined, min_choices: 0 });
@@ -19,14 +20,14 @@ function fakeStore(contexts: BallotContext[], failures = 0) {
   const store = {
     loadBallotContext: async () => contexts[Math.min(reads++, contexts.length - 1)] as BallotContext,
     castBallot: async (write: (typeof writes)[number]) => {
-      if (failures-- > 0) throw new StaleWriteError();
+      if (failures-- > 0) throw new StaleReadError();
       writes.push(write);
     },
-  } as unknown as VoteStore;
+  } as unknown as VoteRepository;
   return { store, writes, reads: () => reads };
 }
 const record = { campaign: frozen, changeSeq: 3, proposalCount: 2 };
-const service = (store: VoteStore, maxAttempts = 3) =>
+const service = (store: VoteRepository, maxAttempts = 3) =>
   new VoteService({ store, retry: { maxAttempts, baseDelayMs: 0, maxDelayMs: 0 }, sleep: async () => undefined });
 
 describe('casting a ballot', () => {
@@ -63,7 +64,7 @@ describe('casting a ballot', () => {
       campaign_id: 'evol-2027', organisation: 'Ville de Test', organisation_key: 'ville de test', choices,
       agent: { email: 'b@example.org' }, form_uuid: `f${version}`, request_hash: 'h', cast_at: 'x', first_cast_at: 'x', replaced_count: version - 1, version,
     });
-    const refusals = [new StaleBallotError({ ballot: stored(1, ['evol-2027-p2']) }), new StaleBallotError({ ballot: stored(2, ['evol-2027-p1', 'evol-2027-p2']) })];
+    const refusals = [staleBallot({ ballot: stored(1, ['evol-2027-p2']) }), staleBallot({ ballot: stored(2, ['evol-2027-p1', 'evol-2027-p2']) })];
     const casts: unknown[] = [];
     const overtaken: unknown[] = [];
     let reads = 0;
@@ -76,7 +77,7 @@ describe('casting a ballot', () => {
       recordOvertakenBallot: async (write: unknown) => {
         overtaken.push(write);
       },
-    } as unknown as VoteStore;
+    } as unknown as VoteRepository;
     const answer = await service(store).castBallot('evol-2027', request(), undefined, VOTING);
     // First cast planned on no ballot: refused with version 1, re-planned on it (−p2 +p1), no read.
     expect(reads).toBe(1);
@@ -114,7 +115,7 @@ describe('co-signing: a replay read an instant before its own write was visible'
         proposal,
         marker: { proposal_id: 'evol-2027-p1', organisation_key: 'departement x', supporters_after: 2 },
       }),
-    } as unknown as VoteStore;
+    } as unknown as VoteRepository;
     const request = { form_uuid: 'copy', email: 'a@example.org', organisation: 'Département X' };
     const answer = await service(store).cosign('evol-2027-p1', request as never, undefined, new Date('2027-03-10T10:00:00Z'));
     expect(answer).toMatchObject({ supporters: 2, replayed: true, status: 'eligible' });

@@ -4,24 +4,24 @@
 // (confirmed or waiting); each reminder carries the person's days, workshops, waiting
 // positions and personal calendar link, as the promotion email does.
 import { DateTime } from 'luxon';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
-import { summaryLines } from '#shared/domain/notifications/promotion.ts';
-import { registrationAnswer, type RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Registration } from '#shared/domain/registrations/schema.ts';
+import { registrationStatusBlocks } from '#shared/domain/notifications/promotion.ts';
+import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
+import type { RegistrationRepository } from './ports.ts';
+import type { Registration } from './schema.ts';
 import { frenchDateRange } from '#shared/domain/meetings/views.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
-import { ruleDueAt, ruleId } from './rules.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
+import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
+/** What the meeting source reads: the meeting, and its registrations a page at a time. */
 export interface MeetingReminderCatalog {
-  findMeeting(meetingId: string): Promise<Meeting | undefined>;
-  /** One page of the ids of the meeting's registrations that are not cancelled. */
-  registrations(meetingId: string, cursor: string | null, limit: number): Promise<AudiencePage>;
-  findRegistration(registrationId: string): Promise<Registration | undefined>;
-  waitingPositions(registration: Registration): Promise<Map<string, number>>;
+  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  registrations: Pick<RegistrationRepository, 'pageByMeeting' | 'findById' | 'waitingPositions'>;
 }
 
 /** The meeting's start for reminders: its first day at 00:00 local. */
@@ -33,7 +33,7 @@ export function meetingStart(meeting: Meeting): Date | undefined {
 /** Pure planning of a meeting's reminders (exported for tests). */
 export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[], now: Date): Plan {
   const startsAt = meetingStart(meeting);
-  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return { fanOut: [], skip: [], nextDueAt: null };
+  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return nothingPlanned();
   const rules = meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) }));
   return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
 }
@@ -51,18 +51,10 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
-  const summary = summaryLines(meeting, answer);
-  const calendar = 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :';
-  const form = registration.form_number ? ` (demande n° ${registration.form_number})` : '';
-  const manage =
-    `Si vous ne pouvez plus venir, merci d’annuler votre inscription pour libérer la place : ` +
-    `vous pouvez la modifier ou l’annuler depuis votre demande d’inscription${form}.`;
   const email = composeEmail(subject, [
     greeting,
     intro,
-    { heading: 'Votre inscription à ce jour :', items: summary },
-    { text: calendar, href: answer.api.ics_url, label: 'ajouter à mon agenda' },
-    manage,
+    ...registrationStatusBlocks(meeting, registration, answer, 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :'),
   ]);
   // The personal calendar itself (the same file as `ics_url`, METHOD:PUBLISH): opening the
   // attachment adds the days, workshops and evening to the agenda without following a link.
@@ -83,23 +75,25 @@ export class MeetingReminderSource implements ReminderSource {
   ) {}
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
-    const meeting = await this.catalog.findMeeting(meetingId);
-    return meeting ? planMeeting(meeting, history, now) : { fanOut: [], skip: [], nextDueAt: null };
+    const meeting = await this.catalog.meetings.findMeeting(meetingId);
+    return meeting ? planMeeting(meeting, history, now) : nothingPlanned();
   }
 
-  audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
-    return this.catalog.registrations(meetingId, cursor, limit);
+  /** Registrations not cancelled (confirmed or waiting), a page at a time. */
+  async audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
+    const page = await this.catalog.registrations.pageByMeeting(meetingId, cursor, limit);
+    return { recipients: page.registrations.filter((r) => r.state === 'active').map((r) => r.id), cursor: page.cursor };
   }
 
   async compose(message: DeliverMessage, now: Date): Promise<Composition> {
-    const registration = await this.catalog.findRegistration(message.recipient);
+    const registration = await this.catalog.registrations.findById(message.recipient);
     if (!registration || registration.meeting_id !== message.owner_id) return { status: 'skip', reason: 'registration-gone' };
     if (registration.state === 'cancelled') return { status: 'skip', reason: 'registration-cancelled', to: registration.email };
-    const meeting = await this.catalog.findMeeting(message.owner_id);
+    const meeting = await this.catalog.meetings.findMeeting(message.owner_id);
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to: registration.email };
     const start = meetingStart(meeting);
     if (!start || now.getTime() >= start.getTime()) return { status: 'skip', reason: 'past', to: registration.email };
-    const positions = await this.catalog.waitingPositions(registration);
+    const positions = await this.catalog.registrations.waitingPositions(registration);
     const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
     if (!this.calendar) throw new Error('MeetingReminderSource built for planning only: it has no calendar renderer');
     return { status: 'send', email: meetingReminderEmail(meeting, registration, answer, this.calendar(meeting, registration, { now })) };

@@ -17,13 +17,16 @@
 import { DateTime } from 'luxon';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
+import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
+import type { ListedRegistration, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { participationHash } from '#shared/domain/surveys/anonymity.ts';
-import { isEligible } from '#shared/domain/surveys/eligibility.ts';
-import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from '#shared/domain/surveys/schema.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+import type { SurveyRepository } from './ports.ts';
+import { participationHash } from './anonymity.ts';
+import { isEligible } from './eligibility.ts';
+import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from './schema.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 const DAY_MS = 86_400_000;
@@ -59,7 +62,7 @@ export function invitationSchedule(survey: Pick<Survey, 'closes_at'>, invitation
 export function planSurvey(survey: Survey, history: readonly DispatchRecord[], now: Date): Plan {
   const invitations = invitationsOf(survey);
   const rules = invitations ? invitationSchedule(survey, invitations) : [];
-  if (rules.length === 0) return { fanOut: [], skip: [], nextDueAt: null };
+  if (rules.length === 0) return nothingPlanned();
   const startsAt = new Date(survey.closes_at);
   const startsIso = startsAt.toISOString();
   // The invitation as a rule of its own, and every record tied to the current closing instant.
@@ -71,19 +74,13 @@ export function planSurvey(survey: Survey, history: readonly DispatchRecord[], n
   return { fanOut: plan.fanOut.map(back), skip: plan.skip.map(back), nextDueAt: plan.nextDueAt };
 }
 
-/** A registration as the audience pages list it. */
-export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in'>;
-
+/** What the survey source reads: the survey and its participation markers, its meeting, the meeting's registrations a page at a time. */
 export interface SurveyInvitationCatalog {
-  findSurvey(surveyId: string): Promise<Survey | undefined>;
-  findMeeting(meetingId: string): Promise<Meeting | undefined>;
-  /** One page of the meeting's registrations (in order of arrival), at most `limit` read. */
-  registrations(meetingId: string, cursor: string | null, limit: number): Promise<{ registrations: ListedRegistration[]; cursor: string | null }>;
-  findRegistration(registrationId: string): Promise<Registration | undefined>;
-  /** The key of the participation markers (PARTICIPATION_HASH_KEY). */
+  surveys: Pick<SurveyRepository, 'findSurvey' | 'participationsAmong'>;
+  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  registrations: Pick<RegistrationRepository, 'pageByMeeting' | 'findById'>;
+  /** The key of the participation markers (PARTICIPATION_HASH_KEY), read only when a delivery composes. */
   participationKey(): Promise<string>;
-  /** The participation hashes among `hashes` that have a marker (survey ports). */
-  participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>>;
 }
 
 /** Eligible registration ids of a page (exported for tests). */
@@ -135,21 +132,21 @@ export class SurveyInvitationSource implements ReminderSource {
   constructor(private readonly catalog: SurveyInvitationCatalog) {}
 
   async plan(surveyId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
-    const survey = await this.catalog.findSurvey(surveyId);
-    return survey ? planSurvey(survey, history, now) : { fanOut: [], skip: [], nextDueAt: null };
+    const survey = await this.catalog.surveys.findSurvey(surveyId);
+    return survey ? planSurvey(survey, history, now) : nothingPlanned();
   }
 
   /** Eligible registrations, a page at a time (a page may hold fewer than `limit` ids, even none). */
   async audience(surveyId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
-    const survey = await this.catalog.findSurvey(surveyId);
+    const survey = await this.catalog.surveys.findSurvey(surveyId);
     if (!survey) return { recipients: [], cursor: null };
-    const page = await this.catalog.registrations(survey.meeting_id, cursor, limit);
+    const page = await this.catalog.registrations.pageByMeeting(survey.meeting_id, cursor, limit);
     return { recipients: eligibleIds(survey.eligibility, survey.meeting_id, page.registrations), cursor: page.cursor };
   }
 
   async compose(message: DeliverMessage, now: Date): Promise<Composition> {
     if (message.kind !== 'invitation' && message.kind !== 'reminder') return { status: 'skip', reason: 'unknown-kind' };
-    const [registration, survey] = await Promise.all([this.catalog.findRegistration(message.recipient), this.catalog.findSurvey(message.owner_id)]);
+    const [registration, survey] = await Promise.all([this.catalog.registrations.findById(message.recipient), this.catalog.surveys.findSurvey(message.owner_id)]);
     if (!registration) return { status: 'skip', reason: 'registration-gone' };
     const to = registration.email;
     if (!survey || registration.meeting_id !== survey.meeting_id) return { status: 'skip', reason: 'survey-gone', to };
@@ -159,8 +156,8 @@ export class SurveyInvitationSource implements ReminderSource {
     if (!isEligible(survey.eligibility, registration, survey.meeting_id)) return { status: 'skip', reason: 'not-eligible', to };
     // Who answered is known from the participation marker only.
     const hash = participationHash(await this.catalog.participationKey(), survey.id, registration.email);
-    if ((await this.catalog.participationsAmong(survey.id, [hash])).has(hash)) return { status: 'skip', reason: 'answered', to };
-    const meeting = await this.catalog.findMeeting(survey.meeting_id);
+    if ((await this.catalog.surveys.participationsAmong(survey.id, [hash])).has(hash)) return { status: 'skip', reason: 'answered', to };
+    const meeting = await this.catalog.meetings.findMeeting(survey.meeting_id);
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to };
     return { status: 'send', email: surveyInvitationEmail(survey, meeting, registration, invitations, message.kind) };
   }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
-import { MeetingReminderSource, meetingStart, planMeeting, type MeetingReminderCatalog } from '#shared/domain/reminders/meeting-source.ts';
+import { MeetingReminderSource, meetingStart, planMeeting, type MeetingReminderCatalog } from '#shared/domain/registrations/reminder-source.ts';
 import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import club12 from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
-import { BASE_URL, club12Meeting, promotedRegistration } from '../notifications/fixtures.ts';
+import { BASE_URL, club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
 
 const withReminders = (): Meeting => ({
   ...club12Meeting(),
@@ -44,10 +44,12 @@ describe('meeting reminders: planning', () => {
 describe('meeting reminders: composing', () => {
   const registration = promotedRegistration();
   const catalog = (reg: Registration): MeetingReminderCatalog => ({
-    findMeeting: async () => withReminders(),
-    registrations: async () => ({ recipients: [reg.id], cursor: null }),
-    findRegistration: async (id) => (id === reg.id ? reg : undefined),
-    waitingPositions: async () => new Map([['workshop:socle-personnes-morales', 2]]),
+    meetings: { findMeeting: async () => withReminders() },
+    registrations: {
+      pageByMeeting: async () => ({ registrations: [reg], cursor: null }),
+      findById: async (id) => (id === reg.id ? reg : undefined),
+      waitingPositions: async () => new Map([['workshop:socle-personnes-morales', 2]]),
+    },
   });
   const message: DeliverMessage = {
     type: 'reminder.deliver',

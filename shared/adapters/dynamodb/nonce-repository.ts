@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBDocumentClient, PutComman
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
-export interface NonceStore {
+export interface NonceRepository {
   /** The table holding the nonces, for use cases that consume the nonce in their own transaction. */
   readonly tableName: string;
   /** Records the nonce; false when it was already recorded (a replayed call). */
@@ -25,7 +25,7 @@ export function nonceItem(tableName: string, nonce: CallNonce) {
   };
 }
 
-export class DynamoNonceStore implements NonceStore {
+export class DynamoNonceRepository implements NonceRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     readonly tableName: string,

@@ -6,7 +6,7 @@ import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendar
 import { DateTime } from 'luxon';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import { vtimezone } from '#shared/domain/registrations/calendar.ts';
-import type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView } from './session-source.ts';
+import type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView } from './catalog-views.ts';
 import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 export type SessionMessageKind = 'reminder' | 'update' | 'cancellation' | 'confirmation';

@@ -1,46 +1,16 @@
 // The session-series source of the reminder engine: owner = a series, subject = an occurrence
-// (`{seriesId}-{YYYY-MM-DD}`), audience = the series' active subscribers. The sessions context
-// provides the data through SessionReminderCatalog (its adapter maps its own model onto these
-// views); this file only plans and composes.
-import type { ReminderRule } from './rules.ts';
-import { ruleDueAt, ruleId } from './rules.ts';
-import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from './model.ts';
-import { planTimedSubjects } from './plan.ts';
-import type { AudiencePage, Composition, ReminderSource } from './ports.ts';
+// (`{seriesId}-{YYYY-MM-DD}`), audience = the series' active subscribers. Its data comes through
+// SessionReminderCatalog (reminder-catalog.ts for the tick, delivery-catalog.ts for the consumer,
+// both mapping the sessions model onto the views of catalog-views.ts); this file plans and composes.
+import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
+import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
+import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
+import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
-import type { SessionEmailInput } from './session-email.ts';
+import type { SessionEmailInput } from './reminder-email.ts';
+import type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView } from './catalog-views.ts';
 
-export interface SessionSeriesView {
-  id: string;
-  title: string;
-  timezone: string;
-  reminders: ReminderRule[];
-}
-
-export interface SessionOccurrenceView {
-  id: string;
-  series_id: string;
-  /** ISO 8601 with offset. */
-  starts_at: string;
-  ends_at: string;
-  /** The start before the last move, when it was moved (the update email shows both). */
-  previous_starts_at?: string;
-  topic: string;
-  visio_url: string;
-  cancelled: boolean;
-  /** 0 as first published; raised by each change (move, new topic, cancellation). */
-  sequence: number;
-}
-
-export interface SessionSubscriberView {
-  id: string;
-  series_id: string;
-  email: string;
-  first_name?: string;
-  /** ≥ 128 bits; the one-click link `{PUBLIC_BASE_URL}/u/{token}`. Never logged. */
-  unsubscribe_token: string;
-  active: boolean;
-}
+export type { SessionOccurrenceView, SessionSeriesView, SessionSubscriberView };
 
 /** What the engine needs from the sessions context (implemented over its repository). */
 export interface SessionReminderCatalog {
@@ -57,7 +27,7 @@ export interface SessionSourceOptions {
   /** Sender address, the ORGANIZER of the invitations. */
   organizer: { name: string; email: string };
   /**
-   * Renders the emails (`sessionEmail` of session-email.ts). Injected rather than imported so
+   * Renders the emails (`sessionEmail` of reminder-email.ts). Injected rather than imported so
    * that the sessions admin function, which only plans (refreshNextDue after a change), does
    * not carry the renderer and its iCalendar library in its bundle.
    */
@@ -91,7 +61,7 @@ export class SessionSeriesSource implements ReminderSource {
 
   async plan(seriesId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
     const found = await this.catalog.upcoming(seriesId, now);
-    if (!found) return { fanOut: [], skip: [], nextDueAt: null };
+    if (!found) return nothingPlanned();
     return planSeries(found.series, found.occurrences, history, now);
   }
 

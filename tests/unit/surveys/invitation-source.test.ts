@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { DeliverMessage, DispatchRecord } from '#shared/domain/reminders/model.ts';
-import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvitationCatalog } from '#shared/domain/reminders/survey-source.ts';
+import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvitationCatalog } from '#shared/domain/surveys/invitation-source.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import type { Survey } from '#shared/domain/surveys/schema.ts';
-import { club12Meeting, promotedRegistration } from '../notifications/fixtures.ts';
-import { survey as surveyFixture } from '../surveys/fixtures.ts';
+import { club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
+import { survey as surveyFixture } from '../surveys/fakes.ts';
 
 // The contract example: send_at 2027-06-09 09:00 Paris, every 4 days, at most 2 reminders,
 // closing 2027-06-30 23:59:59 Paris.
@@ -122,20 +122,24 @@ describe('survey invitations: audience and composing', () => {
   function catalog(s: Survey): SurveyInvitationCatalog & { keyReads: number } {
     const c = {
       keyReads: 0,
-      findSurvey: async (id: string) => (id === s.id ? s : undefined),
-      findMeeting: async (id: string) => (id === meeting.id ? meeting : undefined),
-      registrations: async (_meetingId: string, cursor: string | null) =>
-        cursor === null
-          ? { registrations: [people.camille, people.answered], cursor: 'p2' }
-          : { registrations: [people.cancelled, people.checkedIn], cursor: null },
-      findRegistration: async (id: string) => Object.values(people).find((r) => r.id === id) as Registration | undefined,
+      surveys: {
+        findSurvey: async (id: string) => (id === s.id ? s : undefined),
+        // Only the marker of the person who answered exists (the address was normalised).
+        participationsAmong: async (surveyId: string, hashes: string[]) =>
+          new Set(hashes.filter((h) => h === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'))),
+      },
+      meetings: { findMeeting: async (id: string) => (id === meeting.id ? meeting : undefined) },
+      registrations: {
+        pageByMeeting: async (_meetingId: string, cursor: string | null) =>
+          cursor === null
+            ? { registrations: [people.camille, people.answered], cursor: 'p2' }
+            : { registrations: [people.cancelled, people.checkedIn], cursor: null },
+        findById: async (id: string) => Object.values(people).find((r) => r.id === id) as Registration | undefined,
+      },
       participationKey: async () => {
         c.keyReads += 1;
         return KEY;
       },
-      // Only the marker of the person who answered exists (the address was normalised).
-      participationsAmong: async (surveyId: string, hashes: string[]) =>
-        new Set(hashes.filter((h) => h === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'))),
     };
     return c;
   }

@@ -11,18 +11,18 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
-  paginateQuery,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { reminderKeys as rk } from '#shared/adapters/dynamodb/keys.ts';
+import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
+import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { collect, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
-import { dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
-import type { FanOutClaim, ReminderLedger } from '#shared/domain/reminders/ports.ts';
+import { dispatchFields, dispatchId, MessageKindSchema, OwnerKindSchema, type Dispatch, type DispatchRecord, type OwnerRef, type Plan } from '#shared/domain/reminders/model.ts';
+import type { FanOutClaim, ReminderRepository } from '#shared/domain/reminders/ports.ts';
 
 // Records of past occurrences are kept a year (delivery reports, « was it sent? »), then expire.
 const RECORD_LIFETIME_SECONDS = 366 * 24 * 3600;
@@ -61,7 +61,7 @@ const ClaimSchema = z.object({ cursor: z.string().nullable().optional(), queued:
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-export class DynamoReminderLedger implements ReminderLedger {
+export class DynamoReminderRepository implements ReminderRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -74,7 +74,7 @@ export class DynamoReminderLedger implements ReminderLedger {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upto',
-        ExpressionAttributeValues: { ':pk': rk.duePartition, ':upto': `${now.toISOString()}#~` },
+        ExpressionAttributeValues: { ':pk': reminderKeys.duePartition, ':upto': `${now.toISOString()}#~` },
         Limit: limit,
       }),
     );
@@ -87,37 +87,21 @@ export class DynamoReminderLedger implements ReminderLedger {
   async history(owner: OwnerRef): Promise<{ revision: number; records: DispatchRecord[] }> {
     let revision = 0;
     const records: DispatchRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': rk.ownerPartition(owner.kind, owner.id) },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (item['sk'] === rk.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
-        else if (String(item['sk']).startsWith(rk.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
-      }
+    for await (const item of partitionItems(this.client, this.tableName, reminderKeys.ownerPartition(owner.kind, owner.id))) {
+      if (item['sk'] === reminderKeys.schedule(owner.kind, owner.id).sk) revision = ScheduleSchema.parse(item).revision;
+      else if (String(item['sk']).startsWith(reminderKeys.DISPATCH_PREFIX)) records.push(RecordSchema.parse(item));
     }
     return { revision, records };
   }
 
-  async subjectRecords(owner: OwnerRef, subject: string): Promise<DispatchRecord[]> {
-    const records: DispatchRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        // Ids never hold `#`: the prefix `DISPATCH#<subject>#` names this subject's records only.
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': rk.ownerPartition(owner.kind, owner.id), ':prefix': `${rk.DISPATCH_PREFIX}${subject}#` },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) records.push(RecordSchema.parse(item));
-    return records;
+  subjectRecords(owner: OwnerRef, subject: string): Promise<DispatchRecord[]> {
+    // Ids never hold `#`: the prefix `DISPATCH#<subject>#` names this subject's records only.
+    const items = queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': reminderKeys.ownerPartition(owner.kind, owner.id), ':prefix': `${reminderKeys.DISPATCH_PREFIX}${subject}#` },
+    });
+    return collect(items, (item) => RecordSchema.parse(item));
   }
 
   async record(owner: OwnerRef, plan: Pick<Plan, 'fanOut' | 'skip'>, now: Date): Promise<void> {
@@ -127,14 +111,9 @@ export class DynamoReminderLedger implements ReminderLedger {
           new PutCommand({
             TableName: this.tableName,
             Item: {
-              ...rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+              ...reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
               type: 'reminder-dispatch',
-              owner_kind: owner.kind,
-              owner_id: owner.id,
-              subject: dispatch.subject,
-              kind: dispatch.kind,
-              rule: dispatch.rule,
-              sequence: dispatch.sequence,
+              ...dispatchFields(owner, dispatch),
               due_at: dispatch.dueAt,
               starts_at: dispatch.startsAt,
               status,
@@ -160,30 +139,17 @@ export class DynamoReminderLedger implements ReminderLedger {
     const token = randomUUID();
     const update = 'SET #lease_token = :token, #lease_until = :until ADD #claims :one';
     const condition = '#status = :fanning AND (attribute_not_exists(#lease_until) OR #lease_until < :now)';
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: exprNames(update, condition),
-          ExpressionAttributeValues: {
-            ':token': token,
-            ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-            ':now': now.toISOString(),
-            ':fanning': 'fanning',
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const claim = ClaimSchema.parse(out.Attributes);
-      return { token, cursor: claim.cursor ?? null, queued: claim.queued };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const values = {
+      ':token': token,
+      ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+      ':now': now.toISOString(),
+      ':fanning': 'fanning',
+      ':one': 1,
+    };
+    const out = await this.updateRecord(owner, dispatch, update, condition, values, true);
+    if (!out) return undefined;
+    const claim = ClaimSchema.parse(out.Attributes);
+    return { token, cursor: claim.cursor ?? null, queued: claim.queued };
   }
 
   async advanceFanOut(owner: OwnerRef, dispatch: Dispatch, token: string, cursor: string, queued: number, now: Date, leaseSeconds: number): Promise<boolean> {
@@ -204,22 +170,21 @@ export class DynamoReminderLedger implements ReminderLedger {
 
   private async underLease(owner: OwnerRef, dispatch: Dispatch, token: string, update: string, values: Record<string, unknown>): Promise<boolean> {
     const condition = '#status = :fanning AND #lease_token = :token';
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: rk.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: exprNames(update, condition),
-          ExpressionAttributeValues: { ':fanning': 'fanning', ':token': token, ...values },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const out = await this.updateRecord(owner, dispatch, update, condition, { ':fanning': 'fanning', ':token': token, ...values });
+    return out !== undefined;
+  }
+
+  /** A conditional update of a dispatch record; undefined when the condition failed. */
+  private updateRecord(owner: OwnerRef, dispatch: Dispatch, update: string, condition: string, values: Record<string, unknown>, returnNew = false) {
+    return updateIfHolds(this.client, {
+      TableName: this.tableName,
+      Key: reminderKeys.dispatch(owner.kind, owner.id, dispatchId(dispatch)),
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: exprNames(update, condition),
+      ExpressionAttributeValues: values,
+      ...(returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
+    });
   }
 
   async setNextDue(owner: OwnerRef, nextDueAt: string | null, expectedRevision: number, now: Date): Promise<boolean> {
@@ -229,12 +194,12 @@ export class DynamoReminderLedger implements ReminderLedger {
         ? `${base} REMOVE #next_due_at, #gsi1pk, #gsi1sk`
         : `${base}, #next_due_at = :due, #gsi1pk = :gpk, #gsi1sk = :gsk`;
     const condition = expectedRevision === 0 ? 'attribute_not_exists(#pk)' : '#revision = :expected';
-    const due = nextDueAt === null ? undefined : rk.due(nextDueAt, owner.kind, owner.id);
+    const due = nextDueAt === null ? undefined : reminderKeys.due(nextDueAt, owner.kind, owner.id);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: rk.schedule(owner.kind, owner.id),
+          Key: reminderKeys.schedule(owner.kind, owner.id),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: exprNames(update, condition),

@@ -1,5 +1,6 @@
-// Typed errors of the domain, mapped to HTTP answers in one place (shared/lambda/http.ts). `code` is the
-// stable `err_class` form designers branch on; `message` is the French `err_desc`.
+// The errors every layer may throw, mapped to HTTP answers in one place (shared/lambda/http.ts).
+// `code` is the stable `err_class` form designers branch on; `message` is the French `err_desc`.
+// Below the domain and the Publik module, which both throw them.
 
 export interface FieldIssue {
   path: string;

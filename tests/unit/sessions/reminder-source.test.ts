@@ -1,8 +1,8 @@
 // The session source at delivery time: what it re-checks before composing.
 import { describe, expect, it } from 'vitest';
 import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
-import { sessionEmail } from '#shared/domain/reminders/session-email.ts';
-import { SessionSeriesSource } from '#shared/domain/reminders/session-source.ts';
+import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
+import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
 import { FakeSessionCatalog, seriesFixture } from '#tests/integration/fixtures/fake-session-catalog.ts';
 
 const START = '2027-01-12T13:00:00.000Z';

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { frenchDateTime, sessionEmail, type SessionEmailInput } from '#shared/domain/reminders/session-email.ts';
+import { frenchDateTime, sessionEmail, type SessionEmailInput } from '#shared/domain/sessions/reminder-email.ts';
 
 const input = (over: Partial<SessionEmailInput> = {}): SessionEmailInput => ({
   kind: 'reminder',

@@ -1,9 +1,0 @@
-// The vote use cases over DynamoDB, built once per cold start by functions/http-votes.
-import { DynamoVoteStore } from '#shared/adapters/dynamodb/vote-repository.ts';
-import { VoteService } from '#shared/domain/votes/service.ts';
-import type { ServiceContext } from '#shared/lambda/service-context.ts';
-
-export function createVotesContext(ctx: ServiceContext) {
-  const store = new DynamoVoteStore(ctx.ddb, ctx.config.dataTable, ctx.config.nonceTable);
-  return { store, votes: new VoteService({ store }) };
-}
