@@ -1,8 +1,8 @@
 // The reads and the one write of the workshops' `chosen` backfill (scripts/backfill-workshop-counts.ts,
 // shared/domain/registrations/choice-backfill.ts). Apart from the registration repository: no
 // Lambda bundle carries it.
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '#shared/adapters/aws/sdk.ts';
-import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { type DynamoDBDocumentClient, GetCommand } from '#shared/adapters/aws/sdk.ts';
+import { listingPage } from '#shared/adapters/dynamodb/query.ts';
 import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, MAX_TRANSACTION_ITEMS, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
@@ -15,17 +15,8 @@ export class ChoiceBackfillRepository {
 
   /** One page of a meeting's registrations (the listing index), at most `limit`. */
   async page(meetingId: string, cursor: string | null, limit: number): Promise<{ registrations: Registration[]; cursor: string | null }> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { registrations: (out.Items ?? []).map((item) => RegistrationSchema.parse(item['registration'])), cursor: encodeCursor(out.LastEvaluatedKey) };
+    const out = await listingPage(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), { cursor, limit });
+    return { registrations: out.items.map((item) => RegistrationSchema.parse(item['registration'])), cursor: out.cursor };
   }
 
   /** The registration as stored now (consistent read): what a refused write decides again on. */
