@@ -33,6 +33,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: '200 badges: time to the last byte of the PDF and its size, bundle and engine chunk sizes',
     run: async (opts) => (await import('./badges.ts')).runBadgesBench(opts),
   },
+  'waiting-list': {
+    description: '200 joins of one waiting list at concurrency 16: ticket by compare-and-set (adopted) vs reserved by atomic ADD, side by side',
+    run: async (opts) => (await import('./waiting-list.ts')).runWaitingListBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

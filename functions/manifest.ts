@@ -238,7 +238,9 @@ export const queueConsumers: QueueConsumerSpec[] = [
     name: 'queue-notifier',
     entry: 'functions/queue-notifier/handler.ts',
     description: 'Notifications: promotion emails (SES) and signed callbacks to w.c.s. forms',
-    queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10 },
+    // An email sender: in AWS its batch size, concurrency cap and pace derive from the account's
+    // SES rate (infra/ses-rate.ts); these are the values of prod's default rate (14/s).
+    queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
     tables: { data: 'readWrite' },
     usesPublikKeys: true,
     sendsEmail: true,
@@ -247,8 +249,9 @@ export const queueConsumers: QueueConsumerSpec[] = [
     name: 'queue-reminders',
     entry: 'functions/queue-reminders/handler.ts',
     description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations, meeting reminders and survey invitations (SES)',
-    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. At most
-    // 2 invocations × 5 emails in flight keep within the SES sending rate (docs/operations.md).
+    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. In AWS its
+    // batch size, concurrency cap and pace derive from the account's SES rate (infra/ses-rate.ts,
+    // docs/operations.md); these are the values of prod's default rate (14/s).
     queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
     tables: { data: 'readWrite' },
     usesPublikKeys: false,

@@ -26,6 +26,7 @@ import { ServiceHttpApi } from './constructs/http-api.ts';
 import { QueueConsumer } from './constructs/queue-consumer.ts';
 import { parseRateExpression, ScheduledFunction } from './constructs/scheduled-function.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { emailPacing } from './ses-rate.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -202,6 +203,8 @@ export class ServiceStack extends Stack {
 
   private buildQueueConsumer(spec: QueueConsumerSpec): QueueConsumer {
     const { config } = this;
+    // An email sender's batch size, concurrency cap and pace come from the account's SES rate.
+    const pacing = emailPacing(config.mail.maxSendRate, config.reservedConcurrency.queue, queueConsumers).get(spec.name);
     const consumer = new QueueConsumer(this, pascalCase(spec.name), {
       entry: spec.entry,
       description: spec.description,
@@ -211,9 +214,9 @@ export class ServiceStack extends Stack {
       // spec.queue.visibilityTimeout is for the local runtime; here the construct derives it
       // from the function timeout (6 ×), so it always exceeds it.
       maxReceiveCount: spec.queue.maxReceiveCount,
-      batchSize: spec.queue.batchSize,
-      ...(spec.queue.maxConcurrency !== undefined ? { maxConcurrency: spec.queue.maxConcurrency } : {}),
-      environment: this.baseEnvironment(),
+      batchSize: pacing?.batchSize ?? spec.queue.batchSize,
+      ...(pacing ? { maxConcurrency: pacing.maxConcurrency } : spec.queue.maxConcurrency !== undefined ? { maxConcurrency: spec.queue.maxConcurrency } : {}),
+      environment: { ...this.baseEnvironment(), ...(pacing ? { [ENV.SES_SEND_RATE]: String(pacing.sendsPerSecond) } : {}) },
       readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.queue,
       removalPolicy: config.queueRemovalPolicy,

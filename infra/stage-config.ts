@@ -16,6 +16,7 @@ export const CONTEXT = {
   mailFrom: 'mailFrom',
   sesIdentity: 'sesIdentity',
   alarmEmail: 'alarmEmail',
+  sesMaxSendRate: 'sesMaxSendRate',
 } as const;
 
 /** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
@@ -73,6 +74,12 @@ export interface StageConfig {
      * permission is scoped to its ARN. Default: the domain of `fromAddress`.
      */
     sesIdentity: string;
+    /**
+     * The account's SES maximum send rate (emails per second; SES console, « Sending quota »).
+     * The email-sending consumers are paced to stay within it (infra/ses-rate.ts). Defaults:
+     * 1 in dev (the SES sandbox), 14 in prod (a new production account's quota).
+     */
+    maxSendRate: number;
   };
   /**
    * Address subscribed (by email) to the alarm topic, the action of every alarm. Required for
@@ -98,6 +105,7 @@ export interface StageOverrides {
   mailFrom?: string | undefined;
   sesIdentity?: string | undefined;
   alarmEmail?: string | undefined;
+  sesMaxSendRate?: number | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -133,6 +141,14 @@ export function checkAlarmEmail(value: string): string {
     throw new Error(`alarmEmail must be a bare email address such as ops@club.example.org (got "${value}")`);
   }
   return address;
+}
+
+/** A whole number of emails per second, at least 1. */
+export function checkSendRate(value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`sesMaxSendRate must be the account's SES maximum send rate, a whole number of emails per second ≥ 1 (got ${value})`);
+  }
+  return value;
 }
 
 export function isStageName(value: string): value is StageName {
@@ -183,7 +199,12 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     // A users' club: a few hundred registrations around a meeting. The limits only stop a
     // runaway client or a flood from turning into a Lambda and DynamoDB bill.
     throttle: prod ? { rateLimit: 50, burstLimit: 100 } : { rateLimit: 10, burstLimit: 20 },
-    mail: { from: mailFrom.trim(), fromAddress, sesIdentity: sesIdentityFor(fromAddress, overrides.sesIdentity) },
+    mail: {
+      from: mailFrom.trim(),
+      fromAddress,
+      sesIdentity: sesIdentityFor(fromAddress, overrides.sesIdentity),
+      maxSendRate: checkSendRate(overrides.sesMaxSendRate ?? (prod ? 14 : 1)),
+    },
     alarmEmail,
     // Prod: up to 20 concurrent requests per HTTP function is several times the API's
     // throttle share of one function at normal latency, 5 for a consumer keeps SES and the
@@ -213,5 +234,6 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     mailFrom: text(CONTEXT.mailFrom),
     sesIdentity: text(CONTEXT.sesIdentity),
     alarmEmail: text(CONTEXT.alarmEmail),
+    sesMaxSendRate: text(CONTEXT.sesMaxSendRate) === undefined ? undefined : Number(text(CONTEXT.sesMaxSendRate)),
   });
 }

@@ -23,6 +23,8 @@ export const ENV = {
   REMINDERS_QUEUE_URL: 'REMINDERS_QUEUE_URL',
   /** Sender address of the emails (a verified SES identity in AWS). */
   MAIL_FROM: 'MAIL_FROM',
+  /** Emails per second one invocation may send (infra/ses-rate.ts); unset: unpaced (local runtime). */
+  SES_SEND_RATE: 'SES_SEND_RATE',
   /** Local runtime and tests only: emulator endpoints. Unset in AWS. */
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   SQS_ENDPOINT: 'SQS_ENDPOINT',
@@ -78,6 +80,7 @@ const EnvSchema = z.object({
   [ENV.DYNAMODB_ENDPOINT]: optionalString,
   [ENV.SQS_ENDPOINT]: optionalString,
   [ENV.SES_ENDPOINT]: optionalString,
+  [ENV.SES_SEND_RATE]: z.coerce.number().positive().optional(),
   [ENV.PARTICIPATION_HASH_KEY]: optionalString,
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
   [ENV.CHECKIN_TOKEN_KEY]: optionalString,
@@ -104,6 +107,7 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     dynamodbEndpoint: c[ENV.DYNAMODB_ENDPOINT],
     sqsEndpoint: c[ENV.SQS_ENDPOINT],
     sesEndpoint: c[ENV.SES_ENDPOINT],
+    sesSendRate: c[ENV.SES_SEND_RATE],
     /** SSM parameter names to resolve on the first request (AWS only). */
     parameters: {
       signatureKeys: c[ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER],

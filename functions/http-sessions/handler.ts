@@ -11,9 +11,13 @@ import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSessionsContext } from '#shared/contexts/sessions.ts';
+import { createSurveyOptOut } from '#shared/contexts/surveys.ts';
+import { optedOutPage, optOutConfirmPage } from '#shared/domain/surveys/opt-out.ts';
 
 const ctx = createServiceContext();
 const { sessions } = createSessionsContext(ctx);
+// The same one-click address serves the survey invitations' links (a session link is tried first).
+const surveyLinks = createSurveyOptOut(ctx);
 
 const SessionsQuerySchema = DataSourceQuerySchema.extend({
   series: zOptional(zSlug()),
@@ -57,7 +61,9 @@ export const routes = [
     params: TokenParamsSchema,
     handle: async ({ params }) => {
       const found = await sessions.describeToken(params.token);
-      return found ? html(unsubscribeConfirmPage(found.series.title)) : html(unknownLinkPage(), 404);
+      if (found) return html(unsubscribeConfirmPage(found.series.title));
+      const survey = await surveyLinks.describe(params.token);
+      return survey ? html(optOutConfirmPage(survey.title)) : html(unknownLinkPage(), 404);
     },
   }),
   route({
@@ -69,7 +75,9 @@ export const routes = [
     params: TokenParamsSchema,
     handle: async ({ params, now }) => {
       const done = await sessions.unsubscribeByToken(params.token, now);
-      return done ? html(unsubscribedPage(done.series.title)) : html(unknownLinkPage(), 404);
+      if (done) return html(unsubscribedPage(done.series.title));
+      const survey = await surveyLinks.optOut(params.token, now);
+      return survey ? html(optedOutPage(survey.title)) : html(unknownLinkPage(), 404);
     },
   }),
   route({

@@ -78,7 +78,7 @@ export const docs: RouteDocs = {
   'GET /u/{token}': {
     operationId: 'unsubscribeLinkPage',
     tag: TAG,
-    summary: 'The one-click unsubscribe link: a page asking to confirm',
+    summary: 'The one-click unsubscribe link (session emails, survey invitations): a page asking to confirm',
     otherMedia: PAGE,
     notFoundMedia: 'text/html',
     guide: `${GUIDE}#5-the-one-click-link`,
@@ -86,7 +86,7 @@ export const docs: RouteDocs = {
   'POST /u/{token}': {
     operationId: 'unsubscribeLink',
     tag: TAG,
-    summary: 'The one-click unsubscribe (RFC 8058 List-Unsubscribe-Post too)',
+    summary: 'The one-click unsubscribe (RFC 8058 List-Unsubscribe-Post too; a survey link stops that survey’s invitations)',
     otherMedia: PAGE,
     notFoundMedia: 'text/html',
     guide: `${GUIDE}#5-the-one-click-link`,

@@ -23,8 +23,8 @@ const { delivery } = createRemindersContext(ctx, {
 export const handler = sqsConsumer({
   name: 'queue-reminders',
   schema: RemindersQueueMessageSchema,
-  // Emails in flight per invocation; with the event source's maximum concurrency (manifest)
-  // this bounds the SES send rate (docs/operations.md, « Reminders »).
+  // Emails in flight per invocation; the SES rate itself is bounded by the mailer's pace
+  // (SES_SEND_RATE) × the event source's maximum concurrency (infra/ses-rate.ts).
   concurrency: 5,
   handle: async (message) => {
     await delivery.deliver(toDeliverMessage(message));

@@ -2,10 +2,12 @@
 // reminder engine plans and composes with. The participation key (PARTICIPATION_HASH_KEY, an SSM
 // SecureString in AWS) is read only when an answer or a delivery needs it, by the functions
 // whose manifest entry says `usesParticipationKey`.
+import { DynamoSurveyLinkRepository } from '#shared/adapters/dynamodb/survey-link-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { createRegistrationRepositories, type RegistrationRepositories } from '#shared/contexts/registrations.ts';
 import { createReminderSchedule } from '#shared/contexts/reminders.ts';
 import { SurveyInvitationSource } from '#shared/domain/surveys/invitation-source.ts';
+import { SurveyOptOut } from '#shared/domain/surveys/opt-out.ts';
 import type { SurveyRepository } from '#shared/domain/surveys/ports.ts';
 import { SurveyService } from '#shared/domain/surveys/service.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
@@ -31,7 +33,16 @@ export function createSurveyInvitationSource(
     meetings: repositories.meetingRepository,
     registrations: repositories.registrationRepository,
     participationKey: participationKeyOf(ctx),
+    links: linksOf(ctx),
+    baseUrl: ctx.config.publicBaseUrl,
   });
+}
+
+const linksOf = (ctx: ServiceContext) => new DynamoSurveyLinkRepository(ctx.ddb, ctx.config.dataTable);
+
+/** The one-click links of survey invitations (served at `/u/{token}` by http-sessions). */
+export function createSurveyOptOut(ctx: ServiceContext) {
+  return new SurveyOptOut(linksOf(ctx));
 }
 
 export function createSurveysContext(ctx: ServiceContext) {

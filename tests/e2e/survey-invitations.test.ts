@@ -66,7 +66,7 @@ describe('survey invitations', () => {
     expect(body.err_desc).toContain('invitations.form_url');
   });
 
-  it('invites those who have not answered, then reminds them once', async () => {
+  it('invites those who have not answered, then reminds them once, except whoever used the one-click link', async () => {
     const answered = await stack.fetchSigned(`/surveys/${SURVEY}/responses`, {
       method: 'POST',
       json: { form_uuid: 'avis-chloe', email: `Chloe@${DOMAIN}`, answers: { global: 5 } },
@@ -84,11 +84,27 @@ describe('survey invitations', () => {
     }
     expect(await mailsTo('chloe')).toHaveLength(0);
 
+    // Bruno's mail client uses the one-click link of his invitation (RFC 8058): the header and
+    // the text carry the same address, which GET only describes and POST records.
+    const invitation = (await mailsTo('bruno'))[0];
+    const header = invitation?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    expect(invitation?.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
+    const link = /^<(.+)>$/.exec(header)?.[1] ?? '';
+    expect(link).toMatch(new RegExp(`^${stack.baseUrl}/u/[A-Za-z0-9_-]{43}$`));
+    expect(invitation?.body.text).toContain(link);
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Votre avis sur le club des invitations');
+    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.text()).toContain('Vous ne recevrez plus d’invitation ni de rappel');
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+
     expect(reminders(await stack.tick(R1))).toMatchObject({ fannedOut: 1, queued: 3 });
     expect(reminders(await stack.tick(R1))).toMatchObject({ fannedOut: 0, queued: 0 });
     await drained();
     expect((await mailsTo('alice')).map((m) => m.subject).sort()).toEqual(['Rappel : votre avis sur « Club des invitations »', 'Votre avis sur « Club des invitations »']);
-    expect(await mailsTo('bruno')).toHaveLength(2);
+    expect(await mailsTo('bruno')).toHaveLength(1);
     expect(await mailsTo('chloe')).toHaveLength(0);
   });
 });

@@ -18,6 +18,7 @@ import { ServiceStack } from '#infra/service-stack.ts';
 import { lambdaEsbuildOptions, MAX_BUNDLE_BYTES } from '#infra/bundling.ts';
 import { MAX_LAZY_CHUNK_BYTES } from '#infra/lazy-chunk.ts';
 import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
+import { emailPacing, PACED_SECONDS } from '#infra/ses-rate.ts';
 import { stageConfig, type StageName, type StageOverrides } from '#infra/stage-config.ts';
 import {
   acknowledgements,
@@ -878,8 +879,8 @@ describe('reserved concurrency and retained queues', () => {
       const consumer = consumerOf(prod, spec.name);
       prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(consumer.queue), 'Arn'] },
-        // The consumer's own cap (e.g. the SES sending rate of reminders) within its reservation.
-        ScalingConfig: { MaximumConcurrency: Math.min(spec.queue.maxConcurrency ?? 5, 5) },
+        // The consumer's own cap (the SES rate's share of an email sender) within its reservation.
+        ScalingConfig: { MaximumConcurrency: Math.min(emailPacing(14, 5, queueConsumers).get(spec.name)?.maxConcurrency ?? spec.queue.maxConcurrency ?? 5, 5) },
       });
     }
   });
@@ -892,5 +893,58 @@ describe('reserved concurrency and retained queues', () => {
       expect(queue.UpdateReplacePolicy, id).toBe('Retain');
     }
     for (const [id, queue] of queues(dev)) expect(queue.DeletionPolicy, id).toBe('Delete');
+  });
+});
+
+describe('the SES send rate, bounded explicitly (issue 21)', () => {
+  /** What the synthesized template lets each email sender do: invocations at once, batch, pace. */
+  function sendersOf(b: Built) {
+    const resources = b.template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+    return queueConsumers
+      .filter((spec) => spec.sendsEmail)
+      .map((spec) => {
+        const consumer = consumerOf(b, spec.name);
+        const mapping = Object.values(resources).find(
+          (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.EventSourceArn).includes(logicalIdOf(consumer.queue)),
+        );
+        return {
+          name: spec.name,
+          maxConcurrency: Number(mapping?.Properties.ScalingConfig?.MaximumConcurrency),
+          batchSize: Number(mapping?.Properties.BatchSize),
+          pace: Number(envOf(b, spec.name)[ENV.SES_SEND_RATE]),
+        };
+      });
+  }
+
+  it.each([
+    ['prod', 14],
+    ['dev', 1],
+  ] as const)('%s: Σ invocations × pace of the email senders ≤ the account rate (%i/s), and a batch fits the paced time', (stage, rate) => {
+    const b = stage === 'prod' ? prod : dev;
+    expect(b.stack.config.mail.maxSendRate).toBe(rate);
+    const senders = sendersOf(b);
+    expect(senders.map((s) => s.name).sort()).toEqual(['queue-notifier', 'queue-reminders']);
+    for (const s of senders) {
+      expect(s.maxConcurrency, s.name).toBeGreaterThanOrEqual(2);
+      expect(s.pace, s.name).toBeGreaterThan(0);
+      expect(s.batchSize / s.pace, s.name).toBeLessThanOrEqual(PACED_SECONDS);
+    }
+    const total = senders.reduce((sum, s) => sum + s.maxConcurrency * s.pace, 0);
+    expect(total).toBeLessThanOrEqual(rate);
+    // The whole quota is used, not a timid fraction of it.
+    expect(total).toBeGreaterThan(rate * 0.9);
+  });
+
+  it('prod: reminders take 2 invocations × 6/s, batches of 10; promotions 2 × 1/s', () => {
+    expect(sendersOf(prod)).toEqual([
+      { name: 'queue-notifier', maxConcurrency: 2, batchSize: 10, pace: 1 },
+      { name: 'queue-reminders', maxConcurrency: 2, batchSize: 10, pace: 6 },
+    ]);
+  });
+
+  it('sesMaxSendRate is a whole number ≥ 1', () => {
+    expect(() => stageConfig('dev', { sesMaxSendRate: 0 })).toThrow(/sesMaxSendRate/);
+    expect(() => stageConfig('dev', { sesMaxSendRate: 2.5 })).toThrow(/sesMaxSendRate/);
+    expect(stageConfig('dev', { sesMaxSendRate: 50 }).mail.maxSendRate).toBe(50);
   });
 });

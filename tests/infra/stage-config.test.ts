@@ -50,7 +50,11 @@ describe('stage configuration', () => {
       from: DEV_MAIL_FROM,
       fromAddress: 'club@example.org',
       sesIdentity: 'example.org',
+      maxSendRate: 1,
     });
+    // The account's SES rate from context (cdk -c sesMaxSendRate=50), checked.
+    expect(fromContext({ sesMaxSendRate: '50' }).mail.maxSendRate).toBe(50);
+    expect(() => fromContext({ sesMaxSendRate: 'beaucoup' })).toThrow(/sesMaxSendRate/);
   });
 
   it('requires the prod sender to be given, and derives the SES identity from its domain', () => {
@@ -59,6 +63,7 @@ describe('stage configuration', () => {
       from: 'Club Publik <Club@Lists.Example.ORG>',
       fromAddress: 'Club@Lists.Example.ORG',
       sesIdentity: 'lists.example.org',
+      maxSendRate: 14,
     });
   });
 

@@ -15,6 +15,7 @@ import { reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoReminderRepository } from '#shared/adapters/dynamodb/reminder-repository.ts';
+import { DynamoSurveyLinkRepository } from '#shared/adapters/dynamodb/survey-link-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { SesMailer } from '#shared/adapters/ses/mailer.ts';
 import { SqsReminderQueue } from '#shared/adapters/sqs/reminder-queue.ts';
@@ -43,7 +44,14 @@ const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
 const registrationRepository = new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable);
 const registrations = new RegistrationService({ meetings, store: registrationRepository, publisher: { publish: async () => undefined }, baseUrl: 'http://club.test' });
 const surveyRepository = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
-const source = new SurveyInvitationSource({ surveys: surveyRepository, meetings, registrations: registrationRepository, participationKey: async () => KEY });
+const source = new SurveyInvitationSource({
+  surveys: surveyRepository,
+  meetings,
+  registrations: registrationRepository,
+  participationKey: async () => KEY,
+  links: new DynamoSurveyLinkRepository(ddb, tables.DataTable),
+  baseUrl: 'https://club.test.example',
+});
 const ledger = new DynamoReminderRepository(ddb, tables.DataTable);
 const deliveries = new DynamoDeliveryRepository(ddb, tables.DataTable);
 const mailer = new SesMailer(new SESv2Client(localClientConfig(endpoints.sesEndpoint)), 'Club utilisateurs Publik <club@example.org>');

@@ -53,6 +53,7 @@ export interface StoredEmail {
   subject: string;
   body: { text?: string; html?: string };
   attachments?: unknown[];
+  headers?: Array<{ name: string; value: string }>;
   /** Epoch seconds. */
   at: number;
 }

@@ -124,6 +124,10 @@ export const surveyKeys = {
   survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
   /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
   participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
+  /** Who asked for no more invitations to this survey (one-click link), keyed like `participation`. */
+  optOut: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#OPTOUT#${hash}`, sk: 'META' }),
+  /** An invitation's one-click link, keyed by the SHA-256 of its token (never the token itself). */
+  optOutLink: (tokenHash: string) => ({ pk: `SURVEY_UNSUB#${tokenHash}`, sk: 'META' }),
   /** Which w.c.s. forms were recorded, keyed by HMAC(survey, form uuid): a replay answers `replayed`. */
   replay: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#FORM#${hash}`, sk: 'META' }),
   /** Anonymous responses; the sort key is the random response id, so reading in key order reveals nothing. */

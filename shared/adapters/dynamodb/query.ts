@@ -1,7 +1,8 @@
 // The Query shapes of the repositories, written once: a partition read whole (consistent), a
 // gsi1 listing (eventually consistent, milliseconds behind: organiser lists and fan-outs), and a
 // count. Every page is read (the SDK paginator); each repository parses the items it expects.
-import { paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from '#shared/adapters/aws/sdk.ts';
+import { paginateQuery, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '#shared/adapters/aws/sdk.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 
 type Item = Record<string, unknown>;
 
@@ -38,6 +39,28 @@ export function listingItems(client: DynamoDBDocumentClient, tableName: string, 
     ExpressionAttributeValues: { ':pk': gsi1pk },
     ...more,
   });
+}
+
+/** One page of a gsi1 listing from an opaque cursor (cursor.ts); `cursor` null after the last page. */
+export async function listingPage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  gsi1pk: string,
+  page: { cursor: string | null; limit: number },
+  more: Partial<QueryCommandInput> = {},
+): Promise<{ items: Item[]; cursor: string | null }> {
+  const out = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+      ...more,
+    }),
+  );
+  return { items: (out.Items ?? []) as Item[], cursor: encodeCursor(out.LastEvaluatedKey) };
 }
 
 /** How many items a Query matches, every page counted. */

@@ -16,8 +16,7 @@ import { RegistrationSchema, type Registration } from '#shared/domain/registrati
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
-import { collect, countItems, listingItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, countItems, listingItems, listingPage } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
@@ -261,19 +260,11 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
    * check-ins only. The pager of the meeting reminder and survey invitation sources.
    */
   async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
-        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
+    const out = await listingPage(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), { cursor, limit }, {
+      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
+      ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+    });
+    return { registrations: out.items.map((item) => ListedSchema.parse(item).registration), cursor: out.cursor };
   }
 
   listByMeeting(meetingId: string): Promise<Registration[]> {

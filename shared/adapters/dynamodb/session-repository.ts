@@ -16,7 +16,7 @@ import {
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { type ActiveSubscriber, type SeriesWithOverrides, type SessionRepository, type SubscriberPage, type SubscriptionReads, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
+import { type ActiveSubscriber, type SeriesReplacement, type SeriesWithOverrides, type SessionRepository, type SubscriberPage, type SubscriptionReads, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import {
   FormMarkerSchema,
   OccurrenceOverrideSchema,
@@ -31,7 +31,7 @@ import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts'
 import { collect, countItems, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
 import { sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
+import { MAX_TRANSACTION_ITEMS, TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 const GSI = 'gsi1';
 
@@ -79,50 +79,79 @@ export class DynamoSessionRepository implements SessionRepository {
     return out;
   }
 
-  async putSeries(series: Series): Promise<{ created: boolean; createdAt: string }> {
-    // An Update, not a Put: the creation date and the copy of the occurrence overrides survive
-    // a replacement, and the old image says whether the series existed (201 or 200).
-    const update =
-      'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, ' +
-      '#created_at = if_not_exists(#created_at, :now), #overrides = if_not_exists(#overrides, :none)';
-    const out = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: sessionKeys.series(series.id),
-        UpdateExpression: update,
-        ExpressionAttributeNames: exprNames(update),
-        ExpressionAttributeValues: {
-          ':series': series,
-          ':type': 'session-series',
-          ':gpk': sessionKeys.seriesListing(series.id).gsi1pk,
-          ':gsk': sessionKeys.seriesListing(series.id).gsi1sk,
-          ':now': series.created_at,
-          ':none': {},
+  async putSeries(series: Series, { previous, overrides }: SeriesReplacement): Promise<{ created: boolean; createdAt: string }> {
+    if (overrides.length >= MAX_TRANSACTION_ITEMS) throw new Error(`a series replacement may change at most ${MAX_TRANSACTION_ITEMS - 1} occurrences`);
+    const createdAt = previous?.series.created_at ?? series.created_at;
+    // An Update, not a Put: the creation date and the copy of the occurrence overrides survive a
+    // replacement. The condition is on what the replacement was decided on (created_at stays
+    // at the top of the item, `series.updated_at` moves on every replacement).
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':series': series,
+      ':type': 'session-series',
+      ':gpk': sessionKeys.seriesListing(series.id).gsi1pk,
+      ':gsk': sessionKeys.seriesListing(series.id).gsi1sk,
+      ':now': series.created_at,
+    };
+    let update = 'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, #created_at = if_not_exists(#created_at, :now)';
+    if (previous) {
+      overrides.forEach((o, i) => {
+        update += `, #overrides.#d${i} = :o${i}`;
+        names[`#d${i}`] = o.date;
+        values[`:o${i}`] = o;
+      });
+      names['#updated_at'] = 'updated_at';
+      values[':prev'] = previous.series.updated_at;
+    } else {
+      update += ', #overrides = :none';
+      values[':none'] = {};
+    }
+    for (const [name, attribute] of Object.entries(exprNames(update))) names[name] ??= attribute;
+    const items: TaggedItem<'series' | 'override'>[] = [
+      {
+        tag: 'series',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: sessionKeys.series(series.id),
+            UpdateExpression: update,
+            ConditionExpression: previous ? '#series.#updated_at = :prev' : 'attribute_not_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
         },
-        ReturnValues: 'ALL_OLD',
+      },
+      ...overrides.map((override) => {
+        const before = previous?.overrides.find((o) => o.date === override.date);
+        return { tag: 'override' as const, item: this.overridePut(override, before) };
       }),
-    );
-    const previous = out.Attributes?.['created_at'];
-    return typeof previous === 'string' ? { created: false, createdAt: previous } : { created: true, createdAt: series.created_at };
+    ];
+    try {
+      await transactWrite(this.client, items);
+    } catch (error) {
+      if (error instanceof TransactionRefusedError) throw new StaleReadError();
+      throw error;
+    }
+    return { created: previous === undefined, createdAt };
+  }
+
+  /** The override item, conditional on the revision read (or on its absence). */
+  private overridePut(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...sessionKeys.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
+        ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
+        ...(previous ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } } : {}),
+      },
+    };
   }
 
   async saveOverride(override: OccurrenceOverride, previous: OccurrenceOverride | undefined): Promise<void> {
     // The override item (what the engine lists) and its copy in the series item (so that one
     // read of the series brings its occurrences as they are) change together.
     const items: TaggedItem<'override' | 'series'>[] = [
-      {
-        tag: 'override',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...sessionKeys.override(override.series_id, override.date), type: 'session-override', revision: override.revision, override },
-            ConditionExpression: previous ? '#revision = :prev' : 'attribute_not_exists(pk)',
-            ...(previous
-              ? { ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':prev': previous.revision } }
-              : {}),
-          },
-        },
-      },
+      { tag: 'override', item: this.overridePut(override, previous) },
       {
         tag: 'series',
         item: {

@@ -5,6 +5,7 @@ import { lazySesClient, resolveClient, type ClientSource } from '#shared/adapter
 import type { Config } from '#shared/config.ts';
 import type { EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
 import { loadSesV2 } from '#shared/adapters/aws/sdk.ts';
+import { PacedMailer } from '#shared/adapters/ses/paced-mailer.ts';
 
 export type { EmailAttachment, EmailMessage, Mailer } from '#shared/domain/notifications/ports.ts';
 
@@ -18,9 +19,13 @@ export class SesMailer implements Mailer {
     private readonly from: string,
   ) {}
 
-  /** One client per process, loaded by the first email, pointed at the SES emulator when SES_ENDPOINT is set. */
-  static fromConfig(config: Pick<Config, 'sesEndpoint' | 'mailFrom'>): SesMailer {
-    return new SesMailer(lazySesClient(config.sesEndpoint), config.mailFrom);
+  /**
+   * One client per process, loaded by the first email, pointed at the SES emulator when
+   * SES_ENDPOINT is set; paced to SES_SEND_RATE emails per second when the stack sets it.
+   */
+  static fromConfig(config: Pick<Config, 'sesEndpoint' | 'mailFrom'> & Partial<Pick<Config, 'sesSendRate'>>): Mailer {
+    const mailer = new SesMailer(lazySesClient(config.sesEndpoint), config.mailFrom);
+    return config.sesSendRate === undefined ? mailer : new PacedMailer(mailer, config.sesSendRate);
   }
 
   async send(message: EmailMessage): Promise<{ messageId: string }> {

@@ -2,8 +2,9 @@
 // delivery time. Unlike SessionCatalog (the tick's, which expands the recurrence rule to plan),
 // it never expands the rule: the occurrence named by a queued message is built from the series
 // and its override. That keeps the recurrence library out of the consumer's bundle (360 KB).
-// A message queued for a date that a replaced rule no longer produces is still delivered if it
-// was queued before the change: the same window as any message already in flight.
+// A message queued for a date that a replaced rule no longer produces is skipped all the same:
+// the replacement keeps such a date as a withdrawn, cancelled override (replacement.ts), which is
+// what this catalog reads.
 import { buildOccurrence } from './occurrence-build.ts';
 import type { SessionRepository } from './ports.ts';
 import { occurrenceView, seriesView, subscriberView, type CatalogOccurrence, type CatalogSeries, type CatalogSubscriber } from './catalog-views.ts';

@@ -26,7 +26,8 @@ export function upcomingOccurrences(series: Series, overrides: OccurrenceOverrid
     // Only an occurrence moved into the future from outside the window can add a date (checked
     // last: it expands the rule). An override of a date the rule no longer produces is an orphan.
     if (dates.has(o.date) || o.starts_at === undefined || Date.parse(o.starts_at) <= now.getTime()) continue;
-    if (isRuleDate(series, o.date)) dates.add(o.date);
+    // A date withdrawn by a replacement of the series stays, cancelled, until it has passed.
+    if (o.withdrawn !== undefined || isRuleDate(series, o.date)) dates.add(o.date);
   }
   return [...dates]
     .map((date) => buildOccurrence(series, date, byDate.get(date)))
@@ -74,6 +75,7 @@ export function applyOccurrenceChange(
     ...(previous?.duration_minutes !== undefined ? { duration_minutes: previous.duration_minutes } : {}),
     ...(previous?.visio_url !== undefined ? { visio_url: previous.visio_url } : {}),
     cancelled: previous?.cancelled ?? false,
+    ...(previous?.withdrawn !== undefined ? { withdrawn: previous.withdrawn } : {}),
     sequence: previous?.sequence ?? 0,
     revision: (previous?.revision ?? 0) + 1,
     updated_at: now.toISOString(),

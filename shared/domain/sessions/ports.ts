@@ -22,6 +22,12 @@ export interface SeriesWithOverrides {
   overrides: OccurrenceOverride[];
 }
 
+/** What a replacement was decided on (undefined: a creation) and the overrides it writes. */
+export interface SeriesReplacement {
+  previous: SeriesWithOverrides | undefined;
+  overrides: OccurrenceOverride[];
+}
+
 /** Everything a subscription decision reads, in one BatchGetItem. */
 export interface SubscriptionReads {
   series: Series | undefined;
@@ -51,8 +57,12 @@ export interface SessionRepository {
   /** Every series with its per-occurrence changes, in one (paginated) Query. */
   listSeriesWithOverrides(): Promise<SeriesWithOverrides[]>;
   listOccurrenceOverrides(seriesId: string): Promise<OccurrenceOverride[]>;
-  /** Creates or replaces the definition (overrides untouched); the first creation date is kept. */
-  putSeries(series: Series): Promise<{ created: boolean; createdAt: string }>;
+  /**
+   * Creates or replaces the definition with the overrides the replacement decided (the others
+   * untouched), in one transaction conditional on `previous` as read (the series' `updated_at`,
+   * each written override's revision): StaleReadError otherwise. The first creation date is kept.
+   */
+  putSeries(series: Series, replacement: SeriesReplacement): Promise<{ created: boolean; createdAt: string }>;
   /**
    * Writes the override item and its copy in the series item in one transaction, conditional
    * on the previous override's `revision`; StaleReadError otherwise.

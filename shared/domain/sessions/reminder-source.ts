@@ -80,6 +80,8 @@ export class SessionSeriesSource implements ReminderSource {
       if (occurrence.cancelled) return { status: 'skip', reason: 'cancelled', to };
       if (now.getTime() >= Date.parse(occurrence.starts_at)) return { status: 'skip', reason: 'past', to };
     }
+    // An update overtaken by a cancellation (or a withdrawal from the rule): the cancellation follows.
+    if (message.kind === 'update' && occurrence.cancelled) return { status: 'skip', reason: 'cancelled', to };
     // A reminder planned before a move is stale: the new time has its own reminders.
     if (message.kind === 'reminder' && occurrence.sequence !== message.sequence) return { status: 'skip', reason: 'outdated', to };
     const kind = message.kind === 'cancellation' || message.kind === 'update' || message.kind === 'confirmation' ? message.kind : 'reminder';

@@ -145,6 +145,19 @@ export const OccurrenceOverrideSchema = z.object({
   duration_minutes: z.number().int().optional(),
   visio_url: z.string().optional(),
   cancelled: z.boolean().default(false),
+  /**
+   * Set when a replacement of the series dropped this announced date from the rule: the
+   * occurrence stays as a cancelled one (so that its cancellation is sent and messages queued
+   * for it are skipped; see replacement.ts). `filled` lists the fields the withdrawal wrote (the
+   * old start and duration), dropped again if a later replacement brings the date back.
+   */
+  withdrawn: z
+    .object({
+      filled: z.array(z.enum(['starts_at', 'duration_minutes'])),
+      /** The withdrawal cancelled it (false: the organiser had cancelled it before). */
+      cancelled: z.boolean(),
+    })
+    .optional(),
   /** iCalendar SEQUENCE: raised on each change of time, duration or cancellation. */
   sequence: z.number().int().min(0),
   /** Optimistic concurrency: raised on every write of the override. */

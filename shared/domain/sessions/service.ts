@@ -10,6 +10,7 @@ import { filterDataSource } from '#shared/publik/data-source.ts';
 import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
+import { replacementOverrides } from './replacement.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
@@ -91,9 +92,21 @@ export class SessionService {
       created_at: at,
       updated_at: at,
     };
-    const { created, createdAt } = await this.deps.store.putSeries(series);
-    await this.refreshReminders(seriesId, now);
-    return { created, series: { ...series, created_at: createdAt } };
+    // Read once, decide the occurrences' fate purely (replacement.ts), write the definition and
+    // those overrides in one transaction conditional on what was read; a lost race decides again.
+    for (let attempt = 1; ; attempt++) {
+      const previous = await this.deps.store.findSeriesWithOverrides(seriesId);
+      const overrides = previous ? replacementOverrides(previous.series, series, previous.overrides, now) : [];
+      try {
+        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides });
+        await this.refreshReminders(seriesId, now);
+        return { created, series: { ...series, created_at: createdAt } };
+      } catch (error) {
+        if (!(error instanceof StaleReadError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
+        await pause(attempt);
+      }
+    }
   }
 
   async changeOccurrence(occurrenceId: string, change: OccurrenceChange, now: Date): Promise<Occurrence> {

@@ -5,7 +5,8 @@
 
 import { escapeHtml } from '#shared/domain/notifications/email-text.ts';
 
-function page(title: string, body: string): string {
+/** A page of a one-click link, in the look they all share (survey invitations' links too). */
+export function linkPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="fr">
 <head>
@@ -29,7 +30,7 @@ ${body}
  * of the POST only: a person who opens the link and closes the page stays subscribed.
  */
 export function unsubscribeConfirmPage(seriesTitle: string): string {
-  return page(
+  return linkPage(
     'Se désabonner ?',
     `<p>Souhaitez-vous vous désabonner des « ${escapeHtml(seriesTitle)} » ?</p>
 <p>Rien n’est encore changé : vous restez abonné·e tant que vous n’avez pas confirmé avec le bouton ci-dessous.</p>
@@ -42,7 +43,7 @@ export function unsubscribeConfirmPage(seriesTitle: string): string {
 
 /** POST: done (also when it already was). */
 export function unsubscribedPage(seriesTitle: string): string {
-  return page(
+  return linkPage(
     'Désabonnement enregistré',
     `<p>Vous êtes désabonné·e des « ${escapeHtml(seriesTitle)} » : vous ne recevrez plus leurs rappels.</p>
 <p>Pour vous réabonner, remplissez à nouveau le formulaire d’abonnement.</p>`,
@@ -51,5 +52,5 @@ export function unsubscribedPage(seriesTitle: string): string {
 
 /** Unknown link: the same look, no detail. */
 export function unknownLinkPage(): string {
-  return page('Lien inconnu', '<p>Ce lien de désabonnement n’est pas valide ou a expiré.</p>');
+  return linkPage('Lien inconnu', '<p>Ce lien de désabonnement n’est pas valide ou a expiré.</p>');
 }

@@ -16,6 +16,15 @@ export function participationHash(key: string, surveyId: string, email: string):
   return mac(key, 'participation', surveyId, email.trim().toLowerCase());
 }
 
+/**
+ * The token of the one-click link that stops a person's invitations to a survey (`/u/{token}`,
+ * the sessions' link address): 256 bits derived from the participation hash with the same key,
+ * so every email to that person carries the same link and nobody can forge one without the key.
+ */
+export function optOutToken(key: string, surveyId: string, participation: string): string {
+  return mac(key, 'unsubscribe', surveyId, participation);
+}
+
 /** Key of the replay marker of a w.c.s. form in a survey. */
 export function replayHash(key: string, surveyId: string, formUuid: string): string {
   return mac(key, 'form', surveyId, formUuid.trim());

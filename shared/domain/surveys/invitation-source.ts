@@ -20,8 +20,8 @@ import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ListedRegistration, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import type { SurveyRepository } from './ports.ts';
-import { participationHash } from './anonymity.ts';
+import type { SurveyLinkRepository, SurveyRepository } from './ports.ts';
+import { optOutToken, participationHash } from './anonymity.ts';
 import { isEligible } from './eligibility.ts';
 import { InvitationsSchema, type Eligibility, type Invitations, type Survey } from './schema.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
@@ -76,9 +76,13 @@ export function planSurvey(survey: Survey, history: readonly DispatchRecord[], n
 
 /** What the survey source reads: the survey and its participation markers, its meeting, the meeting's registrations a page at a time. */
 export interface SurveyInvitationCatalog {
-  surveys: Pick<SurveyRepository, 'findSurvey' | 'participationsAmong'>;
+  surveys: Pick<SurveyRepository, 'findSurvey'>;
   meetings: Pick<MeetingRepository, 'findMeeting'>;
   registrations: Pick<RegistrationRepository, 'pageByMeeting' | 'findById'>;
+  /** The one-click links and opt-out markers (who answered, who asked for no more). */
+  links: Pick<SurveyLinkRepository, 'saveLink' | 'invitationState'>;
+  /** PUBLIC_BASE_URL: the links are `{baseUrl}/u/{token}`, the sessions' one-click address. */
+  baseUrl: string;
   /** The key of the participation markers (PARTICIPATION_HASH_KEY), read only when a delivery composes. */
   participationKey(): Promise<string>;
 }
@@ -104,6 +108,8 @@ export function surveyInvitationEmail(
   registration: Pick<Registration, 'email' | 'first_name'>,
   invitations: SurveyInvitations,
   kind: 'invitation' | 'reminder',
+  /** The one-click link that stops this person's invitations to this survey. */
+  unsubscribeUrl: string,
 ): EmailMessage {
   const reminder = kind === 'reminder';
   const until = `jusqu’au ${frenchClosingDay(survey.closes_at, meeting.timezone)}`;
@@ -123,8 +129,19 @@ export function surveyInvitationEmail(
     anonymous,
     reminder && already,
     thanks,
-  ]);
-  return { to: registration.email, ...email };
+  ], {
+    text: 'Pour ne plus recevoir d’invitation ni de rappel pour cette enquête, en un clic :',
+    href: unsubscribeUrl,
+    label: 'ne plus recevoir ces messages',
+  });
+  return {
+    to: registration.email,
+    ...email,
+    headers: [
+      { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ],
+  };
 }
 
 export class SurveyInvitationSource implements ReminderSource {
@@ -154,11 +171,18 @@ export class SurveyInvitationSource implements ReminderSource {
     if (!invitations) return { status: 'skip', reason: 'no-invitations', to };
     if (now.getTime() >= Date.parse(survey.closes_at)) return { status: 'skip', reason: 'closed', to };
     if (!isEligible(survey.eligibility, registration, survey.meeting_id)) return { status: 'skip', reason: 'not-eligible', to };
-    // Who answered is known from the participation marker only.
-    const hash = participationHash(await this.catalog.participationKey(), survey.id, registration.email);
-    if ((await this.catalog.surveys.participationsAmong(survey.id, [hash])).has(hash)) return { status: 'skip', reason: 'answered', to };
-    const meeting = await this.catalog.meetings.findMeeting(survey.meeting_id);
+    // Who answered is known from the participation marker only; who opted out, from the marker
+    // their one-click link wrote under the same hash.
+    const key = await this.catalog.participationKey();
+    const hash = participationHash(key, survey.id, registration.email);
+    const [state, meeting] = await Promise.all([this.catalog.links.invitationState(survey.id, hash), this.catalog.meetings.findMeeting(survey.meeting_id)]);
+    if (state.answered) return { status: 'skip', reason: 'answered', to };
+    if (state.optedOut) return { status: 'skip', reason: 'unsubscribed', to };
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to };
-    return { status: 'send', email: surveyInvitationEmail(survey, meeting, registration, invitations, message.kind) };
+    // The link is written before the email that carries it (the same token every time).
+    const token = optOutToken(key, survey.id, hash);
+    await this.catalog.links.saveLink(token, { survey_id: survey.id, title: survey.title, participation: hash });
+    const email = surveyInvitationEmail(survey, meeting, registration, invitations, message.kind, `${this.catalog.baseUrl}/u/${token}`);
+    return { status: 'send', email };
   }
 }

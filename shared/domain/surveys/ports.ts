@@ -48,3 +48,22 @@ export interface SurveyRepository {
   participationsAmong(surveyId: string, hashes: string[]): Promise<Set<string>>;
 }
 
+
+/** An invitation's one-click link as stored (no email: the participation hash only). */
+export interface OptOutLink {
+  survey_id: string;
+  /** The survey's title when the link was last sent (the pages name it). */
+  title: string;
+  participation: string;
+}
+
+/** The one-click links of survey invitations and the opt-out markers they write. */
+export interface SurveyLinkRepository {
+  /** Writes (or writes again, identically) the link of a token. */
+  saveLink(token: string, link: OptOutLink): Promise<void>;
+  findLink(token: string): Promise<OptOutLink | undefined>;
+  /** Records the opt-out (idempotent); true when it was not recorded yet. */
+  optOut(link: OptOutLink, now: Date): Promise<boolean>;
+  /** Whether the person answered or opted out, in one read. */
+  invitationState(surveyId: string, participation: string): Promise<{ answered: boolean; optedOut: boolean }>;
+}

@@ -2,7 +2,7 @@
 // subscription version), for the use-case tests.
 import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { type SessionRepository, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
+import { type SeriesReplacement, type SessionRepository, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import type { FormMarker, OccurrenceOverride, Series, Subscription } from '#shared/domain/sessions/schema.ts';
 import type { AudiencePage } from '#shared/domain/reminders/ports.ts';
 import type {
@@ -38,8 +38,14 @@ export class MemorySessionRepository implements SessionRepository {
   async listOccurrenceOverrides(id: string) {
     return [...this.overrides.values()].filter((o) => o.series_id === id);
   }
-  async putSeries(series: Series) {
+  async putSeries(series: Series, replacement: SeriesReplacement = { previous: undefined, overrides: [] }) {
     const old = this.series.get(series.id);
+    if (old?.updated_at !== replacement.previous?.series.updated_at) throw new StaleReadError();
+    for (const o of replacement.overrides) {
+      const before = replacement.previous?.overrides.find((p) => p.date === o.date);
+      if (this.overrides.get(`${o.series_id}|${o.date}`)?.revision !== before?.revision) throw new StaleReadError();
+    }
+    for (const o of replacement.overrides) this.overrides.set(`${o.series_id}|${o.date}`, o);
     this.series.set(series.id, { ...series, created_at: old?.created_at ?? series.created_at });
     return { created: !old, createdAt: old?.created_at ?? series.created_at };
   }

@@ -7,6 +7,7 @@ import { frenchClosingDay, planSurvey, SurveyInvitationSource, type SurveyInvita
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import type { Survey } from '#shared/domain/surveys/schema.ts';
+import type { OptOutLink } from '#shared/domain/surveys/ports.ts';
 import { club12Meeting, promotedRegistration } from '../notifications/fakes.ts';
 import { survey as surveyFixture } from '../surveys/fakes.ts';
 
@@ -119,15 +120,21 @@ describe('survey invitations: audience and composing', () => {
     cancelled: promotedRegistration({ id: 'rcancelled', email: 'annule@ville.example.fr', state: 'cancelled' }),
     checkedIn: promotedRegistration({ id: 'rcheckedin', email: 'venu@ville.example.fr', checked_in: { '2025-06-07': '2025-06-07T08:00:00Z' } }),
   };
-  function catalog(s: Survey): SurveyInvitationCatalog & { keyReads: number } {
+  function catalog(s: Survey, optedOut: string[] = []): SurveyInvitationCatalog & { keyReads: number; links: { saved: Map<string, OptOutLink> } } {
+    const saved = new Map<string, OptOutLink>();
     const c = {
       keyReads: 0,
-      surveys: {
-        findSurvey: async (id: string) => (id === s.id ? s : undefined),
+      surveys: { findSurvey: async (id: string) => (id === s.id ? s : undefined) },
+      links: {
+        saved,
+        saveLink: async (token: string, link: OptOutLink) => void saved.set(token, link),
         // Only the marker of the person who answered exists (the address was normalised).
-        participationsAmong: async (surveyId: string, hashes: string[]) =>
-          new Set(hashes.filter((h) => h === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'))),
+        invitationState: async (surveyId: string, hash: string) => ({
+          answered: hash === participationHash(KEY, surveyId, 'deja.repondu@ville.example.fr'),
+          optedOut: optedOut.some((e) => participationHash(KEY, surveyId, e) === hash),
+        }),
       },
+      baseUrl: 'https://club.example.org',
       meetings: { findMeeting: async (id: string) => (id === meeting.id ? meeting : undefined) },
       registrations: {
         pageByMeeting: async (_meetingId: string, cursor: string | null) =>
@@ -179,8 +186,32 @@ describe('survey invitations: audience and composing', () => {
     expect(mail.text).toContain('jusqu’au mercredi 30 juin 2027');
     expect(mail.text).toContain('https://demarches.example.org/club/avis-12e-club/');
     expect(mail.text).toContain('Merci d’avance');
-    expect(mail.text).not.toMatch(/rappel/i);
+    // The body (above the unsubscribe footer, which names reminders) is no reminder.
+    expect(mail.text.split('\n--\n')[0]).not.toMatch(/rappel/i);
     expect(mail.html).toContain('<a href="https://demarches.example.org/club/avis-12e-club/">');
+  });
+
+  it('carries the one-click link (List-Unsubscribe, RFC 8058, and in the text), the same for every email to that person; an opted-out person gets nothing', async () => {
+    const c = catalog(clubSurvey());
+    const source = new SurveyInvitationSource(c);
+    const first = await source.compose(message(people.camille.id), now);
+    const again = await source.compose(message(people.camille.id, 'reminder'), now);
+    if (first.status !== 'send' || again.status !== 'send') throw new Error('expected emails');
+    const [token, link] = [...c.links.saved.entries()][0] ?? [];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(link).toEqual({ survey_id: 'club-12-avis', title: 'Votre avis sur le 12e club', participation: participationHash(KEY, 'club-12-avis', people.camille.email) });
+    expect(c.links.saved.size).toBe(1);
+    const url = `https://club.example.org/u/${token}`;
+    for (const mail of [first.email, again.email]) {
+      expect(mail.headers).toEqual([
+        { name: 'List-Unsubscribe', value: `<${url}>` },
+        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      ]);
+      expect(mail.text).toContain(`Pour ne plus recevoir d’invitation ni de rappel pour cette enquête, en un clic : ${url}`);
+      expect(mail.html).toContain(`<a href="${url}">`);
+    }
+    const out = new SurveyInvitationSource(catalog(clubSurvey(), [people.camille.email]));
+    expect(await out.compose(message(people.camille.id, 'reminder'), now)).toEqual({ status: 'skip', reason: 'unsubscribed', to: people.camille.email });
   });
 
   it('a reminder says it is one', async () => {
