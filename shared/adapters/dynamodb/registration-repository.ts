@@ -13,6 +13,7 @@ import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
 import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
+import { eligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
@@ -155,6 +156,9 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         { tag: 'old-email', item: { Delete: { TableName: this.tableName, Key: registrationKeys.email(reg.meeting_id, previousEmail) } } },
         this.putEmailMarker(reg),
       );
+    } else {
+      // Same email: the marker is this registration's; its eligibility view follows the change.
+      emailMoves.push(this.putEmailMarker(reg, false));
     }
     await this.transact(
       [
@@ -174,6 +178,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     const n = write.notification;
     await this.transact([
       { tag: 'registration', item: this.putRegistration(reg, expectedVersion) },
+      this.putEmailMarker(reg, false),
       {
         tag: 'counter',
         item: {
@@ -241,18 +246,54 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     return { registrationId: entry.registration_id, ticket: entry.ticket };
   }
 
-  /** One registration per (meeting, normalised email): the marker a create or an email change takes. */
-  private putEmailMarker(reg: Registration): Tagged {
+  /**
+   * One registration per (meeting, normalised email): the marker a create or an email change
+   * takes (`take`), or puts back with the registration's new state. It carries what a survey
+   * answer needs to decide eligibility (issue 21: an answer then reads it in its first read, not
+   * the registration), stamped with the registration's version.
+   */
+  private putEmailMarker(reg: Registration, take = true): Tagged {
     return {
       tag: 'email',
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { ...registrationKeys.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            ...registrationKeys.email(reg.meeting_id, reg.email),
+            type: 'email',
+            registration_id: reg.id,
+            form_uuid: reg.form_uuid,
+            registration_version: reg.version,
+            eligibility: eligibilityView(reg),
+          },
+          ...(take ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
         },
       },
     };
+  }
+
+  /**
+   * After a check-in (a single UpdateItem, not a transaction): the email marker's view gets the
+   * check-in too, unless a later version of the registration already wrote it. Should this write
+   * be lost, an answer to a `checked-in` survey finds no check-in in the view and reads the
+   * registration itself (survey-repository.ts): one more read, never a wrong refusal.
+   */
+  private async refreshEmailMarker(reg: Registration): Promise<void> {
+    if (reg.state !== 'active') return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: registrationKeys.email(reg.meeting_id, reg.email),
+          UpdateExpression: 'SET #view = :view, #rv = :v',
+          ConditionExpression: '#id = :id AND #rv < :v',
+          ExpressionAttributeNames: { '#view': 'eligibility', '#rv': 'registration_version', '#id': 'registration_id' },
+          ExpressionAttributeValues: { ':view': eligibilityView(reg), ':v': reg.version, ':id': reg.id },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**
@@ -328,7 +369,9 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return RegistrationSchema.parse(out.Attributes?.registration);
+      const registration = RegistrationSchema.parse(out.Attributes?.registration);
+      await this.refreshEmailMarker(registration);
+      return registration;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;

@@ -13,7 +13,8 @@ import {
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
+import { RegistrationSchema } from '#shared/domain/registrations/schema.ts';
+import { eligibilityView, type EligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { type AnswerContext, type ResponseWrite, type SurveyRepository, type TextsPage } from '#shared/domain/surveys/ports.ts';
 import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
 import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb/batch-get.ts';
@@ -23,9 +24,22 @@ import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts'
 import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text';
+type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text' | 'survey';
 
-const PointerSchema = z.object({ registration_id: z.string() });
+/**
+ * What a registration's email marker carries for eligibility (written with the registration by
+ * DynamoRegistrationRepository since issue 21). Markers written before lack it.
+ */
+export const EligibilityViewSchema = z.object({
+  state: z.enum(['active', 'cancelled']),
+  meeting_id: z.string(),
+  checked_in: z.record(z.string(), z.string()),
+  profile: RegistrationSchema.shape.profile,
+  items: z.array(z.object({ key: z.string(), status: RegistrationSchema.shape.items.element.shape.status })),
+});
+const MarkerViewSchema = z.object({ registration_id: z.string(), eligibility: EligibilityViewSchema.optional() });
+/** Name of the email marker's attribute holding the eligibility view. */
+export const ELIGIBILITY_ATTRIBUTE = 'eligibility';
 const TextItemSchema = z.object({ sk: z.string(), text: z.string() });
 const CURSOR = /^[0-9a-f]{32}$/;
 
@@ -52,17 +66,29 @@ export class DynamoSurveyRepository implements SurveyRepository {
   ) {}
 
   async findSurvey(surveyId: string): Promise<Survey | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: surveyKeys.survey(surveyId), ConsistentRead: true }));
-    return out.Item ? SurveySchema.parse(out.Item['survey']) : undefined;
+    return (await this.findSurveyState(surveyId))?.survey;
   }
 
-  async saveSurvey(survey: Survey, expectedVersion: number): Promise<void> {
+  async findSurveyState(surveyId: string): Promise<{ survey: Survey; frozen: boolean } | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: surveyKeys.survey(surveyId), ConsistentRead: true }));
+    return out.Item ? { survey: SurveySchema.parse(out.Item['survey']), frozen: out.Item[FROZEN] === true } : undefined;
+  }
+
+  async saveSurvey(survey: Survey, expectedVersion: number, frozen: boolean): Promise<void> {
+    const condition = versionCondition(expectedVersion);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...surveyKeys.survey(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey },
-          ...versionCondition(expectedVersion),
+          Item: { ...surveyKeys.survey(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey, ...(frozen ? { [FROZEN]: true } : {}) },
+          ...condition,
+          // Decided on an unfrozen survey: a response freezing it meanwhile refuses this write.
+          ...(frozen || expectedVersion === 0
+            ? {}
+            : {
+                ConditionExpression: `${condition.ConditionExpression} AND attribute_not_exists(#frozen)`,
+                ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#frozen': FROZEN },
+              }),
         }),
       );
     } catch (error) {
@@ -92,6 +118,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
       survey,
       answered: found.has(itemKey(participationKey)),
       replayed: found.has(itemKey(replayKey)),
+      frozen: surveyItem?.[FROZEN] === true,
       registration: undefined,
     };
     // A marker decides alone (replay, or already answered): no need for the registration.
@@ -99,7 +126,17 @@ export class DynamoSurveyRepository implements SurveyRepository {
     this.meetingHints.set(surveyId, survey.meeting_id);
     const emailKey = registrationKeys.email(survey.meeting_id, email);
     const pointer = hint === survey.meeting_id ? found.get(itemKey(emailKey)) : await this.get(emailKey);
-    if (pointer) context.registration = await this.findRegistration(PointerSchema.parse(pointer).registration_id);
+    if (!pointer) return context;
+    const marker = MarkerViewSchema.parse(pointer);
+    // The marker's view is written with every change of the registration but a check-in, which
+    // refreshes it right after (registration-repository.ts `setCheckIn`): a view that would
+    // refuse is checked on the registration itself, as is a marker written before the view.
+    const view = marker.eligibility;
+    if (view && view.state === 'active' && (survey.eligibility === 'registered' || Object.keys(view.checked_in).length > 0)) {
+      context.registration = withoutUndefined(view);
+    } else {
+      context.registration = await this.findEligibilityView(marker.registration_id);
+    }
     return context;
   }
 
@@ -118,6 +155,23 @@ export class DynamoSurveyRepository implements SurveyRepository {
         put('text', { ...surveyKeys.text(surveyId, t.questionId, newTextId()), type: SURVEY_ITEM_TYPES.text, text: t.text }),
       ),
     ];
+    // The first responses freeze the survey, on the version they were validated against. Once
+    // frozen, a PUT can change the wording only, which leaves the response valid.
+    if (!write.survey.frozen) {
+      items.push({
+        tag: 'survey',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: surveyKeys.survey(surveyId),
+            UpdateExpression: 'SET #frozen = :true',
+            ConditionExpression: '#version = :v',
+            ExpressionAttributeNames: { '#frozen': FROZEN, '#version': 'version' },
+            ExpressionAttributeValues: { ':true': true, ':v': write.survey.version },
+          },
+        },
+      });
+    }
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
@@ -164,10 +218,18 @@ export class DynamoSurveyRepository implements SurveyRepository {
     return out.Item;
   }
 
-  private async findRegistration(registrationId: string): Promise<Registration | undefined> {
+  private async findEligibilityView(registrationId: string): Promise<EligibilityView | undefined> {
     const item = await this.get(registrationKeys.registration(registrationId));
-    return item ? RegistrationSchema.parse(item['registration']) : undefined;
+    return item ? eligibilityView(RegistrationSchema.parse(item['registration'])) : undefined;
   }
+}
+
+/** Top-level attribute of a survey item set by its first response. */
+const FROZEN = 'frozen';
+
+function withoutUndefined(view: z.infer<typeof EligibilityViewSchema>): EligibilityView {
+  const { profile, ...rest } = view;
+  return profile === undefined ? rest : { ...rest, profile };
 }
 
 /** Random key of a free text, unrelated to the response id. Also the page cursor's shape. */

@@ -19,6 +19,7 @@ import {
   type VoteRepository,
 } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
+import { tallyShardOf, type TallyShard } from '#shared/domain/votes/ballot.ts';
 import {
   BallotSchema,
   CampaignSchema,
@@ -30,7 +31,7 @@ import {
   type Support,
 } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { DEFAULT_SHARDS, counterDeltaItem, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
+import { DEFAULT_SHARDS, counterDeltaItem, counterSetPartition, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
 import { registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
@@ -61,12 +62,17 @@ const VoterRegistrationSchema = z.object({
 
 /** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
 const SEALED = 'sealed';
+/** Top-level attribute of a campaign created since issue 21: its ballots use their organisation's shard. */
+const TALLY_KEYED = 'tally_keyed';
+/** Shard attribute: the ballots written to it (the recount's cut). */
+const WRITES = 'writes';
 
 function campaignRecord(item: Item): CampaignRecord {
   return {
     campaign: CampaignSchema.parse(item['campaign']),
     changeSeq: z.number().int().parse(item['change_seq'] ?? 0),
     proposalCount: z.number().int().parse(item['proposal_count'] ?? 0),
+    ...(item[TALLY_KEYED] === true ? { tallyKeyed: true } : {}),
   };
 }
 
@@ -237,6 +243,18 @@ export class DynamoVoteRepository implements VoteRepository {
     return readCounterSet(this.client, this.tableName, voteKeys.tallySet(campaignId));
   }
 
+  async readTallyShards(campaignId: string): Promise<{ shards: number; list: TallyShard[] }> {
+    const list: TallyShard[] = [];
+    const prefix = counterSetPartition(voteKeys.tallySet(campaignId));
+    for await (const item of partitionItems(this.client, this.tableName, prefix)) {
+      const shard = Number(String(item['sk']).replace(/^SHARD#/, ''));
+      const totals: Record<string, number> = {};
+      for (const [name, value] of Object.entries(item)) if (name.startsWith('c:') && typeof value === 'number') totals[name.slice(2)] = value;
+      list.push({ shard, writes: typeof item[WRITES] === 'number' ? item[WRITES] : 0, totals });
+    }
+    return { shards: this.shards, list };
+  }
+
   async meetingOrganisations(meetingId: string): Promise<Set<string>> {
     const out = new Set<string>();
     const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), {
@@ -269,6 +287,7 @@ export class DynamoVoteRepository implements VoteRepository {
               version: campaign.version,
               change_seq: 0,
               proposal_count: 0,
+              [TALLY_KEYED]: true,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -453,7 +472,7 @@ export class DynamoVoteRepository implements VoteRepository {
             },
           },
         },
-      { tag: 'tally', item: this.tallyItem(b.campaign_id, write.delta) },
+      { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta) },
     ];
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
@@ -500,7 +519,7 @@ export class DynamoVoteRepository implements VoteRepository {
             },
           },
         },
-        { tag: 'tally', item: this.tallyItem(m.campaign_id, {}) },
+        { tag: 'tally', item: this.tallyItem(m.campaign_id, m.organisation_key, {}) },
       ],
       nonce,
     );
@@ -514,27 +533,33 @@ export class DynamoVoteRepository implements VoteRepository {
       : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expected } };
   }
 
-  /** The ballot's delta on one random shard, refused once the campaign's tally is sealed. */
-  private tallyItem(campaignId: string, delta: Record<string, number>): TransactItem {
+  /**
+   * The ballot's delta on its organisation's shard (always the same one: a recount compares
+   * shard by shard), counted in the shard's writes, refused once the campaign's tally is sealed.
+   */
+  private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>): TransactItem {
     const setId = voteKeys.tallySet(campaignId);
+    const shard = tallyShardOf(orgKey, this.shards);
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {
         ConditionCheck: {
           TableName: this.tableName,
-          Key: counterShardKey(setId, Math.floor(Math.random() * this.shards)),
+          Key: counterShardKey(setId, shard),
           ConditionExpression: 'attribute_not_exists(#sealed)',
           ExpressionAttributeNames: { '#sealed': SEALED },
         },
       };
     }
-    const item = counterDeltaItem(this.tableName, setId, delta, this.shards);
+    const item = counterDeltaItem(this.tableName, setId, delta, this.shards, () => shard);
     if (!item.Update) throw new Error('counterDeltaItem: an Update was expected');
     return {
       Update: {
         ...item.Update,
+        UpdateExpression: `${item.Update.UpdateExpression}, #writes :one`,
         ConditionExpression: 'attribute_not_exists(#sealed)',
-        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, '#sealed': SEALED },
+        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, '#sealed': SEALED, '#writes': WRITES },
+        ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ':one': 1 },
       },
     };
   }

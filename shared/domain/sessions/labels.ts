@@ -2,14 +2,15 @@
 // source (`Mardi 12 janvier 2027, 14 h 00 – 15 h 30 — Le nouveau portail agent`) and by the
 // reminder emails (`mardi 12 janvier 2027 à 14 h 00`).
 import { DateTime } from 'luxon';
+import { zoneOf } from '#shared/domain/rule-zones.ts';
 import { frenchMonth, frenchWeekday } from '#shared/domain/french-calendar.ts';
 
 type Timed = { starts_at: string; ends_at: string; timezone: string };
 
-// The zone conversion needs Intl (IANA time zones); the French names and the digits do not, so
-// they are written out (shared/domain/french-calendar.ts): no Intl.NumberFormat nor French
+// The zone conversion goes through zoneOf (no Intl for the club's zones); the French names and the
+// digits are written out (shared/domain/french-calendar.ts): no Intl.NumberFormat nor French
 // Intl.DateTimeFormat to start on the first request of the data source.
-const local = (instant: string, zone: string) => DateTime.fromISO(instant, { setZone: true }).setZone(zone).setLocale('fr');
+const local = (instant: string, zone: string) => DateTime.fromISO(instant, { setZone: true }).setZone(zoneOf(zone)).setLocale('fr');
 
 /** `14 h 00` (French typography: spaces around « h », minutes always shown). */
 export function frenchClock(dt: DateTime): string {

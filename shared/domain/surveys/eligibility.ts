@@ -13,6 +13,30 @@ export interface Participant {
 }
 
 /**
+ * What eligibility and the response's groups need of a registration. The registration's email
+ * marker carries it (written with the registration, shared/adapters/dynamodb), so that an answer
+ * decides on its first read.
+ */
+export interface EligibilityView {
+  state: Registration['state'];
+  meeting_id: string;
+  checked_in: Record<string, string>;
+  profile?: Registration['profile'];
+  items: Array<Pick<Registration['items'][number], 'key' | 'status'>>;
+}
+
+/** The eligibility view of a registration (what its email marker carries). */
+export function eligibilityView(registration: Registration): EligibilityView {
+  return {
+    state: registration.state,
+    meeting_id: registration.meeting_id,
+    checked_in: registration.checked_in,
+    ...(registration.profile !== undefined ? { profile: registration.profile } : {}),
+    items: registration.items.map((h) => ({ key: h.key, status: h.status })),
+  };
+}
+
+/**
  * - `registered`: a registration to the meeting that is not cancelled;
  * - `checked-in`: such a registration checked in on at least one day.
  */
@@ -26,11 +50,11 @@ export function isEligible(
 }
 
 /** `onsite` when the registration holds at least one confirmed on-site day, else `remote`. */
-export function modeOf(registration: Registration): Mode {
+export function modeOf(registration: Pick<EligibilityView, 'items'>): Mode {
   return registration.items.some((h) => h.key.startsWith(DAY_PREFIX) && h.status === 'confirmed') ? 'onsite' : 'remote';
 }
 
-export function participantOf(registration: Registration): Participant {
+export function participantOf(registration: Pick<EligibilityView, 'items' | 'profile'>): Participant {
   return {
     mode: modeOf(registration),
     profile: registration.profile ?? 'unknown',

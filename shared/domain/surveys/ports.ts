@@ -1,6 +1,6 @@
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { StoredResponse, Survey } from './schema.ts';
+import type { EligibilityView } from './eligibility.ts';
 
 /** What deciding an answer needs, read at once. */
 export interface AnswerContext {
@@ -9,8 +9,17 @@ export interface AnswerContext {
   answered: boolean;
   /** The replay marker of this form exists. */
   replayed: boolean;
-  /** The person's registration to the survey's meeting; not read when a marker already decides. */
-  registration: Registration | undefined;
+  /**
+   * Responses exist (or existed): the survey item carries the `frozen` flag that the first
+   * response set in its own transaction. A PUT then keeps the questions as they are.
+   */
+  frozen: boolean;
+  /**
+   * What eligibility needs of the person's registration to the survey's meeting; not read when
+   * a marker already decides. Read from the registration's email marker, which carries it since
+   * issue 21; an older marker without it costs one more read (the registration itself).
+   */
+  registration: EligibilityView | undefined;
 }
 
 /** Everything one response writes, in one transaction. */
@@ -23,6 +32,13 @@ export interface ResponseWrite {
   tallies: Record<string, number>;
   participationHash: string;
   replayHash: string;
+  /**
+   * The survey as the decision read it. A survey not yet frozen is frozen by this transaction,
+   * on the condition that its version did not move: a PUT that changed the questions
+   * meanwhile makes the answer decide again on them, and a PUT that read the survey unfrozen
+   * fails its own condition (`saveSurvey`) and decides again on the frozen survey.
+   */
+  survey: { version: number; frozen: boolean };
 }
 
 export interface TextsPage {
@@ -32,8 +48,14 @@ export interface TextsPage {
 
 export interface SurveyRepository {
   findSurvey(surveyId: string): Promise<Survey | undefined>;
-  /** Conditional on `expectedVersion` (0: must not exist); StaleReadError otherwise. */
-  saveSurvey(survey: Survey, expectedVersion: number): Promise<void>;
+  /** The survey and whether a response froze it (see AnswerContext.frozen). */
+  findSurveyState(surveyId: string): Promise<{ survey: Survey; frozen: boolean } | undefined>;
+  /**
+   * Conditional on `expectedVersion` (0: must not exist) and, when `frozen` is false, on the
+   * survey not having been frozen by a response meanwhile; StaleReadError otherwise. A frozen
+   * survey stays frozen.
+   */
+  saveSurvey(survey: Survey, expectedVersion: number, frozen: boolean): Promise<void>;
   readCounts(surveyId: string): Promise<Record<string, number>>;
   loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext>;
   /**

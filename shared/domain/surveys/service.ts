@@ -1,6 +1,6 @@
-// Survey use cases. Answering reads once (survey, both markers, the registration), decides in
-// pure code, and writes once (response, markers, counters, texts and the call's nonce in one
-// transaction). When the transaction is refused (a concurrent answer took a marker, or a
+// Survey use cases. Answering reads once (survey, both markers, the registration's email marker,
+// which carries what eligibility needs), decides in pure code, and writes once (response,
+// markers, counters, texts, the survey's freeze and the call's nonce in one transaction). When the transaction is refused (a concurrent answer took a marker, or a
 // transaction on the same counter shard conflicted), the decision is made again from a fresh
 // read: the second form of a person then meets the marker and is refused.
 import { StaleReadError } from '#shared/domain/conflicts.ts';
@@ -75,20 +75,31 @@ export class SurveyService {
     const { store } = this.deps;
     const invalid = (path: string, message: string) => new InvalidRequestError(`Données invalides : ${path} : ${message}`, [{ path, message }]);
     if (input.previous_survey_id === surveyId) throw invalid('previous_survey_id', 'Une enquête ne peut pas être sa propre enquête précédente.');
-    const [before, meeting] = await Promise.all([store.findSurvey(surveyId), this.deps.meetings.findMeeting(input.meeting_id)]);
+    const [first, meeting] = await Promise.all([store.findSurveyState(surveyId), this.deps.meetings.findMeeting(input.meeting_id)]);
     if (!meeting) throw invalid('meeting_id', `Réunion inconnue : « ${input.meeting_id} ».`);
-    const after = newSurvey(surveyId, input, now, before);
-    if (before) assertChangeAllowed(before, after, (await store.readCounts(surveyId))['n'] ?? 0);
-    try {
-      await store.saveSurvey(after, before?.version ?? 0);
-    } catch (error) {
-      if (error instanceof StaleReadError) {
-        throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
+    let state = first;
+    // Two tries: a first response may freeze the survey between the read and the write (the
+    // save's condition sees it); the second decision is made on the frozen survey.
+    for (let attempt = 1; ; attempt++) {
+      const before = state?.survey;
+      const after = newSurvey(surveyId, input, now, before);
+      // Surveys answered before the `frozen` flag existed are frozen by their counters.
+      const frozen = state ? state.frozen || ((await store.readCounts(surveyId))['n'] ?? 0) > 0 : false;
+      if (before) assertChangeAllowed(before, after, frozen ? 1 : 0);
+      try {
+        await store.saveSurvey(after, before?.version ?? 0, frozen);
+        await this.deps.reminders?.refreshNextDue('survey', surveyId, now);
+        return { created: !before, survey: after };
+      } catch (error) {
+        if (!(error instanceof StaleReadError)) throw error;
+        const again = attempt < 2 ? await store.findSurveyState(surveyId) : undefined;
+        // Only a response froze it meanwhile (same version): decide again on the frozen survey.
+        if (!again || !state || again.survey.version !== state.survey.version || !again.frozen) {
+          throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
+        }
+        state = again;
       }
-      throw error;
     }
-    await this.deps.reminders?.refreshNextDue('survey', surveyId, now);
-    return { created: !before, survey: after };
   }
 
   async answer(surveyId: string, body: AnswerBody, now: Date, nonce?: CallNonce): Promise<AnswerOutcome> {
@@ -131,6 +142,7 @@ export class SurveyService {
             tallies: responseTallies(survey, answers, participant),
             participationHash: hashes.participation,
             replayHash: hashes.replay,
+            survey: { version: survey.version, frozen: ctx.frozen },
           },
           nonce,
         );

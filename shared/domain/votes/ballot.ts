@@ -131,6 +131,95 @@ export function withoutZeros(tally: Record<string, number>): Record<string, numb
   );
 }
 
+/**
+ * The tally shard an organisation's ballot adds to: always the same one (FNV-1a of the
+ * organisation key), so that each shard holds exactly the ballots of its organisations and a
+ * recount can compare shard by shard (`tallyCut`). Organisations spread over the shards as
+ * random picks did.
+ */
+export function tallyShardOf(organisationKey: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < organisationKey.length; i++) {
+    h ^= organisationKey.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** One tally shard as read: its counters and how many ballots wrote to it (`writes`). */
+export interface TallyShard {
+  shard: number;
+  writes: number;
+  totals: Record<string, number>;
+}
+
+/** A recount's cut: the shards whose ballots it compared, with each shard's write count then. */
+export interface TallyCut {
+  /** Every shard was counted (else the shards still moving are left out of `equal`). */
+  complete: boolean;
+  shards: number;
+  shards_counted: number;
+  /** Stored ballots in the counted shards: the ballots this recount counted. */
+  ballots_counted: number;
+  /** Writes of each counted shard at the cut (shard number → count): what "up to" means. */
+  sequences: Record<string, number>;
+}
+
+/**
+ * Settles the shards that did not move while the ballots were listed (same write count before
+ * and after): for those, the listing holds exactly the ballots their counters were made of,
+ * so counters and ballots are compared shard by shard. `settled` accumulates over attempts.
+ */
+export function settleShards(
+  before: TallyShard[],
+  after: TallyShard[],
+  ballots: Array<Pick<Ballot, 'organisation_key' | 'choices' | 'points'>>,
+  shards: number,
+  settled: Map<number, { writes: number; live: Record<string, number>; counted: Record<string, number>; ballots: number }>,
+): void {
+  const writesOf = (list: TallyShard[]) => new Map(list.map((s) => [s.shard, s]));
+  const b = writesOf(before);
+  const a = writesOf(after);
+  const byShard = new Map<number, Array<Pick<Ballot, 'choices' | 'points'>>>();
+  for (const ballot of ballots) {
+    const s = tallyShardOf(ballot.organisation_key, shards);
+    byShard.set(s, [...(byShard.get(s) ?? []), ballot]);
+  }
+  for (let shard = 0; shard < shards; shard++) {
+    if (settled.has(shard)) continue;
+    const x = b.get(shard);
+    const y = a.get(shard);
+    if ((x?.writes ?? 0) !== (y?.writes ?? 0) || !sameTally(x?.totals ?? {}, y?.totals ?? {})) continue;
+    const mine = byShard.get(shard) ?? [];
+    settled.set(shard, { writes: y?.writes ?? 0, live: withoutZeros(y?.totals ?? {}), counted: recount(mine), ballots: mine.length });
+  }
+}
+
+/** Sums of the settled shards, and the cut they make. */
+export function cutOf(
+  settled: Map<number, { writes: number; live: Record<string, number>; counted: Record<string, number>; ballots: number }>,
+  shards: number,
+): { cut: TallyCut; live: Record<string, number>; counted: Record<string, number>; equal: boolean } {
+  const live: Record<string, number> = {};
+  const counted: Record<string, number> = {};
+  let equal = true;
+  let ballots = 0;
+  const sequences: Record<string, number> = {};
+  for (const [shard, s] of [...settled].sort((x, y) => x[0] - y[0])) {
+    if (!sameTally(s.live, s.counted)) equal = false;
+    for (const [k, v] of Object.entries(s.live)) live[k] = (live[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.counted)) counted[k] = (counted[k] ?? 0) + v;
+    ballots += s.ballots;
+    sequences[String(shard)] = s.writes;
+  }
+  return {
+    cut: { complete: settled.size === shards, shards, shards_counted: settled.size, ballots_counted: ballots, sequences },
+    live: withoutZeros(live),
+    counted: withoutZeros(counted),
+    equal,
+  };
+}
+
 export function sameTally(a: Record<string, number>, b: Record<string, number>): boolean {
   return JSON.stringify(withoutZeros(a)) === JSON.stringify(withoutZeros(b));
 }

@@ -4,6 +4,7 @@
 // Publik call's nonce. A write whose conditions no longer hold throws StaleReadError:
 // read again and decide again.
 import { StaleReadError } from '#shared/domain/conflicts.ts';
+import type { TallyShard } from './ballot.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import type { Ballot, Campaign, Proposal, Support } from './schema.ts';
 
@@ -14,6 +15,12 @@ export interface CampaignRecord {
   changeSeq: number;
   /** Proposals created so far: the next proposal is `<campaignId>-p<proposalCount + 1>`. */
   proposalCount: number;
+  /**
+   * Every ballot of the campaign added to its organisation's own shard (`tallyShardOf`), and
+   * counted the shard's writes: campaigns created since issue 21. A recount then compares shard
+   * by shard; an older campaign is compared as a whole.
+   */
+  tallyKeyed?: boolean;
 }
 
 /** Everything in a campaign's partition: the campaign, its proposals, supports and names. */
@@ -131,6 +138,8 @@ export interface VoteRepository {
   listBallots(campaignId: string): Promise<Ballot[]>;
   /** The live tally (sum of the sharded counters). */
   readTally(campaignId: string): Promise<Record<string, number>>;
+  /** Each tally shard with its write count, and the number of shards. */
+  readTallyShards(campaignId: string): Promise<{ shards: number; list: TallyShard[] }>;
   /** Distinct organisations (keys) with at least one active registration to the meeting. */
   meetingOrganisations(meetingId: string): Promise<Set<string>>;
 }

@@ -8,7 +8,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
-import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, recount, sameTally, tallyDelta, validateBallot, withoutZeros, type BallotAnswer } from './ballot.ts';
+import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, cutOf, recount, sameTally, settleShards, tallyDelta, validateBallot, withoutZeros, type BallotAnswer, type TallyCut } from './ballot.ts';
 import {
   assertProposalsOpen,
   assertVoteOpen,
@@ -554,33 +554,67 @@ export class VoteService {
     return { snapshot, ballots: ballots.sort((a, b) => (a.organisation_key < b.organisation_key ? -1 : 1)) };
   }
 
-  /** Every score recomputed from the stored ballots, beside the live tally. */
+  /**
+   * Every score recomputed from the stored ballots, beside the live tally, on a consistent cut:
+   * the shards that did not move while the ballots were read (a campaign keyed by organisation,
+   * `tallyShardOf`), or the whole tally when it did not move (an older campaign). While a room
+   * votes, `cut` says which ballots were counted, and `equal` compares exactly those.
+   */
   async recount(campaignId: string, now: Date) {
     const snapshot = await this.snapshot(campaignId, now);
-    // Reads are not isolated from ballots being written: the ballots are compared with a tally
-    // that did not move while they were read (a few tries while a room is still voting).
+    const settled = new Map<number, { writes: number; live: Record<string, number>; counted: Record<string, number>; ballots: number }>();
+    let shards = 1;
     let live: Record<string, number> = {};
     let ballots: Ballot[] = [];
+    let whole: { stable: boolean; before: Record<string, number> } = { stable: false, before: {} };
     for (let attempt = 0; attempt < 5; attempt++) {
-      const before = await this.store.readTally(campaignId);
-      ballots = await this.store.listBallots(campaignId);
-      live = await this.store.readTally(campaignId);
-      if (sameTally(before, live)) break;
+      if (snapshot.tallyKeyed) {
+        const before = await this.store.readTallyShards(campaignId);
+        ballots = await this.store.listBallots(campaignId);
+        const after = await this.store.readTallyShards(campaignId);
+        shards = after.shards;
+        settleShards(before.list, after.list, ballots, shards, settled);
+        live = sumShards(after.list);
+        if (settled.size === shards) break;
+      } else {
+        // Older campaign: its ballots went to random shards; only the whole tally compares.
+        const before = await this.store.readTally(campaignId);
+        ballots = await this.store.listBallots(campaignId);
+        live = await this.store.readTally(campaignId);
+        whole = { stable: sameTally(before, live), before };
+        if (whole.stable) break;
+      }
       await this.sleep(20 * (attempt + 1));
     }
-    const counted = recount(ballots);
-    const equal = sameTally(live, counted);
-    if (!equal) this.logger.error('recount differs from the live tally', { campaignId });
+    const cut = snapshot.tallyKeyed
+      ? cutOf(settled, shards)
+      : (() => {
+          const counted = recount(ballots);
+          return {
+            cut: <TallyCut>{ complete: whole.stable, shards: 1, shards_counted: whole.stable ? 1 : 0, ballots_counted: whole.stable ? ballots.length : 0, sequences: {} },
+            live: whole.stable ? withoutZeros(live) : {},
+            counted: whole.stable ? counted : {},
+            equal: whole.stable ? sameTally(live, counted) : true,
+          };
+        })();
+    if (!cut.equal) this.logger.error('recount differs from the live tally', { campaignId });
     const proposals = ballotProposals(snapshot.campaign, snapshot.proposals);
     const status = voteStatus(snapshot.campaign, now);
     const electorate = await this.electorateSize(snapshot.campaign);
     return {
       live: resultsOf(snapshot.campaign, status, proposals, live, electorate, snapshot.names),
-      recount: resultsOf(snapshot.campaign, status, proposals, counted, electorate, snapshot.names),
-      equal,
-      tally: { live: withoutZeros(live), recount: counted },
+      recount: resultsOf(snapshot.campaign, status, proposals, recount(ballots), electorate, snapshot.names),
+      equal: cut.equal,
+      cut: cut.cut,
+      tally: { live: cut.live, recount: cut.counted },
     };
   }
+}
+
+function sumShards(list: Array<{ totals: Record<string, number> }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of list) for (const [k, v] of Object.entries(s.totals)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 export type { CampaignRecord };

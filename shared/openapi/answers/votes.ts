@@ -152,6 +152,15 @@ const tally = () => z.record(z.string(), z.int()).meta({ description: 'Counter v
 export const RecountSchema = z.object({
   live: ResultsSchema,
   recount: ResultsSchema,
-  equal: z.boolean(),
-  tally: z.object({ live: tally(), recount: tally() }),
+  equal: z.boolean().meta({ description: 'The live counters equal the recount of the stored ballots, on the ballots of `cut`.' }),
+  cut: z
+    .object({
+      complete: z.boolean().meta({ description: 'Every shard of the tally was counted (false: shards still moving while a room votes are left out of `equal`).' }),
+      shards: count(),
+      shards_counted: count(),
+      ballots_counted: count().meta({ description: 'Stored ballots counted: those of the counted shards, up to the write counts of `sequences`.' }),
+      sequences: z.record(z.string(), z.int()).meta({ description: 'Writes of each counted shard at the cut (shard number → count); empty for a campaign created before the cut existed, compared as a whole.' }),
+    })
+    .meta({ description: 'Which ballots the comparison counted: a consistent cut, taken while the vote may go on.' }),
+  tally: z.object({ live: tally(), recount: tally() }).meta({ description: 'Counters of the cut: live and recounted.' }),
 });

@@ -46,18 +46,25 @@ class FakeStore implements SurveyRepository {
   race: (() => void) | undefined;
   reads = 0;
 
+  frozen = new Set<string>();
+
   async findSurvey(id: string) {
     return this.surveys.get(id);
   }
-  async saveSurvey(survey: Survey) {
+  async findSurveyState(id: string) {
+    const survey = this.surveys.get(id);
+    return survey ? { survey, frozen: this.frozen.has(id) } : undefined;
+  }
+  async saveSurvey(survey: Survey, _expectedVersion: number, frozen: boolean) {
     this.surveys.set(survey.id, survey);
+    if (frozen) this.frozen.add(survey.id);
   }
   async readCounts() {
     return this.counts;
   }
   async loadAnswerContext(surveyId: string, p: string, r: string, email: string): Promise<AnswerContext> {
     this.reads++;
-    return { survey: this.surveys.get(surveyId), answered: this.markers.has(`p:${p}`), replayed: this.markers.has(`r:${r}`), registration: this.registrations.get(email) };
+    return { survey: this.surveys.get(surveyId), answered: this.markers.has(`p:${p}`), replayed: this.markers.has(`r:${r}`), frozen: this.frozen.has(surveyId), registration: this.registrations.get(email) };
   }
   async recordResponse(write: ResponseWrite, _nonce: CallNonce | undefined) {
     const race = this.race;
@@ -67,6 +74,7 @@ class FakeStore implements SurveyRepository {
     this.markers.add(`p:${write.participationHash}`);
     this.markers.add(`r:${write.replayHash}`);
     this.writes.push(write);
+    this.frozen.add(write.surveyId);
     for (const [k, v] of Object.entries(write.tallies)) this.counts[k] = (this.counts[k] ?? 0) + v;
   }
   async listTexts() {
