@@ -19,6 +19,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { signUrl } from '#shared/publik/signature.ts';
+import { adminTokenEntries } from '#shared/lambda/http.ts';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../../scripts/local/aws.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv } from '../../scripts/local/dev-defaults.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
@@ -206,7 +207,8 @@ async function startStack(opts: { env?: Record<string, string> }, envKey: string
     }
 
     const allKeys = signingKeysFromEnv(env);
-    const adminToken = (env['ADMIN_TOKENS'] ?? '').split(',').map((t) => t.trim()).find((t) => t !== '') ?? '';
+    // The first entry's token (an entry may be `label:token`).
+    const adminToken = adminTokenEntries((env['ADMIN_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))[0]?.token ?? '';
     const absolute = (pathAndQuery: string) => (/^https?:\/\//.test(pathAndQuery) ? pathAndQuery : `${baseUrl}${pathAndQuery}`);
 
     const sign = (pathAndQuery: string, o: SignOptions = {}): string => {
