@@ -16,7 +16,16 @@ export const CONTEXT = {
   mailFrom: 'mailFrom',
   sesIdentity: 'sesIdentity',
   alarmEmail: 'alarmEmail',
+  region: 'region',
 } as const;
+
+/** Where the stack and all its data live unless `-c region=…` says otherwise: Paris. */
+export const DEFAULT_REGION = 'eu-west-3';
+/**
+ * Regions of the European Union a stack may be deployed to: the register of processing
+ * (docs/rgpd.md) tells member authorities their members' data stays in the EU.
+ */
+export const EU_REGIONS = ['eu-west-3', 'eu-west-1', 'eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2'] as const;
 
 /** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
 export const DEV_MAIL_FROM = 'Club utilisateurs Publik <club@example.org>';
@@ -32,6 +41,8 @@ export interface StageConfig {
   stage: StageName;
   /** CloudFormation stack name, e.g. `PublikClub-prod`. */
   stackName: string;
+  /** The AWS region of the stack, where every table, queue and log is stored (an EU region). */
+  region: string;
   /**
    * Prod keeps its data: durable tables carry deletion protection and are retained when the
    * stack or the resource is deleted. Dev stacks clean up after themselves.
@@ -98,6 +109,7 @@ export interface StageOverrides {
   mailFrom?: string | undefined;
   sesIdentity?: string | undefined;
   alarmEmail?: string | undefined;
+  region?: string | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -163,9 +175,14 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     );
   }
   const alarmEmail = overrides.alarmEmail === undefined ? undefined : checkAlarmEmail(overrides.alarmEmail);
+  const region = overrides.region ?? DEFAULT_REGION;
+  if (!(EU_REGIONS as readonly string[]).includes(region)) {
+    throw new Error(`region must be a region of the European Union (${EU_REGIONS.join(', ')}); got "${region}" (docs/rgpd.md)`);
+  }
   return {
     stage,
     stackName: `PublikClub-${stage}`,
+    region,
     retainData: prod,
     logRemovalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // Logs hold request metadata and may hold personal data: keep them long enough to
@@ -213,5 +230,6 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     mailFrom: text(CONTEXT.mailFrom),
     sesIdentity: text(CONTEXT.sesIdentity),
     alarmEmail: text(CONTEXT.alarmEmail),
+    region: text(CONTEXT.region),
   });
 }
