@@ -264,7 +264,8 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
   // one-click `/u/{token}`), and so is the check-in by token: their logs name the route, never the path.
   const linkRouteKeys = new Set(routes.filter((r) => r.secretPath).map((r) => r.routeKey));
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the event (bodies, signatures, tokens), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use({
       before: (request) => {
         logger.appendKeys({

@@ -24,11 +24,12 @@ const ANSWERS_KEY = /^(answers|reponses)$/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 // French numbers (0X XX XX XX XX, +33 X …, separators optional), not inside a longer number or id.
 const PHONE = /(?<![\w.:/-])(?:\+33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\w])/g;
-const BEARER = /\bBearer\s+[^\s"\\]+/gi;
-const SIGNATURE = /[?&]signature=[^&\s"\\]+/gi;
+// A value masked by the logger (`<jeton>`, `<secret>`: shared/lambda/log-redaction.ts) is no leak.
+const BEARER = /\bBearer\s+[^<\s"\\][^\s"\\]*/gi;
+const SIGNATURE = /[?&]signature=[^<&\s"\\][^&\s"\\]*/gi;
 // A path carrying its credential: the one-click link and the badge's check-in URL.
 const LINK_TOKEN = /\/(?:u|check-in)\/[A-Za-z0-9_-]{16,}/g;
-const QUERY_TOKEN = /[?&](?:token|access_token)=[^&\s"\\]+/gi;
+const QUERY_TOKEN = /[?&](?:token|access_token)=[^<&\s"\\][^&\s"\\]*/gi;
 
 const PATTERNS: Array<[string, RegExp]> = [
   ['email', EMAIL],
