@@ -25,3 +25,11 @@ export function countsOf(data: unknown, keys?: string[], nested?: string): Recor
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** How many entries each list of `data` holds (an export: counts of what was found, never the items). */
+export function listCounts(data: unknown): Record<string, number> | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(data)) if (Array.isArray(value)) out[key] = value.length;
+  return Object.keys(out).length > 0 ? out : undefined;
+}

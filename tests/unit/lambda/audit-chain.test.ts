@@ -155,3 +155,14 @@ describe('the audit record of an admin write', () => {
     ).toThrow(/credential/);
   });
 });
+
+describe('reading counts from an answer', () => {
+  it('keeps whole numbers (nested or not) and list lengths, never texts', async () => {
+    const { countsOf, listCounts } = await import('#shared/lambda/audit-fields.ts');
+    const data = { dry_run: false, email: 'x@y.fr', counts: { erased: 3, name: 'Martin', ratio: 0.5 }, promoted: 2, registrations: [{ email: 'x@y.fr' }, {}], note: 'Martin' };
+    expect(countsOf(data, ['promoted', 'note'])).toEqual({ promoted: 2 });
+    expect(countsOf(data, undefined, 'counts')).toEqual({ erased: 3 });
+    expect(listCounts(data)).toEqual({ registrations: 2 });
+    expect(countsOf('x', ['a'])).toBeUndefined();
+  });
+});

@@ -21,5 +21,6 @@ describe('audit trail coverage', () => {
     // The list is read from the real routers (not an empty set by mistake).
     expect(declared).toContain('PUT /admin/meetings/{meetingId}');
     expect(declared).toContain('POST /admin/check-in/{checkinToken}');
-  });
+    // Importing every handler (each builds its context) takes seconds on a loaded machine.
+  }, 60_000);
 });
