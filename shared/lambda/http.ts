@@ -50,12 +50,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
  */
 export type Auth = 'publik' | 'admin' | 'none';
 
-/**
- * Who made an admin call: an admin token, by its label (`ADMIN_TOKENS` entries `label:token`;
- * an entry without a label is `token-<position>`), or a console organiser by their OpenID `sub`.
- * Never the token itself, never an email.
- */
+/** Who made an admin call: a bearer token (by its label) or an organiser signed in to the console (by their `sub`). */
 export type AdminActor = { kind: 'token'; label: string } | { kind: 'console'; sub: string };
+// A token's label: its `ADMIN_TOKENS` entry `label:token`, else `token-<position>` (adminTokenEntries).
+// Never the token itself, never an email.
 
 /**
  * An admin write's audit record (contract-rgpd.md, "Audit trail"), appended by the chain after
@@ -81,6 +79,8 @@ export interface HttpRequest<B, Q, P> {
   now: Date;
   /** For `publik` routes: who signed the call. */
   caller: VerifiedSignature | undefined;
+  /** For `admin` routes: who called (bearer token or console session). */
+  actor?: AdminActor | undefined;
   /**
    * For `publik` routes other than GET: the call's nonce, not yet consumed. A use case that
    * writes consumes it inside its one transaction; otherwise the chain claims it after the
@@ -88,8 +88,6 @@ export interface HttpRequest<B, Q, P> {
    * read and get undefined here.
    */
   nonce: CallNonce | undefined;
-  /** For `admin` routes: who is calling (the token's label, never the token). */
-  actor: AdminActor | undefined;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -167,7 +165,6 @@ export function route<
       const now = (deps.clock ?? (() => new Date()))();
       const secrets = await deps.secrets();
       let caller: VerifiedSignature | undefined;
-      let actor: AdminActor | undefined;
       let nonce: CallNonce | undefined;
       let claimed: Promise<void> | undefined;
       if (spec.auth === 'publik') {
@@ -180,7 +177,8 @@ export function route<
           claimed = claimNonce(deps.nonceRepository, nonce);
           claimed.catch(() => undefined); // awaited below, on every path
         }
-      } else if (spec.auth === 'admin') actor = checkAdminToken(event, secrets.adminTokens);
+      }
+      const actor = spec.auth === 'admin' ? checkAdminToken(event, secrets.adminTokens) : undefined;
 
       let response: HttpResponse;
       let request: HttpRequest<Out<B>, Out<Q>, Out<P>> | undefined;
@@ -217,8 +215,8 @@ export function route<
           event,
           now,
           caller,
-          nonce: claimed ? undefined : nonce,
           actor,
+          nonce: claimed ? undefined : nonce,
         };
         response = await spec.handle(request);
       } catch (error) {
