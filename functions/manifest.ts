@@ -205,6 +205,18 @@ export const httpFunctions: HttpFunctionSpec[] = [
     // The document and the renderer are files beside the bundle, made at synth time.
     assets: 'reference',
   },
+  {
+    // A light function of its own: http-admin is at its bundle budget. Records are written by
+    // every function with admin writes (the HTTP chain, shared/lambda/http.ts); this one reads them.
+    name: 'http-audit',
+    entry: 'functions/http-audit/handler.ts',
+    description: 'The audit trail of organiser writes under /admin (bearer tokens)',
+    routes: ['GET /admin/audit'],
+    tables: { data: 'read' },
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */

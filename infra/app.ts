@@ -19,8 +19,8 @@ try {
 new ServiceStack(app, config.stackName, {
   config,
   description: `publik-club (${config.stage}): backend of the Publik users' club forms`,
-  // Environment-agnostic unless the CLI resolved an account and region from credentials.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  // The region is the stage's (an EU region, docs/rgpd.md); the account is the CLI's, if it resolved one.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
 });
 
 // cdk-nag 3 is a policy-validation plugin: findings go to cdk.out/validation-report.json and

@@ -17,7 +17,16 @@ export const CONTEXT = {
   sesIdentity: 'sesIdentity',
   alarmEmail: 'alarmEmail',
   sesMaxSendRate: 'sesMaxSendRate',
+  region: 'region',
 } as const;
+
+/** Where the stack and all its data live unless `-c region=…` says otherwise: Paris. */
+export const DEFAULT_REGION = 'eu-west-3';
+/**
+ * Regions of the European Union a stack may be deployed to: the register of processing
+ * (docs/rgpd.md) tells member authorities their members' data stays in the EU.
+ */
+export const EU_REGIONS = ['eu-west-3', 'eu-west-1', 'eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2'] as const;
 
 /** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
 export const DEV_MAIL_FROM = 'Club utilisateurs Publik <club@example.org>';
@@ -33,6 +42,8 @@ export interface StageConfig {
   stage: StageName;
   /** CloudFormation stack name, e.g. `PublikClub-prod`. */
   stackName: string;
+  /** The AWS region of the stack, where every table, queue and log is stored (an EU region). */
+  region: string;
   /**
    * Prod keeps its data: durable tables carry deletion protection and are retained when the
    * stack or the resource is deleted. Dev stacks clean up after themselves.
@@ -106,6 +117,7 @@ export interface StageOverrides {
   sesIdentity?: string | undefined;
   alarmEmail?: string | undefined;
   sesMaxSendRate?: number | undefined;
+  region?: string | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -179,9 +191,14 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     );
   }
   const alarmEmail = overrides.alarmEmail === undefined ? undefined : checkAlarmEmail(overrides.alarmEmail);
+  const region = overrides.region ?? DEFAULT_REGION;
+  if (!(EU_REGIONS as readonly string[]).includes(region)) {
+    throw new Error(`region must be a region of the European Union (${EU_REGIONS.join(', ')}); got "${region}" (docs/rgpd.md)`);
+  }
   return {
     stage,
     stackName: `PublikClub-${stage}`,
+    region,
     retainData: prod,
     logRemovalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // Logs hold request metadata and may hold personal data: keep them long enough to
@@ -235,5 +252,6 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     sesIdentity: text(CONTEXT.sesIdentity),
     alarmEmail: text(CONTEXT.alarmEmail),
     sesMaxSendRate: text(CONTEXT.sesMaxSendRate) === undefined ? undefined : Number(text(CONTEXT.sesMaxSendRate)),
+    region: text(CONTEXT.region),
   });
 }

@@ -19,6 +19,7 @@ import {
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { countsOf, stringField } from '#shared/lambda/audit-fields.ts';
 import { createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
@@ -92,6 +93,7 @@ export const routes = [
     auth: 'admin',
     params: MeetingIdSchema,
     body: MeetingInputSchema,
+    audit: { action: 'meeting.put', counts: (data) => countsOf(data, ['promoted']) },
     handle: async ({ params, body, now }) => {
       // A raised capacity lets waiting requests in: `promoted` says how many.
       const { created, promoted } = await meetingChanges.putMeeting(params.meetingId, body, now);
@@ -153,6 +155,7 @@ export const routes = [
     auth: 'admin',
     params: RegistrationIdSchema,
     body: CheckInBody,
+    audit: { action: 'registration.check-in' },
     handle: async ({ params, body, now }) => {
       const { registration, checkedInAt, already } = await registrations.checkIn(params.registrationId, body.day, now);
       return publikOk({
@@ -172,6 +175,8 @@ export const routes = [
     secretPath: true,
     params: CheckinTokenParams,
     body: TokenCheckInBody,
+    // Recorded under the registration's id, never the token.
+    audit: { action: 'registration.check-in', target: (_request, data) => stringField(data, 'registration_id') },
     handle: async ({ params, body, now }) => {
       const { registration, day, checkedInAt, already } = await registrations.checkInByToken(
         params.checkinToken,

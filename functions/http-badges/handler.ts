@@ -38,6 +38,8 @@ export const routes = [
     auth: 'admin',
     params: MeetingIdSchema,
     query: BadgesQuery,
+    // A reissue voids the old badge (a write): recorded under the registration's id.
+    audit: { action: 'badge.reissue', when: ({ query }) => query.reissue === true, target: ({ query }) => query.registration },
     handle: async ({ params, query }) => {
       // The data first: an unknown meeting or a bad day is answered whatever the engine's state.
       const print = await badges.prepare(params.meetingId, {

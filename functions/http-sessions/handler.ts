@@ -86,6 +86,7 @@ export const routes = [
     auth: 'admin',
     params: SeriesIdSchema,
     body: SeriesInputSchema,
+    audit: { action: 'series.put' },
     handle: async ({ params, body, now }) => {
       const { created, series } = await sessions.putSeries(params.seriesId, body, now);
       return putAnswer(series, created);
@@ -97,6 +98,7 @@ export const routes = [
     auth: 'admin',
     params: OccurrenceIdSchema,
     body: OccurrenceChangeSchema,
+    audit: { action: 'occurrence.put' },
     handle: async ({ params, body, now }) => {
       const o = await sessions.changeOccurrence(params.occurrenceId, body, now);
       return publikOk({ ...occurrenceDataSourceItem(o), visio_url: o.visio_url, moved: o.moved, sequence: o.sequence });

@@ -53,6 +53,7 @@ export const routes = [
     auth: 'admin',
     params: SurveyIdSchema,
     body: SurveyInputSchema,
+    audit: { action: 'survey.put' },
     handle: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
       return putAnswer({ ...survey, open: surveyView(survey, now).open }, created);

@@ -112,6 +112,7 @@ export const routes = [
       error: 'Identifiant invalide : lettres minuscules, chiffres et tirets.',
     }) }),
     body: CampaignInputSchema,
+    audit: { action: 'campaign.put' },
     handle: async ({ params, body, now }) => {
       const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
       return putAnswer(campaignView(campaign, now), created);
@@ -145,6 +146,7 @@ export const routes = [
     path: '/admin/campaigns/{campaignId}/open',
     auth: 'admin',
     params: CampaignIdSchema,
+    audit: { action: 'campaign.open' },
     handle: async ({ params, now }) => {
       const { campaign, changed } = await votes.openVote(params.campaignId, now);
       return publikOk({ ...campaignView(campaign, now), ballot: campaign.ballot ?? [], changed });
@@ -155,6 +157,7 @@ export const routes = [
     path: '/admin/campaigns/{campaignId}/close',
     auth: 'admin',
     params: CampaignIdSchema,
+    audit: { action: 'campaign.close' },
     handle: async ({ params, now }) => {
       const { campaign, changed } = await votes.closeVote(params.campaignId, now);
       return publikOk({ ...campaignView(campaign, now), changed });
@@ -189,6 +192,7 @@ export const routes = [
     path: '/admin/campaigns/{campaignId}/recount',
     auth: 'admin',
     params: CampaignIdSchema,
+    audit: { action: 'campaign.recount' },
     handle: async ({ params, now }) => publikOk(await votes.recount(params.campaignId, now)),
   }),
 ];

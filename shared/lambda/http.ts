@@ -2,6 +2,7 @@
 // with `route()` and exports `httpApi(routes, deps)`; everything else happens here:
 // logger context, authentication (Publik URL signature or admin bearer token), body and
 // query parsing (whole-form unwrapping, zod with French messages) and error mapping.
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -35,6 +36,7 @@ import {
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
+import type { AuditTrail } from '#shared/domain/audit/ports.ts';
 import { describeIssues, issuesOf, parseInput, parsedFields } from '#shared/lambda/validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -48,6 +50,26 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
  */
 export type Auth = 'publik' | 'admin' | 'none';
 
+/** Who made an admin call: a bearer token (by its label) or an organiser signed in to the console (by their `sub`). */
+export type AdminActor = { kind: 'token'; label: string } | { kind: 'console'; sub: string };
+// A token's label: its `ADMIN_TOKENS` entry `label:token`, else `token-<position>` (adminTokenEntries).
+// Never the token itself, never an email.
+
+/**
+ * An admin write's audit record (contract-rgpd.md, "Audit trail"), appended by the chain after
+ * the route answered 2xx. `target` defaults to the route's last path parameter (not allowed on a
+ * route whose path is a credential: give it from the answer); `counts` are read from the answer's
+ * `data`. Never an email, a name or free text: ids and whole numbers only.
+ */
+export interface AuditSpec<R = HttpRequest<unknown, unknown, unknown>> {
+  /** `<object>.<verb>`, e.g. `meeting.put`, `campaign.open`. */
+  action: string;
+  target?: (request: R, data: unknown) => string | undefined;
+  counts?: (data: unknown, request: R) => Record<string, number> | undefined;
+  /** For a GET that writes only sometimes (a badge reissued): whether this request is audited. */
+  when?: (request: R) => boolean;
+}
+
 export interface HttpRequest<B, Q, P> {
   body: B;
   query: Q;
@@ -57,6 +79,8 @@ export interface HttpRequest<B, Q, P> {
   now: Date;
   /** For `publik` routes: who signed the call. */
   caller: VerifiedSignature | undefined;
+  /** For `admin` routes: who called (bearer token or console session). */
+  actor?: AdminActor | undefined;
   /**
    * For `publik` routes other than GET: the call's nonce, not yet consumed. A use case that
    * writes consumes it inside its one transaction; otherwise the chain claims it after the
@@ -92,6 +116,8 @@ export interface RouteSpec<
    * invalid field instead of revealing them one call at a time.
    */
   contextIssues?: (input: { fields: Partial<Out<B>>; params: Out<P>; now: Date }) => Promise<FieldIssue[]>;
+  /** Every admin write declares its audit record (a test checks every non-GET /admin route). */
+  audit?: AuditSpec<HttpRequest<Out<B>, Out<Q>, Out<P>>>;
 }
 
 export interface RouteDefinition {
@@ -104,6 +130,8 @@ export interface RouteDefinition {
   secretPath: boolean;
   /** The schemas the route parses with: the OpenAPI document is generated from them (shared/openapi). */
   schemas: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
+  /** The audit action this route records, if it writes (see AuditSpec). */
+  auditAction: string | undefined;
   run: (event: HttpEvent, deps: HttpDeps) => Promise<HttpResponse>;
 }
 
@@ -111,6 +139,8 @@ export interface HttpDeps {
   secrets: () => Promise<Secrets>;
   /** Required as soon as one route is `publik`. */
   nonceRepository?: NonceRepository;
+  /** Required as soon as one route declares `audit`. */
+  auditTrail?: AuditTrail;
   clock?: () => Date;
 }
 
@@ -119,6 +149,9 @@ export function route<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(spec: RouteSpec<B, Q, P>): RouteDefinition {
+  if (spec.audit && !spec.audit.target && (spec.secretPath === true || spec.auth === 'none')) {
+    throw new Error(`${spec.method} ${spec.path}: the audit target of a route whose path is a credential must come from its answer`);
+  }
   return {
     method: spec.method,
     path: spec.path,
@@ -126,6 +159,7 @@ export function route<
     routeKey: `${spec.method} ${spec.path}`,
     secretPath: spec.secretPath === true || spec.auth === 'none',
     schemas: { body: spec.body, query: spec.query, params: spec.params },
+    auditAction: spec.audit?.action,
     run: async (event, deps) => {
       checkBodySize(event);
       const now = (deps.clock ?? (() => new Date()))();
@@ -143,9 +177,11 @@ export function route<
           claimed = claimNonce(deps.nonceRepository, nonce);
           claimed.catch(() => undefined); // awaited below, on every path
         }
-      } else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
+      }
+      const actor = spec.auth === 'admin' ? checkAdminToken(event, secrets.adminTokens) : undefined;
 
       let response: HttpResponse;
+      let request: HttpRequest<Out<B>, Out<Q>, Out<P>> | undefined;
       try {
         const query = spec.query ? parseInput(spec.query, queryObject(event.rawQueryString), 'Paramètres invalides') : undefined;
         const params = spec.params
@@ -172,15 +208,17 @@ export function route<
           }
           body = parsed.data;
         }
-        response = await spec.handle({
+        request = {
           body: body as Out<B>,
           query: query as Out<Q>,
           params: params as Out<P>,
           event,
           now,
           caller,
+          actor,
           nonce: claimed ? undefined : nonce,
-        });
+        };
+        response = await spec.handle(request);
       } catch (error) {
         // A replayed read is refused before anything else is said about it.
         if (claimed) await claimed;
@@ -195,6 +233,9 @@ export function route<
         // w.c.s. would replace the form's number with it: a programming error, never sent.
         throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);
       }
+      if (spec.audit && actor && request && (spec.audit.when?.(request) ?? true) && isSuccess(response)) {
+        await appendAudit(deps.auditTrail, spec.audit, request, actor, response);
+      }
       return response;
     },
   };
@@ -203,6 +244,9 @@ export function route<
 export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
   if (routes.some((r) => r.auth === 'publik') && !deps.nonceRepository) {
     throw new Error('httpApi: publik routes need a nonce store');
+  }
+  if (routes.some((r) => r.auditAction !== undefined) && !deps.auditTrail) {
+    throw new Error('httpApi: audited routes need an audit trail');
   }
   const router = httpRouterHandler<HttpEvent, HttpResponse>({
     routes: routes.map((r) => ({
@@ -218,7 +262,8 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
   // one-click `/u/{token}`), and so is the check-in by token: their logs name the route, never the path.
   const linkRouteKeys = new Set(routes.filter((r) => r.secretPath).map((r) => r.routeKey));
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the event (bodies, signatures, tokens), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use({
       before: (request) => {
         logger.appendKeys({
@@ -270,6 +315,52 @@ export function binary(content: Buffer, contentType: string, filename?: string):
     body: content.toString('base64'),
     isBase64Encoded: true,
   };
+}
+
+function isSuccess(response: HttpResponse): boolean {
+  const status = response.statusCode ?? 200;
+  return status >= 200 && status < 300;
+}
+
+/**
+ * Appends the audit record of a write that succeeded: one PutItem after the use case's own
+ * write (admin writes are not hot paths; the door's check-in pays one more call, a few ms).
+ * If it cannot be written, the write is not allowed to pass silently: the error is logged (the
+ * API's 5xx alarm fires) and the caller gets 503 `service-busy`. Every admin write is
+ * idempotent, so sending the same request again is safe and records it.
+ */
+async function appendAudit<R extends HttpRequest<unknown, unknown, unknown>>(
+  trail: AuditTrail | undefined,
+  audit: AuditSpec<R>,
+  request: R,
+  actor: AdminActor,
+  response: HttpResponse,
+): Promise<void> {
+  const data = isJsonResponse(response) ? (JSON.parse(String(response.body)) as { data?: unknown }).data : undefined;
+  const target = audit.target ? audit.target(request, data) : lastParam(request.params);
+  const counts = audit.counts?.(data, request);
+  try {
+    if (!trail) throw new Error('no audit trail');
+    await trail.append({
+      at: request.now.toISOString(),
+      id: randomUUID(),
+      actor,
+      action: audit.action,
+      ...(target !== undefined ? { target } : {}),
+      ...(counts !== undefined ? { counts } : {}),
+    });
+  } catch (error) {
+    logger.error('audit record not written', { errClass: 'audit-not-written', action: audit.action, target, error: error as Error });
+    throw new ServiceBusyError(
+      'L’opération a été effectuée, mais elle n’a pas pu être inscrite au journal d’audit : renvoyez la même requête dans un instant.',
+    );
+  }
+}
+
+function lastParam(params: unknown): string | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  const values = Object.values(params).filter((v): v is string => typeof v === 'string');
+  return values.at(-1);
 }
 
 function isJsonResponse(response: HttpResponse): boolean {
@@ -337,13 +428,27 @@ async function claimNonce(nonceRepository: NonceRepository | undefined, nonce: C
   if (!nonceRepository || !(await nonceRepository.claim(nonce))) throw new ReplayedCallError();
 }
 
-function checkAdminToken(event: HttpEvent, tokens: string[]): void {
+/** An `ADMIN_TOKENS` entry: `label:token`, or a plain token labelled by its position. */
+const LABELLED_TOKEN = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63}):(.+)$/;
+
+/** The entries of `ADMIN_TOKENS` with their labels (a plain token's label is `token-<position>`, from 1). */
+export function adminTokenEntries(entries: string[]): Array<{ label: string; token: string }> {
+  return entries.map((entry, i) => {
+    const match = LABELLED_TOKEN.exec(entry);
+    return match ? { label: match[1] as string, token: match[2] as string } : { label: `token-${i + 1}`, token: entry };
+  });
+}
+
+function checkAdminToken(event: HttpEvent, tokens: string[]): AdminActor {
   const header = event.headers?.authorization ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new UnauthorizedError();
   const presented = match[1];
-  const accepted = tokens.some((token) => sameSecret(presented, token));
-  if (!accepted) throw new AccessDeniedError('Jeton d’administration refusé.');
+  // Every entry is compared (constant time each), so the time taken says nothing of which matched.
+  let found: string | undefined;
+  for (const { label, token } of adminTokenEntries(tokens)) if (sameSecret(presented, token) && found === undefined) found = label;
+  if (found === undefined) throw new AccessDeniedError('Jeton d’administration refusé.');
+  return { kind: 'token', label: found };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ export interface ScheduledTaskOptions<R> {
 
 export function scheduledTask<R>(opts: ScheduledTaskOptions<R>) {
   return middy<unknown, R, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .handler(async (event) => {
       const parsed = ScheduledEventSchema.safeParse(event);
       if (!parsed.success) {

@@ -5,6 +5,7 @@ import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { memoize } from '#shared/adapters/aws/lazy-client.ts';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoNonceRepository } from '#shared/adapters/dynamodb/nonce-repository.ts';
+import { DynamoAuditTrail } from '#shared/adapters/dynamodb/audit-repository.ts';
 import { parseConfig, type Config } from '#shared/config.ts';
 import type { HttpDeps } from '#shared/lambda/http.ts';
 import { extensionEndpoint, resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
@@ -27,6 +28,11 @@ export function createServiceContext(env: Record<string, string | undefined> = p
     config,
     ddb,
     secrets,
-    httpDeps: { secrets, nonceRepository: new DynamoNonceRepository(ddb, config.nonceTable) },
+    httpDeps: {
+      secrets,
+      nonceRepository: new DynamoNonceRepository(ddb, config.nonceTable),
+      // Admin writes append their audit record to the data table (shared/lambda/http.ts, appendAudit).
+      auditTrail: new DynamoAuditTrail(ddb, config.dataTable),
+    },
   };
 }

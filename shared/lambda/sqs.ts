@@ -68,7 +68,7 @@ export function sqsConsumer<T>(opts: SqsConsumerOptions<T>) {
   const reserveMs = opts.reserveMs ?? 15_000;
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .handler(async (event, context) => {
       logger.appendKeys({ consumer: opts.name });
       const records = event.Records ?? [];

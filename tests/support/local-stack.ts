@@ -19,6 +19,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { signUrl } from '#shared/publik/signature.ts';
+import { adminTokenEntries } from '#shared/lambda/http.ts';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../../scripts/local/aws.ts';
 import { DEV_DEFAULTS, signingKeysFromEnv } from '../../scripts/local/dev-defaults.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
@@ -29,6 +30,7 @@ import { consumerQueue } from '../../scripts/local/runtime.ts';
 import { invokeScheduled } from '../../scripts/local/scheduler.ts';
 import { createTables, type TableId } from '../../scripts/local/tables.ts';
 import { validatingFunctions } from './answer-validation.ts';
+import { activeLogScan, notingFunctions } from './log-scan.ts';
 
 export interface SignOptions {
   /** `orig` to send; null = no orig (signed with the default key). Default: the demo Publik host. */
@@ -156,7 +158,8 @@ async function startStack(opts: { env?: Record<string, string> }, envKey: string
     PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER: '',
     ADMIN_TOKENS_PARAMETER: '',
     POWERTOOLS_SERVICE_NAME: 'publik-club',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    // Every level while a log scan runs (tests/support/log-scan.ts), else warnings only.
+    POWERTOOLS_LOG_LEVEL: activeLogScan() ? 'DEBUG' : 'WARN',
   };
 
   const client = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
@@ -189,7 +192,7 @@ async function startStack(opts: { env?: Record<string, string> }, envKey: string
     delete process.env['AWS_PROFILE'];
     Object.assign(process.env, env);
 
-    const gateway: Gateway = await startGateway({ port, functions: validatingFunctions(httpFunctions) });
+    const gateway: Gateway = await startGateway({ port, functions: notingFunctions(validatingFunctions(httpFunctions), activeLogScan) });
     cleanups.push(() => gateway.stop());
 
     const consumers: TestStack['consumers'] = {};
@@ -207,7 +210,8 @@ async function startStack(opts: { env?: Record<string, string> }, envKey: string
     }
 
     const allKeys = signingKeysFromEnv(env);
-    const adminToken = (env['ADMIN_TOKENS'] ?? '').split(',').map((t) => t.trim()).find((t) => t !== '') ?? '';
+    // The first entry's token (an entry may be `label:token`).
+    const adminToken = adminTokenEntries((env['ADMIN_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))[0]?.token ?? '';
     const absolute = (pathAndQuery: string) => (/^https?:\/\//.test(pathAndQuery) ? pathAndQuery : `${baseUrl}${pathAndQuery}`);
 
     const sign = (pathAndQuery: string, o: SignOptions = {}): string => {

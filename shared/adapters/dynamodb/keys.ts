@@ -139,3 +139,15 @@ export const surveyKeys = {
   /** Counter set of the survey's statistics (shared/adapters/dynamodb/counters.ts). */
   counterSet: (surveyId: string) => `SURVEY#${surveyId}`,
 } as const;
+
+/**
+ * The audit trail: one partition, newest first by `<at>#<id>` (organiser writes: a few per
+ * minute, a burst of check-ins at the door at most, far below a partition's write limit), and
+ * per target through gsi1.
+ */
+export const auditKeys = {
+  partition: 'AUDIT',
+  record: (at: string, id: string) => ({ pk: 'AUDIT', sk: `${at}#${id}` }),
+  targetPartition: (target: string) => `AUDIT#${target}`,
+  targetListing: (target: string, at: string, id: string) => ({ gsi1pk: `AUDIT#${target}`, gsi1sk: `${at}#${id}` }),
+} as const;
