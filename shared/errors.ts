@@ -59,13 +59,6 @@ export class NotFoundError extends AppError {
   }
 }
 
-export class MethodNotAllowedError extends AppError {
-  readonly statusCode = 405;
-  constructor(message = 'Méthode non autorisée pour cette adresse.') {
-    super('method-not-allowed', message);
-  }
-}
-
 /**
  * A business refusal the form should branch on: HTTP 200 with `err: 1` (Publik convention),
  * so that w.c.s. stores it in `<var>_error_response` and the workflow can jump on it.
