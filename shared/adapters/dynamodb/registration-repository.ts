@@ -11,7 +11,7 @@ import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionNotification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
@@ -142,6 +142,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       { tag: 'registration', item: this.putRegistration(reg, 0) },
       ...(reg.checkin_token ? [{ tag: 'checkin' as const, item: { Put: this.checkinTokenItem(reg, reg.checkin_token.hash) } }] : []),
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
+      ...(write.notification ? [this.outboxItem(write.notification)] : []),
     ];
     await this.transact(items, write.nonce);
   }
@@ -168,7 +169,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
   }
 
   async promote(
-    write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification },
+    write: RegistrationWrite & { itemKey: string; ticket: number; notification: PromotionNotification },
     expectedVersion: number,
   ): Promise<void> {
     const reg = write.registration;
@@ -200,11 +201,15 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         },
       },
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
-      {
-        tag: 'outbox',
-        item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
-      },
+      this.outboxItem(n),
     ]);
+  }
+
+  private outboxItem(n: Notification): Tagged {
+    return {
+      tag: 'outbox',
+      item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
+    };
   }
 
   async waitingPositions(registration: Registration): Promise<Map<string, number>> {

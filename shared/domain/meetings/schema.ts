@@ -61,6 +61,11 @@ export const MeetingInputSchema = z
     allow_overbooking: flag(),
     /** Reminders to registrants before the first day (the reminder engine). */
     reminders: ReminderRulesSchema,
+    /**
+     * A confirmation email with the personal .ics on each new registration. Off by default: the
+     * w.c.s. workflow usually sends its own.
+     */
+    send_confirmation: flag(),
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
@@ -143,6 +148,7 @@ export const MeetingSchema = z.object({
     })
     .optional(),
   reminders: z.array(StoredReminderRuleSchema).optional(),
+  send_confirmation: z.boolean().optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
