@@ -25,6 +25,7 @@ export function defineMeeting(id: string, input: MeetingInput, previous: Meeting
         onsite_capacity: d.onsite_capacity,
         waiting_list: d.waiting_list,
         remote_capacity: d.remote_capacity,
+        ...(d.visio_url ? { visio_url: d.visio_url } : {}),
       })),
     workshops: [...input.workshops].sort((a, b) => (a.day + a.starts_at).localeCompare(b.day + b.starts_at)),
     evening_event: input.evening_event,

@@ -14,6 +14,10 @@ const optionalCapacity = () =>
 const isoInstant = () =>
   z.iso.datetime({ offset: true, error: 'Date et heure attendues au format ISO 8601 avec fuseau (2025-04-01T00:00:00+02:00).' });
 
+const HTTP_URL = /^https?:\/\/[^\s]+$/i;
+const optionalHttpUrl = () =>
+  zOptionalText({ max: 500 }).refine((v) => v === undefined || HTTP_URL.test(v), { error: 'Adresse web (http ou https) attendue.' });
+
 export const DaySchema = z.object({
   date: zDate(),
   label: zOptionalText({ max: 80 }),
@@ -21,6 +25,11 @@ export const DaySchema = z.object({
   waiting_list: flag(),
   /** Absent: remote attendance is unlimited. */
   remote_capacity: optionalCapacity(),
+  /**
+   * The day's video link, for the people attending it remotely only: in their reminders and
+   * their .ics, never in a data source nor a list.
+   */
+  visio_url: optionalHttpUrl(),
 });
 
 export const WorkshopSchema = z.object({
@@ -123,6 +132,7 @@ export const MeetingSchema = z.object({
       onsite_capacity: z.number().int(),
       waiting_list: z.boolean(),
       remote_capacity: z.number().int().optional(),
+      visio_url: z.string().optional(),
     }),
   ),
   workshops: z.array(

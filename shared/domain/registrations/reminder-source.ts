@@ -51,9 +51,16 @@ export function meetingReminderEmail(meeting: Meeting, registration: Registratio
   const subject = `Rappel : ${meeting.title}, ${dates}`;
   const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
   const intro = `Nous vous rappelons votre inscription à « ${meeting.title} » (${meeting.venue}), ${dates}.`;
+  // The video link of each day the person attends remotely (never sent to those on site).
+  const visios = registration.days
+    .filter((d) => d.mode === 'remote')
+    .map((d) => meeting.days.find((x) => x.date === d.date))
+    .filter((day): day is Meeting['days'][number] & { visio_url: string } => day?.visio_url !== undefined)
+    .map((day) => ({ text: `Pour suivre la journée « ${day.label} » à distance :`, href: day.visio_url, label: 'rejoindre la visio' }));
   const email = composeEmail(subject, [
     greeting,
     intro,
+    ...visios,
     ...registrationStatusBlocks(meeting, registration, answer, 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :'),
   ]);
   // The personal calendar itself (the same file as `ics_url`, METHOD:PUBLISH): opening the
