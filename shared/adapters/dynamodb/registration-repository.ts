@@ -28,7 +28,7 @@ type Tagged = TaggedItem<Tag>;
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
-const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
+const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true, items: true }) });
 const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 /** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
 const TOKENS_PER_TRANSACTION = 33;
@@ -272,8 +272,8 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
-        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked, #registration.#items',
+        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in', '#items': 'items' },
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       }),

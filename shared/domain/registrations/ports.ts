@@ -103,7 +103,7 @@ export interface RegistrationRepository {
 }
 
 /** A registration as the reminder sources list it: who, in which state, checked in when. */
-export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in'>;
+export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in' | 'items'>;
 export interface RegistrationPage {
   registrations: ListedRegistration[];
   cursor: string | null;

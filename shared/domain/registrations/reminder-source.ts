@@ -4,6 +4,8 @@
 // (confirmed or waiting); each reminder carries the person's days, workshops, waiting
 // positions and personal calendar link, as the promotion email does.
 import { DateTime } from 'luxon';
+import { EVENING_KEY, dayKey, workshopKey } from '#shared/domain/meetings/items.ts';
+import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import type { EmailMessage } from '#shared/domain/notifications/ports.ts';
@@ -20,7 +22,7 @@ import { composeEmail } from '#shared/domain/notifications/email-text.ts';
 
 /** What the meeting source reads: the meeting, and its registrations a page at a time. */
 export interface MeetingReminderCatalog {
-  meetings: Pick<MeetingRepository, 'findMeeting'>;
+  meetings: Pick<MeetingRepository, 'findMeeting' | 'findMeetingWithMessages'>;
   registrations: Pick<RegistrationRepository, 'pageByMeeting' | 'findById' | 'waitingPositions'>;
 }
 
@@ -30,12 +32,56 @@ export function meetingStart(meeting: Meeting): Date | undefined {
   return first ? DateTime.fromISO(first, { zone: meeting.timezone }).toJSDate() : undefined;
 }
 
-/** Pure planning of a meeting's reminders (exported for tests). */
-export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[], now: Date): Plan {
+/** Pure planning of a meeting's reminders and ad-hoc messages (exported for tests). */
+export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[], now: Date, messages: readonly MeetingMessage[] = []): Plan {
   const startsAt = meetingStart(meeting);
-  if (!startsAt || !meeting.reminders || meeting.reminders.length === 0) return nothingPlanned();
-  const rules = meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) }));
-  return planTimedSubjects([{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules }], history, now);
+  const plan =
+    !startsAt || !meeting.reminders || meeting.reminders.length === 0
+      ? nothingPlanned()
+      : planTimedSubjects(
+          [{ id: meeting.id, startsAt, sequence: 0, cancelled: false, rules: meeting.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, meeting.timezone) })) }],
+          history,
+          now,
+        );
+  // Each ad-hoc message is one dispatch, due when it was posted, fanned out once (the ledger
+  // records the pair with a condition; the delivery markers make each person's email unique).
+  const recorded = new Set(history.filter((r) => r.kind === 'message').map((r) => r.rule));
+  for (const m of messages) {
+    if (recorded.has(m.id)) continue;
+    const dispatch = { subject: meeting.id, kind: 'message' as const, rule: m.id, sequence: 0, dueAt: m.created_at, startsAt: null };
+    if (Date.parse(m.created_at) <= now.getTime()) plan.fanOut.push(dispatch);
+    else if (plan.nextDueAt === null || m.created_at < plan.nextDueAt) plan.nextDueAt = m.created_at;
+  }
+  return plan;
+}
+
+/** Whether a registration belongs to an ad-hoc message's audience (held items only: confirmed or waiting). Pure. */
+export function inMessageAudience(message: Pick<MeetingMessage, 'audience' | 'day' | 'workshop'>, reg: Pick<Registration, 'state' | 'items'>): boolean {
+  if (reg.state !== 'active') return false;
+  const confirmed = (key: string) => reg.items.some((h) => h.key === key && h.status === 'confirmed');
+  switch (message.audience) {
+    case 'everyone':
+      return true;
+    case 'onsite':
+      return confirmed(dayKey(message.day ?? ''));
+    case 'workshop':
+      return confirmed(workshopKey(message.workshop ?? ''));
+    case 'evening':
+      return confirmed(EVENING_KEY);
+    case 'waiting_list':
+      return reg.items.some((h) => h.status === 'waiting');
+  }
+}
+
+/** An organiser's message: their subject and text, then where the person's registration stands. */
+export function meetingMessageEmail(meeting: Meeting, registration: Registration, answer: RegistrationAnswer, message: MeetingMessage): EmailMessage {
+  const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
+  const email = composeEmail(`${message.subject} — ${meeting.title}`, [
+    greeting,
+    ...message.text.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean),
+    ...registrationStatusBlocks(meeting, registration, answer),
+  ]);
+  return { to: registration.email, ...email };
 }
 
 /**
@@ -82,20 +128,27 @@ export class MeetingReminderSource implements ReminderSource {
   ) {}
 
   async plan(meetingId: string, history: readonly DispatchRecord[], now: Date): Promise<Plan> {
-    const meeting = await this.catalog.meetings.findMeeting(meetingId);
-    return meeting ? planMeeting(meeting, history, now) : nothingPlanned();
+    const found = await this.catalog.meetings.findMeetingWithMessages(meetingId);
+    return found ? planMeeting(found.meeting, history, now, found.messages) : nothingPlanned();
   }
 
-  /** Registrations not cancelled (confirmed or waiting), a page at a time. */
-  async audience(meetingId: string, _dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
+  /** Registrations not cancelled (confirmed or waiting) — for a message, those of its audience — a page at a time. */
+  async audience(meetingId: string, dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
+    const message = dispatch.kind === 'message' ? await this.message(meetingId, dispatch.rule) : undefined;
     const page = await this.catalog.registrations.pageByMeeting(meetingId, cursor, limit);
-    return { recipients: page.registrations.filter((r) => r.state === 'active').map((r) => r.id), cursor: page.cursor };
+    const wanted = page.registrations.filter((r) => (message ? inMessageAudience(message, r) : r.state === 'active'));
+    return { recipients: wanted.map((r) => r.id), cursor: page.cursor };
+  }
+
+  private async message(meetingId: string, messageId: string | null): Promise<MeetingMessage | undefined> {
+    return (await this.catalog.meetings.findMeetingWithMessages(meetingId))?.messages.find((m) => m.id === messageId);
   }
 
   async compose(message: DeliverMessage, now: Date): Promise<Composition> {
     const registration = await this.catalog.registrations.findById(message.recipient);
     if (!registration || registration.meeting_id !== message.owner_id) return { status: 'skip', reason: 'registration-gone' };
     if (registration.state === 'cancelled') return { status: 'skip', reason: 'registration-cancelled', to: registration.email };
+    if (message.kind === 'message') return this.composeMessage(message, registration);
     const meeting = await this.catalog.meetings.findMeeting(message.owner_id);
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to: registration.email };
     const start = meetingStart(meeting);
@@ -104,5 +157,16 @@ export class MeetingReminderSource implements ReminderSource {
     const answer = registrationAnswer(registration, meeting, positions, this.baseUrl, false);
     if (!this.calendar) throw new Error('MeetingReminderSource built for planning only: it has no calendar renderer');
     return { status: 'send', email: meetingReminderEmail(meeting, registration, answer, this.calendar(meeting, registration, { now })) };
+  }
+
+  /** An ad-hoc message, to a person still in its audience when it is delivered. */
+  private async composeMessage(delivery: DeliverMessage, registration: Registration): Promise<Composition> {
+    const found = await this.catalog.meetings.findMeetingWithMessages(delivery.owner_id);
+    const message = found?.messages.find((m) => m.id === delivery.rule);
+    if (!found || !message) return { status: 'skip', reason: 'message-gone', to: registration.email };
+    if (!inMessageAudience(message, registration)) return { status: 'skip', reason: 'not-in-audience', to: registration.email };
+    const positions = await this.catalog.registrations.waitingPositions(registration);
+    const answer = registrationAnswer(registration, found.meeting, positions, this.baseUrl, false);
+    return { status: 'send', email: meetingMessageEmail(found.meeting, registration, answer, message) };
   }
 }

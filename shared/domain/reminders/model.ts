@@ -5,7 +5,8 @@ import * as z from 'zod';
 export const OwnerKindSchema = z.enum(['session-series', 'meeting', 'survey']);
 export type OwnerKind = z.infer<typeof OwnerKindSchema>;
 
-export const MessageKindSchema = z.enum(['reminder', 'update', 'cancellation', 'confirmation', 'invitation']);
+/** `message`: an organiser's ad-hoc message to a meeting's attendees (rule = its id). */
+export const MessageKindSchema = z.enum(['reminder', 'update', 'cancellation', 'confirmation', 'invitation', 'message']);
 export type MessageKind = z.infer<typeof MessageKindSchema>;
 
 export interface OwnerRef {

@@ -256,3 +256,15 @@ export const CheckInAnswerSchema = z.object({
   already_checked_in: z.boolean(),
   checked_in: z.record(z.string(), instant()),
 });
+
+/** POST /admin/meetings/{meetingId}/messages: the stored message, fanned out by the next reminder tick. */
+export const MeetingMessageAnswerSchema = z.object({
+  message_id: z.string(),
+  meeting_id: z.string(),
+  subject: z.string(),
+  audience: z.enum(['everyone', 'onsite', 'workshop', 'evening', 'waiting_list']),
+  day: date().nullable(),
+  workshop: z.string().nullable(),
+  created_at: instant(),
+  deliveries: z.string().meta({ description: 'The meeting\'s delivery report, where each recipient of the message shows (kind `message`, rule = message_id).' }),
+});

@@ -5,6 +5,7 @@
 // is applied), and maps failures the same way: the form marker → FormTakenError, the email
 // marker → EmailTakenError, anything else → StaleReadError. It also mirrors the
 // repository, so that the service tests show what the service really does on top of it.
+import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
@@ -153,6 +154,19 @@ export class FakeMeetingRepository implements MeetingRepository {
   async findMeeting(meetingId: string): Promise<Meeting | undefined> {
     const m = this.meetings.get(meetingId);
     return m ? json(m) : undefined;
+  }
+
+  readonly messages: MeetingMessage[] = [];
+
+  async addMessage(message: MeetingMessage): Promise<boolean> {
+    if (!this.meetings.has(message.meeting_id)) return false;
+    this.messages.push(json(message));
+    return true;
+  }
+
+  async findMeetingWithMessages(meetingId: string): Promise<{ meeting: Meeting; messages: MeetingMessage[] } | undefined> {
+    const meeting = await this.findMeeting(meetingId);
+    return meeting ? { meeting, messages: this.messages.filter((m) => m.meeting_id === meetingId).map(json) } : undefined;
   }
 
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {

@@ -44,7 +44,7 @@ describe('meeting reminders: planning', () => {
 describe('meeting reminders: composing', () => {
   const registration = promotedRegistration();
   const catalog = (reg: Registration): MeetingReminderCatalog => ({
-    meetings: { findMeeting: async () => withReminders() },
+    meetings: { findMeeting: async () => withReminders(), findMeetingWithMessages: async () => ({ meeting: withReminders(), messages: [] }) },
     registrations: {
       pageByMeeting: async () => ({ registrations: [reg], cursor: null }),
       findById: async (id) => (id === reg.id ? reg : undefined),
@@ -85,7 +85,7 @@ describe('meeting reminders: composing', () => {
     const VISIO = 'https://visio.example.org/club-12';
     const visioMeeting = (): Meeting => ({ ...withReminders(), days: withReminders().days.map((d) => ({ ...d, visio_url: `${VISIO}/${d.date}` })) });
     const compose = async (reg: Registration) => {
-      const source = new MeetingReminderSource({ ...catalog(reg), meetings: { findMeeting: async () => visioMeeting() } }, BASE_URL, registrationCalendar);
+      const source = new MeetingReminderSource({ ...catalog(reg), meetings: { findMeeting: async () => visioMeeting(), findMeetingWithMessages: async () => ({ meeting: visioMeeting(), messages: [] }) } }, BASE_URL, registrationCalendar);
       const composed = await source.compose({ ...message, recipient: reg.id }, now);
       if (composed.status !== 'send') throw new Error(composed.reason);
       return composed.email;
