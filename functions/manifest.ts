@@ -60,6 +60,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /meetings/{meetingId}',
       'GET /meetings/{meetingId}/days',
       'GET /meetings/{meetingId}/workshops',
+      'GET /meetings/{meetingId}/programme',
       'POST /meetings/{meetingId}/registrations',
       'GET /registrations/{registrationId}',
       'POST /registrations/{registrationId}',

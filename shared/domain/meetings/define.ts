@@ -26,6 +26,10 @@ export function defineMeeting(id: string, input: MeetingInput, previous: Meeting
         waiting_list: d.waiting_list,
         remote_capacity: d.remote_capacity,
         ...(d.visio_url ? { visio_url: d.visio_url } : {}),
+        ...(d.recording_url ? { recording_url: d.recording_url } : {}),
+        ...(d.programme.length > 0
+          ? { programme: d.programme.map((c) => ({ title: c.title, offset_seconds: c.start, ...(c.slides_url ? { slides_url: c.slides_url } : {}) })) }
+          : {}),
       })),
     workshops: [...input.workshops].sort((a, b) => (a.day + a.starts_at).localeCompare(b.day + b.starts_at)),
     evening_event: input.evening_event,

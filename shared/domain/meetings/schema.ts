@@ -18,6 +18,25 @@ const HTTP_URL = /^https?:\/\/[^\s]+$/i;
 const optionalHttpUrl = () =>
   zOptionalText({ max: 500 }).refine((v) => v === undefined || HTTP_URL.test(v), { error: 'Adresse web (http ou https) attendue.' });
 
+const OFFSET = /^(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)$/;
+/** A start in the recording, `H:MM:SS` or `MM:SS`, as seconds. */
+const zOffset = () =>
+  zText({ max: 8 }).transform((v, ctx) => {
+    const m = OFFSET.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'Début attendu au format H:MM:SS ou MM:SS (exemple : 1:05:30).' });
+      return z.NEVER;
+    }
+    return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  });
+
+/** One talk of a day's recording: its title, where it starts, its slides. */
+export const ChapterSchema = z.object({
+  title: zText({ max: 200 }),
+  start: zOffset(),
+  slides_url: optionalHttpUrl(),
+});
+
 export const DaySchema = z.object({
   date: zDate(),
   label: zOptionalText({ max: 80 }),
@@ -30,6 +49,12 @@ export const DaySchema = z.object({
    * their .ics, never in a data source nor a list.
    */
   visio_url: optionalHttpUrl(),
+  /**
+   * After the day: its recording, and the programme's chapters in it. Setting it emails everyone
+   * registered for the day (on site and remote) once, after the day's end.
+   */
+  recording_url: optionalHttpUrl(),
+  programme: z.preprocess((v) => v ?? [], z.array(ChapterSchema).max(40)),
 });
 
 export const WorkshopSchema = z.object({
@@ -133,6 +158,8 @@ export const MeetingSchema = z.object({
       waiting_list: z.boolean(),
       remote_capacity: z.number().int().optional(),
       visio_url: z.string().optional(),
+      recording_url: z.string().optional(),
+      programme: z.array(z.object({ title: z.string(), offset_seconds: z.number().int(), slides_url: z.string().optional() })).optional(),
     }),
   ),
   workshops: z.array(

@@ -4,7 +4,8 @@
 // (confirmed or waiting); each reminder carries the person's days, workshops, waiting
 // positions and personal calendar link, as the promotion email does.
 import { DateTime } from 'luxon';
-import { EVENING_KEY, dayKey, workshopKey } from '#shared/domain/meetings/items.ts';
+import { EVENING_KEY, dayKey, remoteKey, workshopKey } from '#shared/domain/meetings/items.ts';
+import { chapterUrl, dayEnd, formatOffset } from '#shared/domain/meetings/programme.ts';
 import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
@@ -43,6 +44,14 @@ export function planMeeting(meeting: Meeting, history: readonly DispatchRecord[]
           history,
           now,
         );
+  // Each day's recording, once set: one dispatch after the day's end (rule = the day's date).
+  const recordings = new Set(history.filter((r) => r.kind === 'recording').map((r) => r.rule));
+  for (const day of meeting.days) {
+    if (!day.recording_url || recordings.has(day.date)) continue;
+    const dueAt = dayEnd(meeting, day.date).toISOString();
+    if (Date.parse(dueAt) <= now.getTime()) plan.fanOut.push({ subject: meeting.id, kind: 'recording', rule: day.date, sequence: 0, dueAt, startsAt: null });
+    else if (plan.nextDueAt === null || dueAt < plan.nextDueAt) plan.nextDueAt = dueAt;
+  }
   // Each ad-hoc message is one dispatch, due when it was posted, fanned out once (the ledger
   // records the pair with a condition; the delivery markers make each person's email unique).
   const recorded = new Set(history.filter((r) => r.kind === 'message').map((r) => r.rule));
@@ -71,6 +80,31 @@ export function inMessageAudience(message: Pick<MeetingMessage, 'audience' | 'da
     case 'waiting_list':
       return reg.items.some((h) => h.status === 'waiting');
   }
+}
+
+/** Registered for a day, on site (a confirmed place) or remotely. Pure. */
+export function registeredForDay(date: string, reg: Pick<Registration, 'state' | 'items'>): boolean {
+  return reg.state === 'active' && reg.items.some((h) => (h.key === dayKey(date) || h.key === remoteKey(date)) && h.status === 'confirmed');
+}
+
+/** A day's recording, with its chapters as links into it and their slides. */
+export function recordingEmail(meeting: Meeting, registration: Registration, date: string): EmailMessage {
+  const day = meeting.days.find((d) => d.date === date);
+  const url = day?.recording_url ?? '';
+  const label = day?.label ?? date;
+  const greeting = registration.first_name ? `Bonjour ${registration.first_name},` : 'Bonjour,';
+  const chapters = day?.programme ?? [];
+  const email = composeEmail(`Enregistrement : ${label} — ${meeting.title}`, [
+    greeting,
+    `L’enregistrement de la journée « ${label} » de « ${meeting.title} » est en ligne.`,
+    { text: 'La journée entière :', href: url, label: 'voir l’enregistrement' },
+    chapters.length > 0 && 'Le programme, chaque intervention à son début :',
+    ...chapters.flatMap((c) => [
+      { text: `${formatOffset(c.offset_seconds)} — ${c.title}`, href: chapterUrl(url, c.offset_seconds), label: c.title },
+      ...(c.slides_url ? [{ text: 'Les supports :', href: c.slides_url, label: `supports — ${c.title}` }] : []),
+    ]),
+  ]);
+  return { to: registration.email, ...email };
 }
 
 /** An organiser's message: their subject and text, then where the person's registration stands. */
@@ -136,7 +170,9 @@ export class MeetingReminderSource implements ReminderSource {
   async audience(meetingId: string, dispatch: Dispatch, cursor: string | null, limit: number): Promise<AudiencePage> {
     const message = dispatch.kind === 'message' ? await this.message(meetingId, dispatch.rule) : undefined;
     const page = await this.catalog.registrations.pageByMeeting(meetingId, cursor, limit);
-    const wanted = page.registrations.filter((r) => (message ? inMessageAudience(message, r) : r.state === 'active'));
+    const wanted = page.registrations.filter((r) =>
+      dispatch.kind === 'recording' ? registeredForDay(dispatch.rule ?? '', r) : message ? inMessageAudience(message, r) : r.state === 'active',
+    );
     return { recipients: wanted.map((r) => r.id), cursor: page.cursor };
   }
 
@@ -149,6 +185,13 @@ export class MeetingReminderSource implements ReminderSource {
     if (!registration || registration.meeting_id !== message.owner_id) return { status: 'skip', reason: 'registration-gone' };
     if (registration.state === 'cancelled') return { status: 'skip', reason: 'registration-cancelled', to: registration.email };
     if (message.kind === 'message') return this.composeMessage(message, registration);
+    if (message.kind === 'recording') {
+      const meeting = await this.catalog.meetings.findMeeting(message.owner_id);
+      const date = message.rule ?? '';
+      if (!meeting?.days.find((d) => d.date === date)?.recording_url) return { status: 'skip', reason: 'recording-gone', to: registration.email };
+      if (!registeredForDay(date, registration)) return { status: 'skip', reason: 'not-registered-that-day', to: registration.email };
+      return { status: 'send', email: recordingEmail(meeting, registration, date) };
+    }
     const meeting = await this.catalog.meetings.findMeeting(message.owner_id);
     if (!meeting) return { status: 'skip', reason: 'meeting-gone', to: registration.email };
     const start = meetingStart(meeting);

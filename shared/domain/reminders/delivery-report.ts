@@ -23,7 +23,7 @@ export interface DeliveryLine {
   reason: string | null;
 }
 
-const KIND_ORDER = ['confirmation', 'reminder', 'update', 'cancellation', 'invitation', 'message'];
+const KIND_ORDER = ['confirmation', 'reminder', 'update', 'cancellation', 'invitation', 'message', 'recording'];
 
 /**
  * `rows`: the subject's delivery markers; `records`: its dispatch records in the ledger, of which
@@ -72,6 +72,7 @@ const KIND_FR: Record<string, string> = {
   confirmation: 'confirmation',
   invitation: 'invitation',
   message: 'message',
+  recording: 'enregistrement',
 };
 const STATUS_FR: Record<DeliveryStatus, string> = { sent: 'envoyé', failed: 'échec', skipped: 'non envoyé', sending: 'en cours' };
 
