@@ -25,7 +25,7 @@ import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
 import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sqsConsumer } from '#shared/lambda/sqs.ts';
-import { FakeSessionCatalog, seriesFixture } from '#tests/integration/fixtures/fake-session-catalog.ts';
+import { FakeSessionCatalog, seriesFixture } from '#tests/unit/sessions/fakes.ts';
 import { localClientConfig } from '../scripts/local/aws.ts';
 import { startEmulators } from '../scripts/local/emulators.ts';
 import { createQueueWithDlq, startQueuePoller } from '../scripts/local/queue-poller.ts';

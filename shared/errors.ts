@@ -28,6 +28,23 @@ export abstract class AppError extends Error {
   }
 }
 
+/** An error whose class the caller chose, with optional `data` for the form (refusals, conflicts). */
+abstract class CodedError extends AppError {
+  constructor(code: string, message: string, data?: unknown) {
+    super(code, message, data === undefined ? undefined : { data });
+  }
+}
+
+/** An error of one class and status whose message may be replaced (its default says the usual case). */
+function fixedClassError(statusCode: number, code: string, defaultMessage: string) {
+  return class extends AppError {
+    readonly statusCode = statusCode;
+    constructor(message = defaultMessage) {
+      super(code, message);
+    }
+  };
+}
+
 /** Bad input: HTTP 400, `invalid-request`, with one entry per faulty field. */
 export class InvalidRequestError extends AppError {
   readonly statusCode = 400;
@@ -37,20 +54,10 @@ export class InvalidRequestError extends AppError {
 }
 
 /** Unsigned, badly signed, stale or replayed Publik call. */
-export class AccessDeniedError extends AppError {
-  readonly statusCode = 403;
-  constructor(message = 'Accès refusé.') {
-    super('access-denied', message);
-  }
-}
+export class AccessDeniedError extends fixedClassError(403, 'access-denied', 'Accès refusé.') {}
 
 /** Admin call without a valid bearer token. */
-export class UnauthorizedError extends AppError {
-  readonly statusCode = 401;
-  constructor(message = 'Jeton d’administration manquant ou invalide.') {
-    super('unauthorized', message);
-  }
-}
+export class UnauthorizedError extends fixedClassError(401, 'unauthorized', 'Jeton d’administration manquant ou invalide.') {}
 
 export class NotFoundError extends AppError {
   readonly statusCode = 404;
@@ -63,27 +70,20 @@ export class NotFoundError extends AppError {
  * A business refusal the form should branch on: HTTP 200 with `err: 1` (Publik convention),
  * so that w.c.s. stores it in `<var>_error_response` and the workflow can jump on it.
  */
-export class RefusalError extends AppError {
+export class RefusalError extends CodedError {
   readonly statusCode = 200;
-  constructor(code: string, message: string, data?: unknown) {
-    super(code, message, data === undefined ? undefined : { data });
-  }
 }
 
 /** The store stayed busy after bounded retries; nothing was written. Safe to call again. */
-export class ServiceBusyError extends AppError {
-  readonly statusCode = 503;
-  constructor(message = 'Le service est momentanément surchargé, rien n’a été enregistré : veuillez réessayer.') {
-    super('service-busy', message);
-  }
-}
+export class ServiceBusyError extends fixedClassError(
+  503,
+  'service-busy',
+  'Le service est momentanément surchargé, rien n’a été enregistré : veuillez réessayer.',
+) {}
 
 /** The request contradicts the stored state (an organiser-side refusal). */
-export class ConflictError extends AppError {
+export class ConflictError extends CodedError {
   readonly statusCode = 409;
-  constructor(code: string, message: string, data?: unknown) {
-    super(code, message, data === undefined ? undefined : { data });
-  }
 }
 
 /** The body is larger than any form we accept; refused before any other work. */

@@ -44,6 +44,37 @@ function csv(sheet: Sheet, filename: string): HttpResponse {
   return text(sheetToCsv(sheet), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
 }
 
+type MeetingState = Awaited<ReturnType<typeof meetingState>>;
+
+/**
+ * A list drawn from a meeting's registrations (roster, evening, refusals): JSON by default,
+ * its sheet with `?format=csv`; `siblings` adds keys beside `data` (e.g. a count).
+ */
+function meetingListRoute<P extends { meetingId: string }, L>(
+  path: string,
+  params: z.ZodType<P>,
+  build: (meeting: MeetingState['meeting'], regs: MeetingState['regs'], params: P) => L,
+  download: (meeting: MeetingState['meeting'], list: L) => { sheet: Sheet; filename: string },
+  siblings?: (list: L) => Record<string, unknown>,
+) {
+  return route({
+    method: 'GET',
+    path,
+    auth: 'admin',
+    params,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const { meeting, regs } = await meetingState(params.meetingId);
+      const list = build(meeting, regs, params);
+      if (query.format === 'csv') {
+        const { sheet, filename } = download(meeting, list);
+        return csv(sheet, filename);
+      }
+      return publikOk(list, siblings?.(list));
+    },
+  });
+}
+
 export const routes = [
   route({
     method: 'GET',
@@ -97,45 +128,25 @@ export const routes = [
       return publikOk(data, { count: data.length, counts: meetingCounts(meeting, items, regs) });
     },
   }),
-  route({
-    method: 'GET',
-    path: '/admin/meetings/{meetingId}/workshops/{workshopId}/roster',
-    auth: 'admin',
-    params: WorkshopParams,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const { meeting, regs } = await meetingState(params.meetingId);
-      const roster = workshopRoster(meeting, regs, params.workshopId);
-      if (query.format === 'csv') return csv(rosterSheet(meeting, roster), `${meeting.id}-atelier-${roster.workshop.id}.csv`);
-      return publikOk(roster);
-    },
-  }),
-  route({
-    method: 'GET',
-    path: '/admin/meetings/{meetingId}/evening',
-    auth: 'admin',
-    params: MeetingIdSchema,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const { meeting, regs } = await meetingState(params.meetingId);
-      const list = eveningList(meeting, regs);
-      if (query.format === 'csv') return csv(eveningSheet(list), `${meeting.id}-soiree.csv`);
-      return publikOk(list);
-    },
-  }),
-  route({
-    method: 'GET',
-    path: '/admin/meetings/{meetingId}/image-rights-refusals',
-    auth: 'admin',
-    params: MeetingIdSchema,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const { meeting, regs } = await meetingState(params.meetingId);
-      const refusals = imageRightsRefusals(meeting, regs);
-      if (query.format === 'csv') return csv(refusalsSheet(refusals), `${meeting.id}-ne-pas-photographier.csv`);
-      return publikOk(refusals, { count: refusals.length });
-    },
-  }),
+  meetingListRoute(
+    '/admin/meetings/{meetingId}/workshops/{workshopId}/roster',
+    WorkshopParams,
+    (meeting, regs, params) => workshopRoster(meeting, regs, params.workshopId),
+    (meeting, roster) => ({ sheet: rosterSheet(meeting, roster), filename: `${meeting.id}-atelier-${roster.workshop.id}.csv` }),
+  ),
+  meetingListRoute(
+    '/admin/meetings/{meetingId}/evening',
+    MeetingIdSchema,
+    (meeting, regs) => eveningList(meeting, regs),
+    (meeting, list) => ({ sheet: eveningSheet(list), filename: `${meeting.id}-soiree.csv` }),
+  ),
+  meetingListRoute(
+    '/admin/meetings/{meetingId}/image-rights-refusals',
+    MeetingIdSchema,
+    (meeting, regs) => imageRightsRefusals(meeting, regs),
+    (meeting, refusals) => ({ sheet: refusalsSheet(refusals), filename: `${meeting.id}-ne-pas-photographier.csv` }),
+    (refusals) => ({ count: refusals.length }),
+  ),
   route({
     method: 'POST',
     path: '/admin/registrations/{registrationId}/check-in',

@@ -33,49 +33,64 @@ function answer(report: DeliveryReport, idField: string, id: string, format: 'js
   return publikOk({ [idField]: id, ...report });
 }
 
+type Subject = Parameters<typeof reports.report>[0];
+
+/**
+ * One report route: `locate` turns the path's id into the reminder source's subject and the
+ * check that the object exists (null when the id cannot name one), `notFound` the 404.
+ */
+function reportRoute<K extends string>(
+  path: string,
+  params: z.ZodType<Record<K, string>>,
+  key: K,
+  idField: string,
+  locate: (id: string) => { subject: Subject; exists: () => Promise<boolean> } | null,
+  notFound: (id: string) => Error,
+) {
+  return route({
+    method: 'GET',
+    path,
+    auth: 'admin',
+    params,
+    query: FormatQuery,
+    handle: async ({ params, query }) => {
+      const id = params[key];
+      const located = locate(id);
+      const report = located && (await reports.report(located.subject, id, located.exists));
+      if (!report) throw notFound(id);
+      return answer(report, idField, id, query.format);
+    },
+  });
+}
+
 export const routes = [
-  route({
-    method: 'GET',
-    path: '/admin/sessions/{occurrenceId}/deliveries',
-    auth: 'admin',
-    params: OccurrenceIdSchema,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const id = params.occurrenceId;
+  reportRoute(
+    '/admin/sessions/{occurrenceId}/deliveries',
+    OccurrenceIdSchema,
+    'occurrenceId',
+    'occurrence_id',
+    (id) => {
       const parsed = parseOccurrenceId(id);
-      const report =
-        parsed &&
-        (await reports.report({ kind: 'session-series', id: parsed.seriesId }, id, () => occurrenceExists(id)));
-      if (!report) throw new NotFoundError(`Séance inconnue : ${id}.`);
-      return answer(report, 'occurrence_id', id, query.format);
+      return parsed ? { subject: { kind: 'session-series', id: parsed.seriesId }, exists: () => occurrenceExists(id) } : null;
     },
-  }),
-  route({
-    method: 'GET',
-    path: '/admin/meetings/{meetingId}/deliveries',
-    auth: 'admin',
-    params: MeetingIdSchema,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const id = params.meetingId;
-      const report = await reports.report({ kind: 'meeting', id }, id, () => meetingExists(id));
-      if (!report) throw meetingNotFound(id);
-      return answer(report, 'meeting_id', id, query.format);
-    },
-  }),
-  route({
-    method: 'GET',
-    path: '/admin/surveys/{surveyId}/deliveries',
-    auth: 'admin',
-    params: SurveyIdSchema,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const id = params.surveyId;
-      const report = await reports.report({ kind: 'survey', id }, id, () => surveyExists(id));
-      if (!report) throw surveyNotFound(id);
-      return answer(report, 'survey_id', id, query.format);
-    },
-  }),
+    (id) => new NotFoundError(`Séance inconnue : ${id}.`),
+  ),
+  reportRoute(
+    '/admin/meetings/{meetingId}/deliveries',
+    MeetingIdSchema,
+    'meetingId',
+    'meeting_id',
+    (id) => ({ subject: { kind: 'meeting', id }, exists: () => meetingExists(id) }),
+    meetingNotFound,
+  ),
+  reportRoute(
+    '/admin/surveys/{surveyId}/deliveries',
+    SurveyIdSchema,
+    'surveyId',
+    'survey_id',
+    (id) => ({ subject: { kind: 'survey', id }, exists: () => surveyExists(id) }),
+    surveyNotFound,
+  ),
   route({
     method: 'POST',
     path: '/admin/meetings/{meetingId}/messages',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import keyvalue from '#tests/fixtures/wcs-registration-keyvalue.json' with { type: 'json' };
 import formdata from '#tests/fixtures/wcs-registration-formdata.json' with { type: 'json' };
 import { startTestStack, type TestStack } from '#tests/support/local-stack.ts';
-import { startTriggerServer, type TriggerServer } from '#tests/integration/fixtures/publik-trigger-server.ts';
+import { startTriggerServer, type TriggerServer } from '#tests/support/publik-trigger-server.ts';
 import { DEV_DEFAULTS } from '../../scripts/local/dev-defaults.ts';
 
 // We call the fake w.c.s. back on 127.0.0.1: its key, and our own name as it knows us.

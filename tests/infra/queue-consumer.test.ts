@@ -7,7 +7,7 @@ import { MAX_RECEIVE_COUNT, QueueConsumer } from '#infra/constructs/queue-consum
 import { actionsOnResource, logicalIdOf, nagViolations, newApp, statementsOfRole } from './helpers.ts';
 
 const props = {
-  entry: 'tests/infra/fixtures/noop-handler.ts',
+  entry: 'tests/support/handlers/noop-handler.ts',
   description: 'test consumer',
   serviceName: 'queue-test',
   logRetention: RetentionDays.ONE_WEEK,

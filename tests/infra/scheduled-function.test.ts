@@ -14,7 +14,7 @@ let template: Template;
 beforeAll(() => {
   stack = new Stack(newApp({ cloudFormationValidation: false }), 'ScheduledFunctionTest');
   tick = new ScheduledFunction(stack, 'Reminders', {
-    entry: 'tests/infra/fixtures/noop-handler.ts',
+    entry: 'tests/support/handlers/noop-handler.ts',
     description: 'test tick',
     serviceName: 'schedule-test',
     logRetention: RetentionDays.ONE_WEEK,
@@ -98,7 +98,7 @@ describe('ScheduledFunction', () => {
     expect(template.toJSON().Resources[logicalIdOf(tick.deadLetterQueue)].DeletionPolicy).toBe('Delete');
     const other = new Stack(newApp({ cloudFormationValidation: false }), 'RetainedTick');
     const kept = new ScheduledFunction(other, 'Kept', {
-      entry: 'tests/infra/fixtures/noop-handler.ts',
+      entry: 'tests/support/handlers/noop-handler.ts',
       description: 'kept tick',
       serviceName: 'schedule-kept',
       logRetention: RetentionDays.ONE_WEEK,

@@ -24,7 +24,7 @@ beforeAll(() => {
   stack = new Stack(newApp({ cloudFormationValidation: false }), 'ServiceFunctionTest');
   table = new DataTable(stack, 'Data', { definition: dataTable, retainData: false });
   const props = {
-    entry: 'tests/infra/fixtures/noop-handler.ts',
+    entry: 'tests/support/handlers/noop-handler.ts',
     serviceName: 'grant-test',
     logRetention: RetentionDays.ONE_WEEK,
     logRemovalPolicy: RemovalPolicy.DESTROY,

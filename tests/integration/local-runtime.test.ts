@@ -28,7 +28,7 @@ import { loadHandler } from '../../scripts/local/registry.ts';
 import { buildScheduledEvent, invokeScheduled, type ScheduledHandler } from '../../scripts/local/scheduler.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 import { readRuntimeState, writeRuntimeState, type RuntimeState } from '../../scripts/local/runtime-state.ts';
-import { recordingConsumer } from './fixtures/recording-consumer.ts';
+import { recordingConsumer } from '#tests/support/recording-consumer.ts';
 
 const emulators = inject('emulators');
 
@@ -89,7 +89,7 @@ describe('local API gateway (HTTP API, payload 2.0)', () => {
           ],
           load: async () => {
             loads += 1;
-            return loadHandler<HttpHandler>('tests/integration/fixtures/echo-handler.ts');
+            return loadHandler<HttpHandler>('tests/support/handlers/echo-handler.ts');
           },
         },
       ],
@@ -296,7 +296,7 @@ describe('local access log (issue 6: no signatures or personal-link tokens)', ()
         {
           name: 'echo',
           routes: ['GET /registrations/{registrationId}/calendar.ics', 'GET /meetings/{meetingId}'],
-          load: async () => loadHandler<HttpHandler>('tests/integration/fixtures/echo-handler.ts'),
+          load: async () => loadHandler<HttpHandler>('tests/support/handlers/echo-handler.ts'),
         },
       ],
     });
@@ -330,7 +330,7 @@ describe('local access log (issue 13: no token in the path)', () => {
         {
           name: 'echo',
           routes: ['GET /u/{token}', 'POST /u/{token}', 'GET /meetings/{meetingId}'],
-          load: async () => loadHandler<HttpHandler>('tests/integration/fixtures/echo-handler.ts'),
+          load: async () => loadHandler<HttpHandler>('tests/support/handlers/echo-handler.ts'),
         },
       ],
     });
@@ -518,7 +518,7 @@ describe('SQS event source stand-in', () => {
 describe('scheduled functions', () => {
   it('receive the chosen instant', async () => {
     const at = new Date('2026-03-09T08:00:00Z');
-    const handler = await loadHandler<ScheduledHandler>('tests/integration/fixtures/scheduled-handler.ts');
+    const handler = await loadHandler<ScheduledHandler>('tests/support/handlers/scheduled-handler.ts');
     const result = await invokeScheduled(handler, at, { functionName: 'reminders' });
     expect(result).toEqual({
       ranAt: '2026-03-09T08:00:00.000Z',

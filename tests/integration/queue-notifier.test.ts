@@ -20,7 +20,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from '../../script
 import { lambdaContext } from '../../scripts/local/gateway.ts';
 import { createQueueWithDlq, startQueuePoller, toSqsRecord, type QueueWithDlq } from '../../scripts/local/queue-poller.ts';
 import { createTables } from '../../scripts/local/tables.ts';
-import { startTriggerServer, type TriggerServer } from './fixtures/publik-trigger-server.ts';
+import { startTriggerServer, type TriggerServer } from '#tests/support/publik-trigger-server.ts';
 
 type Handler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 

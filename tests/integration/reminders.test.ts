@@ -24,7 +24,7 @@ import { localClientConfig } from '../../scripts/local/aws.ts';
 import { lambdaContext } from '../../scripts/local/gateway.ts';
 import { createQueueWithDlq, startQueuePoller, toSqsRecord, type QueueWithDlq } from '../../scripts/local/queue-poller.ts';
 import { createTables } from '../../scripts/local/tables.ts';
-import { FakeSessionCatalog, seriesFixture } from './fixtures/fake-session-catalog.ts';
+import { FakeSessionCatalog, seriesFixture } from '#tests/unit/sessions/fakes.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');

@@ -394,16 +394,17 @@ export function workshopRoster(meeting: Meeting, registrations: Registration[], 
 }
 export type WorkshopRoster = ReturnType<typeof workshopRoster>;
 
+/** The first columns of every list (roster, evening): who, where in the list. */
+const LIST_HEADERS = ['Statut', 'Position', 'Nom', 'Prénom', 'Organisation', 'Courriel'];
+function listCells(e: ReturnType<typeof listEntry>) {
+  return [LIST_STATUS_LABELS[e.status], e.waiting_position ?? '', e.last_name, e.first_name ?? '', e.organisation, e.email];
+}
+
 export function rosterSheet(meeting: Meeting, roster: WorkshopRoster): Sheet {
   return {
-    headers: ['Statut', 'Position', 'Nom', 'Prénom', 'Organisation', 'Courriel', 'Profil', 'Accessibilité', 'Présent·e'],
+    headers: [...LIST_HEADERS, 'Profil', 'Accessibilité', 'Présent·e'],
     rows: roster.entries.map((e) => [
-      LIST_STATUS_LABELS[e.status],
-      e.waiting_position ?? '',
-      e.last_name,
-      e.first_name ?? '',
-      e.organisation,
-      e.email,
+      ...listCells(e),
       e.profile ? PROFILE_LABELS[e.profile] : NONE,
       e.accessibility_needs ?? '',
       csvDateTime(e.checked_in_at, meeting.timezone),
@@ -430,14 +431,9 @@ export type EveningList = ReturnType<typeof eveningList>;
 
 export function eveningSheet(list: EveningList): Sheet {
   return {
-    headers: ['Statut', 'Position', 'Nom', 'Prénom', 'Organisation', 'Courriel', 'Régime alimentaire', 'Accessibilité'],
+    headers: [...LIST_HEADERS, 'Régime alimentaire', 'Accessibilité'],
     rows: list.entries.map((e) => [
-      LIST_STATUS_LABELS[e.status],
-      e.waiting_position ?? '',
-      e.last_name,
-      e.first_name ?? '',
-      e.organisation,
-      e.email,
+      ...listCells(e),
       e.dietary_requirements ?? '',
       e.accessibility_needs ?? '',
     ]),

@@ -8,22 +8,7 @@ export function newSurvey(id: string, input: SurveyInput, now: Date, previous: S
   const at = now.toISOString();
   return {
     id,
-    meeting_id: input.meeting_id,
-    title: input.title,
-    opens_at: input.opens_at,
-    closes_at: input.closes_at,
-    eligibility: input.eligibility,
-    ...(input.previous_survey_id ? { previous_survey_id: input.previous_survey_id } : {}),
-    min_group_size: input.min_group_size,
-    questions: input.questions.map((q) => ({
-      id: q.id,
-      type: q.type,
-      label: q.label,
-      required: q.required,
-      ...(q.workshop ? { workshop: q.workshop } : {}),
-      options: q.options,
-    })),
-    ...(input.invitations ? { invitations: input.invitations } : {}),
+    ...definitionFields(input),
     version: (previous?.version ?? 0) + 1,
     created_at: previous?.created_at ?? at,
     updated_at: at,
@@ -35,6 +20,13 @@ export function newSurvey(id: string, input: SurveyInput, now: Date, previous: S
  * a field and send it back. Ids, versions and timestamps are left out.
  */
 export function surveyDefinition(s: Survey) {
+  const fields = definitionFields(s);
+  // A question without options (text, rating, NPS) is answered without the empty list.
+  return { ...fields, questions: fields.questions.map(({ options, ...q }) => (options.length > 0 ? { ...q, options } : q)) };
+}
+
+/** What the organiser defines, copied field by field. */
+function definitionFields(s: SurveyInput | Survey) {
   return {
     meeting_id: s.meeting_id,
     title: s.title,
@@ -49,7 +41,7 @@ export function surveyDefinition(s: Survey) {
       label: q.label,
       required: q.required,
       ...(q.workshop ? { workshop: q.workshop } : {}),
-      ...(q.options.length > 0 ? { options: q.options } : {}),
+      options: q.options,
     })),
     ...(s.invitations ? { invitations: s.invitations } : {}),
   };

@@ -17,13 +17,18 @@ export const ProposalAnswerSchema = z.object({
   replayed: z.boolean(),
 });
 
+/** What a proposal shows in a data source (w.c.s. `id`/`text`, `disabled` greyed out). */
+const proposalItemShape = {
+  id: z.string(),
+  text: z.string(),
+  disabled: z.boolean().optional(),
+  title: z.string(),
+  organisation: z.string(),
+};
+
 export const ProposalItemsSchema = z.array(
   z.object({
-    id: z.string(),
-    text: z.string(),
-    disabled: z.boolean().optional(),
-    title: z.string(),
-    organisation: z.string(),
+    ...proposalItemShape,
     campaign_id: z.string(),
     status: status(),
     supporters: count(),
@@ -80,11 +85,7 @@ export const CampaignCloseAnswerSchema = z.object({ ...campaignViewShape, change
 
 export const BallotItemsSchema = z.array(
   z.object({
-    id: z.string(),
-    text: z.string(),
-    disabled: z.boolean().optional(),
-    title: z.string(),
-    organisation: z.string(),
+    ...proposalItemShape,
     description: z.string(),
     use_case: z.string(),
   }),

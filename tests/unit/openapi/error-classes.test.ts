@@ -19,13 +19,14 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Class literals of the code: refusals, conflicts, named 404s and the error classes' own. */
+/** Class literals of the code: refusals, conflicts, named 404s and the error classes' own (`super`, `fixedClassError`). */
 function thrownClasses(): Set<string> {
   const found = new Set<string>();
   const patterns = [
     /new (?:RefusalError|ConflictError)\(\s*'([a-z-]+)'/g,
     /new NotFoundError\([^;]*?,\s*'([a-z-]+)'\s*\)/g,
     /super\(\s*'([a-z-]+)'/g,
+    /fixedClassError\(\s*\d+,\s*'([a-z-]+)'/g,
     /failure\(\s*'([a-z-]+)'/g,
   ];
   for (const file of [...sources('shared'), ...sources('functions')]) {

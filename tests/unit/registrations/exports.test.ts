@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
-import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
-import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
-import { assertCanCheckIn } from '#shared/domain/registrations/check-in.ts';
 import {
   countsSheet,
   eveningList,
@@ -18,134 +14,10 @@ import {
   workshopRoster,
 } from '#shared/domain/registrations/exports.ts';
 import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
-import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { NotFoundError } from '#shared/errors.ts';
 
-const now = new Date('2025-05-02T10:00:00Z');
-const meeting = defineMeeting(
-  'club-12',
-  MeetingInputSchema.parse({
-    ...example,
-    workshops: [
-      ...example.workshops,
-      { id: 'usagers', day: '2025-06-07', title: 'Usagers et démarches', starts_at: '10:00', ends_at: '12:00', capacity: 10, waiting_list: false },
-    ],
-  }),
-  undefined,
-  now,
-);
+import { alice, all, bruno, castMeeting as meeting, chloe, denis, eve, fanny } from './fakes.ts';
 
-let serial = 0;
-function registration(over: Partial<Registration> & Pick<Registration, 'last_name' | 'days'>): Registration {
-  serial += 1;
-  return {
-    id: `r${String(serial).padStart(26, '0')}`,
-    meeting_id: 'club-12',
-    access_token: 'secret-token',
-    form_uuid: `form-${serial}`,
-    form_number: `12-${serial}`,
-    email: `${over.last_name.toLowerCase()}@example.org`,
-    first_name: undefined,
-    organisation: 'Métropole de Lyon',
-    workshops: [],
-    evening_event: false,
-    items: [],
-    state: 'active',
-    request_hash: 'h',
-    checked_in: {},
-    version: 1,
-    created_at: `2025-05-01T08:${String(serial).padStart(2, '0')}:00.000Z`,
-    updated_at: '2025-05-01T08:00:00.000Z',
-    ...over,
-  };
-}
-
-const refused = { answer: 'refused' as const, notice_version: 1, answered_at: '2025-05-01T08:00:00.000Z' };
-const accepted = { answer: 'accepted' as const, notice_version: 1, answered_at: '2025-05-01T08:00:00.000Z' };
-
-const alice = registration({
-  last_name: 'Dupont',
-  first_name: 'Alice',
-  profile: 'expert',
-  job_title: 'Cheffe de projet',
-  days: [
-    { date: '2025-06-07', mode: 'onsite' },
-    { date: '2025-06-08', mode: 'onsite' },
-  ],
-  workshops: ['socle-personnes-morales'],
-  evening_event: true,
-  items: [
-    { key: 'day:2025-06-07', status: 'confirmed' },
-    { key: 'day:2025-06-08', status: 'confirmed' },
-    { key: 'workshop:socle-personnes-morales', status: 'confirmed' },
-    { key: 'evening', status: 'confirmed' },
-  ],
-  image_rights: accepted,
-  checked_in: { '2025-06-07': '2025-06-07T07:12:00.000Z' },
-  created_at: '2025-05-01T08:30:00.000Z',
-});
-const bruno = registration({
-  last_name: 'Martin',
-  first_name: 'Bruno',
-  profile: 'newcomer',
-  badge_name: 'Bruno M.',
-  dietary_requirements: 'Végétarien',
-  days: [
-    { date: '2025-06-07', mode: 'onsite' },
-    { date: '2025-06-08', mode: 'remote' },
-  ],
-  workshops: ['usagers'],
-  evening_event: true,
-  items: [
-    { key: 'day:2025-06-07', status: 'waiting', ticket: 5 },
-    { key: 'remote:2025-06-08', status: 'confirmed' },
-    { key: 'evening', status: 'waiting', ticket: 2 },
-  ],
-  image_rights: refused,
-});
-const chloe = registration({
-  last_name: 'Étienne',
-  first_name: 'Chloé',
-  organisation: 'Ville de Paris; DSIN',
-  phone: '+33 6 12 34 56 78',
-  dietary_requirements: 'Sans gluten, "sans lactose"',
-  days: [{ date: '2025-06-08', mode: 'onsite' }],
-  workshops: ['socle-personnes-morales'],
-  evening_event: true,
-  items: [
-    { key: 'day:2025-06-08', status: 'confirmed' },
-    { key: 'workshop:socle-personnes-morales', status: 'waiting', ticket: 3 },
-    { key: 'evening', status: 'waiting', ticket: 1 },
-  ],
-  image_rights: refused,
-});
-const fanny = registration({
-  last_name: 'Petit',
-  first_name: 'Fanny',
-  days: [{ date: '2025-06-08', mode: 'onsite' }],
-  workshops: ['socle-personnes-morales'],
-  items: [
-    { key: 'day:2025-06-08', status: 'confirmed' },
-    { key: 'workshop:socle-personnes-morales', status: 'waiting', ticket: 1 },
-  ],
-});
-const denis = registration({
-  last_name: 'Zola',
-  first_name: 'Denis',
-  days: [{ date: '2025-06-07', mode: 'onsite' }],
-  items: [{ key: 'day:2025-06-07', status: 'waiting', ticket: 2 }],
-});
-const eve = registration({
-  last_name: 'Annulée',
-  first_name: 'Eve',
-  days: [{ date: '2025-06-07', mode: 'onsite' }],
-  items: [],
-  state: 'cancelled',
-  image_rights: refused,
-  cancelled_at: '2025-05-02T08:00:00.000Z',
-});
-// Arrival order, not alphabetical: every list sorts by itself.
-const all = [bruno, eve, denis, chloe, alice, fanny];
 
 const column = (sheet: Sheet, row: number, header: string) => {
   const i = sheet.headers.indexOf(header);
@@ -431,33 +303,6 @@ describe('live counts', () => {
     expect(sheet.rows[0]).toEqual(['Mercredi 7 juin — sur place', 60, 1, 2, 0, 1]);
     expect(sheet.rows[1]).toEqual(['Mercredi 7 juin — à distance', 'illimité', 0, 0, 'illimité', '']);
     expect(sheet.rows).toHaveLength(2 * 2 + 2 + 1);
-  });
-});
-
-describe('check-in rule', () => {
-  const refusal = (reg: Registration, day: string) => {
-    try {
-      assertCanCheckIn(meeting, reg, day);
-    } catch (error) {
-      return error;
-    }
-    throw new Error('check-in was allowed');
-  };
-
-  it('allows someone confirmed on site that day', () => {
-    expect(() => assertCanCheckIn(meeting, alice, '2025-06-08')).not.toThrow();
-  });
-
-  it.each([
-    ['waiting on site', bruno, '2025-06-07', 'Bruno Martin est en liste d’attente pour le mercredi 7 juin : sa place sur place n’est pas confirmée.'],
-    ['remote', bruno, '2025-06-08', 'Bruno Martin participe à distance le jeudi 8 juin.'],
-    ['not registered that day', denis, '2025-06-08', 'Denis Zola n’est pas inscrit·e le jeudi 8 juin.'],
-    ['cancelled', eve, '2025-06-07', 'Cette inscription (Eve Annulée) a été annulée.'],
-    ['not a meeting day', alice, '2025-06-09', 'Le 2025-06-09 n’est pas un jour de la réunion « 12e Club utilisateurs Publik ».'],
-  ])('refuses someone %s with a 409 not-attending', (_what, reg, day, message) => {
-    const error = refusal(reg, day);
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ statusCode: 409, code: 'not-attending', message });
   });
 });
 

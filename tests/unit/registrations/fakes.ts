@@ -6,6 +6,7 @@
 // marker → EmailTakenError, anything else → StaleReadError. It also mirrors the
 // repository, so that the service tests show what the service really does on top of it.
 import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
+import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
 import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
@@ -719,3 +720,133 @@ export class FakePublisher implements NotificationPublisher {
     this.published.push(...json(notifications));
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The cast: the contract's club-12 meeting (plus a 10-place workshop) and six people in
+// every situation the lists and the door meet (confirmed, waiting, remote, cancelled…).
+
+export const castNow = new Date('2025-05-02T10:00:00Z');
+export const castMeeting = defineMeeting(
+  'club-12',
+  MeetingInputSchema.parse({
+    ...example,
+    workshops: [
+      ...example.workshops,
+      { id: 'usagers', day: '2025-06-07', title: 'Usagers et démarches', starts_at: '10:00', ends_at: '12:00', capacity: 10, waiting_list: false },
+    ],
+  }),
+  undefined,
+  castNow,
+);
+
+let serial = 0;
+export function castRegistration(over: Partial<Registration> & Pick<Registration, 'last_name' | 'days'>): Registration {
+  serial += 1;
+  return {
+    id: `r${String(serial).padStart(26, '0')}`,
+    meeting_id: 'club-12',
+    access_token: 'secret-token',
+    form_uuid: `form-${serial}`,
+    form_number: `12-${serial}`,
+    email: `${over.last_name.toLowerCase()}@example.org`,
+    first_name: undefined,
+    organisation: 'Métropole de Lyon',
+    workshops: [],
+    evening_event: false,
+    items: [],
+    state: 'active',
+    request_hash: 'h',
+    checked_in: {},
+    version: 1,
+    created_at: `2025-05-01T08:${String(serial).padStart(2, '0')}:00.000Z`,
+    updated_at: '2025-05-01T08:00:00.000Z',
+    ...over,
+  };
+}
+
+export const refused = { answer: 'refused' as const, notice_version: 1, answered_at: '2025-05-01T08:00:00.000Z' };
+export const accepted = { answer: 'accepted' as const, notice_version: 1, answered_at: '2025-05-01T08:00:00.000Z' };
+
+export const alice = castRegistration({
+  last_name: 'Dupont',
+  first_name: 'Alice',
+  profile: 'expert',
+  job_title: 'Cheffe de projet',
+  days: [
+    { date: '2025-06-07', mode: 'onsite' },
+    { date: '2025-06-08', mode: 'onsite' },
+  ],
+  workshops: ['socle-personnes-morales'],
+  evening_event: true,
+  items: [
+    { key: 'day:2025-06-07', status: 'confirmed' },
+    { key: 'day:2025-06-08', status: 'confirmed' },
+    { key: 'workshop:socle-personnes-morales', status: 'confirmed' },
+    { key: 'evening', status: 'confirmed' },
+  ],
+  image_rights: accepted,
+  checked_in: { '2025-06-07': '2025-06-07T07:12:00.000Z' },
+  created_at: '2025-05-01T08:30:00.000Z',
+});
+export const bruno = castRegistration({
+  last_name: 'Martin',
+  first_name: 'Bruno',
+  profile: 'newcomer',
+  badge_name: 'Bruno M.',
+  dietary_requirements: 'Végétarien',
+  days: [
+    { date: '2025-06-07', mode: 'onsite' },
+    { date: '2025-06-08', mode: 'remote' },
+  ],
+  workshops: ['usagers'],
+  evening_event: true,
+  items: [
+    { key: 'day:2025-06-07', status: 'waiting', ticket: 5 },
+    { key: 'remote:2025-06-08', status: 'confirmed' },
+    { key: 'evening', status: 'waiting', ticket: 2 },
+  ],
+  image_rights: refused,
+});
+export const chloe = castRegistration({
+  last_name: 'Étienne',
+  first_name: 'Chloé',
+  organisation: 'Ville de Paris; DSIN',
+  phone: '+33 6 12 34 56 78',
+  dietary_requirements: 'Sans gluten, "sans lactose"',
+  days: [{ date: '2025-06-08', mode: 'onsite' }],
+  workshops: ['socle-personnes-morales'],
+  evening_event: true,
+  items: [
+    { key: 'day:2025-06-08', status: 'confirmed' },
+    { key: 'workshop:socle-personnes-morales', status: 'waiting', ticket: 3 },
+    { key: 'evening', status: 'waiting', ticket: 1 },
+  ],
+  image_rights: refused,
+});
+export const fanny = castRegistration({
+  last_name: 'Petit',
+  first_name: 'Fanny',
+  days: [{ date: '2025-06-08', mode: 'onsite' }],
+  workshops: ['socle-personnes-morales'],
+  items: [
+    { key: 'day:2025-06-08', status: 'confirmed' },
+    { key: 'workshop:socle-personnes-morales', status: 'waiting', ticket: 1 },
+  ],
+});
+export const denis = castRegistration({
+  last_name: 'Zola',
+  first_name: 'Denis',
+  days: [{ date: '2025-06-07', mode: 'onsite' }],
+  items: [{ key: 'day:2025-06-07', status: 'waiting', ticket: 2 }],
+});
+export const eve = castRegistration({
+  last_name: 'Annulée',
+  first_name: 'Eve',
+  days: [{ date: '2025-06-07', mode: 'onsite' }],
+  items: [],
+  state: 'cancelled',
+  image_rights: refused,
+  cancelled_at: '2025-05-02T08:00:00.000Z',
+});
+// Arrival order, not alphabetical: every list sorts by itself.
+export const all = [bruno, eve, denis, chloe, alice, fanny];

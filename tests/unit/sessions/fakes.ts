@@ -4,6 +4,13 @@ import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { type SessionRepository, type SubscriptionWrite } from '#shared/domain/sessions/ports.ts';
 import type { FormMarker, OccurrenceOverride, Series, Subscription } from '#shared/domain/sessions/schema.ts';
+import type { AudiencePage } from '#shared/domain/reminders/ports.ts';
+import type {
+  SessionOccurrenceView,
+  SessionReminderCatalog,
+  SessionSeriesView,
+  SessionSubscriberView,
+} from '#shared/domain/sessions/reminder-source.ts';
 
 export class MemorySessionRepository implements SessionRepository {
   series = new Map<string, Series>();
@@ -90,4 +97,72 @@ export class MemorySessionRepository implements SessionRepository {
   async listSubscriptions(seriesId: string) {
     return [...this.subscriptions.values()].filter((s) => s.series_id === seriesId);
   }
+}
+
+/** The sessions context as the reminder engine sees it (SessionReminderCatalog), in memory: for tests and the benchmark. */
+export class FakeSessionCatalog implements SessionReminderCatalog {
+  readonly series = new Map<string, SessionSeriesView>();
+  readonly occurrences = new Map<string, SessionOccurrenceView>();
+  /** Subscribers by series, in subscription order. */
+  readonly subscribersBySeries = new Map<string, SessionSubscriberView[]>();
+  reads = 0;
+
+  addSeries(series: SessionSeriesView, occurrences: SessionOccurrenceView[], subscribers: SessionSubscriberView[]): void {
+    this.series.set(series.id, series);
+    for (const o of occurrences) this.occurrences.set(o.id, o);
+    this.subscribersBySeries.set(series.id, subscribers);
+  }
+
+  async upcoming(seriesId: string, now: Date) {
+    this.reads += 1;
+    const series = this.series.get(seriesId);
+    if (!series) return undefined;
+    const occurrences = [...this.occurrences.values()].filter((o) => o.series_id === seriesId && Date.parse(o.starts_at) > now.getTime());
+    return { series, occurrences };
+  }
+
+  async occurrence(occurrenceId: string) {
+    const occurrence = this.occurrences.get(occurrenceId);
+    const series = occurrence ? this.series.get(occurrence.series_id) : undefined;
+    return occurrence && series ? { series, occurrence } : undefined;
+  }
+
+  async subscribers(seriesId: string, cursor: string | null, limit: number): Promise<AudiencePage> {
+    const active = (this.subscribersBySeries.get(seriesId) ?? []).filter((s) => s.active);
+    const start = cursor === null ? 0 : Number(cursor);
+    const page = active.slice(start, start + limit);
+    return { recipients: page.map((s) => s.id), cursor: start + limit < active.length ? String(start + limit) : null };
+  }
+
+  async subscriber(seriesId: string, subscriberId: string) {
+    return this.subscribersBySeries.get(seriesId)?.find((s) => s.id === subscriberId);
+  }
+}
+
+/** A series with one occurrence on `startsAt` (UTC ISO) and `count` subscribers at `@domain`. */
+export function seriesFixture(seriesId: string, startsAt: string, count: number, domain: string) {
+  const series: SessionSeriesView = {
+    id: seriesId,
+    title: 'Sessions en ligne du club',
+    timezone: 'Europe/Paris',
+    reminders: [{ days_before: 7, at: '09:00' }, { days_before: 1, at: '09:00' }, { minutes_before: 60 }],
+  };
+  const occurrence: SessionOccurrenceView = {
+    id: `${seriesId}-${startsAt.slice(0, 10)}`,
+    series_id: seriesId,
+    starts_at: startsAt,
+    ends_at: new Date(Date.parse(startsAt) + 90 * 60_000).toISOString(),
+    topic: 'Le nouveau portail agent',
+    visio_url: 'https://visio.example.org/club-publik',
+    cancelled: false,
+    sequence: 0,
+  };
+  const subscribers: SessionSubscriberView[] = Array.from({ length: count }, (_, i) => ({
+    id: `sub-${String(i).padStart(5, '0')}`,
+    series_id: seriesId,
+    email: `p${i}@${domain}`,
+    unsubscribe_token: `tok-${seriesId}-${i}-abcdefghijklmnopqrstuvwxyz`,
+    active: true,
+  }));
+  return { series, occurrence, subscribers };
 }

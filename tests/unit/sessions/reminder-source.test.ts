@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliverMessage } from '#shared/domain/reminders/model.ts';
 import { sessionEmail } from '#shared/domain/sessions/reminder-email.ts';
 import { SessionSeriesSource } from '#shared/domain/sessions/reminder-source.ts';
-import { FakeSessionCatalog, seriesFixture } from '#tests/integration/fixtures/fake-session-catalog.ts';
+import { FakeSessionCatalog, seriesFixture } from './fakes.ts';
 
 const START = '2027-01-12T13:00:00.000Z';
 const now = new Date('2027-01-05T08:00:00Z');
