@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { createMeetingMessagesContext } from '#shared/contexts/meetings.ts';
 import { createDeliveryReportsContext } from '#shared/contexts/reminders.ts';
-import { MessageInputSchema } from '#shared/domain/meetings/messages.ts';
+import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
@@ -97,19 +97,7 @@ export const routes = [
     auth: 'admin',
     params: MeetingIdSchema,
     body: MessageInputSchema,
-    handle: async ({ params, body, now }) => {
-      const m = await messages.post(params.meetingId, body, now);
-      return publikOk({
-        message_id: m.id,
-        meeting_id: m.meeting_id,
-        subject: m.subject,
-        audience: m.audience,
-        day: m.day ?? null,
-        workshop: m.workshop ?? null,
-        created_at: m.created_at,
-        deliveries: `/admin/meetings/${m.meeting_id}/deliveries`,
-      });
-    },
+    handle: async ({ params, body, now }) => publikOk(messageAnswer(await messages.post(params.meetingId, body, now))),
   }),
 ];
 

@@ -36,17 +36,19 @@ function audienceOf(value: unknown): string | undefined {
 }
 export type MessageInput = z.output<typeof MessageInputSchema>;
 
-export const MeetingMessageSchema = z.object({
-  id: z.string(),
-  meeting_id: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  audience: z.enum(AUDIENCES),
-  day: z.string().optional(),
-  workshop: z.string().optional(),
-  created_at: z.string(),
+const text = z.string();
+/** As stored (the MSG# item of the meeting's partition). */
+export const MeetingMessageSchema = z.object({ id: text, meeting_id: text, subject: text, text, created_at: text, audience: z.enum(AUDIENCES) }).extend({
+  day: text.optional(),
+  workshop: text.optional(),
 });
 export type MeetingMessage = z.output<typeof MeetingMessageSchema>;
+
+/** The answer of POST /admin/meetings/{id}/messages. */
+export function messageAnswer(m: MeetingMessage) {
+  const { id, meeting_id, subject, audience, created_at } = m;
+  return { message_id: id, meeting_id, subject, audience, day: m.day ?? null, workshop: m.workshop ?? null, created_at, deliveries: `/admin/meetings/${meeting_id}/deliveries` };
+}
 
 /** What the meeting does not have among the audience's references (field → French message). Pure. */
 export function unknownAudienceRefs(meeting: Meeting, input: MessageInput): Array<{ path: string; message: string }> {
