@@ -60,6 +60,7 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /meetings/{meetingId}',
       'GET /meetings/{meetingId}/days',
       'GET /meetings/{meetingId}/workshops',
+      'GET /meetings/{meetingId}/programme',
       'POST /meetings/{meetingId}/registrations',
       'GET /registrations/{registrationId}',
       'POST /registrations/{registrationId}',
@@ -185,9 +186,15 @@ export const httpFunctions: HttpFunctionSpec[] = [
   {
     name: 'http-reminders',
     entry: 'functions/http-reminders/handler.ts',
-    description: 'Reminder engine reports under /admin: deliveries of an occurrence, a meeting or a survey (bearer tokens)',
-    routes: ['GET /admin/sessions/{occurrenceId}/deliveries', 'GET /admin/meetings/{meetingId}/deliveries', 'GET /admin/surveys/{surveyId}/deliveries'],
-    tables: { data: 'read' },
+    description: 'Reminder engine under /admin: deliveries of an occurrence, a meeting or a survey; ad-hoc messages to a meeting (bearer tokens)',
+    routes: [
+      'GET /admin/sessions/{occurrenceId}/deliveries',
+      'GET /admin/meetings/{meetingId}/deliveries',
+      'GET /admin/surveys/{surveyId}/deliveries',
+      'POST /admin/meetings/{meetingId}/messages',
+    ],
+    // Writes an ad-hoc message and the meeting's schedule item (the tick fans it out).
+    tables: { data: 'readWrite' },
     sendsNotifications: false,
     usesPublikKeys: false,
     usesAdminTokens: true,

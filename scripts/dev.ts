@@ -7,7 +7,7 @@
 //   npm start -- --quiet         no access log
 import { parseArgs } from 'node:util';
 import { signUrl } from '#shared/publik/signature.ts';
-import { demoMeeting } from './local/demo-meeting.ts';
+import { DEMO_STORY, demoEmail, demoRegistrationShellWord } from './local/demo-story.ts';
 import { DEMO_SERIES_ID, demoFirstReminderAt, demoSubscription } from './local/demo-sessions.ts';
 import { DEMO_SURVEY_ID, demoSurveyResponse } from './local/demo-surveys.ts';
 import { startLocalRuntime, type LocalRuntime } from './local/runtime.ts';
@@ -39,21 +39,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-/** A registration body for the demo meeting, as a w.c.s. form would send it. */
-function demoRegistration(n: number) {
-  const days = demoMeeting(new Date()).body.days;
-  return {
-    form_uuid: `demo-form-${n}`,
-    email: `personne${n}@example.org`,
-    first_name: 'Camille',
-    last_name: `Exemple ${n}`,
-    organisation: 'Ville de Villejuif',
-    onsite_days: [days[0]?.date],
-    evening_event: true,
-    image_rights: 'accepted',
-  };
-}
-
 /** The demo campaign: open the vote, cast the ballot of the person registered above, read the results. */
 function votesBanner(rt: LocalRuntime): string[] {
   const v = rt.votesSeed;
@@ -62,10 +47,11 @@ function votesBanner(rt: LocalRuntime): string[] {
   const base = `${rt.baseUrl}/campaigns/${v.campaignId}`;
   return [
     `  # the demo campaign "${v.campaignId}" (3 proposals, ${v.proposals[0]} eligible): open the vote, then vote`,
-    '  # with the email registered above, replace the ballot by voting again, and read the live results:',
+    `  # as ${demoEmail(DEMO_STORY.voter)} (still registered; the meeting's registrants are the electorate),`,
+    '  # replace the ballot by voting again, and read the live results:',
     `  curl -s -X POST -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/campaigns/${v.campaignId}/open`,
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${base}/ballots`)})" \\`,
-    `    -d ${q(JSON.stringify({ form_uuid: 'demo-ballot-1', email: demoRegistration(1).email, choices: v.proposals.slice(0, 1) }))}`,
+    `    -d ${q(JSON.stringify({ form_uuid: 'demo-ballot-1', email: demoEmail(DEMO_STORY.voter), choices: v.proposals.slice(0, 1) }))}`,
     `  curl -s "$(npm run -s sign -- ${q(`${base}/results`)})"`,
   ];
 }
@@ -114,12 +100,16 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  curl -s ${q(signed)}`,
     '  # a fresh signature every time:',
     `  curl -s "$(npm run -s sign -- ${q(workshops)})"`,
-    '  # register someone (change form_uuid and email to add people: day 1 has 4 places and the',
-    '  # evening 3, both with a waiting list; a cancellation promotes the first person waiting):',
-    `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/meetings/club-12/registrations`)})" \\`,
-    `    -d ${q(JSON.stringify(demoRegistration(1)))}`,
-    '  # cancel it (registration_id from the answer):',
+    `  # the story of the README: register ${DEMO_STORY.people.length} people (day 1 has 4 places and the evening 3, both with a`,
+    `  # waiting list: personne${DEMO_STORY.promotedToEvening} waits for the evening, personne${DEMO_STORY.promotedToDay} for the day and the evening):`,
+    `  for n in ${DEMO_STORY.people.join(' ')}; do`,
+    `    curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/meetings/club-12/registrations`)})" \\`,
+    `      -d ${demoRegistrationShellWord()}; echo`,
+    '  done',
+    `  # ${demoEmail(DEMO_STORY.cancels)} cancels (registration_id from the first answer): personne${DEMO_STORY.promotedToEvening} gets the evening,`,
+    `  # personne${DEMO_STORY.promotedToDay} the day, and their emails show in /__local/emails:`,
     `  curl -s -X POST "$(npm run -s sign -- ${rt.baseUrl}/registrations/<registration_id>/cancel)"`,
+    `  curl -s ${rt.baseUrl}/__local/emails`,
     '  # online sessions: the data source, then subscribe someone (the answer has the unsubscribe_url):',
     `  curl -s "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions?series=${DEMO_SERIES_ID}`)})"`,
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/sessions/subscriptions`)})" \\`,
@@ -129,9 +119,9 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  npm run tick -- --at ${demoFirstReminderAt(new Date())}`,
     `  curl -s ${rt.baseUrl}/__local/emails`,
     ...votesBanner(rt),
-    '  # answer the demo survey as the person registered above (anonymous; a second form is refused):',
+    `  # answer the demo survey as ${demoEmail(DEMO_STORY.voter)} (anonymous; a second form is refused):`,
     `  curl -s -X POST -H 'Content-Type: application/json' "$(npm run -s sign -- ${q(`${rt.baseUrl}/surveys/${DEMO_SURVEY_ID}/responses`)})" \\`,
-    `    -d ${q(JSON.stringify(demoSurveyResponse(1)))}`,
+    `    -d ${q(JSON.stringify(demoSurveyResponse(DEMO_STORY.voter)))}`,
     '  # its results (statistics, breakdowns; ?format=csv for one line per response):',
     `  curl -s -H ${q(`Authorization: Bearer ${rt.adminToken}`)} ${rt.baseUrl}/admin/surveys/${DEMO_SURVEY_ID}/results`,
     '  # admin API:',

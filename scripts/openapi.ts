@@ -3,7 +3,8 @@
 // (answer schemas, error classes, examples).
 //   tsx scripts/openapi.ts              prints the document
 //   tsx scripts/openapi.ts --out <file> writes it (the synth step that ships it beside the bundle)
-//   tsx scripts/openapi.ts --guides     rewrites the reference block of each guide (docs/*.md)
+//   tsx scripts/openapi.ts --guides     rewrites the reference block of each guide (docs/*.md) and the
+//                                       list of every err_class (docs/errors.md)
 // Importing a handler builds its clients (no network) from the environment: the defaults of
 // shared/config.ts suffice.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { httpFunctions } from '#functions/manifest.ts';
 import type { RouteDefinition } from '#shared/lambda/http.ts';
 import { buildOpenApiDocument, serializeDocument, type DocumentedFunction, type OpenApiDocument } from '#shared/openapi/document.ts';
+import { ERRORS_FILE, errorClassesBlock, withErrorClassesBlock } from '#shared/openapi/error-classes.ts';
 import { guideBlock, guideFiles, withGuideBlock } from '#shared/openapi/guide-tables.ts';
 import type { RouteDocs } from '#shared/openapi/route-doc.ts';
 
@@ -54,6 +56,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       writeFileSync(full, withGuideBlock(readFileSync(full, 'utf8'), guideBlock(document, file), file));
       console.log(`${file}: reference block written`);
     }
+    const errors = path.join(root, ERRORS_FILE);
+    writeFileSync(errors, withErrorClassesBlock(readFileSync(errors, 'utf8'), errorClassesBlock(document)));
+    console.log(`${ERRORS_FILE}: error classes written`);
     process.exit(0);
   }
   const outIndex = process.argv.indexOf('--out');

@@ -66,8 +66,6 @@ export class NotFoundError extends AppError {
   }
 }
 
-export class MethodNotAllowedError extends fixedClassError(405, 'method-not-allowed', 'Méthode non autorisée pour cette adresse.') {}
-
 /**
  * A business refusal the form should branch on: HTTP 200 with `err: 1` (Publik convention),
  * so that w.c.s. stores it in `<var>_error_response` and the workflow can jump on it.

@@ -5,6 +5,7 @@ import { zDate, zEnum, zOptional } from '#shared/publik/coerce.ts';
 import type { VerifiedSignature } from '#shared/publik/signature.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
+import { programmeView } from '#shared/domain/meetings/programme.ts';
 import {
   dayDataSourceItems,
   meetingDataSourceItem,
@@ -48,6 +49,13 @@ export const routes = [
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
       return publikOk(meetingView(meeting, items, now));
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/meetings/{meetingId}/programme',
+    auth: 'publik',
+    params: MeetingIdSchema,
+    handle: async ({ params }) => publikOk(programmeView((await meetings.getMeeting(params.meetingId)).meeting)),
   }),
   route({
     method: 'GET',

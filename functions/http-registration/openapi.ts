@@ -8,6 +8,7 @@ import {
   MeetingViewSchema,
   RegistrationAnswerSchema,
   WorkshopItemsSchema,
+  ProgrammeSchema,
 } from '#shared/openapi/answers/meetings.ts';
 
 const REGISTRATION_REFUSALS = [
@@ -72,6 +73,14 @@ export const docs: RouteDocs = {
     summary: 'One meeting: days, workshops, evening event and live places',
     data: MeetingViewSchema,
     guide: `${GUIDE}#2-data-sources`,
+  },
+  'GET /meetings/{meetingId}/programme': {
+    notFound: ['unknown-meeting'],
+    operationId: 'getMeetingProgramme',
+    tag: 'Meetings and registration',
+    summary: 'Each day\'s recording (null until published) and programme: chapters with their start and slides (JSON for a portal page)',
+    data: ProgrammeSchema,
+    guide: `${GUIDE}#recordings-and-the-programme`,
   },
   'GET /meetings/{meetingId}/days': {
     notFound: ['unknown-meeting'],

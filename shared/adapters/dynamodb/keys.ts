@@ -9,6 +9,8 @@ export const meetingKeys = {
   meetingListing: (firstDate: string, meetingId: string) => ({ gsi1pk: 'MEETINGS', gsi1sk: `${firstDate}#${meetingId}` }),
   meetingPartition: (meetingId: string) => `MEETING#${meetingId}`,
   item: (meetingId: string, itemKey: string) => ({ pk: `MEETING#${meetingId}`, sk: `ITEM#${itemKey}` }),
+  /** An organiser's ad-hoc message; sorts after META (`META` < `MSG#`), items before it. */
+  message: (meetingId: string, messageId: string) => ({ pk: `MEETING#${meetingId}`, sk: `MSG#${messageId}` }),
   ITEM_PREFIX: 'ITEM#',
   META: 'META',
 } as const;

@@ -1,6 +1,7 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { type DynamoDBDocumentClient, GetCommand } from '#shared/adapters/aws/sdk.ts';
-import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, listingItems, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
+import { MeetingMessageSchema, type MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import * as z from 'zod';
 import { itemDefinitionsOf, withCounters } from '#shared/domain/meetings/items.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
@@ -56,6 +57,47 @@ export class DynamoMeetingRepository implements MeetingRepository {
     }
     if (!meeting) return undefined;
     return { meeting, items: withCounters(itemDefinitionsOf(meeting), counters) };
+  }
+
+  async addMessage(message: MeetingMessage): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          tag: 'meeting',
+          item: { ConditionCheck: { TableName: this.tableName, Key: meetingKeys.meeting(message.meeting_id), ConditionExpression: 'attribute_exists(pk)' } },
+        },
+        {
+          tag: 'message',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...meetingKeys.message(message.meeting_id, message.id), type: 'meeting-message', message },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionRefusedError && error.failed('meeting')) return false;
+      throw error;
+    }
+  }
+
+  async findMeetingWithMessages(meetingId: string): Promise<{ meeting: Meeting; messages: MeetingMessage[] } | undefined> {
+    // One query: META and the MSG# items sort together after every ITEM# counter.
+    let meeting: Meeting | undefined;
+    const messages: MeetingMessage[] = [];
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :meta',
+      ExpressionAttributeValues: { ':pk': meetingKeys.meetingPartition(meetingId), ':meta': meetingKeys.META },
+      ConsistentRead: true,
+    })) {
+      if (item['sk'] === meetingKeys.META) meeting = MeetingSchema.parse(item['meeting']);
+      else if (String(item['sk']).startsWith('MSG#')) messages.push(MeetingMessageSchema.parse(item['message']));
+    }
+    return meeting ? { meeting, messages } : undefined;
   }
 
   listMeetings(): Promise<Meeting[]> {

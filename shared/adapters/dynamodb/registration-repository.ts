@@ -11,7 +11,7 @@ import * as z from 'zod';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionNotification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { eligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
@@ -28,7 +28,7 @@ type Tagged = TaggedItem<Tag>;
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
-const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true }) });
+const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true, items: true }) });
 const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 /** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
 const TOKENS_PER_TRANSACTION = 33;
@@ -142,6 +142,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       { tag: 'registration', item: this.putRegistration(reg, 0) },
       ...(reg.checkin_token ? [{ tag: 'checkin' as const, item: { Put: this.checkinTokenItem(reg, reg.checkin_token.hash) } }] : []),
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
+      ...(write.notification ? [this.outboxItem(write.notification)] : []),
     ];
     await this.transact(items, write.nonce);
   }
@@ -171,7 +172,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
   }
 
   async promote(
-    write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification },
+    write: RegistrationWrite & { itemKey: string; ticket: number; notification: PromotionNotification },
     expectedVersion: number,
   ): Promise<void> {
     const reg = write.registration;
@@ -204,11 +205,15 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         },
       },
       ...this.actionItems(reg.meeting_id, reg.id, write.actions, write.meetingVersion),
-      {
-        tag: 'outbox',
-        item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
-      },
+      this.outboxItem(n),
     ]);
+  }
+
+  private outboxItem(n: Notification): Tagged {
+    return {
+      tag: 'outbox',
+      item: { Put: { TableName: this.tableName, Item: { ...registrationKeys.outbox(n.created_at, n.id), type: 'outbox', notification: n } } },
+    };
   }
 
   async waitingPositions(registration: Registration): Promise<Map<string, number>> {
@@ -302,8 +307,8 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
    */
   async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
     const out = await listingPage(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), { cursor, limit }, {
-      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
-      ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked, #registration.#items',
+      ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in', '#items': 'items' },
     });
     return { registrations: out.items.map((item) => ListedSchema.parse(item).registration), cursor: out.cursor };
   }

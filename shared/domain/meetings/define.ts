@@ -25,10 +25,16 @@ export function defineMeeting(id: string, input: MeetingInput, previous: Meeting
         onsite_capacity: d.onsite_capacity,
         waiting_list: d.waiting_list,
         remote_capacity: d.remote_capacity,
+        ...(d.visio_url ? { visio_url: d.visio_url } : {}),
+        ...(d.recording_url ? { recording_url: d.recording_url } : {}),
+        ...(d.programme.length > 0
+          ? { programme: d.programme.map((c) => ({ title: c.title, offset_seconds: c.start, ...(c.slides_url ? { slides_url: c.slides_url } : {}) })) }
+          : {}),
       })),
     workshops: [...input.workshops].sort((a, b) => (a.day + a.starts_at).localeCompare(b.day + b.starts_at)),
     evening_event: input.evening_event,
     reminders: input.reminders,
+    ...(input.send_confirmation ? { send_confirmation: true } : {}),
     version: (previous?.version ?? 0) + 1,
     created_at: previous?.created_at ?? now.toISOString(),
     updated_at: now.toISOString(),

@@ -1,4 +1,5 @@
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
+import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 
 export interface MeetingWithItems {
@@ -20,6 +21,10 @@ export interface MeetingRepository {
    * meeting changed meanwhile.
    */
   saveMeeting(next: Meeting, expectedVersion: number, change: MeetingChange): Promise<void>;
+  /** Stores an ad-hoc message, only while its meeting exists and its id is new (false: the meeting is gone). */
+  addMessage(message: MeetingMessage): Promise<boolean>;
+  /** The meeting and its ad-hoc messages, in one query (the reminder source's plan). */
+  findMeetingWithMessages(meetingId: string): Promise<{ meeting: Meeting; messages: MeetingMessage[] } | undefined>;
 }
 
 export interface MeetingChange {

@@ -14,6 +14,29 @@ const optionalCapacity = () =>
 const isoInstant = () =>
   z.iso.datetime({ offset: true, error: 'Date et heure attendues au format ISO 8601 avec fuseau (2025-04-01T00:00:00+02:00).' });
 
+const HTTP_URL = /^https?:\/\/[^\s]+$/i;
+const optionalHttpUrl = () =>
+  zOptionalText({ max: 500 }).refine((v) => v === undefined || HTTP_URL.test(v), { error: 'Adresse web (http ou https) attendue.' });
+
+const OFFSET = /^(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)$/;
+/** A start in the recording, `H:MM:SS` or `MM:SS`, as seconds. */
+const zOffset = () =>
+  zText({ max: 8 }).transform((v, ctx) => {
+    const m = OFFSET.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'Début attendu au format H:MM:SS ou MM:SS (exemple : 1:05:30).' });
+      return z.NEVER;
+    }
+    return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  });
+
+/** One talk of a day's recording: its title, where it starts, its slides. */
+export const ChapterSchema = z.object({
+  title: zText({ max: 200 }),
+  start: zOffset(),
+  slides_url: optionalHttpUrl(),
+});
+
 export const DaySchema = z.object({
   date: zDate(),
   label: zOptionalText({ max: 80 }),
@@ -21,6 +44,17 @@ export const DaySchema = z.object({
   waiting_list: flag(),
   /** Absent: remote attendance is unlimited. */
   remote_capacity: optionalCapacity(),
+  /**
+   * The day's video link, for the people attending it remotely only: in their reminders and
+   * their .ics, never in a data source nor a list.
+   */
+  visio_url: optionalHttpUrl(),
+  /**
+   * After the day: its recording, and the programme's chapters in it. Setting it emails everyone
+   * registered for the day (on site and remote) once, after the day's end.
+   */
+  recording_url: optionalHttpUrl(),
+  programme: z.preprocess((v) => v ?? [], z.array(ChapterSchema).max(40)),
 });
 
 export const WorkshopSchema = z.object({
@@ -61,6 +95,11 @@ export const MeetingInputSchema = z
     allow_overbooking: flag(),
     /** Reminders to registrants before the first day (the reminder engine). */
     reminders: ReminderRulesSchema,
+    /**
+     * A confirmation email with the personal .ics on each new registration. Off by default: the
+     * w.c.s. workflow usually sends its own.
+     */
+    send_confirmation: flag(),
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
@@ -118,6 +157,9 @@ export const MeetingSchema = z.object({
       onsite_capacity: z.number().int(),
       waiting_list: z.boolean(),
       remote_capacity: z.number().int().optional(),
+      visio_url: z.string().optional(),
+      recording_url: z.string().optional(),
+      programme: z.array(z.object({ title: z.string(), offset_seconds: z.number().int(), slides_url: z.string().optional() })).optional(),
     }),
   ),
   workshops: z.array(
@@ -143,6 +185,7 @@ export const MeetingSchema = z.object({
     })
     .optional(),
   reminders: z.array(StoredReminderRuleSchema).optional(),
+  send_confirmation: z.boolean().optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),

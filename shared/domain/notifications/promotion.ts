@@ -2,15 +2,15 @@
 // and the JSON body of the signed callback to their w.c.s. form. Pure.
 import { EVENING_KEY, type ItemKind } from '#shared/domain/meetings/items.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
-import { weekdayInSentence } from '#shared/domain/meetings/views.ts';
+import { frenchDayLabel, weekdayInSentence } from '#shared/domain/meetings/views.ts';
 import type { RegistrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Notification } from '#shared/domain/registrations/ports.ts';
+import type { PromotionNotification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { EmailMessage } from './ports.ts';
 import { composeEmail, type EmailBlock } from '#shared/domain/notifications/email-text.ts';
 
 export interface PromotionContext {
-  notification: Notification;
+  notification: PromotionNotification;
   registration: Registration;
   meeting: Meeting;
   /** The registration as the contract answers it, after the promotion. */
@@ -94,9 +94,14 @@ export function summaryLines(meeting: Meeting, answer: RegistrationAnswer): stri
   }
   if (answer.evening_event && meeting.evening_event) {
     const e = answer.evening_event;
-    lines.push(`${meeting.evening_event.title} : ${e.status === 'confirmed' ? 'place confirmée' : waitingText(e.waiting_position)}`);
+    lines.push(`${meeting.evening_event.title} (${eveningWhen(meeting.evening_event)}) : ${e.status === 'confirmed' ? 'place confirmée' : waitingText(e.waiting_position)}`);
   }
   return lines;
+}
+
+/** « Mardi 6 juin, 19h30, Le Bistrot » : the evening's own date (often the eve of the first day), time and place. */
+export function eveningWhen(evening: NonNullable<Meeting['evening_event']>): string {
+  return [frenchDayLabel(evening.date), evening.starts_at && frenchTime(evening.starts_at), evening.venue].filter(Boolean).join(', ');
 }
 
 function droppedTitles(meeting: Meeting, dropped: string[]): string[] {
@@ -129,6 +134,27 @@ export function promotionEmail(ctx: PromotionContext): EmailMessage {
     ...registrationStatusBlocks(meeting, reg, answer),
   ]);
   return { to: reg.email, ...email };
+}
+
+/**
+ * The confirmation of a new registration (meetings with `send_confirmation`): where it stands,
+ * with the personal calendar attached (the same file as `ics_url`).
+ */
+export function confirmationEmail(ctx: Omit<PromotionContext, 'notification'>, ics: string): EmailMessage {
+  const { registration: reg, meeting, answer } = ctx;
+  const subject = `Inscription enregistrée : ${meeting.title}`;
+  const greeting = reg.first_name ? `Bonjour ${reg.first_name},` : 'Bonjour,';
+  const waits = answer.in_waiting_list ? ' Une partie de votre demande est en liste d’attente : vous serez prévenu·e si une place se libère.' : '';
+  const email = composeEmail(subject, [
+    greeting,
+    `Votre inscription à « ${meeting.title} » (${meeting.venue}) est enregistrée.${waits}`,
+    ...registrationStatusBlocks(meeting, reg, answer, 'Votre agenda personnel est joint à ce message (fichier iCalendar) ; pour le récupérer à jour plus tard :'),
+  ]);
+  return {
+    to: reg.email,
+    ...email,
+    attachments: [{ filename: `${meeting.id}.ics`, contentType: 'text/calendar; charset=UTF-8; method=PUBLISH', content: new TextEncoder().encode(ics) }],
+  };
 }
 
 /**

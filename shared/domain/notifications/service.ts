@@ -5,9 +5,10 @@
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import { registrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Notification, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
+import type { Notification, PromotionNotification, RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import type { CallbackSender, DeliveryChannel, DeliveryRepository, Mailer } from './ports.ts';
-import { promotionCallbackBody, promotionEmail, type PromotionContext } from './promotion.ts';
+import { confirmationEmail, promotionCallbackBody, promotionEmail, type PromotionContext } from './promotion.ts';
 
 // Longer than the function timeout (30 s), so a consumer still working is never overtaken, and
 // well under the queue's visibility timeout (6 × 30 s), so the retry of a consumer that crashed
@@ -73,6 +74,39 @@ export class PromotionNotifier {
 
   /** Throws DeliveryFailedError when a channel failed (the others are delivered and marked). */
   async notify(notification: Notification): Promise<PromotionOutcome> {
+    return notification.type === 'registration.created' ? this.confirm(notification) : this.promoted(notification);
+  }
+
+  /** The confirmation of a new registration (send_confirmation): one email, the .ics attached. */
+  private async confirm(notification: Extract<Notification, { type: 'registration.created' }>): Promise<PromotionOutcome> {
+    const log = { notificationId: notification.id, registrationId: notification.registration_id };
+    const registration = await this.deps.registrations.findById(notification.registration_id);
+    if (!registration || registration.meeting_id !== notification.meeting_id) return { status: 'ignored', reason: 'registration-gone' };
+    if (registration.state === 'cancelled') return { status: 'ignored', reason: 'registration-cancelled' };
+    const meeting = await this.deps.meetings.findMeeting(notification.meeting_id);
+    if (!meeting) return { status: 'ignored', reason: 'meeting-gone' };
+    const positions = await this.deps.registrations.waitingPositions(registration);
+    const answer = registrationAnswer(registration, meeting, positions, this.deps.baseUrl, false);
+    const now = this.clock();
+    let failure: unknown;
+    const email = await this.deliverOnce(notification.id, 'email', async () => {
+      const ics = registrationCalendar(meeting, registration, { now });
+      const { messageId } = await this.deps.mailer.send(confirmationEmail({ registration, meeting, answer }, ics));
+      return { status: 'sent', detail: `ses:${messageId}` };
+    }).catch((error: unknown) => {
+      failure = error;
+      return 'not-applicable' as const;
+    });
+    if (failure !== undefined) {
+      if (failure instanceof DeliveryInProgressError) throw failure;
+      this.logger.warn('delivery failed; the message will be retried', { ...log, channel: 'email', error: failure as Error });
+      throw new DeliveryFailedError(notification.id, [{ channel: 'email', error: failure }]);
+    }
+    this.logger.info('registration confirmation sent', { ...log, email });
+    return { status: 'delivered', email, callback: 'not-applicable' };
+  }
+
+  private async promoted(notification: PromotionNotification): Promise<PromotionOutcome> {
     const log = { notificationId: notification.id, registrationId: notification.registration_id, item: notification.item_key };
     const registration = await this.deps.registrations.findById(notification.registration_id);
     if (!registration || registration.meeting_id !== notification.meeting_id) {

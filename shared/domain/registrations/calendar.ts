@@ -60,15 +60,20 @@ export function registrationCalendar(meeting: Meeting, registration: Registratio
     const onsite = attendance.mode === 'onsite';
     const waiting = onsite && held(dayKey(day.date))?.status !== 'confirmed';
     const mode = !onsite ? 'à distance' : waiting ? 'sur place, liste d’attente' : 'sur place';
+    // The video link goes to remote attendees only (it is never in a data source).
+    const visio = !onsite ? day.visio_url : undefined;
     calendar.createEvent({
       ...common,
       ...allDay(day.date),
       id: eventUid(registration.id, dayKey(day.date)),
       summary: `${meeting.title} — ${day.label} (${mode})`,
-      location: onsite ? meeting.venue : 'À distance',
+      location: onsite ? meeting.venue : (visio ?? 'À distance'),
+      ...(visio ? { url: visio } : {}),
       description: waiting
         ? `Vous êtes en liste d’attente pour venir sur place ce jour-là : vous serez prévenu·e si une place se libère.`
-        : (meeting.description ?? null),
+        : visio
+          ? [`Pour suivre la journée à distance : ${visio}`, meeting.description].filter(Boolean).join('\n\n')
+          : (meeting.description ?? null),
       status: waiting ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
     });
   }

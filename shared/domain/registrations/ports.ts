@@ -6,8 +6,8 @@ import type { ItemAction } from './allocation.ts';
 import type { CheckinTokenRecord } from './checkin-token.ts';
 import type { Registration } from './schema.ts';
 
-/** A notification to send after a state change, written in the same transaction (outbox). */
-export const NotificationSchema = z.object({
+/** A waiting request was given its place (automatically or by an organiser). */
+export const PromotionNotificationSchema = z.object({
   id: z.string(),
   type: z.literal('registration.promoted'),
   meeting_id: z.string(),
@@ -17,6 +17,19 @@ export const NotificationSchema = z.object({
   dropped_workshops: z.array(z.string()).default([]),
   created_at: z.string(),
 });
+export type PromotionNotification = z.output<typeof PromotionNotificationSchema>;
+
+/** A new registration of a meeting with `send_confirmation`: the confirmation email. */
+export const ConfirmationNotificationSchema = z.object({
+  id: z.string(),
+  type: z.literal('registration.created'),
+  meeting_id: z.string(),
+  registration_id: z.string(),
+  created_at: z.string(),
+});
+
+/** A notification to send after a state change, written in the same transaction (outbox). */
+export const NotificationSchema = z.discriminatedUnion('type', [PromotionNotificationSchema, ConfirmationNotificationSchema]);
 export type Notification = z.output<typeof NotificationSchema>;
 
 /** Sends notifications to the queue that the notifier consumes. */
@@ -35,6 +48,8 @@ export interface RegistrationWrite {
   meetingVersion: number;
   /** The signed call's nonce, consumed by this same write. */
   nonce?: CallNonce | undefined;
+  /** Written to the outbox in the same transaction (a new registration's confirmation). */
+  notification?: Notification | undefined;
 }
 
 /** What deciding a new registration needs, read at once (house style §13). */
@@ -68,7 +83,7 @@ export interface RegistrationRepository {
   /** The registration first in line for an item, if any. */
   firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined>;
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
-  promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: Notification }, expectedVersion: number): Promise<void>;
+  promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: PromotionNotification }, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
   /** One page of a meeting's registrations, in order of arrival (the reminder sources' pager). */
   pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage>;
@@ -88,7 +103,7 @@ export interface RegistrationRepository {
 }
 
 /** A registration as the reminder sources list it: who, in which state, checked in when. */
-export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in'>;
+export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in' | 'items'>;
 export interface RegistrationPage {
   registrations: ListedRegistration[];
   cursor: string | null;

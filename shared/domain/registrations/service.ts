@@ -24,7 +24,7 @@ import {
 } from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
-import { EmailTakenError, type CounterState, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
+import { EmailTakenError, type CounterState, type Notification, type PromotionNotification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { registrationCalendar } from './calendar.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash, checkinTokenRecord } from './checkin-token.ts';
 import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './check-in.ts';
@@ -295,8 +295,13 @@ export class RegistrationService {
       // Every workshop chosen is counted, even one waiting for its day (it holds nothing yet).
       const actions = withChoices(plan.actions, choiceDeltas([], wanted.workshops));
       const registration = newRegistration(meetingId, meeting, request, wanted, plan.held, hash, now, checkinKey);
+      // The confirmation email (send_confirmation) is written to the outbox by the same
+      // transaction; its id is the registration's, so a second publication sends nothing twice.
+      const confirmation: Notification | undefined = meeting.send_confirmation
+        ? { id: `created-${registration.id}`, type: 'registration.created', meeting_id: meetingId, registration_id: registration.id, created_at: now.toISOString() }
+        : undefined;
       try {
-        await this.deps.store.create({ registration, actions, meetingVersion: meeting.version, nonce });
+        await this.deps.store.create({ registration, actions, meetingVersion: meeting.version, nonce, notification: confirmation });
       } catch (error) {
         if (error instanceof FormTakenError) continue; // a copy of this form won: read, answer as a replay
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
@@ -308,6 +313,7 @@ export class RegistrationService {
       }
       this.hints.noteWritten(meetingId, meeting.version, actions);
       this.logger.info('registration created', { registrationId: registration.id, meetingId, actions: actionSummary(actions), read: !guessed });
+      if (confirmation) await this.dispatch([confirmation]);
       return this.answerFor(registration, false, meeting, positionsOf(actions));
     }
     throw this.busy();
@@ -441,10 +447,10 @@ export class RegistrationService {
    * in one transaction (counter, waiting entry, registration, outbox), then queues the
    * notifications. Safe to run any time, concurrently: conditions keep it exact.
    */
-  async promoteWaiting(meetingId: string, itemKeys: string[], now: Date): Promise<Notification[]> {
+  async promoteWaiting(meetingId: string, itemKeys: string[], now: Date): Promise<PromotionNotification[]> {
     if (itemKeys.length === 0) return [];
     const meeting = await this.meeting(meetingId);
-    const sent: Notification[] = [];
+    const sent: PromotionNotification[] = [];
     const queue = [...new Set(itemKeys)];
     let failures = 0;
     while (queue.length > 0) {
@@ -478,7 +484,7 @@ export class RegistrationService {
         } else await this.backoff(failures);
         continue;
       }
-      const notification: Notification = {
+      const notification: PromotionNotification = {
         id: newToken(),
         type: 'registration.promoted',
         meeting_id: meetingId,
@@ -521,7 +527,7 @@ export class RegistrationService {
    * Promotes on every item of the meeting where a place is free while people wait. Run on
    * replays and by the maintenance sweep: it completes what a crashed call left half done.
    */
-  async completePromotions(meetingId: string, now: Date): Promise<Notification[]> {
+  async completePromotions(meetingId: string, now: Date): Promise<PromotionNotification[]> {
     const counters = await this.deps.store.readCounters(meetingId);
     const due = [...counters.values()]
       .filter((i) => i.waiting > 0 && (i.capacity === null || i.confirmed < i.capacity))

@@ -23,7 +23,7 @@ export interface DeliveryLine {
   reason: string | null;
 }
 
-const KIND_ORDER = ['confirmation', 'reminder', 'update', 'cancellation', 'invitation'];
+const KIND_ORDER = ['confirmation', 'reminder', 'update', 'cancellation', 'invitation', 'message', 'recording'];
 
 /**
  * `rows`: the subject's delivery markers; `records`: its dispatch records in the ledger, of which
@@ -71,6 +71,8 @@ const KIND_FR: Record<string, string> = {
   cancellation: 'annulation',
   confirmation: 'confirmation',
   invitation: 'invitation',
+  message: 'message',
+  recording: 'enregistrement',
 };
 const STATUS_FR: Record<DeliveryStatus, string> = { sent: 'envoyé', failed: 'échec', skipped: 'non envoyé', sending: 'en cours' };
 

@@ -5,7 +5,9 @@ import * as z from 'zod';
 export const OwnerKindSchema = z.enum(['session-series', 'meeting', 'survey']);
 export type OwnerKind = z.infer<typeof OwnerKindSchema>;
 
-export const MessageKindSchema = z.enum(['reminder', 'update', 'cancellation', 'confirmation', 'invitation']);
+/** `message`: an organiser's ad-hoc message to a meeting's attendees (rule = its id). */
+/** `recording`: a meeting day's recording, once set and the day over (rule = the day's date). */
+export const MessageKindSchema = z.enum(['reminder', 'update', 'cancellation', 'confirmation', 'invitation', 'message', 'recording']);
 export type MessageKind = z.infer<typeof MessageKindSchema>;
 
 export interface OwnerRef {

@@ -256,3 +256,37 @@ export const CheckInAnswerSchema = z.object({
   already_checked_in: z.boolean(),
   checked_in: z.record(z.string(), instant()),
 });
+
+/** POST /admin/meetings/{meetingId}/messages: the stored message, fanned out by the next reminder tick. */
+export const MeetingMessageAnswerSchema = z.object({
+  message_id: z.string(),
+  meeting_id: z.string(),
+  subject: z.string(),
+  audience: z.enum(['everyone', 'onsite', 'workshop', 'evening', 'waiting_list']),
+  day: date().nullable(),
+  workshop: z.string().nullable(),
+  created_at: instant(),
+  deliveries: z.string().meta({ description: 'The meeting\'s delivery report, where each recipient of the message shows (kind `message`, rule = message_id).' }),
+});
+
+/** GET /meetings/{meetingId}/programme. */
+export const ProgrammeSchema = z.object({
+  meeting_id: z.string(),
+  title: z.string(),
+  days: z.array(
+    z.object({
+      date: date(),
+      label: z.string(),
+      recording_url: z.string().nullable(),
+      chapters: z.array(
+        z.object({
+          title: z.string(),
+          start: z.string().meta({ description: '`H:MM:SS` or `M:SS` in the recording.' }),
+          offset_seconds: count(),
+          url: z.string().nullable().meta({ description: 'The recording at the chapter\'s start (`#t=`); null until the recording is published.' }),
+          slides_url: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});

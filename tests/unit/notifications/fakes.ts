@@ -2,7 +2,7 @@
 import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { registrationAnswer } from '#shared/domain/registrations/answer.ts';
-import type { Notification } from '#shared/domain/registrations/ports.ts';
+import type { PromotionNotification as Notification } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { PromotionContext } from '#shared/domain/notifications/promotion.ts';
 import club12 from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };

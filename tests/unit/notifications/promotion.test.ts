@@ -61,7 +61,15 @@ describe('promotionEmail', () => {
     expect(text).toContain(
       '- Atelier « Atelier 1 : Socle personnes morales » (Jeudi 8 juin, 14h00–16h00) : en liste d’attente (position 2)',
     );
-    expect(text).toContain('- Soirée de la veille : place confirmée');
+    expect(text).toContain('- Soirée de la veille (Vendredi 6 juin) : place confirmée');
+  });
+
+  it('gives the evening event its own date, time and place (it is often the eve of the first day)', () => {
+    const ctx = promotionContext();
+    const evening = { ...ctx.meeting.evening_event!, starts_at: '19:30', venue: 'Le Bistrot du port' };
+    const { text, html } = promotionEmail({ ...ctx, meeting: { ...ctx.meeting, evening_event: evening } });
+    expect(text).toContain('- Soirée de la veille (Vendredi 6 juin, 19h30, Le Bistrot du port) : place confirmée');
+    expect(html).toContain('Soirée de la veille (Vendredi 6 juin, 19h30, Le Bistrot du port)');
   });
 
   it('lists the workshops dropped at promotion', () => {

@@ -123,6 +123,20 @@ describe('registrationCalendar', () => {
     expect(prop(remote, 'LOCATION')?.[1]).toBe('À distance');
   });
 
+  it('gives the day\'s video link to the days attended remotely only', () => {
+    const VISIO = 'https://visio.example.org/club-12-jour';
+    const withVisio = { ...meeting, days: meeting.days.map((d) => ({ ...d, visio_url: `${VISIO}-${d.date}` })) };
+    const parsed = byUid(parseIcs(registrationCalendar(withVisio, base, { now })));
+    const remote = parsed.get(uid('day:2025-06-08')) as Component;
+    expect(prop(remote, 'URL')?.[1]).toBe(`${VISIO}-2025-06-08`);
+    expect(prop(remote, 'LOCATION')?.[1]).toBe(`${VISIO}-2025-06-08`);
+    expect(prop(remote, 'DESCRIPTION')?.[1]).toContain(`Pour suivre la journée à distance : ${VISIO}-2025-06-08`);
+    // The day on site carries no link, not even the link of its own date.
+    const onsite = parsed.get(uid('day:2025-06-07')) as Component;
+    expect(prop(onsite, 'URL')).toBeUndefined();
+    expect(registrationCalendar(withVisio, base, { now }).replace(/\r\n /g, '')).not.toContain(`${VISIO}-2025-06-07`);
+  });
+
   it('times workshops and the evening in the meeting zone with a TZID and its VTIMEZONE', () => {
     const workshop = byUid(cal).get(uid('workshop:usagers')) as Component;
     expect(prop(workshop, 'DTSTART')).toEqual(['DTSTART;TZID=Europe/Paris', '20250607T100000']);

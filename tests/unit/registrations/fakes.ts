@@ -5,6 +5,7 @@
 // is applied), and maps failures the same way: the form marker → FormTakenError, the email
 // marker → EmailTakenError, anything else → StaleReadError. It also mirrors the
 // repository, so that the service tests show what the service really does on top of it.
+import type { MeetingMessage } from '#shared/domain/meetings/messages.ts';
 import example from '#tests/fixtures/admin-meeting-club-12.json' with { type: 'json' };
 import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
 import { itemDefinitionsOf, withCounters, type CapacityItem } from '#shared/domain/meetings/items.ts';
@@ -154,6 +155,19 @@ export class FakeMeetingRepository implements MeetingRepository {
   async findMeeting(meetingId: string): Promise<Meeting | undefined> {
     const m = this.meetings.get(meetingId);
     return m ? json(m) : undefined;
+  }
+
+  readonly messages: MeetingMessage[] = [];
+
+  async addMessage(message: MeetingMessage): Promise<boolean> {
+    if (!this.meetings.has(message.meeting_id)) return false;
+    this.messages.push(json(message));
+    return true;
+  }
+
+  async findMeetingWithMessages(meetingId: string): Promise<{ meeting: Meeting; messages: MeetingMessage[] } | undefined> {
+    const meeting = await this.findMeeting(meetingId);
+    return meeting ? { meeting, messages: this.messages.filter((m) => m.meeting_id === meetingId).map(json) } : undefined;
   }
 
   async findMeetingWithItems(meetingId: string): Promise<MeetingWithItems | undefined> {

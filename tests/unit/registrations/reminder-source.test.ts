@@ -44,7 +44,7 @@ describe('meeting reminders: planning', () => {
 describe('meeting reminders: composing', () => {
   const registration = promotedRegistration();
   const catalog = (reg: Registration): MeetingReminderCatalog => ({
-    meetings: { findMeeting: async () => withReminders() },
+    meetings: { findMeeting: async () => withReminders(), findMeetingWithMessages: async () => ({ meeting: withReminders(), messages: [] }) },
     registrations: {
       pageByMeeting: async () => ({ registrations: [reg], cursor: null }),
       findById: async (id) => (id === reg.id ? reg : undefined),
@@ -79,6 +79,25 @@ describe('meeting reminders: composing', () => {
     expect(attachment?.filename).toBe('club-12.ics');
     expect(attachment?.contentType).toBe('text/calendar; charset=UTF-8; method=PUBLISH');
     expect(new TextDecoder().decode(attachment?.content)).toBe(registrationCalendar(club12Meeting(), registration, { now }));
+  });
+
+  it('gives the video link of a day to the people attending it remotely, and to nobody on site', async () => {
+    const VISIO = 'https://visio.example.org/club-12';
+    const visioMeeting = (): Meeting => ({ ...withReminders(), days: withReminders().days.map((d) => ({ ...d, visio_url: `${VISIO}/${d.date}` })) });
+    const compose = async (reg: Registration) => {
+      const source = new MeetingReminderSource({ ...catalog(reg), meetings: { findMeeting: async () => visioMeeting(), findMeetingWithMessages: async () => ({ meeting: visioMeeting(), messages: [] }) } }, BASE_URL, registrationCalendar);
+      const composed = await source.compose({ ...message, recipient: reg.id }, now);
+      if (composed.status !== 'send') throw new Error(composed.reason);
+      return composed.email;
+    };
+    const remote = promotedRegistration({ days: [{ date: '2025-06-07', mode: 'onsite' }, { date: '2025-06-08', mode: 'remote' }] });
+    const mail = await compose(remote);
+    expect(mail.text).toContain(`${VISIO}/2025-06-08`);
+    expect(mail.html).toContain(`href="${VISIO}/2025-06-08"`);
+    expect(mail.text).not.toContain(`${VISIO}/2025-06-07`);
+    const onsite = await compose(promotedRegistration({ days: [{ date: '2025-06-07', mode: 'onsite' }, { date: '2025-06-08', mode: 'onsite' }] }));
+    expect(onsite.text).not.toContain(VISIO);
+    expect(onsite.html).not.toContain(VISIO);
   });
 
   it('refuses to compose without a calendar renderer (a source built for planning only)', async () => {
