@@ -205,6 +205,23 @@ export const httpFunctions: HttpFunctionSpec[] = [
     // The document and the renderer are files beside the bundle, made at synth time.
     assets: 'reference',
   },
+  {
+    // Personal data (RGPD): retention report and run, a person's export and erasure. Apart from
+    // http-admin (its bundle is near the budget); erasing a future registration cancels it, and
+    // the promotions it allows queue their notifications.
+    name: 'http-people',
+    entry: 'functions/http-people/handler.ts',
+    description: 'Personal data under /admin: retention report and run, export and erasure by email (bearer tokens)',
+    routes: ['GET /admin/retention', 'POST /admin/retention/run', 'POST /admin/people/export', 'POST /admin/people/erase'],
+    tables: { data: 'readWrite' },
+    sendsNotifications: true,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+    // Survey participation markers are keyed by HMAC(email): found (and deleted) by computing it.
+    usesParticipationKey: true,
+    // A run by hand stops at 20 s (the HTTP API answers within 30 s).
+    timeoutSeconds: 29,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */
@@ -269,6 +286,8 @@ export interface ScheduledFunctionSpec {
   sendsNotifications: boolean;
   /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
   sendsTo?: string[];
+  /** Default 60 s. */
+  timeoutSeconds?: number;
 }
 
 export const scheduledFunctions: ScheduledFunctionSpec[] = [
@@ -288,5 +307,15 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
     tables: { data: 'readWrite' },
     sendsNotifications: false,
     sendsTo: ['REMINDERS_QUEUE_URL'],
+  },
+  {
+    name: 'schedule-retention',
+    entry: 'functions/schedule-retention/handler.ts',
+    description: 'Retention purge (RGPD): anonymises registrations, deletes ended subscriptions, erases agents when their time is up',
+    schedule: 'rate(1 day)',
+    tables: { data: 'readWrite' },
+    sendsNotifications: false,
+    // Stops itself at 240 s; the next day's run goes on where it stopped.
+    timeoutSeconds: 300,
   },
 ];

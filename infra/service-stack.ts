@@ -231,6 +231,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
       rate: parseRateExpression(spec.schedule),
+      ...(spec.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(spec.timeoutSeconds) }),
       environment: this.baseEnvironment(),
       readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.scheduled,

@@ -122,6 +122,9 @@ export const voteKeys = {
 
 export const surveyKeys = {
   survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
+  /** Every survey, through gsi1 (the retention purge and the people export walk them). */
+  surveyListing: (surveyId: string) => ({ gsi1pk: 'SURVEYS', gsi1sk: surveyId }),
+  SURVEY_LISTING: 'SURVEYS',
   /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
   participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
   /** Which w.c.s. forms were recorded, keyed by HMAC(survey, form uuid): a replay answers `replayed`. */
@@ -134,4 +137,15 @@ export const surveyKeys = {
   text: (surveyId: string, questionId: string, textId: string) => ({ pk: `SURVEY#${surveyId}#TEXTS#${questionId}`, sk: textId }),
   /** Counter set of the survey's statistics (shared/adapters/dynamodb/counters.ts). */
   counterSet: (surveyId: string) => `SURVEY#${surveyId}`,
+} as const;
+
+/**
+ * The per-person index (RGPD access and erasure, tables.ts PEOPLE_INDEX): every item that holds
+ * a person's email carries `person`, the normalised email, written by the same write as the
+ * item (a registration and its email marker, a subscription and its pointer, token and form
+ * marker, a proposal, a co-signature, a ballot, a delivery line). Erasure removes it.
+ */
+export const personKeys = {
+  person: (email: string) => ({ person: email.trim().toLowerCase() }),
+  value: (email: string) => email.trim().toLowerCase(),
 } as const;

@@ -19,7 +19,7 @@ import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { collect, countItems, listingItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, personKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox' | 'checkin';
@@ -249,7 +249,13 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { ...registrationKeys.email(reg.meeting_id, reg.email), type: 'email', registration_id: reg.id, form_uuid: reg.form_uuid },
+          Item: {
+            ...registrationKeys.email(reg.meeting_id, reg.email),
+            ...personKeys.person(reg.email),
+            type: 'email',
+            registration_id: reg.id,
+            form_uuid: reg.form_uuid,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -374,17 +380,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
 
   private putRegistration(reg: Registration, expectedVersion: number): TransactItem {
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...registrationKeys.registration(reg.id),
-          ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
-          type: 'registration',
-          version: reg.version,
-          registration: reg,
-        },
-        ...versionCondition(expectedVersion),
-      },
+      Put: { TableName: this.tableName, Item: registrationItem(reg), ...versionCondition(expectedVersion) },
     };
   }
 
@@ -513,6 +509,19 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       throw new StaleReadError('plan outdated', countersExplaining(error));
     }
   }
+}
+
+/** The stored item of a registration (also written by the anonymisation, people-repository.ts). */
+export function registrationItem(reg: Registration): Record<string, unknown> {
+  return {
+    ...registrationKeys.registration(reg.id),
+    ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
+    // An anonymised registration holds no email: it leaves the per-person index.
+    ...(reg.anonymised_at === undefined ? personKeys.person(reg.email) : {}),
+    type: 'registration',
+    version: reg.version,
+    registration: reg,
+  };
 }
 
 /**

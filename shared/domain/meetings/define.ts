@@ -29,6 +29,7 @@ export function defineMeeting(id: string, input: MeetingInput, previous: Meeting
     workshops: [...input.workshops].sort((a, b) => (a.day + a.starts_at).localeCompare(b.day + b.starts_at)),
     evening_event: input.evening_event,
     reminders: input.reminders,
+    retention_days: input.retention_days,
     version: (previous?.version ?? 0) + 1,
     created_at: previous?.created_at ?? now.toISOString(),
     updated_at: now.toISOString(),

@@ -23,6 +23,8 @@ export interface ResponseWrite {
   tallies: Record<string, number>;
   participationHash: string;
   replayHash: string;
+  /** When the participation and replay markers expire (the survey's close + 30 days, shared/domain/people/retention.ts). */
+  markersExpireAt: string;
 }
 
 export interface TextsPage {

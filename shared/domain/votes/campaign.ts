@@ -4,6 +4,7 @@
 import { ConflictError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
+import { DEFAULT_RETENTION_DAYS } from '#shared/domain/meetings/schema.ts';
 import type { Campaign, CampaignInput, Proposal, Support } from './schema.ts';
 
 export type VoteStatus = 'not-open' | 'open' | 'closed';
@@ -243,6 +244,7 @@ export function campaignDefinition(c: Campaign) {
     retain: c.retain,
     results_visibility: c.results_visibility,
     electorate: c.electorate,
+    retention_days: c.retention_days ?? DEFAULT_RETENTION_DAYS,
   };
 }
 
