@@ -116,7 +116,7 @@ beforeAll(async () => {
       timezone: 'Europe/Paris',
       rrule: 'FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2',
       dtstart: '2025-11-11T14:00',
-      until: '2026-01-31',
+      until: '2026-01-13',
       duration_minutes: 60,
       visio_url: 'https://visio.example.org/club',
       default_topic: 'Session',

@@ -16,10 +16,9 @@ import { ERASED_AGENT } from '#shared/domain/people/retention.ts';
 import { MeetingSchema } from '#shared/domain/meetings/schema.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { SubscriptionSchema, type Subscription } from '#shared/domain/sessions/schema.ts';
-import { isBounded, ruleDates } from '#shared/domain/sessions/recurrence.ts';
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { SurveySchema } from '#shared/domain/surveys/schema.ts';
-import { BallotSchema, CampaignSchema, ProposalSchema, SupportSchema, type Agent } from '#shared/domain/votes/schema.ts';
+import type { Agent } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { meetingKeys, registrationKeys, sessionKeys, surveyKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
@@ -49,6 +48,28 @@ const afterPrefix = (value: unknown, prefix: string) => String(value).slice(pref
 
 /** Where the agent sits in each kind of item: attribute, then field. */
 const AGENT_PATHS = { proposal: ['proposal', 'proposer'], support: ['support', 'agent'], ballot: ['ballot', 'agent'] } as const;
+
+// The vote's items, read with light schemas of their own (the vote's schemas bring its
+// organisation folding tables into this bundle): only what the purge and the export need.
+const AgentSchema = z.object({ email: z.string(), first_name: z.string().optional(), last_name: z.string().optional() });
+const CampaignSchema = z.object({ id: z.string(), closed_at: z.string().optional(), vote_closes_at: z.string().optional(), retention_days: z.number().int().optional() });
+const ProposalSchema = z.object({ id: z.string(), campaign_id: z.string(), title: z.string(), organisation: z.string(), submitted_at: z.string(), proposer: AgentSchema });
+const SupportSchema = z.object({
+  proposal_id: z.string(),
+  organisation: z.string(),
+  role: z.enum(['proposer', 'cosigner']),
+  at: z.string(),
+  comment: z.string().optional(),
+  agent: AgentSchema,
+});
+const BallotSchema = z.object({ campaign_id: z.string(), organisation: z.string(), cast_at: z.string(), agent: AgentSchema });
+
+/**
+ * A series' last occurrence date without expanding its rule (that library stays out of this
+ * bundle): its `until` date, on or after the last occurrence, so the purge never comes early. A
+ * series bounded by `count` only, or without end, gives null (its subscriptions go when unsubscribed).
+ */
+const seriesLastDate = (s: { until?: string | undefined }): string | null => (s.until === undefined ? null : s.until.slice(0, 10));
 
 const DeliveryLineSchema = z.object({
   subject: z.string(),
@@ -87,7 +108,7 @@ export class DynamoPeopleRepository implements PeopleStore {
     return {
       meetings: meetings.map((m) => ({ id: m.id, days: m.days, timezone: m.timezone, retention_days: m.retention_days })),
       campaigns: campaigns.map((c) => ({ id: c.id, closed_at: c.closed_at, vote_closes_at: c.vote_closes_at, retention_days: c.retention_days })),
-      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: isBounded(s) ? (ruleDates(s).at(-1) ?? null) : null })),
+      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: seriesLastDate(s) })),
       surveys: surveys.map((s) => ({ id: s.id, closes_at: s.closes_at })),
     };
   }
@@ -302,7 +323,7 @@ function personItem(item: Item): PersonItem | undefined {
     case 'session-form':
       return { type: 'subscription-link', ref, link: 'form', series_id: z.object({ series_id: z.string() }).parse(item['marker']).series_id };
     case 'proposal': {
-      const proposal = ProposalSchema.parse({ ...(item['proposal'] as Item), supporters: item['supporters'] ?? 0 });
+      const proposal = ProposalSchema.parse(item['proposal']);
       return { type: 'proposal', proposal, record: { kind: 'proposal', ref, campaign_id: proposal.campaign_id, agent: proposal.proposer } };
     }
     case 'support': {

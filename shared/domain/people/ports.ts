@@ -5,7 +5,31 @@
 import type { DispatchDeliveryRow } from '#shared/domain/notifications/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { Subscription } from '#shared/domain/sessions/schema.ts';
-import type { Agent, Ballot, Proposal, Support } from '#shared/domain/votes/schema.ts';
+import type { Agent } from '#shared/domain/votes/schema.ts';
+
+/** What the export shows of a proposal, a support and a ballot (read without the vote's own schemas, for a light bundle). */
+export interface ProposalRecord {
+  id: string;
+  campaign_id: string;
+  title: string;
+  organisation: string;
+  submitted_at: string;
+  proposer: Agent;
+}
+export interface SupportRecord {
+  proposal_id: string;
+  organisation: string;
+  role: 'proposer' | 'cosigner';
+  at: string;
+  comment?: string | undefined;
+  agent: Agent;
+}
+export interface BallotRecord {
+  campaign_id: string;
+  organisation: string;
+  cast_at: string;
+  agent: Agent;
+}
 
 /** An item the adapter can find again (its key, opaque to the domain). */
 export type ItemRef = string;
@@ -80,9 +104,9 @@ export type PersonItem =
   | { type: 'subscription-link'; ref: ItemRef; series_id: string; link: 'pointer' | 'token' | 'form' }
   /** A registration's (meeting, email) marker left without its registration (deleted). */
   | { type: 'registration-email'; ref: ItemRef; meeting_id: string; registration_id: string }
-  | { type: 'proposal'; record: AgentRecord; proposal: Proposal }
-  | { type: 'support'; record: AgentRecord; support: Support }
-  | { type: 'ballot'; record: AgentRecord; ballot: Ballot }
+  | { type: 'proposal'; record: AgentRecord; proposal: ProposalRecord }
+  | { type: 'support'; record: AgentRecord; support: SupportRecord }
+  | { type: 'ballot'; record: AgentRecord; ballot: BallotRecord }
   | { type: 'delivery'; ref: ItemRef; line: DispatchDeliveryRow };
 
 export interface SurveyMarker {
