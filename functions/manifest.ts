@@ -26,6 +26,8 @@ export interface HttpFunctionSpec {
   /** Routes open to anyone by design (the API reference). */
   publicRoutes?: string[];
   tables: { data?: TableAccess; nonces?: TableAccess };
+  /** Restricted indexes it queries (shared/adapters/dynamodb/tables.ts), e.g. `people`. */
+  indexes?: string[];
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
   /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
@@ -214,6 +216,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
     description: 'Personal data under /admin: retention report and run, export and erasure by email (bearer tokens)',
     routes: ['GET /admin/retention', 'POST /admin/retention/run', 'POST /admin/people/export', 'POST /admin/people/erase'],
     tables: { data: 'readWrite' },
+    // The per-person index: the only functions allowed to find everything about someone.
+    indexes: ['people'],
     sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
@@ -283,6 +287,8 @@ export interface ScheduledFunctionSpec {
   /** Schedule expression, e.g. `rate(5 minutes)`. */
   schedule: string;
   tables: { data?: TableAccess };
+  /** Restricted indexes it queries (shared/adapters/dynamodb/tables.ts), e.g. `people`. */
+  indexes?: string[];
   sendsNotifications: boolean;
   /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
   sendsTo?: string[];
@@ -314,6 +320,8 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
     description: 'Retention purge (RGPD): anonymises registrations, deletes ended subscriptions, erases agents when their time is up',
     schedule: 'rate(1 day)',
     tables: { data: 'readWrite' },
+    // A deleted subscription's form markers are found through the per-person index.
+    indexes: ['people'],
     sendsNotifications: false,
     // Stops itself at 240 s; the next day's run goes on where it stopped.
     timeoutSeconds: 300,

@@ -10,6 +10,11 @@ export interface GlobalIndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
+  /**
+   * Queried only by the functions whose manifest entry names it in `indexes` (the others get
+   * no grant on it): the per-person index, which finds everything about someone.
+   */
+  restricted?: boolean;
 }
 
 export interface TableDefinition {
@@ -49,6 +54,7 @@ export const dataTable: TableDefinition = {
       // carries `person` (the normalised email), written in the same write as the data.
       indexName: PEOPLE_INDEX,
       partitionKey: { name: PERSON_ATTRIBUTE, type: 'S' },
+      restricted: true,
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,
