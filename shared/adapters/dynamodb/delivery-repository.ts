@@ -179,7 +179,8 @@ function unmarshallState(item: Record<string, AttributeValue>): Record<string, s
 
 const dispatchKey = (ref: DispatchDeliveryRef) => reminderKeys.dispatchDelivery(ref.subject, ref.kind, ref.rule, ref.sequence, ref.recipient);
 
-const DispatchRowSchema = z
+/** A reminder delivery line as stored (also read by the people export, people-repository.ts). */
+export const DispatchRowSchema = z
   .object({
     subject: z.string(),
     kind: z.string(),

@@ -2,14 +2,7 @@
 // by the normalised email every personal item carries: keys.ts personKeys), never a scan, and
 // erases under conditions that hold only while the identity is still there (retention purge,
 // erasure requests). Items the domain only needs to find again travel as opaque refs.
-import {
-  ConditionalCheckFailedException,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '#shared/adapters/aws/sdk.ts';
+import { ConditionalCheckFailedException, DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { AgentRecord, ItemRef, Page, PeopleStore, PersonItem, RetentionObjects, SurveyMarker, SurveyRetention } from '#shared/domain/people/ports.ts';
 import { ERASED_AGENT } from '#shared/domain/people/retention.ts';
@@ -20,10 +13,11 @@ import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { SurveySchema } from '#shared/domain/surveys/schema.ts';
 import type { Agent } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import { DispatchRowSchema } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { meetingKeys, registrationKeys, sessionKeys, surveyKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, listingItems, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
-import { registrationItem } from '#shared/adapters/dynamodb/registration-repository.ts';
+import { meetingRegistrationsPage, registrationItem } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { seriesOf, tokenHash } from '#shared/adapters/dynamodb/session-repository.ts';
 import { PEOPLE_INDEX, PERSON_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
@@ -71,17 +65,6 @@ const BallotSchema = z.object({ campaign_id: z.string(), organisation: z.string(
  */
 const seriesLastDate = (s: { until?: string | undefined }): string | null => (s.until === undefined ? null : s.until.slice(0, 10));
 
-const DeliveryLineSchema = z.object({
-  subject: z.string(),
-  kind: z.string(),
-  rule: z.string().nullable(),
-  sequence: z.number().int(),
-  recipient: z.string(),
-  state: z.enum(['sending', 'sent', 'skipped', 'failed']),
-  to: z.string().optional(),
-  at: z.string().optional(),
-  claimed_at: z.string(),
-});
 
 async function inParallel<T, R>(values: T[], work: (value: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -114,16 +97,7 @@ export class DynamoPeopleRepository implements PeopleStore {
   }
 
   async pageRegistrations(meetingId: string, cursor: string | null, limit: number): Promise<Page<Registration>> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
+    const out = await meetingRegistrationsPage(this.client, this.tableName, meetingId, cursor, limit);
     return { items: (out.Items ?? []).map((i) => RegistrationSchema.parse(i['registration'])), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
@@ -335,14 +309,8 @@ function personItem(item: Item): PersonItem | undefined {
       const ballot = BallotSchema.parse(item['ballot']);
       return { type: 'ballot', ballot, record: { kind: 'ballot', ref, campaign_id: ballot.campaign_id, agent: ballot.agent } };
     }
-    case 'delivery': {
-      const line = DeliveryLineSchema.parse(item);
-      return {
-        type: 'delivery',
-        ref,
-        line: { subject: line.subject, kind: line.kind, rule: line.rule, sequence: line.sequence, recipient: line.recipient, state: line.state, at: line.at ?? line.claimed_at, ...(line.to ? { to: line.to } : {}) },
-      };
-    }
+    case 'delivery':
+      return { type: 'delivery', ref, line: DispatchRowSchema.parse(item) };
     default:
       return undefined;
   }

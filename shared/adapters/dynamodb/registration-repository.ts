@@ -5,6 +5,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
@@ -267,18 +268,10 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
    * check-ins only. The pager of the meeting reminder and survey invitation sources.
    */
   async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
-        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
+    const out = await meetingRegistrationsPage(this.client, this.tableName, meetingId, cursor, limit, {
+      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
+      ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+    });
     return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
@@ -509,6 +502,28 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       throw new StaleReadError('plan outdated', countersExplaining(error));
     }
   }
+}
+
+/** One page of a meeting's registrations through gsi1, in order of arrival (`more`: a projection). */
+export function meetingRegistrationsPage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  meetingId: string,
+  cursor: string | null,
+  limit: number,
+  more: Partial<QueryCommandInput> = {},
+) {
+  return client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+      ...more,
+    }),
+  );
 }
 
 /** The stored item of a registration (also written by the anonymisation, people-repository.ts). */
