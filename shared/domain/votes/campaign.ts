@@ -4,7 +4,6 @@
 import { ConflictError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { DEFAULT_RETENTION_DAYS } from '#shared/domain/meetings/schema.ts';
 import type { Campaign, CampaignInput, Proposal, Support } from './schema.ts';
 
 export type VoteStatus = 'not-open' | 'open' | 'closed';
@@ -244,7 +243,7 @@ export function campaignDefinition(c: Campaign) {
     retain: c.retain,
     results_visibility: c.results_visibility,
     electorate: c.electorate,
-    retention_days: c.retention_days ?? DEFAULT_RETENTION_DAYS,
+    ...(c.retention_days !== undefined ? { retention_days: c.retention_days } : {}),
   };
 }
 

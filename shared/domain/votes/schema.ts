@@ -14,7 +14,6 @@ import {
   zText,
 } from '#shared/publik/coerce.ts';
 import { zOptionalOrganisation, zOrganisation } from './organisation.ts';
-import { DEFAULT_RETENTION_DAYS } from '#shared/domain/meetings/schema.ts';
 
 export const METHODS = ['approval', 'points'] as const;
 export const VISIBILITIES = ['after-close', 'live'] as const;
@@ -82,7 +81,7 @@ export const CampaignInputSchema = z
     results_visibility: zOptional(zEnum(VISIBILITIES, 'la visibilité des résultats')).transform((v) => v ?? 'after-close'),
     electorate: z.preprocess((v) => (isBlank(v) ? 'meeting' : v), ElectorateSchema),
     /** Days after the close before the agents' names and emails are erased (contract-rgpd.md). */
-    retention_days: zOptionalInt({ min: 1, max: 3650 }).transform((v) => v ?? DEFAULT_RETENTION_DAYS),
+    retention_days: zOptionalInt({ min: 1, max: 3650 }),
   })
   .superRefine((c, ctx) => {
     chronological(ctx, c.proposals_open_at, c.proposals_close_at, 'proposals_close_at', 'La clôture des propositions doit suivre leur ouverture.');
@@ -127,7 +126,7 @@ export const CampaignSchema = z.object({
   electorate: z.union([z.literal('meeting'), z.array(z.string())]),
   /** Written by earlier versions (the keys folded when the campaign was defined); no longer read: keys are folded from the names. */
   electorate_keys: z.array(z.string()).optional(),
-  /** Absent on campaigns stored before retention existed: DEFAULT_RETENTION_DAYS. */
+  /** Absent when the organiser gave none: DEFAULT_RETENTION_DAYS (shared/domain/people/retention.ts). */
   retention_days: z.number().int().optional(),
   /** Manual open (POST …/open), or the instant the ballot was frozen after vote_opens_at. */
   opened_at: z.string().optional(),
