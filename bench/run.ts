@@ -40,6 +40,9 @@ const benchmarks: Record<string, Benchmark> = {
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),
+  },  rgpd: {
+    description: 'export and erasure of a person with 20 items (DynamoDB calls, no scan), daily purge over 10,000 registrations due',
+    run: async (opts) => (await import('./rgpd.ts')).runRgpdBench(opts),
   },
 };
 

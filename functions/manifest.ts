@@ -26,6 +26,8 @@ export interface HttpFunctionSpec {
   /** Routes open to anyone by design (the API reference). */
   publicRoutes?: string[];
   tables: { data?: TableAccess; nonces?: TableAccess };
+  /** Restricted indexes it queries (shared/adapters/dynamodb/tables.ts), e.g. `people`. */
+  indexes?: string[];
   /** Sends messages to the notification queue (NOTIFY_QUEUE_URL). */
   sendsNotifications: boolean;
   /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
@@ -224,6 +226,25 @@ export const httpFunctions: HttpFunctionSpec[] = [
     usesPublikKeys: false,
     usesAdminTokens: true,
   },
+  {
+    // Personal data (RGPD): retention report and run, a person's export and erasure. Apart from
+    // http-admin (its bundle is near the budget); erasing a future registration cancels it, and
+    // the promotions it allows queue their notifications.
+    name: 'http-people',
+    entry: 'functions/http-people/handler.ts',
+    description: 'Personal data under /admin: retention report and run, export and erasure by email (bearer tokens)',
+    routes: ['GET /admin/retention', 'POST /admin/retention/run', 'POST /admin/people/export', 'POST /admin/people/erase'],
+    tables: { data: 'readWrite' },
+    // The per-person index: the only functions allowed to find everything about someone.
+    indexes: ['people'],
+    sendsNotifications: true,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+    // Survey participation markers are keyed by HMAC(email): found (and deleted) by computing it.
+    usesParticipationKey: true,
+    // A run by hand stops at 20 s (the HTTP API answers within 30 s).
+    timeoutSeconds: 29,
+  },
 ];
 
 /** Consumers of an SQS queue (with its dead-letter queue), in AWS and in the local runtime. */
@@ -288,9 +309,13 @@ export interface ScheduledFunctionSpec {
   /** Schedule expression, e.g. `rate(5 minutes)`. */
   schedule: string;
   tables: { data?: TableAccess };
+  /** Restricted indexes it queries (shared/adapters/dynamodb/tables.ts), e.g. `people`. */
+  indexes?: string[];
   sendsNotifications: boolean;
   /** Other queues it sends to, by the envVar of their consumer (e.g. REMINDERS_QUEUE_URL). */
   sendsTo?: string[];
+  /** Default 60 s. */
+  timeoutSeconds?: number;
 }
 
 export const scheduledFunctions: ScheduledFunctionSpec[] = [
@@ -310,5 +335,17 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
     tables: { data: 'readWrite' },
     sendsNotifications: false,
     sendsTo: ['REMINDERS_QUEUE_URL'],
+  },
+  {
+    name: 'schedule-retention',
+    entry: 'functions/schedule-retention/handler.ts',
+    description: 'Retention purge (RGPD): anonymises registrations, deletes ended subscriptions, erases agents when their time is up',
+    schedule: 'rate(1 day)',
+    tables: { data: 'readWrite' },
+    // A deleted subscription's form markers are found through the per-person index.
+    indexes: ['people'],
+    sendsNotifications: false,
+    // Stops itself at 240 s; the next day's run goes on where it stopped.
+    timeoutSeconds: 300,
   },
 ];

@@ -44,6 +44,7 @@ interface FunctionNeeds {
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
+  indexes?: string[];
 }
 
 /** A function that reads a secret gets the Parameters and Secrets extension (and only such a one). */
@@ -234,6 +235,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetention,
       logRemovalPolicy: config.logRemovalPolicy,
       rate: parseRateExpression(spec.schedule),
+      ...(spec.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(spec.timeoutSeconds) }),
       environment: this.baseEnvironment(),
       readsParameters: readsParameters(spec),
       reservedConcurrency: config.reservedConcurrency.scheduled,
@@ -248,7 +250,7 @@ export class ServiceStack extends Stack {
     const { config } = this;
     for (const [definition, table] of this.tables) {
       const access = tableAccess(needs, definition);
-      if (access) service.grantTable(table, access);
+      if (access) service.grantTable(table, access, needs.indexes ?? []);
     }
     if (needs.usesPublikKeys) {
       service.grantParameterRead(ENV.PUBLIK_SIGNATURE_KEYS_PARAMETER, config.parameters.publikSignatureKeys);

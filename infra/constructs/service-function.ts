@@ -197,18 +197,19 @@ export class ServiceFunction extends Construct {
   /**
    * Passes the table's physical name in its environment variable and grants `access` only:
    * the actions of TABLE_ACTIONS on the table ARN, and Query on each index by name
-   * (`<table ARN>/index/gsi1`), never `index/*`.
+   * (`<table ARN>/index/gsi1`), never `index/*`; a restricted index only when named in `indexes`.
    */
-  grantTable(dataTable: DataTable, access: TableAccess): void {
+  grantTable(dataTable: DataTable, access: TableAccess, indexes: readonly string[] = []): void {
     const { table, definition } = dataTable;
     this.fn.addEnvironment(definition.envVar, table.tableName);
     const actions = tableActionsFor(access);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.table, resources: [table.tableArn] }));
-    if (actions.indexes.length > 0 && definition.globalIndexes.length > 0) {
+    const granted = definition.globalIndexes.filter((index) => index.restricted !== true || indexes.includes(index.indexName));
+    if (actions.indexes.length > 0 && granted.length > 0) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: actions.indexes,
-          resources: definition.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+          resources: granted.map((index) => `${table.tableArn}/index/${index.indexName}`),
         }),
       );
     }

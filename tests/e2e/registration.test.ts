@@ -28,6 +28,8 @@ const fixtureMeeting = {
   timezone: 'Europe/Paris',
   registration_opens_at: '2026-01-01T00:00:00+01:00',
   registration_closes_at: '2099-12-31T23:59:59+01:00',
+  // Days of 2025 still registered for and read after the ticks below: kept ten years by the retention purge.
+  retention_days: 3650,
   image_rights_notice: "J'accepte d'être photographié·e ou filmé·e pendant le club.",
   days: [
     { date: '2025-06-07', label: 'Samedi 7 juin', onsite_capacity: 60, waiting_list: true },

@@ -404,12 +404,21 @@ describe('least privilege', () => {
         if (access !== undefined) {
           want.set(JSON.stringify(tableArn(id)), [...expected[access].table].sort());
           for (const index of definition.globalIndexes) {
-            if (expected[access].index.length > 0) want.set(JSON.stringify(indexArn(id, index.indexName)), [...expected[access].index].sort());
+            // A restricted index (the per-person one) only to the functions that name it.
+            const named = index.restricted !== true || ((spec as { indexes?: string[] }).indexes ?? []).includes(index.indexName);
+            if (expected[access].index.length > 0 && named) want.set(JSON.stringify(indexArn(id, index.indexName)), [...expected[access].index].sort());
           }
         }
         expect(Object.fromEntries(granted), `${spec.name} on ${definition.id}`).toEqual(Object.fromEntries(want));
       }
     }
+  });
+
+  it('lets only http-people and schedule-retention query the per-person index', () => {
+    const id = tableIdOf(prod, ENV.DATA_TABLE);
+    const people = JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/index/people']] });
+    const allowed = allFunctions.filter((spec) => actionsByResource(roleStatements(spec.name), id).has(people)).map((spec) => spec.name);
+    expect(allowed.sort()).toEqual(['http-people', 'schedule-retention']);
   });
 
   it('lets the registration function only put signature nonces, and grants Scan, DescribeTable or index/* to nobody', () => {

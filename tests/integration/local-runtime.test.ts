@@ -416,6 +416,8 @@ describe('tables from the shared definitions', () => {
         ],
         projection: 'ALL',
       },
+      // The per-person index (RGPD access and erasure): partition key only.
+      { name: 'people', keys: [{ AttributeName: 'person', KeyType: 'HASH' }], projection: 'ALL' },
     ]);
     expect(data?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
 

@@ -20,7 +20,7 @@ import type {
   DispatchDeliveryRepository,
 } from '#shared/domain/notifications/ports.ts';
 import { exprNames, updateIfHolds } from '#shared/adapters/dynamodb/expressions.ts';
-import { deliveryKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { deliveryKeys, personKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
@@ -152,14 +152,21 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
     values: { ':at': string; ':detail': string },
     to?: string,
   ): Promise<boolean> {
-    const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to' : ''} REMOVE #lease_until`;
+    // The recipient's address joins the per-person index (keys.ts, personKeys) with the line.
+    const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to, #person = :person' : ''} REMOVE #lease_until`;
     const out = await updateIfHolds(this.client, {
       TableName: this.tableName,
       Key: key,
       UpdateExpression: update,
       ConditionExpression: OWNED,
       ExpressionAttributeNames: { ...exprNames(update, OWNED), ...names },
-      ExpressionAttributeValues: { ':state': state, ':sending': 'sending', ':token': token, ...values, ...(to ? { ':to': to } : {}) },
+      ExpressionAttributeValues: {
+        ':state': state,
+        ':sending': 'sending',
+        ':token': token,
+        ...values,
+        ...(to ? { ':to': to, ':person': personKeys.value(to) } : {}),
+      },
     });
     return out !== undefined;
   }
@@ -172,7 +179,8 @@ function unmarshallState(item: Record<string, AttributeValue>): Record<string, s
 
 const dispatchKey = (ref: DispatchDeliveryRef) => reminderKeys.dispatchDelivery(ref.subject, ref.kind, ref.rule, ref.sequence, ref.recipient);
 
-const DispatchRowSchema = z
+/** A reminder delivery line as stored (also read by the people export, people-repository.ts). */
+export const DispatchRowSchema = z
   .object({
     subject: z.string(),
     kind: z.string(),

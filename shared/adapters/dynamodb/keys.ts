@@ -124,6 +124,9 @@ export const voteKeys = {
 
 export const surveyKeys = {
   survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
+  /** Every survey, through gsi1 (the retention purge and the people export walk them). */
+  surveyListing: (surveyId: string) => ({ gsi1pk: 'SURVEYS', gsi1sk: surveyId }),
+  SURVEY_LISTING: 'SURVEYS',
   /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
   participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
   /** Who asked for no more invitations to this survey (one-click link), keyed like `participation`. */
@@ -152,4 +155,15 @@ export const auditKeys = {
   record: (at: string, id: string) => ({ pk: 'AUDIT', sk: `${at}#${id}` }),
   targetPartition: (target: string) => `AUDIT#${target}`,
   targetListing: (target: string, at: string, id: string) => ({ gsi1pk: `AUDIT#${target}`, gsi1sk: `${at}#${id}` }),
+} as const;
+
+/**
+ * The per-person index (RGPD access and erasure, tables.ts PEOPLE_INDEX): every item that holds
+ * a person's email carries `person`, the normalised email, written by the same write as the
+ * item (a registration and its email marker, a subscription and its pointer, token and form
+ * marker, a proposal, a co-signature, a ballot, a delivery line). Erasure removes it.
+ */
+export const personKeys = {
+  person: (email: string) => ({ person: email.trim().toLowerCase() }),
+  value: (email: string) => email.trim().toLowerCase(),
 } as const;

@@ -19,7 +19,7 @@ import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { collect, countItems, listingItems, listingPage } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
-import { meetingKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, personKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'form' | 'email' | 'old-email' | 'registration' | 'counter' | 'waiting' | 'outbox' | 'checkin';
@@ -265,6 +265,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
           TableName: this.tableName,
           Item: {
             ...registrationKeys.email(reg.meeting_id, reg.email),
+            ...personKeys.person(reg.email),
             type: 'email',
             registration_id: reg.id,
             form_uuid: reg.form_uuid,
@@ -413,17 +414,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
 
   private putRegistration(reg: Registration, expectedVersion: number): TransactItem {
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...registrationKeys.registration(reg.id),
-          ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
-          type: 'registration',
-          version: reg.version,
-          registration: reg,
-        },
-        ...versionCondition(expectedVersion),
-      },
+      Put: { TableName: this.tableName, Item: registrationItem(reg), ...versionCondition(expectedVersion) },
     };
   }
 
@@ -552,6 +543,19 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       throw new StaleReadError('plan outdated', countersExplaining(error));
     }
   }
+}
+
+/** The stored item of a registration (also written by the anonymisation, people-repository.ts). */
+export function registrationItem(reg: Registration): Record<string, unknown> {
+  return {
+    ...registrationKeys.registration(reg.id),
+    ...registrationKeys.meetingListing(reg.meeting_id, reg.created_at, reg.id),
+    // An anonymised registration holds no email: it leaves the per-person index.
+    ...(reg.anonymised_at === undefined ? personKeys.person(reg.email) : {}),
+    type: 'registration',
+    version: reg.version,
+    registration: reg,
+  };
 }
 
 /**

@@ -30,7 +30,7 @@ import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { collect, countItems, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { exprNames } from '#shared/adapters/dynamodb/expressions.ts';
-import { sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { personKeys, sessionKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { MAX_TRANSACTION_ITEMS, TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 const GSI = 'gsi1';
@@ -215,7 +215,7 @@ export class DynamoSessionRepository implements SessionRepository {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...sessionKeys.form(write.marker.form_uuid), type: 'session-form', marker: write.marker },
+            Item: { ...sessionKeys.form(write.marker.form_uuid), ...personKeys.person(write.marker.email), type: 'session-form', marker: write.marker },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -228,7 +228,7 @@ export class DynamoSessionRepository implements SessionRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sessionKeys.subscriberPointer(s.series_id, s.subscriber_id), type: 'session-subscriber', email: s.email },
+              Item: { ...sessionKeys.subscriberPointer(s.series_id, s.subscriber_id), ...personKeys.person(s.email), type: 'session-subscriber', email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -238,7 +238,7 @@ export class DynamoSessionRepository implements SessionRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...sessionKeys.unsubscribeToken(tokenHash(s.token)), type: 'session-token', series_id: s.series_id, email: s.email },
+              Item: { ...sessionKeys.unsubscribeToken(tokenHash(s.token)), ...personKeys.person(s.email), type: 'session-token', series_id: s.series_id, email: s.email },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -259,6 +259,7 @@ export class DynamoSessionRepository implements SessionRepository {
   private subscriptionItem(s: Subscription): Record<string, unknown> {
     return {
       ...sessionKeys.subscription(s.series_id, s.email),
+      ...personKeys.person(s.email),
       type: 'session-subscription',
       version: s.version,
       subscription: s,
@@ -360,7 +361,7 @@ export class DynamoSessionRepository implements SessionRepository {
 }
 
 /** The stored definition; its creation date is the item's first one (a replacement keeps it). */
-function seriesOf(item: Record<string, unknown>): Series {
+export function seriesOf(item: Record<string, unknown>): Series {
   const series = z.record(z.string(), z.unknown()).parse(item['series']);
   return SeriesSchema.parse({ ...series, created_at: item['created_at'] ?? series['created_at'] });
 }

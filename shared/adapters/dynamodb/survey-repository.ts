@@ -23,6 +23,7 @@ import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
+import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text' | 'survey';
 
@@ -80,7 +81,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...surveyKeys.survey(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey, ...(frozen ? { [FROZEN]: true } : {}) },
+          Item: { ...surveyKeys.survey(survey.id), ...surveyKeys.surveyListing(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey, ...(frozen ? { [FROZEN]: true } : {}) },
           ...condition,
           // Decided on an unfrozen survey: a response freezing it meanwhile refuses this write.
           ...(frozen || expectedVersion === 0
@@ -142,14 +143,16 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
   async recordResponse(write: ResponseWrite, nonce: CallNonce | undefined): Promise<void> {
     const { surveyId, response } = write;
+    const expires = Math.floor(Date.parse(write.markersExpireAt) / 1000);
     const put = (tag: Tag, Item: Record<string, unknown>): TaggedItem<Tag> => ({
       tag,
       item: { Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } },
     });
     const items: TaggedItem<Tag>[] = [
       put('response', { ...surveyKeys.response(surveyId, response.id), type: SURVEY_ITEM_TYPES.response, response }),
-      put('participation', { ...surveyKeys.participation(surveyId, write.participationHash), type: SURVEY_ITEM_TYPES.participation }),
-      put('replay', { ...surveyKeys.replay(surveyId, write.replayHash), type: SURVEY_ITEM_TYPES.replay }),
+      // Deleted by TTL at the survey's close + 30 days (the contract's retention of the markers).
+      put('participation', { ...surveyKeys.participation(surveyId, write.participationHash), type: SURVEY_ITEM_TYPES.participation, [TTL_ATTRIBUTE]: expires }),
+      put('replay', { ...surveyKeys.replay(surveyId, write.replayHash), type: SURVEY_ITEM_TYPES.replay, [TTL_ATTRIBUTE]: expires }),
       { tag: 'counters', item: counterDeltaItem(this.tableName, surveyKeys.counterSet(surveyId), write.tallies) },
       ...write.texts.map((t) =>
         put('text', { ...surveyKeys.text(surveyId, t.questionId, newTextId()), type: SURVEY_ITEM_TYPES.text, text: t.text }),

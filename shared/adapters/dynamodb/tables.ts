@@ -10,6 +10,11 @@ export interface GlobalIndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
+  /**
+   * Queried only by the functions whose manifest entry names it in `indexes` (the others get
+   * no grant on it): the per-person index, which finds everything about someone.
+   */
+  restricted?: boolean;
 }
 
 export interface TableDefinition {
@@ -28,6 +33,10 @@ export interface TableDefinition {
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** The per-person index of the data table and its key attribute (keys.ts, personKeys). */
+export const PEOPLE_INDEX = 'people';
+export const PERSON_ATTRIBUTE = 'person';
+
 /** Business data: meetings, capacity items, registrations, waiting entries, delivery markers. */
 export const dataTable: TableDefinition = {
   id: 'DataTable',
@@ -39,6 +48,13 @@ export const dataTable: TableDefinition = {
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+    {
+      // The per-person index (RGPD access and erasure): every item holding a person's email
+      // carries `person` (the normalised email), written in the same write as the data.
+      indexName: PEOPLE_INDEX,
+      partitionKey: { name: PERSON_ATTRIBUTE, type: 'S' },
+      restricted: true,
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,

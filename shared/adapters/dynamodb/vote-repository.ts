@@ -32,7 +32,11 @@ import {
 } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { DEFAULT_SHARDS, counterDeltaItem, counterSetPartition, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
-import { registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { personKeys, registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { PERSON_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
+
+/** The per-person index entry of an item naming an agent (none once the agent was erased). */
+const agentPerson = (email: string) => (email ? personKeys.person(email) : {});
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
@@ -456,7 +460,7 @@ export class DynamoVoteRepository implements VoteRepository {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), type: 'ballot', version: b.version, ballot: b },
+            Item: { ...voteKeys.ballot(b.campaign_id, b.organisation_key), ...agentPerson(b.agent.email), type: 'ballot', version: b.version, ballot: b },
             ...this.versionCondition(write.previousVersion),
           },
         },
@@ -570,7 +574,7 @@ export class DynamoVoteRepository implements VoteRepository {
       ? {
           Put: {
             TableName: this.tableName,
-            Item: { ...voteKeys.proposal(p.campaign_id, p.id), type: 'proposal', version: p.version, supporters, proposal: stored },
+            Item: { ...voteKeys.proposal(p.campaign_id, p.id), ...agentPerson(p.proposer.email), type: 'proposal', version: p.version, supporters, proposal: stored },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         }
@@ -579,10 +583,15 @@ export class DynamoVoteRepository implements VoteRepository {
           Update: {
             TableName: this.tableName,
             Key: voteKeys.proposal(p.campaign_id, p.id),
-            UpdateExpression: 'SET #proposal = :proposal, #version = :next',
+            UpdateExpression: `SET #proposal = :proposal, #version = :next${p.proposer.email ? ', #person = :person' : ''}`,
             ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#proposal': 'proposal', '#version': 'version' },
-            ExpressionAttributeValues: { ':proposal': stored, ':next': p.version, ':expected': expectedVersion },
+            ExpressionAttributeNames: { '#proposal': 'proposal', '#version': 'version', ...(p.proposer.email ? { '#person': PERSON_ATTRIBUTE } : {}) },
+            ExpressionAttributeValues: {
+              ':proposal': stored,
+              ':next': p.version,
+              ':expected': expectedVersion,
+              ...(p.proposer.email ? { ':person': personKeys.value(p.proposer.email) } : {}),
+            },
           },
         };
   }
@@ -591,7 +600,7 @@ export class DynamoVoteRepository implements VoteRepository {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...voteKeys.support(campaignId, s.proposal_id, s.organisation_key), type: 'support', support: s },
+        Item: { ...voteKeys.support(campaignId, s.proposal_id, s.organisation_key), ...agentPerson(s.agent.email), type: 'support', support: s },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };

@@ -35,6 +35,7 @@ export function defineMeeting(id: string, input: MeetingInput, previous: Meeting
     evening_event: input.evening_event,
     reminders: input.reminders,
     ...(input.send_confirmation ? { send_confirmation: true } : {}),
+    retention_days: input.retention_days,
     version: (previous?.version ?? 0) + 1,
     created_at: previous?.created_at ?? now.toISOString(),
     updated_at: now.toISOString(),

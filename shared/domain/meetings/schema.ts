@@ -4,7 +4,7 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { ReminderRulesSchema, StoredReminderRuleSchema } from '#shared/domain/reminders/rules.ts';
-import { zBool, zDate, zInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
+import { zBool, zDate, zInt, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
 const flag = () => zBool().transform((v) => v ?? false);
 const capacity = () => zInt({ min: 0, max: 100_000 });
@@ -77,6 +77,9 @@ export const EveningEventSchema = z.object({
   waiting_list: flag(),
 });
 
+/** How long personal data is kept after a meeting's last day or a campaign's close (contract-rgpd.md). */
+export const DEFAULT_RETENTION_DAYS = 365;
+
 export const MeetingInputSchema = z
   .object({
     title: zText({ max: 200 }),
@@ -100,6 +103,8 @@ export const MeetingInputSchema = z
      * w.c.s. workflow usually sends its own.
      */
     send_confirmation: flag(),
+    /** Days after the last day before registrations are anonymised (docs/organisers.md, RGPD). */
+    retention_days: zOptionalInt({ min: 1, max: 3650 }).transform((v) => v ?? DEFAULT_RETENTION_DAYS),
   })
   .superRefine((m, ctx) => {
     if (Date.parse(m.registration_opens_at) >= Date.parse(m.registration_closes_at)) {
@@ -186,6 +191,8 @@ export const MeetingSchema = z.object({
     .optional(),
   reminders: z.array(StoredReminderRuleSchema).optional(),
   send_confirmation: z.boolean().optional(),
+  /** Absent on meetings stored before retention existed: DEFAULT_RETENTION_DAYS. */
+  retention_days: z.number().int().optional(),
   version: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -2,7 +2,7 @@
 import { frenchMonth, frenchWeekday } from '#shared/domain/french-calendar.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { EVENING_KEY, dayKey, placesOf, remoteKey, workshopKey, type CapacityItem, type Places } from '#shared/domain/meetings/items.ts';
-import type { Meeting } from '#shared/domain/meetings/schema.ts';
+import { DEFAULT_RETENTION_DAYS, type Meeting } from '#shared/domain/meetings/schema.ts';
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('fr-FR') + s.slice(1);
 
@@ -185,5 +185,6 @@ export function meetingView(meeting: Meeting, items: CapacityItem[], now: Date) 
     })),
     workshops: meeting.workshops.map((w) => ({ ...w, places: placesFor(index, workshopKey(w.id)) })),
     evening_event: meeting.evening_event ? { ...meeting.evening_event, places: placesFor(index, EVENING_KEY) } : null,
+    retention_days: meeting.retention_days ?? DEFAULT_RETENTION_DAYS,
   };
 }

@@ -97,6 +97,11 @@ export const RegistrationSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   cancelled_at: z.string().optional(),
+  /**
+   * Set when the identity was erased (retention purge or erasure request, shared/domain/people):
+   * the personal fields are empty, counts and choices stay. Written once, under a condition.
+   */
+  anonymised_at: z.string().optional(),
 });
 export type Registration = z.output<typeof RegistrationSchema>;
 

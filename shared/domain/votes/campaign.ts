@@ -243,6 +243,7 @@ export function campaignDefinition(c: Campaign) {
     retain: c.retain,
     results_visibility: c.results_visibility,
     electorate: c.electorate,
+    ...(c.retention_days !== undefined ? { retention_days: c.retention_days } : {}),
   };
 }
 

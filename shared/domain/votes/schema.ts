@@ -80,6 +80,8 @@ export const CampaignInputSchema = z
     retain: zOptionalInt({ min: 1, max: 1000 }).transform((v) => v ?? 10),
     results_visibility: zOptional(zEnum(VISIBILITIES, 'la visibilité des résultats')).transform((v) => v ?? 'after-close'),
     electorate: z.preprocess((v) => (isBlank(v) ? 'meeting' : v), ElectorateSchema),
+    /** Days after the close before the agents' names and emails are erased (contract-rgpd.md). */
+    retention_days: zOptionalInt({ min: 1, max: 3650 }),
   })
   .superRefine((c, ctx) => {
     chronological(ctx, c.proposals_open_at, c.proposals_close_at, 'proposals_close_at', 'La clôture des propositions doit suivre leur ouverture.');
@@ -124,6 +126,8 @@ export const CampaignSchema = z.object({
   electorate: z.union([z.literal('meeting'), z.array(z.string())]),
   /** Written by earlier versions (the keys folded when the campaign was defined); no longer read: keys are folded from the names. */
   electorate_keys: z.array(z.string()).optional(),
+  /** Absent when the organiser gave none: DEFAULT_RETENTION_DAYS (shared/domain/people/retention.ts). */
+  retention_days: z.number().int().optional(),
   /** Manual open (POST …/open), or the instant the ballot was frozen after vote_opens_at. */
   opened_at: z.string().optional(),
   closed_at: z.string().optional(),

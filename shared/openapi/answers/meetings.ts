@@ -101,6 +101,7 @@ const meetingViewShape = {
       places: PlacesSchema,
     })
     .nullable(),
+  retention_days: count().meta({ description: 'Days after the last day before registrations are anonymised (RGPD).' }),
 };
 
 export const MeetingViewSchema = z.object(meetingViewShape);

@@ -45,9 +45,11 @@ describe('docs/operations.md generated blocks', () => {
     expect(block).toContain(`${names.length} SecureString parameters`);
   });
 
-  it('prices every scheduled run: 8,640 a month per 5-minute schedule', () => {
+  it('prices every scheduled run: 8,640 a month per 5-minute schedule, 30 per daily one', () => {
     const lambda = costLines().find((l) => l.item === 'Lambda requests');
-    expect(lambda?.quantity).toContain(`${(scheduledFunctions.length * 8640).toLocaleString('en-US')} scheduled ticks`);
+    const perMonth = (schedule: string) => ({ 'rate(5 minutes)': 8640, 'rate(1 day)': 30 })[schedule] ?? Number.NaN;
+    const ticks = scheduledFunctions.reduce((sum, f) => sum + perMonth(f.schedule), 0);
+    expect(lambda?.quantity).toContain(`${ticks.toLocaleString('en-US')} scheduled ticks`);
     const total = costLines().reduce((sum, l) => sum + l.cost, 0);
     expect(generatedBlocks()['cost']).toContain(`**$${total.toFixed(2)}**`);
   });

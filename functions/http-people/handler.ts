@@ -1,0 +1,45 @@
+// Personal data under /admin (organisers only): what a retention purge at an instant would
+// change and running it now, and a person's access and erasure requests by email (in the body,
+// never in a URL). A function of its own, light, apart from http-admin.
+import { createPeopleContext } from '#shared/contexts/people.ts';
+import { ErasureRequestSchema, PersonRequestSchema, RetentionQuerySchema } from '#shared/domain/people/schema.ts';
+import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
+
+const ctx = createServiceContext();
+const { retention, people } = createPeopleContext(ctx);
+
+/** A run started by hand stops before the HTTP API's 30 s limit; the rest is left for the next. */
+const RUN_BUDGET_MS = 20_000;
+
+export const routes = [
+  route({
+    method: 'GET',
+    path: '/admin/retention',
+    auth: 'admin',
+    query: RetentionQuerySchema,
+    handle: async ({ query, now }) => publikOk(await retention.report(query.at === undefined ? now : new Date(query.at))),
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/retention/run',
+    auth: 'admin',
+    handle: async ({ now }) => publikOk(await retention.run(now, { deadline: Date.now() + RUN_BUDGET_MS })),
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/people/export',
+    auth: 'admin',
+    body: PersonRequestSchema,
+    handle: async ({ body, now }) => publikOk(await people.export(body.email, now)),
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/people/erase',
+    auth: 'admin',
+    body: ErasureRequestSchema,
+    handle: async ({ body, now }) => publikOk({ dry_run: !body.confirm, counts: await people.erase(body.email, body.confirm, now) }),
+  }),
+];
+
+export const handler = httpApi(routes, ctx.httpDeps);

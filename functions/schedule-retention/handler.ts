@@ -1,0 +1,24 @@
+// Daily: the retention purge (contract-rgpd.md). Anonymises the registrations of meetings past
+// their last day + retention_days, deletes ended subscriptions and erases the agents of campaigns
+// past their close + retention_days, page by page under conditions; a run that reaches its time
+// budget stops and the next one goes on (what is done is never done twice).
+import { createRetentionContext } from '#shared/contexts/people.ts';
+import { scheduledTask } from '#shared/lambda/scheduled.ts';
+import { createServiceContext } from '#shared/lambda/service-context.ts';
+
+const ctx = createServiceContext();
+const { retention } = createRetentionContext(ctx);
+
+/** Leaves a margin under the function's timeout (manifest: 300 s). */
+const BUDGET_MS = 240_000;
+
+export const handler = scheduledTask({
+  name: 'schedule-retention',
+  // Decided on the real clock, not on the event's time: an event replayed from the dead-letter
+  // queue or sent by hand (`npm run tick -- --at …`) with a future time never erases early.
+  // GET /admin/retention?at= shows what a later instant would change.
+  handle: async () => {
+    const report = await retention.run(new Date(), { deadline: Date.now() + BUDGET_MS });
+    return { complete: report.complete, ...report.counts, objects: report.objects.length };
+  },
+});
