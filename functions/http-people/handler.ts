@@ -4,6 +4,7 @@
 import { createPeopleContext } from '#shared/contexts/people.ts';
 import { ErasureRequestSchema, PersonRequestSchema, RetentionQuerySchema } from '#shared/domain/people/schema.ts';
 import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
+import { countsOf, listCounts } from '#shared/lambda/audit-fields.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
@@ -24,6 +25,7 @@ export const routes = [
     method: 'POST',
     path: '/admin/retention/run',
     auth: 'admin',
+    audit: { action: 'retention.run', counts: (data) => countsOf(data, undefined, 'counts') },
     handle: async ({ now }) => publikOk(await retention.run(now, { deadline: Date.now() + RUN_BUDGET_MS })),
   }),
   route({
@@ -31,6 +33,8 @@ export const routes = [
     path: '/admin/people/export',
     auth: 'admin',
     body: PersonRequestSchema,
+    // Counts of what was found only: never the email, nor any item.
+    audit: { action: 'people.export', counts: (data) => listCounts(data) },
     handle: async ({ body, now }) => publikOk(await people.export(body.email, now)),
   }),
   route({
@@ -38,6 +42,11 @@ export const routes = [
     path: '/admin/people/erase',
     auth: 'admin',
     body: ErasureRequestSchema,
+    // A dry run is recorded too (it tells what is held about someone), as `dry_run: 1`.
+    audit: {
+      action: 'people.erase',
+      counts: (data) => ({ ...countsOf(data, undefined, 'counts'), dry_run: (data as { dry_run?: boolean }).dry_run ? 1 : 0 }),
+    },
     handle: async ({ body, now }) => publikOk({ dry_run: !body.confirm, counts: await people.erase(body.email, body.confirm, now) }),
   }),
 ];

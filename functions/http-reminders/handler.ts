@@ -97,6 +97,8 @@ export const routes = [
     auth: 'admin',
     params: MeetingIdSchema,
     body: MessageInputSchema,
+    // The meeting is the target; the subject and text are the organiser's, never in the record.
+    audit: { action: 'meeting.message', target: (request) => request.params.meetingId },
     handle: async ({ params, body, now }) => publikOk(messageAnswer(await messages.post(params.meetingId, body, now))),
   }),
 ];

@@ -2,12 +2,13 @@
 // their last day + retention_days, deletes ended subscriptions and erases the agents of campaigns
 // past their close + retention_days, page by page under conditions; a run that reaches its time
 // budget stops and the next one goes on (what is done is never done twice).
+import { randomUUID } from 'node:crypto';
 import { createRetentionContext } from '#shared/contexts/people.ts';
 import { scheduledTask } from '#shared/lambda/scheduled.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
-const { retention } = createRetentionContext(ctx);
+const { retention, auditTrail } = createRetentionContext(ctx);
 
 /** Leaves a margin under the function's timeout (manifest: 300 s). */
 const BUDGET_MS = 240_000;
@@ -19,6 +20,14 @@ export const handler = scheduledTask({
   // GET /admin/retention?at= shows what a later instant would change.
   handle: async () => {
     const report = await retention.run(new Date(), { deadline: Date.now() + BUDGET_MS });
+    // The run's audit record, like POST /admin/retention/run's (counts only); the actor is the schedule.
+    await auditTrail.append({
+      at: new Date().toISOString(),
+      id: randomUUID(),
+      actor: { kind: 'token', label: 'daily-purge' },
+      action: 'retention.run',
+      counts: { ...report.counts, complete: report.complete ? 1 : 0 },
+    });
     return { complete: report.complete, ...report.counts, objects: report.objects.length };
   },
 });

@@ -1,6 +1,7 @@
 // The personal-data context (RGPD): the retention purge (schedule-retention, http-people) and
 // access and erasure requests by email (http-people). Erasing a future registration goes through
 // the registrations context's cancellation (places freed, waiting lists promoted).
+import { DynamoAuditTrail } from '#shared/adapters/dynamodb/audit-repository.ts';
 import { DynamoPeopleRepository } from '#shared/adapters/dynamodb/people-repository.ts';
 import { createRegistrationsContext } from '#shared/contexts/registrations.ts';
 import { participationKeyOf } from '#shared/contexts/surveys.ts';
@@ -10,9 +11,9 @@ import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
 const peopleStore = (ctx: ServiceContext) => new DynamoPeopleRepository(ctx.ddb, ctx.config.dataTable, participationKeyOf(ctx));
 
-/** The retention purge alone (the daily schedule). */
+/** The retention purge alone (the daily schedule), and the audit trail its runs are recorded in. */
 export function createRetentionContext(ctx: ServiceContext) {
-  return { retention: new RetentionService(peopleStore(ctx), logger) };
+  return { retention: new RetentionService(peopleStore(ctx), logger), auditTrail: new DynamoAuditTrail(ctx.ddb, ctx.config.dataTable) };
 }
 
 export function createPeopleContext(ctx: ServiceContext) {
