@@ -18,6 +18,8 @@ import { seedDemoSessions, type DemoSessionsResult } from '../../../scripts/loca
 import { seedDemoSurvey } from '../../../scripts/local/demo-surveys.ts';
 import { seedDemoVotes, type DemoVotesResult } from '../../../scripts/local/demo-votes.ts';
 import { DEV_DEFAULTS } from '../../../scripts/local/dev-defaults.ts';
+import { freePort } from '../../../scripts/local/dynamodb-local.ts';
+import { startLocalProvider, type LocalProvider } from '../../../scripts/local/oidc-provider.ts';
 import { projectRoot } from '../../../scripts/local/paths.ts';
 import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { launchChromium } from './chromium.ts';
@@ -34,6 +36,8 @@ export interface ConsoleStack extends TestStack {
   /** The key the functions open session cookies with. */
   sessionKey: string;
   cookieName: string;
+  /** The local OpenID provider (stand-in for authentic2). */
+  provider: LocalProvider;
   seeded: { meetingId: string; sessions: DemoSessionsResult; votes: DemoVotesResult | undefined; surveyId: string | undefined };
 }
 
@@ -45,7 +49,16 @@ let current: Promise<ConsoleStack> | undefined;
  */
 export function startConsoleStack(opts: { env?: Record<string, string> } = {}): Promise<ConsoleStack> {
   current ??= (async () => {
-    const stack = await startTestStack(opts);
+    // The functions read OIDC_ISSUER at import: the provider's port is chosen first, the provider
+    // started once the gateway's address (its redirect URI) is known.
+    const providerPort = await freePort();
+    const stack = await startTestStack({ env: { OIDC_ISSUER: `http://127.0.0.1:${providerPort}`, ...opts.env } });
+    const provider = await startLocalProvider({
+      port: providerPort,
+      clientId: stack.env['OIDC_CLIENT_ID'] ?? DEV_DEFAULTS.OIDC_CLIENT_ID,
+      clientSecret: stack.env['OIDC_CLIENT_SECRET'] ?? DEV_DEFAULTS.OIDC_CLIENT_SECRET,
+      consoleBaseUrl: stack.baseUrl,
+    });
     const now = new Date();
     const meeting = demoMeeting(now);
     const put = await stack.fetchAdmin(`/admin/meetings/${meeting.id}`, { method: 'PUT', json: meeting.body });
@@ -59,9 +72,11 @@ export function startConsoleStack(opts: { env?: Record<string, string> } = {}): 
       browser,
       sessionKey: stack.env['CONSOLE_SESSION_KEY'] ?? DEV_DEFAULTS.CONSOLE_SESSION_KEY,
       cookieName: consoleCookieName(stack.baseUrl),
+      provider,
       seeded: { meetingId: meeting.id, sessions, votes, surveyId: survey.ok ? survey.surveyId : undefined },
       stop: async () => {
         await browser.closeAll();
+        await provider.stop();
         await stop();
         current = undefined;
       },
@@ -96,6 +111,28 @@ export async function consolePageAs(
     if (m.type() === 'error') errors.push(m.text());
   });
   return { context, page, errors };
+}
+
+/**
+ * The real way in: opens `path` (default the dashboard), which sends the browser through
+ * /console/login to the local provider's form; fills it as `account` and submits. Resolves once
+ * the browser is back on the console (a page, or the 403 page for the member).
+ */
+export async function signInThroughProvider(page: Page, stack: ConsoleStack, account: AccountName, path = '/console/'): Promise<void> {
+  const a = ACCOUNTS[account];
+  await page.goto(`${stack.baseUrl}${path}`);
+  await page.waitForURL((url) => url.href.startsWith(stack.provider.issuer));
+  await page.getByLabel('Adresse électronique').fill(a.email);
+  await page.getByLabel('Mot de passe').fill(a.password);
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/console`) && !url.pathname.startsWith('/console/login'), { timeout: 30_000 }),
+    page.getByRole('button', { name: 'Se connecter' }).click(),
+  ]);
+}
+
+/** A fresh browser context (French, Paris) with no cookie: for sign-in tests. */
+export async function anonymousContext(stack: ConsoleStack, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  return stack.browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
