@@ -27,7 +27,7 @@ import { httpFunctions, queueConsumers, scheduledFunctions } from './registry.ts
 import { invokeScheduled } from './scheduler.ts';
 import { createTables, localTableNames, type TableId } from './tables.ts';
 import { ensureConsoleBuilt } from '../build-console.ts';
-import { LOCAL_ACCOUNTS, startLocalProvider, type LocalProvider } from './oidc-provider.ts';
+import type { LocalProvider } from './oidc-provider.ts';
 
 export interface LocalRuntimeOptions {
   /** Gateway port (0 = any free port). */
@@ -313,8 +313,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     cleanups.push(() => gateway.stop());
 
     let provider: LocalProvider | undefined;
+    let accounts: Array<{ email: string; roles: string[] }> = [];
     if (runProvider) {
-      provider = await startLocalProvider({
+      // Loaded only when used: koa and oidc-provider stay out of the e2e stacks that import this file.
+      const local = await import('./oidc-provider.ts');
+      accounts = local.LOCAL_ACCOUNTS;
+      provider = await local.startLocalProvider({
         port: providerPort,
         host,
         clientId: env['OIDC_CLIENT_ID'] ?? '',
@@ -405,7 +409,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       ...(votesSeed ? { votesSeed } : {}),
       ...(surveySeed ? { surveySeed } : {}),
       ...(provider
-        ? { oidc: { issuer: provider.issuer, accounts: LOCAL_ACCOUNTS.map((a) => ({ email: a.email, organiser: a.roles.includes(env['OIDC_ORGANISER_ROLE'] ?? '') })) } }
+        ? { oidc: { issuer: provider.issuer, accounts: accounts.map((a) => ({ email: a.email, organiser: a.roles.includes(env['OIDC_ORGANISER_ROLE'] ?? '') })) } }
         : {}),
       stop() {
         stopping ??= stopAll();
