@@ -52,7 +52,7 @@ function page(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — Publik (local)</title>
 <style>
-body{font-family:system-ui,"DejaVu Sans",sans-serif;margin:0;background:#f6f8fa;color:#1b1f24}
+body{font-family:system-ui,"DejaVu Sans",sans-serif;margin:0;padding:0 1rem;background:#f6f8fa;color:#1b1f24}
 main{max-width:26rem;margin:8vh auto;background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1.5rem}
 h1{font-size:1.4rem;margin-top:0}label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input{font:inherit;width:100%;padding:.5rem;border:1px solid #4a5561;border-radius:4px;box-sizing:border-box}

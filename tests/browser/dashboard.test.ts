@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // The dashboard with the demo data plus registrations: the figures it shows are the admin API's,
 // every link is reachable with Tab alone, in order, with a visible focus, and Enter follows it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,9 +60,10 @@ describe('the dashboard', () => {
     for (const m of meetings) {
       const card = page.locator(`[data-meeting="${m.id}"]`);
       const rows = card.locator('.bar-row');
-      const shown = await rows.evaluateAll((els) =>
-        els.map((el) => ({ label: el.querySelector('.bar-label')?.textContent ?? '', figures: el.querySelector('.bar-figures')?.textContent ?? '' })),
-      );
+      const shown: Array<{ label: string; figures: string }> = [];
+      for (const row of await rows.all()) {
+        shown.push({ label: (await row.locator('.bar-label').textContent()) ?? '', figures: (await row.locator('.bar-figures').textContent()) ?? '' });
+      }
       const expected = [
         ...m.days.map((d) => ({ label: d.label, figures: figures(d.places) })),
         ...(m.evening_event ? [{ label: m.evening_event.title, figures: figures(m.evening_event.places) }] : []),
@@ -112,23 +111,25 @@ describe('the dashboard', () => {
 
   it('reaches every link and button with Tab, in order, each with a visible focus; Enter follows a link', async () => {
     const { context, page } = await openDashboard();
-    const expected = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('a[href], button')].map((el) => el.getAttribute('href') ?? `button:${el.textContent?.trim()}`),
-    );
+    // Evaluated in the page (as text: the test files are type-checked without the DOM library).
+    const expected = (await page.evaluate(
+      `[...document.querySelectorAll('a[href], button')].map((el) => el.getAttribute('href') ?? 'button:' + el.textContent.trim())`,
+    )) as string[];
     expect(expected.length).toBeGreaterThan(6);
     const reached: string[] = [];
     for (let i = 0; i < expected.length; i++) {
       await page.keyboard.press('Tab');
-      const focus = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
+      const focus = (await page.evaluate(`(() => {
+        const el = document.activeElement;
         if (!el || el === document.body) return undefined;
         const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
         return {
-          id: el.getAttribute('href') ?? `button:${el.textContent?.trim()}`,
-          visible: el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0,
+          id: el.getAttribute('href') ?? 'button:' + el.textContent.trim(),
+          visible: box.width > 0 && box.height > 0,
           outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
         };
-      });
+      })()`)) as { id: string; visible: boolean; outline: boolean } | undefined;
       expect(focus, `Tab #${i + 1}`).toBeDefined();
       expect(focus!.visible && focus!.outline, `focus of ${focus!.id} is visible`).toBe(true);
       reached.push(focus!.id);

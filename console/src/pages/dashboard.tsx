@@ -199,11 +199,20 @@ function Sessions(props: { value: Loaded<SeriesSummary[]> }) {
   );
 }
 
+// Asked for as soon as the script runs, not after the first render (effects wait for a paint).
+const reads = {
+  meetings: api.get<MeetingSummary[]>('/admin/meetings'),
+  campaigns: optionalList<CampaignSummary>('/admin/campaigns'),
+  surveys: optionalList<SurveySummary>('/admin/surveys'),
+  series: api.get<SeriesSummary[]>('/admin/session-series'),
+};
+for (const pending of Object.values(reads)) pending.catch(() => undefined); // shown by each section
+
 function Dashboard() {
-  const meetings = useLoad(() => api.get<MeetingSummary[]>('/admin/meetings'));
-  const campaigns = useLoad(() => optionalList<CampaignSummary>('/admin/campaigns'));
-  const surveys = useLoad(() => optionalList<SurveySummary>('/admin/surveys'));
-  const series = useLoad(() => api.get<SeriesSummary[]>('/admin/session-series'));
+  const meetings = useLoad(() => reads.meetings);
+  const campaigns = useLoad(() => reads.campaigns);
+  const surveys = useLoad(() => reads.surveys);
+  const series = useLoad(() => reads.series);
   const busy = [meetings, campaigns, surveys, series].some((v) => v.state === 'loading');
   return (
     <Layout title="Tableau de bord" current="/console/" busy={busy}>

@@ -7,9 +7,8 @@
 //   await page.goto(`${stack.baseUrl}/console/`);
 //   await expectNoSeriousA11yViolations(page);
 //   await stack.stop();                                      // afterAll
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { consoleCookieName, sealConsoleSession, CONSOLE_SESSION_SECONDS, type ConsoleSession } from '#shared/lambda/console-session.ts';
@@ -20,16 +19,13 @@ import { seedDemoVotes, type DemoVotesResult } from '../../../scripts/local/demo
 import { DEV_DEFAULTS } from '../../../scripts/local/dev-defaults.ts';
 import { freePort } from '../../../scripts/local/dynamodb-local.ts';
 import { startLocalProvider, type LocalProvider } from '../../../scripts/local/oidc-provider.ts';
-import { projectRoot } from '../../../scripts/local/paths.ts';
 import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { launchChromium } from './chromium.ts';
 
-/** The two accounts of the contract (password `demo`). */
-export const ACCOUNTS = {
-  organiser: { email: 'organisatrice@example.org', password: 'demo', sub: 'organisatrice', name: 'Claire Organisatrice' },
-  member: { email: 'membre@example.org', password: 'demo', sub: 'membre', name: 'Marc Membre' },
-} as const;
-export type AccountName = keyof typeof ACCOUNTS;
+import { ACCOUNTS, type AccountName } from './sign-in.ts';
+
+export { ACCOUNTS, signInThroughProvider, type AccountName } from './sign-in.ts';
+export { screenshot, SCREENSHOT_DIR } from './screenshot.ts';
 
 export interface ConsoleStack extends TestStack {
   browser: Browser;
@@ -113,23 +109,6 @@ export async function consolePageAs(
   return { context, page, errors };
 }
 
-/**
- * The real way in: opens `path` (default the dashboard), which sends the browser through
- * /console/login to the local provider's form; fills it as `account` and submits. Resolves once
- * the browser is back on the console (a page, or the 403 page for the member).
- */
-export async function signInThroughProvider(page: Page, stack: ConsoleStack, account: AccountName, path = '/console/'): Promise<void> {
-  const a = ACCOUNTS[account];
-  await page.goto(`${stack.baseUrl}${path}`);
-  await page.waitForURL((url) => url.href.startsWith(stack.provider.issuer));
-  await page.getByLabel('Adresse électronique').fill(a.email);
-  await page.getByLabel('Mot de passe').fill(a.password);
-  await Promise.all([
-    page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/console`) && !url.pathname.startsWith('/console/login'), { timeout: 30_000 }),
-    page.getByRole('button', { name: 'Se connecter' }).click(),
-  ]);
-}
-
 /** A fresh browser context (French, Paris) with no cookie: for sign-in tests. */
 export async function anonymousContext(stack: ConsoleStack, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
   return stack.browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport });
@@ -162,14 +141,3 @@ export async function expectNoSeriousA11yViolations(page: Page, context = ''): P
   return results;
 }
 
-/** Where screenshots go (looked at by a person; committed for the docs). */
-export const SCREENSHOT_DIR = path.join(projectRoot, 'docs', 'images', 'console');
-
-/** A full-page PNG of `page` at `width` CSS pixels wide: docs/images/console/<name>-<width>.png. */
-export async function screenshot(page: Page, name: string, width: number): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
-  const file = path.join(SCREENSHOT_DIR, `${name}-${width}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
