@@ -27,6 +27,7 @@ import {
 } from '#shared/lambda/console-session.ts';
 import { httpApi, publikOk, route, type HttpEvent, type HttpResponse } from '#shared/lambda/http.ts';
 import { logger } from '#shared/lambda/logger.ts';
+import { PAGE_SECURITY_HEADERS } from '#shared/lambda/page-headers.ts';
 import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
 import { endSessionUrl, finishSignIn, isOrganiser, startSignIn, type OidcSettings, type SignInTransaction } from './oidc.ts';
 import { pageFor, preloadsOf } from './pages.ts';
@@ -88,10 +89,7 @@ export const CONSOLE_SECURITY_HEADERS: Record<string, string> = {
     `form-action 'self'${issuerOrigin ? ` ${issuerOrigin}` : ''}`,
     "frame-ancestors 'none'",
   ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
+  ...PAGE_SECURITY_HEADERS,
 };
 
 const NO_STORE = 'no-store';
