@@ -42,9 +42,10 @@ const compiled = CONSOLE_PAGES.map((p) => ({
  * undefined (404). `/console` and `/console/` are the dashboard.
  */
 export function pageFor(rawPath: string): (ConsolePageRoute & { params: Record<string, string> }) | undefined {
-  for (const p of compiled) {
-    const match = p.regex.exec(rawPath);
-    if (match) return { page: p.page, path: p.path, title: p.title, ...(p.preload ? { preload: p.preload } : {}), params: { ...match.groups } };
+  for (const { regex, ...page } of compiled) {
+    // Every field of the entry (flags other branches add included), and the path's parameters.
+    const match = regex.exec(rawPath);
+    if (match) return { ...page, params: { ...match.groups } };
   }
   return undefined;
 }
@@ -55,7 +56,7 @@ export function preloadsOf(page: { preload?: string[]; params: Record<string, st
     let ok = true;
     const url = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
       const value = page.params[name] ?? '';
-      if (!/^[A-Za-z0-9_.-]+$/.test(value)) ok = false;
+      if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(value)) ok = false;
       return value;
     });
     return ok ? [url] : [];
