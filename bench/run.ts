@@ -37,6 +37,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: '200 joins of one waiting list at concurrency 16: ticket by compare-and-set (adopted) vs reserved by atomic ADD, side by side',
     run: async (opts) => (await import('./waiting-list.ts')).runWaitingListBench(opts),
   },
+  console: {
+    description: 'console pages: JS + CSS gzipped per page (≤ 200 KB); dashboard navigation → data in headless Chromium (≤ 1.5 s); screenshots',
+    run: async (opts) => (await import('./console.ts')).runConsoleBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

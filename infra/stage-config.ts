@@ -18,6 +18,12 @@ export const CONTEXT = {
   alarmEmail: 'alarmEmail',
   sesMaxSendRate: 'sesMaxSendRate',
   region: 'region',
+  /** The organisers' console: the Publik instance's OpenID provider and the console's client there. */
+  oidcIssuer: 'oidcIssuer',
+  oidcClientId: 'oidcClientId',
+  oidcOrganiserRole: 'oidcOrganiserRole',
+  oidcRolesClaim: 'oidcRolesClaim',
+  consoleOrganisers: 'consoleOrganisers',
 } as const;
 
 /** Where the stack and all its data live unless `-c region=…` says otherwise: Paris. */
@@ -64,6 +70,22 @@ export interface StageConfig {
     participationHashKey: string;
     /** Key the badges' check-in tokens are derived from (functions with `usesCheckinTokenKey`). */
     checkinTokenKey: string;
+    /** Key of the console's session cookie (every function with /admin routes, and http-console). */
+    consoleSessionKey: string;
+    /** The console's OpenID Connect client secret (http-console). */
+    oidcClientSecret: string;
+  };
+  /**
+   * The organisers' console sign-in (docs/operations.md, "The organisers' console"). Without an
+   * issuer and a client id, /console/login answers that signing in is not configured.
+   */
+  console: {
+    oidcIssuer: string | undefined;
+    oidcClientId: string | undefined;
+    organiserRole: string | undefined;
+    rolesClaim: string | undefined;
+    /** Comma-separated emails of organisers without the role. */
+    organisers: string | undefined;
   };
   /**
    * Base URL put in the links we return. Unset: the stack passes the API's own execute-api
@@ -118,6 +140,11 @@ export interface StageOverrides {
   alarmEmail?: string | undefined;
   sesMaxSendRate?: number | undefined;
   region?: string | undefined;
+  oidcIssuer?: string | undefined;
+  oidcClientId?: string | undefined;
+  oidcOrganiserRole?: string | undefined;
+  oidcRolesClaim?: string | undefined;
+  consoleOrganisers?: string | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -195,6 +222,9 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
   if (!(EU_REGIONS as readonly string[]).includes(region)) {
     throw new Error(`region must be a region of the European Union (${EU_REGIONS.join(', ')}); got "${region}" (docs/rgpd.md)`);
   }
+  if (overrides.oidcIssuer !== undefined && !/^https:\/\//.test(overrides.oidcIssuer)) {
+    throw new Error(`oidcIssuer must be the https:// issuer of the Publik instance's OpenID provider (got "${overrides.oidcIssuer}")`);
+  }
   return {
     stage,
     stackName: `PublikClub-${stage}`,
@@ -210,6 +240,15 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
       adminTokens: `${prefix}/admin-tokens`,
       participationHashKey: `${prefix}/participation-hash-key`,
       checkinTokenKey: `${prefix}/checkin-token-key`,
+      consoleSessionKey: `${prefix}/console-session-key`,
+      oidcClientSecret: `${prefix}/oidc-client-secret`,
+    },
+    console: {
+      oidcIssuer: overrides.oidcIssuer,
+      oidcClientId: overrides.oidcClientId,
+      organiserRole: overrides.oidcOrganiserRole,
+      rolesClaim: overrides.oidcRolesClaim,
+      organisers: overrides.consoleOrganisers,
     },
     publicBaseUrl: overrides.publicBaseUrl,
     publikOrig: overrides.publikOrig,
@@ -253,5 +292,10 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     alarmEmail: text(CONTEXT.alarmEmail),
     sesMaxSendRate: text(CONTEXT.sesMaxSendRate) === undefined ? undefined : Number(text(CONTEXT.sesMaxSendRate)),
     region: text(CONTEXT.region),
+    oidcIssuer: text(CONTEXT.oidcIssuer),
+    oidcClientId: text(CONTEXT.oidcClientId),
+    oidcOrganiserRole: text(CONTEXT.oidcOrganiserRole),
+    oidcRolesClaim: text(CONTEXT.oidcRolesClaim),
+    consoleOrganisers: text(CONTEXT.consoleOrganisers),
   });
 }

@@ -35,6 +35,7 @@ import {
 } from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
+import { CONSOLE_CSRF_HEADER, CONSOLE_CSRF_VALUE, consoleSessionOf } from '#shared/lambda/console-session.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
 import type { AuditTrail } from '#shared/domain/audit/ports.ts';
 import { describeIssues, issuesOf, parseInput, parsedFields } from '#shared/lambda/validation.ts';
@@ -178,7 +179,7 @@ export function route<
           claimed.catch(() => undefined); // awaited below, on every path
         }
       }
-      const actor = spec.auth === 'admin' ? checkAdminToken(event, secrets.adminTokens) : undefined;
+      const actor = spec.auth === 'admin' ? checkAdmin(event, secrets, now) : undefined;
 
       let response: HttpResponse;
       let request: HttpRequest<Out<B>, Out<Q>, Out<P>> | undefined;
@@ -449,6 +450,25 @@ function checkAdminToken(event: HttpEvent, tokens: string[]): AdminActor {
   for (const { label, token } of adminTokenEntries(tokens)) if (sameSecret(presented, token) && found === undefined) found = label;
   if (found === undefined) throw new AccessDeniedError('Jeton d’administration refusé.');
   return { kind: 'token', label: found };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A bearer token (scripts), else the console's session cookie (contract-console.md): sealed with
+ * CONSOLE_SESSION_KEY, not expired, and on an unsafe method the `X-Requested-With: console`
+ * header, which a cross-site form cannot send. A bearer header, when present, decides alone.
+ */
+function checkAdmin(event: HttpEvent, secrets: Secrets, now: Date): AdminActor {
+  if (event.headers?.authorization !== undefined) return checkAdminToken(event, secrets.adminTokens);
+  const { present, session } = consoleSessionOf(event, secrets.consoleSessionKey, now);
+  if (!present) throw new UnauthorizedError();
+  if (!session) throw new AccessDeniedError('Session de la console expirée ou invalide : reconnectez-vous.');
+  const method = event.requestContext?.http?.method ?? 'GET';
+  if (!SAFE_METHODS.has(method) && event.headers?.[CONSOLE_CSRF_HEADER] !== CONSOLE_CSRF_VALUE) {
+    throw new AccessDeniedError('En-tête X-Requested-With: console requis avec la session de la console.');
+  }
+  return { kind: 'console', sub: session.sub };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -232,12 +232,16 @@ describe('local API gateway (HTTP API, payload 2.0)', () => {
     expect(greedy.requestContext.http.method).toBe('DELETE');
   });
 
+  it('routes a path with a trailing slash like the path without it, as HTTP APIs do (the console\'s /console/)', async () => {
+    const slash = await rawRequest(gateway.url, '/meetings/');
+    expect(slash.status).not.toBe(404);
+  });
+
   it('answers 404 {"message":"Not Found"} when no route matches', async () => {
     for (const [method, target] of [
       ['GET', '/nowhere'],
       ['DELETE', '/meetings'],
       ['GET', '/meetings/club-12/unknown'],
-      ['GET', '/meetings/'],
       ['GET', '/files'],
     ] as const) {
       const answer = await rawRequest(gateway.url, target, { method });

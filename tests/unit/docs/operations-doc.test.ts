@@ -40,7 +40,7 @@ describe('docs/operations.md generated blocks', () => {
   it('list every SSM parameter of the stage configuration', () => {
     const block = generatedBlocks()['parameters'] ?? '';
     const names = Object.values(stageConfig('dev').parameters).map((p) => p.replace('/publik-club/dev/', '/publik-club/<stage>/'));
-    expect(names.length).toBe(5);
+    expect(names.length).toBe(7);
     for (const name of names) expect(block).toContain(`\`${name}\``);
     expect(block).toContain(`${names.length} SecureString parameters`);
   });
