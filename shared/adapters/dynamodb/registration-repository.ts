@@ -5,6 +5,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
@@ -281,22 +282,24 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
    * check-ins only. The pager of the meeting reminder and survey invitation sources.
    */
   async pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
-        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
-        ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { registrations: (out.Items ?? []).map((item) => ListedSchema.parse(item).registration), cursor: encodeCursor(out.LastEvaluatedKey) };
+    const out = await this.listingPage(meetingId, decodeCursor(cursor), limit, {
+      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, #registration.#id, #registration.#state, #registration.#meeting, #registration.#checked',
+      ExpressionAttributeNames: { '#registration': 'registration', '#id': 'id', '#state': 'state', '#meeting': 'meeting_id', '#checked': 'checked_in' },
+    });
+    return { registrations: out.items.map((item) => ListedSchema.parse(item).registration), cursor: out.cursor };
   }
 
   async pageWithCursors(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationCursorPage> {
+    const out = await this.listingPage(meetingId, searchCursor(cursor, meetingId), limit);
+    const entries = out.items.map((item) => ({
+      registration: RegistrationSchema.parse(item['registration']),
+      cursor: encodeCursor({ pk: item['pk'], sk: item['sk'], gsi1pk: item['gsi1pk'], gsi1sk: item['gsi1sk'] }) as string,
+    }));
+    return { entries, cursor: out.cursor };
+  }
+
+  /** One Query page of a meeting's gsi1 listing (in order of arrival), `more`: a projection. */
+  private async listingPage(meetingId: string, start: Record<string, unknown> | undefined, limit: number, more: Partial<QueryCommandInput> = {}) {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -304,14 +307,11 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': registrationKeys.meetingListingPartition(meetingId) },
         Limit: limit,
-        ExclusiveStartKey: searchCursor(cursor, meetingId),
+        ExclusiveStartKey: start,
+        ...more,
       }),
     );
-    const entries = (out.Items ?? []).map((item) => ({
-      registration: RegistrationSchema.parse(item['registration']),
-      cursor: encodeCursor({ pk: item['pk'], sk: item['sk'], gsi1pk: item['gsi1pk'], gsi1sk: item['gsi1sk'] }) as string,
-    }));
-    return { entries, cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []) as Array<Record<string, unknown>>, cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
   listByMeeting(meetingId: string): Promise<Registration[]> {
