@@ -8,10 +8,18 @@ export interface ConsolePageRoute {
   /** Under /console, `{name}` = one path segment: `/console/meetings/{meetingId}`. */
   path: string;
   title: string;
+  /**
+   * The page compiles WebAssembly (the door's QR reader ponyfill): its shell's CSP adds
+   * `'wasm-unsafe-eval'` to script-src (WebAssembly only; JavaScript eval stays refused).
+   */
+  wasm?: true;
 }
 
 export const CONSOLE_PAGES: ConsolePageRoute[] = [
   { page: 'dashboard', path: '/console/', title: 'Tableau de bord' },
+  { page: 'meeting', path: '/console/meetings/{meetingId}', title: 'Réunion' },
+  { page: 'door', path: '/console/meetings/{meetingId}/check-in', title: 'Accueil', wasm: true },
+  { page: 'check-in', path: '/console/check-in/{token}', title: 'Accueil' },
 ];
 
 const compiled = CONSOLE_PAGES.map((p) => ({
@@ -30,5 +38,5 @@ const compiled = CONSOLE_PAGES.map((p) => ({
 /** The page a console path opens, or undefined (404). `/console` and `/console/` are the dashboard. */
 export function pageFor(rawPath: string): ConsolePageRoute | undefined {
   const found = compiled.find((p) => p.regex.test(rawPath));
-  return found ? { page: found.page, path: found.path, title: found.title } : undefined;
+  return found ? { page: found.page, path: found.path, title: found.title, ...(found.wasm ? { wasm: found.wasm } : {}) } : undefined;
 }
