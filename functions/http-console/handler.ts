@@ -371,8 +371,8 @@ export const routes = [
 
 function withHeaders(response: HttpResponse): HttpResponse {
   // A page compiling WebAssembly keeps its own CSP (WASM_PAGE_CSP: the same plus 'wasm-unsafe-eval').
-  const csp = response.headers?.['content-security-policy'] === WASM_PAGE_CSP ? { 'content-security-policy': WASM_PAGE_CSP } : {};
-  return { ...response, headers: { ...response.headers, ...CONSOLE_SECURITY_HEADERS, ...csp } };
+  const wasm = response.headers?.['content-security-policy'] === WASM_PAGE_CSP;
+  return { ...response, headers: { ...response.headers, ...CONSOLE_SECURITY_HEADERS, ...(wasm ? { 'content-security-policy': WASM_PAGE_CSP } : {}) } };
 }
 
 const handlerChain = httpApi(routes, { secrets });
