@@ -144,7 +144,7 @@ export function FillBar(props: { label: string; count: ItemCount }) {
         <span class="bar-label">{props.label}</span>
         <span class="bar-track" aria-hidden="true" />
         <span class="bar-figures">
-          {formatNumber(c.confirmed)} inscrit·es (sans limite)
+          {formatNumber(c.confirmed)} {c.confirmed === 1 ? 'inscrit·e' : 'inscrit·es'} (sans limite)
         </span>
       </div>
     );

@@ -264,9 +264,8 @@ function Registrations(props: { fill: MeetingFill; onPresence: (date: string, de
                 <caption class="visually-hidden">Inscriptions de la réunion, avec la présence par jour</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Nom</th>
+                    <th scope="col">Nom et courriel</th>
                     <th scope="col">Organisme</th>
-                    <th scope="col">Courriel</th>
                     <th scope="col">Statut</th>
                     {fill.days.map((d) => (
                       <th key={d.date} scope="col">
@@ -278,9 +277,11 @@ function Registrations(props: { fill: MeetingFill; onPresence: (date: string, de
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.registration_id} data-registration={r.registration_id}>
-                      <th scope="row">{personName(r)}</th>
+                      <th scope="row">
+                        <span class="row-name">{personName(r)}</span>
+                        <span class="email">{r.email}</span>
+                      </th>
                       <td>{r.organisation}</td>
-                      <td class="email">{r.email}</td>
                       <td>{STATUS_LABELS[r.status]}</td>
                       {fill.days.map((d) => (
                         <td key={d.date}>
