@@ -33,6 +33,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: '200 badges: time to the last byte of the PDF and its size, bundle and engine chunk sizes',
     run: async (opts) => (await import('./badges.ts')).runBadgesBench(opts),
   },
+  console: {
+    description: 'console pages: JS + CSS gzipped per page (≤ 200 KB); dashboard navigation → data in headless Chromium (≤ 1.5 s); screenshots',
+    run: async (opts) => (await import('./console.ts')).runConsoleBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

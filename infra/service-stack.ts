@@ -40,6 +40,7 @@ interface FunctionNeeds {
   usesAdminTokens?: boolean;
   usesParticipationKey?: boolean;
   usesCheckinTokenKey?: boolean;
+  usesConsoleSignIn?: boolean;
   sendsNotifications?: boolean;
   sendsEmail?: boolean;
   sendsTo?: string[];
@@ -47,7 +48,11 @@ interface FunctionNeeds {
 
 /** A function that reads a secret gets the Parameters and Secrets extension (and only such a one). */
 const readsParameters = (needs: FunctionNeeds): boolean =>
-  needs.usesPublikKeys === true || needs.usesAdminTokens === true || needs.usesParticipationKey === true || needs.usesCheckinTokenKey === true;
+  needs.usesPublikKeys === true ||
+  needs.usesAdminTokens === true ||
+  needs.usesParticipationKey === true ||
+  needs.usesCheckinTokenKey === true ||
+  needs.usesConsoleSignIn === true;
 
 /** `http-registration` → `HttpRegistration`, for construct ids. */
 const pascalCase = (name: string): string =>
@@ -195,6 +200,7 @@ export class ServiceStack extends Stack {
       ...(spec.memorySize === undefined ? {} : { memorySize: spec.memorySize }),
       ...(spec.lazyChunk === undefined ? {} : { lazyChunk: spec.lazyChunk }),
       ...(spec.assets === 'reference' ? { afterBundling: referenceAssets } : {}),
+      ...(spec.assets === 'console' ? { afterBundling: consoleAssets } : {}),
     });
     this.grantNeeds(service, spec);
     return service;
@@ -257,6 +263,22 @@ export class ServiceStack extends Stack {
     if (needs.usesAdminTokens) {
       service.grantParameterRead(ENV.ADMIN_TOKENS_PARAMETER, config.parameters.adminTokens);
     }
+    // The console's session cookie is accepted by every /admin route beside the bearer token.
+    if (needs.usesAdminTokens || needs.usesConsoleSignIn) {
+      service.grantParameterRead(ENV.CONSOLE_SESSION_KEY_PARAMETER, config.parameters.consoleSessionKey);
+    }
+    if (needs.usesConsoleSignIn) {
+      service.grantParameterRead(ENV.OIDC_CLIENT_SECRET_PARAMETER, config.parameters.oidcClientSecret);
+      const signIn = config.console;
+      const settings: Array<[string, string | undefined]> = [
+        [ENV.OIDC_ISSUER, signIn.oidcIssuer],
+        [ENV.OIDC_CLIENT_ID, signIn.oidcClientId],
+        [ENV.OIDC_ORGANISER_ROLE, signIn.organiserRole],
+        [ENV.OIDC_ROLES_CLAIM, signIn.rolesClaim],
+        [ENV.CONSOLE_ORGANISERS, signIn.organisers],
+      ];
+      for (const [name, value] of settings) if (value !== undefined) service.fn.addEnvironment(name, value);
+    }
     if (needs.usesParticipationKey) {
       service.grantParameterRead(ENV.PARTICIPATION_HASH_KEY_PARAMETER, config.parameters.participationHashKey);
     }
@@ -287,6 +309,14 @@ export class ServiceStack extends Stack {
     }
     return consumer.queue;
   }
+}
+
+/**
+ * The console's built pages and assets (functions/http-console): scripts/build-console.ts writes
+ * `console/manifest.json` and `console/assets/*` beside index.mjs, with the local esbuild.
+ */
+function consoleAssets(outputDir: string): string[] {
+  return [`NODE_NO_WARNINGS=1 node --import tsx scripts/build-console.ts --outdir "${outputDir}/console"`];
 }
 
 /**

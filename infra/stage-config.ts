@@ -16,6 +16,12 @@ export const CONTEXT = {
   mailFrom: 'mailFrom',
   sesIdentity: 'sesIdentity',
   alarmEmail: 'alarmEmail',
+  /** The organisers' console: the Publik instance's OpenID provider and the console's client there. */
+  oidcIssuer: 'oidcIssuer',
+  oidcClientId: 'oidcClientId',
+  oidcOrganiserRole: 'oidcOrganiserRole',
+  oidcRolesClaim: 'oidcRolesClaim',
+  consoleOrganisers: 'consoleOrganisers',
 } as const;
 
 /** Sender of the dev stage's emails. Prod has no default: its sender must be chosen. */
@@ -52,6 +58,22 @@ export interface StageConfig {
     participationHashKey: string;
     /** Key the badges' check-in tokens are derived from (functions with `usesCheckinTokenKey`). */
     checkinTokenKey: string;
+    /** Key of the console's session cookie (every function with /admin routes, and http-console). */
+    consoleSessionKey: string;
+    /** The console's OpenID Connect client secret (http-console). */
+    oidcClientSecret: string;
+  };
+  /**
+   * The organisers' console sign-in (docs/operations.md, "The organisers' console"). Without an
+   * issuer and a client id, /console/login answers that signing in is not configured.
+   */
+  console: {
+    oidcIssuer: string | undefined;
+    oidcClientId: string | undefined;
+    organiserRole: string | undefined;
+    rolesClaim: string | undefined;
+    /** Comma-separated emails of organisers without the role. */
+    organisers: string | undefined;
   };
   /**
    * Base URL put in the links we return. Unset: the stack passes the API's own execute-api
@@ -98,6 +120,11 @@ export interface StageOverrides {
   mailFrom?: string | undefined;
   sesIdentity?: string | undefined;
   alarmEmail?: string | undefined;
+  oidcIssuer?: string | undefined;
+  oidcClientId?: string | undefined;
+  oidcOrganiserRole?: string | undefined;
+  oidcRolesClaim?: string | undefined;
+  consoleOrganisers?: string | undefined;
 }
 
 /** `Club <club@example.org>` → `club@example.org`; a bare address is returned as is. */
@@ -163,6 +190,9 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
     );
   }
   const alarmEmail = overrides.alarmEmail === undefined ? undefined : checkAlarmEmail(overrides.alarmEmail);
+  if (overrides.oidcIssuer !== undefined && !/^https:\/\//.test(overrides.oidcIssuer)) {
+    throw new Error(`oidcIssuer must be the https:// issuer of the Publik instance's OpenID provider (got "${overrides.oidcIssuer}")`);
+  }
   return {
     stage,
     stackName: `PublikClub-${stage}`,
@@ -177,6 +207,15 @@ export function stageConfig(stage: StageName, overrides: StageOverrides = {}): S
       adminTokens: `${prefix}/admin-tokens`,
       participationHashKey: `${prefix}/participation-hash-key`,
       checkinTokenKey: `${prefix}/checkin-token-key`,
+      consoleSessionKey: `${prefix}/console-session-key`,
+      oidcClientSecret: `${prefix}/oidc-client-secret`,
+    },
+    console: {
+      oidcIssuer: overrides.oidcIssuer,
+      oidcClientId: overrides.oidcClientId,
+      organiserRole: overrides.oidcOrganiserRole,
+      rolesClaim: overrides.oidcRolesClaim,
+      organisers: overrides.consoleOrganisers,
     },
     publicBaseUrl: overrides.publicBaseUrl,
     publikOrig: overrides.publikOrig,
@@ -213,5 +252,10 @@ export function stageConfigFromContext(getContext: (key: string) => unknown): St
     mailFrom: text(CONTEXT.mailFrom),
     sesIdentity: text(CONTEXT.sesIdentity),
     alarmEmail: text(CONTEXT.alarmEmail),
+    oidcIssuer: text(CONTEXT.oidcIssuer),
+    oidcClientId: text(CONTEXT.oidcClientId),
+    oidcOrganiserRole: text(CONTEXT.oidcOrganiserRole),
+    oidcRolesClaim: text(CONTEXT.oidcRolesClaim),
+    consoleOrganisers: text(CONTEXT.consoleOrganisers),
   });
 }

@@ -82,6 +82,12 @@ function banner(rt: LocalRuntime, seconds: number): string {
     `  Base URL            ${rt.baseUrl}`,
     `  API reference       ${rt.baseUrl}/docs   (OpenAPI 3.1: ${rt.baseUrl}/openapi.json)`,
     `  Organisers' console ${rt.baseUrl}/console/`,
+    ...(rt.oidc
+      ? [
+          `    signs in at the local OpenID provider ${rt.oidc.issuer} (stand-in for authentic2), password "demo":`,
+          ...rt.oidc.accounts.map((a) => `      ${a.email.padEnd(28)} ${a.organiser ? 'organiser (role in the "roles" claim)' : 'member, no role: gets the 403 page'}`),
+        ]
+      : []),
     '  Signature keys (development only; PUBLIK_SIGNATURE_KEYS / PUBLIK_DEFAULT_SIGNATURE_KEY override them)',
     ...Object.entries(rt.keys.signatureKeys).map(([orig, key]) => `    orig=${orig.padEnd(24)} ${key}`),
     `    without orig (default)       ${rt.keys.defaultKey}`,

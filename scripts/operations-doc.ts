@@ -76,6 +76,16 @@ function parameters(config: StageConfig): { name: string; envVar: string; reader
       envVar: ENV.CHECKIN_TOKEN_KEY_PARAMETER,
       readers: readers((s) => 'usesCheckinTokenKey' in s && s.usesCheckinTokenKey === true),
     },
+    {
+      name: config.parameters.consoleSessionKey,
+      envVar: ENV.CONSOLE_SESSION_KEY_PARAMETER,
+      readers: readers((s) => ('usesAdminTokens' in s && s.usesAdminTokens) || ('usesConsoleSignIn' in s && s.usesConsoleSignIn === true)),
+    },
+    {
+      name: config.parameters.oidcClientSecret,
+      envVar: ENV.OIDC_CLIENT_SECRET_PARAMETER,
+      readers: readers((s) => 'usesConsoleSignIn' in s && s.usesConsoleSignIn === true),
+    },
   ];
 }
 
@@ -163,6 +173,8 @@ const HOLDS: Record<string, string> = {
   [ENV.ADMIN_TOKENS_PARAMETER]: 'comma-separated admin bearer tokens (`ADMIN_TOKENS`)',
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: 'HMAC key of the survey participation markers (`PARTICIPATION_HASH_KEY`)',
   [ENV.CHECKIN_TOKEN_KEY_PARAMETER]: 'HMAC key the badges\' check-in tokens are derived from (`CHECKIN_TOKEN_KEY`)',
+  [ENV.CONSOLE_SESSION_KEY_PARAMETER]: 'key the console\'s session cookie is encrypted with, 32+ random characters (`CONSOLE_SESSION_KEY`)',
+  [ENV.OIDC_CLIENT_SECRET_PARAMETER]: 'the console\'s client secret at the Publik OpenID provider (`OIDC_CLIENT_SECRET`)',
 };
 
 // ---------------------------------------------------------------------------------------

@@ -118,16 +118,16 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     adminTokens: c[ENV.ADMIN_TOKENS],
     participationKey: c[ENV.PARTICIPATION_HASH_KEY],
     checkinTokenKey: c[ENV.CHECKIN_TOKEN_KEY],
-    consoleSessionKey: c[ENV.CONSOLE_SESSION_KEY],
+    /** The console's sign-in (docs/console.md); organiser emails lower-cased. */
     oidc: {
       issuer: c[ENV.OIDC_ISSUER],
-      clientId: c[ENV.OIDC_CLIENT_ID],
-      clientSecret: c[ENV.OIDC_CLIENT_SECRET],
-      organiserRole: c[ENV.OIDC_ORGANISER_ROLE],
       rolesClaim: c[ENV.OIDC_ROLES_CLAIM] ?? 'roles',
-      /** Lower-cased. */
       organiserEmails: c[ENV.CONSOLE_ORGANISERS].map((e) => e.toLowerCase()),
+      clientId: c[ENV.OIDC_CLIENT_ID],
+      organiserRole: c[ENV.OIDC_ORGANISER_ROLE],
+      clientSecret: c[ENV.OIDC_CLIENT_SECRET],
     },
+    consoleSessionKey: c[ENV.CONSOLE_SESSION_KEY],
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
     remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],

@@ -28,9 +28,10 @@ import {
 } from '#shared/lambda/console-session.ts';
 import { httpApi, publikOk, route, type HttpEvent, type HttpResponse } from '#shared/lambda/http.ts';
 import { logger } from '#shared/lambda/logger.ts';
+import { PAGE_SECURITY_HEADERS } from '#shared/lambda/page-headers.ts';
 import { resolveSecrets, type Secrets } from '#shared/lambda/secrets.ts';
 import { endSessionUrl, finishSignIn, isOrganiser, startSignIn, type OidcSettings, type SignInTransaction } from './oidc.ts';
-import { pageFor } from './pages.ts';
+import { pageFor, preloadsOf } from './pages.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const config = parseConfig();
@@ -91,10 +92,7 @@ export const CONSOLE_SECURITY_HEADERS: Record<string, string> = {
     `form-action 'self'${issuerOrigin ? ` ${issuerOrigin}` : ''}`,
     "frame-ancestors 'none'",
   ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
+  ...PAGE_SECURITY_HEADERS,
 };
 
 const NO_STORE = 'no-store';
@@ -134,10 +132,12 @@ ${body}
 `;
 }
 
-function pageShell(page: string, title: string): string {
+function pageShell(page: string, title: string, preloads: string[]): string {
   const files = manifest().pages[page];
   if (!files) throw new Error(`console page ${page} missing from the build`);
   const head = [
+    // The page's first reads start with the HTML, not after its script (console/src/lib/api.ts fetches them the same way).
+    ...preloads.map((url) => `<link rel="preload" href="${escapeHtml(url)}" as="fetch" crossorigin="use-credentials">`),
     ...files.styles.map((f) => `<link rel="stylesheet" href="${asset(f)}">`),
     ...files.preload.map((f) => `<link rel="modulepreload" href="${asset(f)}">`),
     `<script type="module" src="${asset(files.script)}"></script>`,
@@ -322,7 +322,7 @@ async function servePath(event: HttpEvent, now: Date): Promise<HttpResponse> {
     const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
     return redirect(`/console/login?return=${encodeURIComponent(rawPath + query)}`);
   }
-  return answer(200, pageShell(page.page, page.title), HTML, page.wasm ? { 'content-security-policy': WASM_PAGE_CSP } : {});
+  return answer(200, pageShell(page.page, page.title, preloadsOf(page)), HTML, page.wasm ? { 'content-security-policy': WASM_PAGE_CSP } : {});
 }
 
 /** The CSP of a page compiling WebAssembly: the same, with `'wasm-unsafe-eval'` (not `'unsafe-eval'`). */

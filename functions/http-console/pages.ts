@@ -13,12 +13,19 @@ export interface ConsolePageRoute {
    * `'wasm-unsafe-eval'` to script-src (WebAssembly only; JavaScript eval stays refused).
    */
   wasm?: true;
+  /**
+   * Admin reads the page makes at once (`/admin/meetings/{meetingId}/fill`, with the path's
+   * parameters): the shell asks the browser to fetch them while the script loads
+   * (`<link rel="preload" as="fetch">`); the page's own `api.get` of the same URL then takes the
+   * preloaded answer.
+   */
+  preload?: string[];
 }
 
 export const CONSOLE_PAGES: ConsolePageRoute[] = [
-  { page: 'dashboard', path: '/console/', title: 'Tableau de bord' },
-  { page: 'meeting', path: '/console/meetings/{meetingId}', title: 'Réunion' },
-  { page: 'door', path: '/console/meetings/{meetingId}/check-in', title: 'Accueil', wasm: true },
+  { page: 'dashboard', path: '/console/', title: 'Tableau de bord', preload: ['/admin/meetings', '/admin/campaigns', '/admin/surveys', '/admin/session-series'] },
+  { page: 'meeting', path: '/console/meetings/{meetingId}', title: 'Réunion', preload: ['/admin/meetings/{meetingId}/fill'] },
+  { page: 'door', path: '/console/meetings/{meetingId}/check-in', title: 'Accueil', wasm: true, preload: ['/admin/meetings/{meetingId}/fill'] },
   { page: 'check-in', path: '/console/check-in/{token}', title: 'Accueil' },
 ];
 
@@ -29,14 +36,36 @@ const compiled = CONSOLE_PAGES.map((p) => ({
       p.path
         .replace(/\/$/, '')
         .split('/')
-        .map((s) => (/^\{[A-Za-z0-9_]+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .map((s) => {
+          const param = /^\{([A-Za-z0-9_]+)\}$/.exec(s);
+          return param ? `(?<${param[1]}>[^/]+)` : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        })
         .join('/') +
       '/?$',
   ),
 }));
 
-/** The page a console path opens, or undefined (404). `/console` and `/console/` are the dashboard. */
-export function pageFor(rawPath: string): ConsolePageRoute | undefined {
-  const found = compiled.find((p) => p.regex.test(rawPath));
-  return found ? { page: found.page, path: found.path, title: found.title, ...(found.wasm ? { wasm: found.wasm } : {}) } : undefined;
+/**
+ * The page a console path opens with its parameters (as sent, still percent-encoded), or
+ * undefined (404). `/console` and `/console/` are the dashboard.
+ */
+export function pageFor(rawPath: string): (ConsolePageRoute & { params: Record<string, string> }) | undefined {
+  for (const p of compiled) {
+    const match = p.regex.exec(rawPath);
+    if (match) return { page: p.page, path: p.path, title: p.title, ...(p.preload ? { preload: p.preload } : {}), ...(p.wasm ? { wasm: p.wasm } : {}), params: { ...match.groups } };
+  }
+  return undefined;
+}
+
+/** The page's preloaded reads with its parameters filled in; a parameter that is not a plain id preloads nothing. */
+export function preloadsOf(page: { preload?: string[]; params: Record<string, string> }): string[] {
+  return (page.preload ?? []).flatMap((template) => {
+    let ok = true;
+    const url = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
+      const value = page.params[name] ?? '';
+      if (!/^[A-Za-z0-9_.-]+$/.test(value)) ok = false;
+      return value;
+    });
+    return ok ? [url] : [];
+  });
 }

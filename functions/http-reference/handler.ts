@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { NotFoundError } from '#shared/errors.ts';
 import { httpApi, route, type HttpResponse } from '#shared/lambda/http.ts';
+import { PAGE_SECURITY_HEADERS } from '#shared/lambda/page-headers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,10 +38,7 @@ export const DOCS_SECURITY_HEADERS = {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
+  ...PAGE_SECURITY_HEADERS,
 } as const;
 
 const PAGE = `<!doctype html>

