@@ -126,7 +126,25 @@ export const httpFunctions: HttpFunctionSpec[] = [
       outfile: 'badge-pdf.mjs',
       files: ['node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'],
     },
-  },  {
+  },
+  {
+    // The console's meeting and door pages: fill levels from the counters, the registrations
+    // search, check-in undo and a badge's preview. Beside http-admin, whose bundle is at budget.
+    name: 'http-desk',
+    entry: 'functions/http-desk/handler.ts',
+    description: 'Organisers\' desk under /admin: fill levels, registrations search, check-in undo, badge preview',
+    routes: [
+      'GET /admin/meetings/{meetingId}/fill',
+      'GET /admin/meetings/{meetingId}/registrations/search',
+      'DELETE /admin/registrations/{registrationId}/check-in/{day}',
+      'GET /admin/check-in/{checkinToken}',
+    ],
+    tables: { data: 'readWrite' },
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: true,
+  },
+  {
     name: 'http-votes',
     entry: 'functions/http-votes/handler.ts',
     description: 'Improvement proposals, co-signatures and the organisation vote (signed Publik calls; /admin/campaigns with bearer tokens)',

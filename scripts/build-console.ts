@@ -85,6 +85,8 @@ export async function buildConsole(outdir = CONSOLE_DIST): Promise<ConsoleManife
     target: ['es2022', 'chrome111', 'firefox115', 'safari16'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // The door's QR reader ponyfill (lib/zxing.ts) imports its wasm as a fingerprinted file.
+    loader: { '.wasm': 'file' },
     tsconfig: path.join(CONSOLE_SOURCE, 'tsconfig.json'),
     legalComments: 'none',
     metafile: true,

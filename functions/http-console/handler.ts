@@ -9,6 +9,7 @@
 // The assets are files beside the bundle (`console/`, built at synth by scripts/build-console.ts),
 // or dist/console from the sources (npm start and the tests build it first).
 import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '#shared/config.ts';
@@ -61,7 +62,9 @@ function manifest(): Manifest {
 }
 
 const assetCache = new Map<string, string>();
-const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm' };
+/** Binary assets (the door's QR reader wasm), gzipped once: the HTTP API does not compress. */
+const binaryCache = new Map<string, { raw: Buffer; gzip: Buffer }>();
 
 // ---------------------------------------------------------------------------------------
 // Headers
@@ -296,9 +299,10 @@ async function logout(): Promise<HttpResponse> {
 
 async function servePath(event: HttpEvent, now: Date): Promise<HttpResponse> {
   const rawPath = event.rawPath ?? '/console';
-  const assetMatch = /^\/console\/assets\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.(?:js|css))$/.exec(rawPath);
+  const assetMatch = /^\/console\/assets\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.(?:js|css|wasm))$/.exec(rawPath);
   if (assetMatch) {
     const file = assetMatch[1]!;
+    if (file.endsWith('.wasm')) return wasmAsset(file, event);
     let body = assetCache.get(file);
     if (body === undefined) {
       try {
@@ -318,7 +322,32 @@ async function servePath(event: HttpEvent, now: Date): Promise<HttpResponse> {
     const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
     return redirect(`/console/login?return=${encodeURIComponent(rawPath + query)}`);
   }
-  return answer(200, pageShell(page.page, page.title, preloadsOf(page)), HTML);
+  return answer(200, pageShell(page.page, page.title, preloadsOf(page)), HTML, page.wasm ? { 'content-security-policy': WASM_PAGE_CSP } : {});
+}
+
+/** The CSP of a page compiling WebAssembly: the same, with `'wasm-unsafe-eval'` (not `'unsafe-eval'`). */
+const WASM_PAGE_CSP = (CONSOLE_SECURITY_HEADERS['content-security-policy'] as string).replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+
+function wasmAsset(file: string, event: HttpEvent): HttpResponse {
+  let entry = binaryCache.get(file);
+  if (!entry) {
+    try {
+      const raw = readFileSync(path.join(consoleDir, 'assets', file));
+      entry = { raw, gzip: gzipSync(raw) };
+    } catch {
+      return answer(404, 'Fichier inconnu.', 'text/plain; charset=utf-8');
+    }
+    if (!fromSources) binaryCache.set(file, entry);
+  }
+  const gzip = /\bgzip\b/.test(event.headers?.['accept-encoding'] ?? '');
+  return {
+    ...answer(200, (gzip ? entry.gzip : entry.raw).toString('base64'), ASSET_TYPES['.wasm'] as string, {
+      'cache-control': IMMUTABLE,
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    }),
+    isBase64Encoded: true,
+  };
 }
 
 export const routes = [
@@ -341,7 +370,9 @@ export const routes = [
 ];
 
 function withHeaders(response: HttpResponse): HttpResponse {
-  return { ...response, headers: { ...response.headers, ...CONSOLE_SECURITY_HEADERS } };
+  // A page compiling WebAssembly keeps its own CSP (WASM_PAGE_CSP: the same plus 'wasm-unsafe-eval').
+  const wasm = response.headers?.['content-security-policy'] === WASM_PAGE_CSP;
+  return { ...response, headers: { ...response.headers, ...CONSOLE_SECURITY_HEADERS, ...(wasm ? { 'content-security-policy': WASM_PAGE_CSP } : {}) } };
 }
 
 const handlerChain = httpApi(routes, { secrets });

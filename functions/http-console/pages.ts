@@ -9,6 +9,11 @@ export interface ConsolePageRoute {
   path: string;
   title: string;
   /**
+   * The page compiles WebAssembly (the door's QR reader ponyfill): its shell's CSP adds
+   * `'wasm-unsafe-eval'` to script-src (WebAssembly only; JavaScript eval stays refused).
+   */
+  wasm?: true;
+  /**
    * Admin reads the page makes at once (`/admin/meetings/{meetingId}/fill`, with the path's
    * parameters): the shell asks the browser to fetch them while the script loads
    * (`<link rel="preload" as="fetch">`); the page's own `api.get` of the same URL then takes the
@@ -19,6 +24,9 @@ export interface ConsolePageRoute {
 
 export const CONSOLE_PAGES: ConsolePageRoute[] = [
   { page: 'dashboard', path: '/console/', title: 'Tableau de bord', preload: ['/admin/meetings', '/admin/campaigns', '/admin/surveys', '/admin/session-series'] },
+  { page: 'meeting', path: '/console/meetings/{meetingId}', title: 'Réunion', preload: ['/admin/meetings/{meetingId}/fill'] },
+  { page: 'door', path: '/console/meetings/{meetingId}/check-in', title: 'Accueil', wasm: true, preload: ['/admin/meetings/{meetingId}/fill'] },
+  { page: 'check-in', path: '/console/check-in/{token}', title: 'Accueil' },
 ];
 
 const compiled = CONSOLE_PAGES.map((p) => ({

@@ -120,6 +120,8 @@ export function pathForLog(rawPath: string, stagePrefix: string, segments: Segme
   const rest = rawPath.slice(stagePrefix.length);
   const parts = rest.split('/'); // parts[0] is '' (the path starts with '/')
   if (segments === undefined) return parts.length > 2 ? `${stagePrefix}/${parts[1]}/…` : rawPath;
+  // The console's check-in page carries a badge token under its greedy route (/console/{proxy+}).
+  if (/^\/console\/check-in\/[^/]+/.test(rest)) return `${stagePrefix}/console/check-in/{token}`;
   segments.forEach((segment, i) => {
     if (segment.kind === 'literal' || !/token/i.test(segment.name)) return;
     if (segment.kind === 'greedy') parts.splice(i + 1, parts.length, `{${segment.name}+}`);

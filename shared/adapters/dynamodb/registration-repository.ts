@@ -8,16 +8,18 @@ import {
   UpdateCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
+import { InvalidRequestError } from '#shared/errors.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionNotification, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionNotification, type RegistrationContext, type RegistrationCursorPage, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { eligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { collect, countItems, listingItems, listingPage } from '#shared/adapters/dynamodb/query.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { meetingKeys, personKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
@@ -32,6 +34,25 @@ const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true
 const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 /** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
 const TOKENS_PER_TRANSACTION = 33;
+
+/**
+ * A search cursor as the console sends it back: it must be one of ours, for this meeting's
+ * listing; anything else is bad input naming `cursor` (never a read of another partition).
+ */
+function searchCursor(cursor: string | null, meetingId: string): Record<string, unknown> | undefined {
+  if (cursor === null) return undefined;
+  let key: Record<string, unknown> | undefined;
+  try {
+    key = decodeCursor(cursor);
+  } catch {
+    key = undefined;
+  }
+  if (!key || key['gsi1pk'] !== registrationKeys.meetingListingPartition(meetingId)) {
+    const message = 'Curseur de pagination invalide : reprenez la recherche depuis le début.';
+    throw new InvalidRequestError(message, [{ path: 'cursor', message }]);
+  }
+  return key;
+}
 const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
 const CounterItemSchema = z.object({
   key: z.string(),
@@ -314,6 +335,16 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     return { registrations: out.items.map((item) => ListedSchema.parse(item).registration), cursor: out.cursor };
   }
 
+  async pageWithCursors(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationCursorPage> {
+    searchCursor(cursor, meetingId); // another meeting's or a garbled cursor: a 400 naming `cursor`
+    const out = await listingPage(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), { cursor, limit });
+    const entries = out.items.map((item) => ({
+      registration: RegistrationSchema.parse(item['registration']),
+      cursor: encodeCursor({ pk: item['pk'], sk: item['sk'], gsi1pk: item['gsi1pk'], gsi1sk: item['gsi1sk'] }) as string,
+    }));
+    return { entries, cursor: out.cursor };
+  }
+
   listByMeeting(meetingId: string): Promise<Registration[]> {
     // Read from the index (eventually consistent, milliseconds behind): organiser lists.
     const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId));
@@ -378,6 +409,26 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
       const registration = RegistrationSchema.parse(out.Attributes?.registration);
       await this.refreshEmailMarker(registration);
       return registration;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
+      throw error;
+    }
+  }
+
+  async clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: registrationKeys.registration(registrationId),
+          UpdateExpression: 'REMOVE #reg.#checked.#day SET #version = #version + :one, #reg.#version = #reg.#version + :one',
+          ConditionExpression: '#version = :v',
+          ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
+          ExpressionAttributeValues: { ':one': 1, ':v': expectedVersion },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return RegistrationSchema.parse(out.Attributes?.registration);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;

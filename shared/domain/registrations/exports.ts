@@ -117,12 +117,34 @@ function itemCount(items: Map<string, CapacityItem>, key: string): ItemCount {
 }
 
 /**
+ * A meeting's fill levels from its capacity counters alone (GET /admin/meetings/{id}/fill: one
+ * Query of the meeting's partition, no registration read): per day on site and remote, per
+ * workshop, and the evening event.
+ */
+export function meetingFill(meeting: Meeting, items: CapacityItem[]) {
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  return {
+    days: meeting.days.map((d) => ({
+      date: d.date,
+      label: d.label,
+      onsite: itemCount(byKey, dayKey(d.date)),
+      remote: itemCount(byKey, remoteKey(d.date)),
+    })),
+    workshops: meeting.workshops.map((w) => ({ id: w.id, title: w.title, day: w.day, ...itemCount(byKey, workshopKey(w.id)) })),
+    evening_event: meeting.evening_event
+      ? { date: meeting.evening_event.date, title: meeting.evening_event.title, ...itemCount(byKey, EVENING_KEY) }
+      : null,
+  };
+}
+export type MeetingFill = ReturnType<typeof meetingFill>;
+
+/**
  * Live counts per day (on site, remote, checked in), per workshop and for the evening event.
- * Places come from the capacity counters (the source of truth for capacity); what only the
- * registrations know (check-ins, workshops waiting for their day, statuses) from them.
+ * Places come from the capacity counters (the source of truth for capacity, as in meetingFill);
+ * what only the registrations know (check-ins, workshops waiting for their day, statuses) from them.
  */
 export function meetingCounts(meeting: Meeting, items: CapacityItem[], registrations: Registration[]) {
-  const byKey = new Map(items.map((i) => [i.key, i]));
+  const fill = meetingFill(meeting, items);
   const active = registrations.filter((r) => r.state === 'active');
   const statuses = active.map(overallStatus);
   const countStatus = (s: OverallStatus) => statuses.filter((x) => x === s).length;
@@ -135,23 +157,12 @@ export function meetingCounts(meeting: Meeting, items: CapacityItem[], registrat
       waiting: countStatus('waiting'),
       image_rights_refused: active.filter((r) => r.image_rights?.answer === 'refused').length,
     },
-    days: meeting.days.map((d) => ({
-      date: d.date,
-      label: d.label,
-      onsite: itemCount(byKey, dayKey(d.date)),
-      remote: itemCount(byKey, remoteKey(d.date)),
-      checked_in: active.filter((r) => r.checked_in[d.date] !== undefined).length,
-    })),
-    workshops: meeting.workshops.map((w) => ({
-      id: w.id,
-      title: w.title,
-      day: w.day,
-      ...itemCount(byKey, workshopKey(w.id)),
+    days: fill.days.map((d) => ({ ...d, checked_in: active.filter((r) => r.checked_in[d.date] !== undefined).length })),
+    workshops: fill.workshops.map((w) => ({
+      ...w,
       waiting_for_day: active.filter((r) => r.workshops.includes(w.id) && !heldItem(r, workshopKey(w.id))).length,
     })),
-    evening_event: meeting.evening_event
-      ? { date: meeting.evening_event.date, title: meeting.evening_event.title, ...itemCount(byKey, EVENING_KEY) }
-      : null,
+    evening_event: fill.evening_event,
     /**
      * Who came, per day: people checked in (at the door by badge or by id, forced ones included)
      * out of those confirmed on site that day.

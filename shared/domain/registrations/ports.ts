@@ -97,6 +97,13 @@ export interface RegistrationRepository {
   setCheckinTokens(changes: CheckinTokenChange[]): Promise<void>;
   /** Records the first check-in of the day; StaleReadError when the version moved. */
   setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
+  /** Removes the check-in of a day (a tick made by mistake); StaleReadError when the version moved. */
+  clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration>;
+  /**
+   * One page of a meeting's whole registrations, in order of arrival, each with the cursor that
+   * goes on right after it (the console's search stops mid-page).
+   */
+  pageWithCursors(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationCursorPage>;
   clearOutbox(notification: Notification): Promise<void>;
   /** Outbox entries written before `olderThan` (ISO instant) and not yet cleared. */
   listOutbox(olderThan: string): Promise<Notification[]>;
@@ -106,6 +113,11 @@ export interface RegistrationRepository {
 export type ListedRegistration = Pick<Registration, 'id' | 'state' | 'meeting_id' | 'checked_in' | 'items'>;
 export interface RegistrationPage {
   registrations: ListedRegistration[];
+  cursor: string | null;
+}
+
+export interface RegistrationCursorPage {
+  entries: Array<{ registration: Registration; cursor: string }>;
   cursor: string | null;
 }
 

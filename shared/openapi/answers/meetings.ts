@@ -291,3 +291,56 @@ export const ProgrammeSchema = z.object({
     }),
   ),
 });
+
+/** GET /admin/meetings/{meetingId}/fill: the counters alone (no registration read). */
+export const MeetingFillSchema = z.object({
+  meeting_id: z.string(),
+  title: z.string(),
+  timezone: z.string(),
+  days: z.array(z.object({ date: date(), label: z.string(), onsite: ItemCountSchema, remote: ItemCountSchema })),
+  workshops: z.array(ItemCountSchema.extend({ id: z.string(), title: z.string(), day: date() })),
+  evening_event: ItemCountSchema.extend({ date: date(), title: z.string() }).nullable(),
+});
+
+/** GET /admin/meetings/{meetingId}/registrations/search: one row per registration found. */
+export const RegistrationSearchSchema = z.array(
+  z.object({
+    registration_id: z.string(),
+    first_name: nullableText(),
+    last_name: z.string(),
+    badge_name: nullableText(),
+    organisation: z.string(),
+    email: z.string(),
+    status: z.enum(['confirmed', 'partial', 'waiting', 'cancelled']),
+    days: z.array(
+      z.object({
+        date: date(),
+        mode: z.enum(['onsite', 'remote']).nullable().meta({ description: 'null: not registered that day, checked in with `force`.' }),
+        place: z.enum(['confirmed', 'waiting']).nullable(),
+        checked_in_at: instant().nullable(),
+        expected_onsite: z.boolean().meta({ description: 'Confirmed on site that day: checked in without `force`.' }),
+      }),
+    ),
+  }),
+);
+
+export const CheckInUndoSchema = z.object({
+  registration_id: z.string(),
+  day: date(),
+  removed: z.boolean().meta({ description: 'false: there was no check-in that day (nothing changed).' }),
+  checked_in: z.record(z.string(), instant()),
+});
+
+/** GET /admin/check-in/{checkinToken}: who the badge names, nothing recorded. */
+export const CheckinTokenPreviewSchema = z.object({
+  registration_id: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  cancelled: z.boolean(),
+  meeting_id: z.string(),
+  meeting_title: z.string(),
+  timezone: z.string(),
+  today: date().meta({ description: 'Today on the meeting’s clock.' }),
+  today_is_meeting_day: z.boolean(),
+  days: z.array(z.object({ date: date(), label: z.string(), expected_onsite: z.boolean(), checked_in_at: instant().nullable() })),
+});

@@ -13,7 +13,7 @@ import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { EmailTakenError, NotificationSchema, type CheckinTokenChange, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { EmailTakenError, NotificationSchema, type CheckinTokenChange, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationCursorPage, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
   RegistrationSchema,
@@ -220,6 +220,8 @@ export type StoreOperation =
   | 'firstWaiting'
   | 'listByMeeting'
   | 'setCheckIn'
+  | 'clearCheckIn'
+  | 'pageWithCursors'
   | 'findByCheckinTokenHash'
   | 'setCheckinTokens'
   | 'clearOutbox'
@@ -384,6 +386,29 @@ export class FakeRegistrationRepository implements RegistrationRepository {
     stored.version += 1;
     stored.registration.version += 1;
     return this.read(registrationId) as Registration;
+  }
+
+  /** Like the repository: removes the day's check-in and moves the version. */
+  async clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration> {
+    await this.enter('clearCheckIn');
+    const stored = this.registrations.get(registrationId);
+    if (!stored || stored.version !== expectedVersion) throw new StaleReadError();
+    delete stored.registration.checked_in?.[day];
+    stored.version += 1;
+    stored.registration.version += 1;
+    return this.read(registrationId) as Registration;
+  }
+
+  /** Pages in order of arrival; a cursor is the position after an entry (`after:<n>`). */
+  async pageWithCursors(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationCursorPage> {
+    await this.enter('pageWithCursors');
+    const all = [...this.registrations.values()]
+      .filter((s) => s.registration.meeting_id === meetingId)
+      .map((s) => RegistrationSchema.parse(json(s.registration)));
+    const start = cursor === null ? 0 : Number(cursor.slice('after:'.length));
+    const slice = all.slice(start, start + limit);
+    const entries = slice.map((registration, i) => ({ registration, cursor: `after:${start + i + 1}` }));
+    return { entries, cursor: start + limit < all.length ? `after:${start + limit}` : null };
   }
 
   /** Check-in token hash → registration id (the lookup items). */
