@@ -122,6 +122,9 @@ export const voteKeys = {
 
 export const surveyKeys = {
   survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
+  /** Every survey, through gsi1 (written with the survey; one saved before it is listed after its next PUT). */
+  surveyListing: (surveyId: string) => ({ gsi1pk: 'SURVEYS', gsi1sk: surveyId }),
+  SURVEY_LISTING: 'SURVEYS',
   /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */
   participation: (surveyId: string, hash: string) => ({ pk: `SURVEY#${surveyId}#PART#${hash}`, sk: 'META' }),
   /** Which w.c.s. forms were recorded, keyed by HMAC(survey, form uuid): a replay answers `replayed`. */

@@ -20,7 +20,7 @@ import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
 import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
 type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text';
@@ -61,7 +61,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...surveyKeys.survey(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey },
+          Item: { ...surveyKeys.survey(survey.id), ...surveyKeys.surveyListing(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey },
           ...versionCondition(expectedVersion),
         }),
       );
@@ -69,6 +69,10 @@ export class DynamoSurveyRepository implements SurveyRepository {
       if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
+  }
+
+  listSurveys(): Promise<Survey[]> {
+    return collect(listingItems(this.client, this.tableName, surveyKeys.SURVEY_LISTING), (item) => SurveySchema.parse(item['survey']));
   }
 
   readCounts(surveyId: string): Promise<Record<string, number>> {

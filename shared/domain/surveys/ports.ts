@@ -34,6 +34,8 @@ export interface SurveyRepository {
   findSurvey(surveyId: string): Promise<Survey | undefined>;
   /** Conditional on `expectedVersion` (0: must not exist); StaleReadError otherwise. */
   saveSurvey(survey: Survey, expectedVersion: number): Promise<void>;
+  /** Every survey (one listing query, no scan). */
+  listSurveys(): Promise<Survey[]>;
   readCounts(surveyId: string): Promise<Record<string, number>>;
   loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext>;
   /**

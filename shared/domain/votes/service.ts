@@ -16,6 +16,7 @@ import {
   ballotProposals,
   bySubmission,
   campaignNotFound,
+  campaignSummary,
   closeCampaign,
   defineCampaign,
   electorateKeys,
@@ -26,6 +27,7 @@ import {
   proposalItem,
   proposalNotFound,
   proposalStatus,
+  proposalView,
   sealCampaign,
   settleCampaign,
   voteStatus,
@@ -182,6 +184,22 @@ export class VoteService {
     const snapshot = await this.store.loadCampaign(campaignId);
     if (!snapshot) throw campaignNotFound(campaignId);
     return snapshot.campaign;
+  }
+
+  /**
+   * The console's list: the campaigns (one listing query) and the ballots cast in each, read
+   * from its tally (one query of its shards per campaign, in parallel): never the ballots.
+   */
+  async campaignSummaries(now: Date) {
+    const campaigns = await this.listCampaigns();
+    const tallies = await Promise.all(campaigns.map((c) => this.store.readTally(c.id)));
+    return campaigns.map((c, i) => campaignSummary(c, tallies[i] ?? {}, now));
+  }
+
+  /** Every proposal of a campaign, cosignable ones included, in submission order (the console). */
+  async adminProposals(campaignId: string, now: Date) {
+    const { campaign, proposals, supports, names } = await this.snapshot(campaignId, now);
+    return [...proposals].sort(bySubmission).map((p) => proposalView(p, campaign, supports, names));
   }
 
   async listCampaigns(): Promise<Campaign[]> {

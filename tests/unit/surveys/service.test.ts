@@ -52,6 +52,9 @@ class FakeStore implements SurveyRepository {
   async saveSurvey(survey: Survey) {
     this.surveys.set(survey.id, survey);
   }
+  async listSurveys() {
+    return [...this.surveys.values()];
+  }
   async readCounts() {
     return this.counts;
   }
