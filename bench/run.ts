@@ -33,6 +33,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: '200 badges: time to the last byte of the PDF and its size, bundle and engine chunk sizes',
     run: async (opts) => (await import('./badges.ts')).runBadgesBench(opts),
   },
+  'console-projector': {
+    description: 'the projector\'s refresh (the results read): DynamoDB calls at 100 and 10,000 ballots',
+    run: async (opts) => (await import('./console-projector.ts')).runConsoleProjectorBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

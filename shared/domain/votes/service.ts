@@ -553,6 +553,11 @@ export class VoteService {
 
   /** Results from the live tally; `publicView` refuses them before the close when not live. */
   async results(campaignId: string, now: Date, opts: { publicView: boolean }): Promise<Results> {
+    // The tally does not depend on the campaign read: both queries go out together, so a
+    // projector's refresh is one round of reads (bench/console-projector.ts). A tally read a
+    // moment before a seal is the tally as it stood then, as it would be read just after.
+    const tallyRead = this.store.readTally(campaignId);
+    tallyRead.catch(() => undefined); // observed below; an unknown campaign throws first
     const snapshot = await this.snapshot(campaignId, now);
     const { campaign } = snapshot;
     const status = voteStatus(campaign, now);
@@ -562,7 +567,7 @@ export class VoteService {
         vote_status: status,
       });
     }
-    const [tally, electorate] = await Promise.all([this.store.readTally(campaignId), this.electorateSize(campaign)]);
+    const [tally, electorate] = await Promise.all([tallyRead, this.electorateSize(campaign)]);
     return resultsOf(campaign, status, ballotProposals(campaign, snapshot.proposals), tally, electorate, snapshot.names);
   }
 
