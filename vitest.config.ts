@@ -52,6 +52,18 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        test: {
+          name: 'browser',
+          env,
+          include: ['tests/browser/**/*.test.ts'],
+          // The emulators, then the console's build when missing or stale.
+          globalSetup: [...emulatorSetup, 'tests/browser/support/global-setup.ts'],
+          // Headless Chromium (Debian's) against the local gateway: one browser per file.
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

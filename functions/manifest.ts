@@ -46,8 +46,16 @@ export interface HttpFunctionSpec {
    * reads: built at synth like the bundle (infra/lazy-chunk.ts). See http-badges.
    */
   lazyChunk?: { entry: string; outfile: string; files: string[] };
-  /** Files shipped beside the bundle (infra/constructs/service-function.ts): `reference` = openapi.json + Redoc. */
-  assets?: 'reference';
+  /**
+   * Files shipped beside the bundle (infra/constructs/service-function.ts): `reference` = openapi.json + Redoc;
+   * `console` = the built console (scripts/build-console.ts) in `console/`.
+   */
+  assets?: 'reference' | 'console';
+  /**
+   * The organisers' console sign-in (http-console): reads the OpenID Connect client secret and the
+   * session key. Every function with `usesAdminTokens` reads the session key too (the cookie).
+   */
+  usesConsoleSignIn?: boolean;
 }
 
 export const httpFunctions: HttpFunctionSpec[] = [
@@ -207,6 +215,21 @@ export const httpFunctions: HttpFunctionSpec[] = [
     usesAdminTokens: false,
     // The document and the renderer are files beside the bundle, made at synth time.
     assets: 'reference',
+  },
+  {
+    // The organisers' console (docs/console.md): page shells, fingerprinted assets beside the
+    // bundle, and the OpenID Connect sign-in. No table: the pages call the /admin routes.
+    name: 'http-console',
+    entry: 'functions/http-console/handler.ts',
+    description: 'The organisers\' console: pages, assets, sign-in with the Publik account (OpenID Connect)',
+    routes: ['GET /console', 'GET /console/login', 'GET /console/callback', 'POST /console/logout', 'GET /console/session', 'GET /console/{proxy+}'],
+    publicRoutes: ['GET /console', 'GET /console/login', 'GET /console/callback', 'POST /console/logout', 'GET /console/session', 'GET /console/{proxy+}'],
+    tables: {},
+    sendsNotifications: false,
+    usesPublikKeys: false,
+    usesAdminTokens: false,
+    usesConsoleSignIn: true,
+    assets: 'console',
   },
 ];
 

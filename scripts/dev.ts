@@ -81,6 +81,7 @@ function banner(rt: LocalRuntime, seconds: number): string {
     '',
     `  Base URL            ${rt.baseUrl}`,
     `  API reference       ${rt.baseUrl}/docs   (OpenAPI 3.1: ${rt.baseUrl}/openapi.json)`,
+    `  Organisers' console ${rt.baseUrl}/console/`,
     '  Signature keys (development only; PUBLIK_SIGNATURE_KEYS / PUBLIK_DEFAULT_SIGNATURE_KEY override them)',
     ...Object.entries(rt.keys.signatureKeys).map(([orig, key]) => `    orig=${orig.padEnd(24)} ${key}`),
     `    without orig (default)       ${rt.keys.defaultKey}`,

@@ -35,6 +35,18 @@ export const ENV = {
   /** Secret key the check-in tokens printed on badges are derived from (HMAC-SHA256). */
   CHECKIN_TOKEN_KEY: 'CHECKIN_TOKEN_KEY',
   CHECKIN_TOKEN_KEY_PARAMETER: 'CHECKIN_TOKEN_KEY_PARAMETER',
+  /** The organisers' console (docs/console.md): key of the session cookie (AES-256-GCM), SSM in AWS. */
+  CONSOLE_SESSION_KEY: 'CONSOLE_SESSION_KEY',
+  CONSOLE_SESSION_KEY_PARAMETER: 'CONSOLE_SESSION_KEY_PARAMETER',
+  /** OpenID Connect provider of the Publik instance (authentic2) and the console's client there. */
+  OIDC_ISSUER: 'OIDC_ISSUER',
+  OIDC_CLIENT_ID: 'OIDC_CLIENT_ID',
+  OIDC_CLIENT_SECRET: 'OIDC_CLIENT_SECRET',
+  OIDC_CLIENT_SECRET_PARAMETER: 'OIDC_CLIENT_SECRET_PARAMETER',
+  /** Organisers: this role in the claim OIDC_ROLES_CLAIM (default `roles`), or an email of CONSOLE_ORGANISERS. */
+  OIDC_ORGANISER_ROLE: 'OIDC_ORGANISER_ROLE',
+  OIDC_ROLES_CLAIM: 'OIDC_ROLES_CLAIM',
+  CONSOLE_ORGANISERS: 'CONSOLE_ORGANISERS',
 } as const;
 
 const optionalString = z
@@ -82,6 +94,15 @@ const EnvSchema = z.object({
   [ENV.PARTICIPATION_HASH_KEY_PARAMETER]: optionalString,
   [ENV.CHECKIN_TOKEN_KEY]: optionalString,
   [ENV.CHECKIN_TOKEN_KEY_PARAMETER]: optionalString,
+  [ENV.CONSOLE_SESSION_KEY]: optionalString,
+  [ENV.CONSOLE_SESSION_KEY_PARAMETER]: optionalString,
+  [ENV.OIDC_ISSUER]: optionalString,
+  [ENV.OIDC_CLIENT_ID]: optionalString,
+  [ENV.OIDC_CLIENT_SECRET]: optionalString,
+  [ENV.OIDC_CLIENT_SECRET_PARAMETER]: optionalString,
+  [ENV.OIDC_ORGANISER_ROLE]: optionalString,
+  [ENV.OIDC_ROLES_CLAIM]: optionalString,
+  [ENV.CONSOLE_ORGANISERS]: tokenList,
 });
 
 /** The environment, parsed and shaped for the code: the one definition of `Config`. */
@@ -97,6 +118,16 @@ export const ConfigSchema = EnvSchema.transform((c) => {
     adminTokens: c[ENV.ADMIN_TOKENS],
     participationKey: c[ENV.PARTICIPATION_HASH_KEY],
     checkinTokenKey: c[ENV.CHECKIN_TOKEN_KEY],
+    consoleSessionKey: c[ENV.CONSOLE_SESSION_KEY],
+    oidc: {
+      issuer: c[ENV.OIDC_ISSUER],
+      clientId: c[ENV.OIDC_CLIENT_ID],
+      clientSecret: c[ENV.OIDC_CLIENT_SECRET],
+      organiserRole: c[ENV.OIDC_ORGANISER_ROLE],
+      rolesClaim: c[ENV.OIDC_ROLES_CLAIM] ?? 'roles',
+      /** Lower-cased. */
+      organiserEmails: c[ENV.CONSOLE_ORGANISERS].map((e) => e.toLowerCase()),
+    },
     publicBaseUrl,
     notifyQueueUrl: c[ENV.NOTIFY_QUEUE_URL],
     remindersQueueUrl: c[ENV.REMINDERS_QUEUE_URL],
@@ -111,6 +142,8 @@ export const ConfigSchema = EnvSchema.transform((c) => {
       adminTokens: c[ENV.ADMIN_TOKENS_PARAMETER],
       participationKey: c[ENV.PARTICIPATION_HASH_KEY_PARAMETER],
       checkinTokenKey: c[ENV.CHECKIN_TOKEN_KEY_PARAMETER],
+      consoleSessionKey: c[ENV.CONSOLE_SESSION_KEY_PARAMETER],
+      oidcClientSecret: c[ENV.OIDC_CLIENT_SECRET_PARAMETER],
     },
   };
 });

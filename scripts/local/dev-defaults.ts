@@ -15,6 +15,13 @@ export const DEV_DEFAULTS = {
   PARTICIPATION_HASH_KEY: 'dev-participation-hash-key',
   /** Key the badges' check-in tokens are derived from (an SSM SecureString in AWS). */
   CHECKIN_TOKEN_KEY: 'dev-checkin-token-key',
+  /** Key of the console's session cookie (an SSM SecureString in AWS). */
+  CONSOLE_SESSION_KEY: 'dev-console-session-key-0123456789abcdef',
+  /** The console's client at the local OpenID provider (scripts/local/oidc-provider.ts). */
+  OIDC_CLIENT_ID: 'publik-club-console',
+  OIDC_CLIENT_SECRET: 'dev-oidc-client-secret',
+  OIDC_ORGANISER_ROLE: 'club-organisateur',
+  OIDC_ROLES_CLAIM: 'roles',
 } as const;
 
 export interface SigningKeys {

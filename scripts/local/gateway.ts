@@ -197,7 +197,8 @@ function compareSpecificity(a: CompiledRoute, b: CompiledRoute): number {
 
 /** Picks the route API Gateway would select for this method and (stage-less) path. */
 export function selectRoute(routes: CompiledRoute[], method: string, path: string): RouteMatch | undefined {
-  const parts = path === '/' ? [] : path.replace(/^\//, '').split('/');
+  // HTTP APIs route `/console/` like `/console`: a trailing slash is not a segment of its own.
+  const parts = path === '/' ? [] : path.replace(/^\//, '').replace(/(.)\/$/, '$1').split('/');
   const candidates: RouteMatch[] = [];
   for (const route of routes) {
     if (route.method === '$default') {

@@ -26,6 +26,7 @@ import { createQueueWithDlq, startQueuePoller, type QueuePoller } from './queue-
 import { httpFunctions, queueConsumers, scheduledFunctions } from './registry.ts';
 import { invokeScheduled } from './scheduler.ts';
 import { createTables, localTableNames, type TableId } from './tables.ts';
+import { ensureConsoleBuilt } from '../build-console.ts';
 
 export interface LocalRuntimeOptions {
   /** Gateway port (0 = any free port). */
@@ -145,6 +146,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
 
   try {
+    // The console's pages and assets (dist/console), rebuilt only when their sources changed.
+    await ensureConsoleBuilt();
     const emu: Emulators = await startEmulators({ inMemory: opts.inMemory });
     cleanups.push(() => emu.stop());
     const endpoints: LocalEndpoints = {

@@ -34,6 +34,7 @@ import {
 } from '#shared/errors.ts';
 import { logger } from '#shared/lambda/logger.ts';
 import { sameSecret } from '#shared/secret-compare.ts';
+import { CONSOLE_CSRF_HEADER, CONSOLE_CSRF_VALUE, consoleSessionOf } from '#shared/lambda/console-session.ts';
 import type { Secrets } from '#shared/lambda/secrets.ts';
 import { describeIssues, issuesOf, parseInput, parsedFields } from '#shared/lambda/validation.ts';
 
@@ -48,6 +49,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
  */
 export type Auth = 'publik' | 'admin' | 'none';
 
+/** Who made an admin call: a bearer token (by its label) or an organiser signed in to the console (by their `sub`). */
+export type AdminActor = { kind: 'token'; label: string } | { kind: 'console'; sub: string };
+
 export interface HttpRequest<B, Q, P> {
   body: B;
   query: Q;
@@ -57,6 +61,8 @@ export interface HttpRequest<B, Q, P> {
   now: Date;
   /** For `publik` routes: who signed the call. */
   caller: VerifiedSignature | undefined;
+  /** For `admin` routes: who called (bearer token or console session). */
+  actor?: AdminActor | undefined;
   /**
    * For `publik` routes other than GET: the call's nonce, not yet consumed. A use case that
    * writes consumes it inside its one transaction; otherwise the chain claims it after the
@@ -143,7 +149,8 @@ export function route<
           claimed = claimNonce(deps.nonceRepository, nonce);
           claimed.catch(() => undefined); // awaited below, on every path
         }
-      } else if (spec.auth === 'admin') checkAdminToken(event, secrets.adminTokens);
+      }
+      const actor = spec.auth === 'admin' ? checkAdmin(event, secrets, now) : undefined;
 
       let response: HttpResponse;
       try {
@@ -179,6 +186,7 @@ export function route<
           event,
           now,
           caller,
+          actor,
           nonce: claimed ? undefined : nonce,
         });
       } catch (error) {
@@ -337,13 +345,33 @@ async function claimNonce(nonceRepository: NonceRepository | undefined, nonce: C
   if (!nonceRepository || !(await nonceRepository.claim(nonce))) throw new ReplayedCallError();
 }
 
-function checkAdminToken(event: HttpEvent, tokens: string[]): void {
+function checkAdminToken(event: HttpEvent, tokens: string[]): AdminActor {
   const header = event.headers?.authorization ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new UnauthorizedError();
   const presented = match[1];
-  const accepted = tokens.some((token) => sameSecret(presented, token));
-  if (!accepted) throw new AccessDeniedError('Jeton d’administration refusé.');
+  const index = tokens.findIndex((token) => sameSecret(presented, token));
+  if (index < 0) throw new AccessDeniedError('Jeton d’administration refusé.');
+  return { kind: 'token', label: `token-${index + 1}` };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A bearer token (scripts), else the console's session cookie (contract-console.md): sealed with
+ * CONSOLE_SESSION_KEY, not expired, and on an unsafe method the `X-Requested-With: console`
+ * header, which a cross-site form cannot send. A bearer header, when present, decides alone.
+ */
+function checkAdmin(event: HttpEvent, secrets: Secrets, now: Date): AdminActor {
+  if (event.headers?.authorization !== undefined) return checkAdminToken(event, secrets.adminTokens);
+  const { present, session } = consoleSessionOf(event, secrets.consoleSessionKey, now);
+  if (!present) throw new UnauthorizedError();
+  if (!session) throw new AccessDeniedError('Session de la console expirée ou invalide : reconnectez-vous.');
+  const method = event.requestContext?.http?.method ?? 'GET';
+  if (!SAFE_METHODS.has(method) && event.headers?.[CONSOLE_CSRF_HEADER] !== CONSOLE_CSRF_VALUE) {
+    throw new AccessDeniedError('En-tête X-Requested-With: console requis avec la session de la console.');
+  }
+  return { kind: 'console', sub: session.sub };
 }
 
 // ---------------------------------------------------------------------------------------

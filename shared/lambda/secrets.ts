@@ -16,6 +16,10 @@ export interface Secrets {
   participationKey?: string | undefined;
   /** Key the badges' check-in tokens are derived from; undefined where the function does not need it. */
   checkinTokenKey?: string | undefined;
+  /** Key of the console session cookie; without it no console session is accepted. */
+  consoleSessionKey?: string | undefined;
+  /** The console's OpenID Connect client secret (http-console only). */
+  oidcClientSecret?: string | undefined;
 }
 
 /** Where the extension listens (set by the layer's PARAMETERS_SECRETS_EXTENSION_HTTP_PORT). */
@@ -107,17 +111,21 @@ export async function resolveSecrets(config: Config, endpoint: ExtensionEndpoint
     adminTokens: config.adminTokens,
     participationKey: config.participationKey,
     checkinTokenKey: config.checkinTokenKey,
+    consoleSessionKey: config.consoleSessionKey,
+    oidcClientSecret: config.oidc.clientSecret,
   };
   const names = config.parameters;
   if (Object.values(names).every((n) => n === undefined)) return fromEnv;
 
   const read = (name: string | undefined) => (name === undefined ? Promise.resolve(undefined) : getParameter(endpoint, name));
-  const [signatureKeys, defaultSignatureKey, adminTokens, participationKey, checkinTokenKey] = await Promise.all([
+  const [signatureKeys, defaultSignatureKey, adminTokens, participationKey, checkinTokenKey, consoleSessionKey, oidcClientSecret] = await Promise.all([
     read(names.signatureKeys),
     read(names.defaultSignatureKey),
     read(names.adminTokens),
     read(names.participationKey),
     read(names.checkinTokenKey),
+    read(names.consoleSessionKey),
+    read(names.oidcClientSecret),
   ]);
   return {
     signatureKeys:
@@ -129,5 +137,7 @@ export async function resolveSecrets(config: Config, endpoint: ExtensionEndpoint
         : fromEnv.adminTokens,
     participationKey: names.participationKey !== undefined ? participationKey?.trim() || undefined : fromEnv.participationKey,
     checkinTokenKey: names.checkinTokenKey !== undefined ? checkinTokenKey?.trim() || undefined : fromEnv.checkinTokenKey,
+    consoleSessionKey: names.consoleSessionKey !== undefined ? consoleSessionKey?.trim() || undefined : fromEnv.consoleSessionKey,
+    oidcClientSecret: names.oidcClientSecret !== undefined ? oidcClientSecret?.trim() || undefined : fromEnv.oidcClientSecret,
   };
 }

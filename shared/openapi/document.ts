@@ -138,6 +138,10 @@ function parameters(definition: RouteDefinition): unknown[] {
       out.push({ name, in: 'path', required: true, schema: property });
     }
   }
+  // A greedy segment (`/console/{proxy+}`) is the rest of the path, read from rawPath by the handler.
+  for (const m of definition.path.matchAll(/\{([A-Za-z0-9_]+\+)\}/g)) {
+    out.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' }, description: 'The rest of the path (API Gateway greedy parameter).' });
+  }
   if (query) {
     const schema = toJsonSchema(query, 'input');
     const required = new Set((schema['required'] ?? []) as string[]);
@@ -186,6 +190,9 @@ function operation(routeKey: string, fn: DocumentedFunction, definition: RouteDe
     responses['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
   }
   if (auth !== 'public') responses['503'] = { $ref: '#/components/responses/ServiceBusy' };
+  for (const [status, other] of Object.entries(doc.otherResponses ?? {})) {
+    responses[status] = { description: other.description, content: Object.fromEntries(other.media.map((m) => [m, { schema: { type: 'string' } }])) };
+  }
 
   const op: OpenApiOperation = {
     operationId: doc.operationId,

@@ -31,6 +31,8 @@ export interface RouteDoc {
   conflicts?: readonly string[];
   /** Where the guides describe the route (path from the repository root, with anchor). */
   guide?: string;
+  /** Answers beyond the generic ones, by status (a redirect, a page for a person): what it is and its media types. */
+  otherResponses?: Record<string, { description: string; media: readonly string[] }>;
   /** An example taken from the guides: request body and success `data`. */
   example?: { body?: unknown; data?: unknown };
 }
