@@ -12,6 +12,10 @@ export interface ConsolePageRoute {
 
 export const CONSOLE_PAGES: ConsolePageRoute[] = [
   { page: 'dashboard', path: '/console/', title: 'Tableau de bord' },
+  { page: 'campaign', path: '/console/campaigns/{campaignId}', title: 'Campagne' },
+  { page: 'projector', path: '/console/campaigns/{campaignId}/projector', title: 'Projection du vote' },
+  { page: 'survey', path: '/console/surveys/{surveyId}', title: 'Enquête' },
+  { page: 'sessions', path: '/console/sessions', title: 'Séances en ligne' },
 ];
 
 const compiled = CONSOLE_PAGES.map((p) => ({
