@@ -70,7 +70,7 @@ export function rankingChart(r: RankingInput, opts: { points?: boolean } = {}): 
   const retained = sorted.filter((p) => p.retained).length;
   const summary =
     `${plural(r.ballots, 'bulletin', 'bulletins')}, ${plural(sorted.length, 'proposition', 'propositions')} ; ` +
-    `les ${formatCount(r.retain)} premières sont retenues` +
+    (r.retain === 1 ? 'la première est retenue' : `les ${formatCount(r.retain)} premières sont retenues`) +
     (r.tie_at_cutoff ? ' ; égalité de score au seuil : le départage a décidé.' : '.');
   return {
     kind: 'ranking',

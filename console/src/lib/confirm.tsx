@@ -18,6 +18,8 @@ export function ConfirmButton(props: {
   /** Extra content (e.g. a date field) between the question and the buttons. */
   children?: ComponentChildren;
   id: string;
+  /** The opener's accessible name when its label alone is ambiguous (one per table row). */
+  ariaLabel?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
@@ -45,7 +47,7 @@ export function ConfirmButton(props: {
   };
   return (
     <>
-      <button ref={opener} type="button" class={props.danger ? 'danger' : undefined} disabled={props.disabled} onClick={() => ref.current?.showModal()}>
+      <button ref={opener} type="button" class={props.danger ? 'danger' : undefined} disabled={props.disabled} aria-label={props.ariaLabel} onClick={() => ref.current?.showModal()}>
         {props.label}
       </button>
       <dialog ref={ref} class="confirm" aria-labelledby={`${props.id}-titre`}>

@@ -38,7 +38,7 @@ function Window(props: { label: string; from?: string | null; to?: string | null
     <>
       <dt>{props.label}</dt>
       <dd>
-        {props.from ? formatInstant(props.from) : '—'} → {props.to ? formatInstant(props.to) : '—'}
+        {!props.from && !props.to ? 'pas de dates : ouverture et clôture à la main' : `${props.from ? formatInstant(props.from) : '—'} → ${props.to ? formatInstant(props.to) : '—'}`}
       </dd>
     </>
   );
@@ -73,7 +73,7 @@ function CampaignPage() {
               <strong>{VOTE_STATUS_LABELS[data.meta.vote_status]}</strong>
               {data.meta.proposals_open ? ' · propositions ouvertes' : ' · propositions closes'}
               {' · '}
-              {data.definition.method === 'points' ? 'vote par points' : 'vote par approbation'}, {formatNumber(data.definition.retain)} retenues
+              {data.definition.method === 'points' ? 'vote par points' : 'vote par approbation'}, {formatNumber(data.definition.retain)} retenue{data.definition.retain > 1 ? 's' : ''}
             </p>
             <dl class="facts">
               <Window label="Propositions" from={data.definition.proposals_open_at} to={data.definition.proposals_close_at} />
@@ -153,7 +153,7 @@ function CampaignPage() {
               <p>Aucune proposition pour l’instant.</p>
             ) : (
               <div class="table-scroll">
-                <table>
+                <table class="stack-table">
                   <caption class="visually-hidden">Propositions de la campagne</caption>
                   <thead>
                     <tr>
@@ -168,12 +168,12 @@ function CampaignPage() {
                     {data.proposals.map((p) => (
                       <tr key={p.proposal_id}>
                         <th scope="row">{p.title}</th>
-                        <td>{p.organisation}</td>
-                        <td>{p.use_case}</td>
-                        <td class="num">
+                        <td data-label="Organisation">{p.organisation}</td>
+                        <td data-label="Cas d’usage">{p.use_case}</td>
+                        <td class="num" data-label="Soutiens">
                           {formatNumber(p.supporters)} / {formatNumber(p.supporters_needed)}
                         </td>
-                        <td>
+                        <td data-label="Éligibilité">
                           {p.status === 'eligible' ? 'Éligible' : 'En attente de soutiens'}
                           {p.on_ballot === true ? ' · au bulletin' : p.on_ballot === false ? ' · hors bulletin' : ''}
                         </td>

@@ -72,10 +72,12 @@ function OccurrenceRow(props: { o: Occurrence; series: Series; counts: Counts | 
       <td class="num">{c ? formatCount(c.sent) : '—'}</td>
       <td class="num">{c ? formatCount(c.failed) : '—'}</td>
       <td class="num">{c ? formatCount(c.skipped) : '—'}</td>
-      <td class="row-actions">
+      <td>
+        <div class="row-actions">
         <ConfirmButton
           id={`deplacer-${o.id}`}
           label="Déplacer"
+          ariaLabel={`Déplacer la séance : ${o.text}`}
           title={`Déplacer la séance du ${o.text.split(',')[0] ?? o.text}`}
           question={<p>Les {formatCount(series.subscribers)} abonnés recevront un courriel de mise à jour avec la nouvelle date.</p>}
           confirmLabel="Déplacer la séance"
@@ -93,6 +95,7 @@ function OccurrenceRow(props: { o: Occurrence; series: Series; counts: Counts | 
         <ConfirmButton
           id={`annuler-${o.id}`}
           label="Annuler la séance"
+          ariaLabel={`Annuler la séance : ${o.text}`}
           title="Annuler cette séance ?"
           question={<p>Les {formatCount(series.subscribers)} abonnés recevront un courriel d’annulation ; plus aucun rappel ne partira pour cette séance.</p>}
           confirmLabel="Annuler la séance"
@@ -103,6 +106,7 @@ function OccurrenceRow(props: { o: Occurrence; series: Series; counts: Counts | 
             props.reload();
           }}
         />
+        </div>
       </td>
     </tr>
   );
