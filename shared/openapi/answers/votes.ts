@@ -156,24 +156,9 @@ export const RecountSchema = z.object({
   tally: z.object({ live: tally(), recount: tally() }),
 });
 
-/** GET /admin/campaigns: one line per campaign, for the console's lists. */
+/** GET /admin/campaigns: one line per campaign, for the console's lists (the view's state and windows). */
 export const CampaignSummariesSchema = z.array(
-  z.object({
-    campaign_id: z.string(),
-    title: z.string(),
-    meeting_id: z.string().nullable(),
-    proposals_open: z.boolean(),
-    vote_status: voteStatus(),
-    method: z.enum(METHODS),
-    retain: count(),
-    results_visibility: z.enum(VISIBILITIES),
-    proposals_open_at: instant().nullable(),
-    proposals_close_at: instant().nullable(),
-    vote_opens_at: instant().nullable(),
-    vote_closes_at: instant().nullable(),
-    opened_at: instant().nullable(),
-    closed_at: instant().nullable(),
-    ballot_size: count().nullable(),
+  CampaignViewSchema.omit({ min_choices: true, max_choices: true, points_total: true, max_points_per_proposal: true, supporters_needed: true, electorate: true }).extend({
     ballots: count().meta({ description: 'Ballots cast (one per organisation), from the live tally.' }),
   }),
 );
