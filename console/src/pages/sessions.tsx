@@ -9,6 +9,7 @@ import { Show } from '../lib/components.tsx';
 import { ConfirmButton } from '../lib/confirm.tsx';
 import { useLoad } from '../lib/hooks.ts';
 import { Layout } from '../lib/layout.tsx';
+import { instantOf, wallClock } from '../lib/zoned-time.ts';
 import { mount } from '../lib/mount.tsx';
 import '../lib/room.css';
 
@@ -37,28 +38,6 @@ async function load() {
   const ids = series.flatMap((s) => s.next_occurrences.map((o) => o.id));
   const reports = await Promise.all(ids.map((id) => api.get<{ counts: Counts }>(`/admin/sessions/${encodeURIComponent(id)}/deliveries`)));
   return { series, counts: new Map(ids.map((id, i) => [id, reports[i]?.counts])) };
-}
-
-/** The wall-clock `YYYY-MM-DDTHH:MM` of `iso` in `timeZone` (the datetime field's value). */
-export function wallClock(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
-
-/** The instant of wall-clock `local` (`YYYY-MM-DDTHH:MM`) in `timeZone`, as ISO 8601 UTC. */
-export function instantOf(local: string, timeZone: string): string {
-  const asUtc = Date.parse(`${local}:00Z`);
-  // The zone's offset at that moment, read back through Intl; twice, for a DST change between.
-  let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const shown = Date.parse(`${wallClock(new Date(guess).toISOString(), timeZone)}:00Z`);
-    guess = asUtc - (shown - guess);
-  }
-  return new Date(guess).toISOString();
 }
 
 function OccurrenceRow(props: { o: Occurrence; series: Series; counts: Counts | undefined; reload: () => void }) {
