@@ -41,6 +41,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'console pages: JS + CSS gzipped per page (≤ 200 KB); dashboard navigation → data in headless Chromium (≤ 1.5 s); screenshots',
     run: async (opts) => (await import('./console.ts')).runConsoleBench(opts),
   },
+  'console-projector': {
+    description: 'the projector\'s refresh (the results read): DynamoDB calls at 100 and 10,000 ballots',
+    run: async (opts) => (await import('./console-projector.ts')).runConsoleProjectorBench(opts),
+  },
   reminders: {
     description: 'reminder fan-out vs raw SendMessageBatch, consumer emails/s and duplicates, idle tick DynamoDB calls',
     run: async (opts) => (await import('./reminders.ts')).runRemindersBench(opts),

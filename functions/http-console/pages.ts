@@ -27,6 +27,10 @@ export const CONSOLE_PAGES: ConsolePageRoute[] = [
   { page: 'meeting', path: '/console/meetings/{meetingId}', title: 'Réunion', preload: ['/admin/meetings/{meetingId}/fill'] },
   { page: 'door', path: '/console/meetings/{meetingId}/check-in', title: 'Accueil', wasm: true, preload: ['/admin/meetings/{meetingId}/fill'] },
   { page: 'check-in', path: '/console/check-in/{token}', title: 'Accueil' },
+  { page: 'campaign', path: '/console/campaigns/{campaignId}', title: 'Campagne' },
+  { page: 'projector', path: '/console/campaigns/{campaignId}/projector', title: 'Projection du vote' },
+  { page: 'survey', path: '/console/surveys/{surveyId}', title: 'Enquête' },
+  { page: 'sessions', path: '/console/sessions', title: 'Séances en ligne' },
 ];
 
 const compiled = CONSOLE_PAGES.map((p) => ({

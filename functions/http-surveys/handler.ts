@@ -48,6 +48,13 @@ export const routes = [
     handle: async ({ params, body, now, nonce }) => publikOk(await surveys.answer(params.surveyId, body, now, nonce)),
   }),
   route({
+    // The console's list (dashboard, survey pages): window, responses and rate.
+    method: 'GET',
+    path: '/admin/surveys',
+    auth: 'admin',
+    handle: async ({ now }) => publikOk(await surveys.surveySummaries(now)),
+  }),
+  route({
     method: 'PUT',
     path: '/admin/surveys/{surveyId}',
     auth: 'admin',

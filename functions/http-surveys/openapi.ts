@@ -6,6 +6,7 @@ import {
   OptionItemsSchema,
   SurveyAdminAnswerSchema,
   SurveyResultsSchema,
+  SurveySummariesSchema,
   SurveyViewSchema,
 } from '#shared/openapi/answers/surveys.ts';
 import * as z from 'zod';
@@ -43,6 +44,29 @@ export const docs: RouteDocs = {
       // docs/forms-survey.md, "The webservice call" and "The answer and what to branch on".
       body: { form_uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', email: 'camille.martin@exemple-commune.fr', answers: { global: '4', recommande: '9', format: 'hybride' } },
       data: { response_id: '9f0c…', replayed: false },
+    },
+  },
+  'GET /admin/surveys': {
+    operationId: 'adminListSurveys',
+    tag: ADMIN_TAG,
+    summary: 'Every survey: window, responses and response rate (the console\'s lists)',
+    data: SurveySummariesSchema,
+    guide: `${GUIDE}#1-the-survey-as-the-organisers-define-it`,
+    example: {
+      data: [
+        {
+          survey_id: 'club-12-avis',
+          meeting_id: 'club-12',
+          title: 'Votre avis sur le 12e club',
+          opens_at: '2027-06-08T16:00:00+02:00',
+          closes_at: '2027-06-30T23:59:59+02:00',
+          open: true,
+          questions: 6,
+          responses: 41,
+          eligible: 96,
+          response_rate: 0.4271,
+        },
+      ],
     },
   },
   'GET /admin/surveys/{surveyId}': {

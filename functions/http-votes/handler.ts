@@ -105,6 +105,13 @@ export const routes = [
   // -------------------------------------------------------------------------------------
   // Organisers
   route({
+    // The console's list (dashboard, campaign pages): state, windows and ballots cast.
+    method: 'GET',
+    path: '/admin/campaigns',
+    auth: 'admin',
+    handle: async ({ now }) => publikOk(await votes.campaignSummaries(now)),
+  }),
+  route({
     method: 'PUT',
     path: '/admin/campaigns/{campaignId}',
     auth: 'admin',
@@ -140,6 +147,14 @@ export const routes = [
           updated_at: campaign.updated_at,
         } });
     },
+  }),
+  route({
+    // Every proposal, cosignable ones included, with its organisation, use case and supporters.
+    method: 'GET',
+    path: '/admin/campaigns/{campaignId}/proposals',
+    auth: 'admin',
+    params: CampaignIdSchema,
+    handle: async ({ params, now }) => publikOk(await votes.adminProposals(params.campaignId, now)),
   }),
   route({
     method: 'POST',

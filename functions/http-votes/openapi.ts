@@ -3,6 +3,8 @@ import type { RouteDocs } from '#shared/openapi/route-doc.ts';
 import * as z from 'zod';
 import {
   AdminBallotsSchema,
+  AdminProposalsSchema,
+  CampaignSummariesSchema,
   BallotAnswerSchema,
   BallotItemsSchema,
   CampaignAdminAnswerSchema,
@@ -119,6 +121,43 @@ export const docs: RouteDocs = {
     guide: `${GUIDE}#results`,
     // docs/forms-vote.md, "Results".
     example: { data: RESULTS_EXAMPLE },
+  },
+  'GET /admin/campaigns': {
+    operationId: 'adminListCampaigns',
+    tag: ADMIN_TAG,
+    summary: 'Every campaign: state, windows and ballots cast (the console\'s lists)',
+    data: CampaignSummariesSchema,
+    guide: `${GUIDE}#organisers-the-campaign`,
+    example: {
+      data: [
+        {
+          campaign_id: 'evol-2027',
+          title: 'Évolutions 2027 : le vote des collectivités',
+          meeting_id: 'club-12',
+          proposals_open: false,
+          vote_status: 'open',
+          method: 'approval',
+          retain: 10,
+          results_visibility: 'live',
+          proposals_open_at: '2027-03-01T00:00:00+01:00',
+          proposals_close_at: '2027-05-31T23:59:59+02:00',
+          vote_opens_at: '2027-06-07T09:00:00+02:00',
+          vote_closes_at: '2027-06-08T17:00:00+02:00',
+          opened_at: '2027-06-07T07:00:00.000Z',
+          closed_at: null,
+          ballot_size: 14,
+          ballots: 37,
+        },
+      ],
+    },
+  },
+  'GET /admin/campaigns/{campaignId}/proposals': {
+    notFound: ['unknown-campaign'],
+    operationId: 'adminListProposals',
+    tag: ADMIN_TAG,
+    summary: 'Every proposal of a campaign, cosignable ones included: organisation, use case, supporters, eligibility',
+    data: AdminProposalsSchema,
+    guide: `${GUIDE}#organisers-the-campaign`,
   },
   'GET /admin/campaigns/{campaignId}': {
     notFound: ['unknown-campaign'],

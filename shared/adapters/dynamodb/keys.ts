@@ -124,7 +124,7 @@ export const voteKeys = {
 
 export const surveyKeys = {
   survey: (surveyId: string) => ({ pk: `SURVEY#${surveyId}`, sk: 'META' }),
-  /** Every survey, through gsi1 (the retention purge and the people export walk them). */
+  /** Every survey, through gsi1, written with the survey (the retention purge, the people export and the console's list walk it; a survey saved before it existed is listed after its next PUT). */
   surveyListing: (surveyId: string) => ({ gsi1pk: 'SURVEYS', gsi1sk: surveyId }),
   SURVEY_LISTING: 'SURVEYS',
   /** Who answered, keyed by HMAC(survey, normalised email): holds no email and no response id. */

@@ -21,7 +21,7 @@ import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb
 import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
 import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
-import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
@@ -96,6 +96,10 @@ export class DynamoSurveyRepository implements SurveyRepository {
       if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;
     }
+  }
+
+  listSurveys(): Promise<Survey[]> {
+    return collect(listingItems(this.client, this.tableName, surveyKeys.SURVEY_LISTING), (item) => SurveySchema.parse(item['survey']));
   }
 
   readCounts(surveyId: string): Promise<Record<string, number>> {

@@ -58,6 +58,8 @@ export interface SurveyRepository {
    * survey stays frozen.
    */
   saveSurvey(survey: Survey, expectedVersion: number, frozen: boolean): Promise<void>;
+  /** Every survey (one listing query, no scan). */
+  listSurveys(): Promise<Survey[]>;
   readCounts(surveyId: string): Promise<Record<string, number>>;
   loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext>;
   /**

@@ -17,7 +17,7 @@ import { eligibleRegistrations, isEligible, isOpen, participantOf } from './elig
 import { type SurveyRepository } from './ports.ts';
 import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.ts';
 import { questionShown, responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
-import { surveyNotFound } from './views.ts';
+import { surveyNotFound, surveySummary } from './views.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -170,6 +170,22 @@ export class SurveyService {
     ]);
     const texts = new Map(textQuestions.map((q, i) => [q.id, pages[i] as TextPage]));
     return surveyResults({ survey, counts, eligible, texts, ...(previous ? { previous } : {}) });
+  }
+
+  /**
+   * The console's list: the surveys (one listing query), then per survey its counters (one
+   * query of the shards) and, once per meeting, the registrations that decide who is eligible.
+   */
+  async surveySummaries(now: Date) {
+    const { store, registrations } = this.deps;
+    const surveys = (await store.listSurveys()).sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at) || (a.id < b.id ? -1 : 1));
+    const meetings = [...new Set(surveys.map((s) => s.meeting_id))];
+    const [counts, lists] = await Promise.all([
+      Promise.all(surveys.map((s) => store.readCounts(s.id))),
+      Promise.all(meetings.map((m) => registrations.listByMeeting(m))),
+    ]);
+    const byMeeting = new Map(meetings.map((m, i) => [m, lists[i] ?? []]));
+    return surveys.map((s, i) => surveySummary(s, counts[i] ?? {}, eligibleRegistrations(s, byMeeting.get(s.meeting_id) ?? []).length, now));
   }
 
   /** A further page of a text question's answers (`after`: the `next_texts` of the previous page). */

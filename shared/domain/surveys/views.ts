@@ -4,7 +4,7 @@ import { NotFoundError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import type { Sheet } from '#shared/domain/csv.ts';
 import { isOpen } from './eligibility.ts';
-import { DIMENSIONS, countsOfResponses, questionShown, shownGroups, shownMembers, type Dimension } from './statistics.ts';
+import { DIMENSIONS, countsOfResponses, roundedRatio, questionShown, shownGroups, shownMembers, type Dimension } from './statistics.ts';
 import type { Mode, ProfileGroup, StoredResponse, Survey } from './schema.ts';
 
 export const surveyNotFound = (id: string) => new NotFoundError(`Enquête inconnue : « ${id} ».`, 'survey-not-found');
@@ -30,6 +30,23 @@ export function surveyView(survey: Survey, now: Date) {
 }
 
 /** Data source of a choice question's options (`id`, `text`). */
+/** A line of GET /admin/surveys: window, responses and rate (as in the results). */
+export function surveySummary(survey: Survey, counts: Readonly<Record<string, number>>, eligible: number, now: Date) {
+  const responses = counts['n'] ?? 0;
+  return {
+    survey_id: survey.id,
+    meeting_id: survey.meeting_id,
+    title: survey.title,
+    opens_at: survey.opens_at,
+    closes_at: survey.closes_at,
+    open: isOpen(survey, now),
+    questions: survey.questions.length,
+    responses,
+    eligible,
+    response_rate: eligible === 0 ? null : roundedRatio(responses, eligible, 4),
+  };
+}
+
 export function optionItems(survey: Survey, questionId: string): DataSourceItem[] {
   const question = survey.questions.find((q) => q.id === questionId);
   if (!question || (question.type !== 'single' && question.type !== 'multiple')) {

@@ -3,6 +3,7 @@
 // and what proposals look like to forms (answers, data sources). Pure: `now` comes in.
 import { ConflictError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
+import { BALLOTS_COUNTER } from './ballot.ts';
 import { organisationKey } from './organisation.ts';
 import type { Campaign, CampaignInput, Proposal, Support } from './schema.ts';
 
@@ -270,6 +271,29 @@ export function campaignView(c: Campaign, now: Date) {
     opened_at: c.opened_at ?? null,
     closed_at: c.closed_at ?? null,
     ballot_size: c.ballot?.length ?? null,
+  };
+}
+
+/** A line of GET /admin/campaigns: the campaign's state and windows, and the ballots cast (from its tally). */
+export function campaignSummary(c: Campaign, tally: Readonly<Record<string, number>>, now: Date) {
+  const view = campaignView(c, now);
+  return {
+    campaign_id: view.campaign_id,
+    title: view.title,
+    meeting_id: view.meeting_id,
+    proposals_open: view.proposals_open,
+    vote_status: view.vote_status,
+    method: view.method,
+    retain: view.retain,
+    results_visibility: view.results_visibility,
+    proposals_open_at: view.proposals_open_at,
+    proposals_close_at: view.proposals_close_at,
+    vote_opens_at: view.vote_opens_at,
+    vote_closes_at: view.vote_closes_at,
+    opened_at: view.opened_at,
+    closed_at: view.closed_at,
+    ballot_size: view.ballot_size,
+    ballots: tally[BALLOTS_COUNTER] ?? 0,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   ballotProposals,
   bySubmission,
   campaignNotFound,
+  campaignSummary,
   closeCampaign,
   defineCampaign,
   electorateKeys,
@@ -26,6 +27,7 @@ import {
   proposalItem,
   proposalNotFound,
   proposalStatus,
+  proposalView,
   sealCampaign,
   settleCampaign,
   voteStatus,
@@ -182,6 +184,22 @@ export class VoteService {
     const snapshot = await this.store.loadCampaign(campaignId);
     if (!snapshot) throw campaignNotFound(campaignId);
     return snapshot.campaign;
+  }
+
+  /**
+   * The console's list: the campaigns (one listing query) and the ballots cast in each, read
+   * from its tally (one query of its shards per campaign, in parallel): never the ballots.
+   */
+  async campaignSummaries(now: Date) {
+    const campaigns = await this.listCampaigns();
+    const tallies = await Promise.all(campaigns.map((c) => this.store.readTally(c.id)));
+    return campaigns.map((c, i) => campaignSummary(c, tallies[i] ?? {}, now));
+  }
+
+  /** Every proposal of a campaign, cosignable ones included, in submission order (the console). */
+  async adminProposals(campaignId: string, now: Date) {
+    const { campaign, proposals, supports, names } = await this.snapshot(campaignId, now);
+    return [...proposals].sort(bySubmission).map((p) => proposalView(p, campaign, supports, names));
   }
 
   async listCampaigns(): Promise<Campaign[]> {
@@ -535,6 +553,11 @@ export class VoteService {
 
   /** Results from the live tally; `publicView` refuses them before the close when not live. */
   async results(campaignId: string, now: Date, opts: { publicView: boolean }): Promise<Results> {
+    // The tally does not depend on the campaign read: both queries go out together, so a
+    // projector's refresh is one round of reads (bench/console-projector.ts). A tally read a
+    // moment before a seal is the tally as it stood then, as it would be read just after.
+    const tallyRead = this.store.readTally(campaignId);
+    tallyRead.catch(() => undefined); // observed below; an unknown campaign throws first
     const snapshot = await this.snapshot(campaignId, now);
     const { campaign } = snapshot;
     const status = voteStatus(campaign, now);
@@ -544,7 +567,7 @@ export class VoteService {
         vote_status: status,
       });
     }
-    const [tally, electorate] = await Promise.all([this.store.readTally(campaignId), this.electorateSize(campaign)]);
+    const [tally, electorate] = await Promise.all([tallyRead, this.electorateSize(campaign)]);
     return resultsOf(campaign, status, ballotProposals(campaign, snapshot.proposals), tally, electorate, snapshot.names);
   }
 

@@ -102,3 +102,19 @@ export const SurveyResultsSchema = z.object({
 
 /** `?question=<id>&after=<cursor>`: the next page of a free-text question. */
 export const MoreTextsSchema = z.object({ id: z.string(), ...textPage });
+
+/** GET /admin/surveys: one line per survey, most recent opening first. */
+export const SurveySummariesSchema = z.array(
+  z.object({
+    survey_id: z.string(),
+    meeting_id: z.string(),
+    title: z.string(),
+    opens_at: z.string(),
+    closes_at: z.string(),
+    open: z.boolean(),
+    questions: z.int().min(0),
+    responses: z.int().min(0),
+    eligible: z.int().min(0).meta({ description: 'Eligible people now.' }),
+    response_rate: z.number().min(0).nullable().meta({ description: 'responses / eligible, 4 decimals; null when nobody is eligible.' }),
+  }),
+);

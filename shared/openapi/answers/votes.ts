@@ -164,3 +164,13 @@ export const RecountSchema = z.object({
     .meta({ description: 'Which ballots the comparison counted: a consistent cut, taken while the vote may go on.' }),
   tally: z.object({ live: tally(), recount: tally() }).meta({ description: 'Counters of the cut: live and recounted.' }),
 });
+
+/** GET /admin/campaigns: one line per campaign, for the console's lists (the view's state and windows). */
+export const CampaignSummariesSchema = z.array(
+  CampaignViewSchema.omit({ min_choices: true, max_choices: true, points_total: true, max_points_per_proposal: true, supporters_needed: true, electorate: true }).extend({
+    ballots: count().meta({ description: 'Ballots cast (one per organisation), from the live tally.' }),
+  }),
+);
+
+/** GET /admin/campaigns/{campaignId}/proposals: every proposal, in submission order. */
+export const AdminProposalsSchema = z.array(ProposalViewSchema);

@@ -59,6 +59,9 @@ class FakeStore implements SurveyRepository {
     this.surveys.set(survey.id, survey);
     if (frozen) this.frozen.add(survey.id);
   }
+  async listSurveys() {
+    return [...this.surveys.values()];
+  }
   async readCounts() {
     return this.counts;
   }
