@@ -99,6 +99,8 @@ export const httpFunctions: HttpFunctionSpec[] = [
       'GET /admin/meetings/{meetingId}/image-rights-refusals',
       'POST /admin/registrations/{registrationId}/check-in',
       'POST /admin/check-in/{checkinToken}',
+      // An ad-hoc message to a meeting's attendees: stored here, fanned out by the reminder tick.
+      'POST /admin/meetings/{meetingId}/messages',
     ],
     tables: { data: 'readWrite' },
     sendsNotifications: true,
@@ -217,15 +219,13 @@ export const httpFunctions: HttpFunctionSpec[] = [
   {
     name: 'http-reminders',
     entry: 'functions/http-reminders/handler.ts',
-    description: 'Reminder engine under /admin: deliveries of an occurrence, a meeting or a survey; ad-hoc messages to a meeting (bearer tokens)',
+    description: 'Reminder engine reports under /admin: deliveries of an occurrence, a meeting or a survey (bearer tokens)',
     routes: [
       'GET /admin/sessions/{occurrenceId}/deliveries',
       'GET /admin/meetings/{meetingId}/deliveries',
       'GET /admin/surveys/{surveyId}/deliveries',
-      'POST /admin/meetings/{meetingId}/messages',
     ],
-    // Writes an ad-hoc message and the meeting's schedule item (the tick fans it out).
-    tables: { data: 'readWrite' },
+    tables: { data: 'read' },
     sendsNotifications: false,
     usesPublikKeys: false,
     usesAdminTokens: true,

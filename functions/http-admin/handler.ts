@@ -20,12 +20,14 @@ import {
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { countsOf, stringField } from '#shared/lambda/audit-fields.ts';
-import { createMeetingsContext } from '#shared/contexts/meetings.ts';
+import { createMeetingMessagesContext, createMeetingsContext } from '#shared/contexts/meetings.ts';
+import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingsContext(ctx);
+const { messages } = createMeetingMessagesContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
@@ -192,6 +194,16 @@ export const routes = [
         already,
       });
     },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/meetings/{meetingId}/messages',
+    auth: 'admin',
+    params: MeetingIdSchema,
+    body: MessageInputSchema,
+    // The meeting is the target; the subject and text are the organiser's, never in the record.
+    audit: { action: 'meeting.message', target: (request) => request.params.meetingId },
+    handle: async ({ params, body, now }) => publikOk(messageAnswer(await messages.post(params.meetingId, body, now))),
   }),
 ];
 

@@ -14,6 +14,7 @@ import {
 } from '#shared/domain/meetings/views.ts';
 import { RegistrationIdSchema, RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
+import { registrationCalendar } from '#shared/domain/registrations/calendar.ts';
 import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
 import { createRegistrationsContext } from '#shared/contexts/registrations.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
@@ -128,8 +129,9 @@ export const routes = [
     params: RegistrationIdSchema,
     query: z.object({ token: optionalParam }),
     handle: async ({ params, query, now }) => {
-      const { meetingId, ics } = await registrations.calendarFor(params.registrationId, query.token, now);
-      return text(ics, 'text/calendar; charset=utf-8', { 'content-disposition': `attachment; filename="${meetingId}.ics"` });
+      const { meeting, registration } = await registrations.calendarSubject(params.registrationId, query.token);
+      const ics = registrationCalendar(meeting, registration, { now });
+      return text(ics, 'text/calendar; charset=utf-8', { 'content-disposition': `attachment; filename="${meeting.id}.ics"` });
     },
   }),
 ];

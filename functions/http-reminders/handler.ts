@@ -1,11 +1,8 @@
 // Organiser reports of the reminder engine, under /admin (bearer tokens): who got which
 // message of a session occurrence, a meeting or a survey, and which messages were not sent at
 // all (missed ticks). JSON by default, CSV with `?format=csv`. An unknown subject is a 404.
-// And the organisers' ad-hoc messages to a meeting, which the engine's tick fans out.
 import * as z from 'zod';
-import { createMeetingMessagesContext } from '#shared/contexts/meetings.ts';
 import { createDeliveryReportsContext } from '#shared/contexts/reminders.ts';
-import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
@@ -20,7 +17,6 @@ import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { reports, occurrenceExists, meetingExists, surveyExists } = createDeliveryReportsContext(ctx);
-const { messages } = createMeetingMessagesContext(ctx);
 
 const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 
@@ -91,16 +87,6 @@ export const routes = [
     (id) => ({ subject: { kind: 'survey', id }, exists: () => surveyExists(id) }),
     surveyNotFound,
   ),
-  route({
-    method: 'POST',
-    path: '/admin/meetings/{meetingId}/messages',
-    auth: 'admin',
-    params: MeetingIdSchema,
-    body: MessageInputSchema,
-    // The meeting is the target; the subject and text are the organiser's, never in the record.
-    audit: { action: 'meeting.message', target: (request) => request.params.meetingId },
-    handle: async ({ params, body, now }) => publikOk(messageAnswer(await messages.post(params.meetingId, body, now))),
-  }),
 ];
 
 export const handler = httpApi(routes, ctx.httpDeps);

@@ -78,7 +78,10 @@ export class LogScan {
   /** What a request carries that no log line may repeat. */
   noteRequest(event: NotedRequest): void {
     const path = event.rawPath ?? '';
-    for (const m of path.matchAll(/\/(?:u|check-in)\/([^/?#]+)/g)) this.forbid('token in a path', [m[1]]);
+    // The one-click link (`/u/{token}`) and the badge's check-in (`/admin/check-in/{token}`,
+    // `/console/check-in/{token}`); not `/admin/registrations/{id}/check-in/{day}`, whose last
+    // segment is a date.
+    for (const m of path.matchAll(/\/(?:u|admin\/check-in|console\/check-in)\/([^/?#]+)/g)) this.forbid('token in a path', [m[1]]);
     const query = new URLSearchParams(event.rawQueryString ?? '');
     this.forbid('signature', query.getAll('signature'));
     this.forbid('token in a query', [...query.getAll('token'), ...query.getAll('access_token')]);

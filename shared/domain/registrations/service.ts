@@ -25,7 +25,6 @@ import {
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import { EmailTakenError, type CounterState, type Notification, type PromotionNotification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
-import { registrationCalendar } from './calendar.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash, checkinTokenRecord } from './checkin-token.ts';
 import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './check-in.ts';
 import { checkRegistrationWindow, requestFieldIssues, wantedItems } from './rules.ts';
@@ -230,13 +229,16 @@ export class RegistrationService {
     throw this.busy();
   }
 
-  /** The personal iCalendar file, for the holder of the registration's token only. */
-  async calendarFor(registrationId: string, token: string | undefined, now: Date): Promise<{ meetingId: string; ics: string }> {
+  /**
+   * What the personal iCalendar file is made of, for the holder of the registration's token only
+   * (the file itself is drawn by calendar.ts in the one function that serves it, so that the
+   * other functions carrying this service do not carry the iCalendar library).
+   */
+  async calendarSubject(registrationId: string, token: string | undefined): Promise<{ meeting: Meeting; registration: Registration }> {
     const reg = await this.deps.store.findById(registrationId);
     // Unknown registration or wrong token: the same answer, nothing to learn from it.
     if (!reg || token === undefined || !sameSecret(token, reg.access_token)) throw registrationNotFound(registrationId);
-    const meeting = await this.meeting(reg.meeting_id);
-    return { meetingId: meeting.id, ics: registrationCalendar(meeting, reg, { now }) };
+    return { meeting: await this.meeting(reg.meeting_id), registration: reg };
   }
 
   /**

@@ -110,10 +110,11 @@ describe('personal calendar', () => {
   it('answers the same not-found for an unknown id and a wrong token', async () => {
     const { service, meeting, person } = setup();
     const p1 = await service.register(meeting.id, person(1), NOW);
-    const ok = await service.calendarFor(p1.registration.id, p1.registration.access_token, NOW);
-    expect(ok.ics).toContain('BEGIN:VCALENDAR');
-    const wrong = service.calendarFor(p1.registration.id, 'nope', NOW);
-    const unknown = service.calendarFor('rzzzzzzzzzzzzzzzzzzzzzzzzzz', p1.registration.access_token, NOW);
+    const ok = await service.calendarSubject(p1.registration.id, p1.registration.access_token);
+    expect(ok.registration.id).toBe(p1.registration.id);
+    expect(ok.meeting.id).toBe(meeting.id);
+    const wrong = service.calendarSubject(p1.registration.id, 'nope');
+    const unknown = service.calendarSubject('rzzzzzzzzzzzzzzzzzzzzzzzzzz', p1.registration.access_token);
     await expect(wrong).rejects.toMatchObject({ statusCode: 404, code: 'unknown-registration' });
     await expect(unknown).rejects.toMatchObject({ statusCode: 404, code: 'unknown-registration' });
   });
