@@ -1,7 +1,7 @@
 // Dashboard (`/console/`): what is coming, at a glance. Meetings with their places per day,
 // campaigns with their state and ballots, surveys with their responses, the next online
 // sessions with their subscribers; each links to its page. Four admin reads, all at once.
-import { api, ApiError } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { Bar, ErrorMessage, Loading } from '../lib/components.tsx';
 import { formatDay, formatInstant, formatNumber, formatPercent } from '../lib/format.ts';
 import { useLoad, type Loaded } from '../lib/hooks.ts';
@@ -57,16 +57,6 @@ const VOTE_STATE: Record<CampaignSummary['vote_status'], string> = {
   closed: 'vote clos',
 };
 
-/** A list the admin API may not offer yet (an older deployment): 404 shows a note, not an error. */
-async function optionalList<T>(path: string): Promise<T[] | 'missing'> {
-  try {
-    return await api.get<T[]>(path);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return 'missing';
-    throw error;
-  }
-}
-
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 
 function waitingText(p: Places): string | undefined {
@@ -110,11 +100,10 @@ function Meetings(props: { value: Loaded<MeetingSummary[]> }) {
   );
 }
 
-function Campaigns(props: { value: Loaded<CampaignSummary[] | 'missing'> }) {
+function Campaigns(props: { value: Loaded<CampaignSummary[]> }) {
   const v = props.value;
   if (v.state === 'loading') return <Loading />;
   if (v.state === 'error') return <ErrorMessage error={v.error} />;
-  if (v.data === 'missing') return <p class="notice">La liste des campagnes n’est pas encore disponible sur ce service.</p>;
   if (v.data.length === 0) return <p>Aucune campagne.</p>;
   return (
     <ul class="cards">
@@ -135,11 +124,10 @@ function Campaigns(props: { value: Loaded<CampaignSummary[] | 'missing'> }) {
   );
 }
 
-function Surveys(props: { value: Loaded<SurveySummary[] | 'missing'> }) {
+function Surveys(props: { value: Loaded<SurveySummary[]> }) {
   const v = props.value;
   if (v.state === 'loading') return <Loading />;
   if (v.state === 'error') return <ErrorMessage error={v.error} />;
-  if (v.data === 'missing') return <p class="notice">La liste des questionnaires n’est pas encore disponible sur ce service.</p>;
   if (v.data.length === 0) return <p>Aucun questionnaire.</p>;
   return (
     <ul class="cards">
@@ -202,8 +190,8 @@ function Sessions(props: { value: Loaded<SeriesSummary[]> }) {
 // Asked for as soon as the script runs, not after the first render (effects wait for a paint).
 const reads = {
   meetings: api.get<MeetingSummary[]>('/admin/meetings'),
-  campaigns: optionalList<CampaignSummary>('/admin/campaigns'),
-  surveys: optionalList<SurveySummary>('/admin/surveys'),
+  campaigns: api.get<CampaignSummary[]>('/admin/campaigns'),
+  surveys: api.get<SurveySummary[]>('/admin/surveys'),
   series: api.get<SeriesSummary[]>('/admin/session-series'),
 };
 for (const pending of Object.values(reads)) pending.catch(() => undefined); // shown by each section
