@@ -24,6 +24,7 @@ import { BALLOTS_COUNTER, scoreCounter } from '#shared/domain/votes/ballot.ts';
 import { MAX_ELECTORATE } from '#shared/domain/votes/schema.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
+import { setUpCampaign } from './lib/campaign.ts';
 import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/dynamo-calls.ts';
 import { machineInfo } from './lib/machine.ts';
 import { runPool } from './lib/pool.ts';
@@ -53,33 +54,6 @@ async function call(rt: LocalRuntime, method: string, path: string, body: unknow
   }
 }
 
-async function setUpCampaign(rt: LocalRuntime, campaignId: string, organisations: number): Promise<string[]> {
-  const now = Date.now();
-  const put = await call(rt, 'PUT', `/admin/campaigns/${campaignId}`, {
-    title: 'Banc d’essai du projecteur',
-    proposals_open_at: new Date(now - 86_400_000).toISOString(),
-    proposals_close_at: new Date(now + 86_400_000).toISOString(),
-    method: 'approval',
-    max_choices: 3,
-    retain: 5,
-    results_visibility: 'live',
-    electorate: Array.from({ length: organisations }, (_, i) => `Commune ${i}`),
-  }, false);
-  if (put.status !== 201) throw new Error(`PUT campaign answered ${put.status}`);
-  const ids: string[] = [];
-  for (let i = 0; i < PROPOSALS; i++) {
-    const p = await call(rt, 'POST', '/proposals', {
-      form_uuid: randomUUID(), campaign_id: campaignId, title: `Proposition ${i}`, description: 'Description',
-      use_case: 'Cas d’usage', organisation: `Commune ${i}`, email: `p${i}@example.org`,
-    }, true);
-    const id = p.body.data.proposal_id as string;
-    await call(rt, 'POST', `/proposals/${id}/cosignatures`, { form_uuid: randomUUID(), email: `c${i}@example.org`, organisation: `Commune ${i + 1}` }, true);
-    ids.push(id);
-  }
-  const open = await call(rt, 'POST', `/admin/campaigns/${campaignId}/open`, undefined, false);
-  if ((open.body.data?.ballot ?? []).length !== PROPOSALS) throw new Error('the ballot was not frozen with every proposal');
-  return ids;
-}
 
 interface Point {
   ballots: number;
@@ -100,7 +74,10 @@ export async function runConsoleProjectorBench(opts: { quick: boolean }): Promis
   let failures = 0;
   try {
     const campaignId = `projector-${startedAt.getTime()}`;
-    const ids = await setUpCampaign(rt, campaignId, Math.min(max, MAX_ELECTORATE));
+    const ids = await setUpCampaign((m, path, body, signed) => call(rt, m, path, body, signed), campaignId, {
+      title: 'Banc d’essai du projecteur', proposals: PROPOSALS, maxChoices: 3, resultsVisibility: 'live',
+      electorate: { names: Array.from({ length: Math.min(max, MAX_ELECTORATE) }, (_, i) => `Commune ${i}`) },
+    });
     const ddb = createDocumentClient({ dynamodbEndpoint: rt.endpoints.dynamodb });
     const choicesOf = (org: number) => ids.filter((_, j) => (org + j) % 4 === 0).slice(0, 3);
     const writeDirectly = async (org: number) => {

@@ -27,6 +27,7 @@ import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { signUrl } from '#shared/publik/signature.ts';
 import { startLocalRuntime, type LocalRuntime } from '../scripts/local/runtime.ts';
 import { dynamoDbLocalPids, processCpuMs, selfCpuMs } from './lib/cpu.ts';
+import { setUpCampaign } from './lib/campaign.ts';
 import { addDelta, DynamoCallCounter, totalCalls, type CallCounts } from './lib/dynamo-calls.ts';
 import { closeHttpCaller, httpCall } from './lib/http-caller.ts';
 import { machineInfo } from './lib/machine.ts';
@@ -82,34 +83,6 @@ async function call(rt: LocalRuntime, method: string, path: string, body: unknow
   return { status: res.status, body: res.json as { err: number; err_class?: string; data?: any } };
 }
 
-/** A campaign open for voting, with eligible proposals; `electorate`: names, or a meeting's registrations. */
-async function setUpCampaign(rt: LocalRuntime, campaignId: string, electorate: { names: string[] } | { meetingId: string }): Promise<string[]> {
-  const now = Date.now();
-  const put = await call(rt, 'PUT', `/admin/campaigns/${campaignId}`, {
-    title: 'Banc d’essai du vote',
-    proposals_open_at: new Date(now - 86_400_000).toISOString(),
-    proposals_close_at: new Date(now + 86_400_000).toISOString(),
-    method: 'approval',
-    max_choices: 5,
-    retain: 5,
-    ...('names' in electorate ? { electorate: electorate.names } : { electorate: 'meeting', meeting_id: electorate.meetingId }),
-  }, false);
-  if (put.status !== 201) throw new Error(`PUT campaign answered ${put.status}: ${JSON.stringify(put.body).slice(0, 300)}`);
-  const ids: string[] = [];
-  for (let i = 0; i < PROPOSALS; i++) {
-    const p = await call(rt, 'POST', '/proposals', {
-      form_uuid: randomUUID(), campaign_id: campaignId, title: `Proposition ${i}`, description: 'Description',
-      use_case: 'Cas d’usage', organisation: `Commune ${i}`, email: `p${i}@example.org`,
-    }, true);
-    if (p.body.err !== 0) throw new Error(`POST /proposals answered ${p.status} ${p.body.err_class ?? ''}`);
-    const id = p.body.data.proposal_id as string;
-    await call(rt, 'POST', `/proposals/${id}/cosignatures`, { form_uuid: randomUUID(), email: `c${i}@example.org`, organisation: `Commune ${i + 1}` }, true);
-    ids.push(id);
-  }
-  const open = await call(rt, 'POST', `/admin/campaigns/${campaignId}/open`, undefined, false);
-  if ((open.body.data?.ballot ?? []).length !== PROPOSALS) throw new Error('the ballot was not frozen with every proposal');
-  return ids;
-}
 
 interface Side {
   samples: number[];
@@ -138,7 +111,10 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
   try {
     const totalOurs = s.warmup + s.levels.reduce((n, l) => n + l.perRound * s.rounds + Math.max(10, l.concurrency), 0);
     const campaignId = `bench-${runTag}`;
-    const ids = await setUpCampaign(rt, campaignId, { names: Array.from({ length: totalOurs }, (_, i) => `Commune ${i}`) });
+    const ids = await setUpCampaign((m, path, body, signed) => call(rt, m, path, body, signed), campaignId, {
+      title: 'Banc d’essai du vote', proposals: PROPOSALS, maxChoices: 5,
+      electorate: { names: Array.from({ length: totalOurs }, (_, i) => `Commune ${i}`) },
+    });
     const choicesFor = (n: number) => ids.filter((_, j) => (n + j) % 3 === 0).slice(0, 5);
     let nextOrg = 0;
     const voted: number[] = [];
@@ -252,7 +228,9 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
       if (r.body.err !== 0) throw new Error(`registration answered ${r.status} ${r.body.err_class ?? ''}`);
     });
     const meetingCampaign = `bench-meeting-${runTag}`;
-    const meetingIds = await setUpCampaign(rt, meetingCampaign, { meetingId });
+    const meetingIds = await setUpCampaign((m, path, body, signed) => call(rt, m, path, body, signed), meetingCampaign, {
+      title: 'Banc d’essai du vote', proposals: PROPOSALS, maxChoices: 5, electorate: { meetingId },
+    });
     let nextVoter = 0;
     const meetingSide = newSide();
     const meetingCalls: CallCounts = {};
