@@ -11,7 +11,6 @@ import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts'
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
-import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
@@ -20,6 +19,7 @@ import { AnswerBodySchema, SurveyInputSchema } from '#shared/domain/surveys/sche
 import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
+import { surveyTestMeeting } from './fakes.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
@@ -95,13 +95,7 @@ beforeAll(async () => {
   await createTables(raw, tables);
   await new MeetingService(meetings).putMeeting(
     meetingId,
-    MeetingInputSchema.parse({
-      title: 'Club test',
-      venue: 'Villejuif',
-      registration_opens_at: '2027-01-01T00:00:00+01:00',
-      registration_closes_at: '2027-06-01T00:00:00+01:00',
-      days: [{ date: '2027-06-07', onsite_capacity: 150, waiting_list: false }],
-    }),
+    surveyTestMeeting({ onsiteCapacity: 150 }),
     registeredAt,
   );
   await Promise.all(

@@ -11,7 +11,6 @@ import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repos
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { sheetToCsv } from '#shared/domain/csv.ts';
-import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
@@ -20,6 +19,7 @@ import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { responsesSheet } from '#shared/domain/surveys/views.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
+import { surveyTestMeeting } from './fakes.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
@@ -59,14 +59,7 @@ beforeAll(async () => {
   await createTables(raw, tables);
   await new MeetingService(meetings).putMeeting(
     meetingId,
-    MeetingInputSchema.parse({
-      title: 'Club test',
-      venue: 'Villejuif',
-      registration_opens_at: '2027-01-01T00:00:00+01:00',
-      registration_closes_at: '2027-06-01T00:00:00+01:00',
-      days: [{ date: '2027-06-07', onsite_capacity: 50, waiting_list: false }],
-      workshops: [{ id: 'socle', day: '2027-06-07', title: 'Socle', starts_at: '14:00', ends_at: '16:00', capacity: 10, waiting_list: false }],
-    }),
+    surveyTestMeeting({ onsiteCapacity: 50, workshopCapacity: 10 }),
     registeredAt,
   );
   // People 0–6 on site (0 in the workshop), person 7 remote.

@@ -13,7 +13,6 @@ import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registra
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { CallNonce, ReplayedCallError } from '#shared/domain/call-nonce.ts';
 import { RefusalError } from '#shared/errors.ts';
-import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
@@ -22,6 +21,7 @@ import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { responseTallies, surveyResults } from '#shared/domain/surveys/statistics.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
+import { surveyTestMeeting } from './fakes.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
@@ -76,14 +76,7 @@ beforeAll(async () => {
   await createTables(raw, tables);
   await new MeetingService(meetings).putMeeting(
     meetingId,
-    MeetingInputSchema.parse({
-      title: 'Club test',
-      venue: 'Villejuif',
-      registration_opens_at: '2027-01-01T00:00:00+01:00',
-      registration_closes_at: '2027-06-01T00:00:00+01:00',
-      days: [{ date: '2027-06-07', onsite_capacity: 150, waiting_list: false }],
-      workshops: [{ id: 'socle', day: '2027-06-07', title: 'Socle', starts_at: '14:00', ends_at: '16:00', capacity: 40, waiting_list: false }],
-    }),
+    surveyTestMeeting({ onsiteCapacity: 150, workshopCapacity: 40 }),
     registeredAt,
   );
   // Mixed groups: on site or remote, newcomer / expert / not told, some in the workshop.
