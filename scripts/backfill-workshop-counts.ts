@@ -11,11 +11,10 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChoiceBackfillRepository } from '#shared/adapters/dynamodb/choice-backfill-repository.ts';
-import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { choicesToBackfill } from '#shared/domain/registrations/choice-backfill.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { readRuntimeState } from './local/runtime-state.ts';
+import { operatorTables } from './local/operator-table.ts';
 
 /** A refused write is decided again on a fresh read this many times, then reported `busy`. */
 const MAX_ATTEMPTS = 5;
@@ -114,13 +113,9 @@ async function main(): Promise<number> {
     console.error('Usage: npm run backfill-workshop-counts -- --meeting <id> [--apply] [--page-size n] [--cursor c] [--max-pages n] [--table t]');
     return 2;
   }
-  const state = values.table === undefined ? readRuntimeState() : undefined;
-  const table = values.table ?? state?.tables.DataTable;
-  if (table === undefined) {
-    console.error('No --table given and no running `npm start` found.');
-    return 2;
-  }
-  const client = createDocumentClient({ dynamodbEndpoint: values.endpoint ?? state?.endpoints.dynamodb });
+  const target = operatorTables(values);
+  if (target === undefined) return 2;
+  const { client, table } = target;
   const report = await backfillWorkshopCounts(new DynamoMeetingRepository(client, table), new ChoiceBackfillRepository(client, table), {
     meetingId: values.meeting,
     apply: values.apply,

@@ -7,10 +7,9 @@
 // stack output) and use the usual credentials.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { auditOrganisationKeys, type OrganisationKeyReport } from '#shared/domain/votes/organisation-audit.ts';
-import { readRuntimeState } from './local/runtime-state.ts';
+import { operatorTables } from './local/operator-table.ts';
 
 export async function checkOrganisationKeys(store: DynamoVoteRepository, now: Date): Promise<OrganisationKeyReport[]> {
   const reports: OrganisationKeyReport[] = [];
@@ -23,14 +22,10 @@ export async function checkOrganisationKeys(store: DynamoVoteRepository, now: Da
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { table: { type: 'string' }, endpoint: { type: 'string' } }, allowPositionals: false });
-  const state = values.table === undefined ? readRuntimeState() : undefined;
-  const table = values.table ?? state?.tables.DataTable;
-  if (table === undefined) {
-    console.error('No --table given and no running `npm start` found.');
-    return 2;
-  }
-  const client = createDocumentClient({ dynamodbEndpoint: values.endpoint ?? state?.endpoints.dynamodb });
-  const reports = await checkOrganisationKeys(new DynamoVoteRepository(client, table, state?.tables.NonceTable ?? ''), new Date());
+  const target = operatorTables(values);
+  if (target === undefined) return 2;
+  const { client, table, nonceTable } = target;
+  const reports = await checkOrganisationKeys(new DynamoVoteRepository(client, table, nonceTable), new Date());
   for (const report of reports) console.log(JSON.stringify(report));
   return reports.some((r) => r.action_needed) ? 1 : 0;
 }
