@@ -1,7 +1,7 @@
 // Organiser API under /admin, authenticated with bearer tokens. Lists answer JSON by default
 // and CSV (for Excel/LibreOffice) with `?format=csv`.
 import * as z from 'zod';
-import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
+import type { Sheet } from '#shared/domain/csv.ts';
 import { MeetingIdSchema, MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { overbookedItems } from '#shared/domain/meetings/items.ts';
 import { meetingView } from '#shared/domain/meetings/views.ts';
@@ -18,18 +18,18 @@ import {
   workshopRoster,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
 import { countsOf, stringField } from '#shared/lambda/audit-fields.ts';
 import { createMeetingMessagesContext, createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { zBool, zDate, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
+import { zBool, zDate, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { meetings, registrations, registrationRepository, meetingChanges } = createMeetingsContext(ctx);
 const { messages } = createMeetingMessagesContext(ctx);
 
-const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const RegistrationsQuery = FormatQuery.extend({ include_cancelled: zOptional(zBool()) });
 const WorkshopParams = MeetingIdSchema.extend({ workshopId: zSlug() });
 const CheckInBody = z.object({ day: zDate() });
@@ -43,9 +43,6 @@ async function meetingState(meetingId: string) {
   return { meeting, items, regs: await registrationRepository.listByMeeting(meetingId) };
 }
 
-function csv(sheet: Sheet, filename: string): HttpResponse {
-  return text(sheetToCsv(sheet), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
-}
 
 type MeetingState = Awaited<ReturnType<typeof meetingState>>;
 
@@ -71,7 +68,7 @@ function meetingListRoute<P extends { meetingId: string }, L>(
       const list = build(meeting, regs, params);
       if (query.format === 'csv') {
         const { sheet, filename } = download(meeting, list);
-        return csv(sheet, filename);
+        return csvDownload(sheet, filename);
       }
       return publikOk(list, siblings?.(list));
     },
@@ -115,7 +112,7 @@ export const routes = [
     handle: async ({ params, query, now }) => {
       const { meeting, items, regs } = await meetingState(params.meetingId);
       const counts = meetingCounts(meeting, items, regs);
-      if (query.format === 'csv') return csv(countsSheet(counts), `${meeting.id}-comptages.csv`);
+      if (query.format === 'csv') return csvDownload(countsSheet(counts), `${meeting.id}-comptages.csv`);
       return publikOk({ ...meetingView(meeting, items, now), counts });
     },
   }),
@@ -127,7 +124,7 @@ export const routes = [
     query: RegistrationsQuery,
     handle: async ({ params, query }) => {
       const { meeting, items, regs } = await meetingState(params.meetingId);
-      if (query.format === 'csv') return csv(registrationsSheet(meeting, regs), `${meeting.id}-inscriptions.csv`);
+      if (query.format === 'csv') return csvDownload(registrationsSheet(meeting, regs), `${meeting.id}-inscriptions.csv`);
       const data = registrationList(meeting, regs, { includeCancelled: query.include_cancelled === true });
       return publikOk(data, { count: data.length, counts: meetingCounts(meeting, items, regs) });
     },

@@ -6,10 +6,11 @@ import * as z from 'zod';
 import { DateTime } from 'luxon';
 import { createAuditContext } from '#shared/contexts/audit.ts';
 import { auditSheet, auditView } from '#shared/domain/audit/views.ts';
-import { DEFAULT_CSV_ZONE, sheetToCsv } from '#shared/domain/csv.ts';
-import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
+import { DEFAULT_CSV_ZONE } from '#shared/domain/csv.ts';
+import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { zEnum, zInt, zOptional } from '#shared/publik/coerce.ts';
+import { zInt, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { audit } = createAuditContext(ctx);
@@ -36,7 +37,7 @@ const AuditQuery = z.object({
   target: zOptional(z.string({ error: 'attendu un identifiant.' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/, { error: 'attendu un identifiant.' })),
   after: zOptional(z.string({ error: 'attendu la valeur « next » de la page précédente.' }).max(2000)),
   limit: zOptional(zInt({ min: 1, max: 500 })),
-  format: zOptional(zEnum(['json', 'csv'], 'le format')),
+  format: FormatQuery.shape.format,
 });
 
 export const routes = [
@@ -49,7 +50,7 @@ export const routes = [
       const filters = { since: query.since, target: query.target, after: query.after };
       if (query.format === 'csv') {
         const records = await audit.all(filters);
-        return text(sheetToCsv(auditSheet(records)), 'text/csv; charset=utf-8', { 'content-disposition': 'attachment; filename="journal-audit.csv"' });
+        return csvDownload(auditSheet(records), 'journal-audit.csv');
       }
       const page = await audit.page({ ...filters, limit: query.limit ?? 100 });
       return publikOk(page.records.map(auditView), { next: page.next, count: page.records.length });

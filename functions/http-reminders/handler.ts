@@ -10,21 +10,17 @@ import { deliveriesSheet, type DeliveryReport } from '#shared/domain/reminders/d
 import { OccurrenceIdSchema, parseOccurrenceId } from '#shared/domain/sessions/schema.ts';
 import { SurveyIdSchema } from '#shared/domain/surveys/schema.ts';
 import { surveyNotFound } from '#shared/domain/surveys/views.ts';
-import { sheetToCsv } from '#shared/domain/csv.ts';
-import { httpApi, publikOk, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { reports, occurrenceExists, meetingExists, surveyExists } = createDeliveryReportsContext(ctx);
 
-const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 
 function answer(report: DeliveryReport, idField: string, id: string, format: 'json' | 'csv' | undefined) {
   if (format === 'csv') {
-    return text(sheetToCsv(deliveriesSheet(report.deliveries)), 'text/csv; charset=utf-8', {
-      'content-disposition': `attachment; filename="${id}-envois.csv"`,
-    });
+    return csvDownload(deliveriesSheet(report.deliveries), `${id}-envois.csv`);
   }
   return publikOk({ [idField]: id, ...report });
 }

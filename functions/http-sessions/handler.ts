@@ -1,14 +1,13 @@
 // Online sessions: the occurrences data source, subscriptions (signed w.c.s. calls), the
 // one-click unsubscribe link, and the organisers' routes under /admin.
-import * as z from 'zod';
-import { zBool, zEnum, zOptional, zSlug } from '#shared/publik/coerce.ts';
-import { sheetToCsv } from '#shared/domain/csv.ts';
+import { zBool, zOptional, zSlug } from '#shared/publik/coerce.ts';
 import { OccurrenceChangeSchema, OccurrenceIdSchema, SeriesIdSchema, SubscribeRequestSchema, TokenParamsSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSessionsContext } from '#shared/contexts/sessions.ts';
 import { createSurveyOptOut } from '#shared/contexts/surveys.ts';
@@ -23,7 +22,6 @@ const SessionsQuerySchema = DataSourceQuerySchema.extend({
   series: zOptional(zSlug()),
   include_cancelled: zBool(),
 });
-const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 
 // The token is in the address: no referrer may carry it to another site, no robot may index it.
 const html = (body: string, statusCode = 200): HttpResponse => ({
@@ -119,9 +117,7 @@ export const routes = [
     handle: async ({ params, query }) => {
       const { series, subscriptions } = await sessions.listSubscriptions(params.seriesId);
       if (query.format === 'csv') {
-        return text(sheetToCsv(subscribersSheet(subscriptions, series.timezone)), 'text/csv; charset=utf-8', {
-          'content-disposition': `attachment; filename="${series.id}-abonnes.csv"`,
-        });
+        return csvDownload(subscribersSheet(subscriptions, series.timezone), `${series.id}-abonnes.csv`);
       }
       const active = subscriptions.filter((s) => s.status === 'active').length;
       return publikOk(subscriptions.map(subscriptionAdminView), { counts: { active, unsubscribed: subscriptions.length - active } });

@@ -1,22 +1,21 @@
 // The feedback survey: its questions and options for w.c.s. forms, the anonymous answer
 // webservice (signed Publik calls), and the organisers' definition and results (/admin).
 import * as z from 'zod';
-import { sheetToCsv } from '#shared/domain/csv.ts';
 import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionParamsSchema } from '#shared/domain/surveys/schema.ts';
 import { surveyDefinition } from '#shared/domain/surveys/define.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, putAnswer, route, text } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSurveysContext } from '#shared/contexts/surveys.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
-import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
 const { surveys } = createSurveysContext(ctx);
 
 const ResultsQuery = z.object({
-  format: zOptional(zEnum(['json', 'csv'], 'le format')),
+  format: FormatQuery.shape.format,
   /** With `after`: the next page of a text question's answers. */
   question: optionalParam,
   after: optionalParam,
@@ -87,9 +86,7 @@ export const routes = [
     handle: async ({ params, query }) => {
       if (query.format === 'csv') {
         const { survey, responses } = await surveys.responses(params.surveyId);
-        return text(sheetToCsv(responsesSheet(survey, responses)), 'text/csv; charset=utf-8', {
-          'content-disposition': `attachment; filename="${survey.id}-reponses.csv"`,
-        });
+        return csvDownload(responsesSheet(survey, responses), `${survey.id}-reponses.csv`);
       }
       if (query.question !== undefined) return publikOk(await surveys.moreTexts(params.surveyId, query.question, query.after));
       return publikOk(await surveys.results(params.surveyId));

@@ -1,7 +1,6 @@
 // Improvement proposals, co-signatures and the organisation vote (contract-vote.md): signed
 // w.c.s. webservices and data sources, and the organisers' /admin/campaigns routes.
 import * as z from 'zod';
-import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
 import { campaignDefinition, campaignView, proposalView } from '#shared/domain/votes/campaign.ts';
 import { ballotsSheet, resultsSheet } from '#shared/domain/votes/exports.ts';
 import {
@@ -13,7 +12,8 @@ import {
   ProposalRequestSchema,
 } from '#shared/domain/votes/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
+import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createVotesContext } from '#shared/contexts/votes.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
@@ -22,15 +22,10 @@ import { zEnum, zOptional } from '#shared/publik/coerce.ts';
 const ctx = createServiceContext();
 const { votes } = createVotesContext(ctx);
 
-const FormatQuery = z.object({ format: zOptional(zEnum(['json', 'csv'], 'le format')) });
 const ProposalsQuery = DataSourceQuerySchema.extend({
   campaign: optionalParam,
   status: zOptional(zEnum(['cosignable', 'eligible'], 'le statut')),
 });
-
-function csv(sheet: Sheet, filename: string): HttpResponse {
-  return text(sheetToCsv(sheet), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
-}
 
 export const routes = [
   // -------------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ export const routes = [
     query: FormatQuery,
     handle: async ({ params, query, now }) => {
       const results = await votes.results(params.campaignId, now, { publicView: false });
-      if (query.format === 'csv') return csv(resultsSheet(results), `${params.campaignId}-resultats.csv`);
+      if (query.format === 'csv') return csvDownload(resultsSheet(results), `${params.campaignId}-resultats.csv`);
       return publikOk(results);
     },
   }),
@@ -198,7 +193,7 @@ export const routes = [
     query: FormatQuery,
     handle: async ({ params, query, now }) => {
       const { snapshot, ballots } = await votes.listBallots(params.campaignId, now);
-      if (query.format === 'csv') return csv(ballotsSheet(snapshot.campaign, ballots, snapshot.proposals), `${params.campaignId}-bulletins.csv`);
+      if (query.format === 'csv') return csvDownload(ballotsSheet(snapshot.campaign, ballots, snapshot.proposals), `${params.campaignId}-bulletins.csv`);
       return publikOk(ballots.map(({ request_hash: _h, version: _v, ...b }) => b));
     },
   }),
