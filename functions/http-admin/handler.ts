@@ -22,7 +22,7 @@ import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
 import { countsOf, stringField } from '#shared/lambda/audit-fields.ts';
 import { createMeetingMessagesContext, createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
-import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
+import { adminListRoute, csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { zBool, zDate, zOptional, zSlug } from '#shared/publik/coerce.ts';
 
@@ -43,35 +43,23 @@ async function meetingState(meetingId: string) {
   return { meeting, items, regs: await registrationRepository.listByMeeting(meetingId) };
 }
 
-
 type MeetingState = Awaited<ReturnType<typeof meetingState>>;
 
 /**
  * A list drawn from a meeting's registrations (roster, evening, refusals): JSON by default,
  * its sheet with `?format=csv`; `siblings` adds keys beside `data` (e.g. a count).
  */
-function meetingListRoute<P extends { meetingId: string }, L>(
+function meetingListRoute<P extends { meetingId: string } & Record<string, string>, L>(
   path: string,
   params: z.ZodType<P>,
   build: (meeting: MeetingState['meeting'], regs: MeetingState['regs'], params: P) => L,
   download: (meeting: MeetingState['meeting'], list: L) => { sheet: Sheet; filename: string },
   siblings?: (list: L) => Record<string, unknown>,
 ) {
-  return route({
-    method: 'GET',
-    path,
-    auth: 'admin',
-    params,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const { meeting, regs } = await meetingState(params.meetingId);
-      const list = build(meeting, regs, params);
-      if (query.format === 'csv') {
-        const { sheet, filename } = download(meeting, list);
-        return csvDownload(sheet, filename);
-      }
-      return publikOk(list, siblings?.(list));
-    },
+  return adminListRoute(path, params, async (p) => {
+    const { meeting, regs } = await meetingState(p.meetingId);
+    const list = build(meeting, regs, p);
+    return { data: list, siblings: siblings?.(list), csv: () => download(meeting, list) };
   });
 }
 

@@ -6,24 +6,17 @@ import { createDeliveryReportsContext } from '#shared/contexts/reminders.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
-import { deliveriesSheet, type DeliveryReport } from '#shared/domain/reminders/delivery-report.ts';
+import { deliveriesSheet } from '#shared/domain/reminders/delivery-report.ts';
 import { OccurrenceIdSchema, parseOccurrenceId } from '#shared/domain/sessions/schema.ts';
 import { SurveyIdSchema } from '#shared/domain/surveys/schema.ts';
 import { surveyNotFound } from '#shared/domain/surveys/views.ts';
-import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
-import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
+import { httpApi } from '#shared/lambda/http.ts';
+import { adminListRoute } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 
 const ctx = createServiceContext();
 const { reports, occurrenceExists, meetingExists, surveyExists } = createDeliveryReportsContext(ctx);
 
-
-function answer(report: DeliveryReport, idField: string, id: string, format: 'json' | 'csv' | undefined) {
-  if (format === 'csv') {
-    return csvDownload(deliveriesSheet(report.deliveries), `${id}-envois.csv`);
-  }
-  return publikOk({ [idField]: id, ...report });
-}
 
 type Subject = Parameters<typeof reports.report>[0];
 
@@ -39,19 +32,12 @@ function reportRoute<K extends string>(
   locate: (id: string) => { subject: Subject; exists: () => Promise<boolean> } | null,
   notFound: (id: string) => Error,
 ) {
-  return route({
-    method: 'GET',
-    path,
-    auth: 'admin',
-    params,
-    query: FormatQuery,
-    handle: async ({ params, query }) => {
-      const id = params[key];
-      const located = locate(id);
-      const report = located && (await reports.report(located.subject, id, located.exists));
-      if (!report) throw notFound(id);
-      return answer(report, idField, id, query.format);
-    },
+  return adminListRoute(path, params, async (p) => {
+    const id = p[key];
+    const located = locate(id);
+    const report = located && (await reports.report(located.subject, id, located.exists));
+    if (!report) throw notFound(id);
+    return { data: { [idField]: id, ...report }, csv: () => ({ sheet: deliveriesSheet(report.deliveries), filename: `${id}-envois.csv` }) };
   });
 }
 
