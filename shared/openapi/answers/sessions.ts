@@ -2,7 +2,8 @@
 // schemas (see shared/openapi/answers/meetings.ts). From shared/domain/sessions/views.ts and
 // shared/domain/reminders/delivery-report.ts; a series is answered as stored (SeriesSchema).
 import * as z from 'zod';
-import { SeriesSchema } from '#shared/domain/sessions/schema.ts';
+import { SeriesSchema, SubscriptionSchema } from '#shared/domain/sessions/schema.ts';
+import { absentAsNull } from '#shared/openapi/answers/stored.ts';
 
 const instant = () => z.string().meta({ description: 'ISO 8601 instant' });
 const count = () => z.int().min(0);
@@ -66,15 +67,9 @@ export const SeriesAdminListSchema = z.array(
   }),
 );
 
+// subscriptionAdminView: the stored subscription without its series, token and version.
 export const SubscribersSchema = z.array(
-  z.object({
-    subscriber_id: z.string(),
-    email: z.string(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
-    organisation: z.string().nullable(),
-    user_name_id: z.string().nullable(),
-    status: z.enum(['active', 'unsubscribed']),
+  absentAsNull(SubscriptionSchema.omit({ series_id: true, token: true, version: true })).extend({
     subscribed_at: instant(),
     unsubscribed_at: instant().nullable(),
   }),
