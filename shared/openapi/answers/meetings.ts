@@ -317,6 +317,7 @@ export const RegistrationSearchSchema = z.array(
         date: date(),
         mode: z.enum(['onsite', 'remote']).nullable().meta({ description: 'null: not registered that day, checked in with `force`.' }),
         place: z.enum(['confirmed', 'waiting']).nullable(),
+        waiting_position: z.int().min(1).nullable().meta({ description: '1 = next to be promoted; null when not waiting.' }),
         checked_in_at: instant().nullable(),
         expected_onsite: z.boolean().meta({ description: 'Confirmed on site that day: checked in without `force`.' }),
       }),
