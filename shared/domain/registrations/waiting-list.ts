@@ -62,6 +62,13 @@ function notWaiting(reg: Registration, itemKey: string): InvalidRequestError {
   return new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
 }
 
+/** The list kept changing under every attempt: nothing written, safe to try again. */
+const listBusy = () => new ServiceBusyError('La liste d’attente change en ce moment même : rien n’a été enregistré, veuillez réessayer.');
+
+function throwNotFound(registrationId: string): never {
+  throw registrationNotFound(registrationId);
+}
+
 function waitingHeld(reg: Registration, itemKey: string): (HeldItem & { ticket: number }) | undefined {
   const held = reg.items.find((h) => h.key === itemKey);
   return reg.state === 'active' && held?.status === 'waiting' && held.ticket !== undefined ? { ...held, ticket: held.ticket } : undefined;
@@ -83,16 +90,6 @@ export class WaitingListService {
     return this.sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
   }
 
-  private busy(): ServiceBusyError {
-    return new ServiceBusyError('La liste d’attente change en ce moment même : rien n’a été enregistré, veuillez réessayer.');
-  }
-
-  private async registration(registrationId: string): Promise<Registration> {
-    const reg = await this.deps.store.findById(registrationId);
-    if (!reg) throw registrationNotFound(registrationId);
-    return reg;
-  }
-
   /**
    * POST /admin/registrations/{id}/promote: the place on `itemKey` for this waiting person,
    * whatever their rank, within the capacity or past it. Idempotent (`already`). A race with an
@@ -101,7 +98,7 @@ export class WaitingListService {
    */
   async promote(registrationId: string, itemKey: string, now: Date): Promise<HandPromotion> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const reg = await this.registration(registrationId);
+      const reg = (await this.deps.store.findById(registrationId)) ?? throwNotFound(registrationId);
       const found = await this.deps.meetings.findMeetingWithItems(reg.meeting_id);
       if (!found) throw meetingNotFound(reg.meeting_id);
       const counters = new Map(found.items.map((i) => [i.key, i]));
@@ -146,7 +143,7 @@ export class WaitingListService {
         await this.backoff(attempt);
       }
     }
-    throw this.busy();
+    throw listBusy();
   }
 
   /**
@@ -157,7 +154,7 @@ export class WaitingListService {
    */
   async move(registrationId: string, itemKey: string, position: number, now: Date): Promise<WaitingMove> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const reg = await this.registration(registrationId);
+      const reg = (await this.deps.store.findById(registrationId)) ?? throwNotFound(registrationId);
       const held = waitingHeld(reg, itemKey);
       if (!held) throw notWaiting(reg, itemKey);
       const line = await this.deps.store.readWaitingLine(reg.meeting_id, itemKey);
@@ -186,6 +183,6 @@ export class WaitingListService {
         await this.backoff(attempt);
       }
     }
-    throw this.busy();
+    throw listBusy();
   }
 }
