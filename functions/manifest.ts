@@ -134,15 +134,18 @@ export const httpFunctions: HttpFunctionSpec[] = [
     // search, check-in undo and a badge's preview. Beside http-admin, whose bundle is at budget.
     name: 'http-desk',
     entry: 'functions/http-desk/handler.ts',
-    description: 'Organisers\' desk under /admin: fill levels, registrations search, check-in undo, badge preview',
+    description: 'Organisers\' desk under /admin: fill levels, registrations search, check-in undo, badge preview, waiting lists by hand',
     routes: [
       'GET /admin/meetings/{meetingId}/fill',
       'GET /admin/meetings/{meetingId}/registrations/search',
       'DELETE /admin/registrations/{registrationId}/check-in/{day}',
       'GET /admin/check-in/{checkinToken}',
+      // Waiting lists by hand: a promotion is notified through the queue, as an automatic one.
+      'POST /admin/registrations/{registrationId}/promote',
+      'POST /admin/registrations/{registrationId}/waiting-position',
     ],
     tables: { data: 'readWrite' },
-    sendsNotifications: false,
+    sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
   },
