@@ -11,6 +11,7 @@ import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurren
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { replacementOverrides } from './replacement.ts';
+import { seriesZoneOffsets } from './wall-clock.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
@@ -89,6 +90,9 @@ export class SessionService {
       visio_url: input.visio_url,
       default_topic: input.default_topic,
       reminders: input.reminders,
+      // Offsets of the zone, computed here (Intl is fine on an organiser's write) so that the
+      // data source and the reminder tick place local times without it.
+      zone_offsets: seriesZoneOffsets(input, now),
       created_at: at,
       updated_at: at,
     };
