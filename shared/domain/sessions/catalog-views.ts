@@ -44,13 +44,10 @@ type CatalogOccurrence = SessionOccurrenceView;
 type CatalogSubscriber = SessionSubscriberView;
 export type { CatalogOccurrence, CatalogSeries, CatalogSubscriber };
 
-export const seriesView = (s: Series): CatalogSeries => ({
-  id: s.id,
-  title: s.title,
-  timezone: s.timezone,
-  ...(s.zone_offsets !== undefined ? { zone_offsets: s.zone_offsets } : {}),
-  reminders: s.reminders,
-});
+/** The zone offsets stored with the series, when it has them: the tick places reminders with them. */
+const offsetsOf = (s: Series) => (s.zone_offsets !== undefined ? { zone_offsets: s.zone_offsets } : {});
+
+export const seriesView = (s: Series): CatalogSeries => ({ id: s.id, title: s.title, timezone: s.timezone, reminders: s.reminders, ...offsetsOf(s) });
 
 export const occurrenceView = (o: Occurrence): CatalogOccurrence => ({
   id: o.id,
