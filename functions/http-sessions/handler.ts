@@ -4,7 +4,7 @@ import { zBool, zOptional, zSlug } from '#shared/publik/coerce.ts';
 import { OccurrenceChangeSchema, OccurrenceIdSchema, SeriesIdSchema, SubscribeRequestSchema, TokenParamsSchema, UnsubscribeRequestSchema } from '#shared/domain/sessions/schema.ts';
 import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
-import { occurrenceDataSourceItem, seriesDefinitionView, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
+import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
 import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
@@ -87,7 +87,7 @@ export const routes = [
     audit: { action: 'series.put' },
     handle: async ({ params, body, now }) => {
       const { created, series } = await sessions.putSeries(params.seriesId, body, now);
-      return putAnswer(seriesDefinitionView(series), created);
+      return putAnswer(series, created);
     },
   }),
   route({

@@ -15,7 +15,7 @@ import { seriesZoneOffsets } from './wall-clock.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
-import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
+import { occurrenceDataSourceItem, seriesAdminView, seriesDefinitionView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
 const MAX_ATTEMPTS = 5;
@@ -104,7 +104,8 @@ export class SessionService {
       try {
         const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides });
         await this.refreshReminders(seriesId, now);
-        return { created, series: { ...series, created_at: createdAt } };
+        // The answer shows the definition the organiser sent, not the offsets stored with it.
+        return { created, series: seriesDefinitionView({ ...series, created_at: createdAt }) };
       } catch (error) {
         if (!(error instanceof StaleReadError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
