@@ -1,9 +1,13 @@
 // What the online-session routes (and the reminder engine's report) answer in `data`, as zod
 // schemas (see shared/openapi/answers/meetings.ts). From shared/domain/sessions/views.ts and
-// shared/domain/reminders/delivery-report.ts; a series is answered as stored (SeriesSchema).
+// shared/domain/reminders/delivery-report.ts; a series is answered as stored (SeriesSchema),
+// without the zone offsets stored with it.
 import * as z from 'zod';
 import { SeriesSchema, SubscriptionSchema } from '#shared/domain/sessions/schema.ts';
 import { absentAsNull } from '#shared/openapi/answers/stored.ts';
+
+/** A series as answers show it: the stored definition without its zone offsets (views.ts). */
+const SeriesDefinitionSchema = SeriesSchema.omit({ zone_offsets: true });
 
 const instant = () => z.string().meta({ description: 'ISO 8601 instant' });
 const count = () => z.int().min(0);
@@ -38,7 +42,7 @@ export const UnsubscribeAnswerSchema = z.object({
   replayed: z.boolean(),
 });
 
-export const SeriesAnswerSchema = SeriesSchema.extend({ created: z.boolean() });
+export const SeriesAnswerSchema = SeriesDefinitionSchema.extend({ created: z.boolean() });
 
 export const OccurrenceAnswerSchema = z.object({
   ...occurrenceItemShape,
@@ -48,7 +52,7 @@ export const OccurrenceAnswerSchema = z.object({
 });
 
 export const SeriesAdminListSchema = z.array(
-  SeriesSchema.extend({
+  SeriesDefinitionSchema.extend({
     bounded: z.boolean(),
     subscribers: count(),
     next_occurrences: z.array(
