@@ -7,7 +7,7 @@ import type { PeopleStore, PersonItem, RetentionObjects, RetentionStore } from '
 import {
   anonymiseRegistration,
   campaignRetentionDueAt,
-  DELIVERY_LINE_DAYS,
+  deliveryAddressesSentBy,
   holdsAgent,
   holdsIdentity,
   isDue,
@@ -17,11 +17,12 @@ import {
 } from './retention.ts';
 import { personExport, type ErasureCounts, type PersonExport } from './views.ts';
 
-export type PurgeKind = 'registrations' | 'subscriptions' | 'agents';
+export type PurgeKind = 'registrations' | 'subscriptions' | 'agents' | 'deliveries' | 'survey-markers';
 
 export interface RetentionObjectReport {
   kind: PurgeKind;
-  object: 'meeting' | 'series' | 'campaign';
+  /** `subject`: the delivery report's subject (`occurrence:…`, `meeting:…`, `survey:…`, `message:…`). */
+  object: 'meeting' | 'series' | 'campaign' | 'subject' | 'survey';
   id: string;
   due_at: string | null;
   count: number;
@@ -34,8 +35,6 @@ export interface RetentionReport {
   complete: boolean;
   counts: Record<PurgeKind, number>;
   objects: RetentionObjectReport[];
-  /** What DynamoDB's TTL deletes by itself (not counted here). */
-  ttl: Array<{ kind: 'deliveries'; after_days: number } | { kind: 'survey-markers'; survey_id: string; due_at: string }>;
 }
 
 export interface PurgeOptions {
@@ -75,9 +74,8 @@ export class RetentionService {
       at: at.toISOString(),
       dry_run: !apply,
       complete: true,
-      counts: { registrations: 0, subscriptions: 0, agents: 0 },
+      counts: { registrations: 0, subscriptions: 0, agents: 0, deliveries: 0, 'survey-markers': 0 },
       objects: [],
-      ttl: [{ kind: 'deliveries', after_days: DELIVERY_LINE_DAYS }, ...surveysDue(objects, at)],
     };
     const add = (entry: RetentionObjectReport) => {
       if (entry.count === 0) return;
@@ -131,6 +129,42 @@ export class RetentionService {
       const count = apply ? await this.store.eraseAgents(records) : records.length;
       add({ kind: 'agents', object: 'campaign', id: campaign.id, due_at: dueAt, count });
     }
+
+    // Delivery lines: the address goes, the line (status, instant) stays for the reports' counts.
+    const sentBy = deliveryAddressesSentBy(at);
+    const perSubject = new Map<string, number>();
+    let cursor: string | null = null;
+    do {
+      if (outOfTime()) {
+        report.complete = false;
+        break;
+      }
+      const page: { items: Array<{ ref: string; subject: string }>; cursor: string | null } = await this.store.pageDeliveryAddresses(sentBy, cursor, pageSize);
+      const erased = apply ? new Set(await this.store.eraseDeliveryLines(page.items.map((l) => l.ref))) : undefined;
+      for (const line of page.items) if (!erased || erased.has(line.ref)) perSubject.set(line.subject, (perSubject.get(line.subject) ?? 0) + 1);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    for (const [subject, count] of perSubject) add({ kind: 'deliveries', object: 'subject', id: subject, due_at: null, count });
+    if (!report.complete) return this.done(report, apply);
+
+    // Survey markers: deleted at the close (as it stands today) + 30 days.
+    for (const survey of objects.surveys) {
+      const dueAt = surveyMarkersDueAt(survey.closes_at);
+      if (!isDue(dueAt, at)) continue;
+      let count = 0;
+      let markers: string | null = null;
+      do {
+        if (outOfTime()) {
+          report.complete = false;
+          break;
+        }
+        const page: { items: string[]; cursor: string | null } = await this.store.pageSurveyMarkers(survey.id, markers, pageSize);
+        count += apply ? await this.store.deleteMarkers(page.items) : page.items.length;
+        markers = page.cursor;
+      } while (markers !== null);
+      add({ kind: 'survey-markers', object: 'survey', id: survey.id, due_at: dueAt, count });
+      if (!report.complete) break;
+    }
     return this.done(report, apply);
   }
 
@@ -138,12 +172,6 @@ export class RetentionService {
     if (apply) this.logger.info('retention purge', { at: report.at, complete: report.complete, ...report.counts });
     return report;
   }
-}
-
-function surveysDue(objects: RetentionObjects, at: Date): RetentionReport['ttl'] {
-  return objects.surveys
-    .map((s) => ({ kind: 'survey-markers' as const, survey_id: s.id, due_at: surveyMarkersDueAt(s.closes_at) }))
-    .filter((s) => isDue(s.due_at, at));
 }
 
 /** A meeting whose last day has not ended yet on its own wall clock: its registrations are "future". */
@@ -175,8 +203,9 @@ export class PeopleService {
    * Erases everything held about an email (`confirm`), or counts what it would erase. Future
    * registrations are cancelled first through the cancellation use case (places freed, waiting
    * lists promoted), then every registration is anonymised like the retention purge;
-   * subscriptions deleted; agents and delivery lines' addresses erased; markers of closed
-   * surveys deleted (an open survey's marker stays until its close). Idempotent.
+   * subscriptions deleted; agents and delivery lines' addresses erased; survey markers
+   * (participation, opt-out, invitation links) of closed surveys deleted (an open survey's stay
+   * until its close: the person can neither answer twice nor be invited again). Idempotent.
    */
   async erase(email: string, confirm: boolean, now: Date): Promise<ErasureCounts> {
     const objects = await this.store.listObjects();
@@ -224,7 +253,7 @@ export class PeopleService {
     for (const kind of ['proposal', 'support', 'ballot'] as const) {
       counts[`${kind}s_erased`] = await this.store.eraseAgents(agents.filter((a) => a.kind === kind));
     }
-    counts.deliveries_erased = await this.store.eraseDeliveryLines(deliveries);
+    counts.deliveries_erased = (await this.store.eraseDeliveryLines(deliveries)).length;
     await this.store.deleteRefs([...leftovers, ...closed.map((m) => m.ref)]);
     this.logger.info('person erased', { ...counts });
     return counts;
