@@ -275,6 +275,42 @@ describe('subscriptions and agents', () => {
   });
 });
 
+describe('a series bounded by count only', () => {
+  const countOnly = `compte-${suffix}`; // 3 instances: 2025-11-11, 2025-12-09, 2026-01-13
+
+  beforeAll(async () => {
+    await sessions.putSeries(
+      countOnly,
+      SeriesInputSchema.parse({
+        title: 'Sessions',
+        timezone: 'Europe/Paris',
+        rrule: 'FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2',
+        dtstart: '2025-11-11T14:00',
+        count: 3,
+        duration_minutes: 60,
+        visio_url: 'https://visio.example.org/club',
+        default_topic: 'Session',
+        reminders: [],
+      }),
+      REGISTERED,
+    );
+    await sessions.subscribe(
+      SubscribeRequestSchema.parse({ series_id: countOnly, form_uuid: `cnt-${suffix}`, email: `count.${suffix}@example.org`, first_name: 'Prénom' }),
+      nonce(),
+      REGISTERED,
+    );
+  });
+
+  it('ends at its last instance: its active subscriptions go 90 days later, not never', async () => {
+    const retention = only([countOnly]);
+    expect((await store.listObjects()).series.find((s) => s.id === countOnly)?.lastDate).toBe('2026-01-13');
+    expect(countFor(await retention.report(new Date('2026-04-13T21:59:59Z')), countOnly)).toBe(0);
+    expect(countFor(await retention.run(new Date('2026-04-13T22:00:00Z')), countOnly)).toBe(1);
+    expect(await store.listSubscriptions(countOnly)).toEqual([]);
+    expect(await store.findPersonItems(`count.${suffix}@example.org`)).toEqual([]);
+  });
+});
+
 describe('delivery lines', () => {
   const SENT = new Date('2026-01-05T08:00:00Z');
   const subjects = [`meeting:${recent}`, `occurrence:${seriesId}:2026-01-13`, `survey:avis-${suffix}`, `message:${recent}:m1`];

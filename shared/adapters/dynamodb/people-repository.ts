@@ -57,12 +57,20 @@ const SupportSchema = z.object({
 const BallotSchema = z.object({ campaign_id: z.string(), organisation: z.string(), cast_at: z.string(), agent: AgentSchema });
 
 /**
- * A series' last occurrence date without expanding its rule (that library stays out of this
- * bundle): its `until` date, on or after the last occurrence, so the purge never comes early. A
- * series bounded by `count` only, or without end, gives null (its subscriptions go when unsubscribed).
+ * A series' last occurrence date, without expanding its rule (that library stays out of this
+ * bundle): the rule's last instance stored with the series at its last write (`last_date`:
+ * a `count`-only series ends too; null without end), else — a series stored before it, until
+ * `scripts/backfill-person.ts` — its `until`; later if an occurrence was moved past it.
  */
-const seriesLastDate = (s: { until?: string | undefined }): string | null => (s.until === undefined ? null : s.until.slice(0, 10));
-
+function seriesLastDate(item: Item): string | null {
+  const series = seriesOf(item);
+  const stored = z.string().nullable().optional().parse(item['last_date']);
+  let last = stored === undefined ? (series.until?.slice(0, 10) ?? null) : stored;
+  if (last === null) return null;
+  const overrides = z.record(z.string(), z.object({ starts_at: z.string().optional(), cancelled: z.boolean().optional() }).loose()).optional().parse(item['overrides']) ?? {};
+  for (const o of Object.values(overrides)) if (o.starts_at !== undefined && o.cancelled !== true && o.starts_at.slice(0, 10) > last) last = o.starts_at.slice(0, 10);
+  return last;
+}
 
 /** The person's survey markers by item type (survey-repository.ts, survey-link-repository.ts). */
 const MARKER_KINDS: Record<string, SurveyMarker['kind']> = {
@@ -90,13 +98,13 @@ export class DynamoPeopleRepository implements PeopleStore {
     const [meetings, campaigns, series, surveys] = await Promise.all([
       list(meetingKeys.meetingListing('', '').gsi1pk, (item) => MeetingSchema.parse(item['meeting'])),
       list(voteKeys.CAMPAIGN_LISTING, (item) => CampaignSchema.parse(item['campaign'])),
-      list(sessionKeys.SERIES_LISTING, seriesOf),
+      list(sessionKeys.SERIES_LISTING, (item) => ({ ...seriesOf(item), lastDate: seriesLastDate(item) })),
       list(surveyKeys.SURVEY_LISTING, (item) => SurveySchema.parse(item['survey'])),
     ]);
     return {
       meetings: meetings.map((m) => ({ id: m.id, days: m.days, timezone: m.timezone, retention_days: m.retention_days })),
       campaigns: campaigns.map((c) => ({ id: c.id, closed_at: c.closed_at, vote_closes_at: c.vote_closes_at, retention_days: c.retention_days })),
-      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: seriesLastDate(s) })),
+      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: s.lastDate })),
       surveys: surveys.map((s) => ({ id: s.id, closes_at: s.closes_at })),
     };
   }

@@ -11,6 +11,7 @@ import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurren
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { replacementOverrides } from './replacement.ts';
+import { lastRuleDate } from './recurrence.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
@@ -98,7 +99,7 @@ export class SessionService {
       const previous = await this.deps.store.findSeriesWithOverrides(seriesId);
       const overrides = previous ? replacementOverrides(previous.series, series, previous.overrides, now) : [];
       try {
-        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides });
+        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides, lastDate: lastRuleDate(series) });
         await this.refreshReminders(seriesId, now);
         return { created, series: { ...series, created_at: createdAt } };
       } catch (error) {
