@@ -3,7 +3,7 @@
 // views.ts) and writes under conditions that hold only while an identity is still there.
 import type { Logger } from '#shared/domain/logger.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import type { PeopleStore, PersonItem, RetentionObjects, RetentionStore } from './ports.ts';
+import type { Page, PeopleStore, PersonItem, RetentionObjects, RetentionStore } from './ports.ts';
 import {
   anonymiseRegistration,
   campaignRetentionDueAt,
@@ -87,19 +87,12 @@ export class RetentionService {
       const dueAt = meetingRetentionDueAt(meeting);
       if (!isDue(dueAt, at)) continue;
       let count = 0;
-      let cursor: string | null = null;
-      do {
-        if (outOfTime()) {
-          report.complete = false;
-          break;
-        }
-        const page: { items: Registration[]; cursor: string | null } = await this.store.pageRegistrations(meeting.id, cursor, pageSize);
-        const due = page.items.filter(holdsIdentity);
+      report.complete = await eachPage(outOfTime, (cursor) => this.store.pageRegistrations(meeting.id, cursor, pageSize), async (items) => {
+        const due = items.filter(holdsIdentity);
         if (apply && due.length > 0) {
           count += (await this.store.anonymiseRegistrations(due.map((current) => ({ current, next: anonymiseRegistration(current, at) })))).length;
         } else count += due.length;
-        cursor = page.cursor;
-      } while (cursor !== null);
+      });
       add({ kind: 'registrations', object: 'meeting', id: meeting.id, due_at: dueAt, count });
       if (!report.complete) return this.done(report, apply);
     }
@@ -133,17 +126,10 @@ export class RetentionService {
     // Delivery lines: the address goes, the line (status, instant) stays for the reports' counts.
     const sentBy = deliveryAddressesSentBy(at);
     const perSubject = new Map<string, number>();
-    let cursor: string | null = null;
-    do {
-      if (outOfTime()) {
-        report.complete = false;
-        break;
-      }
-      const page: { items: Array<{ ref: string; subject: string }>; cursor: string | null } = await this.store.pageDeliveryAddresses(sentBy, cursor, pageSize);
-      const erased = apply ? new Set(await this.store.eraseDeliveryLines(page.items.map((l) => l.ref))) : undefined;
-      for (const line of page.items) if (!erased || erased.has(line.ref)) perSubject.set(line.subject, (perSubject.get(line.subject) ?? 0) + 1);
-      cursor = page.cursor;
-    } while (cursor !== null);
+    report.complete = await eachPage(outOfTime, (cursor) => this.store.pageDeliveryAddresses(sentBy, cursor, pageSize), async (items) => {
+      const erased = apply ? new Set(await this.store.eraseDeliveryLines(items.map((l) => l.ref))) : undefined;
+      for (const line of items) if (!erased || erased.has(line.ref)) perSubject.set(line.subject, (perSubject.get(line.subject) ?? 0) + 1);
+    });
     for (const [subject, count] of perSubject) add({ kind: 'deliveries', object: 'subject', id: subject, due_at: null, count });
     if (!report.complete) return this.done(report, apply);
 
@@ -152,16 +138,9 @@ export class RetentionService {
       const dueAt = surveyMarkersDueAt(survey.closes_at);
       if (!isDue(dueAt, at)) continue;
       let count = 0;
-      let markers: string | null = null;
-      do {
-        if (outOfTime()) {
-          report.complete = false;
-          break;
-        }
-        const page: { items: string[]; cursor: string | null } = await this.store.pageSurveyMarkers(survey.id, markers, pageSize);
-        count += apply ? await this.store.deleteMarkers(page.items) : page.items.length;
-        markers = page.cursor;
-      } while (markers !== null);
+      report.complete = await eachPage(outOfTime, (cursor) => this.store.pageSurveyMarkers(survey.id, cursor, pageSize), async (items) => {
+        count += apply ? await this.store.deleteMarkers(items) : items.length;
+      });
       add({ kind: 'survey-markers', object: 'survey', id: survey.id, due_at: dueAt, count });
       if (!report.complete) break;
     }
@@ -172,6 +151,18 @@ export class RetentionService {
     if (apply) this.logger.info('retention purge', { at: report.at, complete: report.complete, ...report.counts });
     return report;
   }
+}
+
+/** Reads pages from the first to the last, each handled before the next; false when the deadline stopped it. */
+async function eachPage<T>(outOfTime: () => boolean, read: (cursor: string | null) => Promise<Page<T>>, handle: (items: T[]) => Promise<void>): Promise<boolean> {
+  let cursor: string | null = null;
+  do {
+    if (outOfTime()) return false;
+    const page: Page<T> = await read(cursor);
+    await handle(page.items);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return true;
 }
 
 /** A meeting whose last day has not ended yet on its own wall clock: its registrations are "future". */
