@@ -166,8 +166,8 @@ export async function runRgpdBench(opts: { quick: boolean }): Promise<boolean> {
       created_at: `2025-12-15T10:00:00.${String(i % 1000).padStart(3, '0')}Z`,
       updated_at: '2025-12-15T10:00:00.000Z',
     }));
-    // And one reminder delivery line per registration, sent 2025-12-01 (its address due 2026-03-01), as stored.
-    const sentAt = '2025-12-01T08:00:00.000Z';
+    // And one reminder delivery line per registration, sent 2025-11-15 (its address due 2026-02-13), as stored.
+    const sentAt = '2025-11-15T08:00:00.000Z';
     const lines = regs.map((r) => ({
       ...reminderKeys.dispatchDelivery(`meeting:${purgeMeeting}`, 'reminder', 'r1', 1, r.id),
       ...reminderKeys.addressListing(sentAt),
