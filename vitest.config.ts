@@ -59,6 +59,8 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           // The emulators, then the console's build when missing or stale.
           globalSetup: [...emulatorSetup, 'tests/browser/support/global-setup.ts'],
+          // The log scan of the e2e files, on the functions the browser drives (contract-rgpd.md, "Logs").
+          setupFiles: ['tests/support/log-scan-setup.ts'],
           // Headless Chromium (Debian's) against the local gateway: one browser per file.
           testTimeout: 90_000,
           hookTimeout: 120_000,

@@ -7,13 +7,13 @@
 //    meetings, so cancelled first with a waiting person promoted —, 4 subscriptions, 4 delivery
 //    lines, a proposal, a co-signature, a ballot, a survey marker) among many other people:
 //    DynamoDB calls by operation (no Scan allowed) and time.
-// 2. The daily purge over N registrations due (10,000): time, DynamoDB calls per registration;
-//    then a second run (nothing left to do): time and calls.
+// 2. The daily purge over N registrations due (10,000) and N delivery lines whose address is due:
+//    time, DynamoDB calls per item; then a second run (nothing left to do): time and calls.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
-import { registrationKeys, personKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { registrationKeys, personKeys, reminderKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoPeopleRepository } from '#shared/adapters/dynamodb/people-repository.ts';
 import { DynamoRegistrationRepository, registrationItem } from '#shared/adapters/dynamodb/registration-repository.ts';
@@ -166,10 +166,32 @@ export async function runRgpdBench(opts: { quick: boolean }): Promise<boolean> {
       created_at: `2025-12-15T10:00:00.${String(i % 1000).padStart(3, '0')}Z`,
       updated_at: '2025-12-15T10:00:00.000Z',
     }));
-    const puts = regs.flatMap((r) => [
-      registrationItem(r),
-      { ...registrationKeys.email(r.meeting_id, r.email), ...personKeys.person(r.email), type: 'email', registration_id: r.id, form_uuid: r.form_uuid },
-    ]);
+    // And one reminder delivery line per registration, sent 2025-11-15 (its address due 2026-02-13), as stored.
+    const sentAt = '2025-11-15T08:00:00.000Z';
+    const lines = regs.map((r) => ({
+      ...reminderKeys.dispatchDelivery(`meeting:${purgeMeeting}`, 'reminder', 'r1', 1, r.id),
+      ...reminderKeys.addressListing(sentAt),
+      ...personKeys.person(r.email),
+      type: 'delivery',
+      subject: `meeting:${purgeMeeting}`,
+      kind: 'reminder',
+      rule: 'r1',
+      sequence: 1,
+      recipient: r.id,
+      state: 'sent',
+      to: r.email,
+      at: sentAt,
+      sent_at: sentAt,
+      claimed_at: sentAt,
+      detail: 'ses',
+    }));
+    const puts = [
+      ...regs.flatMap((r) => [
+        registrationItem(r),
+        { ...registrationKeys.email(r.meeting_id, r.email), ...personKeys.person(r.email), type: 'email', registration_id: r.id, form_uuid: r.form_uuid },
+      ]),
+      ...lines,
+    ];
     for (let i = 0; i < puts.length; i += 25 * 8) {
       await Promise.all(
         Array.from({ length: 8 }, async (_, k) => {
@@ -190,7 +212,12 @@ export async function runRgpdBench(opts: { quick: boolean }): Promise<boolean> {
     const second = await measure(() => retention.run(at));
     const purged = run.value.objects.find((o) => o.id === purgeMeeting)?.count ?? 0;
     const left = second.value.objects.find((o) => o.id === purgeMeeting)?.count ?? 0;
-    console.log(`purge of ${purgeCount}: ${purged} anonymised in ${run.ms} ms, ${run.total} DynamoDB calls (${(run.total / purgeCount).toFixed(3)} per registration); second run ${second.ms} ms, ${second.total} calls, ${left} changed`);
+    const addresses = run.value.counts.deliveries;
+    const addressesLeft = second.value.counts.deliveries;
+    const perItem = run.total / (purgeCount + addresses);
+    console.log(
+      `purge of ${purgeCount} registrations and ${purgeCount} delivery lines: ${purged} anonymised, ${addresses} addresses erased in ${run.ms} ms, ${run.total} DynamoDB calls (${perItem.toFixed(3)} per item); second run ${second.ms} ms, ${second.total} calls, ${left + addressesLeft} changed`,
+    );
 
     const scans = [exported, dry, erased, again, report, run, second].reduce((n, m) => n + (m.calls['Scan']?.calls ?? 0), 0);
     const result = {
@@ -209,12 +236,21 @@ export async function runRgpdBench(opts: { quick: boolean }): Promise<boolean> {
       purge: {
         registrationsDue: purgeCount,
         report: { ms: report.ms, total: report.total },
-        run: { ms: run.ms, anonymised: purged, dynamoCalls: run.calls, total: run.total, callsPerRegistration: Math.round((run.total / purgeCount) * 1000) / 1000, msPerRegistration: Math.round((run.ms / purgeCount) * 1000) / 1000 },
-        secondRun: { ms: second.ms, total: second.total, changed: left },
+        deliveryLinesDue: purgeCount,
+        run: {
+          ms: run.ms,
+          anonymised: purged,
+          addressesErased: addresses,
+          dynamoCalls: run.calls,
+          total: run.total,
+          callsPerItem: Math.round(perItem * 1000) / 1000,
+          msPerItem: Math.round((run.ms / (purgeCount + addresses)) * 1000) / 1000,
+        },
+        secondRun: { ms: second.ms, total: second.total, changed: left + addressesLeft },
       },
       scans,
     };
-    const ok = scans === 0 && items === 20 && changedAgain === 0 && purged === purgeCount && left === 0;
+    const ok = scans === 0 && items === 20 && changedAgain === 0 && purged === purgeCount && left === 0 && addresses === purgeCount && addressesLeft === 0;
     const files = writeResults('rgpd', startedAt, result, { latest: ok && !opts.quick });
     console.log(`${ok ? 'ok' : 'FAILED'}; results: ${files.latest ?? files.file}`);
     return ok;

@@ -396,7 +396,7 @@ export const scheduledFunctions: ScheduledFunctionSpec[] = [
   {
     name: 'schedule-retention',
     entry: 'functions/schedule-retention/handler.ts',
-    description: 'Retention purge (RGPD): anonymises registrations, deletes ended subscriptions, erases agents when their time is up',
+    description: 'Retention purge (RGPD): anonymises registrations, deletes ended subscriptions, erases agents and delivery addresses, deletes survey markers when their time is up',
     schedule: 'rate(1 day)',
     tables: { data: 'readWrite' },
     // A deleted subscription's form markers are found through the per-person index.

@@ -12,7 +12,7 @@ const personalData = (doc: Pick<RouteDoc, 'operationId' | 'summary' | 'data' | '
 export const docs: RouteDocs = {
   'GET /admin/retention': personalData({
     operationId: 'adminRetentionReport',
-    summary: 'What a retention purge at ?at= (default now) would change: counts per kind and per meeting, series or campaign',
+    summary: 'What a retention purge at ?at= (default now) would change: counts per kind and per meeting, series, campaign, survey or delivery report subject',
     data: RetentionReportSchema,
   }),
   'POST /admin/retention/run': personalData({

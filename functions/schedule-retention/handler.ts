@@ -1,6 +1,7 @@
 // Daily: the retention purge (contract-rgpd.md). Anonymises the registrations of meetings past
-// their last day + retention_days, deletes ended subscriptions and erases the agents of campaigns
-// past their close + retention_days, page by page under conditions; a run that reaches its time
+// their last day + retention_days, deletes ended subscriptions, erases the agents of campaigns
+// past their close + retention_days and the address of delivery lines sent 90 days ago, deletes
+// survey markers 30 days after the close, page by page under conditions; a run that reaches its time
 // budget stops and the next one goes on (what is done is never done twice).
 import { randomUUID } from 'node:crypto';
 import { createRetentionContext } from '#shared/contexts/people.ts';

@@ -6,6 +6,7 @@ import {
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type AttributeDefinition,
@@ -43,33 +44,56 @@ function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchem
   ];
 }
 
+function indexInput(index: TableDefinition['globalIndexes'][number]) {
+  return { IndexName: index.indexName, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: { ProjectionType: 'ALL' as const } };
+}
+
+function attributeDefinitions(def: TableDefinition): AttributeDefinition[] {
+  const attributes = new Map<string, AttributeDefinition>();
+  for (const key of [def.partitionKey, def.sortKey, ...def.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+    if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  }
+  return [...attributes.values()];
+}
+
 /** CreateTable input for one definition (on-demand billing, GSIs projecting ALL, like the stack). */
 export function createTableInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
-  const attributes = new Map<string, AttributeDefinition>();
-  const add = (key: KeyAttribute | undefined) => {
-    if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
-  };
-  add(def.partitionKey);
-  add(def.sortKey);
-  for (const index of def.globalIndexes) {
-    add(index.partitionKey);
-    add(index.sortKey);
-  }
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...attributes.values()],
+    AttributeDefinitions: attributeDefinitions(def),
     KeySchema: keySchema(def.partitionKey, def.sortKey),
-    ...(def.globalIndexes.length > 0
-      ? {
-          GlobalSecondaryIndexes: def.globalIndexes.map((index) => ({
-            IndexName: index.indexName,
-            KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' as const },
-          })),
-        }
-      : {}),
+    ...(def.globalIndexes.length > 0 ? { GlobalSecondaryIndexes: def.globalIndexes.map(indexInput) } : {}),
   };
+}
+
+/**
+ * Adds the indexes of `def` that an existing table lacks (a `.local/data` table created before
+ * an index was defined), one UpdateTable each (DynamoDB creates one index at a time), and waits
+ * until each is active. Items already stored are indexed by DynamoDB itself. Returns the names added.
+ */
+export async function addMissingIndexes(client: DynamoDBClient, def: TableDefinition, tableName: string): Promise<string[]> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const added: string[] = [];
+  for (const index of def.globalIndexes) {
+    if (present.has(index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions(def),
+        GlobalSecondaryIndexUpdates: [{ Create: indexInput(index) }],
+      }),
+    );
+    for (let i = 0; ; i++) {
+      const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (now?.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.indexName)?.IndexStatus === 'ACTIVE') break;
+      if (i >= 120) throw new Error(`Index ${index.indexName} of ${tableName} not active after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    added.push(index.indexName);
+  }
+  return added;
 }
 
 function physicalName(names: Record<TableId, string>, def: TableDefinition): string {
@@ -102,7 +126,8 @@ async function ensureTimeToLive(client: DynamoDBClient, tableName: string, attri
 
 /**
  * Creates every table of `tableDefinitions` under the given physical names, skipping those that
- * already exist, waits until they are active and enables TTL. Safe to call again.
+ * already exist (adding the indexes they lack), waits until they are active and enables TTL.
+ * Safe to call again.
  */
 export async function createTables(client: DynamoDBClient, names: Record<TableId, string>): Promise<CreatedTable[]> {
   return Promise.all(
@@ -119,6 +144,8 @@ export async function createTables(client: DynamoDBClient, names: Record<TableId
         }
       }
       await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: name });
+      // A table kept from an older `npm start` (.local/data) gets the indexes defined since.
+      if (!created) await addMissingIndexes(client, def, name);
       if (def.ttlAttribute) await ensureTimeToLive(client, name, def.ttlAttribute);
       return { id: def.id as TableId, name, created };
     }),

@@ -10,7 +10,10 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  CreateTableCommand,
   DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,7 +29,7 @@ import { startGateway, type Gateway, type HttpHandler } from '../../scripts/loca
 import { createQueueWithDlq, startQueuePoller } from '../../scripts/local/queue-poller.ts';
 import { loadHandler } from '../../scripts/local/registry.ts';
 import { buildScheduledEvent, invokeScheduled, type ScheduledHandler } from '../../scripts/local/scheduler.ts';
-import { createTables } from '../../scripts/local/tables.ts';
+import { createTableInput, createTables } from '../../scripts/local/tables.ts';
 import { readRuntimeState, writeRuntimeState, type RuntimeState } from '../../scripts/local/runtime-state.ts';
 import { recordingConsumer } from '#tests/support/recording-consumer.ts';
 
@@ -434,6 +437,57 @@ describe('tables from the shared definitions', () => {
       expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
     }
   });
+});
+
+describe('a data table kept from an older npm start', () => {
+  // Its own DynamoDB Local on a data folder, as `npm start` runs it (and away from the other
+  // files' load: building an index waits for the database), stopped and started again between.
+  it('gets the indexes defined since it was created, with the items it already held', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddb-old-'));
+    const names = { DataTable: 'publik-club-data', NonceTable: 'publik-club-nonces' };
+    try {
+      // As created before the per-person index existed: gsi1 only, and an item carrying `person`.
+      const before = await startDynamoDbLocal({ dbPath: dir });
+      const first = new DynamoDBClient(localClientConfig(before.endpoint));
+      try {
+        const old = createTableInput(dataTable, names.DataTable);
+        await first.send(
+          new CreateTableCommand({
+            ...old,
+            AttributeDefinitions: old.AttributeDefinitions?.filter((a) => a.AttributeName !== 'person'),
+            GlobalSecondaryIndexes: old.GlobalSecondaryIndexes?.filter((i) => i.IndexName === 'gsi1'),
+          }),
+        );
+        await first.send(new PutItemCommand({ TableName: names.DataTable, Item: { pk: { S: 'REG#1' }, sk: { S: 'META' }, person: { S: 'a@example.org' } } }));
+      } finally {
+        first.destroy();
+        await before.stop();
+      }
+
+      const after = await startDynamoDbLocal({ dbPath: dir });
+      const client = new DynamoDBClient(localClientConfig(after.endpoint));
+      try {
+        const created = await createTables(client, names);
+        expect(created.map((t) => t.created)).toEqual([false, true]);
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: names.DataTable }));
+        expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.IndexStatus]).sort()).toEqual([
+          ['gsi1', 'ACTIVE'],
+          ['people', 'ACTIVE'],
+        ]);
+        const found = await client.send(
+          new QueryCommand({ TableName: names.DataTable, IndexName: 'people', KeyConditionExpression: 'person = :p', ExpressionAttributeValues: { ':p': { S: 'a@example.org' } } }),
+        );
+        expect(found.Items?.map((i) => i['pk']?.S)).toEqual(['REG#1']);
+        // Again: nothing to add.
+        expect((await createTables(client, names)).map((t) => t.created)).toEqual([false, false]);
+      } finally {
+        client.destroy();
+        await after.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('SQS event source stand-in', () => {

@@ -1,6 +1,6 @@
 // A person's access and erasure requests against DynamoDB Local: one person present in every
 // context (two registrations, a subscription, a delivery line, a proposal, a co-signature, a
-// ballot, a survey answer) is exported item by item, then erased: a scan of the table finds
+// ballot, a survey answer, a survey invitation's one-click link and opt-out) is exported item by item, then erased: a scan of the table finds
 // nothing of their identity, the counts, results and statistics are the same, the person waiting
 // for their freed place is confirmed, and erasing again changes nothing. No table is scanned by
 // the service: its reads go through the per-person index (asserted on the calls it sends).
@@ -14,7 +14,9 @@ import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repos
 import { DynamoPeopleRepository } from '#shared/adapters/dynamodb/people-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { DynamoSessionRepository } from '#shared/adapters/dynamodb/session-repository.ts';
+import { DynamoSurveyLinkRepository } from '#shared/adapters/dynamodb/survey-link-repository.ts';
 import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
+import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { DynamoVoteRepository } from '#shared/adapters/dynamodb/vote-repository.ts';
 import { CallNonce } from '#shared/domain/call-nonce.ts';
 import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
@@ -78,7 +80,9 @@ const people = new PeopleService(peopleStore, registrations, silent);
 const EMAIL = `perrine.personne.${suffix}@example.org`;
 const FIRST = 'Perrine';
 const LAST = `Personne${suffix}`;
-const identity = [EMAIL, FIRST, LAST, '+33 6 12 34 56 78'];
+const surveyIdOf = `avis-${suffix}`;
+// The survey markers hold no address but the person's keyed hash: nothing may keep it either.
+const identity = [EMAIL, FIRST, LAST, '+33 6 12 34 56 78', participationHash(PARTICIPATION_KEY, surveyIdOf, EMAIL)];
 
 const T0 = new Date('2027-02-01T10:00:00Z');
 const ANSWERED = new Date('2027-03-12T10:00:00Z');
@@ -91,7 +95,7 @@ const futureMeeting = `futur-${suffix}`;
 const pastMeeting = `passe-${suffix}`;
 const seriesId = `serie-${suffix}`;
 const campaignId = `camp-${suffix}`;
-const surveyId = `avis-${suffix}`;
+const surveyId = surveyIdOf;
 const nonce = () => new CallNonce('demarches.example.org', randomUUID(), Math.floor(Date.now() / 1000) + 300);
 
 const meetingInput = (date: string, capacity: number) =>
@@ -178,6 +182,11 @@ beforeAll(async () => {
     T0,
   );
   await surveys.answer(surveyId, AnswerBodySchema.parse({ form_uuid: `a1-${suffix}`, email: EMAIL, answers: { global: 4 } }), ANSWERED);
+  // An invitation's one-click link (keyed by its token's hash) and the opt-out it wrote.
+  const links = new DynamoSurveyLinkRepository(ddb, tables.DataTable);
+  const link = { survey_id: surveyId, title: 'Votre avis', participation: participationHash(PARTICIPATION_KEY, surveyId, EMAIL) };
+  await links.saveLink(`lien-${suffix}-abcdefghijklmnopqrstuvwxyz`, link);
+  await links.optOut(link, ANSWERED);
 
   await votes.putCampaign(
     campaignId,
@@ -236,6 +245,7 @@ describe('access and erasure by email', () => {
     expect(out.cosignatures).toEqual([expect.objectContaining({ campaign_id: campaignId, organisation: 'Commune A' })]);
     expect(out.ballots).toEqual([expect.objectContaining({ campaign_id: campaignId, organisation: 'Commune A' })]);
     expect(out.survey_participations).toEqual([{ survey_id: surveyId, closes_at: '2027-03-31T23:59:59+02:00' }]);
+    expect(out.survey_invitations).toEqual([{ survey_id: surveyId, closes_at: '2027-03-31T23:59:59+02:00', opted_out: true, links: 1 }]);
     expect(out.survey_answers).toMatch(/sans identité/);
     expect(JSON.stringify(out)).not.toContain('waiting.');
     expect(sent).not.toContain('ScanCommand');
@@ -253,7 +263,7 @@ describe('access and erasure by email', () => {
       supports_erased: 2,
       ballots_erased: 1,
       deliveries_erased: 1,
-      survey_markers_deleted: 1,
+      survey_markers_deleted: 3,
       survey_markers_kept: 0,
     });
     expect(holdingIdentity(await scanAll()).length).toBe(before);
@@ -266,7 +276,7 @@ describe('access and erasure by email', () => {
     sent.length = 0;
 
     const counts = await people.erase(EMAIL, true, NOW);
-    expect(counts).toMatchObject({ registrations_cancelled: 1, registrations_anonymised: 2, subscriptions_deleted: 1, proposals_erased: 1, supports_erased: 2, ballots_erased: 1, deliveries_erased: 1, survey_markers_deleted: 1 });
+    expect(counts).toMatchObject({ registrations_cancelled: 1, registrations_anonymised: 2, subscriptions_deleted: 1, proposals_erased: 1, supports_erased: 2, ballots_erased: 1, deliveries_erased: 1, survey_markers_deleted: 3 });
     expect(sent).not.toContain('ScanCommand');
 
     expect(holdingIdentity(await scanAll())).toEqual([]);
@@ -293,6 +303,6 @@ describe('access and erasure by email', () => {
     });
     expect(await scanAll()).toEqual(snapshot);
     const again = await people.export(EMAIL, NOW);
-    expect([again.registrations, again.subscriptions, again.deliveries, again.proposals, again.cosignatures, again.ballots, again.survey_participations]).toEqual([[], [], [], [], [], [], []]);
+    expect([again.registrations, again.subscriptions, again.deliveries, again.proposals, again.cosignatures, again.ballots, again.survey_participations, again.survey_invitations]).toEqual([[], [], [], [], [], [], [], []]);
   });
 });

@@ -1,11 +1,21 @@
 // The retention purge against DynamoDB Local: the report counts what a run changes, a run
 // anonymises registrations (counts and listings unchanged), deletes ended subscriptions and
-// erases agents (results unchanged); a second run changes nothing; a run killed halfway resumes
-// on the next; a run out of time says so and leaves the rest.
+// erases agents (results unchanged), erases the address of delivery lines 90 days old (the
+// lines and every report count stay) and deletes survey markers at the close as it stands + 30
+// days; a second run changes nothing; a run killed halfway resumes on the next; a run out of
+// time says so and leaves the rest.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { DynamoDeliveryRepository } from '#shared/adapters/dynamodb/delivery-repository.ts';
+import { reminderKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-repository.ts';
+import { deliveryReport } from '#shared/domain/reminders/delivery-report.ts';
+import { AnswerBodySchema, SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
+import { SurveyService } from '#shared/domain/surveys/service.ts';
+import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoPeopleRepository } from '#shared/adapters/dynamodb/people-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
@@ -41,6 +51,13 @@ const sessionStore = new DynamoSessionRepository(ddb, tables.DataTable, tables.N
 const sessions = new SessionService({ store: sessionStore, confirmations: { publishConfirmation: async () => undefined }, baseUrl: 'http://club.test', logger: silent });
 const votes = new VoteService({ store: new DynamoVoteRepository(ddb, tables.DataTable, tables.NonceTable) });
 const store = new DynamoPeopleRepository(ddb, tables.DataTable, async () => 'key');
+const deliveries = new DynamoDeliveryRepository(ddb, tables.DataTable);
+const surveys = new SurveyService({
+  store: new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable),
+  registrations: registrationRepo,
+  meetings: meetingsRepo,
+  participationKey: async () => 'key',
+});
 const nonce = () => new CallNonce('demarches.example.org', randomUUID(), Math.floor(Date.now() / 1000) + 300);
 
 const REGISTERED = new Date('2025-12-15T10:00:00Z');
@@ -255,5 +272,140 @@ describe('subscriptions and agents', () => {
     expect((await store.listAgents(campaignId)).map((r) => r.agent)).toEqual([{ email: '' }, { email: '' }, { email: '' }, { email: '' }]);
     expect(await store.findPersonItems('a@example.org')).toEqual([]);
     expect(countFor(await retention.run(new Date('2026-01-30T16:00:00Z')), campaignId)).toBe(0);
+  });
+});
+
+describe('a series bounded by count only', () => {
+  const countOnly = `compte-${suffix}`; // 3 instances: 2025-11-11, 2025-12-09, 2026-01-13
+
+  beforeAll(async () => {
+    await sessions.putSeries(
+      countOnly,
+      SeriesInputSchema.parse({
+        title: 'Sessions',
+        timezone: 'Europe/Paris',
+        rrule: 'FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2',
+        dtstart: '2025-11-11T14:00',
+        count: 3,
+        duration_minutes: 60,
+        visio_url: 'https://visio.example.org/club',
+        default_topic: 'Session',
+        reminders: [],
+      }),
+      REGISTERED,
+    );
+    await sessions.subscribe(
+      SubscribeRequestSchema.parse({ series_id: countOnly, form_uuid: `cnt-${suffix}`, email: `count.${suffix}@example.org`, first_name: 'Prénom' }),
+      nonce(),
+      REGISTERED,
+    );
+  });
+
+  it('ends at its last instance: its active subscriptions go 90 days later, not never', async () => {
+    const retention = only([countOnly]);
+    expect((await store.listObjects()).series.find((s) => s.id === countOnly)?.lastDate).toBe('2026-01-13');
+    expect(countFor(await retention.report(new Date('2026-04-13T21:59:59Z')), countOnly)).toBe(0);
+    expect(countFor(await retention.run(new Date('2026-04-13T22:00:00Z')), countOnly)).toBe(1);
+    expect(await store.listSubscriptions(countOnly)).toEqual([]);
+    expect(await store.findPersonItems(`count.${suffix}@example.org`)).toEqual([]);
+  });
+});
+
+describe('delivery lines', () => {
+  const SENT = new Date('2026-01-05T08:00:00Z');
+  const subjects = [`meeting:${recent}`, `occurrence:${seriesId}:2026-01-13`, `survey:avis-${suffix}`, `message:${recent}:m1`];
+  const line = (subject: string, n: number) => ({ subject, kind: subject.split(':')[0] === 'survey' ? 'invitation' : 'reminder', rule: 'r1', sequence: 1, recipient: `rcpt-${n}` });
+
+  /** Each subject: two lines sent, one failed after trying, one skipped before any address (unsubscribed). */
+  beforeAll(async () => {
+    for (const subject of subjects) {
+      for (const [n, outcome] of (['sent', 'sent', 'failed', 'skipped'] as const).entries()) {
+        const ref = line(subject, n);
+        const claim = await deliveries.claimDispatch(ref, SENT, 60);
+        if (claim.status !== 'claimed') throw new Error('claim');
+        const to = `d${n}.${suffix}@example.org`;
+        if (outcome === 'sent') await deliveries.markDispatchSent(ref, claim.token, SENT, 'ses-id', to);
+        else if (outcome === 'failed') await deliveries.releaseDispatch(ref, claim.token, SENT, `Rejected: ${to}`, to);
+        else await deliveries.markDispatchSkipped(ref, claim.token, SENT, 'unsubscribed');
+      }
+    }
+  });
+
+  const reports = () => Promise.all(subjects.map(async (subject) => deliveryReport(await deliveries.listDispatchDeliveries(subject))));
+  const DUE_AT = new Date('2026-04-05T08:00:00Z'); // sent + 90 days
+
+  it('the lines carry no TTL: the purge, not DynamoDB, decides what goes', async () => {
+    const stored = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: reminderKeys.dispatchDelivery(subjects[0] as string, 'reminder', 'r1', 1, 'rcpt-0') }));
+    expect(stored.Item?.['to']).toBe(`d0.${suffix}@example.org`);
+    expect(stored.Item).not.toHaveProperty('expiresAt');
+  });
+
+  it('the addresses go 90 days after sending, the lines and every report count stay; a second run changes nothing', async () => {
+    const before = await reports();
+    expect(before.map((r) => r.counts)).toEqual(subjects.map(() => ({ sent: 2, failed: 1, skipped: 1, sending: 0 })));
+    const retention = only([]);
+    expect((await retention.report(new Date(DUE_AT.getTime() - 1))).counts.deliveries).toBe(0);
+    const dry = await retention.report(DUE_AT);
+    expect(dry.counts.deliveries).toBe(12);
+    expect(dry.objects.filter((o) => o.kind === 'deliveries').map((o) => [o.object, o.id, o.count]).sort()).toEqual(subjects.map((s) => ['subject', s, 3]).sort());
+
+    const run = await retention.run(DUE_AT, { pageSize: 5 });
+    expect(run.counts.deliveries).toBe(12);
+    expect(run.complete).toBe(true);
+    const after = await reports();
+    expect(after.map((r) => r.counts)).toEqual(before.map((r) => r.counts));
+    const withoutEmail = (r: (typeof before)[number]) => r.deliveries.map((d) => JSON.stringify({ ...d, email: null })).sort();
+    expect(after.map(withoutEmail)).toEqual(before.map(withoutEmail));
+    expect(after.flatMap((r) => r.deliveries.map((d) => d.email))).toEqual(after.flatMap((r) => r.deliveries.map(() => null)));
+    for (const n of [0, 1, 2]) expect(await store.findPersonItems(`d${n}.${suffix}@example.org`)).toEqual([]);
+    const failed = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: reminderKeys.dispatchDelivery(subjects[1] as string, 'reminder', 'r1', 1, 'rcpt-2') }));
+    expect(JSON.stringify(failed.Item)).not.toContain(suffix + '@');
+    expect(failed.Item).toMatchObject({ state: 'failed', recipient: 'rcpt-2' });
+
+    expect((await retention.run(DUE_AT)).counts.deliveries).toBe(0);
+  });
+});
+
+describe('survey markers', () => {
+  const surveyId = `avis-${suffix}`;
+  const input = (closes: string) =>
+    SurveyInputSchema.parse({
+      meeting_id: recent,
+      title: 'Votre avis',
+      opens_at: '2026-01-10T16:00:00+01:00',
+      closes_at: closes,
+      eligibility: 'registered',
+      min_group_size: 1,
+      questions: [{ id: 'global', type: 'rating', label: 'Note', required: true }],
+    });
+  const email = `p1.${recent}@example.org`;
+
+  beforeAll(async () => {
+    await surveys.putSurvey(surveyId, input('2026-01-31T23:00:00Z'), REGISTERED);
+    await surveys.answer(surveyId, AnswerBodySchema.parse({ form_uuid: `a-${suffix}`, email, answers: { global: 5 } }), new Date('2026-01-11T10:00:00Z'));
+    // The close moved 60 days later after the answer: the marker must outlive the first close + 30 days.
+    await surveys.putSurvey(surveyId, input('2026-04-01T22:00:00Z'), new Date('2026-01-20T10:00:00Z'));
+  }, 60_000);
+
+  it('carry no TTL fixed at answer time, and stay while the survey, closed later, still needs them', async () => {
+    const marker = await ddb.send(new GetCommand({ TableName: tables.DataTable, Key: surveyKeys.participation(surveyId, participationHash('key', surveyId, email)) }));
+    expect(marker.Item).toBeDefined();
+    expect(marker.Item).not.toHaveProperty('expiresAt');
+    const retention = only([surveyId]);
+    // The first close + 30 days: nothing due, the person still cannot answer twice.
+    expect((await retention.run(new Date('2026-03-05T00:00:00Z'))).counts['survey-markers']).toBe(0);
+    expect(await surveys.hasAnswered(surveyId, email)).toBe(true);
+  });
+
+  it('go at the close as it stands + 30 days (participation and replay), once', async () => {
+    const retention = only([surveyId]);
+    expect((await retention.report(new Date('2026-05-01T21:59:59Z'))).counts['survey-markers']).toBe(0);
+    const dueAt = new Date('2026-05-01T22:00:00Z');
+    expect((await retention.report(dueAt)).objects.filter((o) => o.kind === 'survey-markers')).toEqual([
+      { kind: 'survey-markers', object: 'survey', id: surveyId, due_at: '2026-05-01T22:00:00.000Z', count: 2 },
+    ]);
+    expect((await retention.run(dueAt)).counts['survey-markers']).toBe(2);
+    expect(await surveys.hasAnswered(surveyId, email)).toBe(false);
+    expect((await retention.run(dueAt)).counts['survey-markers']).toBe(0);
   });
 });

@@ -195,11 +195,12 @@ describe('answering at once', () => {
       expect(Object.keys(r).sort()).toEqual(['pk', 'response', 'sk', 'type']);
       expect(Object.keys(r['response'] as object).sort()).toEqual(['answers', 'id', 'mode', 'profile']);
     }
-    // Markers carry their key, type and expiry (the survey's close + 30 days) only: no response id.
+    // Markers carry their key, type and their entry in the survey's marker listing (purged at the
+    // close + 30 days, no TTL fixed at answer time) only: no response id, no time.
     const ids = new Set(stored.map((r) => r.id));
     for (const m of surveyItems.filter((i) => i['type'] === 'survey-participation' || i['type'] === 'survey-form')) {
-      expect(Object.keys(m).sort()).toEqual(['expiresAt', 'pk', 'sk', 'type']);
-      expect(m['expiresAt']).toBe(Date.parse('2027-07-30T21:59:59Z') / 1000);
+      expect(Object.keys(m).sort()).toEqual(['gsi1pk', 'gsi1sk', 'pk', 'sk', 'type']);
+      expect(m['gsi1pk']).toBe(`SURVEY#${String(m['pk']).split('#')[1]}#MARKERS`);
       expect([...ids].some((id) => String(m['pk']).includes(id))).toBe(false);
     }
   });

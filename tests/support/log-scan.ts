@@ -2,9 +2,8 @@
 // runs is captured and scanned for emails, phone numbers, bearer tokens, URL signatures,
 // personal-link and check-in tokens, and for every value a request carried in a personal field
 // (names, emails, phones, needs, free-text answers) or as a credential (the admin token, the
-// signature, a token in the path or query). Reusable: the e2e setup runs it for every e2e file
-// (tests/support/e2e-setup.ts); a browser suite can capture the local runtime's output the same
-// way (`capture`, or `addLines` for text read elsewhere) and note its requests (`noteRequest`).
+// signature, a token in the path or query). Run for every e2e and browser test file by
+// tests/support/log-scan-setup.ts; `addLines` scans text read elsewhere.
 
 import type { GatewayFunction, HttpHandler } from '../../scripts/local/gateway.ts';
 
@@ -197,7 +196,7 @@ export function notingFunctions<F extends GatewayFunction>(
   }));
 }
 
-/** The scan of the running test file, when its setup started one (tests/support/e2e-setup.ts). */
+/** The scan of the running test file, when its setup started one (tests/support/log-scan-setup.ts). */
 let current: LogScan | undefined;
 export const activeLogScan = (): LogScan | undefined => current;
 export function setActiveLogScan(scan: LogScan | undefined): void {

@@ -24,8 +24,11 @@ import { deliveryKeys, personKeys, reminderKeys } from '#shared/adapters/dynamod
 import { collect, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
-// Markers outlive any redelivery (SQS keeps a message 14 days at most, DLQ included) and stay
-// readable for support questions ("was I notified?") for a quarter; TTL then removes them.
+// A notification's markers (no address in them) outlive any redelivery (SQS keeps a message 14
+// days at most, DLQ included) and stay readable for support questions ("was I notified?") for a
+// quarter; TTL then removes them. The reminder engine's lines have no TTL: they are the delivery
+// reports' lines and counts, kept; the retention purge erases their address after 90 days
+// (keys.ts reminderKeys.addressListing).
 const MARKER_LIFETIME_SECONDS = 90 * 24 * 3600;
 
 const MarkerSchema = z.object({
@@ -35,7 +38,7 @@ const MarkerSchema = z.object({
 
 // Lease instants are ISO strings from toISOString (fixed width, UTC): they compare as text.
 const CLAIMABLE = 'attribute_not_exists(#pk) OR #state = :failed OR (#state = :sending AND #lease_until < :now)';
-const CLAIM = 'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, #type = :type, #ttl = :ttl';
+const CLAIM = 'SET #state = :sending, #claim_token = :token, #lease_until = :lease, #claimed_at = :now, #type = :type';
 const OWNED = '#state = :sending AND #claim_token = :token';
 
 export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDeliveryRepository {
@@ -45,7 +48,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
   ) {}
 
   claim(notificationId: string, channel: DeliveryChannel, now: Date, leaseSeconds: number): Promise<ClaimResult> {
-    return this.claimKey(deliveryKeys.delivery(notificationId, channel), { notification_id: notificationId, channel }, now, leaseSeconds);
+    const expires = Math.floor(now.getTime() / 1000) + MARKER_LIFETIME_SECONDS;
+    return this.claimKey(deliveryKeys.delivery(notificationId, channel), { notification_id: notificationId, channel, [TTL_ATTRIBUTE]: expires }, now, leaseSeconds);
   }
 
   /** Claims `key`, writing `identity` (attributes naming what the marker is for) with the claim. */
@@ -71,7 +75,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
           Key: key,
           UpdateExpression: update,
           ConditionExpression: CLAIMABLE,
-          ExpressionAttributeNames: { ...exprNames(CLAIM, CLAIMABLE), '#attempts': 'attempts', '#ttl': TTL_ATTRIBUTE, ...names },
+          ExpressionAttributeNames: { ...exprNames(CLAIM, CLAIMABLE), '#attempts': 'attempts', ...names },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':failed': 'failed',
@@ -79,7 +83,6 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
             ':now': now.toISOString(),
             ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
             ':type': 'delivery',
-            ':ttl': Math.floor(now.getTime() / 1000) + MARKER_LIFETIME_SECONDS,
             ':one': 1,
             ...values,
           },
@@ -152,8 +155,9 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
     values: { ':at': string; ':detail': string },
     to?: string,
   ): Promise<boolean> {
-    // The recipient's address joins the per-person index (keys.ts, personKeys) with the line.
-    const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to, #person = :person' : ''} REMOVE #lease_until`;
+    // The recipient's address joins the per-person index (keys.ts, personKeys) and the listing
+    // of addresses the retention purge erases after 90 days (reminderKeys.addressListing).
+    const update = `SET #state = :state, #sent_at = :at, #detail = :detail, #at = :at${to ? ', #to = :to, #person = :person, #gsi1pk = :addresses, #gsi1sk = :at' : ''} REMOVE #lease_until`;
     const out = await updateIfHolds(this.client, {
       TableName: this.tableName,
       Key: key,
@@ -165,7 +169,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository, DispatchDel
         ':sending': 'sending',
         ':token': token,
         ...values,
-        ...(to ? { ':to': to, ':person': personKeys.value(to) } : {}),
+        ...(to ? { ':to': to, ':person': personKeys.value(to), ':addresses': reminderKeys.ADDRESS_LISTING } : {}),
       },
     });
     return out !== undefined;

@@ -63,6 +63,14 @@ export const reminderKeys = {
     sk: `${kind}#${rule ?? '-'}#${sequence}#${recipient}`,
   }),
   dispatchDeliveryPartition: (subject: string) => `DLV#${subject}`,
+  /**
+   * Delivery lines still holding their recipient's address, through gsi1, oldest outcome first
+   * (sparse: written with the address, removed with it). The retention purge erases the
+   * addresses 90 days old from it (shared/domain/people/retention.ts); the lines stay, without TTL.
+   * One partition: written at the email-sending rate, far below a partition's write limit.
+   */
+  addressListing: (at: string) => ({ gsi1pk: 'DLV-ADDRESSES', gsi1sk: at }),
+  ADDRESS_LISTING: 'DLV-ADDRESSES',
 } as const;
 
 /** Online session series, their occurrence changes and their subscriptions. */
@@ -145,6 +153,21 @@ export const surveyKeys = {
   text: (surveyId: string, questionId: string, textId: string) => ({ pk: `SURVEY#${surveyId}#TEXTS#${questionId}`, sk: textId }),
   /** Counter set of the survey's statistics (shared/adapters/dynamodb/counters.ts). */
   counterSet: (surveyId: string) => `SURVEY#${surveyId}`,
+  /**
+   * A survey's markers (participation, replay, opt-out, one-click link) through gsi1, without
+   * TTL: the retention purge deletes them at the survey's close + 30 days, the close read on the
+   * day (a close moved later keeps them longer). A person's participation, opt-out and links
+   * sort under their participation hash (found by the export and erased by the erasure); the
+   * replay markers under `~form#` (no link to a person). No time in any sort key.
+   */
+  markerListing: (surveyId: string, sort: string) => ({ gsi1pk: `SURVEY#${surveyId}#MARKERS`, gsi1sk: sort }),
+  markerListingPartition: (surveyId: string) => `SURVEY#${surveyId}#MARKERS`,
+  markerSort: {
+    participation: (hash: string) => `${hash}#answered`,
+    optOut: (hash: string) => `${hash}#opted-out`,
+    link: (hash: string, tokenHash: string) => `${hash}#link#${tokenHash}`,
+    replay: (hash: string) => `~form#${hash}`,
+  },
 } as const;
 
 /**

@@ -4,7 +4,7 @@
 // erasure requests). Items the domain only needs to find again travel as opaque refs.
 import { ConditionalCheckFailedException, DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
-import type { AgentRecord, ItemRef, Page, PeopleStore, PersonItem, RetentionObjects, SurveyMarker, SurveyRetention } from '#shared/domain/people/ports.ts';
+import type { AgentRecord, DeliveryAddress, ItemRef, Page, PeopleStore, PersonItem, RetentionObjects, SurveyMarker, SurveyRetention } from '#shared/domain/people/ports.ts';
 import { ERASED_AGENT } from '#shared/domain/people/retention.ts';
 import { MeetingSchema } from '#shared/domain/meetings/schema.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
@@ -12,9 +12,8 @@ import { SubscriptionSchema, type Subscription } from '#shared/domain/sessions/s
 import { participationHash } from '#shared/domain/surveys/anonymity.ts';
 import { SurveySchema } from '#shared/domain/surveys/schema.ts';
 import type { Agent } from '#shared/domain/votes/schema.ts';
-import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
 import { DispatchRowSchema } from '#shared/adapters/dynamodb/delivery-repository.ts';
-import { meetingKeys, registrationKeys, sessionKeys, surveyKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { meetingKeys, registrationKeys, reminderKeys, sessionKeys, surveyKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, listingItems, listingPage, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
 import { registrationItem } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { seriesOf, tokenHash } from '#shared/adapters/dynamodb/session-repository.ts';
@@ -58,12 +57,27 @@ const SupportSchema = z.object({
 const BallotSchema = z.object({ campaign_id: z.string(), organisation: z.string(), cast_at: z.string(), agent: AgentSchema });
 
 /**
- * A series' last occurrence date without expanding its rule (that library stays out of this
- * bundle): its `until` date, on or after the last occurrence, so the purge never comes early. A
- * series bounded by `count` only, or without end, gives null (its subscriptions go when unsubscribed).
+ * A series' last occurrence date, without expanding its rule (that library stays out of this
+ * bundle): the rule's last instance stored with the series at its last write (`last_date`:
+ * a `count`-only series ends too; null without end), else — a series stored before it, until
+ * `scripts/backfill-person.ts` — its `until`; later if an occurrence was moved past it.
  */
-const seriesLastDate = (s: { until?: string | undefined }): string | null => (s.until === undefined ? null : s.until.slice(0, 10));
+function seriesLastDate(item: Item): string | null {
+  const series = seriesOf(item);
+  const stored = z.string().nullable().optional().parse(item['last_date']);
+  let last = stored === undefined ? (series.until?.slice(0, 10) ?? null) : stored;
+  if (last === null) return null;
+  const overrides = z.record(z.string(), z.object({ starts_at: z.string().optional(), cancelled: z.boolean().optional() }).loose()).optional().parse(item['overrides']) ?? {};
+  for (const o of Object.values(overrides)) if (o.starts_at !== undefined && o.cancelled !== true && o.starts_at.slice(0, 10) > last) last = o.starts_at.slice(0, 10);
+  return last;
+}
 
+/** The person's survey markers by item type (survey-repository.ts, survey-link-repository.ts). */
+const MARKER_KINDS: Record<string, SurveyMarker['kind']> = {
+  'survey-participation': 'participation',
+  'survey-optout': 'opt-out',
+  'survey-optout-link': 'link',
+};
 
 async function inParallel<T, R>(values: T[], work: (value: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -84,13 +98,13 @@ export class DynamoPeopleRepository implements PeopleStore {
     const [meetings, campaigns, series, surveys] = await Promise.all([
       list(meetingKeys.meetingListing('', '').gsi1pk, (item) => MeetingSchema.parse(item['meeting'])),
       list(voteKeys.CAMPAIGN_LISTING, (item) => CampaignSchema.parse(item['campaign'])),
-      list(sessionKeys.SERIES_LISTING, seriesOf),
+      list(sessionKeys.SERIES_LISTING, (item) => ({ ...seriesOf(item), lastDate: seriesLastDate(item) })),
       list(surveyKeys.SURVEY_LISTING, (item) => SurveySchema.parse(item['survey'])),
     ]);
     return {
       meetings: meetings.map((m) => ({ id: m.id, days: m.days, timezone: m.timezone, retention_days: m.retention_days })),
       campaigns: campaigns.map((c) => ({ id: c.id, closed_at: c.closed_at, vote_closes_at: c.vote_closes_at, retention_days: c.retention_days })),
-      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: seriesLastDate(s) })),
+      series: series.map((s) => ({ id: s.id, timezone: s.timezone, lastDate: s.lastDate })),
       surveys: surveys.map((s) => ({ id: s.id, closes_at: s.closes_at })),
     };
   }
@@ -234,35 +248,70 @@ export class DynamoPeopleRepository implements PeopleStore {
   async findSurveyMarkers(email: string, surveys: SurveyRetention[]): Promise<SurveyMarker[]> {
     if (surveys.length === 0) return [];
     const key = await this.participationKey();
-    const keys = surveys.map((s) => ({ survey: s, key: surveyKeys.participation(s.id, participationHash(key, s.id, email)) }));
-    const found = new Map<string, Item>();
-    for (let i = 0; i < keys.length; i += 100) {
-      for (const [k, v] of await batchGet(this.client, this.tableName, keys.slice(i, i + 100).map((k) => k.key))) found.set(k, v);
-    }
-    return keys.filter((k) => found.has(itemKey(k.key))).map((k) => ({ survey_id: k.survey.id, closes_at: k.survey.closes_at, ref: JSON.stringify(k.key) }));
+    // The person's participation, opt-out and links sort under their participation hash in each
+    // survey's marker listing (keys.ts surveyKeys.markerListing): one Query per survey.
+    const found = await inParallel(surveys, async (survey) => {
+      const hash = participationHash(key, survey.id, email);
+      const items = await collect(
+        listingItems(this.client, this.tableName, surveyKeys.markerListingPartition(survey.id), {
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :person)',
+          ExpressionAttributeValues: { ':pk': surveyKeys.markerListingPartition(survey.id), ':person': `${hash}#` },
+        }),
+        (i) => i,
+      );
+      return items.flatMap((item): SurveyMarker[] => {
+        const kind = MARKER_KINDS[String(item['type'])];
+        return kind ? [{ survey_id: survey.id, closes_at: survey.closes_at, kind, ref: refOf(item) }] : [];
+      });
+    });
+    return found.flat();
   }
 
   async deleteRefs(refs: ItemRef[]): Promise<void> {
     await inParallel(refs, (ref) => this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(ref) })));
   }
 
-  async eraseDeliveryLines(refs: ItemRef[]): Promise<number> {
+  async pageDeliveryAddresses(sentBy: string, cursor: string | null, limit: number): Promise<Page<DeliveryAddress>> {
+    const out = await listingPage(this.client, this.tableName, reminderKeys.ADDRESS_LISTING, { cursor, limit }, {
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :by',
+      ExpressionAttributeValues: { ':pk': reminderKeys.ADDRESS_LISTING, ':by': sentBy },
+    });
+    return { items: out.items.map((i) => ({ ref: refOf(i), subject: String(i['subject']) })), cursor: out.cursor };
+  }
+
+  async eraseDeliveryLines(refs: ItemRef[]): Promise<ItemRef[]> {
     const done = await inParallel(refs, async (ref) => {
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: keyOf(ref),
-            UpdateExpression: 'REMOVE #to, #person',
-            ConditionExpression: 'attribute_exists(#person)',
-            ExpressionAttributeNames: { '#to': 'to', '#person': PERSON_ATTRIBUTE },
+            // The address, its index entries and the error text (a remote answer may quote the
+            // address); the line's status, instant and recipient id stay for the reports.
+            UpdateExpression: 'REMOVE #to, #person, #gsi1pk, #gsi1sk, #error',
+            // Only while an address is still there: erasing twice changes nothing.
+            ConditionExpression: 'attribute_exists(#to) OR attribute_exists(#person)',
+            ExpressionAttributeNames: { '#to': 'to', '#person': PERSON_ATTRIBUTE, '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk', '#error': 'last_error' },
           }),
         );
-        return true;
+        return ref;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
       }
+    });
+    return done.filter((r): r is ItemRef => r !== undefined);
+  }
+
+  async pageSurveyMarkers(surveyId: string, cursor: string | null, limit: number): Promise<Page<ItemRef>> {
+    const out = await listingPage(this.client, this.tableName, surveyKeys.markerListingPartition(surveyId), { cursor, limit });
+    return { items: out.items.map(refOf), cursor: out.cursor };
+  }
+
+  async deleteMarkers(refs: ItemRef[]): Promise<number> {
+    const done = await inParallel(refs, async (ref) => {
+      const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(ref), ReturnValues: 'ALL_OLD' }));
+      return out.Attributes !== undefined;
     });
     return done.filter(Boolean).length;
   }

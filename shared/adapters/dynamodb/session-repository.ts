@@ -79,7 +79,7 @@ export class DynamoSessionRepository implements SessionRepository {
     return out;
   }
 
-  async putSeries(series: Series, { previous, overrides }: SeriesReplacement): Promise<{ created: boolean; createdAt: string }> {
+  async putSeries(series: Series, { previous, overrides, lastDate }: SeriesReplacement): Promise<{ created: boolean; createdAt: string }> {
     if (overrides.length >= MAX_TRANSACTION_ITEMS) throw new Error(`a series replacement may change at most ${MAX_TRANSACTION_ITEMS - 1} occurrences`);
     const createdAt = previous?.series.created_at ?? series.created_at;
     // An Update, not a Put: the creation date and the copy of the occurrence overrides survive a
@@ -93,7 +93,9 @@ export class DynamoSessionRepository implements SessionRepository {
       ':gsk': sessionKeys.seriesListing(series.id).gsi1sk,
       ':now': series.created_at,
     };
-    let update = 'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, #created_at = if_not_exists(#created_at, :now)';
+    let update = 'SET #series = :series, #type = :type, #gsi1pk = :gpk, #gsi1sk = :gsk, #created_at = if_not_exists(#created_at, :now), #last_date = :last';
+    // The rule's last instance (null without end), read by the retention purge (people-repository.ts).
+    values[':last'] = lastDate;
     if (previous) {
       overrides.forEach((o, i) => {
         update += `, #overrides.#d${i} = :o${i}`;

@@ -19,7 +19,16 @@ export class DynamoSurveyLinkRepository implements SurveyLinkRepository {
 
   async saveLink(token: string, link: OptOutLink): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...surveyKeys.optOutLink(tokenHash(token)), type: 'survey-optout-link', ...link } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...surveyKeys.optOutLink(tokenHash(token)),
+          // Listed with the survey's markers: exported and erased with them, purged at the close + 30 days.
+          ...surveyKeys.markerListing(link.survey_id, surveyKeys.markerSort.link(link.participation, tokenHash(token))),
+          type: 'survey-optout-link',
+          ...link,
+        },
+      }),
     );
   }
 
@@ -34,7 +43,12 @@ export class DynamoSurveyLinkRepository implements SurveyLinkRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...surveyKeys.optOut(link.survey_id, link.participation), type: 'survey-optout', at: now.toISOString() },
+          Item: {
+            ...surveyKeys.optOut(link.survey_id, link.participation),
+            ...surveyKeys.markerListing(link.survey_id, surveyKeys.markerSort.optOut(link.participation)),
+            type: 'survey-optout',
+            at: now.toISOString(),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -23,7 +23,6 @@ import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
-import { TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
 type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text' | 'survey';
 
@@ -147,16 +146,24 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
   async recordResponse(write: ResponseWrite, nonce: CallNonce | undefined): Promise<void> {
     const { surveyId, response } = write;
-    const expires = Math.floor(Date.parse(write.markersExpireAt) / 1000);
     const put = (tag: Tag, Item: Record<string, unknown>): TaggedItem<Tag> => ({
       tag,
       item: { Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } },
     });
     const items: TaggedItem<Tag>[] = [
       put('response', { ...surveyKeys.response(surveyId, response.id), type: SURVEY_ITEM_TYPES.response, response }),
-      // Deleted by TTL at the survey's close + 30 days (the contract's retention of the markers).
-      put('participation', { ...surveyKeys.participation(surveyId, write.participationHash), type: SURVEY_ITEM_TYPES.participation, [TTL_ATTRIBUTE]: expires }),
-      put('replay', { ...surveyKeys.replay(surveyId, write.replayHash), type: SURVEY_ITEM_TYPES.replay, [TTL_ATTRIBUTE]: expires }),
+      // Listed per survey and deleted by the retention purge at the survey's close + 30 days
+      // (the close of that day, so that moving the close later keeps them: keys.ts markerListing).
+      put('participation', {
+        ...surveyKeys.participation(surveyId, write.participationHash),
+        ...surveyKeys.markerListing(surveyId, surveyKeys.markerSort.participation(write.participationHash)),
+        type: SURVEY_ITEM_TYPES.participation,
+      }),
+      put('replay', {
+        ...surveyKeys.replay(surveyId, write.replayHash),
+        ...surveyKeys.markerListing(surveyId, surveyKeys.markerSort.replay(write.replayHash)),
+        type: SURVEY_ITEM_TYPES.replay,
+      }),
       { tag: 'counters', item: counterDeltaItem(this.tableName, surveyKeys.counterSet(surveyId), write.tallies) },
       ...write.texts.map((t) =>
         put('text', { ...surveyKeys.text(surveyId, t.questionId, newTextId()), type: SURVEY_ITEM_TYPES.text, text: t.text }),

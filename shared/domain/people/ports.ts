@@ -77,6 +77,12 @@ export interface Page<T> {
   cursor: string | null;
 }
 
+/** A delivery line still holding its recipient's address (its subject: what the report is about). */
+export interface DeliveryAddress {
+  ref: ItemRef;
+  subject: string;
+}
+
 export interface RetentionStore {
   listObjects(): Promise<RetentionObjects>;
   /** One page of a meeting's registrations, whole (the listing index, in order of arrival). */
@@ -95,6 +101,17 @@ export interface RetentionStore {
   listAgents(campaignId: string): Promise<AgentRecord[]>;
   /** Erases the agent of each record still holding one; returns how many were erased. */
   eraseAgents(records: AgentRecord[]): Promise<number>;
+  /** One page of the delivery lines still holding an address whose outcome is at or before `sentBy` (oldest first). */
+  pageDeliveryAddresses(sentBy: string, cursor: string | null, limit: number): Promise<Page<DeliveryAddress>>;
+  /**
+   * Removes the address (and whatever names the person) of the delivery lines still holding
+   * one; the lines, their status and instant stay. Returns the refs actually changed.
+   */
+  eraseDeliveryLines(refs: ItemRef[]): Promise<ItemRef[]>;
+  /** One page of a survey's markers (participation, replay, opt-out, one-click link). */
+  pageSurveyMarkers(surveyId: string, cursor: string | null, limit: number): Promise<Page<ItemRef>>;
+  /** Deletes markers; returns how many were still there. */
+  deleteMarkers(refs: ItemRef[]): Promise<number>;
 }
 
 export type PersonItem =
@@ -112,18 +129,18 @@ export type PersonItem =
 export interface SurveyMarker {
   survey_id: string;
   closes_at: string;
+  /** `participation`: the person answered; `opt-out`: asked for no more invitations; `link`: an invitation's one-click link. */
+  kind: 'participation' | 'opt-out' | 'link';
   ref: ItemRef;
 }
 
 export interface PeopleStore extends RetentionStore {
   /** Every item carrying the person's normalised email in the per-person index (one Query, paged). */
   findPersonItems(email: string): Promise<PersonItem[]>;
-  /** The participation markers of the person (keyed hashes, one BatchGet over the surveys). */
+  /** The person's survey markers (keyed hashes): participation, opt-out, one-click links (one Query per survey). */
   findSurveyMarkers(email: string, surveys: SurveyRetention[]): Promise<SurveyMarker[]>;
   /** Deletes items left over (markers, links); absent ones are ignored. */
   deleteRefs(refs: ItemRef[]): Promise<void>;
-  /** Removes the address of delivery lines still holding one; returns how many changed. */
-  eraseDeliveryLines(refs: ItemRef[]): Promise<number>;
   /** Reads a registration again (after a cancellation moved it). */
   findRegistration(registrationId: string): Promise<Registration | undefined>;
 }

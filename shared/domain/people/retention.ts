@@ -1,7 +1,7 @@
 // How long personal data is kept (../shared/handbook/contract-rgpd.md, "What is personal here,
 // and for how long"), as pure rules: when each kind of record falls due, and what an item looks
-// like once its identity is erased. The purge (service.ts) and the TTL written at some writes
-// apply these; `GET /admin/retention?at=` reports them.
+// like once its identity is erased. The daily purge (service.ts) applies all of them (no TTL on
+// personal data); `GET /admin/retention?at=` reports them.
 import { DateTime } from 'luxon';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { Agent } from '#shared/domain/votes/schema.ts';
@@ -47,11 +47,17 @@ export function campaignRetentionDueAt(campaign: { closed_at?: string | undefine
   return close === undefined ? null : plusDays(close, campaign.retention_days ?? DEFAULT_RETENTION_DAYS);
 }
 
-/** Survey markers are deleted (TTL) at the survey's close + 30 days. */
+/**
+ * Survey markers are deleted by the purge at the survey's close + 30 days: the close as it
+ * stands on the day of the purge, so a close moved later keeps them (no TTL fixed at answer time).
+ */
 export const surveyMarkersDueAt = (closesAt: string): string => plusDays(closesAt, SURVEY_MARKER_DAYS);
 
 /** A delivery line's address is erased 90 days after sending. */
 export const deliveryLineDueAt = (sentAt: string): string => plusDays(sentAt, DELIVERY_LINE_DAYS);
+
+/** The purge at `at` erases the addresses of the delivery lines sent at or before this instant. */
+export const deliveryAddressesSentBy = (at: Date): string => plusDays(at.toISOString(), -DELIVERY_LINE_DAYS);
 
 /**
  * A session subscription is deleted once unsubscribed, or 90 days after the series' last

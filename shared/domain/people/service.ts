@@ -3,11 +3,11 @@
 // views.ts) and writes under conditions that hold only while an identity is still there.
 import type { Logger } from '#shared/domain/logger.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import type { PeopleStore, PersonItem, RetentionObjects, RetentionStore } from './ports.ts';
+import type { Page, PeopleStore, PersonItem, RetentionObjects, RetentionStore } from './ports.ts';
 import {
   anonymiseRegistration,
   campaignRetentionDueAt,
-  DELIVERY_LINE_DAYS,
+  deliveryAddressesSentBy,
   holdsAgent,
   holdsIdentity,
   isDue,
@@ -17,11 +17,12 @@ import {
 } from './retention.ts';
 import { personExport, type ErasureCounts, type PersonExport } from './views.ts';
 
-export type PurgeKind = 'registrations' | 'subscriptions' | 'agents';
+export type PurgeKind = 'registrations' | 'subscriptions' | 'agents' | 'deliveries' | 'survey-markers';
 
 export interface RetentionObjectReport {
   kind: PurgeKind;
-  object: 'meeting' | 'series' | 'campaign';
+  /** `subject`: the delivery report's subject (`occurrence:…`, `meeting:…`, `survey:…`, `message:…`). */
+  object: 'meeting' | 'series' | 'campaign' | 'subject' | 'survey';
   id: string;
   due_at: string | null;
   count: number;
@@ -34,8 +35,6 @@ export interface RetentionReport {
   complete: boolean;
   counts: Record<PurgeKind, number>;
   objects: RetentionObjectReport[];
-  /** What DynamoDB's TTL deletes by itself (not counted here). */
-  ttl: Array<{ kind: 'deliveries'; after_days: number } | { kind: 'survey-markers'; survey_id: string; due_at: string }>;
 }
 
 export interface PurgeOptions {
@@ -75,9 +74,8 @@ export class RetentionService {
       at: at.toISOString(),
       dry_run: !apply,
       complete: true,
-      counts: { registrations: 0, subscriptions: 0, agents: 0 },
+      counts: { registrations: 0, subscriptions: 0, agents: 0, deliveries: 0, 'survey-markers': 0 },
       objects: [],
-      ttl: [{ kind: 'deliveries', after_days: DELIVERY_LINE_DAYS }, ...surveysDue(objects, at)],
     };
     const add = (entry: RetentionObjectReport) => {
       if (entry.count === 0) return;
@@ -89,19 +87,12 @@ export class RetentionService {
       const dueAt = meetingRetentionDueAt(meeting);
       if (!isDue(dueAt, at)) continue;
       let count = 0;
-      let cursor: string | null = null;
-      do {
-        if (outOfTime()) {
-          report.complete = false;
-          break;
-        }
-        const page: { items: Registration[]; cursor: string | null } = await this.store.pageRegistrations(meeting.id, cursor, pageSize);
-        const due = page.items.filter(holdsIdentity);
+      report.complete = await eachPage(outOfTime, (cursor) => this.store.pageRegistrations(meeting.id, cursor, pageSize), async (items) => {
+        const due = items.filter(holdsIdentity);
         if (apply && due.length > 0) {
           count += (await this.store.anonymiseRegistrations(due.map((current) => ({ current, next: anonymiseRegistration(current, at) })))).length;
         } else count += due.length;
-        cursor = page.cursor;
-      } while (cursor !== null);
+      });
       add({ kind: 'registrations', object: 'meeting', id: meeting.id, due_at: dueAt, count });
       if (!report.complete) return this.done(report, apply);
     }
@@ -131,6 +122,28 @@ export class RetentionService {
       const count = apply ? await this.store.eraseAgents(records) : records.length;
       add({ kind: 'agents', object: 'campaign', id: campaign.id, due_at: dueAt, count });
     }
+
+    // Delivery lines: the address goes, the line (status, instant) stays for the reports' counts.
+    const sentBy = deliveryAddressesSentBy(at);
+    const perSubject = new Map<string, number>();
+    report.complete = await eachPage(outOfTime, (cursor) => this.store.pageDeliveryAddresses(sentBy, cursor, pageSize), async (items) => {
+      const erased = apply ? new Set(await this.store.eraseDeliveryLines(items.map((l) => l.ref))) : undefined;
+      for (const line of items) if (!erased || erased.has(line.ref)) perSubject.set(line.subject, (perSubject.get(line.subject) ?? 0) + 1);
+    });
+    for (const [subject, count] of perSubject) add({ kind: 'deliveries', object: 'subject', id: subject, due_at: null, count });
+    if (!report.complete) return this.done(report, apply);
+
+    // Survey markers: deleted at the close (as it stands today) + 30 days.
+    for (const survey of objects.surveys) {
+      const dueAt = surveyMarkersDueAt(survey.closes_at);
+      if (!isDue(dueAt, at)) continue;
+      let count = 0;
+      report.complete = await eachPage(outOfTime, (cursor) => this.store.pageSurveyMarkers(survey.id, cursor, pageSize), async (items) => {
+        count += apply ? await this.store.deleteMarkers(items) : items.length;
+      });
+      add({ kind: 'survey-markers', object: 'survey', id: survey.id, due_at: dueAt, count });
+      if (!report.complete) break;
+    }
     return this.done(report, apply);
   }
 
@@ -140,10 +153,16 @@ export class RetentionService {
   }
 }
 
-function surveysDue(objects: RetentionObjects, at: Date): RetentionReport['ttl'] {
-  return objects.surveys
-    .map((s) => ({ kind: 'survey-markers' as const, survey_id: s.id, due_at: surveyMarkersDueAt(s.closes_at) }))
-    .filter((s) => isDue(s.due_at, at));
+/** Reads pages from the first to the last, each handled before the next; false when the deadline stopped it. */
+async function eachPage<T>(outOfTime: () => boolean, read: (cursor: string | null) => Promise<Page<T>>, handle: (items: T[]) => Promise<void>): Promise<boolean> {
+  let cursor: string | null = null;
+  do {
+    if (outOfTime()) return false;
+    const page: Page<T> = await read(cursor);
+    await handle(page.items);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return true;
 }
 
 /** A meeting whose last day has not ended yet on its own wall clock: its registrations are "future". */
@@ -175,8 +194,9 @@ export class PeopleService {
    * Erases everything held about an email (`confirm`), or counts what it would erase. Future
    * registrations are cancelled first through the cancellation use case (places freed, waiting
    * lists promoted), then every registration is anonymised like the retention purge;
-   * subscriptions deleted; agents and delivery lines' addresses erased; markers of closed
-   * surveys deleted (an open survey's marker stays until its close). Idempotent.
+   * subscriptions deleted; agents and delivery lines' addresses erased; survey markers
+   * (participation, opt-out, invitation links) of closed surveys deleted (an open survey's stay
+   * until its close: the person can neither answer twice nor be invited again). Idempotent.
    */
   async erase(email: string, confirm: boolean, now: Date): Promise<ErasureCounts> {
     const objects = await this.store.listObjects();
@@ -224,7 +244,7 @@ export class PeopleService {
     for (const kind of ['proposal', 'support', 'ballot'] as const) {
       counts[`${kind}s_erased`] = await this.store.eraseAgents(agents.filter((a) => a.kind === kind));
     }
-    counts.deliveries_erased = await this.store.eraseDeliveryLines(deliveries);
+    counts.deliveries_erased = (await this.store.eraseDeliveryLines(deliveries)).length;
     await this.store.deleteRefs([...leftovers, ...closed.map((m) => m.ref)]);
     this.logger.info('person erased', { ...counts });
     return counts;

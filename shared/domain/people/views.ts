@@ -33,7 +33,8 @@ export function personExport(email: string, items: PersonItem[], markers: Survey
     proposals: [] as Array<Record<string, unknown>>,
     cosignatures: [] as Array<Record<string, unknown>>,
     ballots: [] as Array<Record<string, unknown>>,
-    survey_participations: markers.map((m) => ({ survey_id: m.survey_id, closes_at: m.closes_at })),
+    survey_participations: markers.filter((m) => m.kind === 'participation').map((m) => ({ survey_id: m.survey_id, closes_at: m.closes_at })),
+    survey_invitations: surveyInvitations(markers),
     survey_answers: SURVEY_ANSWERS_NOTE,
   };
   for (const item of items) {
@@ -107,3 +108,16 @@ export function personExport(email: string, items: PersonItem[], markers: Survey
   return out;
 }
 export type PersonExport = ReturnType<typeof personExport>;
+
+/** Per survey: whether the person asked for no more invitations, and how many one-click links were sent (keyed hashes only). */
+function surveyInvitations(markers: SurveyMarker[]) {
+  const bySurvey = new Map<string, { survey_id: string; closes_at: string; opted_out: boolean; links: number }>();
+  for (const m of markers) {
+    if (m.kind === 'participation') continue;
+    const entry = bySurvey.get(m.survey_id) ?? { survey_id: m.survey_id, closes_at: m.closes_at, opted_out: false, links: 0 };
+    if (m.kind === 'opt-out') entry.opted_out = true;
+    else entry.links += 1;
+    bySurvey.set(m.survey_id, entry);
+  }
+  return [...bySurvey.values()];
+}

@@ -26,6 +26,8 @@ export interface SeriesWithOverrides {
 export interface SeriesReplacement {
   previous: SeriesWithOverrides | undefined;
   overrides: OccurrenceOverride[];
+  /** The rule's last instance (recurrence.ts lastRuleDate), stored beside the series for the retention purge. */
+  lastDate: string | null;
 }
 
 /** Everything a subscription decision reads, in one BatchGetItem. */

@@ -254,3 +254,19 @@ export function horizonDate(def: RecurrenceDefinition, now: Date): string | unde
   if (isBounded(def)) return undefined;
   return DateTime.fromJSDate(now, { zone: storedZone(def) }).plus({ days: OPEN_ENDED_HORIZON_DAYS }).toISODate() as string;
 }
+
+/**
+ * The local date of a bounded series' last rule instance (`until` or `count`: a `count`-only
+ * series ends too); null for a series without end. Stored with the series (SeriesReplacement)
+ * so that the retention purge knows when its subscriptions end without expanding the rule. A
+ * rule too costly to expand gives its `until`.
+ */
+export function lastRuleDate(def: RecurrenceDefinition): string | null {
+  if (!isBounded(def)) return null;
+  try {
+    return ruleDates(def).at(-1) ?? def.until ?? null;
+  } catch (error) {
+    if (!(error instanceof RuleExpansionLimitError)) throw error;
+    return def.until ?? null;
+  }
+}

@@ -12,6 +12,7 @@ import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { replacementOverrides } from './replacement.ts';
 import { seriesZoneOffsets } from './wall-clock.ts';
+import { lastRuleDate } from './recurrence.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
@@ -102,7 +103,7 @@ export class SessionService {
       const previous = await this.deps.store.findSeriesWithOverrides(seriesId);
       const overrides = previous ? replacementOverrides(previous.series, series, previous.overrides, now) : [];
       try {
-        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides });
+        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides, lastDate: lastRuleDate(series) });
         await this.refreshReminders(seriesId, now);
         // The answer shows the definition the organiser sent, not the offsets stored with it.
         return { created, series: seriesDefinitionView({ ...series, created_at: createdAt }) };

@@ -39,8 +39,6 @@ export interface ResponseWrite {
    * fails its own condition (`saveSurvey`) and decides again on the frozen survey.
    */
   survey: { version: number; frozen: boolean };
-  /** When the participation and replay markers expire (the survey's close + 30 days, shared/domain/people/retention.ts). */
-  markersExpireAt: string;
 }
 
 export interface TextsPage {

@@ -10,7 +10,6 @@ import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, Servic
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';
-import { surveyMarkersDueAt } from '#shared/domain/people/retention.ts';
 import { readAnswers } from './answers.ts';
 import { assertChangeAllowed, newSurvey } from './define.ts';
 import { eligibleRegistrations, isEligible, isOpen, participantOf } from './eligibility.ts';
@@ -144,7 +143,6 @@ export class SurveyService {
             participationHash: hashes.participation,
             replayHash: hashes.replay,
             survey: { version: survey.version, frozen: ctx.frozen },
-            markersExpireAt: surveyMarkersDueAt(survey.closes_at),
           },
           nonce,
         );

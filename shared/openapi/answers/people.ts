@@ -3,28 +3,24 @@ import * as z from 'zod';
 
 const count = () => z.int().min(0);
 const instant = () => z.string().meta({ description: 'ISO 8601 instant' });
-const kind = () => z.enum(['registrations', 'subscriptions', 'agents']);
+const kind = () => z.enum(['registrations', 'subscriptions', 'agents', 'deliveries', 'survey-markers']);
 
 export const RetentionReportSchema = z.object({
   at: instant(),
   dry_run: z.boolean(),
   complete: z.boolean().meta({ description: 'false: the run stopped at its time budget; the next run goes on.' }),
-  counts: z.object({ registrations: count(), subscriptions: count(), agents: count() }),
+  counts: z.object({ registrations: count(), subscriptions: count(), agents: count(), deliveries: count(), 'survey-markers': count() }),
   objects: z.array(
     z.object({
       kind: kind(),
-      object: z.enum(['meeting', 'series', 'campaign']),
+      object: z.enum(['meeting', 'series', 'campaign', 'subject', 'survey']).meta({
+        description: '`subject`: a delivery report\'s subject (its lines keep their status, their address is erased); `survey`: its participation, replay and opt-out markers and invitation links',
+      }),
       id: z.string(),
       due_at: instant().nullable(),
       count: count(),
     }),
   ),
-  ttl: z.array(
-    z.union([
-      z.object({ kind: z.literal('deliveries'), after_days: count() }),
-      z.object({ kind: z.literal('survey-markers'), survey_id: z.string(), due_at: instant() }),
-    ]),
-  ).meta({ description: 'What DynamoDB deletes by itself (TTL), not counted.' }),
 });
 
 const agent = z.object({ email: z.string(), first_name: z.string().nullable(), last_name: z.string().nullable() });
@@ -59,6 +55,9 @@ export const PersonExportSchema = z.object({
   ),
   ballots: z.array(z.object({ campaign_id: z.string(), organisation: z.string(), cast_at: instant(), agent })),
   survey_participations: z.array(z.object({ survey_id: z.string(), closes_at: instant() })),
+  survey_invitations: z
+    .array(z.object({ survey_id: z.string(), closes_at: instant(), opted_out: z.boolean(), links: count() }))
+    .meta({ description: 'Per survey: the opt-out from its invitations and the one-click links sent (keyed hashes, no address).' }),
   survey_answers: z.string().meta({ description: 'Why the answers themselves cannot be found (they are stored without identity).' }),
 });
 

@@ -84,7 +84,7 @@ const deliveryStatus = () => z.enum(['sent', 'failed', 'skipped', 'sending']);
 // One report shape for every subject of the reminder engine (occurrence, meeting, survey).
 const deliveryLines = z.array(
   z.object({
-    email: z.string().nullable().meta({ description: 'null: a message sent to nobody (`reason` `missed` or `superseded`).' }),
+    email: z.string().nullable().meta({ description: 'null: a message sent to nobody (`reason` `missed` or `superseded`), one skipped before an address was known, or a line whose address the retention purge erased 90 days after sending (its status and instant stay).' }),
     kind: z.string().meta({ description: '`confirmation`, `reminder`, `update`, `cancellation` or `invitation`' }),
     rule: z.string().nullable(),
     sequence: count(),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   anonymiseRegistration,
   campaignRetentionDueAt,
+  deliveryAddressesSentBy,
   deliveryLineDueAt,
   holdsAgent,
   holdsIdentity,
@@ -59,9 +60,11 @@ describe('subscriptions: unsubscribed, or the series’ last occurrence + 90 day
   });
 });
 
-describe('delivery lines and survey markers (TTL)', () => {
+describe('delivery lines and survey markers (the purge, no TTL)', () => {
   it('a delivery line’s address: 90 days after sending', () => {
     expectDueAt(deliveryLineDueAt('2027-03-01T08:00:00.000Z'), '2027-05-30T08:00:00.000Z');
+    // The purge at that instant erases the lines sent up to 90 days before it, that one included.
+    expect(deliveryAddressesSentBy(new Date('2027-05-30T08:00:00.000Z'))).toBe('2027-03-01T08:00:00.000Z');
   });
   it('survey markers: the close + 30 days', () => {
     expectDueAt(surveyMarkersDueAt('2027-03-31T23:59:59+02:00'), '2027-04-30T21:59:59.000Z');

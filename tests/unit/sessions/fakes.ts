@@ -38,7 +38,7 @@ export class MemorySessionRepository implements SessionRepository {
   async listOccurrenceOverrides(id: string) {
     return [...this.overrides.values()].filter((o) => o.series_id === id);
   }
-  async putSeries(series: Series, replacement: SeriesReplacement = { previous: undefined, overrides: [] }) {
+  async putSeries(series: Series, replacement: SeriesReplacement = { previous: undefined, overrides: [], lastDate: null }) {
     const old = this.series.get(series.id);
     if (old?.updated_at !== replacement.previous?.series.updated_at) throw new StaleReadError();
     for (const o of replacement.overrides) {

@@ -2,6 +2,7 @@
 // result would mean nothing: each kind of leak in a line is reported, a clean line is not.
 import { describe, expect, it } from 'vitest';
 import { LogScan } from '#tests/support/log-scan.ts';
+import config from '../../../vitest.config.ts';
 
 const line = (fields: Record<string, unknown>) => JSON.stringify({ level: 'INFO', message: 'x', route: 'POST /x', ...fields });
 
@@ -70,5 +71,15 @@ describe('LogScan', () => {
     }
     process.stdout.write('');
     expect(scan.lines).toEqual(['{"a":1}', '{"b":2}']);
+  });
+});
+
+describe('where the scan runs', () => {
+  it('on every project whose tests drive the functions in their process: e2e and browser', () => {
+    const projects = (config.test?.projects ?? []) as Array<{ test?: { name?: string; setupFiles?: string[] } }>;
+    const setup = (name: string) => projects.find((p) => p.test?.name === name)?.test?.setupFiles ?? [];
+    expect(setup('e2e')).toEqual(['tests/support/e2e-setup.ts']);
+    // e2e-setup.ts imports it; the browser project names it itself.
+    expect(setup('browser')).toContain('tests/support/log-scan-setup.ts');
   });
 });
