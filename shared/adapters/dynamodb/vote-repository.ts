@@ -9,6 +9,7 @@ import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
+  CAMPAIGN_MOVED,
   staleBallot,
   type BallotContext,
   type BallotFormMarker,
@@ -70,6 +71,12 @@ const SEALED = 'sealed';
 const TALLY_KEYED = 'tally_keyed';
 /** Shard attribute: the ballots written to it (the recount's cut). */
 const WRITES = 'writes';
+/**
+ * Shard attribute: the campaign's version, stamped on every shard by every save of the campaign.
+ * A ballot's shard update requires the version it was decided on, so a ballot decided on a
+ * campaign this instance remembers (VoteService) is refused once the campaign changed.
+ */
+const CAMPAIGN_VERSION = 'campaign_version';
 
 function campaignRecord(item: Item): CampaignRecord {
   return {
@@ -322,23 +329,25 @@ export class DynamoVoteRepository implements VoteRepository {
         },
       });
     }
-    // Closing seals every shard of the tally in the same transaction: a ballot decided just
-    // before the close and written after it fails its seal condition and is refused.
-    if (campaign.closed_at !== undefined) {
-      for (let shard = 0; shard < this.shards; shard++) {
-        items.push({
-          tag: 'seal',
-          item: {
-            Update: {
-              TableName: this.tableName,
-              Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
-              UpdateExpression: 'SET #sealed = :true',
-              ExpressionAttributeNames: { '#sealed': SEALED },
-              ExpressionAttributeValues: { ':true': true },
-            },
+    // Every save stamps the campaign's version on every shard of the tally, in the same
+    // transaction: a ballot decided on an earlier version (a campaign remembered by a warm
+    // instance, or read just before this save) fails its shard's condition and decides again.
+    // Closing also seals them: a ballot decided just before the close and written after it is
+    // refused.
+    const closing = campaign.closed_at !== undefined;
+    for (let shard = 0; shard < this.shards; shard++) {
+      items.push({
+        tag: 'seal',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
+            UpdateExpression: `SET #type = :type, #cv = :cv${closing ? ', #sealed = :true' : ''}`,
+            ExpressionAttributeNames: { '#type': 'type', '#cv': CAMPAIGN_VERSION, ...(closing ? { '#sealed': SEALED } : {}) },
+            ExpressionAttributeValues: { ':type': 'counter-shard', ':cv': campaign.version, ...(closing ? { ':true': true } : {}) },
           },
-        });
-      }
+        },
+      });
     }
     await this.commit(items);
   }
@@ -442,7 +451,7 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   async castBallot(
-    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
+    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number>; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void> {
     const b = write.ballot;
@@ -466,36 +475,44 @@ export class DynamoVoteRepository implements VoteRepository {
         },
         returnCurrent: true,
       },
-        {
-          tag: 'form',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
-              ...this.versionCondition(write.markerVersion),
-            },
+      {
+        tag: 'form',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
+            ...this.versionCondition(write.markerVersion),
           },
         },
-      { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta) },
+        returnCurrent: true,
+      },
+      { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta, write.campaignVersion) },
     ];
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
       if (!(error instanceof TransactionRefusedError)) throw error;
       // Agents of one organisation replacing its ballot at once collide on the ballot item
-      // alone: the refusal carries that item as it stands, so the service re-plans on it
-      // without reading again; a bare conflict (no condition failed) retries the same plan.
+      // alone, and a ballot planned without a read (as a first ballot from a fresh form) meets
+      // the ballot or the form marker that exist: the refusal carries those items as they
+      // stand, so the service re-plans on them without reading again; a bare conflict (no
+      // condition failed) retries the same plan. A failed shard (campaign changed or sealed)
+      // says nothing to re-plan on: read again.
       if (error.failedTags.size === 0 && error.conflict) throw staleBallot('as-planned');
-      const current = error.current.find((c) => c.tag === 'ballot');
-      if (error.failedTags.size === 1 && current) {
-        throw staleBallot({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
+      if (error.failedTags.size > 0 && [...error.failedTags].every((t) => t === 'ballot' || t === 'form')) {
+        const ballot = error.current.find((c) => c.tag === 'ballot');
+        const form = error.current.find((c) => c.tag === 'form');
+        throw staleBallot({
+          ...(ballot ? { ballot: ballot.item ? BallotSchema.parse(ballot.item['ballot']) : undefined } : {}),
+          ...(form ? { marker: form.item ? BallotMarkerSchema.parse(form.item) : undefined } : {}),
+        });
       }
-      throw new StaleReadError(error.message);
+      throw new StaleReadError(error.message, error.failed('tally') ? CAMPAIGN_MOVED : undefined);
     }
   }
 
   async recordOvertakenBallot(
-    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void> {
     const m = write.marker;
@@ -523,7 +540,7 @@ export class DynamoVoteRepository implements VoteRepository {
             },
           },
         },
-        { tag: 'tally', item: this.tallyItem(m.campaign_id, m.organisation_key, {}) },
+        { tag: 'tally', item: this.tallyItem(m.campaign_id, m.organisation_key, {}, write.campaignVersion) },
       ],
       nonce,
     );
@@ -541,17 +558,25 @@ export class DynamoVoteRepository implements VoteRepository {
    * The ballot's delta on its organisation's shard (always the same one: a recount compares
    * shard by shard), counted in the shard's writes, refused once the campaign's tally is sealed.
    */
-  private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>): TransactItem {
+  private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>, campaignVersion?: number): TransactItem {
     const setId = voteKeys.tallySet(campaignId);
     const shard = tallyShardOf(orgKey, this.shards);
+    // Not sealed, and (when the caller says which) still the campaign version the ballot was
+    // decided on. A shard without the stamp was never touched by a save since the stamps exist
+    // (a campaign saved before them), so that version is still the campaign's.
+    const versioned = campaignVersion !== undefined;
+    const condition = `attribute_not_exists(#sealed)${versioned ? ' AND (attribute_not_exists(#cv) OR #cv = :cv)' : ''}`;
+    const names = { '#sealed': SEALED, ...(versioned ? { '#cv': CAMPAIGN_VERSION } : {}) };
+    const values = versioned ? { ':cv': campaignVersion } : {};
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {
         ConditionCheck: {
           TableName: this.tableName,
           Key: counterShardKey(setId, shard),
-          ConditionExpression: 'attribute_not_exists(#sealed)',
-          ExpressionAttributeNames: { '#sealed': SEALED },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(versioned ? { ExpressionAttributeValues: values } : {}),
         },
       };
     }
@@ -561,9 +586,9 @@ export class DynamoVoteRepository implements VoteRepository {
       Update: {
         ...item.Update,
         UpdateExpression: `${item.Update.UpdateExpression}, #writes :one`,
-        ConditionExpression: 'attribute_not_exists(#sealed)',
-        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, '#sealed': SEALED, '#writes': WRITES },
-        ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ':one': 1 },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, ...names, '#writes': WRITES },
+        ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ...values, ':one': 1 },
       },
     };
   }

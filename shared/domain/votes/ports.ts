@@ -121,7 +121,14 @@ export interface VoteRepository {
    * its form marker (conditioned on `markerVersion`) and the tally delta, in one transaction.
    */
   castBallot(
-    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
+    write: {
+      ballot: Ballot;
+      previousVersion: number;
+      markerVersion: number;
+      delta: Record<string, number>;
+      /** The campaign version the ballot was decided on: refused (CAMPAIGN_MOVED) once it changed. */
+      campaignVersion?: number;
+    },
     nonce: CallNonce | undefined,
   ): Promise<void>;
   /**
@@ -131,7 +138,7 @@ export interface VoteRepository {
    * tally not sealed; the ballot and the tally stay as the later replacement left them.
    */
   recordOvertakenBallot(
-    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void>;
 
@@ -145,18 +152,28 @@ export interface VoteRepository {
 }
 
 /**
- * What a ballot write refused only because of the organisation's ballot item carries (the
- * `current` of its StaleReadError), to decide the next attempt without a read: the ballot as it
- * stood when its condition failed (DynamoDB returns it with the refusal), or `as-planned` when
+ * What a ballot write refused only because of the organisation's ballot item or the form's
+ * marker carries (the `current` of its StaleReadError), to decide the next attempt without a
+ * read: each of those items whose condition failed, as it stood then (DynamoDB returns it with
+ * the refusal; a key present with `undefined`: the item did not exist), or `as-planned` when
  * nothing failed but a concurrent transaction touched an item (the same plan may be sent
  * again). Every other input of the decision is re-checked by the retried transaction's own
  * conditions.
  */
-export type BallotRefusal = { ballot: Ballot | undefined } | 'as-planned';
+export type BallotRefusal = { ballot?: Ballot | undefined; marker?: BallotFormMarker | undefined } | 'as-planned';
 
 export const staleBallot = (current: BallotRefusal) =>
   new StaleReadError<BallotRefusal>(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved', current);
 
+/**
+ * The `current` of a ballot refused by its tally shard: the campaign changed (another version
+ * stamped on the shards) or was closed since the ballot was decided. Read it again.
+ */
+export const CAMPAIGN_MOVED = 'campaign-moved';
+
 /** The ballot refusal a StaleReadError of the vote repository carries, if it is one. */
 export const ballotRefusalOf = (error: unknown): BallotRefusal | undefined =>
-  error instanceof StaleReadError ? (error.current as BallotRefusal | undefined) : undefined;
+  error instanceof StaleReadError && error.current !== CAMPAIGN_MOVED ? (error.current as BallotRefusal | undefined) : undefined;
+
+/** Whether a ballot write was refused because the campaign changed or closed since its decision. */
+export const campaignMoved = (error: unknown): boolean => error instanceof StaleReadError && error.current === CAMPAIGN_MOVED;
