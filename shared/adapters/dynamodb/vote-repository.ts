@@ -9,7 +9,7 @@ import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
-  CAMPAIGN_MOVED,
+  READ_AGAIN,
   staleBallot,
   type BallotContext,
   type BallotFormMarker,
@@ -18,6 +18,7 @@ import {
   type CosignContext,
   type ProposeContext,
   type VoteRepository,
+  type Voter,
 } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import { tallyShardOf, type TallyShard } from '#shared/domain/votes/ballot.ts';
@@ -40,7 +41,7 @@ import { PERSON_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 const agentPerson = (email: string) => (email ? personKeys.person(email) : {});
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
+type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally' | 'voter';
 type Item = Record<string, unknown>;
 
 const ProposalMarkerSchema = z.object({ proposal_id: z.string(), request_hash: z.string() });
@@ -64,6 +65,17 @@ const VoterRegistrationSchema = z.object({
     last_name: z.string().optional(),
   }),
 });
+
+/** The voter a registration makes, when active. */
+function voterOf(r: z.infer<typeof VoterRegistrationSchema>['registration']): Voter | undefined {
+  if (r.state !== 'active') return undefined;
+  return {
+    registration_id: r.id,
+    organisation: r.organisation,
+    ...(r.first_name !== undefined ? { first_name: r.first_name } : {}),
+    ...(r.last_name !== undefined ? { last_name: r.last_name } : {}),
+  };
+}
 
 /** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
 const SEALED = 'sealed';
@@ -207,19 +219,10 @@ export class DynamoVoteRepository implements VoteRepository {
       const regKey = registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id);
       const reg = got(regKey);
       if (!reg) return { keys: [...base, emailKey, regKey] };
-      const voter = VoterRegistrationSchema.parse(reg).registration;
-      if (voter.state !== 'active') return { keys: [...base, emailKey, regKey] };
+      const voter = voterOf(VoterRegistrationSchema.parse(reg).registration);
+      if (!voter) return { keys: [...base, emailKey, regKey] };
       const key = organisationKey(voter.organisation);
-      return {
-        keys: [...base, emailKey, regKey, ...orgKeys(key)],
-        orgKey: key,
-        voter: {
-          registration_id: voter.id,
-          organisation: voter.organisation,
-          ...(voter.first_name !== undefined ? { first_name: voter.first_name } : {}),
-          ...(voter.last_name !== undefined ? { last_name: voter.last_name } : {}),
-        },
-      };
+      return { keys: [...base, emailKey, regKey, ...orgKeys(key)], orgKey: key, voter };
     };
     // First round: guess what the later rounds would ask (the meeting seen last time, the
     // organisation named in the body), so that the usual ballot is read in one or two calls.
@@ -244,6 +247,17 @@ export class DynamoVoteRepository implements VoteRepository {
       ballot: ballotItem ? BallotSchema.parse(ballotItem['ballot']) : undefined,
       organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(voteKeys.organisationName(campaignId, resolved.orgKey))),
     };
+  }
+
+  async loadVoter(meetingId: string, email: string): Promise<Voter | undefined> {
+    const emailKey = registrationKeys.email(meetingId, email);
+    const get = await this.readRounds([emailKey], (got) => {
+      const marker = got(emailKey);
+      return marker ? [emailKey, registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id)] : [emailKey];
+    });
+    const marker = get(emailKey);
+    const reg = marker ? get(registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id)) : undefined;
+    return reg ? voterOf(VoterRegistrationSchema.parse(reg).registration) : undefined;
   }
 
   listBallots(campaignId: string): Promise<Ballot[]> {
@@ -451,7 +465,14 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   async castBallot(
-    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number>; campaignVersion?: number },
+    write: {
+      ballot: Ballot;
+      previousVersion: number;
+      markerVersion: number;
+      delta: Record<string, number>;
+      campaignVersion?: number;
+      voter?: { meetingId: string; email: string; registrationId: string };
+    },
     nonce: CallNonce | undefined,
   ): Promise<void> {
     const b = write.ballot;
@@ -488,6 +509,22 @@ export class DynamoVoteRepository implements VoteRepository {
       },
       { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta, write.campaignVersion) },
     ];
+    if (write.voter) {
+      // Eligibility at the write: the email marker still this registration's, and (markers
+      // written since issue 21 carry the registration's state) active. A cancellation deletes it.
+      items.push({
+        tag: 'voter',
+        item: {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: registrationKeys.email(write.voter.meetingId, write.voter.email),
+            ConditionExpression: '#id = :id AND (attribute_not_exists(#view) OR #view.#state = :active)',
+            ExpressionAttributeNames: { '#id': 'registration_id', '#view': 'eligibility', '#state': 'state' },
+            ExpressionAttributeValues: { ':id': write.voter.registrationId, ':active': 'active' },
+          },
+        },
+      });
+    }
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
@@ -507,7 +544,7 @@ export class DynamoVoteRepository implements VoteRepository {
           ...(form ? { marker: form.item ? BallotMarkerSchema.parse(form.item) : undefined } : {}),
         });
       }
-      throw new StaleReadError(error.message, error.failed('tally') ? CAMPAIGN_MOVED : undefined);
+      throw new StaleReadError(error.message, error.failed('tally') || error.failed('voter') ? READ_AGAIN : undefined);
     }
   }
 

@@ -126,8 +126,13 @@ export interface VoteRepository {
       previousVersion: number;
       markerVersion: number;
       delta: Record<string, number>;
-      /** The campaign version the ballot was decided on: refused (CAMPAIGN_MOVED) once it changed. */
+      /** The campaign version the ballot was decided on: refused (READ_AGAIN) once it changed. */
       campaignVersion?: number;
+      /**
+       * A meeting electorate: the voter's email marker must still point to the registration the
+       * ballot was decided on, active (a cancellation deletes the marker): refused (READ_AGAIN) else.
+       */
+      voter?: { meetingId: string; email: string; registrationId: string };
     },
     nonce: CallNonce | undefined,
   ): Promise<void>;
@@ -141,6 +146,12 @@ export interface VoteRepository {
     write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void>;
+
+  /**
+   * Meeting electorate, the campaign known: the active registration of `email` to the meeting
+   * (its email marker, then the registration: two reads), or undefined.
+   */
+  loadVoter(meetingId: string, email: string): Promise<Voter | undefined>;
 
   listBallots(campaignId: string): Promise<Ballot[]>;
   /** The live tally (sum of the sharded counters). */
@@ -166,14 +177,15 @@ export const staleBallot = (current: BallotRefusal) =>
   new StaleReadError<BallotRefusal>(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved', current);
 
 /**
- * The `current` of a ballot refused by its tally shard: the campaign changed (another version
- * stamped on the shards) or was closed since the ballot was decided. Read it again.
+ * The `current` of a ballot refused by what it was decided on, not by its own items: the tally
+ * shard (the campaign changed, another version stamped on the shards, or was closed) or the
+ * voter's email marker (the registration cancelled or replaced). Read everything again.
  */
-export const CAMPAIGN_MOVED = 'campaign-moved';
+export const READ_AGAIN = 'read-again';
 
 /** The ballot refusal a StaleReadError of the vote repository carries, if it is one. */
 export const ballotRefusalOf = (error: unknown): BallotRefusal | undefined =>
-  error instanceof StaleReadError && error.current !== CAMPAIGN_MOVED ? (error.current as BallotRefusal | undefined) : undefined;
+  error instanceof StaleReadError && error.current !== READ_AGAIN ? (error.current as BallotRefusal | undefined) : undefined;
 
-/** Whether a ballot write was refused because the campaign changed or closed since its decision. */
-export const campaignMoved = (error: unknown): boolean => error instanceof StaleReadError && error.current === CAMPAIGN_MOVED;
+/** Whether a ballot write was refused because the campaign or the voter changed since its decision. */
+export const mustReadAgain = (error: unknown): boolean => error instanceof StaleReadError && error.current === READ_AGAIN;

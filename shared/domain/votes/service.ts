@@ -35,7 +35,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { ballotRefusalOf, campaignMoved, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
+import { ballotRefusalOf, mustReadAgain, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -454,7 +454,7 @@ export class VoteService {
         let warm: boolean;
         if (known) ({ ctx, warm } = known);
         else {
-          const remembered = readAll ? undefined : await this.rememberedBallotContext(campaignId, hint, now);
+          const remembered = readAll ? undefined : await this.rememberedBallotContext(campaignId, request.email, hint, now);
           warm = remembered !== undefined;
           ctx = remembered ?? (await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint));
           if (!warm && ctx.record && this.remembered.get(campaignId)?.snapshot.campaign.version !== ctx.record.campaign.version) {
@@ -471,7 +471,7 @@ export class VoteService {
             readAll = true;
             throw new StaleReadError('refused without a read: read and decide again');
           }
-          if (campaignMoved(error)) {
+          if (mustReadAgain(error)) {
             this.remembered.delete(campaignId);
             readAll = true;
           }
@@ -485,15 +485,16 @@ export class VoteService {
   }
 
   /**
-   * A ballot's context without a read, for a campaign of listed organisations whose vote is
-   * open: the campaign (read once by this instance, remembered BALLOT_CAMPAIGN_TTL_MS), the
-   * organisation's first spelling (the campaign's names: final once the ballot is frozen, since
-   * proposals and co-signatures stop then), and the assumption of a first ballot from a fresh
-   * form. The transaction checks all three: the campaign version on the tally shard, the ballot
-   * and the form marker absent (when they exist, the refusal returns them).
+   * A ballot's context from a campaign this instance remembers (read once, kept
+   * BALLOT_CAMPAIGN_TTL_MS) whose vote is open: no read for listed organisations; for a meeting
+   * electorate, the voter's registration only (its email marker, then the registration). The
+   * organisation's first spelling comes from the campaign's names (final once the ballot is
+   * frozen: proposals and co-signatures stop then), and the ballot is planned as a first ballot
+   * from a fresh form. The transaction checks every assumption: the campaign version on the
+   * tally shard, the ballot and the form marker absent (when they exist, the refusal returns
+   * them), the voter's email marker still pointing to an active registration.
    */
-  private async rememberedBallotContext(campaignId: string, hint: string | undefined, now: Date): Promise<BallotContext | undefined> {
-    if (hint === undefined) return undefined;
+  private async rememberedBallotContext(campaignId: string, email: string, hint: string | undefined, now: Date): Promise<BallotContext | undefined> {
     let entry = this.remembered.get(campaignId);
     if (!entry || entry.until <= Date.now()) {
       this.remembered.delete(campaignId);
@@ -502,10 +503,18 @@ export class VoteService {
       entry = { snapshot, until: Date.now() + BALLOT_CAMPAIGN_TTL_MS };
       this.remembered.set(campaignId, entry);
     }
-    const { campaign } = entry.snapshot;
-    if (campaign.electorate === 'meeting' || campaign.ballot === undefined || voteStatus(campaign, now) !== 'open') return undefined;
-    const organisationName = entry.snapshot.names.get(hint);
-    return { record: entry.snapshot, ...(organisationName !== undefined ? { organisationName } : {}) };
+    const { campaign, names } = entry.snapshot;
+    if (campaign.ballot === undefined || voteStatus(campaign, now) !== 'open') return undefined;
+    let orgKey = hint;
+    let voter: Voter | undefined;
+    if (campaign.electorate === 'meeting') {
+      voter = campaign.meeting_id === undefined ? undefined : await this.store.loadVoter(campaign.meeting_id, email);
+      if (!voter) return undefined; // not in the electorate: answered on a full read
+      orgKey = organisationKey(voter.organisation);
+    }
+    if (orgKey === undefined) return undefined;
+    const organisationName = names.get(orgKey);
+    return { record: entry.snapshot, ...(voter ? { voter } : {}), ...(organisationName !== undefined ? { organisationName } : {}) };
   }
 
   private async decideBallot(campaignId: string, request: BallotRequest, ctx: BallotContext, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
@@ -541,7 +550,16 @@ export class VoteService {
     const markerVersion = ctx.marker?.version ?? 0;
     try {
       await this.store.castBallot(
-        { ballot, previousVersion: previous?.version ?? 0, markerVersion, delta: tallyDelta(previous, content), campaignVersion: campaign.version },
+        {
+          ballot,
+          previousVersion: previous?.version ?? 0,
+          markerVersion,
+          delta: tallyDelta(previous, content),
+          campaignVersion: campaign.version,
+          ...(campaign.electorate === 'meeting' && campaign.meeting_id !== undefined && registrationId !== undefined
+            ? { voter: { meetingId: campaign.meeting_id, email: request.email, registrationId } }
+            : {}),
+        },
         nonce,
       );
     } catch (error) {
