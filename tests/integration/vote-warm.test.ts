@@ -6,7 +6,9 @@
 // ballot accepted that a read would refuse, with the same refusals.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { counterShardKey } from '#shared/adapters/dynamodb/counters.ts';
+import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
@@ -50,6 +52,7 @@ function instance() {
   return { ops: watched.ops, store, votes: new VoteService({ store }) };
 }
 const admin = instance();
+const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
 
 let seq = 0;
 const CAMPAIGN = {
@@ -275,6 +278,31 @@ describe('a campaign changed or closed while a warm instance remembers it', () =
     expect(await admin.store.listBallots(id)).toHaveLength(4 + accepted);
     const recount = await admin.votes.recount(id, VOTING);
     expect(recount).toMatchObject({ equal: true, live: { ballots: 4 + accepted } });
+  });
+});
+
+describe('tally shards stamped by no save (a campaign saved before issue 21) or by an older one', () => {
+  it('never block ballots: no stamp, or a stamp below the version read, is accepted; a later stamp is not', async () => {
+    const { id, ids } = await openCampaign();
+    const shards = async (update: (key: Record<string, unknown>) => UpdateCommand) => {
+      for (let shard = 0; shard < 16; shard++) await ddb.send(update(counterShardKey(voteKeys.tallySet(id), shard)));
+    };
+    const warm = instance();
+    // No stamp at all: as a campaign last saved by the code before.
+    await shards((Key) => new UpdateCommand({ TableName: tables.DataTable, Key, UpdateExpression: 'REMOVE campaign_version' }));
+    expect(await outcome(warm.votes.castBallot(id, ballot(`s-${id}-1`, 'Commune 1', [ids[0] as string]), nonce(), VOTING))).toBe('accepted');
+    // A stamp below the version read: a save that did not stamp (the previous code, mid-deploy).
+    await shards((Key) => new UpdateCommand({ TableName: tables.DataTable, Key, UpdateExpression: 'SET campaign_version = :v', ExpressionAttributeValues: { ':v': 1 } }));
+    warm.ops.length = 0;
+    expect(await outcome(warm.votes.castBallot(id, ballot(`s-${id}-2`, 'Commune 2', [ids[0] as string]), nonce(), VOTING))).toBe('accepted');
+    expect(warm.ops).toEqual(['TransactWriteCommand']);
+    // A stamp above it: the campaign changed since this instance read it.
+    await shards((Key) => new UpdateCommand({ TableName: tables.DataTable, Key, UpdateExpression: 'SET campaign_version = :v', ExpressionAttributeValues: { ':v': 99 } }));
+    const stuck = new VoteService({ store: warm.store, retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 } });
+    warm.ops.length = 0;
+    await expect(stuck.castBallot(id, ballot(`s-${id}-3`, 'Commune 3', [ids[0] as string]), nonce(), VOTING)).rejects.toMatchObject({ code: 'service-busy' });
+    expect(warm.ops).toEqual(['QueryCommand', 'TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand', 'BatchGetCommand', 'TransactWriteCommand']);
+    expect(await admin.store.listBallots(id)).toHaveLength(2);
   });
 });
 

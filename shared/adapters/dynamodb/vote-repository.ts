@@ -3,6 +3,9 @@
 // second round only when a key depends on the first: the registration an email points to).
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
 // or conflicting transaction becomes StaleReadError (the service reads and decides again).
+// Every save of a campaign stamps its version on the tally shards, and a ballot's shard update
+// requires it: a ballot decided on a campaign an instance remembers (no read) is then refused
+// once the campaign changed (issue 21, docs/operations.md "Ballots on warm instances").
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
@@ -598,11 +601,13 @@ export class DynamoVoteRepository implements VoteRepository {
   private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>, campaignVersion?: number): TransactItem {
     const setId = voteKeys.tallySet(campaignId);
     const shard = tallyShardOf(orgKey, this.shards);
-    // Not sealed, and (when the caller says which) still the campaign version the ballot was
-    // decided on. A shard without the stamp was never touched by a save since the stamps exist
-    // (a campaign saved before them), so that version is still the campaign's.
+    // Not sealed, and (when the caller says which) no save of the campaign since the version the
+    // ballot was decided on: the stamp is at most that version. A shard without the stamp was
+    // never touched by a save since the stamps exist (a campaign saved before them); a stamp
+    // below the version read can only come from a save that did not stamp (an instance of the
+    // previous code during a deploy): neither may block ballots for good.
     const versioned = campaignVersion !== undefined;
-    const condition = `attribute_not_exists(#sealed)${versioned ? ' AND (attribute_not_exists(#cv) OR #cv = :cv)' : ''}`;
+    const condition = `attribute_not_exists(#sealed)${versioned ? ' AND (attribute_not_exists(#cv) OR #cv <= :cv)' : ''}`;
     const names = { '#sealed': SEALED, ...(versioned ? { '#cv': CAMPAIGN_VERSION } : {}) };
     const values = versioned ? { ':cv': campaignVersion } : {};
     if (Object.keys(delta).length === 0) {
