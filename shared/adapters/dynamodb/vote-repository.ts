@@ -16,6 +16,7 @@ import {
   staleBallot,
   type BallotContext,
   type BallotFormMarker,
+  type BallotWrite,
   type CampaignRecord,
   type CampaignSnapshot,
   type CosignContext,
@@ -467,17 +468,7 @@ export class DynamoVoteRepository implements VoteRepository {
     );
   }
 
-  async castBallot(
-    write: {
-      ballot: Ballot;
-      previousVersion: number;
-      markerVersion: number;
-      delta: Record<string, number>;
-      campaignVersion?: number;
-      voter?: { meetingId: string; email: string; registrationId: string };
-    },
-    nonce: CallNonce | undefined,
-  ): Promise<void> {
+  async castBallot(write: BallotWrite, nonce: CallNonce | undefined): Promise<void> {
     const b = write.ballot;
     const marker: BallotFormMarker = {
       campaign_id: b.campaign_id,
@@ -499,17 +490,7 @@ export class DynamoVoteRepository implements VoteRepository {
         },
         returnCurrent: true,
       },
-      {
-        tag: 'form',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
-            ...this.versionCondition(write.markerVersion),
-          },
-        },
-        returnCurrent: true,
-      },
+      { tag: 'form', item: this.putBallotForm(b.form_uuid, marker, write.markerVersion), returnCurrent: true },
       { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta, write.campaignVersion) },
     ];
     if (write.voter) {
@@ -558,16 +539,7 @@ export class DynamoVoteRepository implements VoteRepository {
     const m = write.marker;
     await this.commit(
       [
-        {
-          tag: 'form',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...voteKeys.ballotForm(write.formUuid), type: 'ballot-form', ...m },
-              ...this.versionCondition(write.markerVersion),
-            },
-          },
-        },
+        { tag: 'form', item: this.putBallotForm(write.formUuid, m, write.markerVersion) },
         {
           tag: 'ballot',
           item: {
@@ -587,6 +559,13 @@ export class DynamoVoteRepository implements VoteRepository {
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** A ballot form's marker, conditioned on the version read (0: absent). */
+  private putBallotForm(formUuid: string, marker: BallotFormMarker, markerVersion: number): TransactItem {
+    return {
+      Put: { TableName: this.tableName, Item: { ...voteKeys.ballotForm(formUuid), type: 'ballot-form', ...marker }, ...this.versionCondition(markerVersion) },
+    };
+  }
 
   private versionCondition(expected: number) {
     return expected === 0

@@ -88,6 +88,21 @@ export interface BallotContext {
   organisationName?: string;
 }
 
+/** A ballot's one transaction (VoteRepository.castBallot). */
+export interface BallotWrite {
+  ballot: Ballot;
+  previousVersion: number;
+  markerVersion: number;
+  delta: Record<string, number>;
+  /** The campaign version the ballot was decided on: refused (READ_AGAIN) once it changed. */
+  campaignVersion?: number;
+  /**
+   * A meeting electorate: the voter's email marker must still point to the registration the
+   * ballot was decided on, active (a cancellation deletes the marker): refused (READ_AGAIN) else.
+   */
+  voter?: { meetingId: string; email: string; registrationId: string };
+}
+
 export interface VoteRepository {
   listCampaigns(): Promise<Campaign[]>;
   /** One consistent Query over the campaign's partition. */
@@ -120,22 +135,7 @@ export interface VoteRepository {
    * Puts the ballot (conditioned on the version read: `previousVersion` 0 for a first ballot),
    * its form marker (conditioned on `markerVersion`) and the tally delta, in one transaction.
    */
-  castBallot(
-    write: {
-      ballot: Ballot;
-      previousVersion: number;
-      markerVersion: number;
-      delta: Record<string, number>;
-      /** The campaign version the ballot was decided on: refused (READ_AGAIN) once it changed. */
-      campaignVersion?: number;
-      /**
-       * A meeting electorate: the voter's email marker must still point to the registration the
-       * ballot was decided on, active (a cancellation deletes the marker): refused (READ_AGAIN) else.
-       */
-      voter?: { meetingId: string; email: string; registrationId: string };
-    },
-    nonce: CallNonce | undefined,
-  ): Promise<void>;
+  castBallot(write: BallotWrite, nonce: CallNonce | undefined): Promise<void>;
   /**
    * A replacement overtaken by another replacement of the same organisation's ballot that
    * committed after it was planned: only its form marker is written (conditioned on
