@@ -102,7 +102,9 @@ const cpuPer = (side: Side) => ({
 });
 
 export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
-  const s = opts.quick ? QUICK : FULL;
+  // BENCH_REPLACE_SHARE=0: first ballots only (the floor's own shape), to compare like with like.
+  const share = process.env['BENCH_REPLACE_SHARE'];
+  const s = { ...(opts.quick ? QUICK : FULL), ...(share !== undefined && share !== '' ? { replaceShare: Number(share) } : {}) };
   const startedAt = new Date();
   const log = (line: string) => console.log(line);
   const rt = await startLocalRuntime({ port: 0, inMemory: true, quiet: true, stateFile: false, seed: false, log: () => undefined,
@@ -115,7 +117,8 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
   try {
     const totalOurs =
       s.warmup +
-      s.levels.reduce((n, l) => n + l.perRound * s.rounds + Math.max(10, l.concurrency), 0) +
+      // each round of each level first reopens the sockets with max(10, concurrency) calls
+      s.levels.reduce((n, l) => n + (l.perRound + Math.max(10, l.concurrency)) * s.rounds, 0) +
       // the handler-alone phase: twice the first and the last level's round, plus their warm-ups
       2 * ((s.levels[0]?.perRound ?? 40) + (s.levels.at(-1)?.perRound ?? 300)) + 10 + 64;
     const campaignId = `bench-${runTag}`;
