@@ -20,7 +20,7 @@
 //   - scheduled function: one tick at the current instant.
 // Measured inside the child: import of the bundle, then the handler's first call. Node's own
 // start-up, identical on both sides, is recorded apart (`processMs`, from spawn to exit).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,8 +93,9 @@ const t1 = performance.now();
 let result, error;
 try { result = await mod.handler(event, context); } catch (e) { error = String(e && e.stack || e); }
 const t2 = performance.now();
-process.stdout.write('\\n${MARKER}' + JSON.stringify({ importMs: t1 - t0, requestMs: t2 - t1, result, error }) + '\\n');
-process.exit(0);
+// Exit once the line is written: a pipe is written asynchronously, and a large answer (the
+// OpenAPI document, ~220 KB) would be cut by an immediate exit.
+process.stdout.write('\\n${MARKER}' + JSON.stringify({ importMs: t1 - t0, requestMs: t2 - t1, result, error }) + '\\n', () => process.exit(0));
 `;
 
 const BASELINES: Record<BaselineCall, string> = {
@@ -178,6 +179,27 @@ function httpEvent(rt: LocalRuntime, routeKey: string, pathParameters: Record<st
   };
 }
 
+/**
+ * Whether an HTTP function's first answer shows that the whole chain ran (signature or token
+ * accepted, the read made): a 200 — a Publik envelope with `err: 0`, a JSON document without
+ * one (the OpenAPI document), or a file (the badges' PDF) —, a 404 for a route whose id the bench
+ * cannot know, or a page's redirect (the console sends a visitor without a session to its login).
+ * 401/403/5xx mean the measurement is wrong.
+ */
+export function firstAnswerSucceeded(result: unknown): boolean {
+  const r = result as { statusCode?: number; headers?: Record<string, string>; body?: string } | undefined;
+  if (r?.statusCode === 302) return typeof r.headers?.['location'] === 'string';
+  if ((r?.statusCode !== 200 && r?.statusCode !== 404) || typeof r.body !== 'string') return false;
+  if (r.statusCode === 404) return true;
+  if (!(r.headers?.['content-type'] ?? '').startsWith('application/json')) return r.body.length > 0;
+  try {
+    const body = JSON.parse(r.body) as { err?: number };
+    return body.err === undefined || body.err === 0;
+  } catch {
+    return false;
+  }
+}
+
 function targets(rt: LocalRuntime, meetingId: string): Target[] {
   const list: Target[] = [];
   for (const spec of httpFunctions) {
@@ -197,18 +219,7 @@ function targets(rt: LocalRuntime, meetingId: string): Target[] {
       first: `${routeKey}${routeKey.includes(' /admin') ? ' (admin token)' : ' (signed)'}`,
       baseline: 'query',
       event: () => httpEvent(rt, routeKey, params),
-      // The whole chain ran (signature or token accepted, the read made): a 200, or a 404 for
-      // a route whose id the bench cannot know. 401/403/5xx mean the measurement is wrong.
-      succeeded: (result) => {
-        const r = result as { statusCode?: number; body?: string } | undefined;
-        if ((r?.statusCode !== 200 && r?.statusCode !== 404) || typeof r.body !== 'string') return false;
-        try {
-          const body = JSON.parse(r.body) as { err?: number };
-          return r.statusCode === 404 || body.err === 0;
-        } catch {
-          return false;
-        }
-      },
+      succeeded: (result) => firstAnswerSucceeded(result),
     });
   }
   for (const spec of queueConsumers) {
@@ -281,8 +292,17 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; by
   const file = join(outDir, 'index.mjs');
   await build(lambdaEsbuildOptions(projectRoot, entry, file));
   // A function with a lazy chunk (http-badges) gets it beside its bundle, as the stack ships it.
-  const chunk = httpFunctions.find((f) => f.entry === entry)?.lazyChunk;
-  if (chunk) await buildLazyChunk(projectRoot, outDir, chunk);
+  const spec = httpFunctions.find((f) => f.entry === entry);
+  if (spec?.lazyChunk) await buildLazyChunk(projectRoot, outDir, spec.lazyChunk);
+  // The reference's document is a file beside its bundle, made at synth time as here
+  // (infra/service-stack.ts referenceAssets): without it GET /openapi.json answers 500.
+  if (spec?.assets === 'reference') {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/openapi.ts', '--out', join(outDir, 'openapi.json')], {
+      cwd: projectRoot,
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      stdio: 'ignore',
+    });
+  }
   return { file, bytes: statSync(file).size };
 }
 

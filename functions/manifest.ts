@@ -134,15 +134,18 @@ export const httpFunctions: HttpFunctionSpec[] = [
     // search, check-in undo and a badge's preview. Beside http-admin, whose bundle is at budget.
     name: 'http-desk',
     entry: 'functions/http-desk/handler.ts',
-    description: 'Organisers\' desk under /admin: fill levels, registrations search, check-in undo, badge preview',
+    description: 'Organisers\' desk under /admin: fill levels, registrations search, check-in undo, badge preview, waiting lists by hand',
     routes: [
       'GET /admin/meetings/{meetingId}/fill',
       'GET /admin/meetings/{meetingId}/registrations/search',
       'DELETE /admin/registrations/{registrationId}/check-in/{day}',
       'GET /admin/check-in/{checkinToken}',
+      // Waiting lists by hand: a promotion is notified through the queue, as an automatic one.
+      'POST /admin/registrations/{registrationId}/promote',
+      'POST /admin/registrations/{registrationId}/waiting-position',
     ],
     tables: { data: 'readWrite' },
-    sendsNotifications: false,
+    sendsNotifications: true,
     usesPublikKeys: false,
     usesAdminTokens: true,
   },
@@ -317,32 +320,42 @@ export interface QueueConsumerSpec {
   usesParticipationKey?: boolean;
 }
 
+/**
+ * A queue consumer that sends emails (SES) from a queue of its own. In AWS its batch size,
+ * concurrency cap and pace derive from the account's SES rate (infra/ses-rate.ts,
+ * docs/operations.md); the queue settings here are the values of prod's default rate (14/s).
+ */
+function emailSender(
+  spec: Pick<QueueConsumerSpec, 'name' | 'description' | 'usesPublikKeys' | 'usesParticipationKey'> & { queue: { name: string; envVar: string } },
+): QueueConsumerSpec {
+  const { name, description, queue, ...uses } = spec;
+  return {
+    name,
+    entry: `functions/${name}/handler.ts`,
+    description,
+    queue: { ...queue, maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
+    tables: { data: 'readWrite' },
+    sendsEmail: true,
+    ...uses,
+  };
+}
+
 export const queueConsumers: QueueConsumerSpec[] = [
-  {
+  emailSender({
     name: 'queue-notifier',
-    entry: 'functions/queue-notifier/handler.ts',
     description: 'Notifications: promotion emails (SES) and signed callbacks to w.c.s. forms',
-    // An email sender: in AWS its batch size, concurrency cap and pace derive from the account's
-    // SES rate (infra/ses-rate.ts); these are the values of prod's default rate (14/s).
-    queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
-    tables: { data: 'readWrite' },
+    queue: { name: 'notify', envVar: 'NOTIFY_QUEUE_URL' },
     usesPublikKeys: true,
-    sendsEmail: true,
-  },
-  {
+  }),
+  emailSender({
     name: 'queue-reminders',
-    entry: 'functions/queue-reminders/handler.ts',
+    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails.
     description: 'Reminder engine deliveries: session reminders, updates, cancellations, confirmations, meeting reminders and survey invitations (SES)',
-    // A queue of its own: a 10,000-recipient fan-out never delays promotion emails. In AWS its
-    // batch size, concurrency cap and pace derive from the account's SES rate (infra/ses-rate.ts,
-    // docs/operations.md); these are the values of prod's default rate (14/s).
-    queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL', maxReceiveCount: 5, visibilityTimeout: 30, batchSize: 10, maxConcurrency: 2 },
-    tables: { data: 'readWrite' },
+    queue: { name: 'reminders', envVar: 'REMINDERS_QUEUE_URL' },
     usesPublikKeys: false,
-    sendsEmail: true,
     // Survey invitations skip whoever answered: their participation marker is keyed by it.
     usesParticipationKey: true,
-  },
+  }),
 ];
 
 /** Functions run by an EventBridge Scheduler schedule (locally: `npm run tick`). */

@@ -18,7 +18,7 @@ import {
   workshopRoster,
 } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
-import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
+import { adminPutRoute, httpApi, publikOk, route } from '#shared/lambda/http.ts';
 import { countsOf, stringField } from '#shared/lambda/audit-fields.ts';
 import { createMeetingMessagesContext, createMeetingsContext } from '#shared/contexts/meetings.ts';
 import { messageAnswer, MessageInputSchema } from '#shared/domain/meetings/messages.ts';
@@ -74,21 +74,19 @@ export const routes = [
       return publikOk(states.map(({ meeting, items }) => meetingView(meeting, items, now)));
     },
   }),
-  route({
-    method: 'PUT',
+  adminPutRoute({
     path: '/admin/meetings/{meetingId}',
-    auth: 'admin',
     params: MeetingIdSchema,
     body: MeetingInputSchema,
     audit: { action: 'meeting.put', counts: (data) => countsOf(data, ['promoted']) },
-    handle: async ({ params, body, now }) => {
+    put: async ({ params, body, now }) => {
       // A raised capacity lets waiting requests in: `promoted` says how many.
       const { created, promoted } = await meetingChanges.putMeeting(params.meetingId, body, now);
       const { meeting, items } = await meetings.getMeeting(params.meetingId);
       // With allow_overbooking, the items now holding more people than places.
       const overbooked = overbookedItems(items);
       const data = { ...meetingView(meeting, items, now), created, promoted, ...(body.allow_overbooking ? { overbooked } : {}) };
-      return putAnswer(data, created);
+      return { data, created };
     },
   }),
   route({

@@ -1,8 +1,9 @@
 // The organisers' desk under /admin (admin token or console session): what the console's
 // meeting and door pages need beside the http-admin routes — a meeting's fill levels from its
 // counters (one Query), a bounded and paged search of its registrations, undoing a check-in,
-// and what a badge's token names before the check-in. A function of its own: http-admin's
-// bundle is at its size budget, and these reads stay small.
+// and what a badge's token names before the check-in; and the waiting lists by hand (promote a
+// waiting person, move them in the list). A function of its own: http-admin's bundle is at its
+// size budget, and these reads stay small.
 import * as z from 'zod';
 import { createDeskContext } from '#shared/contexts/desk.ts';
 import { MeetingIdSchema } from '#shared/domain/meetings/schema.ts';
@@ -10,10 +11,10 @@ import { meetingFill } from '#shared/domain/registrations/exports.ts';
 import { RegistrationIdSchema } from '#shared/domain/registrations/schema.ts';
 import { httpApi, publikOk, route } from '#shared/lambda/http.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
-import { zBool, zDate, zEnum, zOptional, zOptionalInt, zOptionalText } from '#shared/publik/coerce.ts';
+import { zBool, zDate, zEnum, zInt, zOptional, zOptionalInt, zOptionalText } from '#shared/publik/coerce.ts';
 
 const ctx = createServiceContext();
-const { meetings, desk } = createDeskContext(ctx);
+const { meetings, desk, waitingList } = createDeskContext(ctx);
 
 const SearchQuery = z.object({
   q: zOptionalText({ max: 100 }),
@@ -25,6 +26,12 @@ const SearchQuery = z.object({
   limit: zOptionalInt({ min: 1, max: 100 }),
 });
 const UndoParams = RegistrationIdSchema.extend({ day: zDate() });
+// The waiting list a request is on: an on-site day, a remote day, a workshop, the evening.
+const WaitingItem = z.string().regex(/^((day|remote):\d{4}-\d{2}-\d{2}|workshop:[a-z0-9][a-z0-9_-]{0,62}|evening)$/, {
+  error: 'Liste attendue : day:AAAA-MM-JJ, remote:AAAA-MM-JJ, workshop:<identifiant> ou evening.',
+});
+const PromoteBody = z.object({ item: WaitingItem });
+const MoveBody = z.object({ item: WaitingItem, position: zInt({ min: 1, max: 100_000 }) });
 // The token's format is checked by the use case: a malformed token is as unknown as any (404).
 const CheckinTokenParams = z.object({ checkinToken: z.string().max(200) });
 
@@ -60,6 +67,50 @@ export const routes = [
     handle: async ({ params }) => {
       const { removed, checkedIn } = await desk.undoCheckIn(params.registrationId, params.day);
       return publikOk({ registration_id: params.registrationId, day: params.day, removed, checked_in: checkedIn });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/registrations/{registrationId}/promote',
+    auth: 'admin',
+    params: RegistrationIdSchema,
+    body: PromoteBody,
+    audit: { action: 'registration.promote', counts: (data) => ({ promoted: (data as { already?: boolean }).already ? 0 : 1 }) },
+    handle: async ({ params, body, now }) => {
+      const p = await waitingList.promote(params.registrationId, body.item, now);
+      return publikOk({
+        registration_id: p.registration.id,
+        item: p.item,
+        already: p.already,
+        confirmed: p.confirmed,
+        capacity: p.capacity,
+        waiting: p.waiting,
+        beyond_capacity: p.beyond_capacity,
+        message: p.already
+          ? 'Cette personne avait déjà sa place : rien n’a changé.'
+          : p.beyond_capacity
+            ? `Place accordée au-delà de la capacité : ${p.confirmed} confirmées pour ${p.capacity} places.`
+            : 'Place accordée : la personne est prévenue comme pour une place libérée.',
+      });
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/admin/registrations/{registrationId}/waiting-position',
+    auth: 'admin',
+    params: RegistrationIdSchema,
+    body: MoveBody,
+    audit: { action: 'registration.waiting-move', counts: (data) => ({ position: (data as { position: number }).position }) },
+    handle: async ({ params, body, now }) => {
+      const m = await waitingList.move(params.registrationId, body.item, body.position, now);
+      return publikOk({
+        registration_id: m.registration.id,
+        item: m.item,
+        moved: m.moved,
+        previous_position: m.previous_position,
+        position: m.position,
+        waiting: m.waiting,
+      });
     },
   }),
   route({

@@ -1,10 +1,18 @@
 // The OpenAPI description of this function's routes (shared/openapi/route-doc.ts).
 import * as z from 'zod';
 import type { RouteDocs } from '#shared/openapi/route-doc.ts';
-import { CheckInUndoSchema, CheckinTokenPreviewSchema, MeetingFillSchema, RegistrationSearchSchema } from '#shared/openapi/answers/meetings.ts';
+import {
+  CheckInUndoSchema,
+  CheckinTokenPreviewSchema,
+  HandPromotionSchema,
+  MeetingFillSchema,
+  RegistrationSearchSchema,
+  WaitingMoveSchema,
+} from '#shared/openapi/answers/meetings.ts';
 
 const TAG = 'Meetings: organisers';
 const GUIDE = 'docs/operations.md#badges-and-check-in';
+const WAITING_GUIDE = 'docs/operations.md#waiting-lists-by-hand';
 
 export const docs: RouteDocs = {
   'GET /admin/meetings/{meetingId}/fill': {
@@ -35,6 +43,43 @@ export const docs: RouteDocs = {
     summary: 'Undo a check-in made by mistake (idempotent)',
     data: CheckInUndoSchema,
     guide: GUIDE,
+  },
+  'POST /admin/registrations/{registrationId}/promote': {
+    notFound: ['unknown-registration', 'unknown-meeting'],
+    operationId: 'adminPromoteByHand',
+    tag: TAG,
+    summary: 'Give a waiting person the place by hand, whatever their rank, even past the capacity (said in the answer)',
+    description:
+      '`item`: the waiting list (`day:YYYY-MM-DD`, `remote:YYYY-MM-DD`, `workshop:<id>` or `evening`). The person is notified exactly as for an automatic promotion (email, and the form\'s callback); an on-site day decides their workshops of that day as an automatic promotion does. Idempotent: `already` when the place is theirs. Decided by the counter\'s condition (a free place, or a full item when `beyond_capacity`), so a race with an automatic promotion never grants the place twice. A registration not waiting on `item`: 400 naming `item`.',
+    data: HandPromotionSchema,
+    guide: WAITING_GUIDE,
+    example: {
+      body: { item: 'day:2027-06-09' },
+      data: {
+        registration_id: 'rexempleexempleexemple2a',
+        item: 'day:2027-06-09',
+        already: false,
+        confirmed: 5,
+        capacity: 4,
+        waiting: 1,
+        beyond_capacity: true,
+        message: 'Place accordée au-delà de la capacité : 5 confirmées pour 4 places.',
+      },
+    },
+  },
+  'POST /admin/registrations/{registrationId}/waiting-position': {
+    notFound: ['unknown-registration'],
+    operationId: 'adminMoveInWaitingList',
+    tag: TAG,
+    summary: 'Move a waiting person to a position of the waiting list (1 = next to be promoted)',
+    description:
+      'Positions stay dense and unique for everyone (data sources, lists, CSV); the next automatic promotion takes the new order. A position past the end puts the person last. Decided by the list\'s counter: a join, a departure, a promotion or another move in between makes it decide again, so the position answered is exact at commit. A registration not waiting on `item`: 400 naming `item`.',
+    data: WaitingMoveSchema,
+    guide: WAITING_GUIDE,
+    example: {
+      body: { item: 'day:2027-06-09', position: 1 },
+      data: { registration_id: 'rexempleexempleexemple2a', item: 'day:2027-06-09', moved: true, previous_position: 3, position: 1, waiting: 3 },
+    },
   },
   'GET /admin/check-in/{checkinToken}': {
     notFound: ['unknown-checkin-token'],

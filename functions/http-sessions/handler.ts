@@ -6,7 +6,7 @@ import { SeriesInputSchema } from '#shared/domain/sessions/series-input.ts';
 import { unknownLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '#shared/domain/sessions/unsubscribe-page.ts';
 import { occurrenceDataSourceItem, subscribersSheet, subscriptionAdminView } from '#shared/domain/sessions/views.ts';
 import { DataSourceQuerySchema } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, putAnswer, route, text, type HttpResponse } from '#shared/lambda/http.ts';
+import { adminPutRoute, httpApi, publikOk, route, text, type HttpResponse } from '#shared/lambda/http.ts';
 import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSessionsContext } from '#shared/contexts/sessions.ts';
@@ -78,16 +78,14 @@ export const routes = [
       return survey ? html(optedOutPage(survey.title)) : html(unknownLinkPage(), 404);
     },
   }),
-  route({
-    method: 'PUT',
+  adminPutRoute({
     path: '/admin/session-series/{seriesId}',
-    auth: 'admin',
     params: SeriesIdSchema,
     body: SeriesInputSchema,
     audit: { action: 'series.put' },
-    handle: async ({ params, body, now }) => {
+    put: async ({ params, body, now }) => {
       const { created, series } = await sessions.putSeries(params.seriesId, body, now);
-      return putAnswer(series, created);
+      return { data: series, created };
     },
   }),
   route({

@@ -5,7 +5,7 @@ import { AnswerBodySchema, SurveyIdSchema, SurveyInputSchema, SurveyQuestionPara
 import { surveyDefinition } from '#shared/domain/surveys/define.ts';
 import { optionItems, responsesSheet, surveyView } from '#shared/domain/surveys/views.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
+import { adminPutRoute, httpApi, publikOk, route } from '#shared/lambda/http.ts';
 import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createSurveysContext } from '#shared/contexts/surveys.ts';
@@ -53,16 +53,14 @@ export const routes = [
     auth: 'admin',
     handle: async ({ now }) => publikOk(await surveys.surveySummaries(now)),
   }),
-  route({
-    method: 'PUT',
+  adminPutRoute({
     path: '/admin/surveys/{surveyId}',
-    auth: 'admin',
     params: SurveyIdSchema,
     body: SurveyInputSchema,
     audit: { action: 'survey.put' },
-    handle: async ({ params, body, now }) => {
+    put: async ({ params, body, now }) => {
       const { created, survey } = await surveys.putSurvey(params.surveyId, body, now);
-      return putAnswer({ ...survey, open: surveyView(survey, now).open }, created);
+      return { data: { ...survey, open: surveyView(survey, now).open }, created };
     },
   }),
   route({

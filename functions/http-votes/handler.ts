@@ -8,11 +8,12 @@ import {
   CampaignIdSchema,
   CampaignInputSchema,
   CosignatureRequestSchema,
+  type Campaign,
   ProposalIdSchema,
   ProposalRequestSchema,
 } from '#shared/domain/votes/schema.ts';
 import { DataSourceQuerySchema, optionalParam } from '#shared/lambda/data-source-query.ts';
-import { httpApi, publikOk, putAnswer, route } from '#shared/lambda/http.ts';
+import { adminPutRoute, httpApi, publikOk, route } from '#shared/lambda/http.ts';
 import { csvDownload, FormatQuery } from '#shared/lambda/csv-answer.ts';
 import { createServiceContext } from '#shared/lambda/service-context.ts';
 import { createVotesContext } from '#shared/contexts/votes.ts';
@@ -26,6 +27,24 @@ const ProposalsQuery = DataSourceQuerySchema.extend({
   campaign: optionalParam,
   status: zOptional(zEnum(['cosignable', 'eligible'], 'le statut')),
 });
+
+/**
+ * POST /admin/campaigns/{campaignId}/open|close: the vote's phase change, idempotent (`changed`
+ * says whether this call changed it); the answer is the campaign's view and `more` of it.
+ */
+function phaseRoute(verb: 'open' | 'close', more: (campaign: Campaign) => object) {
+  return route({
+    method: 'POST',
+    path: `/admin/campaigns/{campaignId}/${verb}`,
+    auth: 'admin',
+    params: CampaignIdSchema,
+    audit: { action: `campaign.${verb}` },
+    handle: async ({ params, now }) => {
+      const { campaign, changed } = await (verb === 'open' ? votes.openVote(params.campaignId, now) : votes.closeVote(params.campaignId, now));
+      return publikOk({ ...campaignView(campaign, now), ...more(campaign), changed });
+    },
+  });
+}
 
 export const routes = [
   // -------------------------------------------------------------------------------------
@@ -106,18 +125,16 @@ export const routes = [
     auth: 'admin',
     handle: async ({ now }) => publikOk(await votes.campaignSummaries(now)),
   }),
-  route({
-    method: 'PUT',
+  adminPutRoute({
     path: '/admin/campaigns/{campaignId}',
-    auth: 'admin',
     params: CampaignIdSchema.extend({ campaignId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
       error: 'Identifiant invalide : lettres minuscules, chiffres et tirets.',
     }) }),
     body: CampaignInputSchema,
     audit: { action: 'campaign.put' },
-    handle: async ({ params, body, now }) => {
+    put: async ({ params, body, now }) => {
       const { campaign, created } = await votes.putCampaign(params.campaignId, body, now);
-      return putAnswer(campaignView(campaign, now), created);
+      return { data: campaignView(campaign, now), created };
     },
   }),
   route({
@@ -151,28 +168,9 @@ export const routes = [
     params: CampaignIdSchema,
     handle: async ({ params, now }) => publikOk(await votes.adminProposals(params.campaignId, now)),
   }),
-  route({
-    method: 'POST',
-    path: '/admin/campaigns/{campaignId}/open',
-    auth: 'admin',
-    params: CampaignIdSchema,
-    audit: { action: 'campaign.open' },
-    handle: async ({ params, now }) => {
-      const { campaign, changed } = await votes.openVote(params.campaignId, now);
-      return publikOk({ ...campaignView(campaign, now), ballot: campaign.ballot ?? [], changed });
-    },
-  }),
-  route({
-    method: 'POST',
-    path: '/admin/campaigns/{campaignId}/close',
-    auth: 'admin',
-    params: CampaignIdSchema,
-    audit: { action: 'campaign.close' },
-    handle: async ({ params, now }) => {
-      const { campaign, changed } = await votes.closeVote(params.campaignId, now);
-      return publikOk({ ...campaignView(campaign, now), changed });
-    },
-  }),
+  // Opening answers the ballot it froze.
+  phaseRoute('open', (campaign) => ({ ballot: campaign.ballot ?? [] })),
+  phaseRoute('close', () => ({})),
   route({
     method: 'GET',
     path: '/admin/campaigns/{campaignId}/results',

@@ -1,9 +1,11 @@
 // The desk context (http-desk): what the console's meeting and door pages read and undo —
 // fill levels from the counters, the registrations search, check-in undo, a badge's preview.
-// Only the repositories and two small use cases: no queue, no reminder engine, no PDF.
-import { createRegistrationRepositories } from '#shared/contexts/registrations.ts';
+// And the waiting lists by hand (promote, move), whose promotions go to the notification queue
+// like the automatic ones. No reminder engine, no PDF.
+import { createNotificationPublisher, createRegistrationRepositories } from '#shared/contexts/registrations.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { DeskService } from '#shared/domain/registrations/desk.ts';
+import { WaitingListService } from '#shared/domain/registrations/waiting-list.ts';
 import { useCaseLogger as logger } from '#shared/lambda/logger.ts';
 import type { ServiceContext } from '#shared/lambda/service-context.ts';
 
@@ -12,5 +14,6 @@ export function createDeskContext(ctx: ServiceContext) {
   return {
     meetings: new MeetingService(meetingRepository),
     desk: new DeskService({ meetings: meetingRepository, store: registrationRepository, logger }),
+    waitingList: new WaitingListService({ meetings: meetingRepository, store: registrationRepository, publisher: createNotificationPublisher(ctx), logger }),
   };
 }

@@ -8,7 +8,7 @@ import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registra
 import { MissingNotificationPublisher, SqsNotificationPublisher } from '#shared/adapters/sqs/notification-queue.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import { MeetingService } from '#shared/domain/meetings/service.ts';
-import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
+import type { NotificationPublisher, RegistrationRepository, WaitingListRepository } from '#shared/domain/registrations/ports.ts';
 import { MeetingReminderSource, type MeetingCalendarRenderer } from '#shared/domain/registrations/reminder-source.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { useCaseLogger as logger } from '#shared/lambda/logger.ts';
@@ -17,7 +17,7 @@ import { checkinKeyOf } from '#shared/lambda/checkin-key.ts';
 
 export interface RegistrationRepositories {
   meetingRepository: MeetingRepository;
-  registrationRepository: RegistrationRepository;
+  registrationRepository: RegistrationRepository & WaitingListRepository;
 }
 
 /** The meeting and registration repositories over the data table. */
@@ -27,11 +27,16 @@ export function createRegistrationRepositories(ctx: ServiceContext): Registratio
   return { meetingRepository, registrationRepository };
 }
 
-export function createRegistrationsContext(ctx: ServiceContext) {
-  const { meetingRepository, registrationRepository } = createRegistrationRepositories(ctx);
-  const publisher = ctx.config.notifyQueueUrl
+/** The notification queue's publisher (promotions, confirmations), or the one that says it is missing. */
+export function createNotificationPublisher(ctx: ServiceContext): NotificationPublisher {
+  return ctx.config.notifyQueueUrl
     ? new SqsNotificationPublisher(lazySqsClient(ctx.config.sqsEndpoint), ctx.config.notifyQueueUrl)
     : new MissingNotificationPublisher();
+}
+
+export function createRegistrationsContext(ctx: ServiceContext) {
+  const { meetingRepository, registrationRepository } = createRegistrationRepositories(ctx);
+  const publisher = createNotificationPublisher(ctx);
   const meetings = new MeetingService(meetingRepository);
   const registrations = new RegistrationService({
     meetings: meetingRepository,

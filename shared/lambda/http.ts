@@ -301,6 +301,29 @@ export function putAnswer(data: object, created: boolean): HttpResponse {
   return publikOk({ ...data, created }, undefined, created ? 201 : 200);
 }
 
+/**
+ * An admin PUT of one definition (meeting, series, survey, campaign) at `path`: `put` creates or
+ * replaces it and says which; the answer is putAnswer's (201 created, 200 replaced).
+ */
+export function adminPutRoute<B extends z.ZodType, P extends z.ZodType>(spec: {
+  path: string;
+  params: P;
+  body: B;
+  audit: AuditSpec<HttpRequest<Out<B>, undefined, Out<P>>>;
+  put: (request: HttpRequest<Out<B>, undefined, Out<P>>) => Promise<{ data: object; created: boolean }>;
+}): RouteDefinition {
+  const { put, ...rest } = spec;
+  return route({
+    ...rest,
+    method: 'PUT',
+    auth: 'admin',
+    handle: async (request) => {
+      const { data, created } = await put(request);
+      return putAnswer(data, created);
+    },
+  });
+}
+
 export function text(body: string, contentType: string, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode: 200, headers: { 'content-type': contentType, 'cache-control': 'no-store', ...headers }, body };
 }

@@ -24,6 +24,8 @@ export interface RowDay {
   date: string;
   mode: 'onsite' | 'remote' | null;
   place: 'confirmed' | 'waiting' | null;
+  /** 1 = next to be promoted; null when not waiting. */
+  waiting_position: number | null;
   checked_in_at: string | null;
   expected_onsite: boolean;
 }
@@ -98,6 +100,21 @@ export async function setPresent(registrationId: string, day: string, present: b
   await api.delete(`/admin/registrations/${enc(registrationId)}/check-in/${enc(day)}`);
   return null;
 }
+
+export interface HandPromotion {
+  already: boolean;
+  confirmed: number;
+  capacity: number | null;
+  beyond_capacity: boolean;
+  message: string;
+}
+
+/** Gives a waiting person the place (even past the capacity): POST …/promote. */
+export const promoteByHand = (registrationId: string, item: string) => api.post<HandPromotion>(`/admin/registrations/${enc(registrationId)}/promote`, { item });
+
+/** Puts a waiting person at `position` of the list of `item`; answers where they are now. */
+export const moveInWaitingList = (registrationId: string, item: string, position: number) =>
+  api.post<{ moved: boolean; position: number; waiting: number }>(`/admin/registrations/${enc(registrationId)}/waiting-position`, { item, position });
 
 export interface TokenCheckIn {
   registration_id: string;

@@ -1,15 +1,20 @@
 // Meeting page (`/console/meetings/{meetingId}`): fill levels as bars with their figures (one
 // call, GET /admin/meetings/{id}/fill), attendance per day, every CSV export and the badges of
 // each day, and the registrations table with its search, filters and a "Présent" toggle per
-// person and day (POST / DELETE with `X-Requested-With: console`, through lib/api.ts).
+// person and day (POST / DELETE with `X-Requested-With: console`, through lib/api.ts); for a
+// person waiting for a day on site, their rank and « Promouvoir » (confirmed in a dialog that
+// says when the place goes past the capacity), « Monter » and « Descendre ».
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api.ts';
 import { ErrorMessage, Loading, Show } from '../lib/components.tsx';
+import { ConfirmButton } from '../lib/confirm.tsx';
 import {
   FillBar,
   formatClock,
   getFill,
+  moveInWaitingList,
   personName,
+  promoteByHand,
   searchRegistrations,
   setPresent,
   STATUS_LABELS,
@@ -156,8 +161,78 @@ function PresentToggle(props: { row: SearchRow; day: MeetingFill['days'][number]
   );
 }
 
-function Registrations(props: { fill: MeetingFill; onPresence: (date: string, delta: number) => void }) {
+/**
+ * A person waiting for a day on site: their rank, « Promouvoir » (the dialog says whether the
+ * place goes past the capacity, from the fill the page shows) and « Monter » / « Descendre ».
+ * The API decides; the page then reads the table and the fill again.
+ */
+function WaitingActions(props: { row: SearchRow; day: MeetingFill['days'][number]; position: number | null; onDone: (message: string) => void }) {
+  const { row, day, position } = props;
+  const name = personName(row);
+  const item = `day:${day.date}`;
+  const c = day.onsite;
+  const full = c.capacity !== null && c.confirmed >= c.capacity;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const moveTo = async (to: number) => {
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await moveInWaitingList(row.registration_id, item, to);
+      props.onDone(`${name} est maintenant au rang ${answer.position} sur ${answer.waiting} de la liste d’attente (${day.label}).`);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Le service n’a pas répondu.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const first = position === 1;
+  const last = position !== null && position >= c.waiting;
+  return (
+    <div class="waiting-actions">
+      <span class="muted">Liste d’attente{position !== null ? `, rang ${position}` : ''}</span>
+      <span class="waiting-buttons">
+        <ConfirmButton
+          id={`promouvoir-${row.registration_id}-${day.date}`}
+          label="Promouvoir"
+          ariaLabel={`Promouvoir : ${name}, ${day.label}`}
+          title={`Promouvoir ${name}`}
+          question={
+            full ? (
+              <p>
+                {day.label} est complet ({c.confirmed} / {c.capacity}) : la place sera accordée <strong>au-delà de la capacité</strong> ({c.confirmed + 1} / {c.capacity}).
+                {' '}{name} sera prévenu·e par courriel comme pour une place libérée.
+              </p>
+            ) : (
+              <p>
+                Une place est libre {`(${c.confirmed} / ${c.capacity ?? '∞'})`} : {name} la reçoit avant son tour et sera prévenu·e par courriel.
+              </p>
+            )
+          }
+          confirmLabel={full ? 'Promouvoir au-delà de la capacité' : 'Promouvoir'}
+          onConfirm={async () => props.onDone(`${name} : ${(await promoteByHand(row.registration_id, item)).message}`)}
+        />
+        <button type="button" class="secondary" aria-label={`Monter : ${name}, ${day.label}`} aria-disabled={busy || first} onClick={() => position !== null && !first && moveTo(position - 1)}>
+          <span aria-hidden="true">↑ </span>Monter
+        </button>
+        <button type="button" class="secondary" aria-label={`Descendre : ${name}, ${day.label}`} aria-disabled={busy || last} onClick={() => position !== null && !last && moveTo(position + 1)}>
+          <span aria-hidden="true">↓ </span>Descendre
+        </button>
+      </span>
+      {error ? (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function Registrations(props: { fill: MeetingFill; onPresence: (date: string, delta: number) => void; onWaitingChange: () => void }) {
   const { fill } = props;
+  const [notice, setNotice] = useState('');
+  const [reload, setReload] = useState(0);
   const [filter, setFilter] = useState<SearchFilter>({});
   const [rows, setRows] = useState<SearchRow[] | undefined>(undefined);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -179,7 +254,13 @@ function Registrations(props: { fill: MeetingFill; onPresence: (date: string, de
       );
     }, 250);
     return () => clearTimeout(timer);
-  }, [filter]);
+  }, [filter, reload]);
+
+  const onWaitingDone = (message: string) => {
+    setNotice(message);
+    setReload((n) => n + 1);
+    props.onWaitingChange();
+  };
 
   const more = async () => {
     setLoadingMore(true);
@@ -251,6 +332,9 @@ function Registrations(props: { fill: MeetingFill; onPresence: (date: string, de
         </div>
       </form>
       {error ? <ErrorMessage error={error} /> : null}
+      <p class="notice" aria-live="polite" data-testid="waiting-notice">
+        {notice}
+      </p>
       {rows === undefined ? (
         <Loading />
       ) : (
@@ -283,11 +367,19 @@ function Registrations(props: { fill: MeetingFill; onPresence: (date: string, de
                       </th>
                       <td>{r.organisation}</td>
                       <td>{STATUS_LABELS[r.status]}</td>
-                      {fill.days.map((d) => (
-                        <td key={d.date}>
-                          <PresentToggle row={r} day={d} timezone={fill.timezone} onChange={onChange} />
-                        </td>
-                      ))}
+                      {fill.days.map((d) => {
+                        const state = r.days.find((x) => x.date === d.date);
+                        const waiting = state?.mode === 'onsite' && state.place === 'waiting' && state.checked_in_at === null;
+                        return (
+                          <td key={d.date}>
+                            {waiting ? (
+                              <WaitingActions row={r} day={d} position={state.waiting_position} onDone={onWaitingDone} />
+                            ) : (
+                              <PresentToggle row={r} day={d} timezone={fill.timezone} onChange={onChange} />
+                            )}
+                          </td>
+                        );
+                      })}
                     </tr>
                   ))}
                 </tbody>
@@ -328,7 +420,7 @@ function MeetingPage() {
               <FillLevels fill={f} />
               <Downloads fill={f} />
             </div>
-            <Registrations fill={f} onPresence={onPresence} />
+            <Registrations fill={f} onPresence={onPresence} onWaitingChange={fill.reload} />
           </>
         )}
       </Show>

@@ -1,6 +1,7 @@
 // Every key format of the data table, in one place: one object per context (meetingKeys,
 // registrationKeys, deliveryKeys, reminderKeys, sessionKeys, voteKeys, surveyKeys), always
 // imported by its full name so that `pk` and `sk` only ever mean DynamoDB's attributes.
+import { waitingOrderKey } from '#shared/domain/registrations/waiting-order.ts';
 
 /** Meetings and their capacity counters (one item per day, remote access, workshop, evening). */
 export const meetingKeys = {
@@ -35,9 +36,10 @@ export const registrationKeys = {
   /** FIFO ticket counter of an item's waiting list (kept off the hot counter item). */
   ticketSequence: (meetingId: string, itemKey: string) => ({ pk: `SEQ#${meetingId}#${itemKey}`, sk: 'META' }),
   waitingPartition: (meetingId: string, itemKey: string) => `WAIT#${meetingId}#${itemKey}`,
-  waiting: (meetingId: string, itemKey: string, ticket: number) => ({
+  /** A waiting entry, sorted by its ticket or, once an organiser moved it, by its rank (waiting-order.ts). */
+  waiting: (meetingId: string, itemKey: string, ticket: number, rank?: string) => ({
     pk: `WAIT#${meetingId}#${itemKey}`,
-    sk: String(ticket).padStart(12, '0'),
+    sk: waitingOrderKey({ ticket, rank }),
   }),
   /** Check-in token → registration, keyed by the SHA-256 of the token, never the token itself. */
   checkinToken: (tokenHash: string) => ({ pk: `CHECKIN#${tokenHash}`, sk: 'META' }),

@@ -12,13 +12,13 @@ import { InvalidRequestError } from '#shared/errors.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { ItemAction } from '#shared/domain/registrations/allocation.ts';
-import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionNotification, type RegistrationContext, type RegistrationCursorPage, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
+import { NotificationSchema, EmailTakenError, type CheckinTokenChange, type CounterState, type Notification, type PromotionWrite, type RegistrationContext, type RegistrationCursorPage, type RegistrationPage, type RegistrationRepository, type RegistrationWrite, type WaitingLine, type WaitingListRepository } from '#shared/domain/registrations/ports.ts';
 import { RegistrationSchema, type Registration } from '#shared/domain/registrations/schema.ts';
 import { eligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { collect, countItems, listingItems, listingPage } from '#shared/adapters/dynamodb/query.ts';
+import { collect, countItems, listingItems, listingPage, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { meetingKeys, personKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
@@ -30,6 +30,9 @@ type Tagged = TaggedItem<Tag>;
 const PointerSchema = z.object({ registration_id: z.string() });
 const FormMarkerSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 const EmailMarkerSchema = z.object({ registration_id: z.string(), form_uuid: z.string().optional() });
+/** A promotion takes a free place; an organiser's promotion past the capacity asserts that the item is full. */
+const WITHIN_CAPACITY = 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity';
+const BEYOND_CAPACITY = 'NOT attribute_type(#capacity, :nullType) AND #confirmed >= #capacity';
 const ListedSchema = z.object({ registration: RegistrationSchema.pick({ id: true, state: true, meeting_id: true, checked_in: true, items: true }) });
 const CheckinTokenItemSchema = z.object({ registration_id: z.string(), meeting_id: z.string() });
 /** Registrations whose tokens one transaction stores (3 items each: registration, new hash, old hash). */
@@ -53,7 +56,7 @@ function searchCursor(cursor: string | null, meetingId: string): Record<string, 
   }
   return key;
 }
-const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int() });
+const WaitingEntrySchema = z.object({ registration_id: z.string(), ticket: z.number().int(), sk: z.string() });
 const CounterItemSchema = z.object({
   key: z.string(),
   kind: z.enum(['day', 'remote', 'workshop', 'evening']),
@@ -67,7 +70,7 @@ const CounterItemSchema = z.object({
   meeting_version: z.number().int().optional(),
 });
 
-export class DynamoRegistrationRepository implements RegistrationRepository {
+export class DynamoRegistrationRepository implements RegistrationRepository, WaitingListRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -192,12 +195,10 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     );
   }
 
-  async promote(
-    write: RegistrationWrite & { itemKey: string; ticket: number; notification: PromotionNotification },
-    expectedVersion: number,
-  ): Promise<void> {
+  async promote(write: PromotionWrite, expectedVersion: number): Promise<void> {
     const reg = write.registration;
     const n = write.notification;
+    const condition = write.beyondCapacity ? BEYOND_CAPACITY : WITHIN_CAPACITY;
     await this.transact([
       { tag: 'registration', item: this.putRegistration(reg, expectedVersion) },
       this.putEmailMarker(reg, false),
@@ -208,8 +209,8 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
             TableName: this.tableName,
             Key: meetingKeys.item(reg.meeting_id, write.itemKey),
             UpdateExpression: 'ADD #confirmed :one, #waiting :minus',
-            ConditionExpression: 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity',
-            ExpressionAttributeNames: exprNames('ADD #confirmed :one, #waiting :minus', 'attribute_type(#capacity, :nullType) OR #confirmed < #capacity'),
+            ConditionExpression: condition,
+            ExpressionAttributeNames: exprNames('ADD #confirmed :one, #waiting :minus', condition),
             ExpressionAttributeValues: { ':one': 1, ':minus': -1, ':nullType': 'NULL' },
           },
         },
@@ -219,7 +220,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
         item: {
           Delete: {
             TableName: this.tableName,
-            Key: registrationKeys.waiting(reg.meeting_id, write.itemKey, write.ticket),
+            Key: registrationKeys.waiting(reg.meeting_id, write.itemKey, write.ticket, write.rank),
             ConditionExpression: 'registration_id = :id',
             ExpressionAttributeValues: { ':id': reg.id },
           },
@@ -246,7 +247,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
           KeyConditionExpression: 'pk = :pk AND sk < :sk',
           ExpressionAttributeValues: {
             ':pk': registrationKeys.waitingPartition(registration.meeting_id, h.key),
-            ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number).sk,
+            ':sk': registrationKeys.waiting(registration.meeting_id, h.key, h.ticket as number, h.rank).sk,
           },
           ConsistentRead: true,
         });
@@ -270,6 +271,60 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
     if (!first) return undefined;
     const entry = WaitingEntrySchema.parse(first);
     return { registrationId: entry.registration_id, ticket: entry.ticket };
+  }
+
+  async readWaitingLine(meetingId: string, itemKey: string): Promise<WaitingLine | undefined> {
+    // The counter first: an entry that changed after it was read also changed the counter, which
+    // the move's condition then finds moved.
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: meetingKeys.item(meetingId, itemKey), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const counter = CounterItemSchema.parse(out.Item);
+    const entries = await collect(partitionItems(this.client, this.tableName, registrationKeys.waitingPartition(meetingId, itemKey)), (item) => {
+      const e = WaitingEntrySchema.parse(item);
+      return { registrationId: e.registration_id, ticket: e.ticket, key: e.sk };
+    });
+    return { counter, entries };
+  }
+
+  async moveWaiting(
+    write: { registration: Registration; itemKey: string; ticket: number; from: string; rank: string; counter: CapacityItem },
+    expectedVersion: number,
+  ): Promise<void> {
+    const reg = write.registration;
+    const pk = registrationKeys.waitingPartition(reg.meeting_id, write.itemKey);
+    const condition = '#waiting = :waiting AND #seq = :seq';
+    await this.transact([
+      { tag: 'registration', item: this.putRegistration(reg, expectedVersion) },
+      this.putEmailMarker(reg, false),
+      {
+        tag: 'waiting',
+        item: { Delete: { TableName: this.tableName, Key: { pk, sk: write.from }, ConditionExpression: 'registration_id = :id', ExpressionAttributeValues: { ':id': reg.id } } },
+      },
+      {
+        tag: 'waiting',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk, sk: write.rank, type: 'waiting', registration_id: reg.id, ticket: write.ticket },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        tag: 'counter',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: meetingKeys.item(reg.meeting_id, write.itemKey),
+            // `seq` moves on: a join decided on the list as it was fails its own seq condition.
+            UpdateExpression: 'SET #seq = :next',
+            ConditionExpression: condition,
+            ExpressionAttributeNames: exprNames('SET #seq = :next', condition),
+            ExpressionAttributeValues: { ':next': write.counter.seq + 1, ':waiting': write.counter.waiting, ':seq': write.counter.seq },
+          },
+        },
+      },
+    ]);
   }
 
   /**
@@ -561,7 +616,7 @@ export class DynamoRegistrationRepository implements RegistrationRepository {
               item: {
                 Delete: {
                   TableName: this.tableName,
-                  Key: registrationKeys.waiting(meetingId, action.key, action.ticket),
+                  Key: registrationKeys.waiting(meetingId, action.key, action.ticket, action.rank),
                   ConditionExpression: 'registration_id = :id',
                   ExpressionAttributeValues: { ':id': registrationId },
                 },

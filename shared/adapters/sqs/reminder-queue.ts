@@ -1,22 +1,13 @@
 // The reminders queue: one message per recipient, SendMessageBatch of 10 (the SQS maximum),
 // several batches in flight so that a page of recipients is queued in about one round trip.
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { RemindersQueueMessage } from '#shared/domain/reminders/model.ts';
 import type { ReminderQueue } from '#shared/domain/reminders/ports.ts';
-import { loadSqs } from '#shared/adapters/aws/sdk.ts';
+import { SQS_BATCH, TypedMessageSender } from '#shared/adapters/sqs/typed-sender.ts';
 
-const SQS_BATCH = 10;
 /** Batches in flight at once (one page of 100 recipients = 10 batches). */
 const IN_FLIGHT = 10;
 
-export class SqsReminderQueue implements ReminderQueue {
-  constructor(
-    /** The client, or its lazy loader (@aws-sdk/client-sqs is loaded by the first send). */
-    private readonly sqs: ClientSource<SQSClient>,
-    private readonly queueUrl: string,
-  ) {}
-
+export class SqsReminderQueue extends TypedMessageSender implements ReminderQueue {
   async send(messages: RemindersQueueMessage[]): Promise<void> {
     const batches: RemindersQueueMessage[][] = [];
     for (let i = 0; i < messages.length; i += SQS_BATCH) batches.push(messages.slice(i, i + SQS_BATCH));
@@ -32,24 +23,13 @@ export class SqsReminderQueue implements ReminderQueue {
 
   private async sendBatch(batch: RemindersQueueMessage[], attempt = 0): Promise<void> {
     const byId = new Map(batch.map((m, i) => [String(i), m]));
-    const { SendMessageBatchCommand } = loadSqs();
-    const sqs = await resolveClient(this.sqs);
-    const out = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: this.queueUrl,
-        Entries: [...byId].map(([Id, m]) => ({
-          Id,
-          MessageBody: JSON.stringify(m),
-          MessageAttributes: { type: { DataType: 'String', StringValue: m.type } },
-        })),
-      }),
-    );
-    const failed = (out.Failed ?? []).map((f) => byId.get(f.Id ?? '')).filter((m): m is RemindersQueueMessage => m !== undefined);
+    const refused = await this.sendMessageBatch([...byId]);
+    const failed = refused.map((f) => byId.get(f.Id ?? '')).filter((m): m is RemindersQueueMessage => m !== undefined);
     if (failed.length === 0) return;
     // Entries refused by the service (throttled, internal) are retried once; then the page fails
     // and the fan-out resumes from its last saved cursor at the next tick.
-    if (attempt === 0 && (out.Failed ?? []).every((f) => f.SenderFault !== true)) return this.sendBatch(failed, 1);
-    throw new Error(`SQS refused ${failed.length} reminder message(s): ${(out.Failed ?? []).map((f) => f.Code).join(', ')}`);
+    if (attempt === 0 && refused.every((f) => f.SenderFault !== true)) return this.sendBatch(failed, 1);
+    throw new Error(`SQS refused ${failed.length} reminder message(s): ${refused.map((f) => f.Code).join(', ')}`);
   }
 }
 

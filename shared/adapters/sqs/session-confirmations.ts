@@ -1,10 +1,8 @@
 // The confirmation of a new subscription goes to the reminder engine's queue at once (its
 // consumer renders and sends the email with the iCalendar invitation).
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { resolveClient, type ClientSource } from '#shared/adapters/aws/lazy-client.ts';
 import type { Logger } from '#shared/domain/logger.ts';
 import type { ConfirmationPublisher } from '#shared/domain/sessions/ports.ts';
-import { loadSqs } from '#shared/adapters/aws/sdk.ts';
+import { TypedMessageSender } from '#shared/adapters/sqs/typed-sender.ts';
 
 /** Message body, as the reminders queue consumer reads it. */
 export interface SessionConfirmationMessage {
@@ -15,13 +13,7 @@ export interface SessionConfirmationMessage {
   subscription_version: number;
 }
 
-export class SqsConfirmationPublisher implements ConfirmationPublisher {
-  constructor(
-    /** The client, or its lazy loader (@aws-sdk/client-sqs is loaded by the first confirmation). */
-    private readonly sqs: ClientSource<SQSClient>,
-    private readonly queueUrl: string,
-  ) {}
-
+export class SqsConfirmationPublisher extends TypedMessageSender implements ConfirmationPublisher {
   async publishConfirmation(m: { seriesId: string; subscriberId: string; occurrenceId: string; subscriptionVersion: number }): Promise<void> {
     const body: SessionConfirmationMessage = {
       type: 'session.confirmation',
@@ -30,15 +22,7 @@ export class SqsConfirmationPublisher implements ConfirmationPublisher {
       occurrence_id: m.occurrenceId,
       subscription_version: m.subscriptionVersion,
     };
-    const { SendMessageCommand } = loadSqs();
-    const sqs = await resolveClient(this.sqs);
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(body),
-        MessageAttributes: { type: { DataType: 'String', StringValue: body.type } },
-      }),
-    );
+    await this.sendMessage(body);
   }
 }
 

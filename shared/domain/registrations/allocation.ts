@@ -26,7 +26,8 @@ export type ItemAction =
    */
   | { type: 'wait'; key: string; ticket: number; ahead: number; chosen?: ChoiceDelta }
   | { type: 'release'; key: string; chosen?: ChoiceDelta }
-  | { type: 'leave'; key: string; ticket: number; chosen?: ChoiceDelta }
+  /** Leaves the waiting list: the entry of `ticket`, stored under `rank` when an organiser moved it. */
+  | { type: 'leave'; key: string; ticket: number; rank?: string | undefined; chosen?: ChoiceDelta }
   /** Only the `chosen` count moves (a workshop waiting for its day, or kept as it is held). */
   | { type: 'choose'; key: string; chosen: ChoiceDelta };
 
@@ -122,16 +123,18 @@ export function planRegistration(
   const keptKeys = new Set(held.map((h) => h.key));
   for (const h of previous) {
     if (keptKeys.has(h.key)) continue;
-    actions.push(h.status === 'confirmed' ? { type: 'release', key: h.key } : { type: 'leave', key: h.key, ticket: h.ticket ?? 0 });
+    actions.push(h.status === 'confirmed' ? { type: 'release', key: h.key } : leaveOf(h));
   }
   return { actions, held };
 }
 
 /** Everything held is given back (cancellation). */
 export function planRelease(previous: HeldItem[]): ItemAction[] {
-  return previous.map((h) =>
-    h.status === 'confirmed' ? { type: 'release', key: h.key } : { type: 'leave', key: h.key, ticket: h.ticket ?? 0 },
-  );
+  return previous.map((h) => (h.status === 'confirmed' ? { type: 'release', key: h.key } : leaveOf(h)));
+}
+
+function leaveOf(h: HeldItem): ItemAction {
+  return { type: 'leave', key: h.key, ticket: h.ticket ?? 0, ...(h.rank === undefined ? {} : { rank: h.rank }) };
 }
 
 export interface PromotionPlan {

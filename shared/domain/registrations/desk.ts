@@ -10,7 +10,8 @@ import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { confirmedOnsiteDays, meetingToday } from './check-in.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash } from './checkin-token.ts';
 import type { RegistrationRepository } from './ports.ts';
-import { matchesFilter, searchRow, type RegistrationFilter, type SearchRow } from './search.ts';
+import { matchesFilter, searchRow, waitingDayItems, type RegistrationFilter, type SearchRow } from './search.ts';
+import type { Registration } from './schema.ts';
 import { registrationNotFound, unknownCheckinToken } from './service.ts';
 
 /** Registrations read per Query page, and at most per search request (bounded work per call). */
@@ -19,7 +20,7 @@ export const SEARCH_MAX_READ = 1000;
 
 export interface DeskDeps {
   meetings: Pick<MeetingRepository, 'findMeeting'>;
-  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn'>;
+  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn' | 'waitingPositions'>;
   logger?: Logger;
 }
 
@@ -56,7 +57,7 @@ export class DeskService {
   async search(meetingId: string, filter: RegistrationFilter, cursor: string | null, limit: number): Promise<SearchResult> {
     const meeting = await this.meeting(meetingId);
     if (filter.day !== undefined && !meeting.days.some((d) => d.date === filter.day)) throw dayIssue(meeting, filter.day);
-    const rows: SearchRow[] = [];
+    const found: Registration[] = [];
     let next = cursor;
     let read = 0;
     do {
@@ -65,14 +66,22 @@ export class DeskService {
       for (const [i, entry] of page.entries.entries()) {
         read++;
         if (!matchesFilter(entry.registration, filter)) continue;
-        rows.push(searchRow(entry.registration, meeting));
-        if (rows.length === limit) {
+        found.push(entry.registration);
+        if (found.length === limit) {
           // Full: go on right after this one (unless it was the last of the listing).
           next = i === page.entries.length - 1 ? page.cursor : entry.cursor;
           break;
         }
       }
-    } while (next !== null && rows.length < limit && read < SEARCH_MAX_READ);
+    } while (next !== null && found.length < limit && read < SEARCH_MAX_READ);
+    // Waiting positions of the rows' days, counted on the stored list (one count per waiting day).
+    const rows: SearchRow[] = await Promise.all(
+      found.map(async (reg) => {
+        const waiting = waitingDayItems(reg);
+        const positions = waiting.length === 0 ? undefined : await this.deps.store.waitingPositions({ ...reg, items: waiting });
+        return searchRow(reg, meeting, positions);
+      }),
+    );
     return { rows, cursor: next, read };
   }
 

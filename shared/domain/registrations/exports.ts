@@ -10,6 +10,7 @@ import { onDay } from '#shared/domain/meetings/views.ts';
 import { confirmedOnsiteDays } from './check-in.ts';
 import { overallStatus, registrationAnswer, type OverallStatus } from './answer.ts';
 import type { HeldItem, Registration } from './schema.ts';
+import { compareOrderKeys, waitingOrderKey } from './waiting-order.ts';
 
 // ---------------------------------------------------------------------------------------
 // French values
@@ -65,23 +66,24 @@ const heldItem = (reg: Registration, key: string): HeldItem | undefined => reg.i
 export type PositionsByRegistration = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /**
- * Positions on every waiting list, from the FIFO tickets the active registrations hold: the
- * same order as the stored waiting entries (keyed by ticket), without one query per person.
+ * Positions on every waiting list, from the order keys the active registrations hold (their
+ * FIFO ticket, or where an organiser moved them): the same order as the stored waiting entries,
+ * without one query per person.
  */
 export function waitingPositionsOf(registrations: Registration[]): PositionsByRegistration {
-  const lines = new Map<string, { id: string; ticket: number }[]>();
+  const lines = new Map<string, { id: string; order: string }[]>();
   for (const reg of registrations) {
     if (reg.state !== 'active') continue;
     for (const h of reg.items) {
       if (h.status !== 'waiting' || h.ticket === undefined) continue;
       const line = lines.get(h.key) ?? [];
-      line.push({ id: reg.id, ticket: h.ticket });
+      line.push({ id: reg.id, order: waitingOrderKey(h) });
       lines.set(h.key, line);
     }
   }
   const out = new Map<string, Map<string, number>>();
   for (const [key, line] of lines) {
-    line.sort((a, b) => a.ticket - b.ticket);
+    line.sort((a, b) => compareOrderKeys(a.order, b.order));
     line.forEach((entry, i) => {
       const mine = out.get(entry.id) ?? new Map<string, number>();
       mine.set(key, i + 1);
@@ -350,14 +352,14 @@ function listEntry(reg: Registration, status: ListStatus, position: number | nul
 
 /**
  * Who holds an item: confirmed people alphabetically, then the waiting list in FIFO order
- * with positions. Tickets give the order; positions are the ranks among active holders.
+ * with positions. Order keys give the order (waiting-order.ts); positions are the ranks among active holders.
  */
 function holdersOf(registrations: Registration[], key: string): { reg: Registration; status: 'confirmed' | 'waiting'; position: number | null }[] {
   const active = registrations.filter((r) => r.state === 'active');
   const confirmed = active.filter((r) => heldItem(r, key)?.status === 'confirmed').sort(byName);
   const waiting = active
     .filter((r) => heldItem(r, key)?.status === 'waiting')
-    .sort((a, b) => (heldItem(a, key)?.ticket ?? Infinity) - (heldItem(b, key)?.ticket ?? Infinity));
+    .sort((a, b) => compareOrderKeys(waitingOrderKey(heldItem(a, key) ?? {}), waitingOrderKey(heldItem(b, key) ?? {})));
   return [
     ...confirmed.map((reg) => ({ reg, status: 'confirmed' as const, position: null })),
     ...waiting.map((reg, i) => ({ reg, status: 'waiting' as const, position: i + 1 })),

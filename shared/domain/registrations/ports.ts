@@ -83,7 +83,7 @@ export interface RegistrationRepository {
   /** The registration first in line for an item, if any. */
   firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined>;
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */
-  promote(write: RegistrationWrite & { itemKey: string; ticket: number; notification: PromotionNotification }, expectedVersion: number): Promise<void>;
+  promote(write: PromotionWrite, expectedVersion: number): Promise<void>;
   listByMeeting(meetingId: string): Promise<Registration[]>;
   /** One page of a meeting's registrations, in order of arrival (the reminder sources' pager). */
   pageByMeeting(meetingId: string, cursor: string | null, limit: number): Promise<RegistrationPage>;
@@ -125,6 +125,41 @@ export interface CheckinTokenChange {
   registration: Registration;
   next: CheckinTokenRecord;
 }
+/** A promotion's write: the waiting entry it removes (`ticket`, stored under `rank` once moved) and its notification. */
+export type PromotionWrite = RegistrationWrite & {
+  itemKey: string;
+  ticket: number;
+  rank?: string | undefined;
+  notification: PromotionNotification;
+  /**
+   * An organiser's promotion by hand past the capacity: the counter's condition asserts that the
+   * item is full (a place freed meanwhile: StaleReadError, decide again). Otherwise it asserts a
+   * free place, as every automatic promotion does.
+   */
+  beyondCapacity?: boolean | undefined;
+};
+
+/** A waiting list as stored, in order, and the counter it hangs off (waiting-list.ts). */
+export interface WaitingLine {
+  /** The item's counter as read before the entries: the move's condition holds only if it did not move. */
+  counter: CapacityItem;
+  entries: Array<{ registrationId: string; ticket: number; key: string }>;
+}
+
+/** The organisers' moves in a waiting list (implemented by the registration repository). */
+export interface WaitingListRepository {
+  /** The counter, then every entry of the item's waiting list in order (strongly consistent). */
+  readWaitingLine(meetingId: string, itemKey: string): Promise<WaitingLine | undefined>;
+  /**
+   * Moves the registration's entry to `rank` in one transaction: the registration (version
+   * condition) with its held item's new rank, the old entry deleted, the new one put (a key
+   * nobody holds), and the counter's `seq` moved on under the condition that `waiting` and
+   * `seq` are still as read, so that any join, leave, promotion or other move of the same list
+   * in between refuses it (StaleReadError) and the position answered is exact at commit.
+   */
+  moveWaiting(write: { registration: Registration; itemKey: string; ticket: number; from: string; rank: string; counter: CapacityItem }, expectedVersion: number): Promise<void>;
+}
+
 export class EmailTakenError extends Error {}
 /** A counter as it stood when a condition on it failed, with the meeting version that defined it. */
 export type CounterState = CapacityItem & { meeting_version?: number | undefined };

@@ -47,6 +47,11 @@ export const HeldItemSchema = z.object({
   status: ItemStatusSchema,
   /** Waiting-list ticket (FIFO order) while waiting. */
   ticket: z.number().int().optional(),
+  /**
+   * Where an organiser moved the request in its waiting list: the waiting entry's sort key
+   * (waiting-order.ts). Absent: the ticket's own key, in order of arrival.
+   */
+  rank: z.string().optional(),
 });
 export type HeldItem = z.infer<typeof HeldItemSchema>;
 

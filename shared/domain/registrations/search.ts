@@ -44,8 +44,16 @@ export function matchesFilter(reg: Registration, filter: RegistrationFilter): bo
   return true;
 }
 
-/** One row of the console's table: who, and per day their mode, place and arrival. */
-export function searchRow(reg: Registration, meeting: Pick<Meeting, 'days'>) {
+/** The day items (on site, remote) a registration waits for: the positions a row shows. */
+export function waitingDayItems(reg: Registration): Registration['items'] {
+  return reg.items.filter((h) => h.status === 'waiting' && (h.key.startsWith('day:') || h.key.startsWith('remote:')));
+}
+
+/**
+ * One row of the console's table: who, and per day their mode, place, waiting position (from
+ * `positions`, by item key) and arrival.
+ */
+export function searchRow(reg: Registration, meeting: Pick<Meeting, 'days'>, positions: ReadonlyMap<string, number> = new Map()) {
   const onsite = new Set(confirmedOnsiteDays(reg));
   const held = (key: string) => reg.items.find((h) => h.key === key)?.status ?? 'waiting';
   const registered = new Map(reg.days.map((d) => [d.date, d.mode]));
@@ -62,10 +70,13 @@ export function searchRow(reg: Registration, meeting: Pick<Meeting, 'days'>) {
       .filter((d) => registered.has(d.date) || reg.checked_in[d.date] !== undefined)
       .map((d) => {
         const mode = registered.get(d.date) ?? null;
+        const key = mode === 'onsite' ? dayKey(d.date) : remoteKey(d.date);
+        const place = mode === null ? null : held(key);
         return {
           date: d.date,
           mode,
-          place: mode === null ? null : held(mode === 'onsite' ? dayKey(d.date) : remoteKey(d.date)),
+          place,
+          waiting_position: place === 'waiting' ? (positions.get(key) ?? null) : null,
           checked_in_at: reg.checked_in[d.date] ?? null,
           /** Confirmed on site that day: the door checks them in without `force`. */
           expected_onsite: onsite.has(d.date),

@@ -23,6 +23,7 @@ import {
   type ItemAction,
 } from './allocation.ts';
 import { registrationAnswer, type RegistrationAnswer } from './answer.ts';
+import { dispatchNotifications, promotedRegistration } from './promotion.ts';
 import { MeetingHints, type MeetingHintOptions } from './meeting-hints.ts';
 import { EmailTakenError, type CounterState, type Notification, type PromotionNotification, type NotificationPublisher, type RegistrationContext, type RegistrationRepository } from './ports.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash, checkinTokenRecord } from './checkin-token.ts';
@@ -66,7 +67,7 @@ export interface RegistrationServiceDeps {
 }
 
 export const newRegistrationId = () => 'r' + base32(randomBytes(16));
-const newToken = () => base32(randomBytes(20));
+export const newToken = () => base32(randomBytes(20));
 
 function base32(bytes: Buffer): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -486,25 +487,10 @@ export class RegistrationService {
         } else await this.backoff(failures);
         continue;
       }
-      const notification: PromotionNotification = {
-        id: newToken(),
-        type: 'registration.promoted',
-        meeting_id: meetingId,
-        registration_id: reg.id,
-        item_key: key,
-        dropped_workshops: promotion.dropped,
-        created_at: now.toISOString(),
-      };
-      const next: Registration = {
-        ...reg,
-        items: promotion.held,
-        workshops: reg.workshops.filter((w) => !promotion.dropped.includes(w)),
-        version: reg.version + 1,
-        updated_at: now.toISOString(),
-      };
+      const { notification, next } = promotedRegistration(reg, key, promotion, now, newToken());
       try {
         await this.deps.store.promote(
-          { registration: next, actions: promotion.actions, meetingVersion: meeting.version, itemKey: key, ticket: head.ticket, notification },
+          { registration: next, actions: promotion.actions, meetingVersion: meeting.version, itemKey: key, ticket: head.ticket, rank: held.rank, notification },
           reg.version,
         );
         this.logger.info('waiting request promoted', { registrationId: reg.id, item: key });
@@ -573,13 +559,7 @@ export class RegistrationService {
 
   /** Queues notifications and clears their outbox entries (a failure leaves them for the sweep). */
   async dispatch(notifications: Notification[]): Promise<void> {
-    if (notifications.length === 0) return;
-    try {
-      await this.deps.publisher.publish(notifications);
-      await Promise.all(notifications.map((n) => this.deps.store.clearOutbox(n)));
-    } catch (error) {
-      this.logger.error('notifications left in the outbox', { error: error as Error, count: notifications.length });
-    }
+    await dispatchNotifications({ publisher: this.deps.publisher, store: this.deps.store, logger: this.logger }, notifications);
   }
 
 }

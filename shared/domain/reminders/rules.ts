@@ -1,7 +1,7 @@
 // Reminder rules as organisers write them (`{"days_before": 7, "at": "09:00"}` or
 // `{"minutes_before": 60}`), their stable readable ids (`7d-0900`, `60m`) and the instant a
 // rule falls due for an event. Pure; shared by session series, meetings and (later) surveys.
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import * as z from 'zod';
 import { zInt, zTime } from '#shared/publik/coerce.ts';
 
@@ -44,11 +44,11 @@ export function ruleId(rule: ReminderRule): string {
 
 /**
  * When `rule` falls due for an event starting at `startsAt`: `days_before n at HH:MM` is the
- * wall-clock time HH:MM in `zone`, n days before the event's local date (so « 1 day before at
+ * wall-clock time HH:MM in `zone` (a name, or a zone answering from stored offsets), n days before the event's local date (so « 1 day before at
  * 09:00 » stays 09:00 across a daylight-saving change); `minutes_before n` is relative to the
  * start instant. An HH:MM that does not exist that day (spring forward) moves forward with luxon.
  */
-export function ruleDueAt(rule: ReminderRule, startsAt: Date, zone: string): Date {
+export function ruleDueAt(rule: ReminderRule, startsAt: Date, zone: string | Zone): Date {
   if ('minutes_before' in rule) return new Date(startsAt.getTime() - rule.minutes_before * 60_000);
   const [hour, minute] = rule.at.split(':').map(Number) as [number, number];
   const localDay = DateTime.fromJSDate(startsAt, { zone }).startOf('day').minus({ days: rule.days_before });

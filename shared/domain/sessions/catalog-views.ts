@@ -2,12 +2,15 @@
 import type { Occurrence } from './occurrence-build.ts';
 import type { Series, Subscription } from './schema.ts';
 import type { ReminderRule } from '#shared/domain/reminders/rules.ts';
+import type { ZoneOffsets } from '#shared/domain/zone-offsets.ts';
 
 /** What the session reminder source and its emails read of the sessions context. */
 export interface SessionSeriesView {
   id: string;
   title: string;
   timezone: string;
+  /** The zone's offsets stored with the series, when it has them (zone-offsets.ts). */
+  zone_offsets?: ZoneOffsets;
   reminders: ReminderRule[];
 }
 
@@ -41,7 +44,10 @@ type CatalogOccurrence = SessionOccurrenceView;
 type CatalogSubscriber = SessionSubscriberView;
 export type { CatalogOccurrence, CatalogSeries, CatalogSubscriber };
 
-export const seriesView = (s: Series): CatalogSeries => ({ id: s.id, title: s.title, timezone: s.timezone, reminders: s.reminders });
+/** The zone offsets stored with the series, when it has them: the tick places reminders with them. */
+const offsetsOf = (s: Series) => (s.zone_offsets !== undefined ? { zone_offsets: s.zone_offsets } : {});
+
+export const seriesView = (s: Series): CatalogSeries => ({ id: s.id, title: s.title, timezone: s.timezone, reminders: s.reminders, ...offsetsOf(s) });
 
 export const occurrenceView = (o: Occurrence): CatalogOccurrence => ({
   id: o.id,

@@ -1,7 +1,7 @@
 // One occurrence of a series, built from its local date and its override: no rule expansion
 // (see wall-clock.ts for why this lives apart from occurrences.ts).
 import { DateTime } from 'luxon';
-import { zoneOf } from '#shared/domain/rule-zones.ts';
+import { storedZone } from '#shared/domain/zone-offsets.ts';
 import { localStart } from './wall-clock.ts';
 import { occurrenceId, type OccurrenceOverride, type Series } from './schema.ts';
 
@@ -31,7 +31,7 @@ const iso = (dt: DateTime) => dt.toISO({ suppressMilliseconds: true }) as string
 
 /** One occurrence: the rule instance of `date` with its override, if any. */
 export function buildOccurrence(series: Series, date: string, override?: OccurrenceOverride): Occurrence {
-  const start = DateTime.fromISO(override?.starts_at ?? localStart(series, date), { setZone: true }).setZone(zoneOf(series.timezone));
+  const start = DateTime.fromISO(override?.starts_at ?? localStart(series, date), { setZone: true }).setZone(storedZone(series));
   const duration = override?.duration_minutes ?? series.duration_minutes;
   return {
     id: occurrenceId(series.id, date),

@@ -2,7 +2,7 @@
 // applied (moved, cancelled, another topic, duration or video link). Pure; the reminder
 // engine and the data source read the same list.
 import { DateTime } from 'luxon';
-import { zoneOf } from '#shared/domain/rule-zones.ts';
+import { storedZone } from '#shared/domain/zone-offsets.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { horizonDate, isRuleDate, ruleDates } from './recurrence.ts';
 import { occurrenceId, type OccurrenceChange, type OccurrenceOverride, type Series } from './schema.ts';
@@ -19,7 +19,7 @@ const LOOKBACK_DAYS = 62;
  * first: every one of a bounded series, those within the horizon for an open-ended one.
  */
 export function upcomingOccurrences(series: Series, overrides: OccurrenceOverride[], now: Date): Occurrence[] {
-  const fromDate = DateTime.fromJSDate(now, { zone: zoneOf(series.timezone) }).minus({ days: LOOKBACK_DAYS }).toISODate() as string;
+  const fromDate = DateTime.fromJSDate(now, { zone: storedZone(series) }).minus({ days: LOOKBACK_DAYS }).toISODate() as string;
   const toDate = horizonDate(series, now);
   const byDate = new Map(overrides.map((o) => [o.date, o]));
   const dates = new Set(ruleDates(series, { fromDate, ...(toDate ? { toDate } : {}) }));

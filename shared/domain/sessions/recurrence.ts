@@ -6,7 +6,7 @@
 // in July). The rule may produce at most one instance per local day (BYHOUR, BYMINUTE and
 // sub-daily frequencies are refused by the schema), so the local date identifies an occurrence.
 import { DateTime } from 'luxon';
-import { zoneOf } from '#shared/domain/rule-zones.ts';
+import { storedZone, type ZoneOffsets } from '#shared/domain/zone-offsets.ts';
 import * as rruleModule from 'rrule';
 import type { Options } from 'rrule';
 import { InvalidRequestError } from '#shared/errors.ts';
@@ -34,6 +34,8 @@ export interface RecurrenceDefinition {
   /** Last local date (inclusive), `YYYY-MM-DD`. */
   until?: string | undefined;
   count?: number | undefined;
+  /** The zone's offsets stored with the series (zone-offsets.ts); absent on items stored before. */
+  zone_offsets?: ZoneOffsets | undefined;
 }
 
 // RFC 5545 §3.3.10, the parts a series rule may carry, each with its grammar and range. A
@@ -250,5 +252,5 @@ export { localStart } from './wall-clock.ts';
 /** The last local date the expansion covers at `now`: the end of a bounded series, else the horizon. */
 export function horizonDate(def: RecurrenceDefinition, now: Date): string | undefined {
   if (isBounded(def)) return undefined;
-  return DateTime.fromJSDate(now, { zone: zoneOf(def.timezone) }).plus({ days: OPEN_ENDED_HORIZON_DAYS }).toISODate() as string;
+  return DateTime.fromJSDate(now, { zone: storedZone(def) }).plus({ days: OPEN_ENDED_HORIZON_DAYS }).toISODate() as string;
 }

@@ -3,6 +3,7 @@
 // SessionReminderCatalog (reminder-catalog.ts for the tick, delivery-catalog.ts for the consumer,
 // both mapping the sessions model onto the views of catalog-views.ts); this file plans and composes.
 import { ruleDueAt, ruleId } from '#shared/domain/reminders/rules.ts';
+import { storedZone } from '#shared/domain/zone-offsets.ts';
 import type { DeliverMessage, Dispatch, DispatchRecord, Plan } from '#shared/domain/reminders/model.ts';
 import { nothingPlanned, planTimedSubjects } from '#shared/domain/reminders/plan.ts';
 import type { AudiencePage, Composition, ReminderSource } from '#shared/domain/reminders/ports.ts';
@@ -36,6 +37,8 @@ export interface SessionSourceOptions {
 
 /** Pure planning of a series' occurrences (exported for tests). */
 export function planSeries(series: SessionSeriesView, occurrences: readonly SessionOccurrenceView[], history: readonly DispatchRecord[], now: Date): Plan {
+  // The offsets stored with the series: « 7 days before at 09:00 » is placed without Intl.
+  const zone = storedZone(series);
   return planTimedSubjects(
     occurrences.map((o) => {
       const startsAt = new Date(o.starts_at);
@@ -44,7 +47,7 @@ export function planSeries(series: SessionSeriesView, occurrences: readonly Sess
         startsAt,
         sequence: o.sequence,
         cancelled: o.cancelled,
-        rules: series.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, series.timezone) })),
+        rules: series.reminders.map((r) => ({ id: ruleId(r), dueAt: ruleDueAt(r, startsAt, zone) })),
       };
     }),
     history,

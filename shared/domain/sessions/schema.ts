@@ -3,6 +3,7 @@
 // what is stored. Field names follow the contract (snake_case).
 import { DateTime, IANAZone } from 'luxon';
 import { isCalendarDate } from '#shared/domain/calendar-date.ts';
+import { ZoneOffsetsSchema } from '#shared/domain/zone-offsets.ts';
 import * as z from 'zod';
 import { zBool, zEmail, zOptionalInt, zOptionalText, zSlug, zText, zTime } from '#shared/publik/coerce.ts';
 
@@ -94,6 +95,12 @@ export const SeriesSchema = z.object({
   visio_url: z.string(),
   default_topic: z.string(),
   reminders: z.array(ReminderRuleStoredSchema),
+  /**
+   * The UTC offsets of `timezone` around the series' dates, computed when it is written (issue
+   * 21): reading paths place local times with them, without Intl. Absent on series stored before
+   * (luxon's IANA zone then answers); never shown in answers.
+   */
+  zone_offsets: ZoneOffsetsSchema.optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -11,10 +11,11 @@ import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurren
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
 import { parseOccurrenceId, type OccurrenceChange, type Series, type SubscribeRequest, type UnsubscribeRequest } from './schema.ts';
 import { replacementOverrides } from './replacement.ts';
+import { seriesZoneOffsets } from './wall-clock.ts';
 import { type SeriesInput } from './series-input.ts';
 import { decideSubscribe, decideUnsubscribe } from './subscriptions.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
-import { occurrenceDataSourceItem, seriesAdminView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
+import { occurrenceDataSourceItem, seriesAdminView, seriesDefinitionView, subscribeAnswer, type SessionDataSourceItem, type SubscribeAnswer } from './views.ts';
 
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
 const MAX_ATTEMPTS = 5;
@@ -89,6 +90,9 @@ export class SessionService {
       visio_url: input.visio_url,
       default_topic: input.default_topic,
       reminders: input.reminders,
+      // Offsets of the zone, computed here (Intl is fine on an organiser's write) so that the
+      // data source and the reminder tick place local times without it.
+      zone_offsets: seriesZoneOffsets(input, now),
       created_at: at,
       updated_at: at,
     };
@@ -100,7 +104,8 @@ export class SessionService {
       try {
         const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides });
         await this.refreshReminders(seriesId, now);
-        return { created, series: { ...series, created_at: createdAt } };
+        // The answer shows the definition the organiser sent, not the offsets stored with it.
+        return { created, series: seriesDefinitionView({ ...series, created_at: createdAt }) };
       } catch (error) {
         if (!(error instanceof StaleReadError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();

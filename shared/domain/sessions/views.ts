@@ -60,9 +60,15 @@ export function subscribeAnswer(
 }
 
 /** The admin list: each series with its next occurrences and its subscriber count. */
+/** A series' definition as answers show it: what the organiser sent, without the stored offsets. */
+export function seriesDefinitionView(series: Series): Omit<Series, 'zone_offsets'> {
+  const { zone_offsets: _offsets, ...definition } = series;
+  return definition;
+}
+
 export function seriesAdminView(series: Series, upcoming: Occurrence[], subscribers: number, shown = 5) {
   return {
-    ...series,
+    ...seriesDefinitionView(series),
     bounded: series.until !== undefined || series.count !== undefined,
     subscribers,
     next_occurrences: upcoming.slice(0, shown).map((o) => ({

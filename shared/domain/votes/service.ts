@@ -224,25 +224,32 @@ export class VoteService {
   }
 
   async openVote(campaignId: string, now: Date): Promise<{ campaign: Campaign; changed: boolean }> {
-    return this.decideAndWrite('open', async () => {
-      const snapshot = await this.store.loadCampaign(campaignId);
-      if (!snapshot) throw campaignNotFound(campaignId);
-      const next = openCampaign(snapshot.campaign, snapshot.proposals, now);
-      if (!next) return { campaign: snapshot.campaign, changed: false };
-      await this.saveCampaign(next, snapshot.campaign.version, snapshot.changeSeq);
-      this.logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
-      return { campaign: next, changed: true };
-    });
+    return this.changePhase('open', campaignId, (s) => openCampaign(s.campaign, s.proposals, now), (s) => s.changeSeq);
   }
 
   async closeVote(campaignId: string, now: Date): Promise<{ campaign: Campaign; changed: boolean }> {
-    return this.decideAndWrite('close', async () => {
+    return this.changePhase('close', campaignId, (s) => closeCampaign(s.campaign, s.proposals, now), (s) => (s.campaign.ballot ? undefined : s.changeSeq));
+  }
+
+  /**
+   * An organiser's open or close: `decide` gives the campaign after it (undefined: nothing to
+   * change), written once under `changeSeq` (the proposals' change counter when the write
+   * freezes the ballot).
+   */
+  private async changePhase(
+    verb: 'open' | 'close',
+    campaignId: string,
+    decide: (snapshot: CampaignSnapshot) => Campaign | undefined,
+    changeSeq: (snapshot: CampaignSnapshot) => number | undefined,
+  ): Promise<{ campaign: Campaign; changed: boolean }> {
+    return this.decideAndWrite(verb, async () => {
       const snapshot = await this.store.loadCampaign(campaignId);
       if (!snapshot) throw campaignNotFound(campaignId);
-      const next = closeCampaign(snapshot.campaign, snapshot.proposals, now);
+      const next = decide(snapshot);
       if (!next) return { campaign: snapshot.campaign, changed: false };
-      await this.saveCampaign(next, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
-      this.logger.info('vote closed', { campaignId });
+      await this.saveCampaign(next, snapshot.campaign.version, changeSeq(snapshot));
+      if (verb === 'open') this.logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
+      else this.logger.info('vote closed', { campaignId });
       return { campaign: next, changed: true };
     });
   }

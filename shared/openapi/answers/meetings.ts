@@ -317,6 +317,7 @@ export const RegistrationSearchSchema = z.array(
         date: date(),
         mode: z.enum(['onsite', 'remote']).nullable().meta({ description: 'null: not registered that day, checked in with `force`.' }),
         place: z.enum(['confirmed', 'waiting']).nullable(),
+        waiting_position: z.int().min(1).nullable().meta({ description: '1 = next to be promoted; null when not waiting.' }),
         checked_in_at: instant().nullable(),
         expected_onsite: z.boolean().meta({ description: 'Confirmed on site that day: checked in without `force`.' }),
       }),
@@ -329,6 +330,28 @@ export const CheckInUndoSchema = z.object({
   day: date(),
   removed: z.boolean().meta({ description: 'false: there was no check-in that day (nothing changed).' }),
   checked_in: z.record(z.string(), instant()),
+});
+
+/** POST /admin/registrations/{registrationId}/promote: the place given by hand, and the counts after it. */
+export const HandPromotionSchema = z.object({
+  registration_id: z.string(),
+  item: z.string(),
+  already: z.boolean().meta({ description: 'The place was already theirs: nothing changed.' }),
+  confirmed: z.int().min(0),
+  capacity: z.int().min(0).nullable(),
+  waiting: z.int().min(0),
+  beyond_capacity: z.boolean().meta({ description: 'The place was given while the item was full: confirmed is above the capacity.' }),
+  message: z.string().meta({ description: 'French sentence for the organiser (says when the place is past the capacity).' }),
+});
+
+/** POST /admin/registrations/{registrationId}/waiting-position: where the person is now. */
+export const WaitingMoveSchema = z.object({
+  registration_id: z.string(),
+  item: z.string(),
+  moved: z.boolean().meta({ description: 'false: the person was already at that position (nothing written).' }),
+  previous_position: z.int().min(1),
+  position: z.int().min(1).meta({ description: 'Exact at commit; the position asked for, clamped to the list.' }),
+  waiting: z.int().min(1).meta({ description: 'People on the list.' }),
 });
 
 /** GET /admin/check-in/{checkinToken}: who the badge names, nothing recorded. */

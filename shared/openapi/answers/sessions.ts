@@ -1,8 +1,13 @@
 // What the online-session routes (and the reminder engine's report) answer in `data`, as zod
 // schemas (see shared/openapi/answers/meetings.ts). From shared/domain/sessions/views.ts and
-// shared/domain/reminders/delivery-report.ts; a series is answered as stored (SeriesSchema).
+// shared/domain/reminders/delivery-report.ts; a series is answered as stored (SeriesSchema),
+// without the zone offsets stored with it.
 import * as z from 'zod';
-import { SeriesSchema } from '#shared/domain/sessions/schema.ts';
+import { SeriesSchema, SubscriptionSchema } from '#shared/domain/sessions/schema.ts';
+import { absentAsNull } from '#shared/openapi/answers/stored.ts';
+
+/** A series as answers show it: the stored definition without its zone offsets (views.ts). */
+const SeriesDefinitionSchema = SeriesSchema.omit({ zone_offsets: true });
 
 const instant = () => z.string().meta({ description: 'ISO 8601 instant' });
 const count = () => z.int().min(0);
@@ -37,7 +42,7 @@ export const UnsubscribeAnswerSchema = z.object({
   replayed: z.boolean(),
 });
 
-export const SeriesAnswerSchema = SeriesSchema.extend({ created: z.boolean() });
+export const SeriesAnswerSchema = SeriesDefinitionSchema.extend({ created: z.boolean() });
 
 export const OccurrenceAnswerSchema = z.object({
   ...occurrenceItemShape,
@@ -47,7 +52,7 @@ export const OccurrenceAnswerSchema = z.object({
 });
 
 export const SeriesAdminListSchema = z.array(
-  SeriesSchema.extend({
+  SeriesDefinitionSchema.extend({
     bounded: z.boolean(),
     subscribers: count(),
     next_occurrences: z.array(
@@ -66,15 +71,9 @@ export const SeriesAdminListSchema = z.array(
   }),
 );
 
+// subscriptionAdminView: the stored subscription without its series, token and version.
 export const SubscribersSchema = z.array(
-  z.object({
-    subscriber_id: z.string(),
-    email: z.string(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
-    organisation: z.string().nullable(),
-    user_name_id: z.string().nullable(),
-    status: z.enum(['active', 'unsubscribed']),
+  absentAsNull(SubscriptionSchema.omit({ series_id: true, token: true, version: true })).extend({
     subscribed_at: instant(),
     unsubscribed_at: instant().nullable(),
   }),

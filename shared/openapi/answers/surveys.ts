@@ -1,26 +1,21 @@
 // What the survey routes answer in `data`, as zod schemas (see shared/openapi/answers/meetings.ts).
 // From shared/domain/surveys (views.ts, statistics.ts); a survey is answered as stored (SurveySchema).
 import * as z from 'zod';
-import { ELIGIBILITIES, QUESTION_TYPES, SurveySchema } from '#shared/domain/surveys/schema.ts';
+import { QUESTION_TYPES, SurveySchema } from '#shared/domain/surveys/schema.ts';
 
 const instant = () => z.string().meta({ description: 'ISO 8601 instant' });
 const count = () => z.int().min(0);
 const option = () => z.object({ id: z.string(), text: z.string() });
 
-export const SurveyViewSchema = z.object({
-  id: z.string(),
-  meeting_id: z.string(),
-  title: z.string(),
+// The public view (views.ts, surveyView): the stored survey's fields, the questions without
+// their stored workshop and options, which the view answers as below.
+const StoredQuestionSchema = SurveySchema.shape.questions.element;
+export const SurveyViewSchema = SurveySchema.pick({ id: true, meeting_id: true, title: true, eligibility: true }).extend({
   opens_at: instant(),
   closes_at: instant(),
   open: z.boolean(),
-  eligibility: z.enum(ELIGIBILITIES),
   questions: z.array(
-    z.object({
-      id: z.string(),
-      type: z.enum(QUESTION_TYPES),
-      label: z.string(),
-      required: z.boolean(),
+    StoredQuestionSchema.pick({ id: true, type: true, label: true, required: true }).extend({
       workshop: z.string().nullable().meta({ description: 'Asked only of the people confirmed in this workshop.' }),
       options: z.array(option()).optional().meta({ description: 'Choice questions.' }),
     }),

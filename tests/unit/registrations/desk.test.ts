@@ -45,21 +45,23 @@ describe('search filter', () => {
 
   it('shows per day the mode, the place, the arrival and whether the door expects them', () => {
     expect(searchRow(alice, meeting).days).toEqual([
-      { date: '2025-06-07', mode: 'onsite', place: 'confirmed', checked_in_at: '2025-06-07T07:12:00.000Z', expected_onsite: true },
-      { date: '2025-06-08', mode: 'onsite', place: 'confirmed', checked_in_at: null, expected_onsite: true },
+      { date: '2025-06-07', mode: 'onsite', place: 'confirmed', waiting_position: null, checked_in_at: '2025-06-07T07:12:00.000Z', expected_onsite: true },
+      { date: '2025-06-08', mode: 'onsite', place: 'confirmed', waiting_position: null, checked_in_at: null, expected_onsite: true },
     ]);
     expect(searchRow(bruno, meeting)).toMatchObject({
       last_name: 'Martin',
       badge_name: 'Bruno M.',
       status: 'waiting',
       days: [
-        { date: '2025-06-07', mode: 'onsite', place: 'waiting', expected_onsite: false },
+        { date: '2025-06-07', mode: 'onsite', place: 'waiting', waiting_position: null, expected_onsite: false },
         { date: '2025-06-08', mode: 'remote', place: 'confirmed', expected_onsite: false },
       ],
     });
+    // With the positions counted on the stored list, the waiting day shows its rank.
+    expect(searchRow(bruno, meeting, new Map([['day:2025-06-07', 2]])).days[0]).toMatchObject({ place: 'waiting', waiting_position: 2 });
     // A forced check-in on a day not registered shows as a day without mode.
     const forced = { ...denis, checked_in: { '2025-06-08': '2025-06-08T07:00:00.000Z' } };
-    expect(searchRow(forced, meeting).days[1]).toEqual({ date: '2025-06-08', mode: null, place: null, checked_in_at: '2025-06-08T07:00:00.000Z', expected_onsite: false });
+    expect(searchRow(forced, meeting).days[1]).toEqual({ date: '2025-06-08', mode: null, place: null, waiting_position: null, checked_in_at: '2025-06-08T07:00:00.000Z', expected_onsite: false });
   });
 });
 

@@ -14,6 +14,7 @@ import {
   workshopRoster,
 } from '#shared/domain/registrations/exports.ts';
 import { sheetToCsv, type Sheet } from '#shared/domain/csv.ts';
+import { keyBetween, ticketOrderKey } from '#shared/domain/registrations/waiting-order.ts';
 import { NotFoundError } from '#shared/errors.ts';
 
 import { alice, all, bruno, castMeeting as meeting, chloe, denis, eve, fanny } from './fakes.ts';
@@ -65,6 +66,20 @@ describe('waiting positions', () => {
     expect(positions.get(fanny.id)?.get('workshop:socle-personnes-morales')).toBe(1);
     expect(positions.get(chloe.id)?.get('workshop:socle-personnes-morales')).toBe(2);
     expect(positions.has(alice.id)).toBe(false);
+  });
+
+  it('follows where an organiser moved someone (their rank), not their ticket', () => {
+    // Bruno (ticket after Denis's) moved before Denis: a rank below Denis's ticket key.
+    const denisTicket = denis.items.find((h) => h.key === 'day:2025-06-07')!.ticket!;
+    const moved = {
+      ...bruno,
+      items: bruno.items.map((h) => (h.key === 'day:2025-06-07' ? { ...h, rank: keyBetween(null, ticketOrderKey(denisTicket)) } : h)),
+    };
+    const positions = waitingPositionsOf(all.map((r) => (r.id === bruno.id ? moved : r)));
+    expect(positions.get(bruno.id)?.get('day:2025-06-07')).toBe(1);
+    expect(positions.get(denis.id)?.get('day:2025-06-07')).toBe(2);
+    // The other lists are untouched.
+    expect(positions.get(bruno.id)?.get('evening')).toBe(2);
   });
 });
 
