@@ -1,7 +1,9 @@
 // Top frames of a V8 CPU profile (`node --cpu-prof`), by self time, and the same time grouped
 // by where the code comes from (a package of node_modules, Node's internals, our sources).
 //
-//   npx tsx bench/profile-top.ts /tmp/prof/CPU.…cpuprofile [count]
+//   npx tsx bench/profile-top.ts /tmp/prof/CPU.…cpuprofile [count] [--busy]
+//
+// --busy: shares of the busy time only (no `(idle)`, no profiler `dispatch`).
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -26,11 +28,18 @@ function origin(url: string): string {
   return m ? `ours: ${m[1]}/` : url;
 }
 
-export function topFrames(file: string, count = 15) {
+/**
+ * Not the measured code's CPU: the event loop waiting (`(idle)`), and the in-process profiler's
+ * own `dispatch` (node:inspector serialising the profile when it stops). `--busy` leaves them out.
+ */
+const notBusy = (f: Node['callFrame']) => f.url === '' && (f.functionName === '(idle)' || f.functionName === 'dispatch');
+
+export function topFrames(file: string, count = 15, opts: { busy?: boolean } = {}) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  if (opts.busy) for (const id of [...self.keys()]) if (notBusy((byId.get(id) as Node).callFrame)) self.delete(id);
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const frames = new Map<string, number>();
   const origins = new Map<string, number>();
@@ -51,12 +60,13 @@ export function topFrames(file: string, count = 15) {
 }
 
 if (process.argv[1]?.endsWith('profile-top.ts')) {
-  const file = process.argv[2];
+  const busy = process.argv.includes('--busy');
+  const [file, count] = process.argv.slice(2).filter((a) => a !== '--busy');
   if (!file) {
-    console.error('usage: npx tsx bench/profile-top.ts <file.cpuprofile> [count]');
+    console.error('usage: npx tsx bench/profile-top.ts <file.cpuprofile> [count] [--busy]');
     process.exit(2);
   }
-  const top = topFrames(file, Number(process.argv[3] ?? 15));
+  const top = topFrames(file, Number(count ?? 15), { busy });
   console.log(`total sampled: ${top.totalMs} ms`);
   for (const f of top.frames) console.log(`${f.share.padStart(7)}  ${String(f.ms).padStart(6)} ms  ${f.name}`);
   console.log('by origin:');

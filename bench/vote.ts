@@ -5,10 +5,11 @@
 //   npm run bench -- vote --quick    smoke run with small counts
 //
 // "ours" = a signed POST /campaigns/{id}/ballots as w.c.s. sends it: gateway, middy chain,
-// signature check, the read (one BatchGetItem: campaign, form marker, the organisation's ballot
-// and name), the decision, one TransactWriteItems (ballot, form marker, tally shard, nonce).
-// Each organisation votes once and a quarter of the calls replace an earlier ballot of the same
-// organisation (−old +new in the same transaction).
+// signature check, the decision on the campaign the instance remembers (before issue 21: a read,
+// one BatchGetItem of campaign, form marker, the organisation's ballot and name), one
+// TransactWriteItems (ballot, form marker, tally shard, nonce). Each organisation votes once and
+// a quarter of the calls replace an earlier ballot of the same organisation (−old +new in the
+// same transaction; planned as a first ballot, refused with the ballot, planned again: 2 calls).
 // "tx" = the floor: the same TransactWriteItems built directly with lib-dynamodb (Put ballot and
 // form marker under attribute_not_exists, Update of one random tally shard under the seal
 // condition, Put of a nonce), nothing else.
@@ -16,6 +17,9 @@
 // through node:http keep-alive sockets (bench/lib/http-caller.ts), in alternating rounds at
 // concurrency 1, 16 and 64. The CPU of this process (caller + gateway + handlers, or the SDK
 // alone for tx) and of DynamoDB Local is divided by the requests of each side.
+// Then the handler alone: the same ballots given straight to the http-votes handler (events
+// built here), at concurrency 1 and 64, for the handler's own Node CPU per ballot (the caller's
+// and the gateway's left out); BENCH_CPU_PROF profiles that phase in a file of its own.
 // A second, smaller phase votes in a campaign whose electorate is a meeting's registrations,
 // to count the calls a ballot costs there (the registration is read through the email marker).
 import os from 'node:os';
@@ -98,7 +102,9 @@ const cpuPer = (side: Side) => ({
 });
 
 export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
-  const s = opts.quick ? QUICK : FULL;
+  // BENCH_REPLACE_SHARE=0: first ballots only (the floor's own shape), to compare like with like.
+  const share = process.env['BENCH_REPLACE_SHARE'];
+  const s = { ...(opts.quick ? QUICK : FULL), ...(share !== undefined && share !== '' ? { replaceShare: Number(share) } : {}) };
   const startedAt = new Date();
   const log = (line: string) => console.log(line);
   const rt = await startLocalRuntime({ port: 0, inMemory: true, quiet: true, stateFile: false, seed: false, log: () => undefined,
@@ -109,7 +115,12 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
   const javaPid = dynamoDbLocalPids(new URL(rt.endpoints.dynamodb).port)[0];
   const runTag = randomBytes(3).toString('hex');
   try {
-    const totalOurs = s.warmup + s.levels.reduce((n, l) => n + l.perRound * s.rounds + Math.max(10, l.concurrency), 0);
+    const totalOurs =
+      s.warmup +
+      // each round of each level first reopens the sockets with max(10, concurrency) calls
+      s.levels.reduce((n, l) => n + (l.perRound + Math.max(10, l.concurrency)) * s.rounds, 0) +
+      // the handler-alone phase: twice the first and the last level's round, plus their warm-ups
+      2 * ((s.levels[0]?.perRound ?? 40) + (s.levels.at(-1)?.perRound ?? 300)) + 10 + 64;
     const campaignId = `bench-${runTag}`;
     const ids = await setUpCampaign((m, path, body, signed) => call(rt, m, path, body, signed), campaignId, {
       title: 'Banc d’essai du vote', proposals: PROPOSALS, maxChoices: 5,
@@ -210,6 +221,55 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
     const profile = await stopProfile?.(`vote-${startedAt.toISOString().replace(/[-:]|\.\d+/g, '')}`);
     if (profile) log(`  CPU profile of the levels: ${profile}`);
 
+    // The handler's own CPU (issue 21): the same ballots given straight to the http-votes
+    // handler, with the API Gateway v2 events built here as the gateway builds them, and nothing
+    // else running in this process (no caller, no gateway). CPU of the process (user + system)
+    // divided by the ballots: the handler's code, middy, zod, the SDK client and its sockets.
+    const { handler: votesHandler } = await import('../functions/http-votes/handler.ts');
+    let directSeq = 0;
+    const direct = async (): Promise<string | undefined> => {
+      const replace = directSeq++ % every === every - 1 && voted.length > 0;
+      const org = replace ? (voted[Math.floor(Math.random() * voted.length)] as number) : nextOrg++;
+      const path = `/campaigns/${campaignId}/ballots`;
+      const signed = new URL(signUrl(`${rt.baseUrl}${path}`, rt.keys.key, { orig: rt.keys.orig }));
+      const body = JSON.stringify({ form_uuid: randomUUID(), email: `agent${org}@example.org`, organisation: `Commune ${org}`, choices: choicesFor(org + (replace ? 1 : 0)) });
+      const rawQueryString = signed.search.slice(1);
+      const now = new Date();
+      const answer = (await votesHandler(
+        {
+          version: '2.0', routeKey: 'POST /campaigns/{campaignId}/ballots', rawPath: path, rawQueryString,
+          headers: { 'content-type': 'application/json', host: signed.host, 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http' },
+          queryStringParameters: Object.fromEntries(signed.searchParams), pathParameters: { campaignId }, body, isBase64Encoded: false,
+          requestContext: {
+            accountId: '000000000000', apiId: 'bench', domainName: signed.host, domainPrefix: 'bench', requestId: randomUUID(),
+            routeKey: 'POST /campaigns/{campaignId}/ballots', stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+            http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+          },
+        } as never,
+        { functionName: 'http-votes', getRemainingTimeInMillis: () => 10_000, awsRequestId: randomUUID() } as never,
+      )) as { statusCode?: number; body?: string };
+      const parsed = JSON.parse(answer.body ?? '{}') as { err?: number; err_class?: string };
+      if (answer.statusCode !== 200 || parsed.err !== 0) return `${answer.statusCode} ${parsed.err_class ?? ''}`.trim();
+      if (!replace) voted.push(org);
+      return undefined;
+    };
+    const handlerCpu: Array<{ concurrency: number; ballots: number; errors: Record<string, number>; nodeCpuMsPerBallot: number; callsPerBallot: number; p50: number }> = [];
+    const stopHandlerProfile = await startProfile();
+    for (const [concurrency, count] of [[1, s.levels[0]?.perRound ?? 40], [64, s.levels.at(-1)?.perRound ?? 300]] as const) {
+      await timed(newSide(), Math.max(10, concurrency), concurrency, direct);
+      const side = newSide();
+      const before = calls.snapshot();
+      const delta: CallCounts = {};
+      await timed(side, count * 2, concurrency, direct);
+      addDelta(delta, before, calls.snapshot());
+      handlerCpu.push({
+        concurrency, ballots: side.samples.length, errors: side.errors, nodeCpuMsPerBallot: cpuPer(side).node,
+        callsPerBallot: Number((totalCalls(delta) / Math.max(1, side.samples.length)).toFixed(2)), p50: summarize(side.samples, 0, side.wallMs).p50,
+      });
+    }
+    const handlerProfile = await stopHandlerProfile?.(`vote-handler-${startedAt.toISOString().replace(/[-:]|\.\d+/g, '')}`);
+    if (handlerProfile) log(`  CPU profile of the handler alone: ${handlerProfile}`);
+
     // Meeting electorate: registrations of a meeting, one agent per organisation.
     const meetingId = `bench-vote-${runTag}`;
     const now = Date.now();
@@ -268,13 +328,15 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
         cpu: cpuPer(meetingSide),
       },
       listedElectorate: { callsPerBallot: byLevel[16]?.callsPerBallot, byOperation: byLevel[16]?.calls },
+      handlerAlone: handlerCpu,
       recount: { equal: recount.body.data?.equal === true, ballots: recount.body.data?.live?.ballots, cut: recount.body.data?.cut },
       loadAverage: os.loadavg(),
       note:
         'Both sides are driven from the process that also runs the gateway and the handlers (node:http keep-alive caller), so ours pays for its own load ' +
         'generation (~0.5 ms of CPU a call); tx pays only for its SDK client. Rounds alternate ours→tx, tx→ours.',
     };
-    const errorsSeen = levels.some((l) => Object.keys(l.errors).length > 0) || Object.keys(meetingSide.errors).length > 0;
+    const errorsSeen =
+      levels.some((l) => Object.keys(l.errors).length > 0) || Object.keys(meetingSide.errors).length > 0 || handlerCpu.some((h) => Object.keys(h.errors).length > 0);
     const ok = result.recount.equal && !errorsSeen;
     const files = writeResults('vote', startedAt, result, { latest: ok && !opts.quick });
     log('');
@@ -287,6 +349,7 @@ export async function runVoteBench(opts: { quick: boolean }): Promise<boolean> {
     ));
     log(`ballots/s ÷ tx/s at 64: ${result.throughputRatioAt64} (goal ≥ 0.8); p50 ratio at 1 / 16 / 64: ${levels.map((l) => ratio(l.ours.p50, l.tx.p50)).join(' / ')} (goal ≤ 1.3 at 1 and 16)`);
     log(`calls per ballot: listed electorate ${result.listedElectorate.callsPerBallot} (${JSON.stringify(result.listedElectorate.byOperation)}); meeting electorate ${result.meetingElectorate.callsPerBallot} (${JSON.stringify(meetingCalls)})`);
+    log(`handler alone (direct invocations, no caller or gateway), Node CPU ms per ballot: ${handlerCpu.map((h) => `${h.nodeCpuMsPerBallot} at ${h.concurrency} (${h.callsPerBallot} calls, p50 ${h.p50} ms)`).join('; ')} (goal ≤ 3.5)`);
     log(`recount equal: ${result.recount.equal}; errors: ${JSON.stringify(levels.map((l) => l.errors))} ${JSON.stringify(meetingSide.errors)}; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
     log(`results: ${files.file}`);
     return ok;

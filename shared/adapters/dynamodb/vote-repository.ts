@@ -3,20 +3,26 @@
 // second round only when a key depends on the first: the registration an email points to).
 // Writes: one TransactWriteItems per use case, with the call's nonce; any failed condition
 // or conflicting transaction becomes StaleReadError (the service reads and decides again).
+// Every save of a campaign stamps its version on the tally shards, and a ballot's shard update
+// requires it: a ballot decided on a campaign an instance remembers (no read) is then refused
+// once the campaign changed (issue 21, docs/operations.md "Ballots on warm instances").
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import type { DynamoDBDocumentClient } from '#shared/adapters/aws/sdk.ts';
 import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import {
+  READ_AGAIN,
   staleBallot,
   type BallotContext,
   type BallotFormMarker,
+  type BallotWrite,
   type CampaignRecord,
   type CampaignSnapshot,
   type CosignContext,
   type ProposeContext,
   type VoteRepository,
+  type Voter,
 } from '#shared/domain/votes/ports.ts';
 import { organisationKey } from '#shared/domain/votes/organisation.ts';
 import { tallyShardOf, type TallyShard } from '#shared/domain/votes/ballot.ts';
@@ -39,7 +45,7 @@ import { PERSON_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 const agentPerson = (email: string) => (email ? personKeys.person(email) : {});
 import { TransactionRefusedError, transactWrite, type TaggedItem, type TransactItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally';
+type Tag = 'campaign' | 'seal' | 'proposal' | 'support' | 'form' | 'name' | 'ballot' | 'tally' | 'voter';
 type Item = Record<string, unknown>;
 
 const ProposalMarkerSchema = z.object({ proposal_id: z.string(), request_hash: z.string() });
@@ -64,12 +70,29 @@ const VoterRegistrationSchema = z.object({
   }),
 });
 
+/** The voter a registration makes, when active. */
+function voterOf(r: z.infer<typeof VoterRegistrationSchema>['registration']): Voter | undefined {
+  if (r.state !== 'active') return undefined;
+  return {
+    registration_id: r.id,
+    organisation: r.organisation,
+    ...(r.first_name !== undefined ? { first_name: r.first_name } : {}),
+    ...(r.last_name !== undefined ? { last_name: r.last_name } : {}),
+  };
+}
+
 /** Attribute set on every shard of a closed campaign's tally: no ballot can add to it after. */
 const SEALED = 'sealed';
 /** Top-level attribute of a campaign created since issue 21: its ballots use their organisation's shard. */
 const TALLY_KEYED = 'tally_keyed';
 /** Shard attribute: the ballots written to it (the recount's cut). */
 const WRITES = 'writes';
+/**
+ * Shard attribute: the campaign's version, stamped on every shard by every save of the campaign.
+ * A ballot's shard update requires the version it was decided on, so a ballot decided on a
+ * campaign this instance remembers (VoteService) is refused once the campaign changed.
+ */
+const CAMPAIGN_VERSION = 'campaign_version';
 
 function campaignRecord(item: Item): CampaignRecord {
   return {
@@ -200,19 +223,10 @@ export class DynamoVoteRepository implements VoteRepository {
       const regKey = registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id);
       const reg = got(regKey);
       if (!reg) return { keys: [...base, emailKey, regKey] };
-      const voter = VoterRegistrationSchema.parse(reg).registration;
-      if (voter.state !== 'active') return { keys: [...base, emailKey, regKey] };
+      const voter = voterOf(VoterRegistrationSchema.parse(reg).registration);
+      if (!voter) return { keys: [...base, emailKey, regKey] };
       const key = organisationKey(voter.organisation);
-      return {
-        keys: [...base, emailKey, regKey, ...orgKeys(key)],
-        orgKey: key,
-        voter: {
-          registration_id: voter.id,
-          organisation: voter.organisation,
-          ...(voter.first_name !== undefined ? { first_name: voter.first_name } : {}),
-          ...(voter.last_name !== undefined ? { last_name: voter.last_name } : {}),
-        },
-      };
+      return { keys: [...base, emailKey, regKey, ...orgKeys(key)], orgKey: key, voter };
     };
     // First round: guess what the later rounds would ask (the meeting seen last time, the
     // organisation named in the body), so that the usual ballot is read in one or two calls.
@@ -237,6 +251,17 @@ export class DynamoVoteRepository implements VoteRepository {
       ballot: ballotItem ? BallotSchema.parse(ballotItem['ballot']) : undefined,
       organisationName: resolved.orgKey === undefined ? undefined : nameOf(get(voteKeys.organisationName(campaignId, resolved.orgKey))),
     };
+  }
+
+  async loadVoter(meetingId: string, email: string): Promise<Voter | undefined> {
+    const emailKey = registrationKeys.email(meetingId, email);
+    const get = await this.readRounds([emailKey], (got) => {
+      const marker = got(emailKey);
+      return marker ? [emailKey, registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id)] : [emailKey];
+    });
+    const marker = get(emailKey);
+    const reg = marker ? get(registrationKeys.registration(EmailMarkerSchema.parse(marker).registration_id)) : undefined;
+    return reg ? voterOf(VoterRegistrationSchema.parse(reg).registration) : undefined;
   }
 
   listBallots(campaignId: string): Promise<Ballot[]> {
@@ -322,23 +347,25 @@ export class DynamoVoteRepository implements VoteRepository {
         },
       });
     }
-    // Closing seals every shard of the tally in the same transaction: a ballot decided just
-    // before the close and written after it fails its seal condition and is refused.
-    if (campaign.closed_at !== undefined) {
-      for (let shard = 0; shard < this.shards; shard++) {
-        items.push({
-          tag: 'seal',
-          item: {
-            Update: {
-              TableName: this.tableName,
-              Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
-              UpdateExpression: 'SET #sealed = :true',
-              ExpressionAttributeNames: { '#sealed': SEALED },
-              ExpressionAttributeValues: { ':true': true },
-            },
+    // Every save stamps the campaign's version on every shard of the tally, in the same
+    // transaction: a ballot decided on an earlier version (a campaign remembered by a warm
+    // instance, or read just before this save) fails its shard's condition and decides again.
+    // Closing also seals them: a ballot decided just before the close and written after it is
+    // refused.
+    const closing = campaign.closed_at !== undefined;
+    for (let shard = 0; shard < this.shards; shard++) {
+      items.push({
+        tag: 'seal',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
+            UpdateExpression: `SET #type = :type, #cv = :cv${closing ? ', #sealed = :true' : ''}`,
+            ExpressionAttributeNames: { '#type': 'type', '#cv': CAMPAIGN_VERSION, ...(closing ? { '#sealed': SEALED } : {}) },
+            ExpressionAttributeValues: { ':type': 'counter-shard', ':cv': campaign.version, ...(closing ? { ':true': true } : {}) },
           },
-        });
-      }
+        },
+      });
     }
     await this.commit(items);
   }
@@ -441,10 +468,7 @@ export class DynamoVoteRepository implements VoteRepository {
     );
   }
 
-  async castBallot(
-    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
-    nonce: CallNonce | undefined,
-  ): Promise<void> {
+  async castBallot(write: BallotWrite, nonce: CallNonce | undefined): Promise<void> {
     const b = write.ballot;
     const marker: BallotFormMarker = {
       campaign_id: b.campaign_id,
@@ -466,51 +490,56 @@ export class DynamoVoteRepository implements VoteRepository {
         },
         returnCurrent: true,
       },
-        {
-          tag: 'form',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...voteKeys.ballotForm(b.form_uuid), type: 'ballot-form', ...marker },
-              ...this.versionCondition(write.markerVersion),
-            },
+      { tag: 'form', item: this.putBallotForm(b.form_uuid, marker, write.markerVersion), returnCurrent: true },
+      { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta, write.campaignVersion) },
+    ];
+    if (write.voter) {
+      // Eligibility at the write: the email marker still this registration's, and (markers
+      // written since issue 21 carry the registration's state) active. A cancellation deletes it.
+      items.push({
+        tag: 'voter',
+        item: {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: registrationKeys.email(write.voter.meetingId, write.voter.email),
+            ConditionExpression: '#id = :id AND (attribute_not_exists(#view) OR #view.#state = :active)',
+            ExpressionAttributeNames: { '#id': 'registration_id', '#view': 'eligibility', '#state': 'state' },
+            ExpressionAttributeValues: { ':id': write.voter.registrationId, ':active': 'active' },
           },
         },
-      { tag: 'tally', item: this.tallyItem(b.campaign_id, b.organisation_key, write.delta) },
-    ];
+      });
+    }
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
       if (!(error instanceof TransactionRefusedError)) throw error;
       // Agents of one organisation replacing its ballot at once collide on the ballot item
-      // alone: the refusal carries that item as it stands, so the service re-plans on it
-      // without reading again; a bare conflict (no condition failed) retries the same plan.
+      // alone, and a ballot planned without a read (as a first ballot from a fresh form) meets
+      // the ballot or the form marker that exist: the refusal carries those items as they
+      // stand, so the service re-plans on them without reading again; a bare conflict (no
+      // condition failed) retries the same plan. A failed shard (campaign changed or sealed)
+      // says nothing to re-plan on: read again.
       if (error.failedTags.size === 0 && error.conflict) throw staleBallot('as-planned');
-      const current = error.current.find((c) => c.tag === 'ballot');
-      if (error.failedTags.size === 1 && current) {
-        throw staleBallot({ ballot: current.item ? BallotSchema.parse(current.item['ballot']) : undefined });
+      if (error.failedTags.size > 0 && [...error.failedTags].every((t) => t === 'ballot' || t === 'form')) {
+        const ballot = error.current.find((c) => c.tag === 'ballot');
+        const form = error.current.find((c) => c.tag === 'form');
+        throw staleBallot({
+          ...(ballot ? { ballot: ballot.item ? BallotSchema.parse(ballot.item['ballot']) : undefined } : {}),
+          ...(form ? { marker: form.item ? BallotMarkerSchema.parse(form.item) : undefined } : {}),
+        });
       }
-      throw new StaleReadError(error.message);
+      throw new StaleReadError(error.message, error.failed('tally') || error.failed('voter') ? READ_AGAIN : undefined);
     }
   }
 
   async recordOvertakenBallot(
-    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void> {
     const m = write.marker;
     await this.commit(
       [
-        {
-          tag: 'form',
-          item: {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...voteKeys.ballotForm(write.formUuid), type: 'ballot-form', ...m },
-              ...this.versionCondition(write.markerVersion),
-            },
-          },
-        },
+        { tag: 'form', item: this.putBallotForm(write.formUuid, m, write.markerVersion) },
         {
           tag: 'ballot',
           item: {
@@ -523,13 +552,20 @@ export class DynamoVoteRepository implements VoteRepository {
             },
           },
         },
-        { tag: 'tally', item: this.tallyItem(m.campaign_id, m.organisation_key, {}) },
+        { tag: 'tally', item: this.tallyItem(m.campaign_id, m.organisation_key, {}, write.campaignVersion) },
       ],
       nonce,
     );
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** A ballot form's marker, conditioned on the version read (0: absent). */
+  private putBallotForm(formUuid: string, marker: BallotFormMarker, markerVersion: number): TransactItem {
+    return {
+      Put: { TableName: this.tableName, Item: { ...voteKeys.ballotForm(formUuid), type: 'ballot-form', ...marker }, ...this.versionCondition(markerVersion) },
+    };
+  }
 
   private versionCondition(expected: number) {
     return expected === 0
@@ -541,17 +577,27 @@ export class DynamoVoteRepository implements VoteRepository {
    * The ballot's delta on its organisation's shard (always the same one: a recount compares
    * shard by shard), counted in the shard's writes, refused once the campaign's tally is sealed.
    */
-  private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>): TransactItem {
+  private tallyItem(campaignId: string, orgKey: string, delta: Record<string, number>, campaignVersion?: number): TransactItem {
     const setId = voteKeys.tallySet(campaignId);
     const shard = tallyShardOf(orgKey, this.shards);
+    // Not sealed, and (when the caller says which) no save of the campaign since the version the
+    // ballot was decided on: the stamp is at most that version. A shard without the stamp was
+    // never touched by a save since the stamps exist (a campaign saved before them); a stamp
+    // below the version read can only come from a save that did not stamp (an instance of the
+    // previous code during a deploy): neither may block ballots for good.
+    const versioned = campaignVersion !== undefined;
+    const condition = `attribute_not_exists(#sealed)${versioned ? ' AND (attribute_not_exists(#cv) OR #cv <= :cv)' : ''}`;
+    const names = { '#sealed': SEALED, ...(versioned ? { '#cv': CAMPAIGN_VERSION } : {}) };
+    const values = versioned ? { ':cv': campaignVersion } : {};
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {
         ConditionCheck: {
           TableName: this.tableName,
           Key: counterShardKey(setId, shard),
-          ConditionExpression: 'attribute_not_exists(#sealed)',
-          ExpressionAttributeNames: { '#sealed': SEALED },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(versioned ? { ExpressionAttributeValues: values } : {}),
         },
       };
     }
@@ -561,9 +607,9 @@ export class DynamoVoteRepository implements VoteRepository {
       Update: {
         ...item.Update,
         UpdateExpression: `${item.Update.UpdateExpression}, #writes :one`,
-        ConditionExpression: 'attribute_not_exists(#sealed)',
-        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, '#sealed': SEALED, '#writes': WRITES },
-        ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ':one': 1 },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, ...names, '#writes': WRITES },
+        ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ...values, ':one': 1 },
       },
     };
   }

@@ -72,7 +72,8 @@ export function ballotProposals(c: Campaign, proposals: Proposal[]): Proposal[] 
 const foldedElectorates = new Map<string, { names: readonly string[]; keys: ReadonlySet<string> }>();
 const FOLDED_ELECTORATES_KEPT = 16;
 
-const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
+// The same list (a campaign the instance remembers for its ballots) is not compared name by name.
+const sameNames = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((name, i) => name === b[i]));
 
 /**
  * The organisation keys of a listed electorate, folded from the names with today's rule (a
@@ -86,7 +87,7 @@ export function electorateKeys(c: Campaign): ReadonlySet<string> {
   const keys = new Set(c.electorate.map(organisationKey));
   foldedElectorates.delete(c.id);
   if (foldedElectorates.size >= FOLDED_ELECTORATES_KEPT) foldedElectorates.delete(foldedElectorates.keys().next().value!);
-  foldedElectorates.set(c.id, { names: [...c.electorate], keys });
+  foldedElectorates.set(c.id, { names: c.electorate, keys });
   return keys;
 }
 

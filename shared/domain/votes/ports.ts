@@ -88,6 +88,21 @@ export interface BallotContext {
   organisationName?: string;
 }
 
+/** A ballot's one transaction (VoteRepository.castBallot). */
+export interface BallotWrite {
+  ballot: Ballot;
+  previousVersion: number;
+  markerVersion: number;
+  delta: Record<string, number>;
+  /** The campaign version the ballot was decided on: refused (READ_AGAIN) once it changed. */
+  campaignVersion?: number;
+  /**
+   * A meeting electorate: the voter's email marker must still point to the registration the
+   * ballot was decided on, active (a cancellation deletes the marker): refused (READ_AGAIN) else.
+   */
+  voter?: { meetingId: string; email: string; registrationId: string };
+}
+
 export interface VoteRepository {
   listCampaigns(): Promise<Campaign[]>;
   /** One consistent Query over the campaign's partition. */
@@ -120,10 +135,7 @@ export interface VoteRepository {
    * Puts the ballot (conditioned on the version read: `previousVersion` 0 for a first ballot),
    * its form marker (conditioned on `markerVersion`) and the tally delta, in one transaction.
    */
-  castBallot(
-    write: { ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> },
-    nonce: CallNonce | undefined,
-  ): Promise<void>;
+  castBallot(write: BallotWrite, nonce: CallNonce | undefined): Promise<void>;
   /**
    * A replacement overtaken by another replacement of the same organisation's ballot that
    * committed after it was planned: only its form marker is written (conditioned on
@@ -131,9 +143,15 @@ export interface VoteRepository {
    * tally not sealed; the ballot and the tally stay as the later replacement left them.
    */
   recordOvertakenBallot(
-    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number },
+    write: { formUuid: string; marker: BallotFormMarker; markerVersion: number; plannedVersion: number; campaignVersion?: number },
     nonce: CallNonce | undefined,
   ): Promise<void>;
+
+  /**
+   * Meeting electorate, the campaign known: the active registration of `email` to the meeting
+   * (its email marker, then the registration: two reads), or undefined.
+   */
+  loadVoter(meetingId: string, email: string): Promise<Voter | undefined>;
 
   listBallots(campaignId: string): Promise<Ballot[]>;
   /** The live tally (sum of the sharded counters). */
@@ -145,18 +163,29 @@ export interface VoteRepository {
 }
 
 /**
- * What a ballot write refused only because of the organisation's ballot item carries (the
- * `current` of its StaleReadError), to decide the next attempt without a read: the ballot as it
- * stood when its condition failed (DynamoDB returns it with the refusal), or `as-planned` when
+ * What a ballot write refused only because of the organisation's ballot item or the form's
+ * marker carries (the `current` of its StaleReadError), to decide the next attempt without a
+ * read: each of those items whose condition failed, as it stood then (DynamoDB returns it with
+ * the refusal; a key present with `undefined`: the item did not exist), or `as-planned` when
  * nothing failed but a concurrent transaction touched an item (the same plan may be sent
  * again). Every other input of the decision is re-checked by the retried transaction's own
  * conditions.
  */
-export type BallotRefusal = { ballot: Ballot | undefined } | 'as-planned';
+export type BallotRefusal = { ballot?: Ballot | undefined; marker?: BallotFormMarker | undefined } | 'as-planned';
 
 export const staleBallot = (current: BallotRefusal) =>
   new StaleReadError<BallotRefusal>(current === 'as-planned' ? 'ballot transaction conflicted' : 'ballot moved', current);
 
+/**
+ * The `current` of a ballot refused by what it was decided on, not by its own items: the tally
+ * shard (the campaign changed, another version stamped on the shards, or was closed) or the
+ * voter's email marker (the registration cancelled or replaced). Read everything again.
+ */
+export const READ_AGAIN = 'read-again';
+
 /** The ballot refusal a StaleReadError of the vote repository carries, if it is one. */
 export const ballotRefusalOf = (error: unknown): BallotRefusal | undefined =>
-  error instanceof StaleReadError ? (error.current as BallotRefusal | undefined) : undefined;
+  error instanceof StaleReadError && error.current !== READ_AGAIN ? (error.current as BallotRefusal | undefined) : undefined;
+
+/** Whether a ballot write was refused because the campaign or the voter changed since its decision. */
+export const mustReadAgain = (error: unknown): boolean => error instanceof StaleReadError && error.current === READ_AGAIN;

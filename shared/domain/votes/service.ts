@@ -4,7 +4,7 @@
 // the state moved (StaleReadError) the decision is made again from a fresh read, with
 // jittered backoff and bounded attempts; then "busy" (503), with nothing written.
 import { createHash } from 'node:crypto';
-import type { CallNonce } from '#shared/domain/call-nonce.ts';
+import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
 import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
@@ -35,7 +35,7 @@ import {
 } from './campaign.ts';
 import type { DataSourceItem } from '#shared/publik/data-source.ts';
 import { organisationKey } from './organisation.ts';
-import { ballotRefusalOf, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
+import { ballotRefusalOf, mustReadAgain, type BallotContext, type CampaignRecord, type CampaignSnapshot, type VoteRepository, type Voter } from './ports.ts';
 import { resultsOf, type Results } from './ranking.ts';
 import {
   campaignOfProposal,
@@ -73,6 +73,15 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, ma
 // (ballot refusal), and a replacement overtaken by another one stops there (castBallot).
 export const BALLOT_RETRY: RetryPolicy = { minAttempts: 12, maxAttempts: 1000, maxElapsedMs: 7000, baseDelayMs: 5, maxDelayMs: 250 };
 
+/**
+ * How long an instance decides ballots on a campaign it read, without reading it again (issue
+ * 21). Correctness never depends on it: every save of a campaign stamps its version on the tally
+ * shards, and a ballot's shard update requires the version it was decided on, so a ballot decided
+ * on a campaign changed or closed since is refused by DynamoDB and decided again on a fresh read.
+ * The lifetime only bounds how long an instance keeps a campaign nobody votes in.
+ */
+export const BALLOT_CAMPAIGN_TTL_MS = 60_000;
+
 export interface VoteServiceDeps {
   /** Where the use case logs (ids and classes only); silent when absent. */
   logger?: Logger | undefined;
@@ -107,6 +116,8 @@ export class VoteService {
   private readonly retry: RetryPolicy;
   private readonly ballotRetry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Campaigns read for ballots, by id, until `until` (Date.now()): see BALLOT_CAMPAIGN_TTL_MS. */
+  private readonly remembered = new Map<string, { snapshot: CampaignSnapshot; until: number }>();
 
   private get logger(): Logger {
     return this.deps.logger ?? silentLogger;
@@ -140,6 +151,12 @@ export class VoteService {
     throw new ServiceBusyError();
   }
 
+  /** Every save of a campaign goes through here: this instance forgets what it remembered of it. */
+  private async saveCampaign(campaign: Campaign, expectedVersion: number, changeSeq?: number): Promise<void> {
+    this.remembered.delete(campaign.id);
+    await this.store.saveCampaign(campaign, expectedVersion, changeSeq);
+  }
+
   // -------------------------------------------------------------------------------------
   // Campaigns
 
@@ -150,7 +167,7 @@ export class VoteService {
       const previous = snapshot && settleCampaign(snapshot.campaign, snapshot.proposals, now);
       const next = defineCampaign(campaignId, input, previous, now);
       const settledBallot = snapshot !== undefined && snapshot.campaign.ballot === undefined && next.ballot !== undefined;
-      await this.store.saveCampaign(next, snapshot?.campaign.version ?? 0, settledBallot ? snapshot.changeSeq : undefined);
+      await this.saveCampaign(next, snapshot?.campaign.version ?? 0, settledBallot ? snapshot.changeSeq : undefined);
       return { campaign: next, created: snapshot === undefined };
     });
   }
@@ -167,13 +184,13 @@ export class VoteService {
       if (!snapshot) throw campaignNotFound(campaignId);
       if (needsSeal(snapshot.campaign, now)) {
         const sealed = sealCampaign(snapshot.campaign, snapshot.proposals, now);
-        await this.store.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
+        await this.saveCampaign(sealed, snapshot.campaign.version, snapshot.campaign.ballot ? undefined : snapshot.changeSeq);
         this.logger.info('vote closed by its window', { campaignId });
         return { ...snapshot, campaign: sealed };
       }
       if (!needsFreeze(snapshot.campaign, now)) return snapshot;
       const frozen = freezeCampaign(snapshot.campaign, snapshot.proposals, now);
-      await this.store.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
+      await this.saveCampaign(frozen, snapshot.campaign.version, snapshot.changeSeq);
       this.logger.info('ballot frozen', { campaignId, proposals: frozen.ballot?.length ?? 0 });
       return { ...snapshot, campaign: frozen };
     });
@@ -230,7 +247,7 @@ export class VoteService {
       if (!snapshot) throw campaignNotFound(campaignId);
       const next = decide(snapshot);
       if (!next) return { campaign: snapshot.campaign, changed: false };
-      await this.store.saveCampaign(next, snapshot.campaign.version, changeSeq(snapshot));
+      await this.saveCampaign(next, snapshot.campaign.version, changeSeq(snapshot));
       if (verb === 'open') this.logger.info('vote opened', { campaignId, proposals: next.ballot?.length ?? 0 });
       else this.logger.info('vote closed', { campaignId });
       return { campaign: next, changed: true };
@@ -430,24 +447,81 @@ export class VoteService {
 
   async castBallot(campaignId: string, request: BallotRequest, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
     const hint = request.organisation === undefined ? undefined : organisationKey(request.organisation);
-    // Kept between attempts when the refusal says what changed (ballot refusal): one read,
-    // then each attempt re-plans on the ballot item the refused transaction returned.
-    let known: BallotContext | undefined;
+    // Kept between attempts when the refusal says what changed (ballot refusal): one read (or
+    // none: a campaign this instance remembers), then each attempt re-plans on the ballot item
+    // or form marker the refused transaction returned.
+    let known: { ctx: BallotContext; warm: boolean } | undefined;
+    // Once a decision without a read was refused by the campaign, or ended in a refusal, the
+    // next attempts read everything (the answer is then the one a read would give).
+    let readAll = false;
     return this.decideAndWrite(
       'ballot',
       async () => {
-        const ctx = known ?? (await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint));
+        let ctx: BallotContext;
+        let warm: boolean;
+        if (known) ({ ctx, warm } = known);
+        else {
+          const remembered = readAll ? undefined : await this.rememberedBallotContext(campaignId, request.email, hint, now);
+          warm = remembered !== undefined;
+          ctx = remembered ?? (await this.store.loadBallotContext(campaignId, request.form_uuid, request.email, hint));
+          if (!warm && ctx.record && this.remembered.get(campaignId)?.snapshot.campaign.version !== ctx.record.campaign.version) {
+            this.remembered.delete(campaignId);
+          }
+        }
         known = undefined;
         try {
           return await this.decideBallot(campaignId, request, ctx, nonce, now);
         } catch (error) {
+          if (warm && (error instanceof RefusalError || error instanceof InvalidRequestError || error instanceof ReplayedCallError)) {
+            // Decided on the remembered campaign, without the ballot or the form's marker: a
+            // refusal (or a replayed nonce, which a replayed form answers) is given on a read.
+            readAll = true;
+            throw new StaleReadError('refused without a read: read and decide again');
+          }
+          if (mustReadAgain(error)) {
+            this.remembered.delete(campaignId);
+            readAll = true;
+          }
           const refusal = ballotRefusalOf(error);
-          if (refusal) known = refusal === 'as-planned' ? ctx : { ...ctx, ballot: refusal.ballot };
+          if (refusal) known = { ctx: refusal === 'as-planned' ? ctx : { ...ctx, ...refusal }, warm };
           throw error;
         }
       },
       this.ballotRetry,
     );
+  }
+
+  /**
+   * A ballot's context from a campaign this instance remembers (read once, kept
+   * BALLOT_CAMPAIGN_TTL_MS) whose vote is open: no read for listed organisations; for a meeting
+   * electorate, the voter's registration only (its email marker, then the registration). The
+   * organisation's first spelling comes from the campaign's names (final once the ballot is
+   * frozen: proposals and co-signatures stop then), and the ballot is planned as a first ballot
+   * from a fresh form. The transaction checks every assumption: the campaign version on the
+   * tally shard, the ballot and the form marker absent (when they exist, the refusal returns
+   * them), the voter's email marker still pointing to an active registration.
+   */
+  private async rememberedBallotContext(campaignId: string, email: string, hint: string | undefined, now: Date): Promise<BallotContext | undefined> {
+    let entry = this.remembered.get(campaignId);
+    if (!entry || entry.until <= Date.now()) {
+      this.remembered.delete(campaignId);
+      const snapshot = await this.store.loadCampaign(campaignId);
+      if (!snapshot) return undefined;
+      entry = { snapshot, until: Date.now() + BALLOT_CAMPAIGN_TTL_MS };
+      this.remembered.set(campaignId, entry);
+    }
+    const { campaign, names } = entry.snapshot;
+    if (campaign.ballot === undefined || voteStatus(campaign, now) !== 'open') return undefined;
+    let orgKey = hint;
+    let voter: Voter | undefined;
+    if (campaign.electorate === 'meeting') {
+      voter = campaign.meeting_id === undefined ? undefined : await this.store.loadVoter(campaign.meeting_id, email);
+      if (!voter) return undefined; // not in the electorate: answered on a full read
+      orgKey = organisationKey(voter.organisation);
+    }
+    if (orgKey === undefined) return undefined;
+    const organisationName = names.get(orgKey);
+    return { record: entry.snapshot, ...(voter ? { voter } : {}), ...(organisationName !== undefined ? { organisationName } : {}) };
   }
 
   private async decideBallot(campaignId: string, request: BallotRequest, ctx: BallotContext, nonce: CallNonce | undefined, now: Date): Promise<BallotAnswer> {
@@ -482,7 +556,19 @@ export class VoteService {
     };
     const markerVersion = ctx.marker?.version ?? 0;
     try {
-      await this.store.castBallot({ ballot, previousVersion: previous?.version ?? 0, markerVersion, delta: tallyDelta(previous, content) }, nonce);
+      await this.store.castBallot(
+        {
+          ballot,
+          previousVersion: previous?.version ?? 0,
+          markerVersion,
+          delta: tallyDelta(previous, content),
+          campaignVersion: campaign.version,
+          ...(campaign.electorate === 'meeting' && campaign.meeting_id !== undefined && registrationId !== undefined
+            ? { voter: { meetingId: campaign.meeting_id, email: request.email, registrationId } }
+            : {}),
+        },
+        nonce,
+      );
     } catch (error) {
       // Overtaken: another agent of the organisation replaced the ballot this one was replacing,
       // after it was read. The two requests overlapped, so their order is ours to choose: this
@@ -494,7 +580,10 @@ export class VoteService {
       const current = refusal && refusal !== 'as-planned' ? refusal.ballot : undefined;
       if (!previous || !current || current.version <= previous.version) throw error;
       const marker = { campaign_id: campaignId, organisation_key: orgKey, request_hash: ballot.request_hash, cast_at: iso, replaced: true, version: markerVersion + 1 };
-      await this.store.recordOvertakenBallot({ formUuid: request.form_uuid, marker, markerVersion, plannedVersion: previous.version }, nonce);
+      await this.store.recordOvertakenBallot(
+        { formUuid: request.form_uuid, marker, markerVersion, plannedVersion: previous.version, campaignVersion: campaign.version },
+        nonce,
+      );
       this.logger.info('ballot cast, overtaken by a concurrent replacement', { campaignId });
       return ballotAnswer(ballot, true, false);
     }

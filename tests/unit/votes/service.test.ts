@@ -18,6 +18,8 @@ function fakeStore(contexts: BallotContext[], failures = 0) {
   const writes: Array<{ ballot: Ballot; previousVersion: number; markerVersion: number; delta: Record<string, number> }> = [];
   let reads = 0;
   const store = {
+    // No campaign remembered (the instance's cache reads nothing here): every attempt reads its context.
+    loadCampaign: async () => undefined,
     loadBallotContext: async () => contexts[Math.min(reads++, contexts.length - 1)] as BallotContext,
     castBallot: async (write: (typeof writes)[number]) => {
       if (failures-- > 0) throw new StaleReadError();
@@ -69,6 +71,7 @@ describe('casting a ballot', () => {
     const overtaken: unknown[] = [];
     let reads = 0;
     const store = {
+      loadCampaign: async () => undefined,
       loadBallotContext: async () => (reads++, { record }),
       castBallot: async (write: { previousVersion: number }) => {
         casts.push(write);
