@@ -242,7 +242,8 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
     const answersMeeting = `bench-answers-${runTag}`;
     const answersSurvey = `bench-avis-${runTag}`;
     const handlerLevels = [...s.low, { concurrency: s.concurrency, perRound: s.perRound }];
-    const handlerPeople = 10 + handlerLevels.reduce((n, l) => n + s.rounds * (l.perRound + Math.max(10, l.concurrency)), 0);
+    const PROFILED = 600;
+    const handlerPeople = 10 + PROFILED + handlerLevels.reduce((n, l) => n + s.rounds * (l.perRound + Math.max(10, l.concurrency)), 0);
     const people = (HANDLER_ONLY ? 0 : s.warmup + s.rounds * s.perRound + s.low.reduce((n, l) => n + s.rounds * l.perRound, 0) + 10) + handlerPeople;
     const seedStarted = performance.now();
     for (const r of [await meeting(answersMeeting), await putSurvey(answersSurvey, answersMeeting)]) {
@@ -306,7 +307,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
     // side with the answer's transaction alone, at concurrency 1, 16 and 64 in alternating
     // rounds. Node CPU of this process ÷ answers is the handler's own CPU per answer (middy, the
     // signature check, zod, the use case, the SDK client and its sockets). BENCH_CPU_PROF
-    // profiles this phase in a file of its own (survey-handler-…).
+    // profiles 600 more answers given alone at concurrency 16, in a file of its own (survey-handler-…).
     const { handler: surveysHandler } = await import('../functions/http-surveys/handler.ts');
     const answerPath = `/surveys/${answersSurvey}/responses`;
     const direct = async (): Promise<string | undefined> => {
@@ -332,7 +333,6 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
       return undefined;
     };
     await timed(newSide(), 10, 1, deadline, direct);
-    const stopHandlerProfile = await startProfile();
     const handlerAlone: Array<{
       concurrency: number; ours: LatencySummary; tx: LatencySummary; p50Ratio: number; throughputRatio: number;
       nodeCpuMsPerAnswer: number; txNodeCpuMs: number; dynamoDbLocalCpuMs: { ours: number; tx: number }; callsPerAnswer: number; byOperation: CallCounts; errors: Record<string, number>;
@@ -363,6 +363,10 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
       });
       log(`  handler alone, concurrency ${level.concurrency} done`);
     }
+    // The profile: answers alone (no tx side in the samples), 600 at concurrency 16.
+    const stopHandlerProfile = await startProfile();
+    const profiled = newSide();
+    await timed(profiled, PROFILED, 16, deadline, direct);
     const handlerProfile = await stopHandlerProfile?.(`survey-handler-${startedAt.toISOString().replace(/[-:]|\.\d+/g, '')}`);
     if (handlerProfile) log(`  CPU profile of the handler alone: ${handlerProfile}`);
     const handlerLoad = os.loadavg();
@@ -387,7 +391,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
       loadAverageBefore: machine.loadAverage1m,
       loadAverageAfter: handlerLoad,
     };
-    const handlerErrors = handlerAlone.some((l) => Object.keys(l.errors).length > 0);
+    const handlerErrors = handlerAlone.some((l) => Object.keys(l.errors).length > 0) || Object.keys(profiled.errors).length > 0;
     if (HANDLER_ONLY) {
       ok = !handlerErrors;
       const written = writeResults('survey', startedAt, { benchmark: 'survey', phase: 'handler-alone', quick: opts.quick, startedAt: startedAt.toISOString(), machine, settings: s, handlerAlone: handlerRecord, ok }, { latest: false });
