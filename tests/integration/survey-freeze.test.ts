@@ -233,3 +233,30 @@ describe('eligibility from the first read', () => {
     await expect(service().answer(surveyId, answerBody(8), answeredAt)).rejects.toMatchObject({ code: 'not-eligible' });
   });
 });
+
+describe('the survey definition parsed once per version (issue 21, answers)', () => {
+  it('a warm repository keeps the parsed survey while its stored version is unchanged', async () => {
+    const surveyId = await newSurvey();
+    const first = await store.loadAnswerContext(surveyId, 'h-part-a', 'h-replay-a', email(6));
+    const second = await store.loadAnswerContext(surveyId, 'h-part-b', 'h-replay-b', email(6));
+    expect(first.survey?.version).toBe(1);
+    // The same parsed object: the definition was not parsed again.
+    expect(second.survey).toBe(first.survey);
+    expect(second.registration).toEqual(first.registration);
+  });
+
+  it('a save on another instance reaches the warm repository at the next answer (wording, then the window)', async () => {
+    const surveyId = await newSurvey();
+    const warm = service();
+    await warm.answer(surveyId, answerBody(7), answeredAt); // parsed and frozen at version 1
+    // Another instance (a repository of its own) rewords the frozen survey.
+    const other = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (2)' })), answeredAt);
+    const seen = await store.loadAnswerContext(surveyId, 'h-part-c', 'h-replay-c', email(8));
+    expect(seen.survey).toMatchObject({ version: 2, title: 'Votre avis (2)' });
+    // Then it closes the window before the answer's time: the warm instance refuses at once.
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (2)', closes_at: '2027-06-09T23:59:59+02:00' })), answeredAt);
+    await expect(warm.answer(surveyId, answerBody(8), answeredAt)).rejects.toMatchObject({ code: 'survey-closed' });
+    expect((await store.loadAnswerContext(surveyId, 'h-part-d', 'h-replay-d', email(8))).survey?.version).toBe(3);
+  });
+});

@@ -58,6 +58,13 @@ export class DynamoSurveyRepository implements SurveyRepository {
    * costs one more read, never a wrong decision (the survey read in the same batch says).
    */
   private readonly meetingHints = new Map<string, string>();
+  /**
+   * The last survey definition parsed per survey, by version. Every save of a survey writes a
+   * new version (define.ts `newSurvey`), and the answer's one read still returns the item: the
+   * stored version is compared on each answer, so a changed survey is parsed again at once. It
+   * saves the schema's parse of the whole definition on each answer, nothing else.
+   */
+  private readonly parsedSurveys = new Map<string, { version: unknown; survey: Survey }>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -117,7 +124,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
       ...(hint ? [registrationKeys.email(hint, email)] : []),
     ]);
     const surveyItem = found.get(itemKey(surveyKey));
-    const survey = surveyItem ? SurveySchema.parse(surveyItem['survey']) : undefined;
+    const survey = surveyItem ? this.parsedSurvey(surveyId, surveyItem) : undefined;
     const context: AnswerContext = {
       survey,
       answered: found.has(itemKey(participationKey)),
@@ -226,6 +233,17 @@ export class DynamoSurveyRepository implements SurveyRepository {
   }
 
   // -------------------------------------------------------------------------------------
+
+  /** The survey of its item, parsed once per stored version (see `parsedSurveys`). */
+  private parsedSurvey(surveyId: string, item: Record<string, unknown>): Survey {
+    const raw = item['survey'] as { version?: unknown } | undefined;
+    const version = item['version'];
+    const cached = this.parsedSurveys.get(surveyId);
+    if (cached && typeof version === 'number' && cached.version === version && raw?.version === version) return cached.survey;
+    const survey = SurveySchema.parse(raw);
+    if (typeof version === 'number' && survey.version === version) this.parsedSurveys.set(surveyId, { version, survey });
+    return survey;
+  }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
     const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
