@@ -260,3 +260,27 @@ describe('the survey definition parsed once per version (issue 21, answers)', ()
     expect((await store.loadAnswerContext(surveyId, 'h-part-d', 'h-replay-d', email(8))).survey?.version).toBe(3);
   });
 });
+
+describe('the answer’s read without the definition (issue 21, answers)', () => {
+  it('warm: one BatchGetItem without the definition; after a save elsewhere, one GetItem more, then the new definition', async () => {
+    const surveyId = await newSurvey();
+    const warm = service();
+    await warm.answer(surveyId, answerBody(9), answeredAt); // parsed (version 1), meeting learnt
+    watched.ops.length = 0;
+    const ctx = await store.loadAnswerContext(surveyId, 'h-part-e', 'h-replay-e', email(10));
+    expect(watched.ops).toEqual(['BatchGetCommand']);
+    expect(ctx).toMatchObject({ survey: { version: 1 }, frozen: true, answered: false, replayed: false, registration: { state: 'active', meeting_id: meetingId } });
+    // Another instance rewords the survey: the warm read sees version 2 and reads the item again.
+    const other = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (3)' })), answeredAt);
+    watched.ops.length = 0;
+    await warm.answer(surveyId, answerBody(10), answeredAt);
+    expect(watched.ops).toEqual(['BatchGetCommand', 'GetCommand', 'TransactWriteCommand']);
+    watched.ops.length = 0;
+    const again = await store.loadAnswerContext(surveyId, 'h-part-f', 'h-replay-f', email(11));
+    expect(watched.ops).toEqual(['BatchGetCommand']);
+    expect(again.survey).toMatchObject({ version: 2, title: 'Votre avis (3)' });
+    // The markers still decide: person 10 has answered.
+    expect((await store.loadAnswerContext(surveyId, (await import('#shared/domain/surveys/anonymity.ts')).participationHash('freeze-key', surveyId, email(10)), 'h-replay-g', email(10))).answered).toBe(true);
+  });
+});

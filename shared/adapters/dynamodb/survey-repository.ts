@@ -117,13 +117,18 @@ export class DynamoSurveyRepository implements SurveyRepository {
     const participationKey = surveyKeys.participation(surveyId, participationHash);
     const replayKey = surveyKeys.replay(surveyId, replayHash);
     const hint = this.meetingHints.get(surveyId);
-    const found = await batchGet(this.client, this.tableName, [
-      surveyKey,
-      participationKey,
-      replayKey,
-      ...(hint ? [registrationKeys.email(hint, email)] : []),
-    ]);
-    const surveyItem = found.get(itemKey(surveyKey));
+    const known = this.parsedSurveys.get(surveyId);
+    const found = await batchGet(
+      this.client,
+      this.tableName,
+      [surveyKey, participationKey, replayKey, ...(hint ? [registrationKeys.email(hint, email)] : [])],
+      // With a definition parsed on this instance, the read leaves the definition out: its
+      // version and freeze say whether the definition is still the stored one.
+      known ? { attributes: ANSWER_READ_ATTRIBUTES } : undefined,
+    );
+    let surveyItem = found.get(itemKey(surveyKey));
+    // Saved meanwhile (another version): one more read, of the whole survey item.
+    if (known && surveyItem && surveyItem['version'] !== known.version) surveyItem = await this.get(surveyKey);
     const survey = surveyItem ? this.parsedSurvey(surveyId, surveyItem) : undefined;
     const context: AnswerContext = {
       survey,
@@ -239,7 +244,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
     const raw = item['survey'] as { version?: unknown } | undefined;
     const version = item['version'];
     const cached = this.parsedSurveys.get(surveyId);
-    if (cached && typeof version === 'number' && cached.version === version && raw?.version === version) return cached.survey;
+    if (cached && typeof version === 'number' && cached.version === version && (raw === undefined || raw.version === version)) return cached.survey;
     const survey = SurveySchema.parse(raw);
     if (typeof version === 'number' && survey.version === version) this.parsedSurveys.set(surveyId, { version, survey });
     return survey;
@@ -258,6 +263,11 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
 /** Top-level attribute of a survey item set by its first response. */
 const FROZEN = 'frozen';
+/**
+ * What an answer's read needs once the definition is parsed: the survey item's version and
+ * freeze, the markers' existence, the email marker's pointer and eligibility view.
+ */
+const ANSWER_READ_ATTRIBUTES = ['version', FROZEN, 'registration_id', ELIGIBILITY_ATTRIBUTE];
 
 function withoutUndefined(view: z.infer<typeof EligibilityViewSchema>): EligibilityView {
   const { profile, ...rest } = view;
