@@ -10,11 +10,17 @@
 //    person each) at concurrency 64, in rounds alternating with the raw side: a bare PutItem
 //    of one small item on the same DynamoDB Local, same client settings, same concurrency.
 //    Figure: responses/s ÷ PutItem/s (goal ≥ 0.5).
+//    Then (issue 21, as `vote`) the handler alone: the same answers given straight to the
+//    http-surveys handler (events built here, no caller, no gateway) against the answer's own
+//    TransactWriteItems, at concurrency 1, 16 and 64 in alternating rounds; handler Node CPU
+//    per answer; BENCH_CPU_PROF profiles 600 answers alone (`survey-handler-….cpuprofile`).
+//    BENCH_SURVEY_PHASE=handler runs only that phase (~1.5 min).
 // 2. Results: `GET /admin/surveys/{id}/results` on a survey holding 100 responses and on one
 //    holding 10,000 (same questions, same meeting), alternating. The 10,100 responses are
 //    seeded with BatchWriteItem in their stored shapes (response items, free-text items and
 //    the counter shards), not through HTTP. Figure: p50(10,000) ÷ p50(100) (goal ≤ 1.2).
-import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { counterDeltaItem, counterShardKey, DEFAULT_SHARDS } from '#shared/adapters/dynamodb/counters.ts';
@@ -54,7 +60,10 @@ interface Settings {
 const FULL: Settings = { concurrency: 64, warmup: 128, rounds: 4, perRound: 300, small: 100, large: 10_000, reads: 30, low: [{ concurrency: 1, perRound: 40 }, { concurrency: 16, perRound: 150 }] };
 const QUICK: Settings = { concurrency: 64, warmup: 64, rounds: 2, perRound: 128, small: 100, large: 1_000, reads: 6, low: [{ concurrency: 1, perRound: 10 }, { concurrency: 16, perRound: 48 }] };
 const REQUEST_TIMEOUT_MS = 30_000;
-const BUDGET_MS = Number(process.env['BENCH_BUDGET_S'] ?? 240) * 1000;
+/** BENCH_SURVEY_PHASE=handler: the handler-alone answers only (no gateway phases, no results read). */
+const HANDLER_ONLY = process.env['BENCH_SURVEY_PHASE'] === 'handler';
+// 400 s: the handler-alone phase (issue 21) added ~90 s to the 2–3 min of the others.
+const BUDGET_MS = Number(process.env['BENCH_BUDGET_S'] ?? 400) * 1000;
 
 const QUESTIONS = [
   { id: 'global', type: 'rating', label: 'Note globale', required: true },
@@ -238,7 +247,10 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
     // --- answers: one registered person per answer
     const answersMeeting = `bench-answers-${runTag}`;
     const answersSurvey = `bench-avis-${runTag}`;
-    const people = s.warmup + s.rounds * s.perRound + s.low.reduce((n, l) => n + s.rounds * l.perRound, 0) + 10;
+    const handlerLevels = [...s.low, { concurrency: s.concurrency, perRound: s.perRound }];
+    const PROFILED = 600;
+    const handlerPeople = 10 + PROFILED + handlerLevels.reduce((n, l) => n + s.rounds * (l.perRound + Math.max(10, l.concurrency)), 0);
+    const people = (HANDLER_ONLY ? 0 : s.warmup + s.rounds * s.perRound + s.low.reduce((n, l) => n + s.rounds * l.perRound, 0) + 10) + handlerPeople;
     const seedStarted = performance.now();
     for (const r of [await meeting(answersMeeting), await putSurvey(answersSurvey, answersMeeting)]) {
       if (r.status !== 201) throw new Error(`set-up answered ${r.status}: ${JSON.stringify(r.json).slice(0, 300)}`);
@@ -292,9 +304,106 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
     };
 
     log(`warm-up: ${s.warmup} answers, PutItems and transactions at concurrency ${s.concurrency} (not recorded)`);
-    await timed(newSide(), s.warmup, s.concurrency, deadline, answerOnce);
+    if (!HANDLER_ONLY) await timed(newSide(), s.warmup, s.concurrency, deadline, answerOnce);
     await timed(newSide(), s.warmup, s.concurrency, deadline, putOnce);
     await timed(newSide(), s.warmup, s.concurrency, deadline, transactOnce);
+
+    // The handler alone (issue 21, as the vote bench): the same answers given straight to the
+    // http-surveys handler (API Gateway v2 events built here, no caller, no gateway), side by
+    // side with the answer's transaction alone, at concurrency 1, 16 and 64 in alternating
+    // rounds. Node CPU of this process ÷ answers is the handler's own CPU per answer (middy, the
+    // signature check, zod, the use case, the SDK client and its sockets). BENCH_CPU_PROF
+    // profiles 600 more answers given alone at concurrency 16, in a file of its own (survey-handler-…).
+    const { handler: surveysHandler } = await import('../functions/http-surveys/handler.ts');
+    const answerPath = `/surveys/${answersSurvey}/responses`;
+    const direct = async (): Promise<string | undefined> => {
+      const i = nextPerson++;
+      const signed = new URL(signUrl(`${rt.baseUrl}${answerPath}`, rt.keys.key, { orig: rt.keys.orig }));
+      const body = JSON.stringify({ form_uuid: `form-${i}-${runTag}`, email: `personne${i}-${runTag}@bench.example.org`, answers: answersOf(i) });
+      const now = new Date();
+      const answer = (await surveysHandler(
+        {
+          version: '2.0', routeKey: 'POST /surveys/{surveyId}/responses', rawPath: answerPath, rawQueryString: signed.search.slice(1),
+          headers: { 'content-type': 'application/json', host: signed.host, 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http' },
+          queryStringParameters: Object.fromEntries(signed.searchParams), pathParameters: { surveyId: answersSurvey }, body, isBase64Encoded: false,
+          requestContext: {
+            accountId: '000000000000', apiId: 'bench', domainName: signed.host, domainPrefix: 'bench', requestId: randomUUID(),
+            routeKey: 'POST /surveys/{surveyId}/responses', stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+            http: { method: 'POST', path: answerPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+          },
+        } as never,
+        { functionName: 'http-surveys', getRemainingTimeInMillis: () => 10_000, awsRequestId: randomUUID() } as never,
+      )) as { statusCode?: number; body?: string };
+      const parsed = JSON.parse(answer.body ?? '{}') as { err?: number; err_class?: string; data?: { replayed?: boolean } };
+      if (answer.statusCode !== 200 || parsed.err !== 0 || parsed.data?.replayed !== false) return `${answer.statusCode} ${parsed.err_class ?? ''}`.trim();
+      return undefined;
+    };
+    await timed(newSide(), 10, 1, deadline, direct);
+    const handlerAlone: Array<{
+      concurrency: number; ours: LatencySummary; tx: LatencySummary; p50Ratio: number; throughputRatio: number;
+      nodeCpuMsPerAnswer: number; txNodeCpuMs: number; dynamoDbLocalCpuMs: { ours: number; tx: number }; callsPerAnswer: number; byOperation: CallCounts; errors: Record<string, number>;
+    }> = [];
+    for (const level of handlerLevels) {
+      const o = newSide();
+      const t = newSide();
+      const c: CallCounts = {};
+      for (let round = 0; round < s.rounds; round++) {
+        const runOurs = async () => {
+          await timed(newSide(), Math.max(10, level.concurrency), level.concurrency, deadline, direct); // not recorded
+          const before = calls.snapshot();
+          await timed(o, level.perRound, level.concurrency, deadline, direct);
+          addDelta(c, before, calls.snapshot());
+        };
+        const runTx = async () => {
+          await timed(newSide(), Math.max(10, level.concurrency), level.concurrency, deadline, transactOnce);
+          await timed(t, level.perRound, level.concurrency, deadline, transactOnce);
+        };
+        if (round % 2 === 0) { await runOurs(); await runTx(); } else { await runTx(); await runOurs(); }
+      }
+      const os_ = summarize(o.samples, Object.values(o.errors).reduce((a, b) => a + b, 0), o.wallMs);
+      const ts = summarize(t.samples, Object.values(t.errors).reduce((a, b) => a + b, 0), t.wallMs);
+      handlerAlone.push({
+        concurrency: level.concurrency, ours: os_, tx: ts, p50Ratio: ratio(os_.p50, ts.p50), throughputRatio: ratio(os_.rps, ts.rps),
+        nodeCpuMsPerAnswer: cpuPer(o).node, txNodeCpuMs: cpuPer(t).node, dynamoDbLocalCpuMs: { ours: cpuPer(o).dynamoDbLocal, tx: cpuPer(t).dynamoDbLocal },
+        callsPerAnswer: Number((totalCalls(c) / Math.max(1, o.samples.length)).toFixed(2)), byOperation: c, errors: o.errors,
+      });
+      log(`  handler alone, concurrency ${level.concurrency} done`);
+    }
+    // The profile: answers alone (no tx side in the samples), 600 at concurrency 16.
+    const stopHandlerProfile = await startProfile();
+    const profiled = newSide();
+    await timed(profiled, PROFILED, 16, deadline, direct);
+    const handlerProfile = await stopHandlerProfile?.(`survey-handler-${startedAt.toISOString().replace(/[-:]|\.\d+/g, '')}`);
+    if (handlerProfile) log(`  CPU profile of the handler alone: ${handlerProfile}`);
+    const handlerLoad = os.loadavg();
+    log('');
+    log('Answers, the handler alone (direct invocations) against the answer\'s TransactWriteItems alone');
+    log(formatTable(
+      ['conc.', 'side', 'n', 'err', 'p50', 'p90', 'p99', 'req/s', 'CPU node ms', 'CPU DDB ms', 'calls'],
+      handlerAlone.flatMap((l) => [
+        [l.concurrency, 'ours', l.ours.count, l.ours.errors, l.ours.p50, l.ours.p90, l.ours.p99, l.ours.rps, l.nodeCpuMsPerAnswer, l.dynamoDbLocalCpuMs.ours, l.callsPerAnswer],
+        [l.concurrency, 'tx', l.tx.count, l.tx.errors, l.tx.p50, l.tx.p90, l.tx.p99, l.tx.rps, l.txNodeCpuMs, l.dynamoDbLocalCpuMs.tx, 1],
+      ]),
+    ));
+    log(`  answers/s ÷ tx/s at ${s.concurrency}: ${handlerAlone.at(-1)?.throughputRatio} (goal ≥ 0.8); p50 ratio at ${handlerAlone.map((l) => l.concurrency).join(' / ')}: ${handlerAlone.map((l) => l.p50Ratio).join(' / ')} (goal ≤ 1.3 at 1 and 16)`);
+    log(`  handler Node CPU ms per answer: ${handlerAlone.map((l) => `${l.nodeCpuMsPerAnswer} at ${l.concurrency}`).join(', ')} (goal ≤ 3.5); calls per answer ${handlerAlone.map((l) => l.callsPerAnswer).join(' / ')} (${JSON.stringify(handlerAlone.at(-1)?.byOperation)}); load average ${handlerLoad.map((n) => n.toFixed(1)).join(' ')}`);
+    const handlerRecord = {
+      floor: 'TransactWriteItems of an answer: Put response, Put participation marker, Put replay marker, Update of one counter shard, Put nonce',
+      throughputRatioAt64: handlerAlone.at(-1)?.throughputRatio,
+      p50Ratio: Object.fromEntries(handlerAlone.map((l) => [l.concurrency, l.p50Ratio])),
+      nodeCpuMsPerAnswer: Object.fromEntries(handlerAlone.map((l) => [l.concurrency, l.nodeCpuMsPerAnswer])),
+      goals: { throughputRatioAt64: '≥ 0.8', p50RatioAt1And16: '≤ 1.3', nodeCpuMsPerAnswer: '≤ 3.5' },
+      levels: handlerAlone,
+      loadAverageBefore: machine.loadAverage1m,
+      loadAverageAfter: handlerLoad,
+    };
+    const handlerErrors = handlerAlone.some((l) => Object.keys(l.errors).length > 0) || Object.keys(profiled.errors).length > 0;
+    if (HANDLER_ONLY) {
+      ok = !handlerErrors;
+      const written = writeResults('survey', startedAt, { benchmark: 'survey', phase: 'handler-alone', quick: opts.quick, startedAt: startedAt.toISOString(), machine, settings: s, handlerAlone: handlerRecord, ok }, { latest: false });
+      log(`recorded ${written.file}`);
+      return ok;
+    }
 
     const stopProfile = await startProfile();
     const lowLevels: Array<{ concurrency: number; ours: LatencySummary; tx: LatencySummary; p50Ratio: number; cpu: { ours: ReturnType<typeof cpuPer>; tx: ReturnType<typeof cpuPer> }; callsPerAnswer: number; byOperation: CallCounts }> = [];
@@ -387,6 +496,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
 
     checks['every answer recorded (no error)'] = Object.keys(ours.errors).length === 0 && Object.keys(errorsLow).length === 0 && answered === s.rounds * s.perRound;
     checks['finished within the budget'] = Date.now() <= deadline;
+    checks['every handler-alone answer recorded (no error)'] = !handlerErrors;
     ok = Object.values(checks).every(Boolean);
     const perRead = (c: CallCounts) => Number((totalCalls(c) / s.reads).toFixed(2));
 
@@ -452,6 +562,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
         },
         errors: ours.errors,
       },
+      handlerAlone: handlerRecord,
       results: {
         small: { responses: s.small, latency: smallSummary, dynamoCallsPerRead: perRead(readCalls.small), byOperation: readCalls.small },
         large: { responses: s.large, latency: largeSummary, dynamoCallsPerRead: perRead(readCalls.large), byOperation: readCalls.large },

@@ -233,3 +233,54 @@ describe('eligibility from the first read', () => {
     await expect(service().answer(surveyId, answerBody(8), answeredAt)).rejects.toMatchObject({ code: 'not-eligible' });
   });
 });
+
+describe('the survey definition parsed once per version (issue 21, answers)', () => {
+  it('a warm repository keeps the parsed survey while its stored version is unchanged', async () => {
+    const surveyId = await newSurvey();
+    const first = await store.loadAnswerContext(surveyId, 'h-part-a', 'h-replay-a', email(6));
+    const second = await store.loadAnswerContext(surveyId, 'h-part-b', 'h-replay-b', email(6));
+    expect(first.survey?.version).toBe(1);
+    // The same parsed object: the definition was not parsed again.
+    expect(second.survey).toBe(first.survey);
+    expect(second.registration).toEqual(first.registration);
+  });
+
+  it('a save on another instance reaches the warm repository at the next answer (wording, then the window)', async () => {
+    const surveyId = await newSurvey();
+    const warm = service();
+    await warm.answer(surveyId, answerBody(7), answeredAt); // parsed and frozen at version 1
+    // Another instance (a repository of its own) rewords the frozen survey.
+    const other = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (2)' })), answeredAt);
+    const seen = await store.loadAnswerContext(surveyId, 'h-part-c', 'h-replay-c', email(8));
+    expect(seen.survey).toMatchObject({ version: 2, title: 'Votre avis (2)' });
+    // Then it closes the window before the answer's time: the warm instance refuses at once.
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (2)', closes_at: '2027-06-09T23:59:59+02:00' })), answeredAt);
+    await expect(warm.answer(surveyId, answerBody(8), answeredAt)).rejects.toMatchObject({ code: 'survey-closed' });
+    expect((await store.loadAnswerContext(surveyId, 'h-part-d', 'h-replay-d', email(8))).survey?.version).toBe(3);
+  });
+});
+
+describe('the answer’s read without the definition (issue 21, answers)', () => {
+  it('warm: one BatchGetItem without the definition; after a save elsewhere, one GetItem more, then the new definition', async () => {
+    const surveyId = await newSurvey();
+    const warm = service();
+    await warm.answer(surveyId, answerBody(9), answeredAt); // parsed (version 1), meeting learnt
+    watched.ops.length = 0;
+    const ctx = await store.loadAnswerContext(surveyId, 'h-part-e', 'h-replay-e', email(10));
+    expect(watched.ops).toEqual(['BatchGetCommand']);
+    expect(ctx).toMatchObject({ survey: { version: 1 }, frozen: true, answered: false, replayed: false, registration: { state: 'active', meeting_id: meetingId } });
+    // Another instance rewords the survey: the warm read sees version 2 and reads the item again.
+    const other = new DynamoSurveyRepository(ddb, tables.DataTable, tables.NonceTable);
+    await service(other).putSurvey(surveyId, SurveyInputSchema.parse(surveyBody({ title: 'Votre avis (3)' })), answeredAt);
+    watched.ops.length = 0;
+    await warm.answer(surveyId, answerBody(10), answeredAt);
+    expect(watched.ops).toEqual(['BatchGetCommand', 'GetCommand', 'TransactWriteCommand']);
+    watched.ops.length = 0;
+    const again = await store.loadAnswerContext(surveyId, 'h-part-f', 'h-replay-f', email(11));
+    expect(watched.ops).toEqual(['BatchGetCommand']);
+    expect(again.survey).toMatchObject({ version: 2, title: 'Votre avis (3)' });
+    // The markers still decide: person 10 has answered.
+    expect((await store.loadAnswerContext(surveyId, (await import('#shared/domain/surveys/anonymity.ts')).participationHash('freeze-key', surveyId, email(10)), 'h-replay-g', email(10))).answered).toBe(true);
+  });
+});

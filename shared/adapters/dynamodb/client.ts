@@ -9,6 +9,11 @@ import type { Config } from '#shared/config.ts';
  */
 export function createDocumentClient(config: Pick<Config, 'dynamodbEndpoint'>): DynamoDBDocumentClient {
   const client = new DynamoDBClient({ ...clientOptions(config.dynamodbEndpoint), maxAttempts: 4 });
+  // The SDK's logger middleware copies every input and output through the schemas' sensitive-
+  // data filter (`schemaLogFilter`) before handing them to the client's logger, which is the
+  // SDK's no-op logger here: 2–3 % of an answer's CPU for nothing (bench/README.md, issue 21).
+  // Errors still reach the caller unchanged; no code of ours sets an SDK logger.
+  client.middlewareStack.remove('loggerMiddleware');
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -58,6 +58,13 @@ export class DynamoSurveyRepository implements SurveyRepository {
    * costs one more read, never a wrong decision (the survey read in the same batch says).
    */
   private readonly meetingHints = new Map<string, string>();
+  /**
+   * The last survey definition parsed per survey, by version. Every save of a survey writes a
+   * new version (define.ts `newSurvey`), and the answer's one read still returns the item: the
+   * stored version is compared on each answer, so a changed survey is parsed again at once. It
+   * saves the schema's parse of the whole definition on each answer, nothing else.
+   */
+  private readonly parsedSurveys = new Map<string, { version: unknown; survey: Survey }>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -110,14 +117,19 @@ export class DynamoSurveyRepository implements SurveyRepository {
     const participationKey = surveyKeys.participation(surveyId, participationHash);
     const replayKey = surveyKeys.replay(surveyId, replayHash);
     const hint = this.meetingHints.get(surveyId);
-    const found = await batchGet(this.client, this.tableName, [
-      surveyKey,
-      participationKey,
-      replayKey,
-      ...(hint ? [registrationKeys.email(hint, email)] : []),
-    ]);
-    const surveyItem = found.get(itemKey(surveyKey));
-    const survey = surveyItem ? SurveySchema.parse(surveyItem['survey']) : undefined;
+    const known = this.parsedSurveys.get(surveyId);
+    const found = await batchGet(
+      this.client,
+      this.tableName,
+      [surveyKey, participationKey, replayKey, ...(hint ? [registrationKeys.email(hint, email)] : [])],
+      // With a definition parsed on this instance, the read leaves the definition out: its
+      // version and freeze say whether the definition is still the stored one.
+      known ? { attributes: ANSWER_READ_ATTRIBUTES } : undefined,
+    );
+    let surveyItem = found.get(itemKey(surveyKey));
+    // Saved meanwhile (another version): one more read, of the whole survey item.
+    if (known && surveyItem && surveyItem['version'] !== known.version) surveyItem = await this.get(surveyKey);
+    const survey = surveyItem ? this.parsedSurvey(surveyId, surveyItem) : undefined;
     const context: AnswerContext = {
       survey,
       answered: found.has(itemKey(participationKey)),
@@ -227,6 +239,17 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
   // -------------------------------------------------------------------------------------
 
+  /** The survey of its item, parsed once per stored version (see `parsedSurveys`). */
+  private parsedSurvey(surveyId: string, item: Record<string, unknown>): Survey {
+    const raw = item['survey'] as { version?: unknown } | undefined;
+    const version = item['version'];
+    const cached = this.parsedSurveys.get(surveyId);
+    if (cached && typeof version === 'number' && cached.version === version && (raw === undefined || raw.version === version)) return cached.survey;
+    const survey = SurveySchema.parse(raw);
+    if (typeof version === 'number' && survey.version === version) this.parsedSurveys.set(surveyId, { version, survey });
+    return survey;
+  }
+
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
     const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return out.Item;
@@ -240,6 +263,11 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
 /** Top-level attribute of a survey item set by its first response. */
 const FROZEN = 'frozen';
+/**
+ * What an answer's read needs once the definition is parsed: the survey item's version and
+ * freeze, the markers' existence, the email marker's pointer and eligibility view.
+ */
+const ANSWER_READ_ATTRIBUTES = ['version', FROZEN, 'registration_id', ELIGIBILITY_ATTRIBUTE];
 
 function withoutUndefined(view: z.infer<typeof EligibilityViewSchema>): EligibilityView {
   const { profile, ...rest } = view;

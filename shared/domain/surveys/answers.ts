@@ -18,6 +18,8 @@ export function questionApplies(question: Pick<Question, 'workshop'>, confirmedW
 }
 
 const RANGES = { rating: { min: 1, max: 5 }, nps: { min: 0, max: 10 } } as const;
+// Built once: a zod schema costs far more to build than to run (it was built per answer).
+const SCALES = { rating: zInt(RANGES.rating), nps: zInt(RANGES.nps) } as const;
 
 function isEmptyAnswer(raw: unknown): boolean {
   if (isBlank(raw)) return true;
@@ -41,7 +43,7 @@ function readOne(question: Question, raw: unknown): AnswerValue | { error: strin
     case 'rating':
     case 'nps': {
       const { min, max } = RANGES[question.type];
-      const parsed = zInt({ min, max }).safeParse(Array.isArray(raw) && raw.length === 1 ? raw[0] : raw);
+      const parsed = SCALES[question.type].safeParse(Array.isArray(raw) && raw.length === 1 ? raw[0] : raw);
       return parsed.success ? parsed.data : { error: `Nombre entier de ${min} à ${max} attendu.` };
     }
     case 'single': {
