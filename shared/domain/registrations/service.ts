@@ -2,7 +2,7 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
-import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
+import { FormTakenError, jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
@@ -31,14 +31,7 @@ import { assertCanCheckIn, checkTokenCheckIn, meetingToday } from './check-in.ts
 import { checkRegistrationWindow, requestFieldIssues, wantedItems } from './rules.ts';
 import type { Registration, RegistrationRequest } from './schema.ts';
 
-export interface RetryPolicy {
-  /** Attempts of one decision before answering "busy" (nothing written then). */
-  maxAttempts: number;
-  /** …or this long spent deciding, whichever comes first (the function times out at 10 s). */
-  maxElapsedMs?: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy } from '#shared/domain/conflicts.ts';
 
 // Joining a waiting list takes the next ticket from the item's counter (compare-and-set on its
 // `seq`), so that the position announced is exact at commit: under a rush on one item, one
@@ -122,8 +115,7 @@ export class RegistrationService {
   }
 
   private async backoff(attempt: number): Promise<void> {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-    await this.sleep(Math.random() * ceiling);
+    await this.sleep(jitterDelay(this.retry, attempt));
   }
 
   private busy(): ServiceBusyError {

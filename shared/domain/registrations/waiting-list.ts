@@ -8,7 +8,7 @@
 // (bounded). A promotion by hand is the automatic promotion's own write (promotion.ts: the
 // registration, its waiting entry, the counter, the day's workshops, the outbox), the counter's
 // condition asserting what the answer will say: a free place, or an item already full.
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { jitterDelay, StaleReadError } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { describeFieldIssues, InvalidRequestError, ServiceBusyError } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
@@ -62,6 +62,8 @@ function notWaiting(reg: Registration, itemKey: string): InvalidRequestError {
   return new InvalidRequestError(describeFieldIssues(issues, 'Données invalides'), issues);
 }
 
+const HAND_BACKOFF = { baseDelayMs: 5, maxDelayMs: 200 };
+
 /** The list kept changing under every attempt: nothing written, safe to try again. */
 const listBusy = () => new ServiceBusyError('La liste d’attente change en ce moment même : rien n’a été enregistré, veuillez réessayer.');
 
@@ -87,7 +89,7 @@ export class WaitingListService {
 
   /** Full jitter, capped at 200 ms: an organiser's click against a rush of registrations. */
   private backoff(attempt: number): Promise<void> {
-    return this.sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+    return this.sleep(jitterDelay(HAND_BACKOFF, attempt));
   }
 
   /**

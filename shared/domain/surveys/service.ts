@@ -3,7 +3,7 @@
 // markers, counters, texts, the survey's freeze and the call's nonce in one transaction). When the transaction is refused (a concurrent answer took a marker, or a
 // transaction on the same counter shard conflicted), the decision is made again from a fresh
 // read: the second form of a person then meets the marker and is refused.
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
@@ -18,11 +18,7 @@ import type { AnswerBody, StoredResponse, Survey, SurveyInput } from './schema.t
 import { questionShown, responseTallies, surveyResults, type SurveyResults, type TextPage } from './statistics.ts';
 import { surveyNotFound, surveySummary } from './views.ts';
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy } from '#shared/domain/conflicts.ts';
 
 // A room answering at once collides on the counter shards now and then; each attempt re-reads
 // and re-decides. Full jitter capped at 200 ms, as for registrations.
@@ -150,8 +146,7 @@ export class SurveyService {
       } catch (error) {
         if (!(error instanceof StaleReadError)) throw error;
         if (attempt >= this.retry.maxAttempts) throw new ServiceBusyError();
-        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-        await this.sleep(Math.random() * cap);
+        await this.sleep(jitterDelay(this.retry, attempt));
       }
     }
   }

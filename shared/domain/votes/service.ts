@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
 import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, cutOf, recount, sameTally, settleShards, tallyDelta, validateBallot, withoutZeros, type BallotAnswer, type TallyCut } from './ballot.ts';
 import {
@@ -49,16 +49,7 @@ import {
   type ProposalRequest,
 } from './schema.ts';
 
-export interface RetryPolicy {
-  /** Attempts of one decision before answering "busy" (nothing written then). */
-  maxAttempts: number;
-  /** …or this long spent deciding, whichever comes first (the function times out at 10 s)… */
-  maxElapsedMs?: number;
-  /** …but never fewer attempts than this (a slow store must not shorten the retries). */
-  minAttempts?: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy } from '#shared/domain/conflicts.ts';
 
 // A room voting at once collides only inside one organisation (its ballot item) and on the
 // campaign's counters (sharded); 12 attempts with full jitter capped at 200 ms absorb a
@@ -142,9 +133,7 @@ export class VoteService {
         return await decide();
       } catch (error) {
         if (!(error instanceof StaleReadError)) throw error;
-        // Full jitter: contenders spread over the window instead of colliding again in step.
-        const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 20));
-        await this.sleep(Math.random() * ceiling);
+        await this.sleep(jitterDelay(retry, attempt));
       }
     }
     this.logger.warn('vote write still contended after retries', { what, attempts: attempt });
