@@ -24,7 +24,7 @@ import { personKeys, reminderKeys, surveyKeys } from '#shared/adapters/dynamodb/
 import { PERSON_ATTRIBUTE, TTL_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 import { lastRuleDate } from '#shared/domain/sessions/recurrence.ts';
 import { SeriesSchema } from '#shared/domain/sessions/schema.ts';
-import { operatorTables } from './local/operator-table.ts';
+import { operatorTables, pagingOf, RESUMABLE_RUN_OPTIONS } from './local/operator-table.ts';
 
 type Item = Record<string, unknown>;
 
@@ -238,23 +238,14 @@ export async function backfillPerson(client: DynamoDBDocumentClient, table: stri
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: {
-      apply: { type: 'boolean', default: false },
-      'page-size': { type: 'string' },
-      cursor: { type: 'string' },
-      'max-pages': { type: 'string' },
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-    },
+    options: RESUMABLE_RUN_OPTIONS,
     allowPositionals: false,
   });
   const target = operatorTables(values);
   if (target === undefined) return 2;
   const report = await backfillPerson(target.client, target.table, {
     apply: values.apply,
-    ...(values['page-size'] ? { pageSize: Number(values['page-size']) } : {}),
-    ...(values.cursor ? { cursor: values.cursor } : {}),
-    ...(values['max-pages'] ? { maxPages: Number(values['max-pages']) } : {}),
+    ...pagingOf(values),
     log: (line) => console.error(JSON.stringify(line)),
   });
   console.log(JSON.stringify(report));

@@ -14,7 +14,7 @@ import { ChoiceBackfillRepository } from '#shared/adapters/dynamodb/choice-backf
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { choicesToBackfill } from '#shared/domain/registrations/choice-backfill.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
-import { operatorTables } from './local/operator-table.ts';
+import { operatorTables, pagingOf, RESUMABLE_RUN_OPTIONS } from './local/operator-table.ts';
 
 /** A refused write is decided again on a fresh read this many times, then reported `busy`. */
 const MAX_ATTEMPTS = 5;
@@ -98,15 +98,7 @@ export async function backfillWorkshopCounts(
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: {
-      meeting: { type: 'string' },
-      apply: { type: 'boolean', default: false },
-      'page-size': { type: 'string' },
-      cursor: { type: 'string' },
-      'max-pages': { type: 'string' },
-      table: { type: 'string' },
-      endpoint: { type: 'string' },
-    },
+    options: { meeting: { type: 'string' }, ...RESUMABLE_RUN_OPTIONS },
     allowPositionals: false,
   });
   if (values.meeting === undefined) {
@@ -119,9 +111,7 @@ async function main(): Promise<number> {
   const report = await backfillWorkshopCounts(new DynamoMeetingRepository(client, table), new ChoiceBackfillRepository(client, table), {
     meetingId: values.meeting,
     apply: values.apply,
-    ...(values['page-size'] ? { pageSize: Number(values['page-size']) } : {}),
-    ...(values.cursor ? { cursor: values.cursor } : {}),
-    ...(values['max-pages'] ? { maxPages: Number(values['max-pages']) } : {}),
+    ...pagingOf(values),
     log: (line) => console.error(JSON.stringify(line)),
   });
   console.log(JSON.stringify(report));
