@@ -9,11 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
-import type { Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBadges } from '#tests/support/pdf.ts';
-import { consolePageAs, expectNoSeriousA11yViolations, screenshot, startConsoleStack, type ConsoleStack } from './support/console.ts';
+import { consolePageAs, expectNoSeriousA11yViolations, shoot, startConsoleStack, type ConsoleStack } from './support/console.ts';
 
 let stack: ConsoleStack;
 const meetingId = `accueil-${randomBytes(3).toString('hex')}`;
@@ -21,7 +20,6 @@ const zone = 'Europe/Paris';
 const today = DateTime.now().setZone(zone).startOf('day');
 const DAY1 = today.toISODate() as string;
 const DAY2 = today.plus({ days: 1 }).toISODate() as string;
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 
 const meeting = {
   title: '13e Club utilisateurs Publik',
@@ -73,15 +71,6 @@ const arrival = async (lastName: string, day: string) => (await apiRow(lastName)
 
 /** In the page: is this element the focused one? */
 const isFocused = (el: unknown) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  for (const width of [390, 1280]) {
-    await page.waitForTimeout(150);
-    await screenshot(page, name, width);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 beforeAll(async () => {
   stack = await startConsoleStack();

@@ -4,9 +4,10 @@
 // the survey page shows its figures, a suppressed group as "moins de N réponses" and the
 // comparison; the sessions page moves an occurrence, and the update emails go out. Charts'
 // text alternatives equal their bars; axe-core finds nothing serious on any page.
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolePageAs, expectNoSeriousA11yViolations, screenshot, startConsoleStack, type ConsoleStack } from './support/console.ts';
+import { consolePageAs, expectNoSeriousA11yViolations, shoot, SCREENSHOT_DIR, startConsoleStack, UPDATE_SCREENSHOTS, type ConsoleStack } from './support/console.ts';
 
 let stack: ConsoleStack;
 const MEETING = 'club-salle';
@@ -159,7 +160,7 @@ describe('campaign page', () => {
     expect(parseFloat(figures.widths[0] ?? '')).toBe(100);
     expect(await page.locator('.chart-cutoff').count()).toBe(1);
     await expectNoSeriousA11yViolations(page, 'campaign while voting');
-    await screenshot(page, 'campaign', 390);
+    await shoot(page, 'campaign', [390]);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await tabTo(page, 'Recompter');
@@ -225,7 +226,7 @@ describe('projector', () => {
     expect(await page.locator('h1').count()).toBe(1);
     await expectNoSeriousA11yViolations(page, 'projector');
     await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.screenshot({ path: 'docs/images/console/projector-1920.png' });
+    if (UPDATE_SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'projector-1920.png') });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -289,7 +290,7 @@ describe('survey page', () => {
       await page.getByRole('button', { name: 'Afficher les réponses suivantes' }).click();
       await page.waitForFunction(`document.querySelectorAll('section[aria-labelledby="q-remarques"] .free-texts li').length > ${texts.texts.length}`);
     }
-    await screenshot(page, 'survey', 1280);
+    await shoot(page, 'survey', [1280]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -310,7 +311,7 @@ describe('sessions page', () => {
     const cells = await row.locator('td.num').allTextContents();
     expect(cells).toEqual([report.counts.sent, report.counts.failed, report.counts.skipped].map(String));
     await expectNoSeriousA11yViolations(page, 'sessions');
-    await screenshot(page, 'sessions', 1280);
+    await shoot(page, 'sessions', [1280]);
 
     const since = new Date();
     await row.getByRole('button', { name: 'Déplacer' }).focus();

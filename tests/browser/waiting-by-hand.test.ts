@@ -5,16 +5,14 @@
 // waiting-*.png (390 and 1280 px).
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolePageAs, expectNoSeriousA11yViolations, screenshot, startConsoleStack, type ConsoleStack } from './support/console.ts';
+import { consolePageAs, expectNoSeriousA11yViolations, shoot, startConsoleStack, type ConsoleStack } from './support/console.ts';
 
 let stack: ConsoleStack;
 const meetingId = `attente-${randomBytes(3).toString('hex')}`;
 const zone = 'Europe/Paris';
 const today = DateTime.now().setZone(zone).startOf('day');
 const DAY1 = today.plus({ days: 20 }).toISODate() as string;
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
 
 const meeting = {
   title: 'Club des listes d’attente',
@@ -44,15 +42,6 @@ async function apiDay(lastName: string): Promise<Row['days'][number]> {
   const res = await stack.fetchAdmin(`/admin/meetings/${meetingId}/registrations/search?q=${encodeURIComponent(lastName)}`);
   const row = ((await res.json()) as { data: Row[] }).data.find((r) => r.registration_id === ids[lastName]);
   return row?.days[0] as Row['days'][number];
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  for (const width of [390, 1280]) {
-    await page.waitForTimeout(150);
-    await screenshot(page, name, width);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 beforeAll(async () => {

@@ -25,7 +25,7 @@ import { launchChromium } from './chromium.ts';
 import { ACCOUNTS, type AccountName } from './sign-in.ts';
 
 export { ACCOUNTS, signInThroughProvider, type AccountName } from './sign-in.ts';
-export { screenshot, SCREENSHOT_DIR } from './screenshot.ts';
+export { screenshot, SCREENSHOT_DIR, shoot, UPDATE_SCREENSHOTS } from './screenshot.ts';
 
 export interface ConsoleStack extends TestStack {
   browser: Browser;

@@ -15,3 +15,19 @@ export async function screenshot(page: Page, name: string, width: number): Promi
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Screenshots are written only when asked (`UPDATE_SCREENSHOTS=1`): a test run leaves the tree as it was. */
+export const UPDATE_SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1';
+
+/**
+ * With UPDATE_SCREENSHOTS=1, full-page PNGs of `page` at each width (docs/images/console/
+ * <name>-<width>.png), then the laptop viewport back; otherwise nothing, the viewport untouched.
+ */
+export async function shoot(page: Page, name: string, widths: readonly number[] = [390, 1280]): Promise<void> {
+  if (!UPDATE_SCREENSHOTS) return;
+  for (const width of widths) {
+    await page.waitForTimeout(150);
+    await screenshot(page, name, width);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
