@@ -10,7 +10,7 @@ import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { confirmedOnsiteDays, meetingToday } from './check-in.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash } from './checkin-token.ts';
 import type { RegistrationRepository } from './ports.ts';
-import { matchesFilter, searchRow, waitingDayItems, type RegistrationFilter, type SearchRow } from './search.ts';
+import { matchesFilter, waitingDayItems, rowWaitingPositions, searchRow, type RegistrationFilter, type SearchRow } from './search.ts';
 import type { Registration } from './schema.ts';
 import { registrationNotFound, unknownCheckinToken } from './service.ts';
 
@@ -20,7 +20,7 @@ export const SEARCH_MAX_READ = 1000;
 
 export interface DeskDeps {
   meetings: Pick<MeetingRepository, 'findMeeting'>;
-  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn' | 'waitingPositions'>;
+  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn' | 'waitingOrder'>;
   logger?: Logger;
 }
 
@@ -74,14 +74,12 @@ export class DeskService {
         }
       }
     } while (next !== null && found.length < limit && read < SEARCH_MAX_READ);
-    // Waiting positions of the rows' days, counted on the stored list (one count per waiting day).
-    const rows: SearchRow[] = await Promise.all(
-      found.map(async (reg) => {
-        const waiting = waitingDayItems(reg);
-        const positions = waiting.length === 0 ? undefined : await this.deps.store.waitingPositions({ ...reg, items: waiting });
-        return searchRow(reg, meeting, positions);
-      }),
-    );
+    // Waiting positions of the rows' days: each list that appears on the page read once (its
+    // stored order), every row's position computed from it — one Query per waiting day shown,
+    // however many rows wait on it.
+    const lists = [...new Set(found.flatMap((reg) => waitingDayItems(reg).map((h) => h.key)))];
+    const orders = new Map(await Promise.all(lists.map(async (key) => [key, await this.deps.store.waitingOrder(meetingId, key)] as const)));
+    const rows: SearchRow[] = found.map((reg) => searchRow(reg, meeting, rowWaitingPositions(reg, orders)));
     return { rows, cursor: next, read };
   }
 
