@@ -1,7 +1,7 @@
 // The organisers' desk (the console's meeting and door pages): a bounded, paged search of a
 // meeting's registrations, undoing a check-in made by mistake, and what a badge's token names
 // before anyone is checked in. Storage comes in through the ports.
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { InvalidRequestError, ServiceBusyError } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
@@ -31,6 +31,9 @@ export interface SearchResult {
   /** Registrations read by this call (≤ SEARCH_MAX_READ). */
   read: number;
 }
+
+/** Three reads in a row found the registration changed: nothing written (no wait between them). */
+const undoBusy = () => new ServiceBusyError('L’inscription est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
 
 function dayIssue(meeting: Meeting, day: string, field = 'day'): InvalidRequestError {
   const message = `Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`;
@@ -88,21 +91,16 @@ export class DeskService {
    * there was none. Conditional on the registration's version, read again on a race.
    */
   async undoCheckIn(registrationId: string, day: string): Promise<{ removed: boolean; checkedIn: Record<string, string> }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    return decideAgain({ attempts: { maxAttempts: 3 }, busy: undoBusy }, async () => {
       const reg = await this.deps.store.findById(registrationId);
       if (!reg) throw registrationNotFound(registrationId);
       const meeting = await this.meeting(reg.meeting_id);
       if (!meeting.days.some((d) => d.date === day)) throw dayIssue(meeting, day);
       if (reg.checked_in[day] === undefined) return { removed: false, checkedIn: reg.checked_in };
-      try {
-        const next = await this.deps.store.clearCheckIn(reg.id, day, reg.version);
-        this.logger.info('check-in undone', { registrationId: reg.id, day });
-        return { removed: true, checkedIn: next.checked_in };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-      }
-    }
-    throw new ServiceBusyError('L’inscription est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
+      const next = await this.deps.store.clearCheckIn(reg.id, day, reg.version);
+      this.logger.info('check-in undone', { registrationId: reg.id, day });
+      return { removed: true, checkedIn: next.checked_in };
+    });
   }
 
   /**
