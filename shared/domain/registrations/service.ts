@@ -2,7 +2,7 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
-import { decideAgain, FormTakenError, jitterWait, sleepFor, StaleReadError, type Redecision, type RetryPolicy } from '#shared/domain/conflicts.ts';
+import { decideAgain, FormTakenError, jitterDelay, sleepFor, StaleReadError, type Redecision, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
@@ -117,8 +117,8 @@ export class RegistrationService {
     this.again = { attempts: { maxAttempts: this.retry.maxAttempts }, wait: (attempt) => this.backoff(attempt), busy: () => this.busy() };
   }
 
-  private backoff(attempt: number): Promise<void> {
-    return jitterWait(this.retry, this.sleep)(attempt);
+  private async backoff(attempt: number): Promise<void> {
+    await this.sleep(jitterDelay(this.retry, attempt));
   }
 
   private busy(): ServiceBusyError {
