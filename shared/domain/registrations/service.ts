@@ -101,7 +101,11 @@ export interface RegistrationOutcome {
 export class RegistrationService {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** The check-ins', modifications' and cancellations' retries: `maxAttempts` (not bounded in time), full jitter, then busy. */
+  /**
+   * The check-ins', modifications' and cancellations' retries: `maxAttempts`, bounded in time by
+   * `maxElapsedMs` like a registration (the functions time out at 10 s: a clean "busy" answer
+   * instead of a timeout), full jitter, then busy.
+   */
   private readonly again: Redecision;
   /** What this container last read of each meeting (one-call registrations). */
   private readonly hints: MeetingHints;
@@ -114,7 +118,7 @@ export class RegistrationService {
     this.retry = deps.retry ?? DEFAULT_RETRY;
     this.sleep = deps.sleep ?? sleepFor;
     this.hints = new MeetingHints(deps.hints);
-    this.again = { attempts: { maxAttempts: this.retry.maxAttempts }, wait: (attempt) => this.backoff(attempt), busy: () => this.busy() };
+    this.again = { attempts: this.retry, wait: (attempt) => this.backoff(attempt), busy: () => this.busy() };
   }
 
   private async backoff(attempt: number): Promise<void> {
