@@ -135,7 +135,9 @@ describe('waiting positions on a search page', () => {
         organisation: 'Ville de Test',
         onsite_days: [DAYS[i % 2]],
       });
-      crowd.push((await registrations.register(crowdId, request, now)).registration.id);
+      // One second apart: the listing orders by arrival (created_at, then the random id), and
+      // the page's rows must be the first 50 whatever the ids.
+      crowd.push((await registrations.register(crowdId, request, new Date(now.getTime() + i * 1000))).registration.id);
     }
     const byHand = new WaitingListService({ meetings: meetingRepository, store, publisher: { publish: async () => undefined } });
     // Waiting on day 1: crowd[8], [10], … ; on day 2: crowd[11], [13], …
