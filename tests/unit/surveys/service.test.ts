@@ -89,6 +89,9 @@ class FakeStore implements SurveyRepository {
   async participationsAmong(_surveyId: string, hashes: string[]) {
     return new Set(hashes.filter((h) => this.markers.has(`p:${h}`)));
   }
+  async respondentViews() {
+    return undefined; // no warm answers here (tests/integration/survey-warm.test.ts)
+  }
 }
 
 async function setUp() {
