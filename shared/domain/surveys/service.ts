@@ -230,7 +230,10 @@ export class SurveyService {
   private respondentViews(meetingId: string): Promise<Map<string, RespondentView> | undefined> | undefined {
     const t = Date.now();
     const meeting = this.meetingViews.get(meetingId);
-    if (meeting?.views && (meeting.until ?? 0) > t) return meeting.views;
+    if (meeting?.views && (meeting.until ?? 0) > t) {
+      meeting.lastAnswerAt = t;
+      return meeting.views;
+    }
     if (!meeting || t - meeting.lastAnswerAt > ANSWER_WARM_TTL_MS) {
       this.meetingViews.set(meetingId, { lastAnswerAt: t });
       return undefined;
