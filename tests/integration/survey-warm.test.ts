@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoPeopleRepository } from '#shared/adapters/dynamodb/people-repository.ts';
@@ -21,7 +21,7 @@ import { PeopleService } from '#shared/domain/people/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { AnswerBodySchema, SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
-import { SurveyService } from '#shared/domain/surveys/service.ts';
+import { ANSWER_WARM_TTL_MS, SurveyService } from '#shared/domain/surveys/service.ts';
 import { RefusalError } from '#shared/errors.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
@@ -158,6 +158,39 @@ describe('calls per answer', () => {
     expect(await stored(surveyId)).toEqual({ counted: 5, responses: 5 });
     const { responses } = await admin.surveys.responses(surveyId);
     expect(responses.every((r) => r.mode === 'onsite')).toBe(true);
+  });
+
+  it('an instance answering less than once a minute reads as before and never loads the meeting’s views', async () => {
+    const surveyId = await newSurvey();
+    const lambda = instance();
+    await lambda.surveys.answer(surveyId, answerBody(email(0)), answeredAt); // the meeting learnt by the repository
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 1; i < 4; i++) {
+        vi.setSystemTime(Date.now() + ANSWER_WARM_TTL_MS + 1_000);
+        lambda.ops.length = 0;
+        expect(await outcome(lambda.surveys.answer(surveyId, answerBody(email(i)), answeredAt))).toBe('accepted');
+        expect(lambda.ops).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
+      }
+      // Two answers within the minute: the second loads the views, the third is the transaction alone.
+      vi.setSystemTime(Date.now() + 1_000);
+      lambda.ops.length = 0;
+      await lambda.surveys.answer(surveyId, answerBody(email(4)), answeredAt);
+      await lambda.surveys.answer(surveyId, answerBody(email(5)), answeredAt);
+      expect(lambda.ops).toEqual(['QueryCommand', 'TransactWriteCommand', 'TransactWriteCommand']);
+      // A minute on, the instance still answering: the survey, remembered first, expires first
+      // and is read again; the views, a second later, are reloaded at once (not one answer later).
+      vi.setSystemTime(Date.now() + ANSWER_WARM_TTL_MS - 1_000);
+      lambda.ops.length = 0;
+      await lambda.surveys.answer(surveyId, answerBody(email(6)), answeredAt);
+      vi.setSystemTime(Date.now() + 2_000);
+      await lambda.surveys.answer(surveyId, answerBody(email(7)), answeredAt);
+      await lambda.surveys.answer(surveyId, answerBody(email(8)), answeredAt);
+      expect(lambda.ops).toEqual(['BatchGetCommand', 'TransactWriteCommand', 'QueryCommand', 'TransactWriteCommand', 'TransactWriteCommand']);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await stored(surveyId)).toEqual({ counted: 9, responses: 9 });
   });
 
   it('a person registered after the views were loaded answers on the read path', async () => {
