@@ -118,7 +118,8 @@ export class SurveyService {
         if (!again || !state || again.survey.version !== state.survey.version) {
           throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
         }
-        if (!again.frozen) await this.sleep(jitterDelay(this.retry, attempt));
+        // Nothing moved (a transaction on a counter shard conflicted): after a pause.
+        if (again.frozen === state.frozen) await this.sleep(jitterDelay(this.retry, attempt));
         state = again;
       }
     }
