@@ -276,7 +276,10 @@ export class DynamoSurveyRepository implements SurveyRepository {
     });
     for await (const item of listing) {
       if (views.length >= limit) return undefined;
-      const { id, email, version, ...view } = ListedViewSchema.parse(item).registration;
+      // A registration this cannot read (anonymised: no email) is left out: read if it answers.
+      const listed = ListedViewSchema.safeParse(item);
+      if (!listed.success || listed.data.registration.email === '') continue;
+      const { id, email, version, ...view } = listed.data.registration;
       views.push({ email: email.trim().toLowerCase(), registrationId: id, registrationVersion: version, view: withoutUndefined(view) });
     }
     return views;
