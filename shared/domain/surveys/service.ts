@@ -6,10 +6,11 @@
 // A warm instance answers without the read (issue 21, ANSWER_WARM_TTL_MS): it decides on the
 // survey and on the eligibility views of its meeting that it remembers, planning a first answer;
 // the transaction checks every assumption, and any refusal is decided again on a fresh read.
-import { jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
+// The attempts go through decideAgain (shared/domain/conflicts.ts), the one retry loop.
+import { decideAgain, jitterDelay, jitterWait, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
-import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';
@@ -133,7 +134,19 @@ export class SurveyService {
     // Once a decision without a read was refused (by DynamoDB or by the decision itself), the
     // next attempts read: a refusal is only ever given on a fresh read.
     let readAll = false;
-    for (let attempt = 1; ; attempt++) {
+    // The wait after a lost attempt: none before the read that follows a warm refusal, a glance
+    // before looking at a participation marker again, full jitter after a conflict.
+    let pause: 'none' | 'glance' | 'jitter' = 'jitter';
+    const jitter = jitterWait(this.retry, this.sleep);
+    const wait = async (attempt: number) => {
+      if (pause === 'glance') await this.sleep(Math.random() * Math.max(1, this.retry.baseDelayMs));
+      else if (pause === 'jitter') await jitter(attempt);
+    };
+    const again = (how: typeof pause, why: string) => {
+      pause = how;
+      return new StaleReadError(why);
+    };
+    return decideAgain({ attempts: this.retry, wait }, async (attempt) => {
       const warm = readAll ? undefined : await this.warmAnswerContext(surveyId, body.email, now);
       const ctx = warm ?? (await store.loadAnswerContext(surveyId, hashes.participation, hashes.replay, body.email));
       if (!warm) this.rememberSurvey(surveyId, ctx);
@@ -143,7 +156,7 @@ export class SurveyService {
       } catch (error) {
         if (warm && (error instanceof RefusalError || error instanceof InvalidRequestError)) {
           readAll = true;
-          continue;
+          throw again('none', 'refused without a read: read and decide again');
         }
         throw error;
       }
@@ -152,18 +165,14 @@ export class SurveyService {
         // The one read is a BatchGetItem, not a snapshot: a copy of this very form committing at
         // that instant can show its participation marker without its replay marker. Look once
         // more before refusing; a real second answer is refused then.
-        if (!answeredSeen && attempt < this.retry.maxAttempts) {
+        if (!answeredSeen && attempt < this.retry.maxAttempts - 1) {
           answeredSeen = true;
-          await this.sleep(Math.random() * Math.max(1, this.retry.baseDelayMs));
-          continue;
+          throw again('glance', 'participation marker seen: look once more');
         }
         throw new RefusalError('already-answered', 'Une réponse à cette enquête a déjà été enregistrée pour cette adresse électronique.');
       }
       try {
         await store.recordResponse(decision, nonce);
-        const entry = this.remembered.get(surveyId);
-        if (entry?.survey.version === decision.survey.version) entry.frozen = true;
-        return { response_id: decision.response.id, replayed: false };
       } catch (error) {
         if (!(error instanceof StaleReadError) && !(warm && error instanceof ReplayedCallError)) throw error;
         const refusal = error instanceof StaleReadError ? (error.current as AnswerRefusal | undefined) : undefined;
@@ -174,12 +183,14 @@ export class SurveyService {
         // on a fresh read, at once. A bare conflict retries after a pause, warm still.
         if (warm && (error instanceof ReplayedCallError || refusal?.conditionFailed)) {
           readAll = true;
-          continue;
+          throw again('none', 'refused by what was decided without a read: read and decide again');
         }
-        if (attempt >= this.retry.maxAttempts) throw new ServiceBusyError();
-        await this.sleep(jitterDelay(this.retry, attempt));
+        throw again('jitter', error.message);
       }
-    }
+      const entry = this.remembered.get(surveyId);
+      if (entry?.survey.version === decision.survey.version) entry.frozen = true;
+      return { response_id: decision.response.id, replayed: false };
+    });
   }
 
   /**
