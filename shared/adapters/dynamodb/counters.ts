@@ -69,3 +69,58 @@ export async function readCounterSet(
   }
   return totals;
 }
+
+/**
+ * Version stamps on a counter set (issue 21): every save of the aggregate the set counts for (a
+ * vote campaign, a survey) stamps its version on every shard, in the save's own transaction
+ * (`versionStampItems`); a write decided on a copy of the aggregate that an instance remembers
+ * (no read) requires, on the one shard it updates, that no later version was stamped since
+ * (`stampGuard`). A changed aggregate then refuses such writes, without a hot item in every
+ * transaction. A shard without a stamp was never touched by a save since the stamps exist.
+ */
+export interface StampGuard {
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** The condition a write decided on `version` puts on its shard: no stamp, or a stamp ≤ `version`. */
+export function stampGuard(attribute: string, version: number): StampGuard {
+  return { condition: '(attribute_not_exists(#cv) OR #cv <= :cv)', names: { '#cv': attribute }, values: { ':cv': version } };
+}
+
+/**
+ * The Updates stamping `version` (attribute `attribute`) on every shard of counter set `setId`,
+ * to be sent in the save's transaction; `extra` adds to each (the seal of a closed campaign).
+ */
+export function versionStampItems(
+  tableName: string,
+  setId: string,
+  attribute: string,
+  version: number,
+  shards: number = DEFAULT_SHARDS,
+  extra: { set?: string; names?: Record<string, string>; values?: Record<string, unknown> } = {},
+): TransactItem[] {
+  return Array.from({ length: shards }, (_, shard) => ({
+    Update: {
+      TableName: tableName,
+      Key: counterShardKey(setId, shard),
+      UpdateExpression: `SET #type = :type, #cv = :cv${extra.set ? `, ${extra.set}` : ''}`,
+      ExpressionAttributeNames: { '#type': 'type', '#cv': attribute, ...extra.names },
+      ExpressionAttributeValues: { ':type': 'counter-shard', ':cv': version, ...extra.values },
+    },
+  }));
+}
+
+/** `item` (an Update of counterDeltaItem) with `guard` as its condition. */
+export function guardedDeltaItem(item: TransactItem, guard: StampGuard): TransactItem {
+  if (!item.Update) throw new Error('guardedDeltaItem: an Update was expected');
+  return {
+    Update: {
+      ...item.Update,
+      ConditionExpression: guard.condition,
+      ExpressionAttributeNames: { ...item.Update.ExpressionAttributeNames, ...guard.names },
+      ExpressionAttributeValues: { ...item.Update.ExpressionAttributeValues, ...guard.values },
+    },
+  };
+}

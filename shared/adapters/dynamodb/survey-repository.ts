@@ -5,26 +5,31 @@
 import { StaleReadError } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import {
-  ConditionalCheckFailedException,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
 } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { RegistrationSchema } from '#shared/domain/registrations/schema.ts';
 import { eligibilityView, type EligibilityView } from '#shared/domain/surveys/eligibility.ts';
-import { type AnswerContext, type ResponseWrite, type SurveyRepository, type TextsPage } from '#shared/domain/surveys/ports.ts';
+import {
+  type AnswerContext,
+  type AnswerRefusal,
+  type RespondentView,
+  type ResponseWrite,
+  type SurveyRepository,
+  type TextsPage,
+} from '#shared/domain/surveys/ports.ts';
 import { StoredResponseSchema, SurveySchema, type StoredResponse, type Survey } from '#shared/domain/surveys/schema.ts';
 import { batchGet, itemKey, MAX_BATCH_GET_KEYS } from '#shared/adapters/dynamodb/batch-get.ts';
-import { counterDeltaItem, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
+import { counterDeltaItem, guardedDeltaItem, readCounterSet, stampGuard, versionStampItems } from '#shared/adapters/dynamodb/counters.ts';
 import { versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { collect, listingItems, partitionItems } from '#shared/adapters/dynamodb/query.ts';
 import { TransactionRefusedError, transactWrite, type TaggedItem } from '#shared/adapters/dynamodb/transact.ts';
 
-type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text' | 'survey';
+type Tag = 'response' | 'participation' | 'replay' | 'counters' | 'text' | 'survey' | 'stamp' | 'respondent';
 
 /**
  * What a registration's email marker carries for eligibility (written with the registration by
@@ -37,7 +42,15 @@ export const EligibilityViewSchema = z.object({
   profile: RegistrationSchema.shape.profile,
   items: z.array(z.object({ key: z.string(), status: RegistrationSchema.shape.items.element.shape.status })),
 });
-const MarkerViewSchema = z.object({ registration_id: z.string(), eligibility: EligibilityViewSchema.optional() });
+const MarkerViewSchema = z.object({
+  registration_id: z.string(),
+  registration_version: z.number().int().optional(),
+  eligibility: EligibilityViewSchema.optional(),
+});
+/** A registration of the meeting's listing, projected to its eligibility view (respondentViews). */
+const ListedViewSchema = z.object({
+  registration: EligibilityViewSchema.extend({ id: z.string(), email: z.string(), version: z.number().int() }),
+});
 /** Name of the email marker's attribute holding the eligibility view. */
 export const ELIGIBILITY_ATTRIBUTE = 'eligibility';
 const TextItemSchema = z.object({ sk: z.string(), text: z.string() });
@@ -83,23 +96,32 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
   async saveSurvey(survey: Survey, expectedVersion: number, frozen: boolean): Promise<void> {
     const condition = versionCondition(expectedVersion);
+    const items: TaggedItem<Tag>[] = [
+      {
+        tag: 'survey',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...surveyKeys.survey(survey.id), ...surveyKeys.surveyListing(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey, ...(frozen ? { [FROZEN]: true } : {}) },
+            ...condition,
+            // Decided on an unfrozen survey: a response freezing it meanwhile refuses this write.
+            ...(frozen || expectedVersion === 0
+              ? {}
+              : {
+                  ConditionExpression: `${condition.ConditionExpression} AND attribute_not_exists(#frozen)`,
+                  ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#frozen': FROZEN },
+                }),
+          },
+        },
+      },
+      // Every save stamps the survey's version on the shards of its counters (issue 21): an answer
+      // decided on the survey a warm instance remembers is refused once it changed (recordResponse).
+      ...versionStampItems(this.tableName, surveyKeys.counterSet(survey.id), SURVEY_VERSION, survey.version).map((item) => ({ tag: 'stamp' as const, item })),
+    ];
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...surveyKeys.survey(survey.id), ...surveyKeys.surveyListing(survey.id), type: SURVEY_ITEM_TYPES.survey, version: survey.version, survey, ...(frozen ? { [FROZEN]: true } : {}) },
-          ...condition,
-          // Decided on an unfrozen survey: a response freezing it meanwhile refuses this write.
-          ...(frozen || expectedVersion === 0
-            ? {}
-            : {
-                ConditionExpression: `${condition.ConditionExpression} AND attribute_not_exists(#frozen)`,
-                ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#frozen': FROZEN },
-              }),
-        }),
-      );
+      await transactWrite(this.client, items);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
+      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
       throw error;
     }
   }
@@ -153,6 +175,9 @@ export class DynamoSurveyRepository implements SurveyRepository {
     } else {
       context.registration = await this.findEligibilityView(marker.registration_id);
     }
+    if (marker.registration_version !== undefined) {
+      context.respondent = { meetingId: survey.meeting_id, email, registrationId: marker.registration_id, registrationVersion: marker.registration_version };
+    }
     return context;
   }
 
@@ -176,7 +201,11 @@ export class DynamoSurveyRepository implements SurveyRepository {
         ...surveyKeys.markerListing(surveyId, surveyKeys.markerSort.replay(write.replayHash)),
         type: SURVEY_ITEM_TYPES.replay,
       }),
-      { tag: 'counters', item: counterDeltaItem(this.tableName, surveyKeys.counterSet(surveyId), write.tallies) },
+      // No save of the survey since the version decided on (saveSurvey stamps every shard).
+      {
+        tag: 'counters',
+        item: guardedDeltaItem(counterDeltaItem(this.tableName, surveyKeys.counterSet(surveyId), write.tallies), stampGuard(SURVEY_VERSION, write.survey.version)),
+      },
       ...write.texts.map((t) =>
         put('text', { ...surveyKeys.text(surveyId, t.questionId, newTextId()), type: SURVEY_ITEM_TYPES.text, text: t.text }),
       ),
@@ -198,12 +227,62 @@ export class DynamoSurveyRepository implements SurveyRepository {
         },
       });
     }
+    if (write.respondent) {
+      // Eligibility at the write: the email marker still names the registration version the
+      // answer was decided on (a cancellation, an erasure, any change of the registration moves
+      // or deletes it).
+      const r = write.respondent;
+      items.push({
+        tag: 'respondent',
+        item: {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: registrationKeys.email(r.meetingId, r.email),
+            ConditionExpression: '#id = :id AND #rv = :rv',
+            ExpressionAttributeNames: { '#id': 'registration_id', '#rv': 'registration_version' },
+            ExpressionAttributeValues: { ':id': r.registrationId, ':rv': r.registrationVersion },
+          },
+        },
+      });
+    }
     try {
       await transactWrite(this.client, items, nonce ? { tableName: this.nonceTable, nonce } : undefined);
     } catch (error) {
-      if (error instanceof TransactionRefusedError) throw new StaleReadError(error.message);
-      throw error;
+      if (!(error instanceof TransactionRefusedError)) throw error;
+      const refusal: AnswerRefusal = {
+        surveyChanged: error.failed('counters') || error.failed('survey'),
+        respondentChanged: error.failed('respondent'),
+        conditionFailed: error.failedTags.size > 0,
+      };
+      throw new StaleReadError(error.message, refusal);
     }
+  }
+
+  async respondentViews(meetingId: string, limit: number): Promise<RespondentView[] | undefined> {
+    const views: RespondentView[] = [];
+    const listing = listingItems(this.client, this.tableName, registrationKeys.meetingListingPartition(meetingId), {
+      ProjectionExpression: '#r.#id, #r.#email, #r.#version, #r.#state, #r.#meeting, #r.#checked, #r.#profile, #r.#items',
+      ExpressionAttributeNames: {
+        '#r': 'registration',
+        '#id': 'id',
+        '#email': 'email',
+        '#version': 'version',
+        '#state': 'state',
+        '#meeting': 'meeting_id',
+        '#checked': 'checked_in',
+        '#profile': 'profile',
+        '#items': 'items',
+      },
+    });
+    for await (const item of listing) {
+      if (views.length >= limit) return undefined;
+      // A registration this cannot read (anonymised: no email) is left out: read if it answers.
+      const listed = ListedViewSchema.safeParse(item);
+      if (!listed.success || listed.data.registration.email === '') continue;
+      const { id, email, version, ...view } = listed.data.registration;
+      views.push({ email: email.trim().toLowerCase(), registrationId: id, registrationVersion: version, view: withoutUndefined(view) });
+    }
+    return views;
   }
 
   async listTexts(surveyId: string, questionId: string, limit: number, after?: string): Promise<TextsPage> {
@@ -263,11 +342,13 @@ export class DynamoSurveyRepository implements SurveyRepository {
 
 /** Top-level attribute of a survey item set by its first response. */
 const FROZEN = 'frozen';
+/** Counter shard attribute: the survey's version, stamped by every save (saveSurvey). */
+const SURVEY_VERSION = 'survey_version';
 /**
  * What an answer's read needs once the definition is parsed: the survey item's version and
  * freeze, the markers' existence, the email marker's pointer and eligibility view.
  */
-const ANSWER_READ_ATTRIBUTES = ['version', FROZEN, 'registration_id', ELIGIBILITY_ATTRIBUTE];
+const ANSWER_READ_ATTRIBUTES = ['version', FROZEN, 'registration_id', 'registration_version', ELIGIBILITY_ATTRIBUTE];
 
 function withoutUndefined(view: z.infer<typeof EligibilityViewSchema>): EligibilityView {
   const { profile, ...rest } = view;

@@ -37,7 +37,15 @@ import {
   type Support,
 } from '#shared/domain/votes/schema.ts';
 import { batchGet, itemKey, type ItemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { DEFAULT_SHARDS, counterDeltaItem, counterSetPartition, counterShardKey, readCounterSet } from '#shared/adapters/dynamodb/counters.ts';
+import {
+  DEFAULT_SHARDS,
+  counterDeltaItem,
+  counterSetPartition,
+  counterShardKey,
+  readCounterSet,
+  stampGuard,
+  versionStampItems,
+} from '#shared/adapters/dynamodb/counters.ts';
 import { personKeys, registrationKeys, voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { PERSON_ATTRIBUTE } from '#shared/adapters/dynamodb/tables.ts';
 
@@ -353,19 +361,9 @@ export class DynamoVoteRepository implements VoteRepository {
     // Closing also seals them: a ballot decided just before the close and written after it is
     // refused.
     const closing = campaign.closed_at !== undefined;
-    for (let shard = 0; shard < this.shards; shard++) {
-      items.push({
-        tag: 'seal',
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: counterShardKey(voteKeys.tallySet(campaign.id), shard),
-            UpdateExpression: `SET #type = :type, #cv = :cv${closing ? ', #sealed = :true' : ''}`,
-            ExpressionAttributeNames: { '#type': 'type', '#cv': CAMPAIGN_VERSION, ...(closing ? { '#sealed': SEALED } : {}) },
-            ExpressionAttributeValues: { ':type': 'counter-shard', ':cv': campaign.version, ...(closing ? { ':true': true } : {}) },
-          },
-        },
-      });
+    const seal = closing ? { set: '#sealed = :true', names: { '#sealed': SEALED }, values: { ':true': true } } : {};
+    for (const item of versionStampItems(this.tableName, voteKeys.tallySet(campaign.id), CAMPAIGN_VERSION, campaign.version, this.shards, seal)) {
+      items.push({ tag: 'seal', item });
     }
     await this.commit(items);
   }
@@ -585,10 +583,11 @@ export class DynamoVoteRepository implements VoteRepository {
     // never touched by a save since the stamps exist (a campaign saved before them); a stamp
     // below the version read can only come from a save that did not stamp (an instance of the
     // previous code during a deploy): neither may block ballots for good.
-    const versioned = campaignVersion !== undefined;
-    const condition = `attribute_not_exists(#sealed)${versioned ? ' AND (attribute_not_exists(#cv) OR #cv <= :cv)' : ''}`;
-    const names = { '#sealed': SEALED, ...(versioned ? { '#cv': CAMPAIGN_VERSION } : {}) };
-    const values = versioned ? { ':cv': campaignVersion } : {};
+    const guard = campaignVersion !== undefined ? stampGuard(CAMPAIGN_VERSION, campaignVersion) : undefined;
+    const versioned = guard !== undefined;
+    const condition = `attribute_not_exists(#sealed)${guard ? ` AND ${guard.condition}` : ''}`;
+    const names = { '#sealed': SEALED, ...guard?.names };
+    const values = guard ? guard.values : {};
     if (Object.keys(delta).length === 0) {
       // Same choices recast by another form: nothing to add, but the seal still decides.
       return {

@@ -20,6 +20,40 @@ export interface AnswerContext {
    * issue 21; an older marker without it costs one more read (the registration itself).
    */
   registration: EligibilityView | undefined;
+  /**
+   * The registration the view is of, as its email marker names it (id and version), when the
+   * marker carries the version: the answer's transaction checks the marker still says so.
+   */
+  respondent?: Respondent;
+}
+
+/** Which registration an answer was decided on, checked by the transaction on its email marker. */
+export interface Respondent {
+  meetingId: string;
+  email: string;
+  registrationId: string;
+  registrationVersion: number;
+}
+
+/** A registration's eligibility view with what identifies it (RespondentViews, warm instances). */
+export interface RespondentView {
+  /** Normalised (trimmed, lower-cased). */
+  email: string;
+  registrationId: string;
+  registrationVersion: number;
+  view: EligibilityView;
+}
+
+/**
+ * What a refused answer transaction says (StaleReadError's `current`): the survey changed since
+ * the version decided on (its freeze or its counter shard's version stamp failed), or the
+ * respondent's email marker no longer names the registration version decided on.
+ */
+export interface AnswerRefusal {
+  surveyChanged: boolean;
+  respondentChanged: boolean;
+  /** Some condition failed (the two above, or a marker taken): not a bare conflict. */
+  conditionFailed: boolean;
 }
 
 /** Everything one response writes, in one transaction. */
@@ -39,6 +73,11 @@ export interface ResponseWrite {
    * fails its own condition (`saveSurvey`) and decides again on the frozen survey.
    */
   survey: { version: number; frozen: boolean };
+  /**
+   * The registration decided on: a ConditionCheck on its email marker (same registration id and
+   * version), so that a cancellation, an erasure or a change since refuses the answer.
+   */
+  respondent?: Respondent;
 }
 
 export interface TextsPage {
@@ -61,9 +100,18 @@ export interface SurveyRepository {
   readCounts(surveyId: string): Promise<Record<string, number>>;
   loadAnswerContext(surveyId: string, participationHash: string, replayHash: string, email: string): Promise<AnswerContext>;
   /**
-   * Response, both markers (conditional), counters, texts and the call's nonce in one
-   * transaction. StaleReadError when a marker was taken or a transaction conflicted
-   * meanwhile (nothing written: read again and decide again).
+   * The eligibility views of a meeting's registrations (one paged Query of the meeting's
+   * registrations, projected to what the views need), or undefined when there are more than
+   * `limit`. Read from an index: possibly a little behind, which the answer's ConditionCheck on
+   * the email marker's registration version catches.
+   */
+  respondentViews(meetingId: string, limit: number): Promise<RespondentView[] | undefined>;
+  /**
+   * Response, both markers (conditional), counters (their shard conditioned on the survey's
+   * version stamp), texts, the respondent's ConditionCheck and the call's nonce in one
+   * transaction. StaleReadError (current: AnswerRefusal) when a marker was taken, the survey or
+   * the respondent changed, or a transaction conflicted meanwhile (nothing written: read again
+   * and decide again).
    */
   recordResponse(write: ResponseWrite, nonce: CallNonce | undefined): Promise<void>;
   listTexts(surveyId: string, questionId: string, limit: number, after?: string): Promise<TextsPage>;

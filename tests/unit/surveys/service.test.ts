@@ -89,6 +89,9 @@ class FakeStore implements SurveyRepository {
   async participationsAmong(_surveyId: string, hashes: string[]) {
     return new Set(hashes.filter((h) => this.markers.has(`p:${h}`)));
   }
+  async respondentViews() {
+    return undefined; // no warm answers here (tests/integration/survey-warm.test.ts)
+  }
 }
 
 async function setUp() {
@@ -186,6 +189,21 @@ describe('answering a survey', () => {
       details: { errors: [{ path: 'meeting_id', message: 'Réunion inconnue : « club-99 ».' }] },
     });
     await expect(service.putSurvey('club-11-avis', SurveyInputSchema.parse(surveyInput()), now)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('a PUT whose save conflicted with answers on the counter shards (nothing changed) is saved on a further try', async () => {
+    const { store, service } = await setUp();
+    // Every save stamps the counter shards (issue 21): a transaction there may conflict with it.
+    const save = store.saveSurvey.bind(store);
+    let conflicts = 2;
+    store.saveSurvey = async (...args: Parameters<FakeStore['saveSurvey']>) => {
+      if (conflicts-- > 0) throw new StaleReadError('transaction refused (conflict)');
+      return save(...args);
+    };
+    const input = SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined, title: 'Votre avis (2)' });
+    const { created, survey } = await service.putSurvey('club-12-avis', input, now);
+    expect({ created, version: survey.version }).toEqual({ created: false, version: 2 });
+    expect((await store.findSurvey('club-12-avis'))?.title).toBe('Votre avis (2)');
   });
 
   it('reschedules the invitations after each PUT is written, and not after a refused one', async () => {
