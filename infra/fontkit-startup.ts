@@ -7,8 +7,15 @@
 // The plugin rewrites those statements so that the same work happens on first use instead (same
 // data, same code paths, same output). Each rewrite must match exactly once, else the build fails:
 // a new fontkit version is then looked at again rather than silently left slow or broken.
+// It also resolves `pako` (pdf-lib's and fontkit's deflate/inflate, a JavaScript port of zlib)
+// to shared/adapters/pdf/pako-zlib.ts, Node's own zlib: on a container's first PDF the cold
+// JavaScript deflate of the font subsets and page streams took 20–45 ms.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
+
+const PAKO_SHIM = fileURLToPath(new URL('../shared/adapters/pdf/pako-zlib.ts', import.meta.url));
 
 interface Rewrite {
   what: string;
@@ -99,6 +106,7 @@ export function rewriteFontkit(source: string): string {
 export const fontkitStartup: Plugin = {
   name: 'fontkit-startup',
   setup(build) {
+    build.onResolve({ filter: /^pako$/ }, () => ({ path: path.resolve(PAKO_SHIM) }));
     build.onLoad({ filter: /[\\/]@pdf-lib[\\/]fontkit[\\/]dist[\\/]fontkit\.es\.js$/ }, async (args) => ({
       contents: rewriteFontkit(await readFile(args.path, 'utf8')),
       loader: 'js',

@@ -25,7 +25,8 @@ export async function buildLazyChunk(projectRoot: string, outputDir: string, chu
   mkdirSync(outputDir, { recursive: true });
   const options = lambdaEsbuildOptions(projectRoot, chunk.entry, path.join(outputDir, chunk.outfile));
   // No source map for the chunk: library code, and a map would double the asset. The plugin
-  // defers fontkit's load-time work that the badges never need (infra/fontkit-startup.ts).
+  // defers fontkit's load-time work that the badges never need and swaps pako for Node's zlib
+  // (infra/fontkit-startup.ts).
   await build({ ...options, sourcemap: false, inject: [], plugins: [fontkitStartup] });
   for (const file of chunk.files) copyFileSync(path.join(projectRoot, file), path.join(outputDir, path.basename(file)));
 }
