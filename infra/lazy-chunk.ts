@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { lambdaEsbuildOptions } from './bundling.ts';
+import { fontkitStartup } from './fontkit-startup.ts';
 
 export interface LazyChunk {
   /** Entry file relative to the repository root. */
@@ -23,8 +24,10 @@ export const MAX_LAZY_CHUNK_BYTES = 2 * 1024 * 1024;
 export async function buildLazyChunk(projectRoot: string, outputDir: string, chunk: LazyChunk): Promise<void> {
   mkdirSync(outputDir, { recursive: true });
   const options = lambdaEsbuildOptions(projectRoot, chunk.entry, path.join(outputDir, chunk.outfile));
-  // No source map for the chunk: library code, and a map would double the asset.
-  await build({ ...options, sourcemap: false, inject: [] });
+  // No source map for the chunk: library code, and a map would double the asset. The plugin
+  // defers fontkit's load-time work that the badges never need and swaps pako for Node's zlib
+  // (infra/fontkit-startup.ts).
+  await build({ ...options, sourcemap: false, inject: [], plugins: [fontkitStartup] });
   for (const file of chunk.files) copyFileSync(path.join(projectRoot, file), path.join(outputDir, path.basename(file)));
 }
 

@@ -20,7 +20,9 @@ import {
   type PDFPage,
   type RGB,
 } from 'pdf-lib';
-import QRCode from 'qrcode';
+// The encoder alone: the package's main module also loads its PNG, SVG and terminal renderers
+// (pngjs and zlib: ~15 ms at load), which are never used here (qrcode-core.d.ts types it).
+import { create as createQr } from 'qrcode/lib/core/qrcode.js';
 import { fitBlock, fitName, printable, type FittedText, type Measure } from '#shared/domain/badges/fit.ts';
 import { badgeSlot, cutMarks, MM, pageCount, SHEETS, type Box } from '#shared/domain/badges/layout.ts';
 import type { BadgePrint, PrintedBadge } from '#shared/domain/badges/service.ts';
@@ -103,7 +105,7 @@ function drawLines(page: PDFPage, fitted: FittedText, font: PDFFont, x: number, 
  * modules, in module units (small integers) under one transformation.
  */
 function drawQr(page: PDFPage, url: string, x: number, top: number, size: number): void {
-  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const { modules } = createQr(url, { errorCorrectionLevel: 'M' });
   const n = modules.size;
   const unit = size / n;
   const ops: PDFOperator[] = [pushGraphicsState(), setFillingColor(INK), concatTransformationMatrix(unit, 0, 0, -unit, x, top)];
@@ -179,12 +181,18 @@ function drawEmpty(page: PDFPage, print: BadgePrint, fonts: Fonts): void {
   drawLines(page, message, fonts.regular, margin, top - 12, GREY, 1.3);
 }
 
+// pdf-lib places each glyph by its own advance width and never reads the positions fontkit's
+// layout computes (kerning, marks: the GPOS features), so they are not asked for: the same glyphs
+// (GSUB: ligatures, compositions) and the same PDF, without applying GPOS on the first request
+// of a container (issue 21, cold start).
+const NO_POSITIONING = { kern: false, mark: false, mkmk: false };
+
 export async function renderBadgesPdf(print: BadgePrint, fontBytes: BadgeFonts): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const [regular, bold] = await Promise.all([
-    doc.embedFont(fontBytes.regular, { subset: true }),
-    doc.embedFont(fontBytes.bold, { subset: true }),
+    doc.embedFont(fontBytes.regular, { subset: true, features: NO_POSITIONING }),
+    doc.embedFont(fontBytes.bold, { subset: true, features: NO_POSITIONING }),
   ]);
   const hasRegular = glyphTest(fontBytes.regular);
   const hasBold = glyphTest(fontBytes.bold);

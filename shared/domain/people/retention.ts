@@ -34,11 +34,33 @@ export function meetingRetentionDueAt(meeting: { days: ReadonlyArray<{ date: str
   const last = meeting.days.map((d) => d.date).sort().at(-1);
   if (last === undefined) return null;
   const days = meeting.retention_days ?? DEFAULT_RETENTION_DAYS;
-  return DateTime.fromISO(last, { zone: meeting.timezone })
-    .startOf('day')
-    .plus({ days: days + 1 })
-    .toUTC()
-    .toISO() as string;
+  return localDayStart(last, days + 1, meeting.timezone);
+}
+
+/**
+ * Whether something due at the start of the local day `date` + `days` (in `zone`) is due at `at`,
+ * asking the zone only when the answer depends on it. Every zone's offset is under a day either
+ * way (UTC−12:00 … UTC+14:00), so that start lies within a day of the same date's UTC midnight:
+ * an `at` more than a day before or after it decides alone. Only an `at` within that day asks
+ * luxon for the zone, whose first use in a process starts ICU through Intl.DateTimeFormat
+ * (10–20 ms of a cold start; issue 21). Same answer as `isDue` of the exact instant.
+ */
+function localDayStartIsDue(date: string, days: number, zone: string, at: Date): boolean {
+  const utcMidnight = Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS;
+  const t = at.getTime();
+  if (t < utcMidnight - DAY_MS) return false;
+  if (t >= utcMidnight + DAY_MS) return true;
+  return isDue(localDayStart(date, days, zone), at);
+}
+
+const localDayStart = (date: string, days: number, zone: string): string =>
+  DateTime.fromISO(date, { zone }).startOf('day').plus({ days }).toUTC().toISO() as string;
+
+/** `isDue(meetingRetentionDueAt(meeting), at)`, without the zone unless `at` is within a day of it. */
+export function meetingRetentionIsDue(meeting: { days: ReadonlyArray<{ date: string }>; timezone: string; retention_days?: number | undefined }, at: Date): boolean {
+  const last = meeting.days.map((d) => d.date).sort().at(-1);
+  if (last === undefined) return false;
+  return localDayStartIsDue(last, (meeting.retention_days ?? DEFAULT_RETENTION_DAYS) + 1, meeting.timezone, at);
 }
 
 /** A campaign's agents are kept until its close (the recorded close, else the planned one) + `retention_days`. */
@@ -67,14 +89,25 @@ export function subscriptionDueAt(
   subscription: { status: 'active' | 'unsubscribed'; unsubscribed_at?: string | undefined },
   series: { lastDate: string | null; timezone: string },
 ): string | null {
-  const ended =
-    series.lastDate === null
-      ? null
-      : (DateTime.fromISO(series.lastDate, { zone: series.timezone }).startOf('day').plus({ days: SUBSCRIPTION_AFTER_SERIES_DAYS + 1 }).toUTC().toISO() as string);
+  const ended = series.lastDate === null ? null : localDayStart(series.lastDate, SUBSCRIPTION_AFTER_SERIES_DAYS + 1, series.timezone);
   const left = subscription.status === 'unsubscribed' ? (subscription.unsubscribed_at ?? null) : null;
   if (left === null) return ended;
   if (ended === null) return left;
   return Date.parse(left) <= Date.parse(ended) ? left : ended;
+}
+
+/**
+ * `isDue(subscriptionDueAt(subscription, series), at)` (the earlier of two instants is due when
+ * either is), without the zone unless `at` is within a day of the series' end + 90 days.
+ */
+export function subscriptionIsDue(
+  subscription: { status: 'active' | 'unsubscribed'; unsubscribed_at?: string | undefined },
+  series: { lastDate: string | null; timezone: string },
+  at: Date,
+): boolean {
+  const left = subscription.status === 'unsubscribed' ? (subscription.unsubscribed_at ?? null) : null;
+  if (isDue(left, at)) return true;
+  return series.lastDate !== null && localDayStartIsDue(series.lastDate, SUBSCRIPTION_AFTER_SERIES_DAYS + 1, series.timezone, at);
 }
 
 /**

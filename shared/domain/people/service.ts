@@ -12,7 +12,8 @@ import {
   holdsIdentity,
   isDue,
   meetingRetentionDueAt,
-  subscriptionDueAt,
+  meetingRetentionIsDue,
+  subscriptionIsDue,
   surveyMarkersDueAt,
 } from './retention.ts';
 import { personExport, type ErasureCounts, type PersonExport } from './views.ts';
@@ -84,8 +85,7 @@ export class RetentionService {
     };
 
     for (const meeting of objects.meetings) {
-      const dueAt = meetingRetentionDueAt(meeting);
-      if (!isDue(dueAt, at)) continue;
+      if (!meetingRetentionIsDue(meeting, at)) continue;
       let count = 0;
       report.complete = await eachPage(outOfTime, (cursor) => this.store.pageRegistrations(meeting.id, cursor, pageSize), async (items) => {
         const due = items.filter(holdsIdentity);
@@ -93,7 +93,8 @@ export class RetentionService {
           count += (await this.store.anonymiseRegistrations(due.map((current) => ({ current, next: anonymiseRegistration(current, at) })))).length;
         } else count += due.length;
       });
-      add({ kind: 'registrations', object: 'meeting', id: meeting.id, due_at: dueAt, count });
+      // The exact instant (the meeting's zone) only for a line of the report.
+      if (count > 0) add({ kind: 'registrations', object: 'meeting', id: meeting.id, due_at: meetingRetentionDueAt(meeting), count });
       if (!report.complete) return this.done(report, apply);
     }
 
@@ -102,7 +103,7 @@ export class RetentionService {
         report.complete = false;
         return this.done(report, apply);
       }
-      const due = (await this.store.listSubscriptions(series.id)).filter((s) => isDue(subscriptionDueAt(s, series), at));
+      const due = (await this.store.listSubscriptions(series.id)).filter((s) => subscriptionIsDue(s, series, at));
       let count = 0;
       for (const s of due) {
         if (!apply) count++;

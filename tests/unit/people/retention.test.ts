@@ -1,6 +1,10 @@
 // The retention rules on known dates: for each kind, the instant before it falls due, the
 // instant it does, and the day after (contract-rgpd.md, "What is personal here, and for how long").
-import { describe, expect, it } from 'vitest';
+import { Settings } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '#shared/domain/logger.ts';
+import type { RetentionStore } from '#shared/domain/people/ports.ts';
+import { RetentionService } from '#shared/domain/people/service.ts';
 import {
   anonymiseRegistration,
   campaignRetentionDueAt,
@@ -10,7 +14,9 @@ import {
   holdsIdentity,
   isDue,
   meetingRetentionDueAt,
+  meetingRetentionIsDue,
   subscriptionDueAt,
+  subscriptionIsDue,
   surveyMarkersDueAt,
 } from '#shared/domain/people/retention.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
@@ -134,5 +140,110 @@ describe('anonymisation', () => {
     expect(holdsAgent({ email: 'a@example.org' })).toBe(true);
     expect(holdsAgent({ email: '', last_name: 'Martin' })).toBe(true);
     expect(holdsAgent({ email: '' })).toBe(false);
+  });
+});
+
+// Issue 21 (cold start): the purge decides "due or not" from the UTC date alone unless the
+// instant is within a day of the due one, so that its tick and GET /admin/retention do not start
+// ICU (Intl.DateTimeFormat, 10–20 ms) for meetings and series far from due.
+describe('due or not without the zone, when the date alone decides', () => {
+  const RealDTF = Intl.DateTimeFormat;
+  afterEach(() => {
+    Intl.DateTimeFormat = RealDTF;
+  });
+  /** Counts the Intl.DateTimeFormat built (luxon's caches emptied first). */
+  function countFormats(): () => number {
+    Settings.resetCaches();
+    let built = 0;
+    Intl.DateTimeFormat = new Proxy(RealDTF, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args) as object;
+      },
+      apply(target, self, args) {
+        built++;
+        return Reflect.apply(target, self, args) as unknown;
+      },
+    });
+    return () => built;
+  }
+
+  // The extremes (UTC+14, UTC−12, UTC−11), half and quarter hours, summer time both sides, and
+  // Santiago whose change happens at midnight.
+  const zones = ['Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Pago_Pago', 'Asia/Kathmandu', 'America/St_Johns', 'Europe/Paris', 'Australia/Lord_Howe', 'America/Santiago', 'UTC'];
+  const dates = ['2026-03-28', '2026-10-24', '2026-09-05', '2027-04-03', '2026-12-31'];
+  const STEP = 30 * 60_000;
+
+  it('gives the same answer as the exact instant, every 30 minutes from 2 days before to 2 days after', () => {
+    let checked = 0;
+    const differ: string[] = [];
+    for (const timezone of zones) {
+      for (const date of dates) {
+        for (const retention_days of [0, 365]) {
+          const meeting = { days: [{ date }], timezone, retention_days };
+          const dueAt = meetingRetentionDueAt(meeting) as string;
+          const series = { lastDate: date, timezone };
+          const subscriptionDue = subscriptionDueAt({ status: 'active' }, series) as string;
+          const left = { status: 'unsubscribed' as const, unsubscribed_at: new Date(Date.parse(subscriptionDue) + DAY / 2).toISOString() };
+          const leftDue = subscriptionDueAt(left, series);
+          for (let step = -96; step <= 96; step++) {
+            const at = new Date(Date.parse(dueAt) + step * STEP);
+            if (meetingRetentionIsDue(meeting, at) !== isDue(dueAt, at)) differ.push(`meeting ${timezone} ${date} ${at.toISOString()}`);
+            const atS = new Date(Date.parse(subscriptionDue) + step * STEP);
+            if (subscriptionIsDue({ status: 'active' }, series, atS) !== isDue(subscriptionDue, atS)) differ.push(`subscription ${timezone} ${date} ${atS.toISOString()}`);
+            if (subscriptionIsDue(left, series, atS) !== isDue(leftDue, atS)) differ.push(`unsubscribed ${timezone} ${date} ${atS.toISOString()}`);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(checked).toBe(zones.length * dates.length * 2 * 193);
+    expect(meetingRetentionIsDue({ days: [], timezone: 'Europe/Paris' }, new Date('2100-01-01T00:00:00Z'))).toBe(false);
+    expect(subscriptionIsDue({ status: 'active' }, { lastDate: null, timezone: 'Europe/Paris' }, new Date('2100-01-01T00:00:00Z'))).toBe(false);
+    const gone = { status: 'unsubscribed' as const, unsubscribed_at: '2027-05-01T10:00:00.000Z' };
+    expect(subscriptionIsDue(gone, { lastDate: null, timezone: 'Europe/Paris' }, new Date('2027-05-01T10:00:00.000Z'))).toBe(true);
+    expect(subscriptionIsDue(gone, { lastDate: null, timezone: 'Europe/Paris' }, new Date('2027-05-01T09:59:59.999Z'))).toBe(false);
+  });
+
+  it('a purge report over meetings and series far from due builds no Intl.DateTimeFormat', async () => {
+    const at = new Date('2027-03-20T10:00:00Z');
+    const pagesRead: string[] = [];
+    const store: RetentionStore = {
+      listObjects: () =>
+        Promise.resolve({
+          meetings: [
+            { id: 'future', days: [{ date: '2027-06-09' }], timezone: 'Europe/Paris' },
+            { id: 'done', days: [{ date: '2024-06-09' }], timezone: 'America/Cayenne', retention_days: 30 },
+          ],
+          campaigns: [],
+          series: [
+            { id: 'ends', timezone: 'Europe/Paris', lastDate: '2027-12-12' },
+            { id: 'open', timezone: 'Europe/Paris', lastDate: null },
+          ],
+          surveys: [],
+        }),
+      pageRegistrations: (meetingId) => {
+        pagesRead.push(meetingId);
+        return Promise.resolve({ items: [], cursor: null });
+      },
+      anonymiseRegistrations: () => Promise.resolve([]),
+      listSubscriptions: (seriesId) =>
+        Promise.resolve([{ status: 'active', series_id: seriesId } as unknown as Awaited<ReturnType<RetentionStore['listSubscriptions']>>[number]]),
+      deleteSubscription: () => Promise.resolve(true),
+      listAgents: () => Promise.resolve([]),
+      eraseAgents: () => Promise.resolve(0),
+      pageDeliveryAddresses: () => Promise.resolve({ items: [], cursor: null }),
+      eraseDeliveryLines: () => Promise.resolve([]),
+      pageSurveyMarkers: () => Promise.resolve({ items: [], cursor: null }),
+      deleteMarkers: () => Promise.resolve(0),
+    };
+    const built = countFormats();
+    const report = await new RetentionService(store, silentLogger).report(at);
+    expect(built()).toBe(0);
+    // The past meeting was due (its registrations read; none held an identity), the future one not.
+    expect(pagesRead).toEqual(['done']);
+    expect(report.counts).toEqual({ registrations: 0, subscriptions: 0, agents: 0, deliveries: 0, 'survey-markers': 0 });
+    expect(report.complete).toBe(true);
   });
 });
