@@ -1,6 +1,7 @@
 // The two signals a repository gives when a conditional write did not hold. Nothing was
-// written; the use case reads again and decides again (bounded, with jitter), which is how
-// every concurrency question of the house is decided by DynamoDB rather than in memory.
+// written; the use case reads again and decides again (bounded, with jitter: decideAgain), which
+// is how every concurrency question of the house is decided by DynamoDB rather than in memory.
+import { ServiceBusyError } from '#shared/errors.ts';
 
 /**
  * What the decision was made on has changed since it was read: a condition failed, a
@@ -41,4 +42,50 @@ export interface RetryPolicy {
  */
 export function jitterDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attempt: number): number {
   return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 20));
+}
+
+/** Waits `ms` milliseconds (the default `sleep` of the use cases; tests inject their own). */
+export const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The full-jitter wait of `policy` after the attempt `attempt` (0-based) lost, through `sleep`. */
+export const jitterWait =
+  (policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, sleep: (ms: number) => Promise<void>) =>
+  (attempt: number): Promise<void> =>
+    sleep(jitterDelay(policy, attempt));
+
+/** How a use case decides again (decideAgain). */
+export interface Redecision {
+  /** `maxAttempts` attempts; with `maxElapsedMs`, until that long has passed, but never fewer than `minAttempts`. */
+  attempts: Pick<RetryPolicy, 'maxAttempts' | 'maxElapsedMs' | 'minAttempts'>;
+  /** The wait after an attempt (0-based) lost, before the next one or the final error; absent: none. Usually `jitterWait`. */
+  wait?: ((attempt: number) => Promise<void>) | undefined;
+  /** The error once every attempt lost, given how many ran and the last refusal (default: ServiceBusyError). */
+  busy?: ((attempts: number, last: unknown) => Error) | undefined;
+  /** What counts as a lost race (default: a StaleReadError); any other error goes through at once. */
+  lost?: ((error: unknown) => boolean) | undefined;
+}
+
+const isStale = (error: unknown): boolean => error instanceof StaleReadError;
+
+/**
+ * Read, decide, write — and on a lost race, wait and do it all again: runs `decide(attempt)`
+ * (attempt 0, 1, …; each reads afresh) until it returns, for at most the attempts `how` allows,
+ * then throws its `busy` error (nothing was written). The one retry loop of the use cases.
+ */
+export async function decideAgain<T>(how: Redecision, decide: (attempt: number) => Promise<T>): Promise<T> {
+  const { maxAttempts, maxElapsedMs, minAttempts = 0 } = how.attempts;
+  const lost = how.lost ?? isStale;
+  const deadline = Date.now() + (maxElapsedMs ?? Number.POSITIVE_INFINITY);
+  let attempt = 0;
+  let last: unknown;
+  for (; attempt < maxAttempts && (attempt < minAttempts || Date.now() < deadline); attempt++) {
+    try {
+      return await decide(attempt);
+    } catch (error) {
+      if (!lost(error)) throw error;
+      last = error;
+      if (how.wait) await how.wait(attempt);
+    }
+  }
+  throw how.busy ? how.busy(attempt, last) : new ServiceBusyError();
 }

@@ -1,7 +1,8 @@
 // The desk's repository pieces against DynamoDB Local (shared/domain/registrations/desk.ts over
 // DynamoRegistrationRepository): the search pages with per-entry cursors across Query pages,
 // refuses a cursor of another meeting, and undoing a check-in is decided by the registration's
-// version: a writer holding an older copy fails and nothing is lost.
+// version: a writer holding an older copy fails and nothing is lost. The rows' waiting positions
+// are read once per waiting day shown (not once per row) and equal the per-row counts.
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +15,7 @@ import { MeetingInputSchema } from '#shared/domain/meetings/schema.ts';
 import { DeskService } from '#shared/domain/registrations/desk.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
+import { WaitingListService } from '#shared/domain/registrations/waiting-list.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 
@@ -92,5 +94,91 @@ describe('desk over DynamoDB Local', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => desk.undoCheckIn(id, DAY)));
     expect(results.filter((r) => r.removed).length).toBe(1);
     expect((await store.findById(id))?.checked_in).toEqual({});
+  });
+});
+
+describe('waiting positions on a search page', () => {
+  // A page of 50 rows, 40 of them waiting on two days (20 each), after moves by hand and a
+  // promotion: every row's positions equal what waitingPositions counts for it, and the page
+  // costs the same few DynamoDB calls whatever the number of waiting rows.
+  const crowdId = `desk-crowd-${suffix}`;
+  const DAYS = ['2026-06-07', '2026-06-08'] as const;
+  const sent: string[] = [];
+  const counted = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
+  counted.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  const countedMeetings = new DynamoMeetingRepository(counted, dataTable);
+  const countedStore = new DynamoRegistrationRepository(counted, dataTable, countedMeetings, `desk-nonces-${suffix}`);
+  const countedDesk = new DeskService({ meetings: countedMeetings, store: countedStore });
+  const crowd: string[] = [];
+
+  beforeAll(async () => {
+    const input = MeetingInputSchema.parse({
+      title: 'Club des listes',
+      venue: 'Villejuif',
+      registration_opens_at: '2026-01-01T00:00:00+01:00',
+      registration_closes_at: '2026-06-01T00:00:00+02:00',
+      days: DAYS.map((date, i) => ({ date, onsite_capacity: 4 + i, waiting_list: true })),
+    });
+    await new MeetingService(meetingRepository).putMeeting(crowdId, input, now);
+    // 26 on each day: 4 then 5 confirmed, 22 then 21 waiting.
+    for (let i = 0; i < 52; i++) {
+      const request = RegistrationRequestSchema.parse({
+        form_uuid: `crowd-${i}-${suffix}`,
+        email: `c${i}@example.org`,
+        last_name: `Foule${i}`,
+        organisation: 'Ville de Test',
+        onsite_days: [DAYS[i % 2]],
+      });
+      // One second apart: the listing orders by arrival (created_at, then the random id), and
+      // the page's rows must be the first 50 whatever the ids.
+      crowd.push((await registrations.register(crowdId, request, new Date(now.getTime() + i * 1000))).registration.id);
+    }
+    const byHand = new WaitingListService({ meetings: meetingRepository, store, publisher: { publish: async () => undefined } });
+    // Waiting on day 1: crowd[8], [10], … ; on day 2: crowd[11], [13], …
+    await byHand.move(crowd[40] as string, `day:${DAYS[0]}`, 1, now);
+    await byHand.move(crowd[14] as string, `day:${DAYS[0]}`, 7, now);
+    await byHand.move(crowd[51] as string, `day:${DAYS[1]}`, 3, now);
+    await byHand.move(crowd[11] as string, `day:${DAYS[1]}`, 99, now);
+    // One promotion on each day: a place granted past the capacity by hand, and the automatic one after a cancellation.
+    await byHand.promote(crowd[30] as string, `day:${DAYS[0]}`, now);
+    await registrations.cancel(crowd[1] as string, now);
+    await registrations.completePromotions(crowdId, now);
+  }, 120_000);
+
+  it('equal the per-row counts, for a bounded number of calls', async () => {
+    sent.length = 0;
+    // The first 50 active registrations in order of arrival (crowd[1] is cancelled, crowd[51] is
+    // past the page): 10 confirmed, 21 waiting on day 1 and 19 on day 2.
+    const page = await countedDesk.search(crowdId, {}, null, 50);
+    const pageCalls = [...sent];
+    expect(page.rows).toHaveLength(50);
+    const waitingRows = page.rows.filter((r) => r.days.some((d) => d.place === 'waiting'));
+    expect(waitingRows).toHaveLength(40);
+    expect(new Set(waitingRows.map((r) => r.days[0]?.date))).toEqual(new Set(DAYS));
+
+    sent.length = 0;
+    const perRow: Record<string, number | null> = {};
+    for (const row of page.rows) {
+      const reg = (await store.findById(row.registration_id))!;
+      const positions = await countedStore.waitingPositions(reg);
+      for (const d of row.days) perRow[`${row.registration_id} ${d.date}`] = d.place === 'waiting' ? (positions.get(`day:${d.date}`) ?? null) : null;
+    }
+    const perRowCalls = sent.length;
+    const shown = Object.fromEntries(page.rows.flatMap((r) => r.days.map((d) => [`${r.registration_id} ${d.date}`, d.waiting_position])));
+    expect(shown).toEqual(perRow);
+    // Every waiting row has a position, and each day's positions are dense among the rows shown.
+    expect(Object.values(shown).filter((p) => p !== null)).toHaveLength(40);
+    expect(perRow[`${crowd[40]} ${DAYS[0]}`]).toBe(1);
+
+    // One meeting read, one page of registrations, one Query per waiting day: 4 calls, against
+    // the 40 counts (one per waiting row) of per-row positions.
+    expect(pageCalls.sort()).toEqual(['GetItemCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
+    expect(perRowCalls).toBe(40);
   });
 });

@@ -18,7 +18,7 @@ import { eligibilityView } from '#shared/domain/surveys/eligibility.ts';
 import { MeetingSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
 import { batchGet, itemKey } from '#shared/adapters/dynamodb/batch-get.ts';
-import { collect, countItems, listingItems, listingPage, partitionItems } from '#shared/adapters/dynamodb/query.ts';
+import { collect, countItems, listingItems, listingPage, partitionItems, queryItems } from '#shared/adapters/dynamodb/query.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { exprNames, versionCondition } from '#shared/adapters/dynamodb/expressions.ts';
 import { meetingKeys, personKeys, registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
@@ -255,6 +255,19 @@ export class DynamoRegistrationRepository implements RegistrationRepository, Wai
       }),
     );
     return new Map(entries);
+  }
+
+  async waitingOrder(meetingId: string, itemKey: string): Promise<string[]> {
+    return collect(
+      queryItems(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': registrationKeys.waitingPartition(meetingId, itemKey) },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      }),
+      (item) => z.string().parse(item['sk']),
+    );
   }
 
   async firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined> {

@@ -9,7 +9,7 @@ import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
 import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { checkinUrl } from '#shared/domain/registrations/checkin-token.ts';
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain } from '#shared/domain/conflicts.ts';
 import type { RegistrationRepository } from '#shared/domain/registrations/ports.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import { registrationNotFound } from '#shared/domain/registrations/service.ts';
@@ -57,6 +57,9 @@ export interface BadgeServiceDeps {
   maxAttempts?: number;
 }
 
+/** Every attempt found some registration changed meanwhile: nothing printed. */
+const printBusy = () => new ServiceBusyError('Les inscriptions changent pendant l’impression : réessayez.');
+
 export class BadgeService {
   constructor(private readonly deps: BadgeServiceDeps) {}
 
@@ -98,23 +101,22 @@ export class BadgeService {
   private async tokensFor(holders: Registration[], reissue: boolean): Promise<Map<string, string>> {
     const key = await this.deps.checkinKey();
     let regs = holders;
-    const maxAttempts = this.deps.maxAttempts ?? 5;
+    /** The registrations whose tokens the last attempt failed to store. */
+    let refused: string[] = [];
     const tokens = new Map<string, string>();
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    return decideAgain({ attempts: { maxAttempts: this.deps.maxAttempts ?? 5 }, busy: printBusy }, async () => {
+      if (refused.length > 0) {
+        // Some registration moved (or the list, read from an index, lagged): read the ones to
+        // change again, consistently, and plan again; the others are already right.
+        const fresh = await Promise.all(refused.map((id) => this.deps.store.findById(id)));
+        regs = fresh.filter((r): r is Registration => r !== undefined);
+      }
       const plan = planTokens(key, regs, reissue);
       for (const [id, token] of plan.tokens) tokens.set(id, token);
       if (plan.changes.length === 0) return tokens;
-      try {
-        await this.deps.store.setCheckinTokens(plan.changes);
-        return tokens;
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        // Some registration moved (or the list, read from an index, lagged): read the ones to
-        // change again, consistently, and plan again; the others are already right.
-        const fresh = await Promise.all(plan.changes.map((c) => this.deps.store.findById(c.registration.id)));
-        regs = fresh.filter((r): r is Registration => r !== undefined);
-      }
-    }
-    throw new ServiceBusyError('Les inscriptions changent pendant l’impression : réessayez.');
+      refused = plan.changes.map((c) => c.registration.id);
+      await this.deps.store.setCheckinTokens(plan.changes);
+      return tokens;
+    });
   }
 }

@@ -1,5 +1,5 @@
 // Meeting use cases: what the handlers call. Storage comes in through the MeetingRepository port.
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain } from '#shared/domain/conflicts.ts';
 import { ConflictError, NotFoundError, ServiceBusyError } from '#shared/errors.ts';
 import { defineMeeting, movedWorkshopKeys, removedItemKeys } from '#shared/domain/meetings/define.ts';
 import { describeItemKey, itemDefinitionsOf } from '#shared/domain/meetings/items.ts';
@@ -8,6 +8,9 @@ import type { Meeting, MeetingInput } from '#shared/domain/meetings/schema.ts';
 import { isRegistrationOpen } from '#shared/domain/meetings/views.ts';
 
 export const meetingNotFound = (meetingId: string) => new NotFoundError(`Réunion inconnue : « ${meetingId} ».`, 'unknown-meeting');
+
+/** Three saves in a row lost the race on the meeting's version: nothing written. */
+const meetingBusy = () => new ServiceBusyError('La réunion est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
 
 export class MeetingService {
   constructor(private readonly store: MeetingRepository) {}
@@ -28,7 +31,7 @@ export class MeetingService {
 
   /** Creates or updates a meeting. Optimistic on the meeting version; retried on a race. */
   async putMeeting(meetingId: string, input: MeetingInput, now: Date): Promise<{ meeting: Meeting; created: boolean }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    return decideAgain({ attempts: { maxAttempts: 3 }, busy: meetingBusy }, async () => {
       const previous = await this.store.findMeeting(meetingId);
       const next = defineMeeting(meetingId, input, previous, now);
       try {
@@ -39,7 +42,6 @@ export class MeetingService {
         });
         return { meeting: next, created: previous === undefined };
       } catch (error) {
-        if (error instanceof StaleReadError) continue;
         if (error instanceof CapacityBelowConfirmedError) {
           const items = (await this.store.findMeetingWithItems(meetingId))?.items ?? [];
           const below = error.itemKeys.map((key) => ({
@@ -57,10 +59,9 @@ export class MeetingService {
           );
         }
         if (error instanceof ItemInUseError) throw itemInUse(error.itemKeys, previous);
-        throw error;
+        throw error; // a StaleReadError: read and decide again (no wait: an organiser's save)
       }
-    }
-    throw new ServiceBusyError('La réunion est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 // The organisers' desk (the console's meeting and door pages): a bounded, paged search of a
 // meeting's registrations, undoing a check-in made by mistake, and what a badge's token names
 // before anyone is checked in. Storage comes in through the ports.
-import { StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { InvalidRequestError, ServiceBusyError } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
@@ -10,7 +10,7 @@ import { meetingNotFound } from '#shared/domain/meetings/service.ts';
 import { confirmedOnsiteDays, meetingToday } from './check-in.ts';
 import { CHECKIN_TOKEN_PATTERN, checkinTokenHash } from './checkin-token.ts';
 import type { RegistrationRepository } from './ports.ts';
-import { matchesFilter, searchRow, waitingDayItems, type RegistrationFilter, type SearchRow } from './search.ts';
+import { matchesFilter, waitingDayItems, rowWaitingPositions, searchRow, type RegistrationFilter, type SearchRow } from './search.ts';
 import type { Registration } from './schema.ts';
 import { registrationNotFound, unknownCheckinToken } from './service.ts';
 
@@ -20,7 +20,7 @@ export const SEARCH_MAX_READ = 1000;
 
 export interface DeskDeps {
   meetings: Pick<MeetingRepository, 'findMeeting'>;
-  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn' | 'waitingPositions'>;
+  store: Pick<RegistrationRepository, 'findById' | 'findByCheckinTokenHash' | 'pageWithCursors' | 'clearCheckIn' | 'waitingOrder'>;
   logger?: Logger;
 }
 
@@ -31,6 +31,9 @@ export interface SearchResult {
   /** Registrations read by this call (≤ SEARCH_MAX_READ). */
   read: number;
 }
+
+/** Three reads in a row found the registration changed: nothing written (no wait between them). */
+const undoBusy = () => new ServiceBusyError('L’inscription est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
 
 function dayIssue(meeting: Meeting, day: string, field = 'day'): InvalidRequestError {
   const message = `Le ${day} n’est pas un jour de la réunion « ${meeting.title} ».`;
@@ -74,14 +77,12 @@ export class DeskService {
         }
       }
     } while (next !== null && found.length < limit && read < SEARCH_MAX_READ);
-    // Waiting positions of the rows' days, counted on the stored list (one count per waiting day).
-    const rows: SearchRow[] = await Promise.all(
-      found.map(async (reg) => {
-        const waiting = waitingDayItems(reg);
-        const positions = waiting.length === 0 ? undefined : await this.deps.store.waitingPositions({ ...reg, items: waiting });
-        return searchRow(reg, meeting, positions);
-      }),
-    );
+    // Waiting positions of the rows' days: each list that appears on the page read once (its
+    // stored order), every row's position computed from it — one Query per waiting day shown,
+    // however many rows wait on it.
+    const lists = [...new Set(found.flatMap((reg) => waitingDayItems(reg).map((h) => h.key)))];
+    const orders = new Map(await Promise.all(lists.map(async (key) => [key, await this.deps.store.waitingOrder(meetingId, key)] as const)));
+    const rows: SearchRow[] = found.map((reg) => searchRow(reg, meeting, rowWaitingPositions(reg, orders)));
     return { rows, cursor: next, read };
   }
 
@@ -90,21 +91,16 @@ export class DeskService {
    * there was none. Conditional on the registration's version, read again on a race.
    */
   async undoCheckIn(registrationId: string, day: string): Promise<{ removed: boolean; checkedIn: Record<string, string> }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    return decideAgain({ attempts: { maxAttempts: 3 }, busy: undoBusy }, async () => {
       const reg = await this.deps.store.findById(registrationId);
       if (!reg) throw registrationNotFound(registrationId);
       const meeting = await this.meeting(reg.meeting_id);
       if (!meeting.days.some((d) => d.date === day)) throw dayIssue(meeting, day);
       if (reg.checked_in[day] === undefined) return { removed: false, checkedIn: reg.checked_in };
-      try {
-        const next = await this.deps.store.clearCheckIn(reg.id, day, reg.version);
-        this.logger.info('check-in undone', { registrationId: reg.id, day });
-        return { removed: true, checkedIn: next.checked_in };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-      }
-    }
-    throw new ServiceBusyError('L’inscription est modifiée en même temps par quelqu’un d’autre : veuillez réessayer.');
+      const next = await this.deps.store.clearCheckIn(reg.id, day, reg.version);
+      this.logger.info('check-in undone', { registrationId: reg.id, day });
+      return { removed: true, checkedIn: next.checked_in };
+    });
   }
 
   /**

@@ -80,6 +80,11 @@ export interface RegistrationRepository {
   update(write: RegistrationWrite, expectedVersion: number, previousEmail: string): Promise<void>;
   /** 1-based positions of the registration's waiting items. */
   waitingPositions(registration: Registration): Promise<Map<string, number>>;
+  /**
+   * The sort keys of an item's waiting entries, in stored order (strongly consistent, every page
+   * read): positions of many registrations on one list from one read (`positionIn`).
+   */
+  waitingOrder(meetingId: string, itemKey: string): Promise<string[]>;
   /** The registration first in line for an item, if any. */
   firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined>;
   /** Grants the place: counter, waiting entry, registration and outbox in one transaction. */

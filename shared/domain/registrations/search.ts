@@ -5,6 +5,7 @@ import type { Meeting } from '#shared/domain/meetings/schema.ts';
 import { overallStatus, type OverallStatus } from './answer.ts';
 import { confirmedOnsiteDays } from './check-in.ts';
 import type { Registration } from './schema.ts';
+import { positionIn, waitingOrderKey } from './waiting-order.ts';
 
 export interface RegistrationFilter {
   /** Words to find in the name, badge name, organisation or email (accents and case ignored). */
@@ -44,9 +45,21 @@ export function matchesFilter(reg: Registration, filter: RegistrationFilter): bo
   return true;
 }
 
-/** The day items (on site, remote) a registration waits for: the positions a row shows. */
+/**
+ * The day items (on site, remote) a registration waits for with a stored waiting entry (a
+ * ticket): the positions a row shows.
+ */
 export function waitingDayItems(reg: Registration): Registration['items'] {
-  return reg.items.filter((h) => h.status === 'waiting' && (h.key.startsWith('day:') || h.key.startsWith('remote:')));
+  return reg.items.filter((h) => h.status === 'waiting' && h.ticket !== undefined && (h.key.startsWith('day:') || h.key.startsWith('remote:')));
+}
+
+/**
+ * A row's waiting positions by item key, from its lists as read once for the whole page
+ * (`orders`: each list's stored sort keys, by item key): the number the repository's
+ * `waitingPositions` counts for the same registration on the same stored list.
+ */
+export function rowWaitingPositions(reg: Registration, orders: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+  return new Map(waitingDayItems(reg).map((h) => [h.key, positionIn(orders.get(h.key) ?? [], waitingOrderKey(h))]));
 }
 
 /**

@@ -2,7 +2,7 @@
 // automatic promotion of waiting requests. Every decision about places is written with
 // DynamoDB conditions (see the repository); when a condition fails, the plan is made again
 // from fresh counters, with jittered backoff and a bounded number of attempts.
-import { FormTakenError, jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
+import { decideAgain, FormTakenError, jitterDelay, sleepFor, StaleReadError, type Redecision, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '#shared/secret-compare.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
@@ -101,6 +101,12 @@ export interface RegistrationOutcome {
 export class RegistrationService {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * The check-ins', modifications' and cancellations' retries: `maxAttempts`, bounded in time by
+   * `maxElapsedMs` like a registration (the functions time out at 10 s: a clean "busy" answer
+   * instead of a timeout), full jitter, then busy.
+   */
+  private readonly again: Redecision;
   /** What this container last read of each meeting (one-call registrations). */
   private readonly hints: MeetingHints;
 
@@ -110,8 +116,9 @@ export class RegistrationService {
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = deps.sleep ?? sleepFor;
     this.hints = new MeetingHints(deps.hints);
+    this.again = { attempts: this.retry, wait: (attempt) => this.backoff(attempt), busy: () => this.busy() };
   }
 
   private async backoff(attempt: number): Promise<void> {
@@ -172,21 +179,15 @@ export class RegistrationService {
    * write fails its version condition and the rule is checked again.
    */
   async checkIn(registrationId: string, day: string, now: Date): Promise<{ registration: Registration; checkedInAt: string; already: boolean }> {
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+    return decideAgain(this.again, async () => {
       const reg = await this.deps.store.findById(registrationId);
       if (!reg) throw registrationNotFound(registrationId);
       assertCanCheckIn(await this.meeting(reg.meeting_id), reg, day);
       const previous = reg.checked_in[day];
       if (previous) return { registration: reg, checkedInAt: previous, already: true };
-      try {
-        const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
-        return { registration, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-      }
-    }
-    throw this.busy();
+      const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+      return { registration, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
+    });
   }
 
   /**
@@ -203,23 +204,17 @@ export class RegistrationService {
     const hash = checkinTokenHash(token);
     const found = await this.deps.store.findByCheckinTokenHash(hash);
     if (!found) throw unknownCheckinToken();
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+    return decideAgain(this.again, async () => {
       const [reg, meeting] = await Promise.all([this.deps.store.findById(found.registrationId), this.deps.meetings.findMeeting(found.meetingId)]);
       if (!reg || !meeting || reg.checkin_token?.hash !== hash) throw unknownCheckinToken();
       const day = input.day ?? meetingToday(meeting, now);
       checkTokenCheckIn(meeting, reg, day, { force: input.force, dayGiven: input.day !== undefined });
       const previous = reg.checked_in[day];
       if (previous) return { registration: reg, day, checkedInAt: previous, already: true };
-      try {
-        const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
-        this.logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
-        return { registration, day, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-      }
-    }
-    throw this.busy();
+      const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+      this.logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
+      return { registration, day, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
+    });
   }
 
   /**
@@ -357,7 +352,14 @@ export class RegistrationService {
     let meeting = initial;
     const hash = requestHash(request);
     let existing = current;
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+    return decideAgain(this.again, async (attempt) => {
+      if (attempt > 0) {
+        // The last decision lost a race: decide again on the registration and meeting as they are now.
+        const reread = await this.deps.store.findById(existing.id);
+        if (!reread) throw registrationNotFound(existing.id);
+        existing = reread;
+        meeting = await this.meeting(meeting.id);
+      }
       if (existing.request_hash === hash) {
         // A replay may follow a call that crashed after its release: finish its promotions.
         await this.completePromotionsSafely(meeting.id, now);
@@ -370,44 +372,38 @@ export class RegistrationService {
       }
       checkRegistrationWindow(meeting, now);
       const wanted = wantedItems(meeting, request);
+      const counters = await this.deps.store.readCounters(meeting.id);
+      const plan = planRegistration(meeting, counters, wanted.items, existing.items);
+      const actions = withChoices(plan.actions, choiceDeltas(countedChoices(existing), wanted.workshops));
+      const next: Registration = {
+        ...existing,
+        ...identityOf(request),
+        ...formLinksKept(existing, request),
+        image_rights: imageRightsOf(meeting, request, existing, now),
+        days: wanted.days,
+        workshops: wanted.workshops,
+        evening_event: wanted.evening_event,
+        items: plan.held,
+        choices_counted: true,
+        request_hash: hash,
+        version: existing.version + 1,
+        updated_at: now.toISOString(),
+      };
       try {
-        const counters = await this.deps.store.readCounters(meeting.id);
-        const plan = planRegistration(meeting, counters, wanted.items, existing.items);
-        const actions = withChoices(plan.actions, choiceDeltas(countedChoices(existing), wanted.workshops));
-        const next: Registration = {
-          ...existing,
-          ...identityOf(request),
-          ...formLinksKept(existing, request),
-          image_rights: imageRightsOf(meeting, request, existing, now),
-          days: wanted.days,
-          workshops: wanted.workshops,
-          evening_event: wanted.evening_event,
-          items: plan.held,
-          choices_counted: true,
-          request_hash: hash,
-          version: existing.version + 1,
-          updated_at: now.toISOString(),
-        };
         await this.deps.store.update({ registration: next, actions, meetingVersion: meeting.version, nonce }, existing.version, existing.email);
-        this.logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
-        await this.promoteAfterRelease(meeting.id, releasedKeys(actions), now);
-        return this.answerFor(next, false, meeting, positionsOf(actions));
       } catch (error) {
         if (error instanceof EmailTakenError) throw alreadyRegistered(request.email);
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-        const reread = await this.deps.store.findById(existing.id);
-        if (!reread) throw registrationNotFound(existing.id);
-        existing = reread;
-        meeting = await this.meeting(meeting.id);
+        throw error;
       }
-    }
-    throw this.busy();
+      this.logger.info('registration modified', { registrationId: next.id, actions: actionSummary(actions) });
+      await this.promoteAfterRelease(meeting.id, releasedKeys(actions), now);
+      return this.answerFor(next, false, meeting, positionsOf(actions));
+    });
   }
 
   /** Cancels and frees every place; idempotent (cancelling again answers the same). */
   async cancel(registrationId: string, now: Date, nonce?: CallNonce): Promise<RegistrationOutcome> {
-    for (let attempt = 0; attempt < this.retry.maxAttempts; attempt++) {
+    return decideAgain(this.again, async () => {
       const existing = await this.deps.store.findById(registrationId);
       if (!existing) throw registrationNotFound(registrationId);
       if (existing.state === 'cancelled') {
@@ -423,18 +419,12 @@ export class RegistrationService {
         updated_at: now.toISOString(),
         cancelled_at: now.toISOString(),
       };
-      try {
-        // Releasing needs no meeting version: a held item cannot be removed (it is in use).
-        await this.deps.store.update({ registration: next, actions, meetingVersion: 0, nonce }, existing.version, existing.email);
-        this.logger.info('registration cancelled', { registrationId, actions: actionSummary(actions) });
-        await this.promoteAfterRelease(existing.meeting_id, releasedKeys(actions), now);
-        return this.answerFor(next, false);
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-      }
-    }
-    throw this.busy();
+      // Releasing needs no meeting version: a held item cannot be removed (it is in use).
+      await this.deps.store.update({ registration: next, actions, meetingVersion: 0, nonce }, existing.version, existing.email);
+      this.logger.info('registration cancelled', { registrationId, actions: actionSummary(actions) });
+      await this.promoteAfterRelease(existing.meeting_id, releasedKeys(actions), now);
+      return this.answerFor(next, false);
+    });
   }
 
   /**

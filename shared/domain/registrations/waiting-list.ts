@@ -8,7 +8,7 @@
 // (bounded). A promotion by hand is the automatic promotion's own write (promotion.ts: the
 // registration, its waiting entry, the counter, the day's workshops, the outbox), the counter's
 // condition asserting what the answer will say: a free place, or an item already full.
-import { jitterDelay, StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain, jitterWait, sleepFor, StaleReadError, type Redecision } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { describeFieldIssues, InvalidRequestError, ServiceBusyError } from '#shared/errors.ts';
 import type { MeetingRepository } from '#shared/domain/meetings/ports.ts';
@@ -78,18 +78,12 @@ function waitingHeld(reg: Registration, itemKey: string): (HeldItem & { ticket: 
 
 export class WaitingListService {
   private readonly logger: Logger;
-  private readonly maxAttempts: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  /** 30 attempts by default, full jitter capped at 200 ms (an organiser's click against a rush of registrations), then busy. */
+  private readonly again: Redecision;
 
   constructor(private readonly deps: WaitingListDeps) {
     this.logger = deps.logger ?? silentLogger;
-    this.maxAttempts = deps.maxAttempts ?? 30;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
-
-  /** Full jitter, capped at 200 ms: an organiser's click against a rush of registrations. */
-  private backoff(attempt: number): Promise<void> {
-    return this.sleep(jitterDelay(HAND_BACKOFF, attempt));
+    this.again = { attempts: { maxAttempts: deps.maxAttempts ?? 30 }, wait: jitterWait(HAND_BACKOFF, deps.sleep ?? sleepFor), busy: listBusy };
   }
 
   /**
@@ -99,7 +93,7 @@ export class WaitingListService {
    * two commits, the other reads again (and this one then answers `already`).
    */
   async promote(registrationId: string, itemKey: string, now: Date): Promise<HandPromotion> {
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+    return decideAgain(this.again, async () => {
       const reg = (await this.deps.store.findById(registrationId)) ?? throwNotFound(registrationId);
       const found = await this.deps.meetings.findMeetingWithItems(reg.meeting_id);
       if (!found) throw meetingNotFound(reg.meeting_id);
@@ -113,39 +107,33 @@ export class WaitingListService {
       const waiting = waitingHeld(reg, itemKey);
       if (!waiting || !item) throw notWaiting(reg, itemKey);
       const beyond = item.capacity !== null && item.confirmed >= item.capacity;
-      try {
-        const promotion = planPromotion(found.meeting, counters, reg.items, reg.workshops, itemKey, countedChoices(reg));
-        const { notification, next } = promotedRegistration(reg, itemKey, promotion, now, newToken());
-        await this.deps.store.promote(
-          {
-            registration: next,
-            actions: promotion.actions,
-            meetingVersion: found.meeting.version,
-            itemKey,
-            ticket: waiting.ticket,
-            rank: waiting.rank,
-            notification,
-            beyondCapacity: beyond,
-          },
-          reg.version,
-        );
-        this.logger.info('waiting request promoted by hand', { registrationId: reg.id, item: itemKey, beyondCapacity: beyond });
-        await dispatchNotifications({ publisher: this.deps.publisher, store: this.deps.store, logger: this.logger }, [notification]);
-        return {
+      const promotion = planPromotion(found.meeting, counters, reg.items, reg.workshops, itemKey, countedChoices(reg));
+      const { notification, next } = promotedRegistration(reg, itemKey, promotion, now, newToken());
+      await this.deps.store.promote(
+        {
           registration: next,
-          item: itemKey,
-          already: false,
-          confirmed: item.confirmed + 1,
-          capacity: item.capacity,
-          waiting: item.waiting - 1,
-          beyond_capacity: beyond,
-        };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-      }
-    }
-    throw listBusy();
+          actions: promotion.actions,
+          meetingVersion: found.meeting.version,
+          itemKey,
+          ticket: waiting.ticket,
+          rank: waiting.rank,
+          notification,
+          beyondCapacity: beyond,
+        },
+        reg.version,
+      );
+      this.logger.info('waiting request promoted by hand', { registrationId: reg.id, item: itemKey, beyondCapacity: beyond });
+      await dispatchNotifications({ publisher: this.deps.publisher, store: this.deps.store, logger: this.logger }, [notification]);
+      return {
+        registration: next,
+        item: itemKey,
+        already: false,
+        confirmed: item.confirmed + 1,
+        capacity: item.capacity,
+        waiting: item.waiting - 1,
+        beyond_capacity: beyond,
+      };
+    });
   }
 
   /**
@@ -155,7 +143,7 @@ export class WaitingListService {
    * the position answered is exact at commit. Asking for the position held writes nothing.
    */
   async move(registrationId: string, itemKey: string, position: number, now: Date): Promise<WaitingMove> {
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+    return decideAgain(this.again, async () => {
       const reg = (await this.deps.store.findById(registrationId)) ?? throwNotFound(registrationId);
       const held = waitingHeld(reg, itemKey);
       if (!held) throw notWaiting(reg, itemKey);
@@ -164,8 +152,7 @@ export class WaitingListService {
       const plan = line ? planMove(line.entries, reg.id, position, ticketOrderKey(line.counter.seq + 1)) : undefined;
       if (!line || !entry || !plan || entry.ticket !== held.ticket || entry.key !== waitingOrderKey(held)) {
         // The registration and its list were read at different moments of a change: again.
-        await this.backoff(attempt);
-        continue;
+        throw new StaleReadError('waiting line read mid-change');
       }
       const answer = { item: itemKey, previous_position: plan.from, position: plan.to, waiting: plan.length };
       if (plan.rank === null) return { registration: reg, moved: false, ...answer };
@@ -176,15 +163,9 @@ export class WaitingListService {
         version: reg.version + 1,
         updated_at: now.toISOString(),
       };
-      try {
-        await this.deps.store.moveWaiting({ registration: next, itemKey, ticket: held.ticket, from: entry.key, rank, counter: line.counter }, reg.version);
-        this.logger.info('waiting request moved by hand', { registrationId: reg.id, item: itemKey, from: plan.from, to: plan.to });
-        return { registration: next, moved: true, ...answer };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.backoff(attempt);
-      }
-    }
-    throw listBusy();
+      await this.deps.store.moveWaiting({ registration: next, itemKey, ticket: held.ticket, from: entry.key, rank, counter: line.counter }, reg.version);
+      this.logger.info('waiting request moved by hand', { registrationId: reg.id, item: itemKey, from: plan.from, to: plan.to });
+      return { registration: next, moved: true, ...answer };
+    });
   }
 }

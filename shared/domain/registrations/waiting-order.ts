@@ -22,6 +22,21 @@ export const waitingOrderKey = (held: Pick<HeldItem, 'ticket' | 'rank'>): string
 /** The stored order (DynamoDB compares sort keys byte by byte; keys are ASCII digits). */
 export const compareOrderKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The 1-based position of `key` on a list read in stored order (`order`: its entries' sort
+ * keys, ascending): the keys that sort before it, plus one — what a COUNT of `sk < key` answers.
+ */
+export function positionIn(order: readonly string[], key: string): number {
+  let low = 0;
+  let high = order.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareOrderKeys(order[mid] as string, key) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low + 1;
+}
+
 /** Drops the zeros that add nothing, down to the tickets' 12 digits (one key per value). */
 function canonical(digits: string): string {
   const trimmed = digits.replace(/0+$/, '');

@@ -1,11 +1,11 @@
 // Use cases of the online sessions: organisers define series and change occurrences; people
 // subscribe and unsubscribe (by form or by one-click link). Each subscription call reads once,
 // decides in ./subscriptions.ts, writes once (the call's nonce inside the write).
-import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
+import { decideAgain, FormTakenError, sleepFor, StaleReadError, type Redecision } from '#shared/domain/conflicts.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '#shared/domain/logger.ts';
 import type { CallNonce } from '#shared/domain/call-nonce.ts';
-import { InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
+import { InvalidRequestError, NotFoundError, RefusalError } from '#shared/errors.ts';
 import { filterDataSource } from '#shared/publik/data-source.ts';
 import { applyOccurrenceChange, findOccurrence, nextOccurrence, upcomingOccurrences, type Occurrence } from './occurrences.ts';
 import { type ConfirmationPublisher, type SessionRepository } from './ports.ts';
@@ -21,8 +21,21 @@ import { occurrenceDataSourceItem, seriesAdminView, seriesDefinitionView, subscr
 /** A decision that lost a race is made again on fresh reads, at most this many times. */
 const MAX_ATTEMPTS = 5;
 
-/** A short random pause before deciding again, so that racing copies of a call spread out. */
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
+/**
+ * A decision that lost a race (StaleReadError) is made again after a short random pause, so
+ * that racing copies of a call spread out (none after the last attempt, which answers busy).
+ */
+const ON_RACE: Redecision = {
+  attempts: { maxAttempts: MAX_ATTEMPTS },
+  wait: (attempt) => (attempt + 1 < MAX_ATTEMPTS ? sleepFor(Math.random() * 15 * (attempt + 1)) : Promise.resolve()),
+};
+/**
+ * The subscription calls: a torn read, the form taken by a copy of the call or the subscription
+ * changed is decided again on a fresh read, the same way (busy: 503, nothing written).
+ */
+const ON_SUBSCRIPTION_RACE: Redecision = { ...ON_RACE, lost: (error) => error instanceof FormTakenError || error instanceof StaleReadError };
+/** An occurrence's change: decided again at once; the last lost race goes through as it is. */
+const ON_OCCURRENCE_RACE: Redecision = { attempts: { maxAttempts: MAX_ATTEMPTS }, busy: (_attempts, last) => last as Error };
 
 export interface SessionServiceDeps {
   store: SessionRepository;
@@ -99,38 +112,28 @@ export class SessionService {
     };
     // Read once, decide the occurrences' fate purely (replacement.ts), write the definition and
     // those overrides in one transaction conditional on what was read; a lost race decides again.
-    for (let attempt = 1; ; attempt++) {
+    return decideAgain(ON_RACE, async () => {
       const previous = await this.deps.store.findSeriesWithOverrides(seriesId);
       const overrides = previous ? replacementOverrides(previous.series, series, previous.overrides, now) : [];
-      try {
-        const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides, lastDate: lastRuleDate(series) });
-        await this.refreshReminders(seriesId, now);
-        // The answer shows the definition the organiser sent, not the offsets stored with it.
-        return { created, series: seriesDefinitionView({ ...series, created_at: createdAt }) };
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
-        await pause(attempt);
-      }
-    }
+      const { created, createdAt } = await this.deps.store.putSeries(series, { previous, overrides, lastDate: lastRuleDate(series) });
+      await this.refreshReminders(seriesId, now);
+      // The answer shows the definition the organiser sent, not the offsets stored with it.
+      return { created, series: seriesDefinitionView({ ...series, created_at: createdAt }) };
+    });
   }
 
   async changeOccurrence(occurrenceId: string, change: OccurrenceChange, now: Date): Promise<Occurrence> {
     const parsed = parseOccurrenceId(occurrenceId);
     if (!parsed) throw new NotFoundError(`Séance inconnue : ${occurrenceId}.`);
-    for (let attempt = 1; ; attempt++) {
+    return decideAgain(ON_OCCURRENCE_RACE, async () => {
       const found = await this.deps.store.findSeriesWithOverrides(parsed.seriesId);
       if (!found) throw new NotFoundError(`Séance inconnue : ${occurrenceId}.`);
       const previous = found.overrides.find((o) => o.date === parsed.date);
       const { override, after } = applyOccurrenceChange(found.series, parsed.date, previous, change, now);
-      try {
-        await this.deps.store.saveOverride(override, previous);
-        await this.refreshReminders(parsed.seriesId, now);
-        return after;
-      } catch (error) {
-        if (!(error instanceof StaleReadError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+      await this.deps.store.saveOverride(override, previous);
+      await this.refreshReminders(parsed.seriesId, now);
+      return after;
+    });
   }
 
   async listSeriesForAdmin(now: Date) {
@@ -193,7 +196,7 @@ export class SessionService {
 
   async subscribe(request: SubscribeRequest, nonce: CallNonce | undefined, now: Date): Promise<SubscribeAnswer> {
     const seriesId = await this.resolveSeriesId(request.series_id);
-    return this.decideAgainOnRace(async () => {
+    return decideAgain(ON_SUBSCRIPTION_RACE, async () => {
       // The one read of the decision: series (with its occurrence changes), subscription, form.
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       const series = reads.series;
@@ -214,24 +217,6 @@ export class SessionService {
         this.deps.baseUrl,
       );
     });
-  }
-
-  /**
-   * The retry of the subscription calls, written once: `decide` reads, decides and commits; a
-   * lost race (a torn read, the form taken by a copy of the call, the subscription changed) is
-   * decided again on a fresh read after a short pause, and the last one answers busy (503,
-   * nothing written).
-   */
-  private async decideAgainOnRace<T>(decide: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await decide();
-      } catch (error) {
-        if (!(error instanceof FormTakenError || error instanceof StaleReadError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new ServiceBusyError();
-        await pause(attempt);
-      }
-    }
   }
 
   /** Best effort after the commit: the subscription stands even if the queue is down. */
@@ -260,7 +245,7 @@ export class SessionService {
       was_subscribed: wasSubscribed,
       replayed,
     });
-    return this.decideAgainOnRace(async () => {
+    return decideAgain(ON_SUBSCRIPTION_RACE, async () => {
       const reads = await this.deps.store.readForSubscription(seriesId, request.email, request.form_uuid);
       if (!reads.series) throw this.unknownSeries(seriesId);
       const decision = decideUnsubscribe(seriesId, reads, request, now);

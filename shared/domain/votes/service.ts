@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
 import { describeFieldIssues, InvalidRequestError, RefusalError, ServiceBusyError, type FieldIssue } from '#shared/errors.ts';
-import { jitterDelay, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
+import { decideAgain, jitterWait, sleepFor, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { silentLogger, type Logger } from '#shared/domain/logger.ts';
 import { ballotAnswer, ballotFieldIssues, ballotHash, ballotId, cutOf, recount, sameTally, settleShards, tallyDelta, validateBallot, withoutZeros, type BallotAnswer, type TallyCut } from './ballot.ts';
 import {
@@ -117,7 +117,7 @@ export class VoteService {
   constructor(private readonly deps: VoteServiceDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
     this.ballotRetry = deps.retry ?? BALLOT_RETRY;
-    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = deps.sleep ?? sleepFor;
   }
 
   private get store(): VoteRepository {
@@ -125,19 +125,12 @@ export class VoteService {
   }
 
   /** Runs `decide` until its write holds, re-reading each time; busy after the last attempt. */
-  private async decideAndWrite<T>(what: string, decide: () => Promise<T>, retry: RetryPolicy = this.retry): Promise<T> {
-    const deadline = Date.now() + (retry.maxElapsedMs ?? Number.POSITIVE_INFINITY);
-    let attempt = 0;
-    for (; attempt < retry.maxAttempts && (attempt < (retry.minAttempts ?? 0) || Date.now() < deadline); attempt++) {
-      try {
-        return await decide();
-      } catch (error) {
-        if (!(error instanceof StaleReadError)) throw error;
-        await this.sleep(jitterDelay(retry, attempt));
-      }
-    }
-    this.logger.warn('vote write still contended after retries', { what, attempts: attempt });
-    throw new ServiceBusyError();
+  private decideAndWrite<T>(what: string, decide: () => Promise<T>, retry: RetryPolicy = this.retry): Promise<T> {
+    const busy = (attempts: number) => {
+      this.logger.warn('vote write still contended after retries', { what, attempts });
+      return new ServiceBusyError();
+    };
+    return decideAgain({ attempts: retry, wait: jitterWait(retry, this.sleep), busy }, decide);
   }
 
   /** Every save of a campaign goes through here: this instance forgets what it remembered of it. */

@@ -13,6 +13,7 @@ import { defineMeeting } from '#shared/domain/meetings/define.ts';
 import { CapacityBelowConfirmedError, ItemInUseError, type MeetingChange, type MeetingRepository, type MeetingWithItems } from '#shared/domain/meetings/ports.ts';
 import { MeetingInputSchema, type Meeting } from '#shared/domain/meetings/schema.ts';
 import { countedChoices, type ItemAction } from '#shared/domain/registrations/allocation.ts';
+import { ticketOrderKey } from '#shared/domain/registrations/waiting-order.ts';
 import { EmailTakenError, NotificationSchema, type CheckinTokenChange, type Notification, type NotificationPublisher, type RegistrationContext, type RegistrationCursorPage, type RegistrationPage, type RegistrationRepository, type RegistrationWrite } from '#shared/domain/registrations/ports.ts';
 import {
   RegistrationRequestSchema,
@@ -217,6 +218,7 @@ export type StoreOperation =
   | 'update'
   | 'promote'
   | 'waitingPositions'
+  | 'waitingOrder'
   | 'firstWaiting'
   | 'listByMeeting'
   | 'setCheckIn'
@@ -354,6 +356,12 @@ export class FakeRegistrationRepository implements RegistrationRepository {
       out.set(h.key, [...entries.keys()].filter((t) => t < (h.ticket as number)).length + 1);
     }
     return out;
+  }
+
+  /** The fake stores tickets only (no organiser's moves): the order is the tickets'. */
+  async waitingOrder(meetingId: string, itemKey: string): Promise<string[]> {
+    await this.enter('waitingOrder');
+    return [...(this.waiting.get(waitKey(meetingId, itemKey)) ?? new Map<number, string>()).keys()].sort((a, b) => a - b).map(ticketOrderKey);
   }
 
   async firstWaiting(meetingId: string, itemKey: string): Promise<{ registrationId: string; ticket: number } | undefined> {

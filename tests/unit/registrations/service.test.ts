@@ -453,6 +453,29 @@ describe('bounded retries', () => {
     expect(store.snapshot()).toEqual(before);
   });
 
+  it('stops a cancellation that keeps conflicting at maxElapsedMs, not after maxAttempts (the functions time out at 10 s)', async () => {
+    // 1000 attempts of a pause each would take seconds; the time bound answers busy long before.
+    const BOUNDED: RetryPolicy = { maxAttempts: 1000, maxElapsedMs: 60, baseDelayMs: 5, maxDelayMs: 5 };
+    const meetings = new FakeMeetingRepository();
+    const meeting = meetings.add(smallMeeting());
+    const store = new FakeRegistrationRepository(meetings);
+    const service = new RegistrationService({
+      meetings,
+      store,
+      publisher: new FakePublisher(),
+      baseUrl: BASE_URL,
+      retry: BOUNDED,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    const p1 = await service.register(meeting.id, person(1), NOW);
+    store.failAlways('update', () => new StaleReadError());
+    const started = Date.now();
+    await expect(service.cancel(p1.registration.id, NOW)).rejects.toBeInstanceOf(ServiceBusyError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(store.count('update')).toBeGreaterThan(1);
+    expect(store.count('update')).toBeLessThan(1000);
+  });
+
   it('answers service-busy when a modification or a cancellation keeps conflicting, with nothing written', async () => {
     const { register, service, store, meeting } = setup({ retry: TIGHT });
     const p1 = await register(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOrderKeys, keyBetween, planMove, ticketOrderKey, waitingOrderKey } from '#shared/domain/registrations/waiting-order.ts';
+import { compareOrderKeys, keyBetween, planMove, positionIn, ticketOrderKey, waitingOrderKey } from '#shared/domain/registrations/waiting-order.ts';
 
 const line = (...ids: string[]) => ids.map((id, i) => ({ registrationId: id, key: ticketOrderKey(i + 1) }));
 
@@ -59,5 +59,19 @@ describe('planMove', () => {
   it('writes nothing for the position held, and knows nobody absent from the list', () => {
     expect(planMove(line('a', 'b'), 'b', 2, ticketOrderKey(3))).toEqual({ rank: null, from: 2, to: 2, length: 2 });
     expect(planMove(line('a', 'b'), 'z', 1, ticketOrderKey(3))).toBeUndefined();
+  });
+});
+
+describe('positionIn', () => {
+  it('answers the keys sorting before, plus one, as a COUNT of sk < key does, on a list with moved entries', () => {
+    // Tickets 1..30 with entries moved between others (ranks), read in stored order.
+    const keys = Array.from({ length: 30 }, (_, i) => ticketOrderKey(i + 1));
+    keys.push(keyBetween(null, ticketOrderKey(1)), keyBetween(ticketOrderKey(7), ticketOrderKey(8)), keyBetween(ticketOrderKey(29), ticketOrderKey(31)));
+    const order = [...keys].sort(compareOrderKeys);
+    for (const key of keys) expect(positionIn(order, key)).toBe(order.filter((k) => compareOrderKeys(k, key) < 0).length + 1);
+    expect(positionIn(order, keyBetween(null, ticketOrderKey(1)))).toBe(1);
+    // A key no longer on the list (left meanwhile) is placed where it would sort, like the count.
+    expect(positionIn(order, ticketOrderKey(31))).toBe(order.length + 1);
+    expect(positionIn([], ticketOrderKey(4))).toBe(1);
   });
 });
