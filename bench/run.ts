@@ -29,6 +29,10 @@ const benchmarks: Record<string, Benchmark> = {
     description: 'survey answers vs the answer\'s own transaction at concurrency 1, 16, 64 (and raw PutItem/s); results read at 100 vs 10,000 responses',
     run: async (opts) => (await import('./survey.ts')).runSurveyBench(opts),
   },
+  'http-chain': {
+    description: 'the HTTP chain alone (middy, signature, nonce, zod, envelope): CPU µs per request of a signed POST, a signed GET and an admin GET, no DynamoDB',
+    run: async (opts) => (await import('./http-chain.ts')).runHttpChainBench(opts),
+  },
   badges: {
     description: '200 badges: time to the last byte of the PDF and its size, bundle and engine chunk sizes',
     run: async (opts) => (await import('./badges.ts')).runBadgesBench(opts),

@@ -230,7 +230,9 @@ export function route<
       }
       if (claimed) await claimed;
       else if (nonce && !nonce.consumed) await claimNonce(deps.nonceRepository, nonce);
-      if (spec.method !== 'GET' && isJsonResponse(response) && findDisplayId(JSON.parse(String(response.body)))) {
+      // JSON text names a key `display_id` only if it contains those characters (JSON.stringify
+      // never escapes them): the answer is parsed again only then.
+      if (spec.method !== 'GET' && isJsonResponse(response) && String(response.body).includes('display_id') && findDisplayId(JSON.parse(String(response.body)))) {
         // w.c.s. would replace the form's number with it: a programming error, never sent.
         throw new Error(`display_id in the answer of ${spec.method} ${spec.path}`);
       }
@@ -259,6 +261,18 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
       throw new NotFoundError(`Adresse inconnue : ${method} ${path}`);
     },
   });
+  // API Gateway names the route it matched (`event.routeKey`, e.g. `POST /campaigns/{campaignId}/ballots`,
+  // with its pathParameters): that route is run at once, without the router's scan of every
+  // route's pattern. Any other event (another route key, `$default`, no path parameters for a
+  // templated path) goes through the router, as before.
+  const byRouteKey = new Map(routes.map((r) => [r.routeKey, r]));
+  const dispatch = (event: HttpEvent, context: Context, abort: { signal: AbortSignal }) => {
+    const direct = byRouteKey.get(event.routeKey);
+    if (direct && event.requestContext?.http?.method === direct.method && (event.pathParameters !== undefined || !direct.path.includes('{'))) {
+      return direct.run(event, deps);
+    }
+    return router(event, context, abort);
+  };
   // Unauthenticated routes are opened by links whose path carries their credential (the
   // one-click `/u/{token}`), and so is the check-in by token: their logs name the route, never the path.
   const linkRouteKeys = new Set(routes.filter((r) => r.secretPath).map((r) => r.routeKey));
@@ -278,7 +292,7 @@ export function httpApi(routes: RouteDefinition[], deps: HttpDeps) {
         request.response = errorResponse(request.error);
       },
     })
-    .handler(router);
+    .handler(dispatch);
   return Object.assign(handler, { routes });
 }
 

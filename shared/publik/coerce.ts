@@ -73,8 +73,12 @@ export function stripUnsafeCharacters(text: string): string {
  * trimmed. Applied by every text schema of this module and by the survey's free-text answers.
  */
 export function cleanText(text: string): string {
+  // Printable ASCII (most names, emails, ids) has nothing to strip and is already NFC.
+  if (!BEYOND_PRINTABLE_ASCII.test(text)) return text.trim();
   return stripUnsafeCharacters(text).normalize('NFC').trim();
 }
+
+const BEYOND_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 
 /** A scalar as cleaned text (`cleanText`): strings, finite numbers and bigints; undefined when blank. */
 function scalarText(input: unknown): string | undefined | Invalid {
@@ -89,7 +93,8 @@ function scalarText(input: unknown): string | undefined | Invalid {
 }
 
 function checkMax(text: string, max: number | undefined): string | Invalid {
-  if (max !== undefined && [...text].length > max) {
+  // A text has at most as many code points as UTF-16 units: counted only when it may be too long.
+  if (max !== undefined && text.length > max && [...text].length > max) {
     return new Invalid(`Texte trop long (${max} caractères au plus).`);
   }
   return text;

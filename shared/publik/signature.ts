@@ -2,7 +2,7 @@
 // Publik and verifying the calls w.c.s. makes to us. Pure: no clock, no storage. Nonce replay is
 // checked elsewhere (a conditional write in DynamoDB); this module only returns the nonce.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { buildQuery, formDecode, parseQuery, urlQuote } from '#shared/publik/form-encoding.ts';
 
@@ -53,8 +53,23 @@ export function parseSignatureTimestamp(value: string): Date | undefined {
   return date;
 }
 
+// The keys' KeyObjects, imported once per container instead of on every call. Keyed by the key
+// itself: a key changed in the secrets is a new entry; bounded, as the keys are a few configured ones.
+const hmacKeys = new Map<string, KeyObject>();
+const MAX_HMAC_KEYS = 64;
+
+function hmacKey(key: string): KeyObject {
+  let keyObject = hmacKeys.get(key);
+  if (keyObject === undefined) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    keyObject = createSecretKey(Buffer.from(key, 'utf8'));
+    hmacKeys.set(key, keyObject);
+  }
+  return keyObject;
+}
+
 function hmacBase64(message: string, key: string, algo: SignatureAlgo): string {
-  return createHmac(algo, Buffer.from(key, 'utf8')).update(message, 'utf8').digest('base64');
+  return createHmac(algo, hmacKey(key)).update(message, 'utf8').digest('base64');
 }
 
 /**

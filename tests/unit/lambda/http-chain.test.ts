@@ -417,3 +417,96 @@ describe('the HTTP chain: nonce of writes, canonical ids, bounded and typed bodi
     expect(JSON.stringify(lines)).toContain('already-registered');
   });
 });
+
+describe('the chain’s per-container shortcuts (issue 21)', () => {
+  const KEY_B = 'cle-de-l-autre-instance';
+  const seen: Array<{ orig: string | undefined; id: string; email: string }> = [];
+  function twoCallersApi() {
+    return httpApi(
+      [
+        route({
+          method: 'POST',
+          path: '/items/{itemId}/answers',
+          auth: 'publik',
+          params: z.object({ itemId: z.string().min(1) }),
+          body: z.object({ email: zEmail(), note: zText() }),
+          handle: ({ params, body, caller, nonce }) => {
+            seen.push({ orig: caller?.orig, id: params.itemId, email: body.email });
+            nonce?.markConsumed();
+            return publikOk({ id: params.itemId, orig: caller?.orig, email: body.email, note: body.note });
+          },
+        }),
+        route({ method: 'POST', path: '/items', auth: 'publik', handle: () => publikOk({ list: true }) }),
+      ],
+      {
+        secrets: async () => ({
+          signatureKeys: { 'demarches.example.org': KEY, 'autre.example.org': KEY_B },
+          defaultSignatureKey: undefined,
+          adminTokens: [],
+        }),
+        nonceRepository: nonces,
+        clock: () => now,
+      },
+    );
+  }
+  const answer = (itemId: string, query: string, body: unknown, routeKey = 'POST /items/{itemId}/answers') =>
+    httpEvent({ method: 'POST', path: `/items/${itemId}/answers`, routeKey, rawQueryString: query, body, pathParameters: { itemId } });
+
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('serves two callers in sequence, each with its own key, parameters and body; a key is never taken for the other caller', async () => {
+    const api = twoCallersApi();
+    const first = await call(api, answer('item-1', signed('', 'a-1'), { email: 'une@exemple.fr', note: 'première' }));
+    const second = await call(
+      api,
+      answer('item-2', signQuery('', KEY_B, { timestamp: now, nonce: 'b-1', orig: 'autre.example.org' }), { email: 'deux@exemple.fr', note: 'seconde' }),
+    );
+    expect(first).toMatchObject({ status: 200, body: { err: 0, data: { id: 'item-1', orig: 'demarches.example.org', email: 'une@exemple.fr', note: 'première' } } });
+    expect(second).toMatchObject({ status: 200, body: { err: 0, data: { id: 'item-2', orig: 'autre.example.org', email: 'deux@exemple.fr', note: 'seconde' } } });
+    // The first caller's key, used just before, does not sign for the second caller.
+    const forged = await call(api, answer('item-3', signQuery('', KEY, { timestamp: now, nonce: 'c-1', orig: 'autre.example.org' }), { email: 'x@exemple.fr', note: 'x' }));
+    expect(forged.status).toBe(403);
+    expect(forged.body.err_class).toBe('access-denied');
+    // Nor the other way round, right after the second caller's key was used.
+    const forged2 = await call(api, answer('item-4', signQuery('', KEY_B, { timestamp: now, nonce: 'c-2', orig: 'demarches.example.org' }), { email: 'y@exemple.fr', note: 'y' }));
+    expect(forged2.status).toBe(403);
+    expect(seen).toEqual([
+      { orig: 'demarches.example.org', id: 'item-1', email: 'une@exemple.fr' },
+      { orig: 'autre.example.org', id: 'item-2', email: 'deux@exemple.fr' },
+    ]);
+  });
+
+  it('runs the route API Gateway names, and leaves any other event to the router', async () => {
+    const api = twoCallersApi();
+    // The gateway's route key and path parameters: the route at once.
+    expect((await call(api, answer('item-1', signed(), { email: 'a@exemple.fr', note: 'a' }))).body.data.id).toBe('item-1');
+    // `$default` (or any key that is not one of ours): the router matches the path.
+    expect((await call(api, answer('item-2', signed(), { email: 'b@exemple.fr', note: 'b' }, '$default'))).body.data.id).toBe('item-2');
+    // A templated route key without path parameters: the router matches the path and supplies them.
+    const bare = httpEvent({ method: 'POST', path: '/items/item-3/answers', routeKey: 'POST /items/{itemId}/answers', rawQueryString: signed(), body: { email: 'c@exemple.fr', note: 'c' } });
+    expect((await call(api, bare)).body.data.id).toBe('item-3');
+    // A route key whose method is not the request's: the router decides (here, no route: 404).
+    const wrongMethod = httpEvent({ method: 'PUT', path: '/items/item-4/answers', routeKey: 'POST /items/{itemId}/answers', rawQueryString: signed(), pathParameters: { itemId: 'item-4' } });
+    expect((await call(api, wrongMethod)).status).toBe(404);
+    // A static route by its key.
+    expect((await call(api, httpEvent({ method: 'POST', path: '/items', rawQueryString: signed() }))).body.data).toEqual({ list: true });
+    expect(seen.map((s) => s.id)).toEqual(['item-1', 'item-2', 'item-3']);
+  });
+
+  it('still refuses a display_id in a POST answer, and answers a POST whose values only mention it', async () => {
+    const api = httpApi(
+      [
+        route({ method: 'POST', path: '/mention', auth: 'publik', handle: () => publikOk({ note: 'display_id', display: 'id' }) }),
+        route({ method: 'POST', path: '/nested', auth: 'publik', handle: () => publikOk({ display_id: '12-3' }) }),
+      ],
+      { secrets: async () => ({ signatureKeys: { 'demarches.example.org': KEY }, defaultSignatureKey: undefined, adminTokens: [] }), nonceRepository: nonces, clock: () => now },
+    );
+    const mention = await call(api, httpEvent({ method: 'POST', path: '/mention', rawQueryString: signed() }));
+    expect(mention).toMatchObject({ status: 200, body: { err: 0, data: { note: 'display_id' } } });
+    const nested = await call(api, httpEvent({ method: 'POST', path: '/nested', rawQueryString: signed() }));
+    expect(nested.status).toBe(500);
+    expect(nested.body.err_class).toBe('internal-error');
+  });
+});

@@ -382,6 +382,28 @@ describe('hardening: unsafe characters and bounded lists', () => {
     expect(zText().safeParse('\u200b\u202e').success).toBe(false);
   });
 
+  it('cleans printable ASCII by its shortcut exactly as the full rule does, and counts a bound in code points', async () => {
+    const { cleanText, stripUnsafeCharacters, zText } = await import('#shared/publik/coerce.ts');
+    const full = (text: string) => stripUnsafeCharacters(text).normalize('NFC').trim();
+    const pieces = [' ', '  ', 'a', 'Z', '0', '~', '@', '.', '\u007f', '\u0000', '\t', '\n', '\r', '\r\n', '\u001f', '\u0080',
+      '\u00a0', 'é', 'e\u0301', '\u200b', '\u2028', '\ufeff', '😀', '\ud800'];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let asciiOnly = 0;
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      for (let k = 1 + Math.floor(next() * 8); k > 0; k--) text += pieces[Math.floor(next() * (n % 2 === 0 ? 8 : pieces.length))];
+      if (/^[\x20-\x7e]*$/.test(text)) asciiOnly++;
+      expect(cleanText(text), JSON.stringify(text)).toBe(full(text));
+    }
+    expect(asciiOnly).toBeGreaterThan(500);
+    // A bound of 3 characters: 3 emoji (6 UTF-16 units) pass, 4 do not; 3 ASCII pass, 4 do not.
+    expect(zText({ max: 3 }).parse('😀😀😀')).toBe('😀😀😀');
+    expect(zText({ max: 3 }).safeParse('😀😀😀😀').success).toBe(false);
+    expect(zText({ max: 3 }).parse('abc')).toBe('abc');
+    expect(zText({ max: 3 }).safeParse('abcd').error?.issues[0]?.message).toBe('Texte trop long (3 caractères au plus).');
+  });
+
   it('refuses lists longer than their bound with a French message', async () => {
     const { zList } = await import('#shared/publik/coerce.ts');
     const result = zList(z.string(), { max: 3 }).safeParse('a,b,c,d');

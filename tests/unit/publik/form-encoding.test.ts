@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import vectors from '#tests/fixtures/publik-signature-vectors.json' with { type: 'json' };
-import { buildQuery, formDecode, formEncode, parseQuery, urlQuote } from '#shared/publik/form-encoding.ts';
+import { buildQuery, formDecode, formDecodeBytewise, formEncode, parseQuery, urlQuote } from '#shared/publik/form-encoding.ts';
 
 const vector3 = vectors[2]!;
 
@@ -57,6 +57,32 @@ describe('buildQuery', () => {
 });
 
 describe('formDecode', () => {
+  it('gives what the byte-by-byte decoding gives, whichever path decodes (valid, malformed, invalid UTF-8, surrogates)', () => {
+    // The fast path (decodeURIComponent) must never change an answer: 3,000 mixes of well-formed
+    // and broken sequences, each compared with the Python-like byte decoder.
+    const pieces = ['a', 'Z', '~', ' ', '+', 'é', '\uD800', '\uDC00', '😀', '%', '%2', '%G1', '%41', '%2B', '%25', '%3A', '%C3', '%A9',
+      '%C3%A9', '%e2%82%ac', '%E2%82', '%F0%9F%98%80', '%F0%9F%98', '%ED%A0%80', '%ED%B0%80', '%C0%AF', '%E0%80%AF', '%FF', '%80',
+      '%EF%BB%BF', '%EF%BF%BE', '%F4%90%80%80', '%00', '%0A'];
+    let seed = 21;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const seen = { fast: 0, slow: 0 };
+    for (let n = 0; n < 3000; n++) {
+      let value = '';
+      for (let k = 1 + Math.floor(next() * 6); k > 0; k--) value += pieces[Math.floor(next() * pieces.length)];
+      const expected = formDecodeBytewise(value.replace(/\+/g, ' '));
+      expect(formDecode(value), JSON.stringify(value)).toBe(expected);
+      try {
+        decodeURIComponent(value.replace(/\+/g, ' '));
+        seen.fast++;
+      } catch {
+        seen.slow++;
+      }
+    }
+    // Both paths were exercised.
+    expect(seen.fast).toBeGreaterThan(300);
+    expect(seen.slow).toBeGreaterThan(300);
+  });
+
   it('decodes + as space and %XX as UTF-8', () => {
     expect(formDecode('%C3%89lodie+M%C3%BCller+%26+Co')).toBe('Élodie Müller & Co');
     expect(formDecode('jean.dupont%2Bclub%40example.org')).toBe('jean.dupont+club@example.org');

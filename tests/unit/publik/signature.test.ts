@@ -172,6 +172,54 @@ describe('verifyQuery on the vectors', () => {
   });
 });
 
+describe('verifyQuery with the keys imported once per container', () => {
+  const now = new Date('2026-12-08T02:00:00Z');
+  const sign = (key: string, nonce: string, orig = 'demarches.example.org', algo: 'sha256' | 'sha1' | 'sha512' = 'sha256') =>
+    signQuery('id=12', key, { timestamp: now, nonce, orig, algo });
+  const reason = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof SignatureError ? error.reason : 'other';
+    }
+    return 'accepted';
+  };
+
+  it('still rejects a call signed with another key once the right key has been used', () => {
+    const keys = { 'demarches.example.org': 'cle-a', 'autre.example.org': 'cle-b' };
+    expect(verifyQuery(sign('cle-a', 'n1'), { keys, now }).nonce).toBe('n1');
+    expect(reason(() => verifyQuery(sign('cle-b', 'n2'), { keys, now }))).toBe('bad-signature');
+    expect(reason(() => verifyQuery(sign('cle-a', 'n3', 'autre.example.org'), { keys, now }))).toBe('bad-signature');
+    expect(verifyQuery(sign('cle-b', 'n4', 'autre.example.org'), { keys, now }).orig).toBe('autre.example.org');
+    // The same key under each algorithm: each MAC is its own.
+    for (const algo of ['sha1', 'sha512', 'sha256'] as const) {
+      const query = sign('cle-a', `n-${algo}`, 'demarches.example.org', algo);
+      expect(verifyQuery(query, { keys, now }).algo).toBe(algo);
+      const swapped = query.replace(`algo=${algo}`, `algo=${algo === 'sha1' ? 'sha256' : 'sha1'}`);
+      expect(reason(() => verifyQuery(swapped, { keys, now }))).toBe('bad-signature');
+    }
+  });
+
+  it('follows a key changed in the secrets: the new one is accepted, the old one refused', () => {
+    const query = sign('ancienne-cle', 'n5');
+    expect(verifyQuery(query, { keys: { 'demarches.example.org': 'ancienne-cle' }, now }).nonce).toBe('n5');
+    expect(reason(() => verifyQuery(query, { keys: { 'demarches.example.org': 'nouvelle-cle' }, now }))).toBe('bad-signature');
+    expect(verifyQuery(sign('nouvelle-cle', 'n6'), { keys: { 'demarches.example.org': 'nouvelle-cle' }, now }).nonce).toBe('n6');
+  });
+
+  it('agrees with an HMAC computed from the key bytes, after more keys than the cache holds', () => {
+    for (let i = 0; i < 150; i++) {
+      const key = `cle-${i}-é`;
+      const query = sign(key, `m${i}`);
+      const signed = query.slice(0, query.lastIndexOf(MARKER));
+      const mac = createHmac('sha256', Buffer.from(key, 'utf8')).update(signed, 'utf8').digest('base64');
+      expect(decodeURIComponent(query.slice(query.lastIndexOf(MARKER) + MARKER.length))).toBe(mac);
+      expect(verifyQuery(query, { keys: { 'demarches.example.org': key }, now }).nonce).toBe(`m${i}`);
+      if (i > 0) expect(reason(() => verifyQuery(query, { keys: { 'demarches.example.org': `cle-${i - 1}-é` }, now }))).toBe('bad-signature');
+    }
+  });
+});
+
 describe('verifyQuery time window', () => {
   const at = (seconds: number) => new Date(VECTOR_TIME.getTime() + seconds * 1000);
 
