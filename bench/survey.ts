@@ -12,7 +12,9 @@
 //    Figure: responses/s ÷ PutItem/s (goal ≥ 0.5).
 //    Then (issue 21, as `vote`) the handler alone: the same answers given straight to the
 //    http-surveys handler (events built here, no caller, no gateway) against the answer's own
-//    TransactWriteItems, at concurrency 1, 16 and 64 in alternating rounds; handler Node CPU
+//    TransactWriteItems item for item (response, markers, the counter shard under the survey's
+//    version stamp, the free text when there is one, the ConditionCheck of the respondent's email
+//    marker, the nonce), at concurrency 1, 16 and 64 in alternating rounds; handler Node CPU
 //    per answer; BENCH_CPU_PROF profiles 600 answers alone (`survey-handler-….cpuprofile`).
 //    BENCH_SURVEY_PHASE=handler runs only that phase (~1.5 min).
 // 2. Results: `GET /admin/surveys/{id}/results` on a survey holding 100 responses and on one
@@ -23,7 +25,7 @@ import os from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
-import { counterDeltaItem, counterShardKey, DEFAULT_SHARDS } from '#shared/adapters/dynamodb/counters.ts';
+import { counterDeltaItem, counterShardKey, DEFAULT_SHARDS, guardedDeltaItem, stampGuard } from '#shared/adapters/dynamodb/counters.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { dayKey } from '#shared/domain/meetings/items.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
@@ -278,8 +280,12 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
       return undefined;
     };
 
-    // For the record, where the time goes: the answer's transaction alone (response, two
-    // markers, counter shard, nonce; no HTTP, no read, no handler), same DynamoDB Local.
+    // The floor: the answer's own transaction alone, item for item (no HTTP, no read, no
+    // handler), same DynamoDB Local: the response, the two markers, the counter shard under the
+    // survey's version stamp, the free text when the answer has one (a quarter of them), the
+    // ConditionCheck of the respondent's email marker (registration id and version) and the
+    // nonce. Before 2026-12-08 03:00 UTC the floor left out the text Put (a bench defect) and the
+    // stamp and ConditionCheck (which replaced the answer's read, issue 21).
     const { responseTallies } = await import('#shared/domain/surveys/statistics.ts');
     const answersSurveyDef = (await admin(rt, 'PUT', `/admin/surveys/${answersSurvey}`, { meeting_id: answersMeeting, title: `Banc d’essai ${answersSurvey}`, ...window, questions: QUESTIONS })).json.data as Survey;
     let txSeq = 0;
@@ -295,7 +301,22 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
             put({ ...surveyKeys.response(`tx-${runTag}`, id), type: 'survey-response', response: { id, answers, mode: 'onsite', profile: 'expert' } }),
             put({ ...surveyKeys.participation(`tx-${runTag}`, `p${i}`), type: 'survey-participation' }),
             put({ ...surveyKeys.replay(`tx-${runTag}`, `f${i}`), type: 'survey-form' }),
-            counterDeltaItem(tableName, surveyKeys.counterSet(`tx-${runTag}`), responseTallies(answersSurveyDef, answers, { mode: 'onsite', profile: 'expert' })),
+            guardedDeltaItem(
+              counterDeltaItem(tableName, surveyKeys.counterSet(`tx-${runTag}`), responseTallies(answersSurveyDef, answers, { mode: 'onsite', profile: 'expert' })),
+              stampGuard('survey_version', answersSurveyDef.version),
+            ),
+            ...(typeof answers['remarques'] === 'string'
+              ? [put({ ...surveyKeys.text(`tx-${runTag}`, 'remarques', randomBytes(16).toString('hex')), type: 'survey-text', text: answers['remarques'] })]
+              : []),
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: registrationKeys.email(answersMeeting, `personne${i % people}-${runTag}@bench.example.org`),
+                ConditionExpression: '#id = :id AND #rv = :rv',
+                ExpressionAttributeNames: { '#id': 'registration_id', '#rv': 'registration_version' },
+                ExpressionAttributeValues: { ':id': `rbench${runTag}${String(i % people).padStart(8, '0')}`, ':rv': 1 },
+              },
+            },
             put({ pk: `NONCE#bench#${runTag}#${i}`, expiresAt: Math.floor(Date.now() / 1000) + 300 }, rt.tables.NonceTable),
           ],
         }),
