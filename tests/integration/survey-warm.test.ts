@@ -19,6 +19,7 @@ import { DynamoSurveyRepository } from '#shared/adapters/dynamodb/survey-reposit
 import { MeetingService } from '#shared/domain/meetings/service.ts';
 import { PeopleService } from '#shared/domain/people/service.ts';
 import { RegistrationRequestSchema } from '#shared/domain/registrations/schema.ts';
+import { DeskService } from '#shared/domain/registrations/desk.ts';
 import { RegistrationService } from '#shared/domain/registrations/service.ts';
 import { AnswerBodySchema, SurveyInputSchema } from '#shared/domain/surveys/schema.ts';
 import { ANSWER_WARM_TTL_MS, SurveyService } from '#shared/domain/surveys/service.ts';
@@ -200,6 +201,49 @@ describe('calls per answer', () => {
     expect(await outcome(lambda.surveys.answer(surveyId, answerBody(email(PEOPLE)), answeredAt))).toBe('accepted');
     expect(lambda.ops).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
     expect(await stored(surveyId)).toEqual({ counted: 3, responses: 3 });
+  });
+});
+
+describe('review of 2026-12-08: check-in undone, badges printed, views forgotten', () => {
+  it('a check-in undone at the desk: a checked-in survey refuses the answer, warm or read (the marker loses the check-in too)', async () => {
+    const surveyId = await newSurvey({ eligibility: 'checked-in' });
+    const day = '2027-06-07';
+    const ids = (await Promise.all([10, 11, 12, 13].map((i) => registrationRepository.findIdByEmail(meetingId, email(i))))) as string[];
+    for (const id of ids) await registrations.checkIn(id, day, new Date('2027-06-07T08:00:00Z'));
+    const lambda = await warmInstance(surveyId, 10, 11); // its views hold 12 and 13 checked in
+    const desk = new DeskService({ meetings, store: registrationRepository });
+    expect((await desk.undoCheckIn(ids[2] as string, day)).removed).toBe(true);
+    expect(await outcome(lambda.surveys.answer(surveyId, answerBody(email(12)), answeredAt))).toBe('not-eligible');
+    expect((await desk.undoCheckIn(ids[3] as string, day)).removed).toBe(true);
+    expect(await outcome(instance().surveys.answer(surveyId, answerBody(email(13)), answeredAt))).toBe('not-eligible');
+    expect(await stored(surveyId)).toEqual({ counted: 2, responses: 2 });
+  });
+
+  it('badges printed before the views were loaded (the registration’s version moved, not its marker’s): still one TransactWriteItems', async () => {
+    const surveyId = await newSurvey();
+    const id = (await registrationRepository.findIdByEmail(meetingId, email(16))) as string;
+    const reg = (await registrationRepository.findById(id))!;
+    await registrationRepository.setCheckinTokens([
+      { registration: reg, next: { generation: (reg.checkin_token?.generation ?? 0) + 1, hash: randomBytes(16).toString('hex') } },
+    ]);
+    const lambda = await warmInstance(surveyId, 14, 15);
+    expect(await outcome(lambda.surveys.answer(surveyId, answerBody(email(16)), answeredAt))).toBe('accepted');
+    expect(lambda.ops).toEqual(['TransactWriteCommand']);
+    expect(await stored(surveyId)).toEqual({ counted: 3, responses: 3 });
+  });
+
+  it('a meeting’s views are forgotten once ANSWER_WARM_TTL_MS has passed, at the instance’s next answer to any survey', async () => {
+    const surveyId = await newSurvey();
+    const lambda = await warmInstance(surveyId, 17, 18);
+    expect(lambda.surveys.heldViews()).toEqual([meetingId]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + ANSWER_WARM_TTL_MS + 1_000);
+      await expect(lambda.surveys.answer(`unknown-${suffix}`, answerBody(email(19)), answeredAt)).rejects.toThrow();
+      expect(lambda.surveys.heldViews()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -496,7 +496,11 @@ export class DynamoRegistrationRepository implements RegistrationRepository, Wai
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return RegistrationSchema.parse(out.Attributes?.registration);
+      const registration = RegistrationSchema.parse(out.Attributes?.registration);
+      // The email marker's eligibility view loses the check-in too: a `checked-in` survey must
+      // not take an answer on an undone check-in (the marker is what an answer reads).
+      await this.refreshEmailMarker(registration);
+      return registration;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
       throw error;

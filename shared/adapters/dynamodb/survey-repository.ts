@@ -228,9 +228,12 @@ export class DynamoSurveyRepository implements SurveyRepository {
       });
     }
     if (write.respondent) {
-      // Eligibility at the write: the email marker still names the registration version the
-      // answer was decided on (a cancellation, an erasure, any change of the registration moves
-      // or deletes it).
+      // Eligibility at the write: the email marker names the registration and no later version
+      // than the one the answer was decided on. Every change of what eligibility reads writes
+      // the marker with the registration's new version (create, update, promotion, move: in
+      // their transaction; check-in and its undo: right after), and a cancellation or an
+      // erasure deletes it; printing badges moves the registration's version only, not the
+      // marker's, and must not refuse every warm answer of a badge holder: hence `<=`.
       const r = write.respondent;
       items.push({
         tag: 'respondent',
@@ -238,7 +241,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
           ConditionCheck: {
             TableName: this.tableName,
             Key: registrationKeys.email(r.meetingId, r.email),
-            ConditionExpression: '#id = :id AND #rv = :rv',
+            ConditionExpression: '#id = :id AND #rv <= :rv',
             ExpressionAttributeNames: { '#id': 'registration_id', '#rv': 'registration_version' },
             ExpressionAttributeValues: { ':id': r.registrationId, ':rv': r.registrationVersion },
           },

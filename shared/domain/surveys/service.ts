@@ -128,6 +128,7 @@ export class SurveyService {
 
   async answer(surveyId: string, body: AnswerBody, now: Date, nonce?: CallNonce): Promise<AnswerOutcome> {
     const { store } = this.deps;
+    this.forgetExpired(Date.now());
     const key = await this.deps.participationKey();
     const hashes = { participation: participationHash(key, surveyId, body.email), replay: replayHash(key, surveyId, body.form_uuid) };
     let answeredSeen = false;
@@ -257,6 +258,27 @@ export class SurveyService {
     );
     this.meetingViews.set(meetingId, { lastAnswerAt: t, views, until: t + ANSWER_WARM_TTL_MS });
     return views;
+  }
+
+  /**
+   * Drops what outlived ANSWER_WARM_TTL_MS: surveys, the meetings' eligibility views (personal
+   * data: never kept longer, even on an instance that stops answering for that meeting) and
+   * the meetings not answered for since.
+   */
+  private forgetExpired(t: number): void {
+    for (const [id, entry] of this.remembered) if (entry.until <= t) this.remembered.delete(id);
+    for (const [id, meeting] of this.meetingViews) {
+      if (meeting.views && (meeting.until ?? 0) <= t) {
+        delete meeting.views;
+        delete meeting.until;
+      }
+      if (!meeting.views && t - meeting.lastAnswerAt > ANSWER_WARM_TTL_MS) this.meetingViews.delete(id);
+    }
+  }
+
+  /** Meetings whose eligibility views this instance holds now (for tests). */
+  heldViews(): string[] {
+    return [...this.meetingViews].filter(([, m]) => m.views !== undefined).map(([id]) => id);
   }
 
   /** The view of one person turned out stale (the transaction said): read it from now on. */
