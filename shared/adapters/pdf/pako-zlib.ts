@@ -16,7 +16,9 @@ function zlibOptions(options: Options | undefined): ZlibOptions {
   return options.level === undefined ? {} : { level: options.level };
 }
 
-const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+// A copy at offset 0: fontkit reads `new DataView(data.buffer)` and ignores the view's offset,
+// and zlib's sync output is not promised to start its buffer.
+const bytes = (b: Buffer): Uint8Array => (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : Uint8Array.from(b));
 
 export function deflate(input: Uint8Array | ArrayBuffer, options?: Options): Uint8Array {
   return bytes(deflateSync(input, zlibOptions(options)));

@@ -10,7 +10,7 @@
 import { decideAgain, jitterDelay, jitterWait, StaleReadError, type RetryPolicy } from '#shared/domain/conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import { ReplayedCallError, type CallNonce } from '#shared/domain/call-nonce.ts';
-import { ConflictError, InvalidRequestError, NotFoundError, RefusalError } from '#shared/errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError, RefusalError, ServiceBusyError } from '#shared/errors.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { ReminderSchedule } from '#shared/domain/reminders/ports.ts';
 import { participationHash, replayHash } from './anonymity.ts';
@@ -67,6 +67,9 @@ export interface AnswerOutcome {
 
 export const newResponseId = () => randomBytes(16).toString('hex');
 
+/** Attempts of a survey save against answers conflicting on its counter shards (jittered pauses between). */
+const SAVE_ATTEMPTS = 8;
+
 export class SurveyService {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -114,11 +117,14 @@ export class SurveyService {
         return { created: !before, survey: after };
       } catch (error) {
         if (!(error instanceof StaleReadError)) throw error;
-        const again = attempt < 4 ? await store.findSurveyState(surveyId) : undefined;
+        const again = await store.findSurveyState(surveyId);
         // Only a response froze it meanwhile, or a transaction conflicted (same version): decide again.
         if (!again || !state || again.survey.version !== state.survey.version) {
           throw new ConflictError('survey-changed', 'L’enquête a été modifiée en même temps par une autre requête : relisez-la puis réessayez.');
         }
+        // Nobody else saved it: answers kept conflicting on the counter shards (a room answering
+        // at once). Busy (503, nothing saved), not "changed by another request".
+        if (attempt >= SAVE_ATTEMPTS) throw new ServiceBusyError();
         // Nothing moved (a transaction on a counter shard conflicted): after a pause.
         if (again.frozen === state.frozen) await this.sleep(jitterDelay(this.retry, attempt));
         state = again;

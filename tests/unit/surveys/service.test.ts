@@ -206,6 +206,19 @@ describe('answering a survey', () => {
     expect((await store.findSurvey('club-12-avis'))?.title).toBe('Votre avis (2)');
   });
 
+  it('a PUT whose save keeps conflicting on the counter shards (nothing changed) answers busy (503), not survey-changed', async () => {
+    const { store, service } = await setUp();
+    let tries = 0;
+    store.saveSurvey = async () => {
+      tries++;
+      throw new StaleReadError('transaction refused (conflict)');
+    };
+    const input = SurveyInputSchema.parse({ ...surveyInput(), previous_survey_id: undefined, title: 'Votre avis (3)' });
+    await expect(service.putSurvey('club-12-avis', input, now)).rejects.toMatchObject({ statusCode: 503, code: 'service-busy' });
+    expect(tries).toBe(8);
+    expect((await store.findSurvey('club-12-avis'))?.title).not.toBe('Votre avis (3)');
+  });
+
   it('reschedules the invitations after each PUT is written, and not after a refused one', async () => {
     const store = new FakeStore();
     const calls: Array<[string, string, string, boolean]> = [];
