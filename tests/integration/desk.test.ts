@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
+import { registrationKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
 import { DynamoRegistrationRepository } from '#shared/adapters/dynamodb/registration-repository.ts';
 import { StaleReadError } from '#shared/domain/conflicts.ts';
@@ -75,13 +77,44 @@ describe('desk over DynamoDB Local', () => {
     await expect(desk.search(meetingId, {}, other, 1)).rejects.toMatchObject({ statusCode: 400, details: { errors: [{ path: 'cursor' }] } });
   });
 
+  it('a check-in and its undo write the email marker in the same transaction: a failed marker write leaves nothing written', async () => {
+    // A request writing the email marker fails before it is sent (a fault DynamoDB Local cannot
+    // produce). With the marker refreshed by a second write, the check-in stayed and the marker
+    // (what a `checked-in` survey reads) disagreed with it.
+    const faulty = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        const reads = ['GetCommand', 'BatchGetCommand', 'QueryCommand'];
+        if (!reads.includes(context.commandName ?? '') && JSON.stringify(args.input).includes('EMAIL#')) throw new Error('injected: marker write failed');
+        return next(args);
+      },
+      { step: 'initialize', name: 'failMarkerWrites' },
+    );
+    const faultyStore = new DynamoRegistrationRepository(faulty, dataTable, meetingRepository, `desk-nonces-${suffix}`);
+    const id = ids[1] as string;
+    const read = (await store.findById(id))!;
+    expect(read.checked_in[DAY]).toBeUndefined();
+    await expect(faultyStore.setCheckIn(read, DAY, now.toISOString())).rejects.toThrow('injected');
+    expect(await store.findById(id)).toEqual(read);
+    const checked = await store.setCheckIn(read, DAY, now.toISOString());
+    expect(await store.findById(id)).toEqual(checked);
+    await expect(faultyStore.clearCheckIn(checked, DAY)).rejects.toThrow('injected');
+    expect((await store.findById(id))?.checked_in[DAY]).toBe(now.toISOString());
+    // Both writes, together: the marker's view follows the registration.
+    const undone = await store.clearCheckIn(checked, DAY);
+    const marker = await ddb.send(new GetCommand({ TableName: dataTable, Key: registrationKeys.email(meetingId, read.email), ConsistentRead: true }));
+    expect(marker.Item?.['registration_version']).toBe(undone.version);
+    expect(marker.Item?.['eligibility']?.checked_in).toEqual({});
+    faulty.destroy();
+  });
+
   it('undoes a check-in only on the version it read', async () => {
     const id = ids[0] as string;
     await registrations.checkIn(id, DAY, now);
     const read = await store.findById(id);
     // Someone else changes the registration meanwhile (a second check-in day, a promotion…).
-    await store.setCheckIn(id, '2026-06-08', now.toISOString(), read?.version as number);
-    await expect(store.clearCheckIn(id, DAY, read?.version as number)).rejects.toBeInstanceOf(StaleReadError);
+    await store.setCheckIn(read!, '2026-06-08', now.toISOString());
+    await expect(store.clearCheckIn(read!, DAY)).rejects.toBeInstanceOf(StaleReadError);
     expect((await store.findById(id))?.checked_in[DAY]).toBeDefined();
     // The use case reads again and succeeds.
     expect(await desk.undoCheckIn(id, DAY)).toMatchObject({ removed: true });

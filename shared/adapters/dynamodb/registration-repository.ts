@@ -1,12 +1,5 @@
 import { FormTakenError, StaleReadError } from '#shared/domain/conflicts.ts';
-import {
-  ConditionalCheckFailedException,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '#shared/adapters/aws/sdk.ts';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '#shared/adapters/aws/sdk.ts';
 import * as z from 'zod';
 import { InvalidRequestError } from '#shared/errors.ts';
 import type { CapacityItem } from '#shared/domain/meetings/items.ts';
@@ -368,30 +361,6 @@ export class DynamoRegistrationRepository implements RegistrationRepository, Wai
   }
 
   /**
-   * After a check-in (a single UpdateItem, not a transaction): the email marker's view gets the
-   * check-in too, unless a later version of the registration already wrote it. Should this write
-   * be lost, an answer to a `checked-in` survey finds no check-in in the view and reads the
-   * registration itself (survey-repository.ts): one more read, never a wrong refusal.
-   */
-  private async refreshEmailMarker(reg: Registration): Promise<void> {
-    if (reg.state !== 'active') return;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: registrationKeys.email(reg.meeting_id, reg.email),
-          UpdateExpression: 'SET #view = :view, #rv = :v',
-          ConditionExpression: '#id = :id AND #rv < :v',
-          ExpressionAttributeNames: { '#view': 'eligibility', '#rv': 'registration_version', '#id': 'registration_id' },
-          ExpressionAttributeValues: { ':view': eligibilityView(reg), ':v': reg.version, ':id': reg.id },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  /**
    * One page of a meeting's registrations (gsi1, in order of arrival): id, state, meeting and
    * check-ins only. The pager of the meeting reminder and survey invitation sources.
    */
@@ -457,54 +426,47 @@ export class DynamoRegistrationRepository implements RegistrationRepository, Wai
     }
   }
 
-  async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: registrationKeys.registration(registrationId),
-          // The version moves too: a writer holding an older copy (a promotion, a modification)
-          // then fails its version condition and re-reads, instead of erasing the check-in.
-          UpdateExpression:
-            'SET #reg.#checked.#day = if_not_exists(#reg.#checked.#day, :at), #version = #version + :one, #reg.#version = #reg.#version + :one',
-          // Decided on the registration as read: cancelled or moved meanwhile, it is checked again.
-          ConditionExpression: '#version = :v',
-          ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
-          ExpressionAttributeValues: { ':at': at, ':one': 1, ':v': expectedVersion },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const registration = RegistrationSchema.parse(out.Attributes?.registration);
-      await this.refreshEmailMarker(registration);
-      return registration;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
-      throw error;
-    }
+  /**
+   * The day's first check-in, and the email marker's eligibility view with it, in one
+   * transaction: a `checked-in` survey reads the marker, which can then never disagree with the
+   * registration (no second write to lose). Decided on the registration as read (`#version`).
+   */
+  async setCheckIn(reg: Registration, day: string, at: string): Promise<Registration> {
+    const next: Registration = { ...reg, checked_in: { ...reg.checked_in, [day]: reg.checked_in[day] ?? at }, version: reg.version + 1 };
+    // The version moves too: a writer holding an older copy (a promotion, a modification) then
+    // fails its version condition and re-reads, instead of erasing the check-in.
+    await this.checkInWrite(reg, next, 'SET #reg.#checked.#day = if_not_exists(#reg.#checked.#day, :at), #version = #version + :one, #reg.#version = #reg.#version + :one', { ':at': at }, day);
+    return next;
   }
 
-  async clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: registrationKeys.registration(registrationId),
-          UpdateExpression: 'REMOVE #reg.#checked.#day SET #version = #version + :one, #reg.#version = #reg.#version + :one',
-          ConditionExpression: '#version = :v',
-          ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
-          ExpressionAttributeValues: { ':one': 1, ':v': expectedVersion },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const registration = RegistrationSchema.parse(out.Attributes?.registration);
-      // The email marker's eligibility view loses the check-in too: a `checked-in` survey must
-      // not take an answer on an undone check-in (the marker is what an answer reads).
-      await this.refreshEmailMarker(registration);
-      return registration;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleReadError();
-      throw error;
-    }
+  /** Removes the day's check-in (a tick made by mistake), the marker's view with it, in one transaction. */
+  async clearCheckIn(reg: Registration, day: string): Promise<Registration> {
+    const checkedIn = { ...reg.checked_in };
+    delete checkedIn[day];
+    const next: Registration = { ...reg, checked_in: checkedIn, version: reg.version + 1 };
+    await this.checkInWrite(reg, next, 'REMOVE #reg.#checked.#day SET #version = #version + :one, #reg.#version = #reg.#version + :one', {}, day);
+    return next;
+  }
+
+  private async checkInWrite(reg: Registration, next: Registration, update: string, values: Record<string, unknown>, day: string): Promise<void> {
+    await this.transact([
+      {
+        tag: 'registration',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: registrationKeys.registration(reg.id),
+            UpdateExpression: update,
+            // Decided on the registration as read: cancelled or moved meanwhile, it is checked again.
+            ConditionExpression: '#version = :v',
+            ExpressionAttributeNames: { '#reg': 'registration', '#checked': 'checked_in', '#day': day, '#version': 'version' },
+            ExpressionAttributeValues: { ...values, ':one': 1, ':v': reg.version },
+          },
+        },
+      },
+      // Only an active registration holds its marker (a cancellation deleted it).
+      ...(next.state === 'active' ? [this.putEmailMarker(next, false)] : []),
+    ]);
   }
 
   async clearOutbox(notification: Notification): Promise<void> {

@@ -166,9 +166,10 @@ export class DynamoSurveyRepository implements SurveyRepository {
     const pointer = hint === survey.meeting_id ? found.get(itemKey(emailKey)) : await this.get(emailKey);
     if (!pointer) return context;
     const marker = MarkerViewSchema.parse(pointer);
-    // The marker's view is written with every change of the registration but a check-in, which
-    // refreshes it right after (registration-repository.ts `setCheckIn`): a view that would
-    // refuse is checked on the registration itself, as is a marker written before the view.
+    // The marker's view is written with every change of what eligibility reads, in the same
+    // transaction (check-ins and their undo too since 2026-12-08; badge prints change nothing of
+    // it): a view that would refuse is still checked on the registration itself, as is a marker
+    // written before the view (or by older code, which refreshed a check-in's marker after).
     const view = marker.eligibility;
     if (view && view.state === 'active' && (survey.eligibility === 'registered' || Object.keys(view.checked_in).length > 0)) {
       context.registration = withoutUndefined(view);
@@ -231,7 +232,7 @@ export class DynamoSurveyRepository implements SurveyRepository {
       // Eligibility at the write: the email marker names the registration and no later version
       // than the one the answer was decided on. Every change of what eligibility reads writes
       // the marker with the registration's new version (create, update, promotion, move: in
-      // their transaction; check-in and its undo: right after), and a cancellation or an
+      // their transaction, check-in and its undo included), and a cancellation or an
       // erasure deletes it; printing badges moves the registration's version only, not the
       // marker's, and must not refuse every warm answer of a badge holder: hence `<=`.
       const r = write.respondent;

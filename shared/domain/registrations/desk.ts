@@ -97,7 +97,7 @@ export class DeskService {
       const meeting = await this.meeting(reg.meeting_id);
       if (!meeting.days.some((d) => d.date === day)) throw dayIssue(meeting, day);
       if (reg.checked_in[day] === undefined) return { removed: false, checkedIn: reg.checked_in };
-      const next = await this.deps.store.clearCheckIn(reg.id, day, reg.version);
+      const next = await this.deps.store.clearCheckIn(reg, day);
       this.logger.info('check-in undone', { registrationId: reg.id, day });
       return { removed: true, checkedIn: next.checked_in };
     });

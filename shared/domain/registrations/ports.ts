@@ -100,10 +100,10 @@ export interface RegistrationRepository {
    * in one transaction per batch. StaleReadError when a registration moved meanwhile.
    */
   setCheckinTokens(changes: CheckinTokenChange[]): Promise<void>;
-  /** Records the first check-in of the day; StaleReadError when the version moved. */
-  setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration>;
+  /** Records the first check-in of the day (decided on `registration` as read); StaleReadError when the version moved. */
+  setCheckIn(registration: Registration, day: string, at: string): Promise<Registration>;
   /** Removes the check-in of a day (a tick made by mistake); StaleReadError when the version moved. */
-  clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration>;
+  clearCheckIn(registration: Registration, day: string): Promise<Registration>;
   /**
    * One page of a meeting's whole registrations, in order of arrival, each with the cursor that
    * goes on right after it (the console's search stops mid-page).

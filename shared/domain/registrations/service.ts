@@ -185,7 +185,7 @@ export class RegistrationService {
       assertCanCheckIn(await this.meeting(reg.meeting_id), reg, day);
       const previous = reg.checked_in[day];
       if (previous) return { registration: reg, checkedInAt: previous, already: true };
-      const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+      const registration = await this.deps.store.setCheckIn(reg, day, now.toISOString());
       return { registration, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
     });
   }
@@ -211,7 +211,7 @@ export class RegistrationService {
       checkTokenCheckIn(meeting, reg, day, { force: input.force, dayGiven: input.day !== undefined });
       const previous = reg.checked_in[day];
       if (previous) return { registration: reg, day, checkedInAt: previous, already: true };
-      const registration = await this.deps.store.setCheckIn(reg.id, day, now.toISOString(), reg.version);
+      const registration = await this.deps.store.setCheckIn(reg, day, now.toISOString());
       this.logger.info('checked in by token', { registrationId: reg.id, day, forced: input.force });
       return { registration, day, checkedInAt: registration.checked_in[day] ?? now.toISOString(), already: false };
     });

@@ -385,10 +385,11 @@ export class FakeRegistrationRepository implements RegistrationRepository {
   }
 
   /** Like the repository: sets the check-in inside the stored document and moves the version. */
-  async setCheckIn(registrationId: string, day: string, at: string, expectedVersion: number): Promise<Registration> {
+  async setCheckIn(registration: Registration, day: string, at: string): Promise<Registration> {
     await this.enter('setCheckIn');
+    const registrationId = registration.id;
     const stored = this.registrations.get(registrationId);
-    if (!stored || stored.version !== expectedVersion) throw new StaleReadError();
+    if (!stored || stored.version !== registration.version) throw new StaleReadError();
     const checked = (stored.registration.checked_in ??= {});
     checked[day] ??= at;
     stored.version += 1;
@@ -397,10 +398,11 @@ export class FakeRegistrationRepository implements RegistrationRepository {
   }
 
   /** Like the repository: removes the day's check-in and moves the version. */
-  async clearCheckIn(registrationId: string, day: string, expectedVersion: number): Promise<Registration> {
+  async clearCheckIn(registration: Registration, day: string): Promise<Registration> {
     await this.enter('clearCheckIn');
+    const registrationId = registration.id;
     const stored = this.registrations.get(registrationId);
-    if (!stored || stored.version !== expectedVersion) throw new StaleReadError();
+    if (!stored || stored.version !== registration.version) throw new StaleReadError();
     delete stored.registration.checked_in?.[day];
     stored.version += 1;
     stored.registration.version += 1;

@@ -557,7 +557,7 @@ describe('check-in and concurrent writes', () => {
     // p2 checks in on day 1 at the very moment p1's cancellation promotes p2 to chrono.
     store.before('promote', async () => {
       const current = await store.findById(p2.registration.id);
-      await store.setCheckIn(p2.registration.id, '2025-06-07', '2025-06-07T08:30:00.000Z', current?.version ?? 0);
+      await store.setCheckIn(current!, '2025-06-07', '2025-06-07T08:30:00.000Z');
     });
     await service.cancel(p1.registration.id, NOW);
     const after = await service.getRegistration(p2.registration.id);
