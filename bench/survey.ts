@@ -27,6 +27,7 @@ import { BatchWriteCommand, PutCommand, TransactWriteCommand, type DynamoDBDocum
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { counterDeltaItem, counterShardKey, DEFAULT_SHARDS, guardedDeltaItem, stampGuard } from '#shared/adapters/dynamodb/counters.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
+import { SURVEY_VERSION } from '#shared/adapters/dynamodb/survey-repository.ts';
 import { dayKey } from '#shared/domain/meetings/items.ts';
 import type { Registration } from '#shared/domain/registrations/schema.ts';
 import type { Answers, Survey } from '#shared/domain/surveys/schema.ts';
@@ -303,7 +304,7 @@ export async function runSurveyBench(opts: { quick: boolean }): Promise<boolean>
             put({ ...surveyKeys.replay(`tx-${runTag}`, `f${i}`), type: 'survey-form' }),
             guardedDeltaItem(
               counterDeltaItem(tableName, surveyKeys.counterSet(`tx-${runTag}`), responseTallies(answersSurveyDef, answers, { mode: 'onsite', profile: 'expert' })),
-              stampGuard('survey_version', answersSurveyDef.version),
+              stampGuard(SURVEY_VERSION, answersSurveyDef.version),
             ),
             ...(typeof answers['remarques'] === 'string'
               ? [put({ ...surveyKeys.text(`tx-${runTag}`, 'remarques', randomBytes(16).toString('hex')), type: 'survey-text', text: answers['remarques'] })]

@@ -4,7 +4,7 @@
 // markers written before that still work, with one more read).
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { registrationKeys, surveyKeys } from '#shared/adapters/dynamodb/keys.ts';
@@ -20,25 +20,13 @@ import { SurveyService } from '#shared/domain/surveys/service.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 import { surveyTestMeeting } from './fakes.ts';
+import { counted } from '../support/counted-client.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
 const tables = { DataTable: `freeze-data-${suffix}`, NonceTable: `freeze-nonces-${suffix}` };
 const raw = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
-
-/** The DynamoDB operations a client sends (observed, not changed). */
-function counted(client: DynamoDBDocumentClient): { client: DynamoDBDocumentClient; ops: string[] } {
-  const ops: string[] = [];
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-  const proxy = new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'send') return (command: { constructor: { name: string } }) => (ops.push(command.constructor.name), send(command));
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  });
-  return { client: proxy, ops };
-}
 
 const watched = counted(ddb);
 const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);

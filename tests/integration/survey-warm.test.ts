@@ -9,7 +9,6 @@
 // with the same refusals, and that the counters always equal the stored responses.
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoMeetingRepository } from '#shared/adapters/dynamodb/meeting-repository.ts';
@@ -27,6 +26,7 @@ import { RefusalError } from '#shared/errors.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
 import { surveyTestMeeting } from './fakes.ts';
+import { counted } from '../support/counted-client.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
@@ -34,19 +34,6 @@ const tables = { DataTable: `swarm-data-${suffix}`, NonceTable: `swarm-nonces-${
 const raw = new DynamoDBClient(localClientConfig(endpoints.dynamodbEndpoint));
 const ddb = createDocumentClient({ dynamodbEndpoint: endpoints.dynamodbEndpoint });
 const KEY = 'warm-key';
-
-/** The DynamoDB operations a client sends (observed, not changed). */
-function counted(client: DynamoDBDocumentClient): { client: DynamoDBDocumentClient; ops: string[] } {
-  const ops: string[] = [];
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-  const proxy = new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'send') return (command: { constructor: { name: string } }) => (ops.push(command.constructor.name), send(command));
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  });
-  return { client: proxy, ops };
-}
 
 const meetings = new DynamoMeetingRepository(ddb, tables.DataTable);
 const registrationRepository = new DynamoRegistrationRepository(ddb, tables.DataTable, meetings, tables.NonceTable);

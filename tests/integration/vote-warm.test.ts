@@ -6,7 +6,7 @@
 // ballot accepted that a read would refuse, with the same refusals.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { counterShardKey } from '#shared/adapters/dynamodb/counters.ts';
 import { voteKeys } from '#shared/adapters/dynamodb/keys.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -24,6 +24,7 @@ import { VoteService } from '#shared/domain/votes/service.ts';
 import { RefusalError } from '#shared/errors.ts';
 import { localClientConfig } from '../../scripts/local/aws.ts';
 import { createTables } from '../../scripts/local/tables.ts';
+import { counted } from '../support/counted-client.ts';
 
 const endpoints = inject('emulators');
 const suffix = randomBytes(4).toString('hex');
@@ -31,19 +32,6 @@ const tables = { DataTable: `warm-data-${suffix}`, NonceTable: `warm-nonces-${su
 const PROPOSING = new Date('2027-04-15T10:00:00Z');
 const VOTING = new Date('2027-06-07T10:00:00Z');
 const nonce = () => new CallNonce('demarches.example.org', randomUUID(), Math.floor(Date.now() / 1000) + 300);
-
-/** The DynamoDB operations a client sends (observed, not changed). */
-function counted(client: DynamoDBDocumentClient): { client: DynamoDBDocumentClient; ops: string[] } {
-  const ops: string[] = [];
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-  const proxy = new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'send') return (command: { constructor: { name: string } }) => (ops.push(command.constructor.name), send(command));
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  });
-  return { client: proxy, ops };
-}
 
 /** One Lambda instance: its own VoteService (and so its own remembered campaigns), calls counted. */
 function instance() {

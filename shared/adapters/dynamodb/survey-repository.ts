@@ -347,7 +347,8 @@ export class DynamoSurveyRepository implements SurveyRepository {
 /** Top-level attribute of a survey item set by its first response. */
 const FROZEN = 'frozen';
 /** Counter shard attribute: the survey's version, stamped by every save (saveSurvey). */
-const SURVEY_VERSION = 'survey_version';
+/** The survey version stamped on its counter shards by every save (`stampGuard` of an answer). */
+export const SURVEY_VERSION = 'survey_version';
 /**
  * What an answer's read needs once the definition is parsed: the survey item's version and
  * freeze, the markers' existence, the email marker's pointer and eligibility view.
